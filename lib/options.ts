@@ -1,0 +1,138 @@
+import { parseArgs } from "node:util";
+import { fail } from "./fail.ts";
+
+/** One command-line option: its type, default, environment variable and help text. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  default?: string;
+  env?: string;
+  value?: string;
+  help: string;
+}
+
+/** The options a program accepts, by long name. */
+export type OptionSpecs = Record<string, OptionSpec>;
+
+/** Parsed options: strings for string options, booleans for flags, plus the positionals. */
+export interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** Options every server shares: bind address, port and quiet logging. */
+export const serverOptions: OptionSpecs = {
+  host: {
+    type: "string",
+    default: "localhost",
+    env: "HOST",
+    value: "HOST",
+    help: "address to bind",
+  },
+  port: {
+    type: "string",
+    default: "8765",
+    env: "PORT",
+    value: "PORT",
+    help: "port (0 picks a free one)",
+  },
+  quiet: { type: "boolean", help: "print only the start and stop lines" },
+};
+
+/** Options every client shares: the server's URL. */
+export const clientOptions: OptionSpecs = {
+  url: {
+    type: "string",
+    default: "ws://localhost:8765",
+    env: "URL",
+    value: "URL",
+    help: "server URL",
+  },
+};
+
+/** Parses argv against the specs; prints help and exits on --help, one line and exit 2 on misuse. */
+export function parseOptions(
+  program: string,
+  summary: string,
+  specs: OptionSpecs,
+  argv: string[] = process.argv.slice(2),
+  usageTail = "",
+): Parsed {
+  const all: OptionSpecs = {
+    ...specs,
+    help: { type: "boolean", short: "h", help: "show this help" },
+  };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(
+        Object.entries(all).map(([name, s]) => [
+          name,
+          s.short ? { type: s.type, short: s.short } : { type: s.type },
+        ]),
+      ),
+      allowPositionals: usageTail !== "",
+      strict: true,
+    });
+  } catch (error) {
+    fail(`${program}: ${(error as Error).message.split("\n")[0]} (see --help)`, 2);
+  }
+  if (parsed.values.help) {
+    console.log(help(program, summary, all, usageTail));
+    process.exit(0);
+  }
+  const values: Parsed["values"] = {};
+  for (const [name, s] of Object.entries(all)) {
+    const given = parsed.values[name] as string | boolean | undefined;
+    values[name] = given ?? (s.env ? process.env[s.env] : undefined) ?? s.default;
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+/** Formats the --help text from the specs. */
+export function help(program: string, summary: string, specs: OptionSpecs, usageTail = ""): string {
+  const rows = Object.entries(specs).map(([name, s]) => {
+    const flag = `${s.short ? `-${s.short}, ` : "    "}--${name}${s.value ? ` ${s.value}` : ""}`;
+    const extras = [s.default !== undefined ? `default ${s.default}` : "", s.env ? `env ${s.env}` : ""]
+      .filter(Boolean)
+      .join(", ");
+    return `  ${flag.padEnd(24)} ${s.help}${extras ? ` (${extras})` : ""}`;
+  });
+  return [
+    `Usage: bun ${program} [options]${usageTail ? ` ${usageTail}` : ""}`,
+    "",
+    summary,
+    "",
+    "Options:",
+    ...rows,
+  ].join("\n");
+}
+
+/** Reads a port option: an integer from 0 to 65535, else one line and exit 2. */
+export function portOption(program: string, value: unknown): number {
+  const text = String(value);
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    fail(`${program}: invalid --port '${text}': expected a number from 0 to 65535`, 2);
+  }
+  return port;
+}
+
+/** Reads a URL option: ws:// or wss://, else one line and exit 2. */
+export function urlOption(program: string, value: unknown): string {
+  const text = String(value);
+  if (!URL.canParse(text) || !/^wss?:$/.test(new URL(text).protocol)) {
+    fail(`${program}: invalid --url '${text}': expected ws://HOST:PORT or wss://HOST:PORT`, 2);
+  }
+  return text;
+}
+
+/** Reads a positive duration in seconds and returns milliseconds, else one line and exit 2. */
+export function secondsOption(program: string, name: string, value: unknown): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    fail(`${program}: invalid --${name} '${value}': expected a positive number of seconds`, 2);
+  }
+  return seconds * 1000;
+}

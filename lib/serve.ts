@@ -1,0 +1,61 @@
+import type { Serve, Server } from "bun";
+import { fail } from "./fail.ts";
+import { type Parsed, portOption } from "./options.ts";
+
+/** Where a server listens and how much it prints. */
+export interface Listen {
+  program: string;
+  host: string;
+  port: number;
+  quiet: boolean;
+}
+
+/** Formats the address a server listens on as the ws:// URL users connect to. */
+export function wsUrl(host: string, port: number): string {
+  return `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Starts Bun.serve on the given address, prints the original's start line, and stops cleanly
+ * on Ctrl+C or SIGTERM (open sockets get 1001 going away).
+ */
+export function listen<T, R extends string = string>(
+  at: Listen,
+  options: Serve.Options<T, R>,
+  onStop: () => void = () => {},
+): Server<T> {
+  // Handlers go in before the start line: a test may signal as soon as it reads that line.
+  const stop = async () => {
+    onStop();
+    // stop(true) closes every open socket with 1001 (going away) before we exit.
+    await server.stop(true);
+    console.log("Server stopped");
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let server: Server<T>;
+  try {
+    server = Bun.serve<T, R>({ ...options, hostname: at.host, port: at.port } as Serve.Options<T, R>);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") {
+      fail(
+        `${at.program}: port ${at.port} on ${at.host} is already in use (another server running? try --port 0)`,
+      );
+    }
+    fail(`${at.program}: cannot listen on ${at.host}:${at.port}: ${(error as Error).message}`);
+  }
+  console.log(`Server started on ${wsUrl(at.host, server.port ?? at.port)}`);
+  return server;
+}
+
+/** Reads the shared server options (--host, --port, --quiet) into a Listen. */
+export function listenOptions(program: string, values: Parsed["values"]): Listen {
+  return {
+    program,
+    host: String(values.host),
+    port: portOption(program, values.port),
+    quiet: !!values.quiet,
+  };
+}

@@ -1,0 +1,116 @@
+import type { Subprocess } from "bun";
+
+/** The project's root folder, so tests can spawn its scripts by path. */
+export const ROOT = new URL("..", import.meta.url).pathname;
+
+/** A running script: its process and everything it has printed so far. */
+export interface Running {
+  proc: Subprocess<"pipe", "pipe", "pipe">;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` in stdout, or rejects after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number>;
+}
+
+function collect(stream: ReadableStream<Uint8Array>, sink: { text: string }, changed: () => void) {
+  (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      sink.text += decoder.decode(chunk, { stream: true });
+      changed();
+    }
+  })();
+}
+
+/** Spawns `cmd` (the first element is the program) with piped stdio, collecting its output. */
+export function spawn(cmd: string[], env: Record<string, string> = {}): Running {
+  const proc = Bun.spawn(cmd, {
+    cwd: ROOT,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
+  const out = { text: "" };
+  const err = { text: "" };
+  const waiters = new Set<() => void>();
+  const changed = () => {
+    for (const w of waiters) w();
+  };
+  collect(proc.stdout, out, changed);
+  collect(proc.stderr, err, changed);
+  proc.exited.then(changed);
+  return {
+    proc,
+    stdout: () => out.text,
+    stderr: () => err.text,
+    waitFor(pattern, ms = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = out.text.match(pattern);
+          if (match) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(match);
+          } else if (proc.exitCode !== null || proc.signalCode) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`exited before ${pattern}: stdout=${out.text} stderr=${err.text}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${pattern}: stdout=${out.text} stderr=${err.text}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop() {
+      proc.kill("SIGTERM");
+      return proc.exited;
+    },
+  };
+}
+
+/** Spawns a Bun script of the project with arguments. */
+export function bun(script: string, args: string[] = [], env?: Record<string, string>): Running {
+  return spawn([process.execPath, script, ...args], env);
+}
+
+/** Starts a server script on a free port and resolves once it prints its start line. */
+export async function startServer(
+  script: string,
+  args: string[] = [],
+): Promise<Running & { port: number; url: string }> {
+  const running = bun(script, ["--port", "0", ...args]);
+  const [, url, port] = await running.waitFor(/Server started on (ws:\/\/[^\s]+:(\d+))/);
+  return { ...running, url: url as string, port: Number(port) };
+}
+
+/** Runs a script to the end with optional stdin text; resolves with exit code and output. */
+export async function run(
+  cmd: string[],
+  stdin = "",
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const running = spawn(cmd);
+  running.proc.stdin.write(stdin);
+  running.proc.stdin.end();
+  const code = await running.proc.exited;
+  // Let the output collectors drain the last chunks.
+  await Bun.sleep(10);
+  return { code, stdout: running.stdout(), stderr: running.stderr() };
+}
+
+/** Debian's python3 with python3-websockets (the pyenv python3 on PATH may lack it). */
+export const PYTHON = "/usr/bin/python3";
+
+/** Whether Debian's python3-websockets is installed; CI installs it, so there it is required. */
+export function hasPythonWebsockets(): boolean {
+  const ok = Bun.spawnSync([PYTHON, "-c", "import websockets"]).exitCode === 0;
+  if (!ok && process.env.CI)
+    throw new Error("python3-websockets is required in CI (apt-get install python3-websockets)");
+  return ok;
+}
