@@ -1,0 +1,63 @@
+import { appendFileSync } from "node:fs";
+import { logger } from "../lib/log.ts";
+import { parseOptions, serverOptions } from "../lib/options.ts";
+import { listen, listenOptions } from "../lib/serve.ts";
+import { type Conn, DEFAULT_ROOM, Hub } from "./hub.ts";
+import { CTRL_C, readKeys } from "./terminal.ts";
+import { systemClock } from "./time.ts";
+
+const program = "buzzer/buzzer_server.ts";
+const { values } = parseOptions(program, "Game-show buzzer server: the first to press wins.", {
+  ...serverOptions,
+  secret: {
+    type: "string",
+    env: "BUZZER_SECRET",
+    value: "SECRET",
+    help: "host secret of the default room (random if unset)",
+  },
+  "max-wait": {
+    type: "string",
+    default: "300",
+    value: "MS",
+    help: "longest wait for a possibly earlier press",
+  },
+  "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
+});
+const log = logger(values.quiet === true);
+const secret = String(values.secret ?? crypto.randomUUID().slice(0, 8));
+const logFile = values["fairness-log"] as string | undefined;
+
+const hub = new Hub({
+  secret,
+  clock: systemClock,
+  maxWait: Number(values["max-wait"]),
+  probeEvery: 2000,
+  maxRooms: 1000,
+  log,
+  onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
+});
+const server = listen<Conn>(
+  listenOptions(program, values),
+  {
+    fetch: (req, server) =>
+      server.upgrade(req, { data: hub.newConn() })
+        ? undefined
+        : new Response("Connect with a WebSocket client.\n", { status: 426 }),
+    websocket: hub.websocket,
+  },
+  () => hub.detach(),
+);
+hub.attach(server);
+console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
+
+if (process.stdin.isTTY) {
+  console.log("Host keys: o open, c countdown 3s, l lock, n new round, q quit");
+  const keys = { o: "arm", c: "countdown", l: "lock", n: "reset" } as const;
+  readKeys(
+    (key) => {
+      if (key === CTRL_C || key === "q") process.kill(process.pid, "SIGINT");
+      else if (key in keys) hub.hostKey(keys[key as keyof typeof keys]);
+    },
+    () => {},
+  );
+}

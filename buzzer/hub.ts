@@ -1,0 +1,569 @@
+/**
+ * The buzzer's shell: rooms, players and connections, Bun websocket handlers, pub/sub, timers.
+ * Rules live in round.ts, fair.ts and clock.ts; this file feeds them times and sends their results.
+ */
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import { Close, closeLine } from "../lib/close.ts";
+import { addSample, estimate, toServerTime } from "./clock.ts";
+import { boundPress, windowReach } from "./fair.ts";
+import { type Bucket, fullBucket, RATE, take } from "./limit.ts";
+import {
+  type ClientMessage,
+  checkName,
+  checkRoom,
+  type ErrorCode,
+  encode,
+  LIMITS,
+  PLAIN_BUZZ,
+  parseClient,
+  type ServerMessage,
+  verdictText,
+} from "./protocol.ts";
+import {
+  type FairnessRecord,
+  formatRecords,
+  linkOf,
+  newPlayer,
+  newRoom,
+  type Player,
+  type Room,
+  roomView,
+  uniqueName,
+} from "./room.ts";
+import * as rules from "./round.ts";
+import type { Clock } from "./time.ts";
+
+/** The room every client without a room code joins, plain-text clients included. */
+export const DEFAULT_ROOM = "MAIN";
+
+/** What a hub needs: the default room's secret, timing, limits and where its lines go. */
+export interface HubOptions {
+  secret: string;
+  clock: Clock;
+  /** Longest decision window, in ms. */
+  maxWait: number;
+  /** Steady-state interval between clock probes per player, in ms. */
+  probeEvery: number;
+  maxRooms: number;
+  log: (line: string) => void;
+  /** Receives every fairness record as it is written (e.g. to append to a file). */
+  onRecord?: (record: FairnessRecord) => void;
+  /** Creates ids and tokens; random by default. */
+  newId?: () => string;
+}
+
+/** Per-connection state, kept on ServerWebSocket.data. */
+export interface Conn {
+  mode: "new" | "json" | "plain";
+  room: string | null;
+  player: string | null;
+  host: boolean;
+  bucket: Bucket;
+  badSecrets: number;
+  /** Sent probes not yet answered: probe id → server send time. */
+  probes: Map<number, number>;
+  rateWarnedAt: number;
+}
+
+type Socket = ServerWebSocket<Conn>;
+
+/** Clock probes sent fast after joining, before settling to the steady interval. */
+const WARMUP = { probes: 8, every: 100 };
+/** How often the hub looks for probes that are due, in ms. */
+const TICK = 100;
+
+/** Rooms, players and the websocket handlers that run them. */
+export class Hub {
+  readonly rooms = new Map<string, Room>();
+  private server: Server<Conn> | null = null;
+  private readonly sockets = new Map<string, Socket>();
+  private readonly timers = new Map<string, unknown>();
+  private readonly publishes = new Set<string>();
+  private probeSeq = 0;
+  private tickTimer: unknown = null;
+  private readonly newId: () => string;
+
+  constructor(private readonly opts: HubOptions) {
+    this.newId = opts.newId ?? (() => crypto.randomUUID().replaceAll("-", ""));
+    this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.secret, "open"));
+  }
+
+  /** Connects the hub to its server (for pub/sub) and starts probing clocks. */
+  attach(server: Server<Conn>): void {
+    this.server = server;
+    const tick = () => {
+      this.probeDue();
+      this.tickTimer = this.opts.clock.after(TICK, tick);
+    };
+    this.tickTimer = this.opts.clock.after(TICK, tick);
+  }
+
+  /** Stops the hub's timers. */
+  detach(): void {
+    this.opts.clock.cancel(this.tickTimer);
+    for (const t of this.timers.values()) this.opts.clock.cancel(t);
+    this.timers.clear();
+  }
+
+  /** Fresh per-connection state for server.upgrade. */
+  newConn(): Conn {
+    return {
+      mode: "new",
+      room: null,
+      player: null,
+      host: false,
+      bucket: fullBucket(this.opts.clock.now()),
+      badSecrets: 0,
+      probes: new Map(),
+      rateWarnedAt: -Infinity,
+    };
+  }
+
+  /** The Bun websocket handlers. */
+  readonly websocket: WebSocketHandler<Conn> = {
+    maxPayloadLength: LIMITS.message,
+    // Decided synchronously: Bun does not await async handlers in order, and order is the point.
+    message: (ws, data) => this.onMessage(ws, data),
+    close: (ws, code, reason) => this.onClose(ws, code, reason),
+    pong: (ws, data) => this.onPingFrame(ws, data),
+  };
+
+  /** Host actions from the server's own terminal, on the default room. */
+  hostKey(action: "arm" | "countdown" | "lock" | "reset"): void {
+    const room = this.rooms.get(DEFAULT_ROOM) as Room;
+    if (action === "countdown") this.hostAction(room, { type: "arm", countdown: 3000 });
+    else this.hostAction(room, { type: action });
+  }
+
+  private onMessage(ws: Socket, data: string | Buffer): void {
+    const now = this.opts.clock.now();
+    if (typeof data !== "string") {
+      this.opts.log(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
+      return ws.close(Close.UNSUPPORTED_DATA, "binary frames are not supported");
+    }
+    const { bucket, allowed } = take(ws.data.bucket, now);
+    ws.data.bucket = bucket;
+    if (!allowed) return this.refuseFlood(ws, now);
+    if (ws.data.mode !== "json" && data.trim() === PLAIN_BUZZ) return this.plainBuzz(ws, now);
+    if (ws.data.mode === "plain") return void ws.send(`error: send "${PLAIN_BUZZ}" to buzz`);
+    const parsed = parseClient(data);
+    if (!parsed.ok) return this.error(ws, parsed.code, parsed.message);
+    this.dispatch(ws, parsed.msg, now);
+  }
+
+  private dispatch(ws: Socket, msg: ClientMessage, now: number): void {
+    if (msg.type === "join") return this.join(ws, msg, now);
+    const room = ws.data.room ? this.rooms.get(ws.data.room) : undefined;
+    if (!room) return this.error(ws, "NOT_JOINED", "join a room first");
+    switch (msg.type) {
+      case "buzz":
+        return this.buzz(ws, room, msg.at ?? null, now);
+      case "pong":
+        return this.clockAnswer(ws, room, msg.id, msg.t, now);
+      case "arm":
+      case "lock":
+      case "reset":
+      case "kick":
+      case "log":
+        if (!ws.data.host) return this.error(ws, "NOT_HOST", "host actions need the room's secret");
+        return this.hostAction(room, msg, ws);
+    }
+  }
+
+  private join(ws: Socket, msg: Extract<ClientMessage, { type: "join" }>, now: number): void {
+    if (ws.data.room) return this.error(ws, "ALREADY_JOINED", "this connection has already joined");
+    const code = msg.room ? checkRoom(msg.room) : { ok: true as const, msg: DEFAULT_ROOM };
+    if (!code.ok) return this.error(ws, code.code, code.message);
+    let room = this.rooms.get(code.msg);
+    if (msg.secret !== undefined) {
+      if (!room) {
+        if (this.rooms.size >= this.opts.maxRooms)
+          return this.error(ws, "TOO_MANY_ROOMS", "no more rooms can be opened");
+        if (msg.secret.length < 4)
+          return this.error(ws, "BAD_SECRET", "a new room's secret needs at least 4 characters");
+        room = newRoom(code.msg, msg.secret);
+        this.rooms.set(code.msg, room);
+        this.opts.log(`Room ${room.code} opened`);
+      } else if (msg.secret !== room.secret && msg.secret !== this.opts.secret) {
+        ws.data.badSecrets++;
+        if (ws.data.badSecrets >= 5) return ws.close(Close.POLICY, "too many wrong secrets");
+        return this.error(ws, "BAD_SECRET", `wrong host secret for room ${room.code}`);
+      }
+      return this.enter(ws, room, null, true);
+    }
+    if (!room) return this.error(ws, "NO_SUCH_ROOM", `no room ${code.msg} (a host opens it first)`);
+    const name = msg.name !== undefined ? checkName(msg.name) : null;
+    if (name && !name.ok) return this.error(ws, name.code, name.message);
+    const known = msg.token ? [...room.players.values()].find((p) => p.token === msg.token) : undefined;
+    if (known) return this.enter(ws, room, known, false);
+    if (msg.token !== undefined && !/^[0-9a-f]{32}$/.test(msg.token)) {
+      return this.error(ws, "BAD_TOKEN", "resume token must be 32 hex digits");
+    }
+    // An unknown well-formed token (e.g. after a server restart) is adopted: the player keeps it.
+    const player = newPlayer(
+      this.newId().slice(0, 8),
+      uniqueName(room, name?.msg ?? `Player ${++room.anonymous}`),
+      msg.token ?? this.newId(),
+      false,
+      now,
+    );
+    room.players.set(player.id, player);
+    this.opts.log(`${this.prefix(room)}${player.name} joined`);
+    this.enter(ws, room, player, false);
+  }
+
+  private enter(ws: Socket, room: Room, player: Player | null, host: boolean): void {
+    ws.data.mode = "json";
+    ws.data.room = room.code;
+    ws.data.host = host;
+    if (player) {
+      const previous = this.sockets.get(player.id);
+      if (previous && previous !== ws) {
+        previous.data.player = null;
+        previous.close(Close.REPLACED, "resumed on another connection");
+      }
+      player.connected = true;
+      player.nextProbeAt = this.opts.clock.now();
+      ws.data.player = player.id;
+      this.sockets.set(player.id, ws);
+    }
+    ws.subscribe(topic(room.code));
+    this.send(ws, {
+      type: "welcome",
+      id: player?.id ?? "host",
+      name: player?.name ?? "host",
+      room: room.code,
+      token: player?.token ?? "",
+      host,
+    });
+    this.send(ws, { type: "state", ...roomView(room, this.opts.clock.now()) });
+    const placed = player && room.round.placed.find((p) => p.player === player.id);
+    if (placed) this.sendVerdict(room, placed, 1);
+    if (player) this.schedulePublish(room);
+  }
+
+  private plainBuzz(ws: Socket, now: number): void {
+    const room = this.rooms.get(DEFAULT_ROOM) as Room;
+    if (ws.data.mode === "new") {
+      ws.data.mode = "plain";
+      ws.data.room = room.code;
+      const player = newPlayer(
+        this.newId().slice(0, 8),
+        `Player ${++room.anonymous}`,
+        this.newId(),
+        true,
+        now,
+      );
+      room.players.set(player.id, player);
+      ws.data.player = player.id;
+      this.sockets.set(player.id, ws);
+      this.opts.log(`${player.name} joined (plain text)`);
+      this.probePlain(ws, player, now);
+      this.schedulePublish(room);
+    }
+    this.buzz(ws, room, null, now);
+  }
+
+  private buzz(ws: Socket, room: Room, at: number | null, now: number): void {
+    const player = ws.data.player ? room.players.get(ws.data.player) : undefined;
+    if (!player) return this.error(ws, "NOT_PLAYER", "the host does not buzz");
+    const est = estimate(player.clock);
+    const mapped = at !== null && est ? toServerTime(player.clock, at) : null;
+    const bounded = boundPress(now, mapped, linkOf(player));
+    const result = rules.buzz(room.round, {
+      player: player.id,
+      press: bounded.press,
+      arrival: now,
+      uncertainty: bounded.uncertainty,
+    });
+    room.round = result.round;
+    if (!result.ok) {
+      if (result.code === "FALSE_START") {
+        this.opts.log(
+          `${this.prefix(room)}${player.name} false start: locked out of round ${room.round.number}`,
+        );
+        this.schedulePublish(room);
+        return this.error(ws, "FALSE_START", "too early: you are locked out of this round");
+      }
+      return this.error(ws, "LOCKED_OUT", "you are locked out of this round");
+    }
+    if (result.repeat === "pending") return;
+    if (result.repeat) return this.sendVerdict(room, result.repeat, 1);
+    room.claims.set(player.id, {
+      room: room.code,
+      round: room.round.number,
+      player: player.id,
+      name: player.name,
+      arrival: now,
+      claimed: at,
+      mapped,
+      offset: est?.offset ?? null,
+      rtt: est?.rtt ?? null,
+      jitter: est?.jitter ?? null,
+      bound: bounded.bound,
+    });
+    this.settle(room);
+  }
+
+  /** Places every press that can no longer be preceded, then waits for the rest. */
+  private settle(room: Room): void {
+    const now = this.opts.clock.now();
+    this.opts.clock.cancel(this.timers.get(room.code));
+    this.timers.delete(room.code);
+    const open = [...room.players.values()].filter((p) => p.connected && rules.canBuzz(room.round, p.id));
+    const reach = windowReach(open.map(linkOf), this.opts.maxWait);
+    const { round, placed } = rules.settle(room.round, now, now - reach, this.opts.maxWait);
+    room.round = round;
+    for (const p of placed) {
+      this.sendVerdict(room, p, p.asks);
+      this.record(room, p);
+    }
+    if (placed.length) this.schedulePublish(room);
+    const next = rules.nextSettle(round, reach, this.opts.maxWait);
+    if (next !== null) {
+      this.timers.set(
+        room.code,
+        this.opts.clock.after(Math.max(0, next - now), () => this.settle(room)),
+      );
+    }
+  }
+
+  private record(room: Room, p: rules.Placed): void {
+    const player = room.players.get(p.player);
+    const claim = room.claims.get(p.player);
+    room.claims.delete(p.player);
+    const gap = p.gap / 1000;
+    this.opts.log(
+      `${this.prefix(room)}${p.place}. ${player?.name ?? p.player}${p.place > 1 ? ` +${gap.toFixed(2)}s` : ""}${p.photo ? " (photo finish)" : ""}`,
+    );
+    if (!claim) return;
+    const record: FairnessRecord = {
+      ...claim,
+      press: p.press,
+      uncertainty: p.uncertainty,
+      place: p.place,
+      gap: p.gap,
+      photo: p.photo,
+    };
+    room.records.push(record);
+    this.opts.onRecord?.(record);
+  }
+
+  private sendVerdict(room: Room, p: rules.Placed, times: number): void {
+    const ws = this.sockets.get(p.player);
+    if (!ws) return;
+    const gap = p.gap / 1000;
+    const text = verdictText(p.place, gap);
+    const msg =
+      ws.data.mode === "plain"
+        ? text
+        : encode({ type: "verdict", round: room.round.number, place: p.place, gap, photo: p.photo, text });
+    for (let i = 0; i < times; i++) ws.send(msg);
+  }
+
+  private hostAction(room: Room, msg: ClientMessage, ws?: Socket): void {
+    const now = this.opts.clock.now();
+    const before = room.round;
+    switch (msg.type) {
+      case "arm":
+        room.round = rules.arm(room.round, now, msg.countdown ?? 0);
+        if (room.round.phase === "armed") this.scheduleRelease(room);
+        break;
+      case "lock":
+        room.round = rules.lock(room.round);
+        break;
+      case "reset":
+        this.opts.clock.cancel(this.timers.get(room.code));
+        this.timers.delete(room.code);
+        // Presses still in their decision window are placed before the round is cleared.
+        this.settleNow(room);
+        room.round = rules.reset(room.round);
+        room.claims.clear();
+        break;
+      case "kick":
+        return this.kick(room, msg.player, ws);
+      case "log":
+        if (ws)
+          this.send(ws, {
+            type: "log",
+            format: msg.format ?? "jsonl",
+            data: formatRecords(room.records, msg.format ?? "jsonl"),
+          });
+        return;
+    }
+    if (room.round !== before) {
+      const r = room.round;
+      const when =
+        r.phase === "armed" && r.releaseAt !== null
+          ? `, opens in ${((r.releaseAt - now) / 1000).toFixed(1)}s`
+          : "";
+      this.opts.log(`${this.prefix(room)}Round ${r.number}: ${r.phase}${when}`);
+    }
+    this.publishNow(room);
+  }
+
+  private settleNow(room: Room): void {
+    const { round, placed } = rules.settle(room.round, Infinity, Infinity, 0);
+    room.round = round;
+    for (const p of placed) {
+      this.sendVerdict(room, p, p.asks);
+      this.record(room, p);
+    }
+  }
+
+  private scheduleRelease(room: Room): void {
+    const { round } = room;
+    const releaseAt = round.releaseAt as number;
+    const now = this.opts.clock.now();
+    // Each player gets the release time on its own clock, so GO shows at the same moment everywhere.
+    for (const player of room.players.values()) {
+      const ws = this.sockets.get(player.id);
+      if (!ws || ws.data.mode !== "json") continue;
+      const est = estimate(player.clock);
+      const at = est ? releaseAt + est.offset : undefined;
+      this.send(ws, {
+        type: "release",
+        round: round.number,
+        countdown: releaseAt - now,
+        ...(at !== undefined ? { at } : {}),
+      });
+    }
+    this.opts.clock.after(releaseAt - now, () => {
+      if (room.round !== round && room.round.number !== round.number) return;
+      const opened = rules.release(room.round, this.opts.clock.now());
+      if (opened !== room.round) {
+        room.round = opened;
+        this.opts.log(`${this.prefix(room)}Round ${opened.number}: open`);
+        this.publishNow(room);
+      }
+    });
+  }
+
+  private kick(room: Room, id: string, host?: Socket): void {
+    const player = room.players.get(id);
+    if (!player) {
+      if (host) this.error(host, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
+      return;
+    }
+    room.players.delete(id);
+    const ws = this.sockets.get(id);
+    this.sockets.delete(id);
+    if (ws) {
+      ws.data.player = null;
+      ws.close(Close.KICKED, "removed by the host");
+    }
+    this.opts.log(`${this.prefix(room)}${player.name} was kicked`);
+    this.settle(room);
+    this.publishNow(room);
+  }
+
+  private onClose(ws: Socket, code: number, reason: string): void {
+    const line = closeLine(ws.data.player ? `player ${ws.data.player}` : "a client", code, reason);
+    if (line) this.opts.log(line);
+    const room = ws.data.room ? this.rooms.get(ws.data.room) : undefined;
+    const player = room && ws.data.player ? room.players.get(ws.data.player) : undefined;
+    if (!room || !player || this.sockets.get(player.id) !== ws) return;
+    this.sockets.delete(player.id);
+    // The player stays, so a resume keeps identity and anything recorded this round.
+    player.connected = false;
+    this.opts.log(`${this.prefix(room)}${player.name} disconnected`);
+    // One fewer player who could still buzz: the decision window may close sooner.
+    this.settle(room);
+    this.schedulePublish(room);
+  }
+
+  private probeDue(): void {
+    const now = this.opts.clock.now();
+    for (const room of this.rooms.values()) {
+      for (const player of room.players.values()) {
+        if (!player.connected || now < player.nextProbeAt) continue;
+        const ws = this.sockets.get(player.id);
+        if (!ws) continue;
+        if (player.plain) this.probePlain(ws, player, now);
+        else this.probeJson(ws, player, now);
+      }
+    }
+  }
+
+  private nextProbe(player: Player, now: number): void {
+    player.probes++;
+    player.nextProbeAt = now + (player.probes < WARMUP.probes ? WARMUP.every : this.opts.probeEvery);
+  }
+
+  private probeJson(ws: Socket, player: Player, now: number): void {
+    const id = ++this.probeSeq;
+    // Unanswered probes are dropped after a few: a client that never answers leaks nothing.
+    if (ws.data.probes.size >= 4) ws.data.probes.clear();
+    ws.data.probes.set(id, now);
+    this.send(ws, { type: "ping", id });
+    this.nextProbe(player, now);
+  }
+
+  private probePlain(ws: Socket, player: Player, now: number): void {
+    const buf = new ArrayBuffer(8);
+    new DataView(buf).setFloat64(0, now);
+    ws.ping(new Uint8Array(buf));
+    this.nextProbe(player, now);
+  }
+
+  private clockAnswer(ws: Socket, room: Room, id: number, t: number, now: number): void {
+    const t0 = ws.data.probes.get(id);
+    const player = ws.data.player ? room.players.get(ws.data.player) : undefined;
+    if (t0 === undefined || !player) return;
+    ws.data.probes.delete(id);
+    player.clock = addSample(player.clock, { t0, tc: t, t1: now });
+  }
+
+  private onPingFrame(ws: Socket, data: Buffer): void {
+    const room = ws.data.room ? this.rooms.get(ws.data.room) : undefined;
+    const player = room && ws.data.player ? room.players.get(ws.data.player) : undefined;
+    if (!player || data.byteLength !== 8) return;
+    const t0 = new DataView(data.buffer, data.byteOffset, 8).getFloat64(0);
+    const t1 = this.opts.clock.now();
+    // Plain clients have no clock to read: only the round trip counts, so the offset is zero.
+    player.clock = addSample(player.clock, { t0, tc: (t0 + t1) / 2, t1 });
+  }
+
+  private refuseFlood(ws: Socket, now: number): void {
+    if (ws.data.bucket.refused >= RATE.closeAfter) {
+      this.opts.log(`Closed a client: ${Close.FLOOD} too many messages`);
+      return ws.close(Close.FLOOD, "too many messages");
+    }
+    if (now - ws.data.rateWarnedAt < 1000) return;
+    ws.data.rateWarnedAt = now;
+    this.error(ws, "RATE_LIMITED", `slow down: at most ${RATE.perSecond} messages per second`);
+  }
+
+  private error(ws: Socket, code: ErrorCode, message: string): void {
+    this.opts.log(`Refused ${ws.data.player ? `player ${ws.data.player}` : "a client"}: ${code} ${message}`);
+    if (ws.data.mode === "plain") ws.send(`error: ${message}`);
+    else this.send(ws, { type: "error", code, message });
+  }
+
+  private send(ws: Socket, msg: ServerMessage): void {
+    ws.send(encode(msg));
+  }
+
+  /** Publishes a room's state soon, coalescing bursts of changes into one message. */
+  private schedulePublish(room: Room): void {
+    if (this.publishes.has(room.code)) return;
+    this.publishes.add(room.code);
+    this.opts.clock.after(20, () => this.publishNow(room));
+  }
+
+  private publishNow(room: Room): void {
+    this.publishes.delete(room.code);
+    this.server?.publish(
+      topic(room.code),
+      encode({ type: "state", ...roomView(room, this.opts.clock.now()) }),
+    );
+  }
+
+  private prefix(room: Room): string {
+    return room.code === DEFAULT_ROOM ? "" : `[${room.code}] `;
+  }
+}
+
+function topic(room: string): string {
+  return `room:${room}`;
+}

@@ -1,0 +1,164 @@
+/**
+ * Round rules, pure: phases, buzzes, lockouts, order and verdicts. Time is passed in (server
+ * milliseconds); nothing here reads a clock, opens a socket or sets a timer.
+ */
+import type { Phase } from "./protocol.ts";
+
+/** A press recorded in a round, waiting until no earlier press can still arrive. */
+export interface Press {
+  player: string;
+  /** Corrected press time on the server's clock (see fair.ts). */
+  press: number;
+  /** When the buzz reached the server. */
+  arrival: number;
+  /** How far `press` may be off, in ms. */
+  uncertainty: number;
+  /** How many times the player buzzed this round (repeats get the same verdict again). */
+  asks: number;
+}
+
+/** A press with its final place. */
+export interface Placed extends Press {
+  place: number;
+  /** Milliseconds behind the winner's press. */
+  gap: number;
+  /** Closer to the place before than the two presses' combined uncertainty. */
+  photo: boolean;
+}
+
+/** One round: its phase, recorded presses and lockouts. Immutable: every rule returns a new round. */
+export interface Round {
+  readonly number: number;
+  readonly phase: Phase;
+  /** When the round opened or opens; presses before it are false starts. Null: open from the start. */
+  readonly releaseAt: number | null;
+  /** Recorded presses not yet final, in arrival order. */
+  readonly pending: readonly Press[];
+  /** Final presses, in place order. */
+  readonly placed: readonly Placed[];
+  readonly lockedOut: readonly string[];
+}
+
+/** Why a buzz or a host action was refused. */
+export type RoundError = "FALSE_START" | "LOCKED_OUT";
+
+/** The outcome of a buzz: recorded (or a repeat), or refused with a code. */
+export type BuzzResult =
+  | { ok: true; round: Round; repeat: Placed | "pending" | null }
+  | { ok: false; round: Round; code: RoundError };
+
+/** A new round in the given phase (the default room starts open, like the original). */
+export function newRound(number: number, phase: Phase = "locked"): Round {
+  return { number, phase, releaseAt: null, pending: [], placed: [], lockedOut: [] };
+}
+
+/** Opens the round now, or arms it to open `countdown` ms from now. */
+export function arm(round: Round, now: number, countdown = 0): Round {
+  if (round.phase === "open") return round;
+  return countdown > 0
+    ? { ...round, phase: "armed", releaseAt: now + countdown }
+    : { ...round, phase: "open", releaseAt: now };
+}
+
+/** Moves an armed round to open once its release time has come. */
+export function release(round: Round, now: number): Round {
+  return round.phase === "armed" && round.releaseAt !== null && now >= round.releaseAt
+    ? { ...round, phase: "open" }
+    : round;
+}
+
+/** Locks the round: further buzzes are false starts. */
+export function lock(round: Round): Round {
+  return { ...round, phase: "locked" };
+}
+
+/** Starts the next round: locked, with order and lockouts cleared. */
+export function reset(round: Round): Round {
+  return newRound(round.number + 1, "locked");
+}
+
+/** Records a player's buzz: the first per round counts, a repeat is answered again, an early one locks out. */
+export function buzz(round: Round, input: Omit<Press, "asks">): BuzzResult {
+  const { player } = input;
+  const placed = round.placed.find((p) => p.player === player);
+  if (placed) {
+    const again = { ...placed, asks: placed.asks + 1 };
+    return {
+      ok: true,
+      repeat: again,
+      round: { ...round, placed: round.placed.map((p) => (p === placed ? again : p)) },
+    };
+  }
+  const pending = round.pending.find((p) => p.player === player);
+  if (pending) {
+    const again = { ...pending, asks: pending.asks + 1 };
+    return {
+      ok: true,
+      repeat: "pending",
+      round: { ...round, pending: round.pending.map((p) => (p === pending ? again : p)) },
+    };
+  }
+  if (round.lockedOut.includes(player)) return { ok: false, code: "LOCKED_OUT", round };
+  const early = round.phase === "locked" || (round.releaseAt !== null && input.press < round.releaseAt);
+  if (early)
+    return { ok: false, code: "FALSE_START", round: { ...round, lockedOut: [...round.lockedOut, player] } };
+  return { ok: true, repeat: null, round: { ...round, pending: [...round.pending, { ...input, asks: 1 }] } };
+}
+
+/** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */
+function byPress(a: Press, b: Press): number {
+  return (
+    a.press - b.press || a.arrival - b.arrival || (a.player < b.player ? -1 : a.player > b.player ? 1 : 0)
+  );
+}
+
+/** When the earliest pending press can become final, given the largest uplink bound still open. */
+export function nextSettle(round: Round, maxBound: number, maxWait: number): number | null {
+  const first = [...round.pending].sort(byPress)[0];
+  return first ? Math.min(first.press + maxBound, first.arrival + maxWait) : null;
+}
+
+/**
+ * Makes final every pending press that no later arrival can precede: its press is at or before
+ * `horizon` (now minus the largest uplink bound of players who could still buzz), or it has
+ * waited `maxWait`. Returns the round and the presses placed by this call, in place order.
+ */
+export function settle(
+  round: Round,
+  now: number,
+  horizon: number,
+  maxWait: number,
+): { round: Round; placed: Placed[] } {
+  const queue = [...round.pending].sort(byPress);
+  const done: Placed[] = [];
+  let last = round.placed.at(-1);
+  const winner = round.placed[0];
+  while (queue.length > 0) {
+    const next = queue[0] as Press;
+    if (next.press > horizon && next.arrival + maxWait > now) break;
+    queue.shift();
+    // A straggler past max-wait never jumps ahead of a place already announced.
+    const press = last ? Math.max(next.press, last.press) : next.press;
+    const first = winner ?? done[0];
+    const placed: Placed = {
+      ...next,
+      press,
+      place: round.placed.length + done.length + 1,
+      gap: first ? press - first.press : 0,
+      photo: last ? press - last.press < next.uncertainty + last.uncertainty : false,
+    };
+    done.push(placed);
+    last = placed;
+  }
+  if (done.length === 0) return { round, placed: [] };
+  return { round: { ...round, pending: queue, placed: [...round.placed, ...done] }, placed: done };
+}
+
+/** Whether a player can still buzz this round (not placed, pending or locked out). */
+export function canBuzz(round: Round, player: string): boolean {
+  return (
+    !round.lockedOut.includes(player) &&
+    !round.placed.some((p) => p.player === player) &&
+    !round.pending.some((p) => p.player === player)
+  );
+}

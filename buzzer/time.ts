@@ -1,0 +1,15 @@
+/** Timers and the current time, behind an interface so tests can drive a fake clock. */
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Calls `fn` after `ms`; returns a handle for cancel. */
+  after(ms: number, fn: () => void): unknown;
+  cancel(handle: unknown): void;
+}
+
+/** The real clock: performance.now() and the event loop's timers. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  after: (ms, fn) => setTimeout(fn, ms),
+  cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
