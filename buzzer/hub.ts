@@ -418,7 +418,7 @@ export class Hub {
     // Each player gets the release time on its own clock, so GO shows at the same moment everywhere.
     for (const player of room.players.values()) {
       const ws = this.sockets.get(player.id);
-      if (!ws || ws.data.mode !== "json") continue;
+      if (ws?.data.mode !== "json") continue;
       const est = estimate(player.clock);
       const at = est ? releaseAt + est.offset : undefined;
       this.send(ws, {
