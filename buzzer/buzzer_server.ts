@@ -1,6 +1,6 @@
 import { appendFileSync } from "node:fs";
 import { logger } from "../lib/log.ts";
-import { parseOptions, serverOptions } from "../lib/options.ts";
+import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
 import { type Conn, DEFAULT_ROOM, Hub } from "./hub.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
@@ -30,7 +30,7 @@ const logFile = values["fairness-log"] as string | undefined;
 const hub = new Hub({
   secret,
   clock: systemClock,
-  maxWait: Number(values["max-wait"]),
+  maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
   probeEvery: 2000,
   maxRooms: 1000,
   log,

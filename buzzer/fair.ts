@@ -3,9 +3,10 @@
  * defend, and decide how long to wait before an order is final. Time is passed in (server ms).
  */
 
-/** What the server has measured of a player's link: lowest round trip and its jitter, in ms. */
+/** What the server has measured of a player's link, in ms: lowest and 90th-percentile round trip, jitter. */
 export interface Link {
   rtt: number;
+  high: number;
   jitter: number;
 }
 
@@ -27,11 +28,11 @@ export interface BoundedPress {
 }
 
 /**
- * The longest a buzz can have spent on its way to us: a one-way trip never exceeds the round
- * trip, and jitter can stretch one trip by up to twice the typical spread.
+ * The longest a buzz can have spent on its way to us: a one-way trip takes no longer than a
+ * round trip, and the 90th-percentile round trip covers the link's ordinary jitter.
  */
 export function uplinkAllowance(link: Link | null, margin = MARGIN): number {
-  return link ? link.rtt + 2 * link.jitter + margin : 0;
+  return link ? link.high + margin : 0;
 }
 
 /**

@@ -76,7 +76,7 @@ export function newPlayer(id: string, name: string, token: string, plain: boolea
 /** What the server has measured of a player's link, or null before the first sample. */
 export function linkOf(player: Player): Link | null {
   const est = estimate(player.clock);
-  return est ? { rtt: est.rtt, jitter: est.jitter } : null;
+  return est ? { rtt: est.rtt, high: est.rttHigh, jitter: est.jitter } : null;
 }
 
 /** A name not yet used in the room: `Alice`, then `Alice (2)`… */
@@ -113,7 +113,7 @@ export function roomView(room: Room, now: number): RoomView & { playerCount: num
     round: round.number,
     phase: round.phase,
     ...(round.phase === "armed" && round.releaseAt !== null
-      ? { countdown: Math.max(0, round.releaseAt - now) }
+      ? { countdown: Math.max(0, Math.round(round.releaseAt - now)) }
       : {}),
     players,
     playerCount: room.players.size,

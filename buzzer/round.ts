@@ -99,10 +99,14 @@ export function buzz(round: Round, input: Omit<Press, "asks">): BuzzResult {
     };
   }
   if (round.lockedOut.includes(player)) return { ok: false, code: "LOCKED_OUT", round };
-  const early = round.phase === "locked" || (round.releaseAt !== null && input.press < round.releaseAt);
-  if (early)
+  // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
+  // benefit, and is placed at the release itself.
+  const releaseAt = round.releaseAt ?? -Infinity;
+  if (round.phase === "locked" || input.press + input.uncertainty < releaseAt) {
     return { ok: false, code: "FALSE_START", round: { ...round, lockedOut: [...round.lockedOut, player] } };
-  return { ok: true, repeat: null, round: { ...round, pending: [...round.pending, { ...input, asks: 1 }] } };
+  }
+  const press = { ...input, press: Math.max(input.press, releaseAt), asks: 1 };
+  return { ok: true, repeat: null, round: { ...round, pending: [...round.pending, press] } };
 }
 
 /** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */

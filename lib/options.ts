@@ -136,3 +136,18 @@ export function secondsOption(program: string, name: string, value: unknown): nu
   }
   return seconds * 1000;
 }
+
+/** Reads a number option within [min, max], else one line and exit 2. */
+export function numberOption(
+  program: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): number {
+  const n = Number(value);
+  if (value === undefined || value === "" || !Number.isFinite(n) || n < min || n > max) {
+    fail(`${program}: invalid --${name} '${value}': expected a number from ${min} to ${max}`, 2);
+  }
+  return n;
+}

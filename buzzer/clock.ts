@@ -1,0 +1,126 @@
+// NTP-style synchronisation of one client's monotonic clock to the server's. Pure: every time is a
+// parameter in milliseconds, so the server, the tests and a simulation can all drive it.
+
+/** One probe round trip: server sent at `t0`, client read its clock `tc`, server got the answer at `t1`. */
+export interface Sample {
+  t0: number;
+  tc: number;
+  t1: number;
+}
+
+/** The last few samples of one connection; immutable, replaced by `addSample`. */
+export interface ClockState {
+  readonly samples: readonly Readonly<Sample>[];
+}
+
+/** What the samples say about the client's clock; `offset` is client minus server at the newest sample. */
+export interface ClockEstimate {
+  offset: number;
+  rtt: number;
+  /** The 90th-percentile RTT: how long a trip on this link can take, short of a stall. */
+  rttHigh: number;
+  jitter: number;
+  drift: number;
+  samples: number;
+}
+
+/** Default number of samples kept: at one probe per 250 ms, the last four seconds. */
+const WINDOW = 16;
+/** A drift fit needs this much server time, or the noise of one round trip swamps the slope. */
+const MIN_DRIFT_SPAN = 1000;
+/** Drift is used only when its standard error is under 50 ppm, i.e. under 0.2 ms across a 4 s window. */
+const MAX_DRIFT_ERROR = 5e-5;
+
+/** A clock with no samples yet. */
+export function emptyClock(): ClockState {
+  return { samples: [] };
+}
+
+/** Returns a new state holding `sample` and at most `window - 1` older ones; impossible samples are ignored. */
+export function addSample(state: ClockState, sample: Sample, window = WINDOW): ClockState {
+  const { t0, tc, t1 } = sample;
+  if (![t0, tc, t1].every(Number.isFinite) || t1 < t0) return state;
+  const kept = state.samples.slice(Math.max(0, state.samples.length + 1 - Math.max(1, window)));
+  return { samples: [...kept, { t0, tc, t1 }] };
+}
+
+const rttOf = (s: Sample) => s.t1 - s.t0;
+// The client read its clock somewhere in the round trip; the middle is exact on a symmetric link.
+const midOf = (s: Sample) => (s.t0 + s.t1) / 2;
+const offsetOf = (s: Sample) => s.tc - midOf(s);
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Least-squares slope of y over x, and its standard error (Infinity when the points cannot tell). */
+function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number; error: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  xs.forEach((x, i) => {
+    sxx += (x - mx) ** 2;
+    sxy += (x - mx) * ((ys[i] as number) - my);
+  });
+  if (n < 3 || sxx === 0) return { slope: 0, error: Infinity };
+  const slope = sxy / sxx;
+  const rss = xs.reduce((sum, x, i) => sum + ((ys[i] as number) - my - slope * (x - mx)) ** 2, 0);
+  return { slope, error: Math.sqrt(rss / (n - 2) / sxx) };
+}
+
+/** Estimates offset, drift, minimum RTT and jitter from the window, or null before the first sample. */
+export function estimate(state: ClockState): ClockEstimate | null {
+  const all = state.samples;
+  const newest = all.at(-1);
+  if (!newest) return null;
+  // A queued or retransmitted answer only ever adds delay, so the fastest round trips are the truthful ones.
+  const byRtt = [...all].sort((a, b) => rttOf(a) - rttOf(b));
+  const rtts = byRtt.map(rttOf);
+  const rtt = rtts[0] as number;
+  const rttHigh = rtts[Math.floor(0.9 * (rtts.length - 1))] as number;
+  // Jitter is the median absolute deviation of the RTTs from their median: one stalled probe cannot move it.
+  const mid = median(rtts);
+  const jitter = median(rtts.map((r) => Math.abs(r - mid)));
+  const times = all.map(midOf);
+  let drift = 0;
+  if (all.length >= 4 && Math.max(...times) - Math.min(...times) >= MIN_DRIFT_SPAN) {
+    // The best-RTT half, and at least 3 samples so the residuals can tell how noisy the slope is.
+    const half = byRtt.slice(0, Math.max(3, Math.ceil(all.length / 2)));
+    const fit = fitSlope(half.map(midOf), half.map(offsetOf));
+    // On a short jittery window a noisy slope, extrapolated, costs more than the drift it would correct.
+    if (fit.error <= MAX_DRIFT_ERROR) drift = fit.slope;
+  }
+  const tRef = midOf(newest);
+  // Causality puts the offset within [tc - t1, tc - t0] for every sample (each end carried to tRef along
+  // the drift). Intersecting them uses the fastest trip each way; a queued sample's wide range adds nothing.
+  let low = -Infinity;
+  let high = Infinity;
+  for (const s of all) {
+    low = Math.max(low, s.tc - s.t1 + drift * (tRef - s.t1));
+    high = Math.min(high, s.tc - s.t0 + drift * (tRef - s.t0));
+  }
+  // The middle is exact on a symmetric link; if the ranges miss each other (a clock step) it splits the gap.
+  const offset = (low + high) / 2;
+  return { offset, rtt, rttHigh, jitter, drift, samples: all.length };
+}
+
+/** Maps a client monotonic reading to server time, or null before the first sample. */
+export function toServerTime(state: ClockState, clientTime: number): number | null {
+  const est = estimate(state);
+  const newest = state.samples.at(-1);
+  if (!est || !newest) return null;
+  // client = server + offset + drift * (server - tRef); solved exactly for server.
+  const tRef = midOf(newest);
+  return (clientTime - est.offset + est.drift * tRef) / (1 + est.drift);
+}
+
+/** How far a mapped time may be from the truth, in ms: half the best round trip, the jitter and a margin. */
+export function uncertainty(est: ClockEstimate, margin: number): number {
+  return est.rtt / 2 + est.jitter + margin;
+}

@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { hasPythonWebsockets, PYTHON, run, spawn, startServer } from "../support.ts";
+import { Peer } from "./peer.ts";
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+const SECRET = "s3cret";
+
+let server: Server;
+beforeAll(async () => {
+  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+});
+afterAll(() => server.stop());
+
+let rooms = 0;
+/** Opens a fresh room with a host, so each test starts from a clean round. */
+async function hostedRoom() {
+  const code = `T${++rooms}`;
+  const { peer: host, welcome } = await Peer.join(server.url, { room: code, secret: "roomsecret" });
+  expect(welcome).toEqual({ type: "welcome", id: "host", name: "host", room: code, token: "", host: true });
+  const join = (name: string) => Peer.join(server.url, { room: code, name });
+  return { code, host, join };
+}
+
+describe("buzzer_server.ts", () => {
+  test("prints the start line and the default room's host secret", async () => {
+    await server.waitFor(/Host secret/);
+    expect(server.stdout()).toStartWith(
+      `Server started on ws://localhost:${server.port}\nHost secret for room MAIN: ${SECRET}\n`,
+    );
+  });
+
+  test("answers the original plain-text protocol in the default room", async () => {
+    const first = new Peer(server.url);
+    const second = new Peer(server.url);
+    await Promise.all([first.opened, second.opened]);
+    first.ws.send("buzz");
+    expect(await first.text()).toBe("first place!");
+    second.ws.send("buzz");
+    expect(await second.text()).toMatch(/^response time: \d+\.\d\d seconds slower!$/);
+    // A repeat gets the same verdict again.
+    first.ws.send("buzz");
+    expect(await first.text()).toBe("first place!");
+    first.ws.send("hello");
+    expect(await first.text()).toBe('error: send "buzz" to buzz');
+    first.close();
+    second.close();
+  });
+
+  test.if(hasPythonWebsockets())("serves the original Python buzzer client unchanged", async () => {
+    const fresh = await startServer("buzzer/buzzer_server.ts");
+    const ann = spawn([PYTHON, "test/python/buzzer_client.py", fresh.url]);
+    const bob = spawn([PYTHON, "test/python/buzzer_client.py", fresh.url]);
+    await Bun.sleep(300);
+    ann.proc.stdin.write("\n");
+    await ann.proc.stdin.flush();
+    expect((await ann.waitFor(/Received: (.*)\n/))[1]).toBe("first place!");
+    await Bun.sleep(120);
+    bob.proc.stdin.write("\n");
+    await bob.proc.stdin.flush();
+    const [, reply] = await bob.waitFor(/Received: (.*)\n/);
+    expect(reply).toMatch(/^response time: 0\.\d\d seconds slower!$/);
+    const seconds = Number(reply?.match(/(\d+\.\d\d)/)?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(0.1);
+    ann.proc.stdin.end();
+    bob.proc.stdin.end();
+    expect(await ann.proc.exited).toBe(0);
+    expect(await bob.proc.exited).toBe(0);
+    await fresh.waitFor(/2\. Player 2 \+0\.\d\ds\n/);
+    expect(fresh.stdout()).toContain("1. Player 1\n");
+    await fresh.stop();
+  });
+
+  test("places named players by press and tells everyone the order", async () => {
+    const { host, join } = await hostedRoom();
+    const { peer: alice, welcome } = await join("Alice");
+    const { peer: bob } = await join("Bob");
+    expect(welcome).toMatchObject({ type: "welcome", name: "Alice", host: false });
+    expect(welcome.token).toMatch(/^[0-9a-f]{32}$/);
+    host.send({ type: "arm" });
+    await alice.next("state", (s) => s.phase === "open");
+    alice.send({ type: "buzz", at: performance.now() });
+    expect(await alice.next("verdict")).toMatchObject({ place: 1, gap: 0, text: "first place!" });
+    await Bun.sleep(50);
+    bob.send({ type: "buzz", at: performance.now() });
+    const late = await bob.next("verdict");
+    expect(late.place).toBe(2);
+    expect(late.gap).toBeGreaterThan(0.04);
+    expect(late.text).toBe(`response time: ${late.gap.toFixed(2)} seconds slower!`);
+    const state = await host.next("state", (s) => s.order.length === 2);
+    expect(state.order.map((p) => [p.place, p.name])).toEqual([
+      [1, "Alice"],
+      [2, "Bob"],
+    ]);
+    expect(state.players.map((p) => p.name)).toEqual(["Alice", "Bob"]);
+    await server.waitFor(/\] 2\. Bob \+0\.\d\ds\n/);
+  });
+
+  test("locks out a buzz while the round is locked, and clears it next round", async () => {
+    const { host, join } = await hostedRoom();
+    const { peer: eve } = await join("Eve");
+    const { peer: dan } = await join("Dan");
+    eve.send({ type: "buzz", at: performance.now() });
+    expect(await eve.next("error")).toEqual({
+      type: "error",
+      code: "FALSE_START",
+      message: "too early: you are locked out of this round",
+    });
+    host.send({ type: "arm" });
+    await eve.next("state", (s) => s.phase === "open");
+    eve.send({ type: "buzz", at: performance.now() });
+    expect(await eve.next("error")).toMatchObject({ code: "LOCKED_OUT" });
+    dan.send({ type: "buzz", at: performance.now() });
+    expect(await dan.next("verdict")).toMatchObject({ place: 1 });
+    host.send({ type: "reset" });
+    await eve.next("state", (s) => s.round === 2 && s.phase === "locked" && s.order.length === 0);
+    host.send({ type: "arm" });
+    await eve.next("state", (s) => s.round === 2 && s.phase === "open");
+    eve.send({ type: "buzz", at: performance.now() });
+    expect(await eve.next("verdict")).toMatchObject({ round: 2, place: 1 });
+  });
+
+  test("arms a countdown: presses before release are false starts, after it they count", async () => {
+    const { host, join } = await hostedRoom();
+    const { peer: fay } = await join("Fay");
+    const { peer: gus } = await join("Gus");
+    host.send({ type: "arm", countdown: 300 });
+    const release = await fay.next("release");
+    expect(release.countdown).toBeWithin(290, 301);
+    fay.send({ type: "buzz", at: performance.now() });
+    expect(await fay.next("error")).toMatchObject({ code: "FALSE_START" });
+    await gus.next("state", (s) => s.phase === "open");
+    gus.send({ type: "buzz", at: performance.now() });
+    expect(await gus.next("verdict")).toMatchObject({ place: 1 });
+  });
+
+  test("refuses host actions without the secret", async () => {
+    const { join } = await hostedRoom();
+    const { peer } = await join("Mallory");
+    peer.send({ type: "arm" });
+    expect(await peer.next("error")).toEqual({
+      type: "error",
+      code: "NOT_HOST",
+      message: "host actions need the room's secret",
+    });
+    const guess = new Peer(server.url);
+    await guess.opened;
+    guess.send({ type: "join", secret: "guess" });
+    expect(await guess.next("error")).toEqual({
+      type: "error",
+      code: "BAD_SECRET",
+      message: "wrong host secret for room MAIN",
+    });
+  });
+
+  test("closes a connection that keeps guessing the secret", async () => {
+    const guess = new Peer(server.url);
+    await guess.opened;
+    for (let i = 0; i < 5; i++) guess.send({ type: "join", secret: `guess${i}` });
+    const closed = await guess.closed;
+    expect([closed.code, closed.reason]).toEqual([1008, "too many wrong secrets"]);
+  });
+
+  test("kicks a player: closed with 4001, gone from the room", async () => {
+    const { host, join } = await hostedRoom();
+    const { peer: troll, welcome } = await join("Troll");
+    host.send({ type: "kick", player: welcome.id });
+    const closed = await troll.closed;
+    expect([closed.code, closed.reason]).toEqual([4001, "removed by the host"]);
+    const state = await host.next("state", (s) => s.players.length === 0);
+    expect(state.players).toEqual([]);
+    host.send({ type: "kick", player: "nobody" });
+    expect(await host.next("error")).toMatchObject({ code: "NO_SUCH_PLAYER" });
+  });
+
+  test("keeps rooms apart", async () => {
+    const a = await hostedRoom();
+    const b = await hostedRoom();
+    const { peer: inA } = await a.join("Ann");
+    const { peer: inB } = await b.join("Ben");
+    a.host.send({ type: "arm" });
+    b.host.send({ type: "arm" });
+    await inA.next("state", (s) => s.phase === "open");
+    await inB.next("state", (s) => s.phase === "open");
+    inA.send({ type: "buzz", at: performance.now() });
+    await Bun.sleep(30);
+    inB.send({ type: "buzz", at: performance.now() });
+    expect(await inA.next("verdict")).toMatchObject({ place: 1 });
+    expect(await inB.next("verdict")).toMatchObject({ place: 1 });
+    const stateB = await b.host.next("state", (s) => s.order.length === 1);
+    expect(stateB.order.map((p) => p.name)).toEqual(["Ben"]);
+  });
+
+  test("refuses a room that no host has opened", async () => {
+    const peer = new Peer(server.url);
+    await peer.opened;
+    peer.send({ type: "join", room: "NOPE" });
+    expect(await peer.next("error")).toEqual({
+      type: "error",
+      code: "NO_SUCH_ROOM",
+      message: "no room NOPE (a host opens it first)",
+    });
+  });
+
+  test("resumes a player with its token: same identity, recorded buzz kept", async () => {
+    const { code, host, join } = await hostedRoom();
+    const { peer: ivy, welcome } = await join("Ivy");
+    host.send({ type: "arm" });
+    await ivy.next("state", (s) => s.phase === "open");
+    ivy.send({ type: "buzz", at: performance.now() });
+    await ivy.next("verdict");
+    ivy.ws.close();
+    await ivy.closed;
+    await host.next("state", (s) => s.players.some((p) => p.name === "Ivy" && !p.connected));
+    const { peer: back, welcome: again } = await Peer.join(server.url, { room: code, token: welcome.token });
+    expect(again).toEqual(welcome);
+    expect(await back.next("verdict")).toMatchObject({ place: 1, text: "first place!" });
+    const state = await host.next(
+      "state",
+      (s) => s.players.some((p) => p.name === "Ivy" && p.connected) && s.order.length > 0,
+    );
+    expect(state.order.map((p) => p.name)).toEqual(["Ivy"]);
+  });
+
+  test("replaces an older connection that holds the same identity", async () => {
+    const { code, join } = await hostedRoom();
+    const { peer: old, welcome } = await join("Jo");
+    await Peer.join(server.url, { room: code, token: welcome.token });
+    const closed = await old.closed;
+    expect([closed.code, closed.reason]).toEqual([4004, "resumed on another connection"]);
+  });
+});
+
+describe("buzzer_server.ts bad input", () => {
+  const cases: [string, string, string, string][] = [
+    ["malformed JSON", "{nope", "BAD_JSON", "message is not valid JSON"],
+    ["an unknown type", '{"type":"dance"}', "BAD_MESSAGE", 'unknown message type "dance"'],
+    ["a missing type", "{}", "BAD_MESSAGE", "unknown message type (none)"],
+    ["a wrong field type", '{"type":"buzz","at":"soon"}', "BAD_MESSAGE", "buzz.at must be a number"],
+    ["a buzz before joining", '{"type":"buzz"}', "NOT_JOINED", "join a room first"],
+    [
+      "a too long name",
+      JSON.stringify({ type: "join", name: "x".repeat(33) }),
+      "BAD_NAME",
+      "name must be at most 32 characters",
+    ],
+    [
+      "a control character in a name",
+      JSON.stringify({ type: "join", name: "a\u0007b" }),
+      "BAD_NAME",
+      "name must not contain control characters",
+    ],
+  ];
+  for (const [what, frame, code, message] of cases) {
+    test(`answers ${what} with ${code}`, async () => {
+      const peer = new Peer(server.url);
+      await peer.opened;
+      peer.ws.send(frame);
+      expect(await peer.next("error")).toEqual({ type: "error", code: code as never, message });
+      peer.close();
+    });
+  }
+
+  test("closes a binary frame with 1003", async () => {
+    const peer = new Peer(server.url);
+    await peer.opened;
+    peer.ws.send(new Uint8Array([1, 2, 3]));
+    const closed = await peer.closed;
+    expect([closed.code, closed.reason]).toEqual([1003, "binary frames are not supported"]);
+  });
+
+  test("closes an oversized frame with 1009", async () => {
+    const peer = new Peer(server.url);
+    await peer.opened;
+    peer.ws.send("x".repeat(5000));
+    expect((await peer.closed).code).toBe(1009);
+  });
+
+  test("rate-limits a flood, then closes it with 4002, while others play on", async () => {
+    const { host, join } = await hostedRoom();
+    const { peer: flood } = await join("Flood");
+    const { peer: fair } = await join("Fair");
+    host.send({ type: "arm" });
+    await fair.next("state", (s) => s.phase === "open");
+    for (let i = 0; i < 60; i++) flood.ws.send('{"type":"pong","id":0,"t":0}');
+    expect(await flood.next("error")).toEqual({
+      type: "error",
+      code: "RATE_LIMITED",
+      message: "slow down: at most 20 messages per second",
+    });
+    for (let i = 0; i < 400; i++) flood.ws.send('{"type":"pong","id":0,"t":0}');
+    const closed = await flood.closed;
+    expect([closed.code, closed.reason]).toEqual([4002, "too many messages"]);
+    fair.send({ type: "buzz", at: performance.now() });
+    expect(await fair.next("verdict")).toMatchObject({ place: 1 });
+  });
+
+  test("keeps a vanished player's recorded buzz in the order", async () => {
+    const { host, join } = await hostedRoom();
+    const { peer: gone } = await join("Gone");
+    const { peer: stays } = await join("Stays");
+    host.send({ type: "arm" });
+    await gone.next("state", (s) => s.phase === "open");
+    gone.send({ type: "buzz", at: performance.now() });
+    gone.ws.close();
+    await Bun.sleep(30);
+    stays.send({ type: "buzz", at: performance.now() });
+    expect(await stays.next("verdict")).toMatchObject({ place: 2 });
+    const state = await host.next("state", (s) => s.order.length === 2);
+    expect(state.order.map((p) => p.name)).toEqual(["Gone", "Stays"]);
+  });
+});
+
+describe("buzzer_server.ts options", () => {
+  test("--quiet prints only the start lines and the stop line", async () => {
+    const quiet = await startServer("buzzer/buzzer_server.ts", ["--quiet", "--secret", "x"]);
+    const peer = new Peer(quiet.url);
+    await peer.opened;
+    peer.ws.send("buzz");
+    await peer.text();
+    await quiet.stop();
+    expect(quiet.stdout()).toBe(
+      `Server started on ${quiet.url}\nHost secret for room MAIN: x\nServer stopped\n`,
+    );
+  });
+
+  test("prints a random secret when none is given", async () => {
+    const random = await startServer("buzzer/buzzer_server.ts");
+    await random.waitFor(/Host secret for room MAIN: \S{8}\n/);
+    await random.stop();
+  });
+
+  test("refuses a bad --max-wait in one line", async () => {
+    const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--max-wait=-1"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "buzzer/buzzer_server.ts: invalid --max-wait '-1': expected a number from 0 to 10000\n",
+    );
+  });
+});

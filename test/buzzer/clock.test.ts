@@ -1,0 +1,206 @@
+import { describe, expect, test } from "bun:test";
+import {
+  addSample,
+  type ClockEstimate,
+  type ClockState,
+  emptyClock,
+  estimate,
+  type Sample,
+  toServerTime,
+  uncertainty,
+} from "../../buzzer/clock.ts";
+
+/** Tiny seeded PRNG (mulberry32) so every simulated network is reproducible. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TRUE_OFFSET = 3.6e6 + 1234.567; // the client's clock runs an hour and a bit ahead
+const DRIFT = 1e-4; // ...and gains 100 ppm
+const START = 86_400_000; // the server has been up for a day
+const EVERY = 250; // one probe every 250 ms
+
+interface Link {
+  seed?: number;
+  /** Fixed one-way delays, ms. */
+  up?: number;
+  down?: number;
+  /** Each direction's delay varies by ± this much (never below 0). */
+  jitter?: number;
+  drift?: number;
+  probes?: number;
+  window?: number;
+  /** Extra delay on the answer of probe i, e.g. a queued message. */
+  queued?: (i: number) => number;
+}
+
+/** Runs probes over a simulated link; returns the state and the client clock that produced it. */
+function simulate(link: Link = {}) {
+  const { seed = 1, up = 40, down = up, jitter = 0, drift = DRIFT, probes = 16, window = 16 } = link;
+  const random = mulberry32(seed);
+  const delay = (base: number) => Math.max(0, base + jitter * (2 * random() - 1));
+  const clientAt = (server: number) => TRUE_OFFSET + server * (1 + drift);
+  let state = emptyClock();
+  for (let i = 0; i < probes; i++) {
+    const t0 = START + i * EVERY;
+    const arrive = t0 + delay(up);
+    const t1 = arrive + delay(down) + (link.queued?.(i) ?? 0);
+    state = addSample(state, { t0, tc: clientAt(arrive), t1 }, window);
+  }
+  const lastProbe = START + (probes - 1) * EVERY;
+  /** How far the mapped time of a press at this server time is from the truth, signed. */
+  const pressError = (server: number) => (toServerTime(state, clientAt(server)) as number) - server;
+  return { state, clientAt, lastProbe, pressError, random };
+}
+
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] as number;
+
+describe("clock", () => {
+  test("returns null before the first sample", () => {
+    expect(estimate(emptyClock())).toBeNull();
+    expect(toServerTime(emptyClock(), 123)).toBeNull();
+  });
+
+  test("estimates the offset of a symmetric link exactly", () => {
+    const one = addSample(emptyClock(), { t0: 1000, tc: 5050, t1: 1100 });
+    expect(estimate(one)).toEqual({ offset: 4000, rtt: 100, rttHigh: 100, jitter: 0, drift: 0, samples: 1 });
+
+    const { state, lastProbe, pressError } = simulate({ up: 40, drift: 0 });
+    const est = estimate(state);
+    expect(est?.offset).toBeCloseTo(TRUE_OFFSET, 6);
+    expect(est?.rtt).toBeCloseTo(80, 6);
+    expect(est?.jitter).toBe(0);
+    expect(pressError(lastProbe + 100)).toBeCloseTo(0, 6);
+  });
+
+  test("rejects a sample that ends before it starts", () => {
+    const state = addSample(emptyClock(), { t0: 0, tc: 10, t1: 20 });
+    expect(addSample(state, { t0: 100, tc: 110, t1: 99 })).toBe(state);
+  });
+
+  test("rejects a sample with non-finite times", () => {
+    const state = addSample(emptyClock(), { t0: 0, tc: 10, t1: 20 });
+    expect(addSample(state, { t0: Number.NaN, tc: 10, t1: 20 })).toBe(state);
+    expect(addSample(state, { t0: 0, tc: Number.POSITIVE_INFINITY, t1: 20 })).toBe(state);
+    expect(addSample(state, { t0: 0, tc: 10, t1: Number.NEGATIVE_INFINITY })).toBe(state);
+  });
+
+  test("keeps only the last window of samples", () => {
+    let state = emptyClock();
+    for (let i = 0; i < 20; i++) state = addSample(state, { t0: i, tc: i, t1: i + 1 });
+    expect(state.samples).toHaveLength(16);
+    expect(state.samples[0]?.t0).toBe(4);
+    expect(estimate(state)?.samples).toBe(16);
+    expect(addSample(state, { t0: 50, tc: 50, t1: 51 }, 4).samples.map((s) => s.t0)).toEqual([
+      17, 18, 19, 50,
+    ]);
+  });
+
+  test("does not mutate the previous state", () => {
+    const before = addSample(emptyClock(), { t0: 0, tc: 10, t1: 20 });
+    const snapshot = structuredClone(before);
+    const sample: Sample = { t0: 30, tc: 40, t1: 50 };
+    const after = addSample(before, sample);
+    sample.tc = 999; // nor does it keep the caller's object
+    expect(before).toEqual(snapshot);
+    expect(after.samples).toEqual([
+      { t0: 0, tc: 10, t1: 20 },
+      { t0: 30, tc: 40, t1: 50 },
+    ]);
+  });
+
+  test("ignores queued samples with high RTT", () => {
+    // Every third answer sits 400 ms in a queue on the way back: a mean would be off by 75 ms.
+    const queued = (i: number) => (i % 3 === 0 ? 400 : 0);
+    const { state, lastProbe, pressError } = simulate({ up: 30, queued });
+    const est = estimate(state);
+    const naive = state.samples.reduce((sum, s) => sum + s.tc - (s.t0 + s.t1) / 2, 0) / state.samples.length;
+    expect(Math.abs(naive - (est?.offset as number))).toBeGreaterThan(50);
+    expect(est?.rtt).toBeCloseTo(60, 6);
+    expect(est?.jitter).toBe(0); // the median absolute deviation does not see 6 stalled probes in 16
+    expect(est?.drift).toBeCloseTo(DRIFT, 9);
+    expect(pressError(lastProbe + 100)).toBeCloseTo(0, 6);
+  });
+
+  test("tracks 100 ppm drift", () => {
+    expect(estimate(simulate({ jitter: 0 }).state)?.drift).toBeCloseTo(DRIFT, 9);
+    // A minute of probes (240) with ±5 ms jitter: drift to ±40 ppm, and a press 10 s after the
+    // last probe still maps within 1.5 ms (ignoring drift would cost 1 ms from those 10 s alone).
+    for (let seed = 1; seed <= 20; seed++) {
+      const run = simulate({ seed, up: 30, jitter: 5, probes: 240, window: 240 });
+      expect(Math.abs((estimate(run.state)?.drift as number) - DRIFT)).toBeLessThan(40e-6);
+      expect(Math.abs(run.pressError(run.lastProbe + 10_000))).toBeLessThan(1.5);
+    }
+  });
+
+  test("ignores a drift the jitter could explain", () => {
+    // 16 samples with ±20 ms jitter cannot measure ppm: a fitted slope would be off by ~1000 ppm.
+    for (let seed = 1; seed <= 20; seed++) {
+      expect(estimate(simulate({ seed, up: 75, jitter: 20 }).state)?.drift).toBe(0);
+    }
+  });
+
+  test("maps a client press time to server time within 1 ms", () => {
+    // A quiet link: 30 ms each way, ±1 ms jitter.
+    for (let seed = 1; seed <= 20; seed++) {
+      const { lastProbe, pressError, random } = simulate({ seed, up: 30, jitter: 1 });
+      for (let k = 0; k < 5; k++) expect(Math.abs(pressError(lastProbe + EVERY * random()))).toBeLessThan(1);
+    }
+  });
+
+  test("maps presses within 5 ms on a jittery symmetric link", () => {
+    // 0–150 ms each way, ±20 ms jitter per direction, 16 samples; presses up to 250 ms after the last probe.
+    const errors: number[] = [];
+    for (const up of [0, 20, 75, 150]) {
+      for (let seed = 1; seed <= 50; seed++) {
+        const { state, lastProbe, pressError, random } = simulate({ seed, up, jitter: 20 });
+        const bound = uncertainty(estimate(state) as ClockEstimate, 0);
+        for (let k = 0; k < 5; k++) {
+          const error = Math.abs(pressError(lastProbe + EVERY * random()));
+          expect(error).toBeLessThanOrEqual(bound); // the reported uncertainty always holds
+          errors.push(error);
+        }
+      }
+    }
+    expect(quantile(errors, 0.5)).toBeLessThan(1);
+    expect(quantile(errors, 0.95)).toBeLessThan(5);
+    expect(Math.max(...errors)).toBeLessThan(10);
+  });
+
+  test("errs by half the one-way asymmetry, the limit of any NTP-style sync", () => {
+    // Only the round trip is observable, so a link slower one way than the other looks like an
+    // offset of half the difference; no estimator can tell the two apart.
+    for (const extra of [10, 30, 60]) {
+      const { lastProbe, pressError } = simulate({ up: 30 + extra, down: 30 });
+      expect(pressError(lastProbe + 100)).toBeCloseTo(-extra / 2, 6);
+    }
+    const errors: number[] = [];
+    for (let seed = 1; seed <= 20; seed++) {
+      const { lastProbe, pressError } = simulate({ seed, up: 90, down: 30, jitter: 20 });
+      errors.push(pressError(lastProbe + 100));
+    }
+    expect(Math.abs(quantile(errors, 0.5) + 30)).toBeLessThan(2);
+  });
+
+  test("adds half the RTT, the jitter and the margin for the uncertainty", () => {
+    expect(uncertainty({ offset: 5, rtt: 80, rttHigh: 90, jitter: 3, drift: 0, samples: 4 }, 2)).toBe(45);
+  });
+
+  test("measures jitter as the spread of RTTs, unmoved by one stalled probe", () => {
+    let state: ClockState = emptyClock();
+    const rtts = [50, 52, 54, 56, 58, 5000];
+    rtts.forEach((rtt, i) => {
+      state = addSample(state, { t0: i * 100, tc: i * 100, t1: i * 100 + rtt });
+    });
+    // RTTs' median is 55; absolute deviations 5, 3, 1, 1, 3, 4945, whose median is 3.
+    expect(estimate(state)?.jitter).toBe(3);
+    expect(estimate(state)?.rtt).toBe(50);
+  });
+});

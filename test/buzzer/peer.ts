@@ -1,0 +1,94 @@
+import { type ClientMessage, encode, parseServer, type ServerMessage } from "../../buzzer/protocol.ts";
+
+type Of<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
+
+/** A scripted JSON buzzer client for tests: records what it receives and answers clock probes. */
+export class Peer {
+  readonly ws: WebSocket;
+  readonly received: (ServerMessage | string)[] = [];
+  readonly opened: Promise<void>;
+  readonly closed: Promise<CloseEvent>;
+  private waiters = new Set<() => void>();
+
+  constructor(url: string, options: { answerProbes?: boolean } = {}) {
+    this.ws = new WebSocket(url);
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.addEventListener("open", () => resolve());
+      this.ws.addEventListener("error", () => reject(new Error(`cannot connect to ${url}`)));
+    });
+    this.closed = new Promise((resolve) => this.ws.addEventListener("close", resolve));
+    this.ws.addEventListener("message", (event) => {
+      const text = String(event.data);
+      const msg = parseServer(text);
+      if (msg?.type === "ping" && options.answerProbes !== false) {
+        this.send({ type: "pong", id: msg.id, t: performance.now() });
+        return;
+      }
+      this.received.push(msg ?? text);
+      for (const w of this.waiters) w();
+    });
+  }
+
+  /** Opens a peer and joins a room with the given join fields; resolves with the welcome. */
+  static async join(url: string, join: Omit<Extract<ClientMessage, { type: "join" }>, "type"> = {}) {
+    const peer = new Peer(url);
+    await peer.opened;
+    peer.send({ type: "join", ...join });
+    const welcome = await peer.next("welcome");
+    return { peer, welcome };
+  }
+
+  send(msg: ClientMessage | Record<string, unknown>): void {
+    this.ws.send(encode(msg as ClientMessage));
+  }
+
+  /** Resolves with the first received message (after `from`) of a type that passes `test`. */
+  next<T extends ServerMessage["type"]>(
+    type: T,
+    test: (msg: Of<T>) => boolean = () => true,
+    ms = 3000,
+  ): Promise<Of<T>> {
+    let from = 0;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        for (; from < this.received.length; from++) {
+          const msg = this.received[from];
+          if (typeof msg === "object" && msg.type === type && test(msg as Of<T>)) {
+            this.received.splice(from, 1);
+            this.waiters.delete(check);
+            clearTimeout(timer);
+            resolve(msg as Of<T>);
+            return;
+          }
+        }
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`no ${type} within ${ms} ms; got ${JSON.stringify(this.received)}`));
+      }, ms);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves with the next plain-text frame. */
+  text(ms = 3000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const i = this.received.findIndex((m) => typeof m === "string");
+        if (i >= 0) {
+          this.waiters.delete(check);
+          clearTimeout(timer);
+          resolve(this.received.splice(i, 1)[0] as string);
+        }
+      };
+      const timer = setTimeout(() => reject(new Error(`no text within ${ms} ms`)), ms);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  close(): void {
+    this.ws.close(1000);
+  }
+}
