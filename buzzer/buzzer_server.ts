@@ -39,10 +39,7 @@ const hub = new Hub({
 const server = listen<Conn>(
   listenOptions(program, values),
   {
-    fetch: (req, server) =>
-      server.upgrade(req, { data: hub.newConn() })
-        ? undefined
-        : new Response("Connect with a WebSocket client.\n", { status: 426 }),
+    fetch: hub.fetch,
     websocket: hub.websocket,
   },
   () => hub.detach(),

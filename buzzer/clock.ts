@@ -25,7 +25,7 @@ export interface ClockEstimate {
 }
 
 /** Default number of samples kept: at one probe per 250 ms, the last four seconds. */
-const WINDOW = 16;
+const WINDOW = 32;
 /** A drift fit needs this much server time, or the noise of one round trip swamps the slope. */
 const MIN_DRIFT_SPAN = 1000;
 /** Drift is used only when its standard error is under 50 ppm, i.e. under 0.2 ms across a 4 s window. */

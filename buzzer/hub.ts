@@ -4,7 +4,7 @@
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../lib/close.ts";
-import { addSample, estimate, toServerTime } from "./clock.ts";
+import { toServerTime } from "./clock.ts";
 import { boundPress, windowReach } from "./fair.ts";
 import { type Bucket, fullBucket, RATE, take } from "./limit.ts";
 import {
@@ -25,6 +25,7 @@ import {
   linkOf,
   newPlayer,
   newRoom,
+  observe,
   type Player,
   type Room,
   roomView,
@@ -68,7 +69,7 @@ export interface Conn {
 type Socket = ServerWebSocket<Conn>;
 
 /** Clock probes sent fast after joining, before settling to the steady interval. */
-const WARMUP = { probes: 8, every: 100 };
+const WARMUP = { probes: 32, every: 40 };
 /** How often the hub looks for probes that are due, in ms. */
 const TICK = 100;
 
@@ -104,6 +105,12 @@ export class Hub {
     for (const t of this.timers.values()) this.opts.clock.cancel(t);
     this.timers.clear();
   }
+
+  /** Upgrades a request to a buzzer connection; plain HTTP gets a hint instead. */
+  readonly fetch = (req: Request, server: Server<Conn>): Response | undefined =>
+    server.upgrade(req, { data: this.newConn() })
+      ? undefined
+      : new Response("Connect with a WebSocket client.\n", { status: 426 });
 
   /** Fresh per-connection state for server.upgrade. */
   newConn(): Conn {
@@ -267,7 +274,7 @@ export class Hub {
   private buzz(ws: Socket, room: Room, at: number | null, now: number): void {
     const player = ws.data.player ? room.players.get(ws.data.player) : undefined;
     if (!player) return this.error(ws, "NOT_PLAYER", "the host does not buzz");
-    const est = estimate(player.clock);
+    const est = player.est;
     const mapped = at !== null && est ? toServerTime(player.clock, at) : null;
     const bounded = boundPress(now, mapped, linkOf(player));
     const result = rules.buzz(room.round, {
@@ -301,6 +308,7 @@ export class Hub {
       rtt: est?.rtt ?? null,
       jitter: est?.jitter ?? null,
       bound: bounded.bound,
+      allowance: now - bounded.lower,
     });
     this.settle(room);
   }
@@ -352,7 +360,8 @@ export class Hub {
   private sendVerdict(room: Room, p: rules.Placed, times: number): void {
     const ws = this.sockets.get(p.player);
     if (!ws) return;
-    const gap = p.gap / 1000;
+    // Whole milliseconds: finer digits would only report noise.
+    const gap = Math.round(p.gap) / 1000;
     const text = verdictText(p.place, gap);
     const msg =
       ws.data.mode === "plain"
@@ -419,7 +428,7 @@ export class Hub {
     for (const player of room.players.values()) {
       const ws = this.sockets.get(player.id);
       if (ws?.data.mode !== "json") continue;
-      const est = estimate(player.clock);
+      const est = player.est;
       const at = est ? releaseAt + est.offset : undefined;
       this.send(ws, {
         type: "release",
@@ -511,7 +520,7 @@ export class Hub {
     const player = ws.data.player ? room.players.get(ws.data.player) : undefined;
     if (t0 === undefined || !player) return;
     ws.data.probes.delete(id);
-    player.clock = addSample(player.clock, { t0, tc: t, t1: now });
+    observe(player, { t0, tc: t, t1: now });
   }
 
   private onPingFrame(ws: Socket, data: Buffer): void {
@@ -521,7 +530,7 @@ export class Hub {
     const t0 = new DataView(data.buffer, data.byteOffset, 8).getFloat64(0);
     const t1 = this.opts.clock.now();
     // Plain clients have no clock to read: only the round trip counts, so the offset is zero.
-    player.clock = addSample(player.clock, { t0, tc: (t0 + t1) / 2, t1 });
+    observe(player, { t0, tc: (t0 + t1) / 2, t1 });
   }
 
   private refuseFlood(ws: Socket, now: number): void {

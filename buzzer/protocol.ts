@@ -196,7 +196,9 @@ export function checkName(raw: string): Parsed<string> {
   const name = raw.trim();
   if (/\p{Cc}/u.test(name))
     return { ok: false, code: "BAD_NAME", message: "name must not contain control characters" };
-  if (!name) return { ok: false, code: "BAD_NAME", message: "name must not be empty" };
+  // Zero-width and other format characters alone would make an invisible name.
+  if (!name.replace(/[\p{Cf}\p{Z}]/gu, ""))
+    return { ok: false, code: "BAD_NAME", message: "name must not be empty" };
   if ([...name].length > LIMITS.name) {
     return { ok: false, code: "BAD_NAME", message: `name must be at most ${LIMITS.name} characters` };
   }
@@ -205,20 +207,23 @@ export function checkName(raw: string): Parsed<string> {
 
 /** Checks a room code: letters and digits, 1 to LIMITS.room of them; returns it upper-cased. */
 export function checkRoom(raw: string): Parsed<string> {
-  const room = raw.trim().toUpperCase();
-  if (!new RegExp(`^[A-Z0-9]{1,${LIMITS.room}}$`).test(room)) {
+  // Checked before upper-casing, which would turn "ß" into "SS".
+  const room = raw.trim();
+  if (!new RegExp(`^[A-Za-z0-9]{1,${LIMITS.room}}$`).test(room)) {
     return {
       ok: false,
       code: "BAD_ROOM",
       message: `room code must be 1 to ${LIMITS.room} letters or digits`,
     };
   }
-  return { ok: true, msg: room };
+  return { ok: true, msg: room.toUpperCase() };
 }
 
 /** The original's reply for a place: `first place!` or `response time: 1.23 seconds slower!`. */
 export function verdictText(place: number, gapSeconds: number): string {
-  return place === 1 ? "first place!" : `response time: ${gapSeconds.toFixed(2)} seconds slower!`;
+  // Rounded half-up on whole hundredths: 1.005 s reads 1.01, whatever its binary form.
+  const hundredths = Math.round(Math.round(gapSeconds * 1e6) / 1e4);
+  return place === 1 ? "first place!" : `response time: ${(hundredths / 100).toFixed(2)} seconds slower!`;
 }
 
 /** Encodes a server message as one JSON text frame. */

@@ -2,7 +2,14 @@
  * A room's data: its players, round and fairness records, and the public view of it. Plain data
  * and small functions; the hub owns the sockets and timers that act on it.
  */
-import { type ClockState, emptyClock, estimate } from "./clock.ts";
+import {
+  addSample,
+  type ClockEstimate,
+  type ClockState,
+  emptyClock,
+  estimate,
+  type Sample,
+} from "./clock.ts";
 import type { Link } from "./fair.ts";
 import type { PlaceView, PlayerView, RoomView } from "./protocol.ts";
 import { newRound, type Round } from "./round.ts";
@@ -16,6 +23,8 @@ export interface Player {
   /** Speaks the original's plain-text protocol (measured with ping frames, not clock probes). */
   plain: boolean;
   clock: ClockState;
+  /** The clock estimate of the current samples, kept so hot paths need not recompute it. */
+  est: ClockEstimate | null;
   probes: number;
   nextProbeAt: number;
 }
@@ -35,6 +44,8 @@ export interface FairnessRecord {
   jitter: number | null;
   uncertainty: number;
   bound: string;
+  /** How much earlier than arrival the press was allowed to be, in ms. */
+  allowance: number;
   place: number;
   gap: number;
   photo: boolean;
@@ -70,12 +81,28 @@ export function newRoom(code: string, secret: string, phase: Round["phase"] = "l
 
 /** A fresh player record. */
 export function newPlayer(id: string, name: string, token: string, plain: boolean, now: number): Player {
-  return { id, name, token, connected: true, plain, clock: emptyClock(), probes: 0, nextProbeAt: now };
+  return {
+    id,
+    name,
+    token,
+    connected: true,
+    plain,
+    clock: emptyClock(),
+    est: null,
+    probes: 0,
+    nextProbeAt: now,
+  };
+}
+
+/** Adds a clock-probe sample to a player and refreshes its estimate. */
+export function observe(player: Player, sample: Sample): void {
+  player.clock = addSample(player.clock, sample);
+  player.est = estimate(player.clock);
 }
 
 /** What the server has measured of a player's link, or null before the first sample. */
 export function linkOf(player: Player): Link | null {
-  const est = estimate(player.clock);
+  const est = player.est;
   return est ? { rtt: est.rtt, high: est.rttHigh, jitter: est.jitter } : null;
 }
 
@@ -140,6 +167,7 @@ const CSV_COLUMNS: (keyof FairnessRecord)[] = [
   "jitter",
   "uncertainty",
   "bound",
+  "allowance",
   "place",
   "gap",
   "photo",

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { verdictText } from "../../buzzer/protocol.ts";
 import { hasPythonWebsockets, PYTHON, run, spawn, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
@@ -85,7 +86,7 @@ describe("buzzer_server.ts", () => {
     const late = await bob.next("verdict");
     expect(late.place).toBe(2);
     expect(late.gap).toBeGreaterThan(0.04);
-    expect(late.text).toBe(`response time: ${late.gap.toFixed(2)} seconds slower!`);
+    expect(late.text).toBe(verdictText(2, late.gap));
     const state = await host.next("state", (s) => s.order.length === 2);
     expect(state.order.map((p) => [p.place, p.name])).toEqual([
       [1, "Alice"],

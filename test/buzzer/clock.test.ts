@@ -94,12 +94,12 @@ describe("clock", () => {
 
   test("keeps only the last window of samples", () => {
     let state = emptyClock();
-    for (let i = 0; i < 20; i++) state = addSample(state, { t0: i, tc: i, t1: i + 1 });
-    expect(state.samples).toHaveLength(16);
-    expect(state.samples[0]?.t0).toBe(4);
-    expect(estimate(state)?.samples).toBe(16);
+    for (let i = 0; i < 40; i++) state = addSample(state, { t0: i, tc: i, t1: i + 1 });
+    expect(state.samples).toHaveLength(32);
+    expect(state.samples[0]?.t0).toBe(8);
+    expect(estimate(state)?.samples).toBe(32);
     expect(addSample(state, { t0: 50, tc: 50, t1: 51 }, 4).samples.map((s) => s.t0)).toEqual([
-      17, 18, 19, 50,
+      37, 38, 39, 50,
     ]);
   });
 

@@ -1,0 +1,189 @@
+import { describe, expect, test } from "bun:test";
+import { boundPress, type Link, MARGIN, uplinkAllowance, windowReach } from "../../buzzer/fair.ts";
+
+/** Uplink allowance high + margin = 50 + 2 = 52; uncertainty rtt/2 + jitter + margin = 20 + 5 + 2 = 27. */
+const link: Link = { rtt: 40, high: 50, jitter: 5 };
+
+describe("fair", () => {
+  test("uses a margin of 2 ms", () => {
+    expect(MARGIN).toBe(2);
+  });
+
+  describe("uplinkAllowance", () => {
+    test("is the 90th-percentile round trip plus the margin", () => {
+      expect(uplinkAllowance(link)).toBe(52);
+      expect(uplinkAllowance({ rtt: 0, high: 0, jitter: 0 })).toBe(2);
+    });
+
+    test("does not depend on the lowest round trip or the jitter", () => {
+      expect(uplinkAllowance({ rtt: 10, high: 50, jitter: 100 })).toBe(52);
+    });
+
+    test("is 0 without a link", () => {
+      expect(uplinkAllowance(null)).toBe(0);
+      expect(uplinkAllowance(null, 50)).toBe(0);
+    });
+
+    test("uses a given margin", () => {
+      expect(uplinkAllowance(link, 10)).toBe(60);
+      expect(uplinkAllowance(link, 0)).toBe(50);
+    });
+  });
+
+  describe("boundPress", () => {
+    test("keeps an honest claim within bounds unchanged", () => {
+      expect(boundPress(1000, 980, link)).toStrictEqual({
+        press: 980,
+        lower: 948,
+        uncertainty: 27,
+        bound: "none",
+      });
+    });
+
+    test("keeps a claim exactly at arrival", () => {
+      expect(boundPress(1000, 1000, link)).toStrictEqual({
+        press: 1000,
+        lower: 948,
+        uncertainty: 27,
+        bound: "none",
+      });
+    });
+
+    test("keeps a claim exactly at the lower bound", () => {
+      expect(boundPress(1000, 948, link)).toStrictEqual({
+        press: 948,
+        lower: 948,
+        uncertainty: 27,
+        bound: "none",
+      });
+    });
+
+    test("clamps a claim later than arrival to arrival", () => {
+      expect(boundPress(1000, 1000.5, link)).toStrictEqual({
+        press: 1000,
+        lower: 948,
+        uncertainty: 27,
+        bound: "late",
+      });
+      expect(boundPress(1000, 5000, link).press).toBe(1000);
+    });
+
+    test("gives a forged claim 1 s early exactly the uplink allowance and no more", () => {
+      const arrival = 5000;
+      const result = boundPress(arrival, arrival - 1000, link);
+      expect(result).toStrictEqual({ press: 4948, lower: 4948, uncertainty: 27, bound: "early" });
+      expect(arrival - result.press).toBe(link.high + MARGIN);
+    });
+
+    test("clamps a claim just below the lower bound to the lower bound", () => {
+      expect(boundPress(1000, 947.9, link)).toStrictEqual({
+        press: 948,
+        lower: 948,
+        uncertainty: 27,
+        bound: "early",
+      });
+    });
+
+    test("estimates an unclaimed press as arrival minus half the round trip", () => {
+      expect(boundPress(1000, null, link)).toStrictEqual({
+        press: 980,
+        lower: 948,
+        uncertainty: 27,
+        bound: "estimated",
+      });
+    });
+
+    test("uses arrival for an unclaimed press with no link", () => {
+      expect(boundPress(1000, null, null)).toStrictEqual({
+        press: 1000,
+        lower: 1000,
+        uncertainty: 2,
+        bound: "estimated",
+      });
+    });
+
+    test("gives a claim no allowance without a link", () => {
+      expect(boundPress(1000, 900, null)).toStrictEqual({
+        press: 1000,
+        lower: 1000,
+        uncertainty: 2,
+        bound: "early",
+      });
+      expect(boundPress(1000, 1000, null)).toStrictEqual({
+        press: 1000,
+        lower: 1000,
+        uncertainty: 2,
+        bound: "none",
+      });
+      expect(boundPress(1000, 1001, null)).toStrictEqual({
+        press: 1000,
+        lower: 1000,
+        uncertainty: 2,
+        bound: "late",
+      });
+    });
+
+    test("puts uncertainty at half the round trip plus jitter plus margin", () => {
+      expect(boundPress(0, null, { rtt: 25, high: 40, jitter: 3 }).uncertainty).toBe(17.5);
+      expect(boundPress(0, 0, { rtt: 0, high: 0, jitter: 0 }).uncertainty).toBe(2);
+    });
+
+    test("keeps the same uncertainty and lower bound whatever the claim", () => {
+      const claims = [null, 2000, 1000, 990, 900, 0];
+      const results = claims.map((c) => boundPress(1000, c, link));
+      expect(results.map((r) => r.uncertainty)).toEqual([27, 27, 27, 27, 27, 27]);
+      expect(results.map((r) => r.lower)).toEqual([948, 948, 948, 948, 948, 948]);
+      expect(results.map((r) => r.bound)).toEqual(["estimated", "late", "none", "none", "early", "early"]);
+    });
+
+    test("uses a given margin for the lower bound and the uncertainty", () => {
+      expect(boundPress(1000, 0, link, 10)).toStrictEqual({
+        press: 940,
+        lower: 940,
+        uncertainty: 35,
+        bound: "early",
+      });
+      expect(boundPress(1000, null, null, 0)).toStrictEqual({
+        press: 1000,
+        lower: 1000,
+        uncertainty: 0,
+        bound: "estimated",
+      });
+    });
+  });
+
+  describe("windowReach", () => {
+    test("is the largest uplink allowance of the links", () => {
+      const links = [link, { rtt: 100, high: 120, jitter: 10 }, null, { rtt: 10, high: 12, jitter: 1 }];
+      expect(windowReach(links, 1000)).toBe(122);
+    });
+
+    test("is 0 with no links", () => {
+      expect(windowReach([], 1000)).toBe(0);
+    });
+
+    test("is 0 with only null links", () => {
+      expect(windowReach([null, null], 1000)).toBe(0);
+    });
+
+    test("is capped at maxWait", () => {
+      expect(windowReach([{ rtt: 100, high: 120, jitter: 10 }], 100)).toBe(100);
+      expect(windowReach([{ rtt: 100, high: 120, jitter: 10 }], 122)).toBe(122);
+      expect(windowReach([link], 0)).toBe(0);
+    });
+
+    test("accepts any iterable of links", () => {
+      function* links(): Generator<Link | null> {
+        yield null;
+        yield link;
+      }
+      expect(windowReach(links(), 1000)).toBe(52);
+      expect(windowReach(new Set([link]), 1000)).toBe(52);
+    });
+
+    test("uses a given margin", () => {
+      expect(windowReach([link], 1000, 0)).toBe(50);
+      expect(windowReach([link], 1000, 10)).toBe(60);
+    });
+  });
+});
