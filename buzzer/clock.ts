@@ -24,7 +24,7 @@ export interface ClockEstimate {
   samples: number;
 }
 
-/** Default number of samples kept: at one probe per 250 ms, the last four seconds. */
+/** Samples kept: the warm-up burst, then about a minute of steady probes. */
 const WINDOW = 32;
 /** A drift fit needs this much server time, or the noise of one round trip swamps the slope. */
 const MIN_DRIFT_SPAN = 1000;

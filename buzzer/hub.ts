@@ -148,9 +148,12 @@ export class Hub {
       this.opts.log(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
       return ws.close(Close.UNSUPPORTED_DATA, "binary frames are not supported");
     }
-    const { bucket, allowed } = take(ws.data.bucket, now);
-    ws.data.bucket = bucket;
-    if (!allowed) return this.refuseFlood(ws, now);
+    // Hosts hold the room's secret and may script a game quickly; everyone else is rate-limited.
+    if (!ws.data.host) {
+      const { bucket, allowed } = take(ws.data.bucket, now);
+      ws.data.bucket = bucket;
+      if (!allowed) return this.refuseFlood(ws, now);
+    }
     if (ws.data.mode !== "json" && data.trim() === PLAIN_BUZZ) return this.plainBuzz(ws, now);
     if (ws.data.mode === "plain") return void ws.send(`error: send "${PLAIN_BUZZ}" to buzz`);
     const parsed = parseClient(data);

@@ -1,0 +1,282 @@
+/**
+ * The fairness harness: an in-process buzzer server, a latency proxy in front of it, and simulated
+ * players whose clocks are offset by hours and drift, pressing at scripted true times. True time is
+ * the server's own performance.now(): the server, proxy and players share one process.
+ */
+import type { Server } from "bun";
+import { type Conn, Hub } from "../../buzzer/hub.ts";
+import { encode, parseServer, type ServerMessage } from "../../buzzer/protocol.ts";
+import type { FairnessRecord } from "../../buzzer/room.ts";
+import { systemClock } from "../../buzzer/time.ts";
+import { linkQuery, startProxy } from "./proxy.ts";
+import { seeded } from "./random.ts";
+
+/** The shape of a simulated game. */
+export interface GameOptions {
+  rooms: number;
+  rounds: number;
+  players: number;
+  /** Round trips are drawn uniformly from 0 to this, in ms. */
+  rttMax: number;
+  /** Uniform jitter on each one-way trip, ± ms. */
+  jitter: number;
+  /** Extra uplink delay over downlink, in ms (what no clock sync can see). */
+  asymmetry?: number;
+  /** Presses in a round are at least this far apart, in ms. */
+  minGap?: number;
+  maxGap?: number;
+  /** Clock drift magnitude (100 ppm = 1e-4). */
+  drift?: number;
+  /** Players per room who claim their press 1 s earlier than it was. */
+  forgers?: number;
+  seed?: number;
+  maxWait?: number;
+  /** Warm-up before the first round, so clocks are synced (ms). */
+  warmup?: number;
+}
+
+/** One simulated press and how the server placed it. */
+export interface PressResult {
+  room: string;
+  round: number;
+  player: string;
+  rtt: number;
+  forged: boolean;
+  truePress: number;
+  record: FairnessRecord;
+}
+
+/** Starts the buzzer hub in this process on a free loopback port. */
+export function startHub(maxWait = 500) {
+  const records: FairnessRecord[] = [];
+  const hub = new Hub({
+    secret: "harness",
+    clock: systemClock,
+    maxWait,
+    probeEvery: 2000,
+    maxRooms: 10_000,
+    log: () => {},
+    onRecord: (r) => records.push(r),
+  });
+  const server: Server<Conn> = Bun.serve<Conn>({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: hub.fetch,
+    websocket: hub.websocket,
+  });
+  hub.attach(server);
+  return {
+    url: `ws://127.0.0.1:${server.port}`,
+    records,
+    stop() {
+      hub.detach();
+      server.stop(true);
+    },
+  };
+}
+
+/** A simulated JSON client: answers clock probes on its own skewed clock, presses on cue. */
+export class SimPlayer {
+  readonly ws: WebSocket;
+  private listeners = new Set<(msg: ServerMessage) => void>();
+
+  constructor(
+    url: string,
+    readonly name: string,
+    /** Client clock = true time × (1 + drift) + offset. */
+    private readonly clock: { offset: number; drift: number },
+  ) {
+    this.ws = new WebSocket(url);
+    this.ws.onmessage = (e) => {
+      const msg = parseServer(String(e.data));
+      if (!msg) return;
+      if (msg.type === "ping") this.ws.send(encode({ type: "pong", id: msg.id, t: this.now() }));
+      for (const l of this.listeners) l(msg);
+    };
+  }
+
+  /** This player's clock reading now. */
+  now(at = performance.now()): number {
+    return at * (1 + this.clock.drift) + this.clock.offset;
+  }
+
+  /** Resolves with the next message of a type that passes `test`. */
+  next<T extends ServerMessage["type"]>(
+    type: T,
+    test: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+  ) {
+    return new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no ${type} in 10 s`)), 10_000);
+      const l = (m: ServerMessage) => {
+        if (m.type === type && test(m as Extract<ServerMessage, { type: T }>)) {
+          clearTimeout(timer);
+          this.listeners.delete(l);
+          resolve(m as Extract<ServerMessage, { type: T }>);
+        }
+      };
+      this.listeners.add(l);
+    });
+  }
+
+  /** Joins a room once open; resolves with the welcome. */
+  async join(room: string, secret?: string) {
+    await new Promise<void>((resolve, reject) => {
+      this.ws.onopen = () => resolve();
+      this.ws.onerror = () => reject(new Error(`${this.name}: cannot connect`));
+    });
+    const welcome = this.next("welcome");
+    this.ws.send(encode({ type: "join", room, ...(secret ? { secret } : { name: this.name }) }));
+    return welcome;
+  }
+
+  /** Presses at true time `at` (or as soon after as the event loop allows); resolves with the true press time. */
+  pressAt(at: number, forge = 0): Promise<number> {
+    return new Promise((resolve) => {
+      setTimeout(
+        () => {
+          const now = performance.now();
+          this.ws.send(encode({ type: "buzz", at: this.now(now) - forge }));
+          resolve(now);
+        },
+        Math.max(0, at - performance.now()),
+      );
+    });
+  }
+}
+
+/** Plays the games and returns every press with its fairness record. */
+export async function playGames(o: GameOptions): Promise<PressResult[]> {
+  const rand = seeded(o.seed ?? 1);
+  const hub = startHub(o.maxWait);
+  const proxy = startProxy(hub.url);
+  const results: PressResult[] = [];
+  const playRoom = async (r: number) => {
+    const code = `F${r}`;
+    const host = new SimPlayer(hub.url, "host", { offset: 0, drift: 0 });
+    await host.join(code, "harness");
+    const players = Array.from({ length: o.players }, (_, i) => {
+      const rtt = rand() * o.rttMax;
+      const asym = o.asymmetry ?? 0;
+      const spec = {
+        up: rtt / 2 + asym / 2,
+        down: Math.max(0, rtt / 2 - asym / 2),
+        jitter: o.jitter,
+        seed: Math.floor(rand() * 1e9),
+      };
+      const drift = (rand() * 2 - 1) * (o.drift ?? 1e-4);
+      const offset = (1 + rand() * 9) * 3_600_000 * (rand() < 0.5 ? -1 : 1) + 40_000_000;
+      const player = new SimPlayer(`${proxy.url}/${linkQuery(spec)}`, `P${r}-${i}`, { offset, drift });
+      return { player, rtt, forged: i < (o.forgers ?? 0) };
+    });
+    await Promise.all(players.map((p) => p.player.join(code)));
+    await Bun.sleep(o.warmup ?? 1500);
+    for (let round = 2; round <= o.rounds + 1; round++) {
+      host.ws.send(encode({ type: "reset" }));
+      const opened = host.next("state", (s) => s.round === round && s.phase === "open");
+      host.ws.send(encode({ type: "arm" }));
+      await opened;
+      const order = players.map((p) => ({ p, key: rand() })).sort((a, b) => a.key - b.key);
+      let t = performance.now() + 30 + rand() * 50;
+      const presses = order.map(({ p }) => {
+        const at = t;
+        t += (o.minGap ?? 10) + rand() * ((o.maxGap ?? 150) - (o.minGap ?? 10));
+        const verdict = p.player.next("verdict", (v) => v.round === round);
+        return Promise.all([p.player.pressAt(at, p.forged ? 1000 : 0), verdict]).then(([truePress]) => ({
+          p,
+          truePress,
+        }));
+      });
+      for (const { p, truePress } of await Promise.all(presses)) {
+        const record = hub.records.find(
+          (x) => x.room === code && x.round === round && x.name === p.player.name,
+        );
+        if (!record) throw new Error(`no fairness record for ${p.player.name} in round ${round}`);
+        results.push({
+          room: code,
+          round,
+          player: p.player.name,
+          rtt: p.rtt,
+          forged: p.forged,
+          truePress,
+          record,
+        });
+      }
+    }
+    for (const p of players) p.player.ws.close();
+    host.ws.close();
+  };
+  try {
+    await Promise.all(Array.from({ length: o.rooms }, (_, r) => playRoom(r)));
+  } finally {
+    proxy.stop();
+    hub.stop();
+  }
+  return results;
+}
+
+/** Accuracy of one ordering over the games: winners, whole orders, and gap errors. */
+export interface Accuracy {
+  trials: number;
+  winners: number;
+  orders: number;
+  gapErrors: number[];
+}
+
+/** Scores an ordering: `key` gives each press's time under that ordering (press or arrival). */
+export function score(results: PressResult[], key: (r: PressResult) => number): Accuracy {
+  const rounds = Map.groupBy(results, (r) => `${r.room}/${r.round}`);
+  const acc: Accuracy = { trials: 0, winners: 0, orders: 0, gapErrors: [] };
+  for (const presses of rounds.values()) {
+    const truth = [...presses].sort((a, b) => a.truePress - b.truePress);
+    const claimed = [...presses].sort((a, b) => key(a) - key(b));
+    acc.trials++;
+    if (claimed[0] === truth[0]) acc.winners++;
+    if (claimed.every((p, i) => p === truth[i])) acc.orders++;
+    const first = truth[0] as PressResult;
+    for (const p of truth.slice(1)) {
+      acc.gapErrors.push(key(p) - key(first) - (p.truePress - first.truePress));
+    }
+  }
+  return acc;
+}
+
+/** The q-quantile of absolute values. */
+export function quantileAbs(values: number[], q: number): number {
+  const sorted = values.map(Math.abs).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+/**
+ * Time from a press to its `first place!` with every player on loopback, over `rounds` rounds of
+ * a room with `players` players of whom one presses; in ms, one figure per round.
+ */
+export async function loopbackLatency(rounds: number, players = 4): Promise<number[]> {
+  const hub = startHub();
+  const host = new SimPlayer(hub.url, "host", { offset: 0, drift: 0 });
+  await host.join("LOOP", "harness");
+  const sims = Array.from(
+    { length: players },
+    (_, i) => new SimPlayer(hub.url, `L${i}`, { offset: 1e7, drift: 0 }),
+  );
+  await Promise.all(sims.map((p) => p.join("LOOP")));
+  await Bun.sleep(1500);
+  const latencies: number[] = [];
+  try {
+    for (let round = 2; round <= rounds + 1; round++) {
+      host.ws.send(encode({ type: "reset" }));
+      const opened = host.next("state", (s) => s.round === round && s.phase === "open");
+      host.ws.send(encode({ type: "arm" }));
+      await opened;
+      const presser = sims[round % players] as SimPlayer;
+      const verdict = presser.next("verdict", (v) => v.round === round);
+      const pressed = await presser.pressAt(performance.now() + 20);
+      const v = await verdict;
+      latencies.push(performance.now() - pressed);
+      if (v.place !== 1) throw new Error(`round ${round}: the only presser got place ${v.place}`);
+    }
+  } finally {
+    for (const p of [host, ...sims]) p.ws.close();
+    hub.stop();
+  }
+  return latencies;
+}

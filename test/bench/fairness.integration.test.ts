@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import {
+  loopbackLatency,
+  type PressResult,
+  playGames,
+  quantileAbs,
+  score,
+} from "../../bench/fairness/game.ts";
+import { MARGIN } from "../../buzzer/fair.ts";
+
+/** Uneven links: round trips 0–300 ms, ±20 ms jitter each way, clocks hours apart drifting 100 ppm. */
+const UNEVEN = {
+  rooms: 10,
+  rounds: 10,
+  players: 4,
+  rttMax: 300,
+  jitter: 20,
+  drift: 1e-4,
+  minGap: 10,
+  seed: 7,
+};
+
+describe("fairness harness", () => {
+  let games: PressResult[];
+  beforeAll(async () => {
+    games = await playGames(UNEVEN);
+  }, 60_000);
+
+  test("the true first presser wins every trial, presses ≥ 10 ms apart", () => {
+    const ours = score(games, (r) => r.record.press);
+    expect(ours.trials).toBe(UNEVEN.rooms * UNEVEN.rounds);
+    expect(ours.winners).toBe(ours.trials);
+    // The whole order, not just the winner, is right in nearly every trial.
+    expect(ours.orders / ours.trials).toBeGreaterThanOrEqual(0.97);
+  });
+
+  test("arrival order, what other buzzers use, gets these same games wrong", () => {
+    const arrival = score(games, (r) => r.record.arrival);
+    expect(arrival.winners).toBeLessThan(arrival.trials * 0.95);
+  });
+
+  test("reported gaps are within ±5 ms of the true gaps at the 95th percentile", () => {
+    const ours = score(games, (r) => r.record.press);
+    expect(ours.gapErrors).toHaveLength(UNEVEN.rooms * UNEVEN.rounds * (UNEVEN.players - 1));
+    expect(quantileAbs(ours.gapErrors, 0.95)).toBeLessThanOrEqual(5);
+  });
+
+  test("a press time forged 1 s early gains no more than the forger's measured round trip plus the margin", async () => {
+    const forged = (await playGames({ ...UNEVEN, rooms: 4, rounds: 3, forgers: 1, seed: 11 })).filter(
+      (r) => r.forged,
+    );
+    expect(forged).toHaveLength(12);
+    for (const r of forged) {
+      expect(r.record.bound).toBe("early");
+      const gain = r.truePress - r.record.press;
+      expect(gain).toBeLessThanOrEqual(r.record.allowance + 0.01);
+      // The allowance is the link's 90th-percentile round trip plus the margin: its true RTT plus jitter at most.
+      expect(r.record.allowance).toBeLessThanOrEqual(r.rtt + 2 * UNEVEN.jitter + MARGIN + 5);
+    }
+  }, 60_000);
+
+  test("on loopback the winner gets first place! within 5 ms of pressing", async () => {
+    const latencies = await loopbackLatency(20);
+    expect(quantileAbs(latencies, 0.95)).toBeLessThanOrEqual(5);
+  }, 30_000);
+});
