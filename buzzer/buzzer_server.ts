@@ -1,10 +1,12 @@
 import { appendFileSync } from "node:fs";
+import { renderUnicodeCompact } from "uqr";
 import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
 import { type Conn, DEFAULT_ROOM, Hub } from "./hub.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
 import { systemClock } from "./time.ts";
+import { joinUrl, webRoutes } from "./web.ts";
 
 const program = "buzzer/buzzer_server.ts";
 const { values } = parseOptions(program, "Game-show buzzer server: the first to press wins.", {
@@ -39,6 +41,7 @@ const hub = new Hub({
 const server = listen<Conn>(
   listenOptions(program, values),
   {
+    routes: webRoutes(hub.fetch),
     fetch: hub.fetch,
     websocket: hub.websocket,
   },
@@ -46,6 +49,8 @@ const server = listen<Conn>(
 );
 hub.attach(server);
 console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
+const join = joinUrl(String(values.host), server.port ?? 0);
+log(`Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`);
 
 if (process.stdin.isTTY) {
   console.log("Host keys: o open, c countdown 3s, l lock, n new round, q quit");

@@ -33,6 +33,7 @@ import {
 } from "./room.ts";
 import * as rules from "./round.ts";
 import type { Clock } from "./time.ts";
+import { sameOrigin } from "./web.ts";
 
 /** The room every client without a room code joins, plain-text clients included. */
 export const DEFAULT_ROOM = "MAIN";
@@ -107,10 +108,14 @@ export class Hub {
   }
 
   /** Upgrades a request to a buzzer connection; plain HTTP gets a hint instead. */
-  readonly fetch = (req: Request, server: Server<Conn>): Response | undefined =>
-    server.upgrade(req, { data: this.newConn() })
-      ? undefined
-      : new Response("Connect with a WebSocket client.\n", { status: 426 });
+  readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
+    if (!sameOrigin(req)) {
+      this.opts.log(`Refused a WebSocket from origin ${req.headers.get("origin")}`);
+      return new Response("Forbidden: WebSocket from a foreign origin\n", { status: 403 });
+    }
+    if (server.upgrade(req, { data: this.newConn() })) return undefined;
+    return new Response("Not found\n", { status: 404 });
+  };
 
   /** Fresh per-connection state for server.upgrade. */
   newConn(): Conn {
