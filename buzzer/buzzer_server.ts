@@ -50,7 +50,9 @@ const server = listen<Conn>(
 hub.attach(server);
 console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
 const join = joinUrl(String(values.host), server.port ?? 0);
-log(`Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`);
+log(
+  `Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`,
+);
 
 if (process.stdin.isTTY) {
   console.log("Host keys: o open, c countdown 3s, l lock, n new round, q quit");

@@ -207,6 +207,7 @@ export class Hub {
       return this.enter(ws, room, null, true);
     }
     if (!room) return this.error(ws, "NO_SUCH_ROOM", `no room ${code.msg} (a host opens it first)`);
+    if (msg.watch) return this.enter(ws, room, null, false);
     const name = msg.name !== undefined ? checkName(msg.name) : null;
     if (name && !name.ok) return this.error(ws, name.code, name.message);
     const known = msg.token ? [...room.players.values()].find((p) => p.token === msg.token) : undefined;
@@ -245,8 +246,8 @@ export class Hub {
     ws.subscribe(topic(room.code));
     this.send(ws, {
       type: "welcome",
-      id: player?.id ?? "host",
-      name: player?.name ?? "host",
+      id: player?.id ?? (host ? "host" : "viewer"),
+      name: player?.name ?? (host ? "host" : "viewer"),
       room: room.code,
       token: player?.token ?? "",
       host,
@@ -281,7 +282,7 @@ export class Hub {
 
   private buzz(ws: Socket, room: Room, at: number | null, now: number): void {
     const player = ws.data.player ? room.players.get(ws.data.player) : undefined;
-    if (!player) return this.error(ws, "NOT_PLAYER", "the host does not buzz");
+    if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
     const est = player.est;
     const mapped = at !== null && est ? toServerTime(player.clock, at) : null;
     const bounded = boundPress(now, mapped, linkOf(player));

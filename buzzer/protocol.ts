@@ -26,8 +26,11 @@ export type Phase = "open" | "locked" | "armed";
 
 /** Messages a client sends. */
 export type ClientMessage =
-  /** Enter a room as a player, or as its host with the room's secret; resume with a token. */
-  | { type: "join"; name?: string; room?: string; token?: string; secret?: string }
+  /**
+   * Enter a room as a player; as its host with the room's secret; or, with `watch`, as a viewer
+   * (a projector) that sees the room but does not play. Players resume with their token.
+   */
+  | { type: "join"; name?: string; room?: string; token?: string; secret?: string; watch?: boolean }
   /** A press; `at` is the client's monotonic time (performance.now()) of the key or touch event. */
   | { type: "buzz"; at?: number }
   /** Answer to a clock probe: the probe's id and the client's monotonic time on receipt. */
@@ -147,9 +150,11 @@ export function parseClient(text: string): Parsed<ClientMessage> {
       if (!optionalString(m.room, 64)) return bad("join.room must be a string");
       if (!optionalString(m.token, 64)) return bad("join.token must be a string");
       if (!optionalString(m.secret, LIMITS.secret)) return bad("join.secret must be a string");
+      if (m.watch !== undefined && typeof m.watch !== "boolean")
+        return bad("join.watch must be true or false");
       return {
         ok: true,
-        msg: { type: "join", name: m.name, room: m.room, token: m.token, secret: m.secret },
+        msg: { type: "join", name: m.name, room: m.room, token: m.token, secret: m.secret, watch: m.watch },
       };
     case "buzz":
       if (m.at !== undefined && !finite(m.at)) return bad("buzz.at must be a number");

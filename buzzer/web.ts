@@ -34,7 +34,11 @@ function bundle(): Promise<Map<string, BuildArtifact>> {
     minify: true,
     publicPath: "/",
     target: "browser",
-    naming: { entry: "[name].[ext]", chunk: "assets/[name]-[hash].[ext]", asset: "assets/[name]-[hash].[ext]" },
+    naming: {
+      entry: "[name].[ext]",
+      chunk: "assets/[name]-[hash].[ext]",
+      asset: "assets/[name]-[hash].[ext]",
+    },
   }).then((result) => {
     if (!result.success) throw new AggregateError(result.logs, "the web pages failed to build");
     return new Map(result.outputs.map((out) => [out.path.replace(/^\.\//, "/"), out]));

@@ -191,6 +191,34 @@ describe("buzzer_server.ts", () => {
     expect(stateB.order.map((p) => p.name)).toEqual(["Ben"]);
   });
 
+  test("lets a viewer watch a room without playing", async () => {
+    const { code, host, join } = await hostedRoom();
+    const { peer: viewer, welcome } = await Peer.join(server.url, { room: code, watch: true });
+    expect(welcome).toEqual({
+      type: "welcome",
+      id: "viewer",
+      name: "viewer",
+      room: code,
+      token: "",
+      host: false,
+    });
+    const { peer: kim } = await join("Kim");
+    host.send({ type: "arm" });
+    await kim.next("state", (s) => s.phase === "open");
+    kim.send({ type: "buzz", at: performance.now() });
+    const state = await viewer.next("state", (s) => s.order.length === 1);
+    expect(state.order.map((p) => p.name)).toEqual(["Kim"]);
+    expect(state.players.map((p) => p.name)).toEqual(["Kim"]);
+    viewer.send({ type: "buzz", at: performance.now() });
+    expect(await viewer.next("error")).toEqual({
+      type: "error",
+      code: "NOT_PLAYER",
+      message: "hosts and viewers do not buzz",
+    });
+    viewer.send({ type: "lock" });
+    expect(await viewer.next("error")).toMatchObject({ code: "NOT_HOST" });
+  });
+
   test("refuses a room that no host has opened", async () => {
     const peer = new Peer(server.url);
     await peer.opened;

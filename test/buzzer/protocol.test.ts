@@ -29,10 +29,10 @@ describe("protocol", () => {
 
   describe("parseClient accepts", () => {
     test("a join with every field", () => {
-      expect(parse({ type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret" })).toStrictEqual(
+      expect(parse({ type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true })).toStrictEqual(
         {
           ok: true,
-          msg: { type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret" },
+          msg: { type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true },
         },
       );
     });
@@ -48,6 +48,7 @@ describe("protocol", () => {
         room: "r".repeat(64),
         token: "t".repeat(64),
         secret: "s".repeat(128),
+        watch: false,
       };
       expect(parse(msg)).toStrictEqual({ ok: true, msg });
     });
