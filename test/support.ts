@@ -114,3 +114,42 @@ export function hasPythonWebsockets(): boolean {
     throw new Error("python3-websockets is required in CI (apt-get install python3-websockets)");
   return ok;
 }
+
+/** A script running in a pseudo-terminal: what it printed, and keys to type into it. */
+export interface InTerminal {
+  proc: ReturnType<typeof Bun.spawn>;
+  output(): string;
+  type(keys: string): void;
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+}
+
+/** Spawns a Bun script of the project in a pseudo-terminal (stdin is a TTY, so raw mode works). */
+export function inTerminal(script: string, args: string[] = []): InTerminal {
+  let out = "";
+  const decoder = new TextDecoder();
+  const proc = Bun.spawn([process.execPath, script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: "1" },
+    terminal: {
+      cols: 120,
+      rows: 40,
+      data(_term, bytes) {
+        out += decoder.decode(bytes, { stream: true });
+      },
+    },
+  });
+  return {
+    proc,
+    output: () => out,
+    type: (keys) => proc.terminal?.write(keys),
+    async waitFor(pattern, ms = 5000) {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        const match = out.match(pattern);
+        if (match) return match;
+        await Bun.sleep(10);
+      }
+      throw new Error(`timed out waiting for ${pattern}: ${JSON.stringify(out.slice(-500))}`);
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { verdictText } from "../../buzzer/protocol.ts";
-import { hasPythonWebsockets, PYTHON, run, spawn, startServer } from "../support.ts";
+import { hasPythonWebsockets, inTerminal, PYTHON, run, spawn, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -350,6 +350,22 @@ describe("buzzer_server.ts options", () => {
     expect(quiet.stdout()).toBe(
       `Server started on ${quiet.url}\nHost secret for room MAIN: x\nServer stopped\n`,
     );
+  });
+
+  test("takes host keys from its own terminal and quits on Ctrl+C", async () => {
+    const tty = inTerminal("buzzer/buzzer_server.ts", ["--port", "0", "--secret", "x"]);
+    await tty.waitFor(/Host keys: o open, c countdown 3s, l lock, n new round, q quit/);
+    tty.type("l");
+    await tty.waitFor(/Round 1: locked\r\n/);
+    tty.type("n");
+    await tty.waitFor(/Round 2: locked\r\n/);
+    tty.type("c");
+    await tty.waitFor(/Round 2: armed, opens in 3\.0s\r\n/);
+    tty.type("o");
+    await tty.waitFor(/Round 2: open\r\n/);
+    tty.type("\x03");
+    expect(await tty.proc.exited).toBe(0);
+    expect(tty.output()).toEndWith("Server stopped\r\n");
   });
 
   test("prints a random secret when none is given", async () => {
