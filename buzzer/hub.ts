@@ -69,8 +69,18 @@ export interface Conn {
 
 type Socket = ServerWebSocket<Conn>;
 
+/** A buzz waiting to be decided with the others that arrived in the same turn of the event loop. */
+interface Inbox {
+  ws: Socket;
+  player: Player;
+  input: Omit<rules.Press, "asks">;
+  claim: Room["claims"] extends Map<string, infer C> ? C : never;
+}
+
 /** Clock probes sent fast after joining, before settling to the steady interval. */
 const WARMUP = { probes: 32, every: 40 };
+/** Plain-text clients only need their round trip, not an offset: a few ping frames will do. */
+const PLAIN_WARMUP = { probes: 4, every: 250 };
 /** How often the hub looks for probes that are due, in ms. */
 const TICK = 100;
 
@@ -81,6 +91,7 @@ export class Hub {
   private readonly sockets = new Map<string, Socket>();
   private readonly timers = new Map<string, unknown>();
   private readonly publishes = new Set<string>();
+  private readonly inboxes = new Map<string, Inbox[]>();
   private probeSeq = 0;
   private tickTimer: unknown = null;
   private readonly newId: () => string;
@@ -286,26 +297,7 @@ export class Hub {
     const est = player.est;
     const mapped = at !== null && est ? toServerTime(player.clock, at) : null;
     const bounded = boundPress(now, mapped, linkOf(player));
-    const result = rules.buzz(room.round, {
-      player: player.id,
-      press: bounded.press,
-      arrival: now,
-      uncertainty: bounded.uncertainty,
-    });
-    room.round = result.round;
-    if (!result.ok) {
-      if (result.code === "FALSE_START") {
-        this.opts.log(
-          `${this.prefix(room)}${player.name} false start: locked out of round ${room.round.number}`,
-        );
-        this.schedulePublish(room);
-        return this.error(ws, "FALSE_START", "too early: you are locked out of this round");
-      }
-      return this.error(ws, "LOCKED_OUT", "you are locked out of this round");
-    }
-    if (result.repeat === "pending") return;
-    if (result.repeat) return this.sendVerdict(room, result.repeat, 1);
-    room.claims.set(player.id, {
+    const claim = {
       room: room.code,
       round: room.round.number,
       player: player.id,
@@ -318,6 +310,40 @@ export class Hub {
       jitter: est?.jitter ?? null,
       bound: bounded.bound,
       allowance: now - bounded.lower,
+    };
+    const input = { player: player.id, press: bounded.press, arrival: now, uncertainty: bounded.uncertainty };
+    // Buzzes that arrive together are decided together, right after this turn of the event loop:
+    // the press times are fixed already, and one pass over a burst beats one pass per buzz.
+    let inbox = this.inboxes.get(room.code);
+    if (!inbox) {
+      inbox = [];
+      this.inboxes.set(room.code, inbox);
+      this.opts.clock.soon(() => this.flush(room));
+    }
+    inbox.push({ ws, player, input, claim });
+  }
+
+  /** Decides the buzzes waiting in a room's inbox, then places what can be placed. */
+  private flush(room: Room): void {
+    const inbox = this.inboxes.get(room.code);
+    if (!inbox) return;
+    this.inboxes.delete(room.code);
+    const { round, outcomes } = rules.buzzAll(
+      room.round,
+      inbox.map((b) => b.input),
+    );
+    room.round = round;
+    outcomes.forEach((outcome, i) => {
+      const { ws, player, claim } = inbox[i] as Inbox;
+      if (!outcome.ok) {
+        if (outcome.code === "LOCKED_OUT")
+          return this.error(ws, "LOCKED_OUT", "you are locked out of this round");
+        this.opts.log(`${this.prefix(room)}${player.name} false start: locked out of round ${round.number}`);
+        this.schedulePublish(room);
+        return this.error(ws, "FALSE_START", "too early: you are locked out of this round");
+      }
+      if (outcome.repeat === null) room.claims.set(player.id, claim);
+      else if (outcome.repeat !== "pending") this.sendVerdict(room, outcome.repeat, 1);
     });
     this.settle(room);
   }
@@ -327,7 +353,13 @@ export class Hub {
     const now = this.opts.clock.now();
     this.opts.clock.cancel(this.timers.get(room.code));
     this.timers.delete(room.code);
-    const open = [...room.players.values()].filter((p) => p.connected && rules.canBuzz(room.round, p.id));
+    const { round: current } = room;
+    const inRound = new Set([
+      ...current.lockedOut,
+      ...current.pending.map((p) => p.player),
+      ...current.placed.map((p) => p.player),
+    ]);
+    const open = [...room.players.values()].filter((p) => p.connected && !inRound.has(p.id));
     const reach = windowReach(open.map(linkOf), this.opts.maxWait);
     const { round, placed } = rules.settle(room.round, now, now - reach, this.opts.maxWait);
     room.round = round;
@@ -380,6 +412,8 @@ export class Hub {
   }
 
   private hostAction(room: Room, msg: ClientMessage, ws?: Socket): void {
+    // Buzzes that arrived before this action are decided under the round they arrived in.
+    this.flush(room);
     const now = this.opts.clock.now();
     const before = room.round;
     switch (msg.type) {
@@ -505,7 +539,8 @@ export class Hub {
 
   private nextProbe(player: Player, now: number): void {
     player.probes++;
-    player.nextProbeAt = now + (player.probes < WARMUP.probes ? WARMUP.every : this.opts.probeEvery);
+    const warmup = player.plain ? PLAIN_WARMUP : WARMUP;
+    player.nextProbeAt = now + (player.probes < warmup.probes ? warmup.every : this.opts.probeEvery);
   }
 
   private probeJson(ws: Socket, player: Player, now: number): void {

@@ -79,34 +79,61 @@ export function reset(round: Round): Round {
 
 /** Records a player's buzz: the first per round counts, a repeat is answered again, an early one locks out. */
 export function buzz(round: Round, input: Omit<Press, "asks">): BuzzResult {
-  const { player } = input;
-  const placed = round.placed.find((p) => p.player === player);
-  if (placed) {
-    const again = { ...placed, asks: placed.asks + 1 };
-    return {
-      ok: true,
-      repeat: again,
-      round: { ...round, placed: round.placed.map((p) => (p === placed ? again : p)) },
-    };
-  }
-  const pending = round.pending.find((p) => p.player === player);
-  if (pending) {
-    const again = { ...pending, asks: pending.asks + 1 };
-    return {
-      ok: true,
-      repeat: "pending",
-      round: { ...round, pending: round.pending.map((p) => (p === pending ? again : p)) },
-    };
-  }
-  if (round.lockedOut.includes(player)) return { ok: false, code: "LOCKED_OUT", round };
+  const { round: next, outcomes } = buzzAll(round, [input]);
+  const outcome = outcomes[0] as Outcome;
+  return outcome.ok
+    ? { ok: true, repeat: outcome.repeat, round: next }
+    : { ok: false, code: outcome.code, round: next };
+}
+
+/** What became of one buzz of a batch. */
+export type Outcome = { ok: true; repeat: Placed | "pending" | null } | { ok: false; code: RoundError };
+
+/**
+ * Records a batch of buzzes in arrival order, as `buzz` would one by one, in one pass: a server
+ * takes all the buzzes that arrived together at once, so a burst of thousands costs O(n), not O(n²).
+ */
+export function buzzAll(
+  round: Round,
+  inputs: readonly Omit<Press, "asks">[],
+): { round: Round; outcomes: Outcome[] } {
+  const placed = [...round.placed];
+  const pending = [...round.pending];
+  const lockedOut = [...round.lockedOut];
+  const placedAt = new Map(placed.map((p, i) => [p.player, i]));
+  const pendingAt = new Map(pending.map((p, i) => [p.player, i]));
+  const locked = new Set(lockedOut);
   // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
   // benefit, and is placed at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
-  if (round.phase === "locked" || input.press + input.uncertainty < releaseAt) {
-    return { ok: false, code: "FALSE_START", round: { ...round, lockedOut: [...round.lockedOut, player] } };
-  }
-  const press = { ...input, press: Math.max(input.press, releaseAt), asks: 1 };
-  return { ok: true, repeat: null, round: { ...round, pending: [...round.pending, press] } };
+  let changed = false;
+  const outcomes = inputs.map((input): Outcome => {
+    const { player } = input;
+    const i = placedAt.get(player);
+    if (i !== undefined) {
+      const again = { ...(placed[i] as Placed), asks: (placed[i] as Placed).asks + 1 };
+      placed[i] = again;
+      changed = true;
+      return { ok: true, repeat: again };
+    }
+    const j = pendingAt.get(player);
+    if (j !== undefined) {
+      pending[j] = { ...(pending[j] as Press), asks: (pending[j] as Press).asks + 1 };
+      changed = true;
+      return { ok: true, repeat: "pending" };
+    }
+    if (locked.has(player)) return { ok: false, code: "LOCKED_OUT" };
+    changed = true;
+    if (round.phase === "locked" || input.press + input.uncertainty < releaseAt) {
+      locked.add(player);
+      lockedOut.push(player);
+      return { ok: false, code: "FALSE_START" };
+    }
+    pendingAt.set(player, pending.length);
+    pending.push({ ...input, press: Math.max(input.press, releaseAt), asks: 1 });
+    return { ok: true, repeat: null };
+  });
+  return { round: changed ? { ...round, placed, pending, lockedOut } : round, outcomes };
 }
 
 /** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */

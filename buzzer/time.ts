@@ -5,6 +5,8 @@ export interface Clock {
   /** Calls `fn` after `ms`; returns a handle for cancel. */
   after(ms: number, fn: () => void): unknown;
   cancel(handle: unknown): void;
+  /** Calls `fn` once this turn of the event loop is done (after the I/O already read). */
+  soon(fn: () => void): void;
 }
 
 /** The real clock: performance.now() and the event loop's timers. */
@@ -12,4 +14,5 @@ export const systemClock: Clock = {
   now: () => performance.now(),
   after: (ms, fn) => setTimeout(fn, ms),
   cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  soon: (fn) => setImmediate(fn),
 };
