@@ -2,11 +2,21 @@
  * The buzzer's shell: rooms, players and connections, Bun websocket handlers, pub/sub, timers.
  * Rules live in round.ts, fair.ts and clock.ts; this file feeds them times and sends their results.
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../lib/close.ts";
 import { toServerTime } from "./clock.ts";
 import { boundPress, windowReach } from "./fair.ts";
-import { type Bucket, fullBucket, RATE, take } from "./limit.ts";
+import {
+  type Bucket,
+  fullBucket,
+  isFull,
+  JOINS_PER_ADDRESS,
+  RATE,
+  SECRETS_PER_ADDRESS,
+  take,
+  tokensAt,
+} from "./limit.ts";
 import {
   type ClientMessage,
   checkName,
@@ -69,6 +79,18 @@ export interface Conn {
 
 type Socket = ServerWebSocket<Conn>;
 
+/** Limits shared by every connection from one address. */
+interface AddressLimits {
+  joins: Bucket;
+  secrets: Bucket;
+}
+
+/** Compares secrets in constant time (by their digests), so timing reveals nothing of the secret. */
+function sameSecret(given: string, secret: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(given), digest(secret));
+}
+
 /** A buzz waiting to be decided with the others that arrived in the same turn of the event loop. */
 interface Inbox {
   ws: Socket;
@@ -92,6 +114,7 @@ export class Hub {
   private readonly timers = new Map<string, unknown>();
   private readonly publishes = new Set<string>();
   private readonly inboxes = new Map<string, Inbox[]>();
+  private readonly addresses = new Map<string, AddressLimits>();
   private probeSeq = 0;
   private tickTimer: unknown = null;
   private readonly newId: () => string;
@@ -104,8 +127,10 @@ export class Hub {
   /** Connects the hub to its server (for pub/sub) and starts probing clocks. */
   attach(server: Server<Conn>): void {
     this.server = server;
+    let ticks = 0;
     const tick = () => {
       this.probeDue();
+      if (++ticks % 100 === 0) this.pruneAddresses(this.opts.clock.now());
       this.tickTimer = this.opts.clock.after(TICK, tick);
     };
     this.tickTimer = this.opts.clock.after(TICK, tick);
@@ -145,6 +170,9 @@ export class Hub {
   /** The Bun websocket handlers. */
   readonly websocket: WebSocketHandler<Conn> = {
     maxPayloadLength: LIMITS.message,
+    // A client that stops reading is closed once 1 MiB waits for it, rather than grow memory for good.
+    backpressureLimit: LIMITS.backlog,
+    closeOnBackpressureLimit: true,
     // Decided synchronously: Bun does not await async handlers in order, and order is the point.
     message: (ws, data) => this.onMessage(ws, data),
     close: (ws, code, reason) => this.onClose(ws, code, reason),
@@ -210,10 +238,18 @@ export class Hub {
         room = newRoom(code.msg, msg.secret);
         this.rooms.set(code.msg, room);
         this.opts.log(`Room ${room.code} opened`);
-      } else if (msg.secret !== room.secret && msg.secret !== this.opts.secret) {
-        ws.data.badSecrets++;
-        if (ws.data.badSecrets >= 5) return ws.close(Close.POLICY, "too many wrong secrets");
-        return this.error(ws, "BAD_SECRET", `wrong host secret for room ${room.code}`);
+      } else {
+        const limits = this.address(ws, now);
+        // Checked before the secret, so a guesser past the limit learns nothing from trying.
+        if (tokensAt(limits.secrets, now, SECRETS_PER_ADDRESS) < 1) {
+          return this.error(ws, "RATE_LIMITED", "too many wrong secrets from your address: wait a minute");
+        }
+        if (!sameSecret(msg.secret, room.secret) && !sameSecret(msg.secret, this.opts.secret)) {
+          limits.secrets = take(limits.secrets, now, SECRETS_PER_ADDRESS).bucket;
+          ws.data.badSecrets++;
+          if (ws.data.badSecrets >= 5) return ws.close(Close.POLICY, "too many wrong secrets");
+          return this.error(ws, "BAD_SECRET", `wrong host secret for room ${room.code}`);
+        }
       }
       return this.enter(ws, room, null, true);
     }
@@ -221,11 +257,16 @@ export class Hub {
     if (msg.watch) return this.enter(ws, room, null, false);
     const name = msg.name !== undefined ? checkName(msg.name) : null;
     if (name && !name.ok) return this.error(ws, name.code, name.message);
-    const known = msg.token ? [...room.players.values()].find((p) => p.token === msg.token) : undefined;
+    const known = msg.token ? room.players.get(room.tokens.get(msg.token) ?? "") : undefined;
     if (known) return this.enter(ws, room, known, false);
     if (msg.token !== undefined && !/^[0-9a-f]{32}$/.test(msg.token)) {
       return this.error(ws, "BAD_TOKEN", "resume token must be 32 hex digits");
     }
+    const limits = this.address(ws, now);
+    const joins = take(limits.joins, now, JOINS_PER_ADDRESS);
+    limits.joins = joins.bucket;
+    if (!joins.allowed)
+      return this.error(ws, "RATE_LIMITED", "too many players joined from your address: try again shortly");
     // An unknown well-formed token (e.g. after a server restart) is adopted: the player keeps it.
     const player = newPlayer(
       this.newId().slice(0, 8),
@@ -235,6 +276,7 @@ export class Hub {
       now,
     );
     room.players.set(player.id, player);
+    room.tokens.set(player.token, player.id);
     this.opts.log(`${this.prefix(room)}${player.name} joined`);
     this.enter(ws, room, player, false);
   }
@@ -498,6 +540,7 @@ export class Hub {
       return;
     }
     room.players.delete(id);
+    room.tokens.delete(player.token);
     const ws = this.sockets.get(id);
     this.sockets.delete(id);
     if (ws) {
@@ -522,6 +565,25 @@ export class Hub {
     // One fewer player who could still buzz: the decision window may close sooner.
     this.settle(room);
     this.schedulePublish(room);
+  }
+
+  /** The join and secret limits of a connection's address, created on first use. */
+  private address(ws: Socket, now: number): AddressLimits {
+    let limits = this.addresses.get(ws.remoteAddress);
+    if (!limits) {
+      limits = { joins: fullBucket(now, JOINS_PER_ADDRESS), secrets: fullBucket(now, SECRETS_PER_ADDRESS) };
+      this.addresses.set(ws.remoteAddress, limits);
+    }
+    return limits;
+  }
+
+  /** Forgets addresses whose limits have refilled, so the table does not grow for good. */
+  private pruneAddresses(now: number): void {
+    for (const [address, limits] of this.addresses) {
+      if (isFull(limits.joins, now, JOINS_PER_ADDRESS) && isFull(limits.secrets, now, SECRETS_PER_ADDRESS)) {
+        this.addresses.delete(address);
+      }
+    }
   }
 
   private probeDue(): void {

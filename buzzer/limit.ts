@@ -6,18 +6,40 @@ export interface Bucket {
   refused: number;
 }
 
+/** A bucket's size and refill rate. */
+export interface Rate {
+  burst: number;
+  perSecond: number;
+}
+
 /** How many messages a client may send: a burst, then a steady rate per second. */
 export const RATE = { burst: 40, perSecond: 20, closeAfter: 200 } as const;
 
+/** How many players may join from one address: a classroom behind one router fits in the burst. */
+export const JOINS_PER_ADDRESS: Rate = { burst: 200, perSecond: 20 };
+
+/** How many wrong host secrets one address may try: ten, then one every six seconds. */
+export const SECRETS_PER_ADDRESS: Rate = { burst: 10, perSecond: 1 / 6 };
+
 /** A full bucket at time `now`. */
-export function fullBucket(now: number): Bucket {
-  return { tokens: RATE.burst, at: now, refused: 0 };
+export function fullBucket(now: number, rate: Rate = RATE): Bucket {
+  return { tokens: rate.burst, at: now, refused: 0 };
 }
 
-/** Spends one token if there is one; refills at RATE.perSecond since the last call. */
-export function take(bucket: Bucket, now: number): { bucket: Bucket; allowed: boolean } {
-  const tokens = Math.min(RATE.burst, bucket.tokens + ((now - bucket.at) * RATE.perSecond) / 1000);
+/** Spends one token if there is one; refills at the rate's steady pace since the last call. */
+export function take(bucket: Bucket, now: number, rate: Rate = RATE): { bucket: Bucket; allowed: boolean } {
+  const tokens = tokensAt(bucket, now, rate);
   return tokens >= 1
     ? { bucket: { tokens: tokens - 1, at: now, refused: 0 }, allowed: true }
     : { bucket: { tokens, at: now, refused: bucket.refused + 1 }, allowed: false };
+}
+
+/** The tokens a bucket holds at `now`, refill included. */
+export function tokensAt(bucket: Bucket, now: number, rate: Rate = RATE): number {
+  return Math.min(rate.burst, bucket.tokens + ((now - bucket.at) * rate.perSecond) / 1000);
+}
+
+/** Whether a bucket has refilled completely by `now` (so it can be forgotten). */
+export function isFull(bucket: Bucket, now: number, rate: Rate = RATE): boolean {
+  return tokensAt(bucket, now, rate) >= rate.burst;
 }

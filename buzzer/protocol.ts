@@ -17,6 +17,8 @@ export const LIMITS = {
   room: 8,
   /** Longest host secret. */
   secret: 128,
+  /** Most bytes the server queues for a client that does not read; past it the client is closed. */
+  backlog: 1024 * 1024,
   /** Longest countdown a host may arm, in ms. */
   countdown: 60_000,
 } as const;

@@ -57,6 +57,8 @@ export interface Room {
   secret: string;
   round: Round;
   players: Map<string, Player>;
+  /** Resume token → player id. */
+  tokens: Map<string, string>;
   records: FairnessRecord[];
   /** Per-press details kept until the press is placed and logged. */
   claims: Map<string, Omit<FairnessRecord, "place" | "gap" | "photo" | "press" | "uncertainty">>;
@@ -73,6 +75,7 @@ export function newRoom(code: string, secret: string, phase: Round["phase"] = "l
     secret,
     round: newRound(1, phase),
     players: new Map(),
+    tokens: new Map(),
     records: [],
     claims: new Map(),
     anonymous: 0,

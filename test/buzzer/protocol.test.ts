@@ -23,7 +23,7 @@ const NOT_OBJECT = badMessage("message must be a JSON object with a type");
 
 describe("protocol", () => {
   test("pins the limits on what clients send", () => {
-    expect(LIMITS).toEqual({ message: 4096, name: 32, room: 8, secret: 128, countdown: 60_000 });
+    expect(LIMITS).toEqual({ message: 4096, name: 32, room: 8, secret: 128, backlog: 1_048_576, countdown: 60_000 });
     expect(PLAIN_BUZZ).toBe("buzz");
   });
 
