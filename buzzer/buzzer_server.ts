@@ -4,6 +4,7 @@ import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
 import { type Conn, DEFAULT_ROOM, Hub } from "./hub.ts";
+import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
 import { systemClock } from "./time.ts";
 import { joinUrl, webRoutes } from "./web.ts";
@@ -19,14 +20,18 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
   },
   "max-wait": {
     type: "string",
-    default: "300",
+    default: "500",
     value: "MS",
     help: "longest wait for a possibly earlier press",
   },
+  state: { type: "string", value: "FILE", help: "keep the game in FILE and resume it after a restart" },
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
 const log = logger(values.quiet === true);
-const secret = String(values.secret ?? crypto.randomUUID().slice(0, 8));
+const state = values.state ? openState(String(values.state)) : null;
+const secret = String(
+  values.secret ?? state?.rooms?.get(DEFAULT_ROOM)?.secret ?? crypto.randomUUID().slice(0, 8),
+);
 const logFile = values["fairness-log"] as string | undefined;
 
 const hub = new Hub({
@@ -36,6 +41,8 @@ const hub = new Hub({
   probeEvery: 2000,
   maxRooms: 1000,
   log,
+  rooms: state?.rooms,
+  journal: state?.write,
   onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
 });
 const server = listen<Conn>(
@@ -48,6 +55,7 @@ const server = listen<Conn>(
   () => hub.detach(),
 );
 hub.attach(server);
+state?.compact(hub.rooms.values());
 console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
 const join = joinUrl(String(values.host), server.port ?? 0);
 log(

@@ -7,6 +7,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../lib/close.ts";
 import { toServerTime } from "./clock.ts";
 import { boundPress, windowReach } from "./fair.ts";
+import { type Entry, roundEntry } from "./journal.ts";
 import {
   type Bucket,
   fullBucket,
@@ -60,6 +61,10 @@ export interface HubOptions {
   log: (line: string) => void;
   /** Receives every fairness record as it is written (e.g. to append to a file). */
   onRecord?: (record: FairnessRecord) => void;
+  /** Rooms restored from a journal. */
+  rooms?: Map<string, Room>;
+  /** Receives what must survive a restart, before it is acknowledged (see journal.ts). */
+  journal?: (entries: Entry[]) => void;
   /** Creates ids and tokens; random by default. */
   newId?: () => string;
 }
@@ -121,7 +126,10 @@ export class Hub {
 
   constructor(private readonly opts: HubOptions) {
     this.newId = opts.newId ?? (() => crypto.randomUUID().replaceAll("-", ""));
-    this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.secret, "open"));
+    for (const room of opts.rooms?.values() ?? []) this.rooms.set(room.code, room);
+    const main = this.rooms.get(DEFAULT_ROOM);
+    if (main) main.secret = opts.secret;
+    else this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.secret, "open"));
   }
 
   /** Connects the hub to its server (for pub/sub) and starts probing clocks. */
@@ -237,6 +245,7 @@ export class Hub {
           return this.error(ws, "BAD_SECRET", "a new room's secret needs at least 4 characters");
         room = newRoom(code.msg, msg.secret);
         this.rooms.set(code.msg, room);
+        this.opts.journal?.([{ e: "room", room: room.code, secret: room.secret }, roundEntry(room)]);
         this.opts.log(`Room ${room.code} opened`);
       } else {
         const limits = this.address(ws, now);
@@ -275,8 +284,7 @@ export class Hub {
       false,
       now,
     );
-    room.players.set(player.id, player);
-    room.tokens.set(player.token, player.id);
+    this.addPlayer(room, player);
     this.opts.log(`${this.prefix(room)}${player.name} joined`);
     this.enter(ws, room, player, false);
   }
@@ -311,6 +319,13 @@ export class Hub {
     if (player) this.schedulePublish(room);
   }
 
+  private addPlayer(room: Room, player: Player): void {
+    const { id, name, token, plain } = player;
+    this.opts.journal?.([{ e: "player", room: room.code, id, name, token, plain }]);
+    room.players.set(id, player);
+    room.tokens.set(token, id);
+  }
+
   private plainBuzz(ws: Socket, now: number): void {
     const room = this.rooms.get(DEFAULT_ROOM) as Room;
     if (ws.data.mode === "new") {
@@ -323,7 +338,7 @@ export class Hub {
         true,
         now,
       );
-      room.players.set(player.id, player);
+      this.addPlayer(room, player);
       ws.data.player = player.id;
       this.sockets.set(player.id, ws);
       this.opts.log(`${player.name} joined (plain text)`);
@@ -374,6 +389,8 @@ export class Hub {
       room.round,
       inbox.map((b) => b.input),
     );
+    if (round.lockedOut.length !== room.round.lockedOut.length)
+      this.opts.journal?.([roundEntry({ ...room, round })]);
     room.round = round;
     outcomes.forEach((outcome, i) => {
       const { ws, player, claim } = inbox[i] as Inbox;
@@ -405,11 +422,7 @@ export class Hub {
     const reach = windowReach(open.map(linkOf), this.opts.maxWait);
     const { round, placed } = rules.settle(room.round, now, now - reach, this.opts.maxWait);
     room.round = round;
-    for (const p of placed) {
-      this.sendVerdict(room, p, p.asks);
-      this.record(room, p);
-    }
-    if (placed.length) this.schedulePublish(room);
+    this.announce(room, placed);
     const next = rules.nextSettle(round, reach, this.opts.maxWait);
     if (next !== null) {
       this.timers.set(
@@ -486,6 +499,7 @@ export class Hub {
         return;
     }
     if (room.round !== before) {
+      this.opts.journal?.([roundEntry(room)]);
       const r = room.round;
       const when =
         r.phase === "armed" && r.releaseAt !== null
@@ -499,10 +513,19 @@ export class Hub {
   private settleNow(room: Room): void {
     const { round, placed } = rules.settle(room.round, Infinity, Infinity, 0);
     room.round = round;
+    this.announce(room, placed);
+  }
+
+  /** Journals newly placed presses, then tells their players and logs them. */
+  private announce(room: Room, placed: rules.Placed[]): void {
+    if (!placed.length) return;
+    // Written before any verdict goes out: a verdict a player has seen survives a restart.
+    this.opts.journal?.([{ e: "placed", room: room.code, round: room.round.number, presses: placed }]);
     for (const p of placed) {
       this.sendVerdict(room, p, p.asks);
       this.record(room, p);
     }
+    this.schedulePublish(room);
   }
 
   private scheduleRelease(room: Room): void {
@@ -528,6 +551,7 @@ export class Hub {
       const opened = rules.release(room.round, Math.max(this.opts.clock.now(), releaseAt));
       if (opened === room.round) return;
       room.round = opened;
+      this.opts.journal?.([roundEntry(room)]);
       this.opts.log(`${this.prefix(room)}Round ${opened.number}: open`);
       this.publishNow(room);
     });
@@ -539,6 +563,7 @@ export class Hub {
       if (host) this.error(host, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
       return;
     }
+    this.opts.journal?.([{ e: "kick", room: room.code, id }]);
     room.players.delete(id);
     room.tokens.delete(player.token);
     const ws = this.sockets.get(id);

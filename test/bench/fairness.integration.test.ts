@@ -1,12 +1,21 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import {
-  loopbackLatency,
-  type PressResult,
-  playGames,
-  quantileAbs,
-  score,
-} from "../../bench/fairness/game.ts";
+import { type GameOptions, type PressResult, quantileAbs, score } from "../../bench/fairness/game.ts";
 import { MARGIN } from "../../buzzer/fair.ts";
+import { ROOT } from "../support.ts";
+
+/** Runs the harness in a process of its own, so this runner's event loop cannot skew its network. */
+async function play<T>(args: string[]): Promise<T> {
+  const proc = Bun.spawn([process.execPath, "bench/fairness/play.ts", ...args], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  if (code !== 0) throw new Error(`the fairness harness exited with ${code}`);
+  return JSON.parse(out) as T;
+}
+const playGames = (o: GameOptions) => play<PressResult[]>([JSON.stringify(o)]);
+const loopbackLatency = (rounds: number) => play<number[]>(["latency", String(rounds)]);
 
 /** Uneven links: round trips 0–300 ms, ±20 ms jitter each way, clocks hours apart drifting 100 ppm. */
 const UNEVEN = {

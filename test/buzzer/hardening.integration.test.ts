@@ -220,7 +220,7 @@ describe("buzzer server limits per address", () => {
     const fresh = await startServer("buzzer/buzzer_server.ts", ["--secret", "right"]);
     try {
       const peers = await Promise.all(
-        Array.from({ length: 210 }, async () => {
+        Array.from({ length: 260 }, async () => {
           const peer = new Peer(fresh.url);
           await peer.opened;
           return peer;
@@ -231,7 +231,8 @@ describe("buzzer server limits per address", () => {
         peers.map((peer) => Promise.race([peer.next("welcome"), peer.next("error")])),
       );
       const refused = replies.filter((r) => r.type === "error");
-      expect(replies.length - refused.length).toBe(200);
+      // 200 at once, plus what refills at 20 a second while the joins come in.
+      expect(replies.length - refused.length).toBeWithin(200, 221);
       expect(refused[0]).toEqual({
         type: "error",
         code: "RATE_LIMITED",

@@ -23,18 +23,25 @@ const NOT_OBJECT = badMessage("message must be a JSON object with a type");
 
 describe("protocol", () => {
   test("pins the limits on what clients send", () => {
-    expect(LIMITS).toEqual({ message: 4096, name: 32, room: 8, secret: 128, backlog: 1_048_576, countdown: 60_000 });
+    expect(LIMITS).toEqual({
+      message: 4096,
+      name: 32,
+      room: 8,
+      secret: 128,
+      backlog: 1_048_576,
+      countdown: 60_000,
+    });
     expect(PLAIN_BUZZ).toBe("buzz");
   });
 
   describe("parseClient accepts", () => {
     test("a join with every field", () => {
-      expect(parse({ type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true })).toStrictEqual(
-        {
-          ok: true,
-          msg: { type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true },
-        },
-      );
+      expect(
+        parse({ type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true }),
+      ).toStrictEqual({
+        ok: true,
+        msg: { type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true },
+      });
     });
 
     test("a join with no fields", () => {

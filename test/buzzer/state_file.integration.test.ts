@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startServer } from "../support.ts";
+import { Peer } from "./peer.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "buzzer-state-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("buzzer_server.ts --state", () => {
+  test("resumes a game after a crash: acknowledged buzzes are neither lost nor duplicated", async () => {
+    const file = join(dir, "game.jsonl");
+    const first = await startServer("buzzer/buzzer_server.ts", ["--state", file, "--secret", "s3cret"]);
+    const { peer: host } = await Peer.join(first.url, { room: "QUIZ", secret: "quizpw" });
+    const { peer: ann, welcome: annWelcome } = await Peer.join(first.url, { room: "QUIZ", name: "Ann" });
+    const { peer: bob, welcome: bobWelcome } = await Peer.join(first.url, { room: "QUIZ", name: "Bob" });
+    host.send({ type: "arm" });
+    await bob.next("state", (s) => s.phase === "open");
+    ann.send({ type: "buzz", at: performance.now() });
+    expect(await ann.next("verdict")).toMatchObject({ place: 1 });
+    await Bun.sleep(50);
+    bob.send({ type: "buzz", at: performance.now() });
+    const bobVerdict = await bob.next("verdict");
+    expect(bobVerdict.place).toBe(2);
+
+    // A crash, not a clean stop: nothing gets a chance to be written on the way out.
+    first.proc.kill("SIGKILL");
+    await first.proc.exited;
+    const second = await startServer("buzzer/buzzer_server.ts", [
+      "--state",
+      file,
+      "--port",
+      String(first.port),
+    ]);
+    try {
+      expect(second.port).toBe(first.port);
+      await second.waitFor(/Host secret for room MAIN: s3cret\n/);
+
+      const { peer: back, welcome } = await Peer.join(second.url, { room: "QUIZ", token: annWelcome.token });
+      expect(welcome).toEqual(annWelcome);
+      expect(await back.next("verdict")).toMatchObject({ round: 1, place: 1, text: "first place!" });
+      back.send({ type: "buzz", at: performance.now() });
+      expect(await back.next("verdict")).toMatchObject({ place: 1 });
+
+      const { peer: host2 } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw" });
+      const { peer: bob2 } = await Peer.join(second.url, { room: "QUIZ", token: bobWelcome.token });
+      expect(await bob2.next("verdict")).toEqual(bobVerdict);
+
+      const { peer: cy } = await Peer.join(second.url, { room: "QUIZ", name: "Cy" });
+      cy.send({ type: "buzz", at: performance.now() });
+      const late = await cy.next("verdict");
+      expect(late.place).toBe(3);
+      // Measured from Ann's press before the crash, carried onto the new process's clock.
+      expect(late.gap).toBeGreaterThan(bobVerdict.gap);
+      expect(late.gap).toBeLessThan(30);
+      const state = await host2.next("state", (s) => s.order.length === 3);
+      expect(state.order.map((p) => p.name)).toEqual(["Ann", "Bob", "Cy"]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test("keeps the default room's secret across restarts when none is given", async () => {
+    const file = join(dir, "secret.jsonl");
+    const first = await startServer("buzzer/buzzer_server.ts", ["--state", file]);
+    const [, secret] = await first.waitFor(/Host secret for room MAIN: (\S+)\n/);
+    await first.stop();
+    const second = await startServer("buzzer/buzzer_server.ts", ["--state", file]);
+    await second.waitFor(new RegExp(`Host secret for room MAIN: ${secret}\\n`));
+    await second.stop();
+  });
+});
