@@ -80,7 +80,10 @@ export interface RoomView {
   phase: Phase;
   /** Milliseconds until release while armed, as of sending. */
   countdown?: number;
+  /** The first players, up to a cap; `playerCount` says how many there are in all. */
   players: PlayerView[];
+  playerCount: number;
+  /** The first places, up to a cap. */
   order: PlaceView[];
 }
 

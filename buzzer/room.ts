@@ -118,7 +118,7 @@ export function uniqueName(room: Room, name: string): string {
 }
 
 /** The room as everyone in it sees it. */
-export function roomView(room: Room, now: number): RoomView & { playerCount: number } {
+export function roomView(room: Room, now: number): RoomView {
   const { round } = room;
   const players: PlayerView[] = [];
   for (const p of room.players.values()) {

@@ -1,0 +1,214 @@
+/**
+ * DOM helpers shared by the pages. Everything that shows text a player chose goes through
+ * `textContent` or `createElement` here: no page ever parses HTML.
+ */
+import { encode as encodeQr } from "uqr";
+import type { PlaceView } from "../protocol.ts";
+
+/** The element with `id`, typed; throws if the page lacks it (a build mistake, not a runtime state). */
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+}
+
+/** Creates an element with an optional class and text (set as textContent, never parsed). */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** Seconds behind the winner as players read it: `+0.23 s`, or `+0.042 s` when it is close. */
+export function formatGap(seconds: number): string {
+  const digits = seconds < 0.1 ? 3 : 2;
+  const scale = 10 ** digits;
+  // Half-up on whole units of the last digit, whatever the binary form of the seconds.
+  const units = Math.round(Math.round(seconds * 1e6) / (1e6 / scale));
+  return `+${(units / scale).toFixed(digits)} s`;
+}
+
+/** 1st, 2nd, 3rd, 4th … */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
+}
+
+/** The room code in a `/r/CODE` path, upper-cased, or null for any other path. */
+export function roomFromPath(pathname: string): string | null {
+  const match = /^\/r\/([A-Za-z0-9]{1,8})\/?$/.exec(pathname);
+  return match?.[1] ? match[1].toUpperCase() : null;
+}
+
+/** Whether `code` is a valid room code (1 to 8 letters or digits). */
+export function validRoom(code: string): boolean {
+  return /^[A-Za-z0-9]{1,8}$/.test(code);
+}
+
+/** Fills an `<ol>` with a round's order: place, name, gap and a photo-finish flag. */
+export function renderOrder(list: HTMLOListElement, order: readonly PlaceView[], mine?: string): void {
+  const items = order.map((p) => {
+    const li = h("li", [p.place === 1 ? "first" : "", p.id === mine ? "mine" : ""].filter(Boolean).join(" "));
+    li.dataset.player = p.id;
+    li.append(h("span", "place", String(p.place)));
+    const name = h("span", "name", p.name);
+    if (p.photo) name.append(h("span", "badge", "photo finish"));
+    li.append(name, h("span", "gap", p.place === 1 ? "first" : formatGap(p.gap)));
+    return li;
+  });
+  list.replaceChildren(...items);
+}
+
+/** A connection indicator's text and state. */
+export function setConn(
+  pill: HTMLElement,
+  state: "online" | "connecting" | "reconnecting" | "offline",
+): void {
+  pill.dataset.conn = state;
+  pill.textContent = {
+    online: "Connected",
+    connecting: "Connecting…",
+    reconnecting: "Reconnecting…",
+    offline: "Offline",
+  }[state];
+}
+
+/**
+ * Keeps the screen on while the page is visible (Screen Wake Lock), re-requesting it when the
+ * page comes back: browsers release the lock whenever the page is hidden. Failures are ignored.
+ */
+export function keepScreenOn(): void {
+  const wakeLock = (navigator as Navigator & { wakeLock?: { request(type: "screen"): Promise<unknown> } })
+    .wakeLock;
+  if (!wakeLock) return;
+  const request = () => {
+    if (document.visibilityState !== "visible") return;
+    wakeLock.request("screen").catch(() => {});
+  };
+  request();
+  document.addEventListener("visibilitychange", request);
+}
+
+/** Vibrates where the device can; ignored elsewhere. */
+export function vibrate(pattern: number | number[]): void {
+  try {
+    navigator.vibrate?.(pattern);
+  } catch {
+    // Some browsers throw without a user gesture: a missing buzz is not an error.
+  }
+}
+
+/** A short beep through Web Audio; `unlock` must first run on a user gesture to allow sound. */
+export class Beeper {
+  private ctx: AudioContext | null = null;
+
+  /** Creates or resumes the audio context; call from a click or key handler. */
+  unlock(): void {
+    try {
+      this.ctx ??= new AudioContext();
+      if (this.ctx.state === "suspended") void this.ctx.resume().catch(() => {});
+    } catch {
+      this.ctx = null;
+    }
+  }
+
+  /** Plays a short tone (no files: an oscillator with a quick fade). */
+  beep(frequency = 880, ms = 180): void {
+    const ctx = this.ctx;
+    if (ctx?.state !== "running") return;
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    const t = ctx.currentTime;
+    osc.type = "square";
+    osc.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(0.25, t + 0.01);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + ms / 1000);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(t);
+    osc.stop(t + ms / 1000 + 0.02);
+  }
+}
+
+/** Saves text as a file download (a Blob URL on a temporary link). */
+export function download(filename: string, data: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = h("a");
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/**
+ * A QR code of `text` as an SVG element, built node by node from uqr's module matrix (no markup
+ * is parsed): one path, a horizontal run of dark modules per segment, on a white square.
+ */
+export function qrSvg(text: string): SVGSVGElement {
+  const qr = encodeQr(text, { ecc: "M", border: 2 });
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${qr.size} ${qr.size}`);
+  svg.setAttribute("shape-rendering", "crispEdges");
+  svg.setAttribute("aria-hidden", "true");
+  const bg = document.createElementNS(SVG, "rect");
+  bg.setAttribute("width", String(qr.size));
+  bg.setAttribute("height", String(qr.size));
+  bg.setAttribute("fill", "#fff");
+  let d = "";
+  qr.data.forEach((row, y) => {
+    for (let x = 0; x < row.length; x++) {
+      if (!row[x]) continue;
+      let end = x;
+      while (row[end + 1]) end++;
+      d += `M${x},${y}h${end - x + 1}v1h${-(end - x + 1)}z`;
+      x = end;
+    }
+  });
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", d);
+  path.setAttribute("fill", "#000");
+  svg.append(bg, path);
+  return svg;
+}
+
+/** Whether a key event should trigger a page shortcut: not typed into a field, no modifiers. */
+export function isShortcut(event: KeyboardEvent): boolean {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return false;
+  const target = event.target as HTMLElement | null;
+  if (!target) return true;
+  const tag = target.tagName;
+  return !(tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable);
+}
+
+/** A countdown that calls `tick` with whole seconds left until `at` (performance.now() clock), then `done`. */
+export function countdown(at: number, tick: (seconds: number) => void, done: () => void): () => void {
+  let timer = 0;
+  let last = -1;
+  const step = () => {
+    const left = at - performance.now();
+    if (left <= 0) {
+      done();
+      return;
+    }
+    const seconds = Math.ceil(left / 1000);
+    if (seconds !== last) {
+      last = seconds;
+      tick(seconds);
+    }
+    // Wake at the next whole second (or sooner), so GO lands within a frame of `at`.
+    timer = window.setTimeout(step, Math.min(left, left - (seconds - 1) * 1000, 250));
+  };
+  step();
+  return () => clearTimeout(timer);
+}

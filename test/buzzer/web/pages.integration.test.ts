@@ -1,0 +1,343 @@
+/**
+ * The web pages in a real browser against the real server: players, host console and projector
+ * play rounds, names stay text, the page headers and origin rule hold, and a player page survives
+ * a server restart. Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere it is skipped).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { bun, ROOT, type Running, startServer } from "../../support.ts";
+import { Peer } from "../peer.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SECRET = "s3cret";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
+if (!hasChromium) console.warn(`Skipping the browser tests of the web pages: no ${CHROMIUM}`);
+const SHOTS = `${ROOT}docs/screenshots/`;
+/** Longest any single wait in a browser may take. */
+const WAIT = 8000;
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+let server: Server;
+let base: string;
+let browser: Browser | null = null;
+const contexts: BrowserContext[] = [];
+/** Problems any page reported: script errors and CSP refusals, checked after every test. */
+const problems: string[] = [];
+
+beforeAll(async () => {
+  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+  base = `http://localhost:${server.port}`;
+  if (hasChromium) {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  }
+});
+
+afterAll(async () => {
+  await Promise.allSettled(contexts.map((c) => c.close()));
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A fresh browser profile (own storage), phone-sized, as one player's device. */
+async function device(): Promise<BrowserContext> {
+  if (!browser) throw new Error("no browser");
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  context.setDefaultTimeout(WAIT);
+  contexts.push(context);
+  return context;
+}
+
+/** Opens a page of the server in a context, recording its script errors and CSP refusals. */
+async function open(context: BrowserContext, path: string, origin = base): Promise<Page> {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`${path}: ${error.message}`));
+  page.on("console", (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`${path}: ${msg.text()}`);
+  });
+  await page.goto(origin + path);
+  return page;
+}
+
+async function joinAs(page: Page, name: string): Promise<void> {
+  await page.fill("#name", name);
+  await page.click("#join-button");
+  await page.locator("#conn[data-conn=online]").waitFor();
+}
+
+async function signIn(page: Page, room: string, secret: string): Promise<void> {
+  await page.fill("#room", room);
+  await page.fill("#secret", secret);
+  await page.click("#login-button");
+  await page.locator("#conn[data-conn=online]").waitFor();
+}
+
+/** Waits until the player page's buzz button shows `state`. */
+function buzzState(page: Page, state: string): Promise<void> {
+  return page.locator(`#buzz[data-state=${state}]`).waitFor();
+}
+
+const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim() ?? "";
+const texts = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent?.trim() ?? ""));
+
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Takes a 360×740 screenshot; writes it to docs/screenshots/ when UPDATE_SCREENSHOTS=1. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const png = await page.screenshot({ animations: "disabled", caret: "hide" });
+  expect([...png.subarray(0, 8)]).toEqual(PNG);
+  expect(png.byteLength).toBeGreaterThan(2000);
+  if (process.env.UPDATE_SCREENSHOTS === "1") {
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(`${SHOTS}${name}.png`, png);
+  }
+}
+
+describe("web pages", () => {
+  test("pages carry the Content-Security-Policy and load no inline code", async () => {
+    for (const path of ["/", "/r/ABC", "/host", "/screen"]) {
+      const res = await fetch(base + path);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      const html = await res.text();
+      // Every script is a file (CSP allows no inline code) and no element carries a style attribute.
+      expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/[^"]+\.js"><\/script>/);
+      expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+      expect(html).not.toMatch(/\sstyle=/);
+    }
+  });
+
+  test("a WebSocket upgrade from a foreign origin is refused with 403", async () => {
+    const upgrade = {
+      Connection: "Upgrade",
+      Upgrade: "websocket",
+      "Sec-WebSocket-Version": "13",
+      "Sec-WebSocket-Key": btoa("0123456789abcdef"),
+    };
+    const res = await fetch(`${base}/`, { headers: { ...upgrade, Origin: "http://evil.example" } });
+    expect(res.status).toBe(403);
+    await server.waitFor(/Refused a WebSocket from origin http:\/\/evil\.example/);
+    // Bun's own client with a forged Origin is refused too, and never opens.
+    const ws = new WebSocket(server.url, { headers: { Origin: "http://evil.example" } } as never);
+    const outcome = await new Promise<string>((resolve) => {
+      ws.onopen = () => resolve("open");
+      ws.onerror = () => resolve("refused");
+      setTimeout(() => resolve("timeout"), 3000);
+    });
+    expect(outcome).toBe("refused");
+  });
+
+  test.skipIf(!hasChromium)(
+    "two players and a host play rounds; the projector shows the winner",
+    async () => {
+      const room = "WEB1";
+      const host = await open(await device(), "/host");
+      await signIn(host, room, "roompass");
+      expect(await text(host, "#phase")).toBe("locked");
+
+      const ann = await open(await device(), `/r/${room}`);
+      const ben = await open(await device(), `/r/${room}`);
+      await Promise.all([joinAs(ann, "Ann"), joinAs(ben, "Ben")]);
+      await Promise.all([buzzState(ann, "locked"), buzzState(ben, "locked")]);
+      expect(await text(ann, "#room-code")).toBe(room);
+      expect(await text(ann, "#my-name")).toBe("Ann");
+      await host.locator("#players tr", { hasText: "Ben" }).waitFor();
+
+      // The host opens with the keyboard shortcut; Ann taps, then Ben presses the space bar.
+      await host.keyboard.press("o");
+      await Promise.all([buzzState(ann, "open"), buzzState(ben, "open")]);
+      await ann.tap("#buzz");
+      await buzzState(ann, "first");
+      expect(await text(ann, "#status")).toBe("You were first!");
+      expect(await text(ann, "#buzz-big")).toBe("You were first!");
+      await ben.keyboard.press("Space");
+      await buzzState(ben, "placed");
+      expect(await text(ben, "#buzz-big")).toMatch(/^\+\d+\.\d{2,3} s$/);
+      expect(await text(ben, "#status")).toMatch(/^2nd place, \+\d+\.\d{2,3} s behind the winner$/);
+
+      // The host console lists the order with the gap, and both players with their links.
+      await host.locator("#order li").nth(1).waitFor();
+      expect(await texts(host, "#order li .name")).toEqual(["Ann", "Ben"]);
+      expect(await text(host, "#order li:nth-child(2) .gap")).toMatch(/^\+\d+\.\d{2,3} s$/);
+      expect((await texts(host, "#players .name")).sort()).toEqual(["Ann (connected)", "Ben (connected)"]);
+      expect(await texts(ann, "#order li .name")).toEqual(["Ann", "Ben"]);
+
+      // The projector watches the room (no secret) and shows the winner and the order.
+      const screen = await open(await device(), `/screen?room=${room}`);
+      await screen.locator("#winner-name", { hasText: "Ann" }).waitFor();
+      expect(await text(screen, "#room-code")).toBe(room);
+      expect(await text(screen, "#join-url")).toBe(`localhost:${server.port}/r/${room}`);
+      expect(await screen.locator("#qr svg path").count()).toBe(1);
+      expect(await texts(screen, "#order li .name")).toEqual(["Ann", "Ben"]);
+
+      await screenshot(ann, "player");
+      await screenshot(host, "host");
+      await screenshot(screen, "screen");
+
+      // The fairness log downloads as CSV with both presses.
+      const [download] = await Promise.all([host.waitForEvent("download"), host.click("#log-csv")]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^buzzer-${room}-.*\\.csv$`));
+      const csv = await Bun.file((await download.path()) as string).text();
+      expect(csv.split("\n")[0]).toStartWith("room,round,player,name,");
+      expect(csv).toContain(",Ann,");
+      expect(csv).toContain(",Ben,");
+
+      // A new round resets every page.
+      await host.click("#reset");
+      await Promise.all([buzzState(ann, "locked"), buzzState(ben, "locked")]);
+      await host.locator("#round-number", { hasText: "2" }).waitFor();
+      expect(await host.locator("#order li").count()).toBe(0);
+      expect(await ann.locator("#order li").count()).toBe(0);
+      await screen.locator("#winner").waitFor({ state: "hidden" });
+
+      // A countdown shows on the players' pages, then GO at the release.
+      await host.fill("#countdown", "0.5");
+      await host.click("#arm");
+      await Promise.all([buzzState(ann, "armed"), buzzState(ben, "armed")]);
+      expect(await text(ann, "#buzz-big")).toBe("1");
+      expect(await text(host, "#arm-label")).toBe("Countdown 0.5 s");
+      await Promise.all([buzzState(ann, "open"), buzzState(ben, "open")]);
+      await host.locator("#phase", { hasText: "open" }).waitFor();
+
+      // Kicking Ben sends his page back to the join form with the reason.
+      await host.click('#players tr:has-text("Ben") button');
+      await ben.locator("#join-form").waitFor();
+      expect(await text(ben, "#join-error")).toBe("Disconnected: removed by the host.");
+      await host.locator("#players tr", { hasText: "Ben" }).waitFor({ state: "detached" });
+      expect(problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a terminal-protocol peer and a browser player in one room both get verdicts",
+    async () => {
+      const room = "MIX";
+      const { peer: host } = await Peer.join(server.url, { room, secret: "roompass" });
+      const web = await open(await device(), `/r/${room}`);
+      await joinAs(web, "Web");
+      const { peer: term, welcome } = await Peer.join(server.url, { name: "Term", room });
+      expect(welcome.room).toBe(room);
+      host.send({ type: "arm" });
+      await buzzState(web, "open");
+      await web.tap("#buzz");
+      await Bun.sleep(50);
+      term.send({ type: "buzz", at: performance.now() });
+      const verdict = await term.next("verdict", () => true, WAIT);
+      expect(verdict).toMatchObject({ place: 2, photo: expect.any(Boolean) });
+      expect(verdict.text).toMatch(/^response time: \d+\.\d\d seconds slower!$/);
+      await buzzState(web, "first");
+      await web.locator("#order li").nth(1).waitFor();
+      expect(await texts(web, "#order li .name")).toEqual(["Web", "Term"]);
+      host.close();
+      term.close();
+      expect(problems).toEqual([]);
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a name with markup shows as literal text everywhere and runs nothing",
+    async () => {
+      const room = "XSS";
+      const evil = "<img src=x onerror=alert(1)>";
+      const { peer: host } = await Peer.join(server.url, { room, secret: "roompass" });
+      const dialogs: string[] = [];
+      const player = await open(await device(), `/r/${room}`);
+      const consolePage = await open(await device(), "/host");
+      const screen = await open(await device(), `/screen?room=${room}`);
+      for (const page of [player, consolePage, screen]) {
+        page.on("dialog", (dialog) => {
+          dialogs.push(dialog.message());
+          void dialog.dismiss();
+        });
+      }
+      await joinAs(player, evil);
+      await signIn(consolePage, room, "roompass");
+      host.send({ type: "arm" });
+      await buzzState(player, "open");
+      await player.tap("#buzz");
+      await buzzState(player, "first");
+      await screen.locator("#winner-name", { hasText: evil }).waitFor();
+      await consolePage.locator("#players .name", { hasText: evil }).waitFor();
+      expect(await text(player, "#my-name")).toBe(evil);
+      expect(await texts(player, "#order li .name")).toEqual([evil]);
+      expect(await texts(screen, "#order li .name")).toEqual([evil]);
+      expect(await texts(consolePage, "#order li .name")).toEqual([evil]);
+      for (const page of [player, consolePage, screen]) {
+        expect(await page.locator("img").count()).toBe(0);
+      }
+      await Bun.sleep(200);
+      expect(dialogs).toEqual([]);
+      host.close();
+      expect(problems).toEqual([]);
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a player page reconnects after a server restart and keeps its identity",
+    async () => {
+      let own: Running = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+      const port = (own as Server).port;
+      const origin = `http://localhost:${port}`;
+      try {
+        const page = await open(await device(), "/", origin);
+        await joinAs(page, "Rita");
+        await buzzState(page, "open");
+        const stored = () =>
+          page.evaluate(() => JSON.parse(localStorage.getItem("buzzer:player:default") ?? "null"));
+        const before = await stored();
+        expect(before.name).toBe("Rita");
+        expect(before.token).toMatch(/^[0-9a-f]{32}$/);
+
+        await own.stop();
+        await buzzState(page, "offline");
+        expect(await text(page, "#conn")).toBe("Reconnecting…");
+
+        own = bun("buzzer/buzzer_server.ts", ["--port", String(port), "--secret", SECRET]);
+        await own.waitFor(/Server started/);
+        await page.locator("#conn[data-conn=online]").waitFor();
+        await buzzState(page, "open");
+        expect(await text(page, "#my-name")).toBe("Rita");
+        expect(await stored()).toEqual(before);
+
+        // The restarted server knows the player by the same name, connected, under the same token.
+        const { peer: host } = await Peer.join(`ws://localhost:${port}`, { secret: SECRET });
+        const state = await host.next("state", (s) => s.players.some((p) => p.name === "Rita"), WAIT);
+        expect(state.players).toEqual([expect.objectContaining({ name: "Rita", connected: true })]);
+        host.close();
+        // Joining with the stored token again resumes that same player rather than adding one.
+        const { peer, welcome } = await Peer.join(`ws://localhost:${port}`, {
+          name: "Rita",
+          token: before.token,
+        });
+        expect(welcome).toMatchObject({ name: "Rita", token: before.token, id: state.players[0]?.id });
+        peer.close();
+        await page.close();
+        expect(problems).toEqual([]);
+      } finally {
+        await own.stop();
+      }
+    },
+    20_000,
+  );
+});
