@@ -1,4 +1,4 @@
-/** Terminal shell: raw-mode keys with their event time, colour, and a restorable terminal. */
+/** Terminal shell: raw-mode keys with their event time, colour, a status line, restorable raw mode. */
 
 /** Ctrl+C: raw mode delivers it as a byte instead of a SIGINT, so we handle it ourselves. */
 export const CTRL_C = "\x03";
@@ -38,5 +38,43 @@ export function readKeys(onKey: (key: string, at: number) => void, onEnd: () => 
     stdin.off("data", onData);
     stdin.pause();
     restore();
+  };
+}
+
+/** Printed lines, with a status line kept below them on a TTY (plain lines only elsewhere). */
+export interface Screen {
+  /** Prints one line above the status line. */
+  line(text: string): void;
+  /** Redraws the status line in place (ignored when not a TTY). */
+  status(text: string): void;
+  /** Removes the status line, e.g. before exiting. */
+  clear(): void;
+}
+
+/** Carriage return and erase line: the status line is redrawn over itself. */
+const ERASE = "\r\x1b[2K";
+
+/** A Screen on `out`; the status line is cut to the terminal's width and drawn with `style`. */
+export function screen(out: NodeJS.WriteStream = process.stdout, style = (s: string) => s): Screen {
+  if (!out.isTTY) {
+    return { line: (text) => void out.write(`${text}\n`), status: () => {}, clear: () => {} };
+  }
+  let current = "";
+  // A status line wider than the terminal wraps, and \r would then redraw only its last row.
+  const fit = () =>
+    current ? style([...current].slice(0, Math.max(0, (out.columns ?? 80) - 1)).join("")) : "";
+  return {
+    line(text) {
+      out.write(`${ERASE}${text}\n${fit()}`);
+    },
+    status(text) {
+      if (text === current) return;
+      current = text;
+      out.write(`${ERASE}${fit()}`);
+    },
+    clear() {
+      current = "";
+      out.write(ERASE);
+    },
   };
 }

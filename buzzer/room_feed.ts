@@ -1,0 +1,81 @@
+/**
+ * What the terminal client says about a room, pure: a line for each round or phase change, each
+ * place once per round, and (for hosts) the numbered player list whenever it changes.
+ */
+import type { Phase, PlaceView, PlayerView, RoomView } from "./protocol.ts";
+
+/** What has been said so far, so that each change is said once. */
+export interface Feed {
+  /** Round and phase last announced (0 and null before the first state). */
+  readonly round: number;
+  readonly phase: Phase | null;
+  /** Highest place announced in `round`. */
+  readonly shown: number;
+  /** The player list as last printed (null: not yet): `k` and a digit pick from it. */
+  readonly roster: readonly PlayerView[] | null;
+}
+
+/** A feed that has said nothing yet. */
+export const NEW_FEED: Feed = { round: 0, phase: null, shown: 0, roster: null };
+
+/** The lines a new room state adds, and the feed that remembers them. */
+export function feedState(feed: Feed, view: RoomView, host: boolean): { feed: Feed; lines: string[] } {
+  const lines: string[] = [];
+  const sameRound = view.round === feed.round;
+  if (!sameRound || view.phase !== feed.phase) lines.push(roundLine(view));
+  let shown = sameRound ? feed.shown : 0;
+  for (const place of [...view.order].sort((a, b) => a.place - b.place)) {
+    if (place.place <= shown) continue;
+    lines.push(placeLine(place));
+    shown = place.place;
+  }
+  let roster = feed.roster;
+  // Round trips are left out of the comparison: they change on every probe and would flood the screen.
+  if (host && (!roster || rosterKey(view.players) !== rosterKey(roster))) {
+    roster = view.players;
+    lines.push(playersLine(roster));
+  }
+  return { feed: { round: view.round, phase: view.phase, shown, roster }, lines };
+}
+
+/** `Round 2: open`, or `Round 2: armed, opens in 3.0s`. */
+export function roundLine(view: Pick<RoomView, "round" | "phase" | "countdown">): string {
+  const opens =
+    view.phase === "armed" && view.countdown !== undefined
+      ? `, opens in ${(view.countdown / 1000).toFixed(1)}s`
+      : "";
+  return `Round ${view.round}: ${view.phase}${opens}`;
+}
+
+/** `1. Alice`, `2. Bob +0.23s (photo finish)`: the server's own log line for a place. */
+export function placeLine(p: PlaceView): string {
+  return `${p.place}. ${p.name}${p.place > 1 ? ` +${p.gap.toFixed(2)}s` : ""}${p.photo ? " (photo finish)" : ""}`;
+}
+
+/** `Players: [1] Alice (rtt 12 ms, jitter 1.5 ms), [2] Bob (away)`, numbered for kicking. */
+export function playersLine(players: readonly PlayerView[]): string {
+  if (players.length === 0) return "Players: none yet";
+  const entries = players.map((p, i) => {
+    const notes = [
+      p.rtt !== undefined ? `rtt ${ms(p.rtt)}` : "",
+      p.jitter !== undefined ? `jitter ${ms(p.jitter)}` : "",
+      p.connected ? "" : "away",
+      p.lockedOut ? "locked out" : "",
+    ].filter(Boolean);
+    return `[${i + 1}] ${p.name}${notes.length ? ` (${notes.join(", ")})` : ""}`;
+  });
+  return `Players: ${entries.join(", ")}`;
+}
+
+/** A delay for people: `0.3s`, `1s`, `2.5s`. */
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))}s`;
+}
+
+function ms(value: number): string {
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+}
+
+function rosterKey(players: readonly PlayerView[]): string {
+  return JSON.stringify(players.map((p) => [p.id, p.name, p.connected, p.lockedOut]));
+}

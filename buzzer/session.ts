@@ -1,0 +1,181 @@
+/**
+ * A reconnecting JSON session with the buzzer server. Portable on purpose (the standard WebSocket,
+ * timers and performance.now() only, no Bun, node:* or process) so the web pages can reuse it.
+ */
+import { Close } from "../lib/close.ts";
+import { type ClientMessage, type ErrorCode, encode, parseServer, type ServerMessage } from "./protocol.ts";
+
+/** Close codes after which retrying cannot help: kicked, resumed elsewhere, refused by policy. */
+export const FINAL_CLOSES: readonly number[] = [Close.KICKED, Close.REPLACED, Close.POLICY];
+
+/** Join refusals that can clear up by themselves (a host opens the room later): joined again later. */
+export const TRANSIENT_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
+  "NO_SUCH_ROOM",
+  "RATE_LIMITED",
+  "TOO_MANY_ROOMS",
+]);
+
+/**
+ * Where a session stands. A retry says why: the server could not be reached, a joined connection
+ * was lost, or the join was refused for now.
+ */
+export type SessionStatus =
+  | { state: "connecting" }
+  | { state: "connected" }
+  | { state: "retrying"; delay: number; why: "unreachable" | "lost" | "refused" }
+  | { state: "gave up"; code: number; reason: string };
+
+/** What a session needs: where to connect, how to join, and where its news goes. */
+export interface SessionOptions {
+  url: string;
+  join?: { name?: string; room?: string; secret?: string };
+  /** Every message from the server, pings included (they are already answered). */
+  onMessage: (msg: ServerMessage) => void;
+  onStatus: (status: SessionStatus) => void;
+  /** First retry delay and the cap it doubles up to, in ms. */
+  backoff?: { first: number; max: number };
+  /** Reconnect when nothing arrives for this long, in ms (players are probed every 2 s); 0: never. */
+  silence?: number;
+}
+
+const BACKOFF = { first: 250, max: 5000 };
+/** Spread of retry delays (±10%), so clients dropped together do not all return together. */
+const JITTER = 0.1;
+/** How long close() waits for the server to acknowledge, in ms. */
+const CLOSE_WAIT = 1000;
+
+/** A joined connection that comes back by itself, with the same identity, after a drop. */
+export class Session {
+  private ws: WebSocket | null = null;
+  private token: string | undefined;
+  private joined = false;
+  private stopped = false;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Messages given while not joined, sent in order after the next welcome. */
+  private readonly queue: ClientMessage[] = [];
+
+  constructor(private readonly opts: SessionOptions) {}
+
+  /** Whether the server has accepted our join on the current connection. */
+  get isJoined(): boolean {
+    return this.joined;
+  }
+
+  /** How many messages wait for the next join. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Connects and joins; from then on reconnects by itself until closed or refused for good. */
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  /** Buzzes with the press time the caller took at the key event (performance.now()). */
+  buzz(at: number): void {
+    this.send({ type: "buzz", at });
+  }
+
+  /** Sends a message now if joined, else keeps it for the next join. */
+  send(msg: ClientMessage): void {
+    if (this.joined && this.ws?.readyState === WebSocket.OPEN) this.ws.send(encode(msg));
+    else this.queue.push(msg);
+  }
+
+  /** Closes with 1000 and stops retrying; resolves once the socket has closed (or after 1 s). */
+  close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.silenceTimer);
+    const ws = this.ws;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT);
+      ws.addEventListener("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      ws.close(Close.NORMAL);
+    });
+  }
+
+  private open(): void {
+    const ws = new WebSocket(this.opts.url);
+    let opened = false;
+    this.ws = ws;
+    this.opts.onStatus({ state: "connecting" });
+    ws.addEventListener("open", () => {
+      opened = true;
+      this.heard(ws);
+      const { name, room, secret } = this.opts.join ?? {};
+      // The token from an earlier welcome makes this a resume: same player, same place.
+      ws.send(encode({ type: "join", name, room, token: this.token, secret }));
+    });
+    ws.addEventListener("message", (event) => {
+      if (ws === this.ws) this.receive(ws, String(event.data));
+    });
+    ws.addEventListener("close", (event) => {
+      if (ws !== this.ws) return;
+      if (FINAL_CLOSES.includes(event.code)) return this.giveUp(event.code, event.reason);
+      this.retry(opened ? "lost" : "unreachable");
+    });
+  }
+
+  private receive(ws: WebSocket, text: string): void {
+    this.heard(ws);
+    const msg = parseServer(text);
+    if (!msg) return;
+    // Answered before anything else: the server measures our clock by how fast this comes back.
+    if (msg.type === "ping") ws.send(encode({ type: "pong", id: msg.id, t: performance.now() }));
+    this.opts.onMessage(msg);
+    if (msg.type === "error" && !this.joined && TRANSIENT_JOIN_ERRORS.has(msg.code)) {
+      ws.close(Close.NORMAL);
+      return this.retry("refused");
+    }
+    if (msg.type !== "welcome") return;
+    if (msg.token) this.token = msg.token;
+    this.joined = true;
+    this.attempt = 0;
+    for (const queued of this.queue.splice(0)) ws.send(encode(queued));
+    this.opts.onStatus({ state: "connected" });
+  }
+
+  /** Drops the current socket (its late events are ignored) and connects again after a backoff. */
+  private retry(why: "unreachable" | "lost" | "refused"): void {
+    this.forget();
+    if (this.stopped) return;
+    const { first, max } = this.opts.backoff ?? BACKOFF;
+    const base = Math.min(max, first * 2 ** this.attempt++);
+    const delay = Math.round(base * (1 - JITTER + 2 * JITTER * Math.random()));
+    this.opts.onStatus({ state: "retrying", delay, why });
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private giveUp(code: number, reason: string): void {
+    this.forget();
+    if (this.stopped) return;
+    this.stopped = true;
+    this.opts.onStatus({ state: "gave up", code, reason });
+  }
+
+  private forget(): void {
+    this.ws = null;
+    this.joined = false;
+    clearTimeout(this.silenceTimer);
+  }
+
+  /** Restarts the silence timer: a connection that stays quiet too long is taken for dead. */
+  private heard(ws: WebSocket): void {
+    if (!this.opts.silence) return;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => {
+      if (ws !== this.ws) return;
+      // A dead link never completes the closing handshake, so we do not wait for one.
+      ws.close(Close.NORMAL);
+      this.retry("lost");
+    }, this.opts.silence);
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The terminal buzzer client: keys in; verdicts, the room's order and a status line out, over a
+ * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
+ */
+import { Close } from "../lib/close.ts";
+import type { RoomView, ServerMessage } from "./protocol.ts";
+import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
+import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
+import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
+
+/** Who to be and where: the program (for error lines), the server, a name, a room, a host secret. */
+export interface ClientConfig {
+  program: string;
+  url: string;
+  name?: string;
+  room?: string;
+  /** Given: host the room instead of playing in it. */
+  secret?: string;
+}
+
+/** How long piped input waits, once it ends, for the answers to its buzzes. */
+const DRAIN_MS = 3000;
+/** The countdown a host arms with `c`. */
+const COUNTDOWN_MS = 3000;
+/** Players are probed every 2 s: this long without a word means the link is dead. Hosts are not probed. */
+const SILENCE_MS = 7000;
+
+const HOST_KEYS = "Host keys: o open, c countdown 3s, l lock, n new round, k and a number kick, q quit";
+const PLAYER_KEYS = "Press space to buzz, q to quit";
+
+/** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
+export function runClient(config: ClientConfig): void {
+  new TerminalClient(config).start();
+}
+
+class TerminalClient {
+  private readonly host: boolean;
+  private readonly tty = !!process.stdin.isTTY;
+  private readonly colour = palette(useColour());
+  private readonly screen: Screen;
+  private readonly session: Session;
+  private stopKeys = () => {};
+  private feed: Feed = NEW_FEED;
+  private view: RoomView | null = null;
+  private me = "";
+  /** The connection's state for the status line, empty while joined. */
+  private link = "";
+  /** Your last result for the status line. */
+  private last = "";
+  private welcomed = false;
+  /** Buzzes sent that have no verdict or error yet. */
+  private awaiting = 0;
+  /** Rounds whose verdict was printed: a resume sends it again, which is no news. */
+  private readonly told = new Set<number>();
+  private kicking = false;
+  private countdown: { round: number; timers: ReturnType<typeof setTimeout>[] } | null = null;
+  /** The last round whose GO! was shown, so a late state does not count down again. */
+  private released = 0;
+  private inputEnded = false;
+  private quitting = false;
+
+  constructor(private readonly config: ClientConfig) {
+    this.host = config.secret !== undefined;
+    this.screen = screen(process.stdout, this.colour.dim);
+    this.session = new Session({
+      url: config.url,
+      join: { name: config.name, room: config.room, secret: config.secret },
+      onMessage: (msg) => this.message(msg),
+      onStatus: (status) => this.status(status),
+      silence: this.host ? 0 : SILENCE_MS,
+    });
+  }
+
+  start(): void {
+    // Keys first: Ctrl+C and q must work even while the server cannot be reached.
+    this.stopKeys = readKeys(
+      (key, at) => this.key(key, at),
+      () => this.endOfInput(),
+    );
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void this.quit(0));
+    this.session.start();
+  }
+
+  private key(key: string, at: number): void {
+    if (key === CTRL_C || key === "q") return void this.quit(0);
+    if (this.host) return this.hostKey(key);
+    // In a pipe every space or newline is a press; on a terminal only the space bar.
+    if (key !== " " && (this.tty || key !== "\n")) return;
+    if (this.welcomed && !this.session.isJoined) this.say("Not connected: the buzz goes out on reconnect");
+    this.awaiting++;
+    this.session.buzz(at);
+  }
+
+  private hostKey(key: string): void {
+    if (this.kicking) {
+      this.kicking = false;
+      if (!/^[1-9]$/.test(key)) return this.say("Kick cancelled");
+      const player = this.feed.roster?.[Number(key) - 1];
+      if (!player) return this.say(`No player [${key}] in the list`);
+      this.say(`Kicking ${player.name}`);
+      return this.session.send({ type: "kick", player: player.id });
+    }
+    switch (key) {
+      case "o":
+        return this.session.send({ type: "arm" });
+      case "c":
+        return this.session.send({ type: "arm", countdown: COUNTDOWN_MS });
+      case "l":
+        return this.session.send({ type: "lock" });
+      case "n":
+        return this.session.send({ type: "reset" });
+      case "k":
+        this.kicking = true;
+        return this.say("Kick: press the player's number");
+    }
+  }
+
+  private message(msg: ServerMessage): void {
+    switch (msg.type) {
+      case "welcome":
+        this.me = msg.name;
+        if (this.welcomed) this.say("Reconnected");
+        else {
+          this.say(msg.host ? `Hosting room ${msg.room}` : `Joined room ${msg.room} as ${msg.name}`);
+          if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
+        }
+        this.welcomed = true;
+        break;
+      case "state":
+        this.state(msg);
+        break;
+      case "verdict":
+        if (this.awaiting === 0 && this.told.has(msg.round)) return;
+        this.awaiting = Math.max(0, this.awaiting - 1);
+        this.told.add(msg.round);
+        this.last = msg.text;
+        this.say((msg.place === 1 ? this.colour.green : this.colour.yellow)(`Received: ${msg.text}`));
+        break;
+      case "error":
+        this.say(this.colour.red(`Error: ${msg.message}`));
+        if (!this.session.isJoined) {
+          // A bad name, room code or secret does not get better by retrying; the session retries the rest.
+          if (!TRANSIENT_JOIN_ERRORS.has(msg.code)) return void this.quit(1);
+          break;
+        }
+        this.awaiting = Math.max(0, this.awaiting - 1);
+        if (msg.code === "FALSE_START") this.last = "false start";
+        break;
+      case "release":
+        this.startCountdown(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
+        return;
+      case "ping":
+      case "log":
+        return;
+    }
+    this.redraw();
+    this.quitIfDrained();
+  }
+
+  private state(view: RoomView): void {
+    this.view = view;
+    const { feed, lines } = feedState(this.feed, view, this.host);
+    this.feed = feed;
+    const running = this.countdown;
+    if (running && (running.round !== view.round || view.phase === "locked")) this.stopCountdown();
+    // The server opened before our own timer fired (our clock runs behind): GO now.
+    else if (running && view.phase === "open") this.go(running.round);
+    // Joined or resumed during a countdown: no release came, so count down from the state.
+    else if (!running && view.phase === "armed" && view.countdown !== undefined) {
+      this.startCountdown(view.round, view.countdown);
+    }
+    for (const line of lines) this.say(line);
+  }
+
+  private status(status: SessionStatus): void {
+    switch (status.state) {
+      case "connecting":
+        this.link = "connecting…";
+        break;
+      case "connected":
+        this.link = "";
+        break;
+      case "retrying":
+        this.link = `retrying in ${seconds(status.delay)}`;
+        this.say(retryLine(this.config.url, status));
+        break;
+      case "gave up":
+        this.say(this.colour.red(goneLine(status.code, status.reason)));
+        return void this.quit(1);
+    }
+    this.redraw();
+    this.quitIfDrained();
+  }
+
+  /** Counts down the whole seconds still ahead, then shows GO! at the release time. */
+  private startCountdown(round: number, ms: number): void {
+    if (round === this.released) return;
+    this.stopCountdown();
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    for (let k = Math.ceil(ms / 1000) - 1; k >= 1; k--) {
+      timers.push(setTimeout(() => this.say(`${k}…`), ms - k * 1000));
+    }
+    timers.push(setTimeout(() => this.go(round), Math.max(0, ms)));
+    this.countdown = { round, timers };
+  }
+
+  private stopCountdown(): void {
+    for (const timer of this.countdown?.timers ?? []) clearTimeout(timer);
+    this.countdown = null;
+  }
+
+  private go(round: number): void {
+    this.stopCountdown();
+    this.released = round;
+    this.say(this.colour.bold(this.colour.green("GO!")));
+  }
+
+  private endOfInput(): void {
+    this.inputEnded = true;
+    setTimeout(() => {
+      if (this.quitting) return;
+      process.stderr.write(
+        `${this.config.program}: no answer from ${this.config.url} within ${DRAIN_MS / 1000}s\n`,
+      );
+      void this.quit(1);
+    }, DRAIN_MS);
+    this.quitIfDrained();
+  }
+
+  /** Piped input has ended and everything it asked for is sent and answered: done. */
+  private quitIfDrained(): void {
+    if (this.inputEnded && this.awaiting === 0 && this.session.queued === 0) void this.quit(0);
+  }
+
+  private async quit(code: number): Promise<void> {
+    if (this.quitting) return;
+    this.quitting = true;
+    // The terminal is restored first, whatever happens to the connection.
+    this.stopKeys();
+    this.stopCountdown();
+    this.screen.clear();
+    await this.session.close();
+    process.exit(code);
+  }
+
+  private say(line: string): void {
+    this.screen.line(line);
+  }
+
+  private redraw(): void {
+    const v = this.view;
+    const parts = v
+      ? [
+          this.host ? `hosting ${v.room}` : `${this.me} in ${v.room}`,
+          `${v.players.length} player${v.players.length === 1 ? "" : "s"}`,
+          `round ${v.round} ${v.phase}`,
+          this.last && `last: ${this.last}`,
+        ]
+      : [];
+    this.screen.status([...parts, this.link].filter(Boolean).join(" · "));
+  }
+}
+
+/** What a retry means to the user. */
+function retryLine(url: string, status: Extract<SessionStatus, { state: "retrying" }>): string {
+  const when = seconds(status.delay);
+  if (status.why === "lost") return "Connection lost — reconnecting…";
+  if (status.why === "refused") return `Joining again in ${when}`;
+  return `Cannot connect to ${url} (is the server running?) — retrying in ${when}`;
+}
+
+/** Why the session ended for good, in words. */
+function goneLine(code: number, reason: string): string {
+  if (code === Close.KICKED) return "Kicked by the host — not reconnecting";
+  if (code === Close.REPLACED) return "This player was resumed on another connection — not reconnecting";
+  return `Refused by the server (${code}${reason ? ` ${reason}` : ""}) — not reconnecting`;
+}

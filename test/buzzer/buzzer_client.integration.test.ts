@@ -1,0 +1,315 @@
+/**
+ * The terminal buzzer client against the real server: in pseudo-terminals (raw keys, Ctrl+C, the
+ * terminal restored), from a pipe, as a host, and across a server restart and a dropped connection.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import type { Socket, Subprocess } from "bun";
+import type { ServerMessage } from "../../buzzer/protocol.ts";
+import { Session } from "../../buzzer/session.ts";
+import { ROOT, run, startServer } from "../support.ts";
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+const CLIENT = "buzzer/buzzer_client.ts";
+const SECRET = "s3cret";
+/** termios c_lflag bits: canonical (line) input and echo, both off in raw mode. */
+const ICANON = process.platform === "darwin" ? 0x100 : 0x2;
+const ECHO = 0x8;
+const SLOWER = /^Received: response time: \d+\.\d\d seconds slower!$/m;
+
+/** A client in a pseudo-terminal: keys in, its screen as plain lines out, the terminal's modes. */
+interface Tty {
+  proc: Subprocess;
+  terminal: Bun.Terminal;
+  press(keys: string): void;
+  /** What the screen shows, one entry per line; redrawn lines show their last version. */
+  screen(): string;
+  /** Resolves with the first match of `pattern` on the screen, or rejects after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+}
+
+const ttys: Tty[] = [];
+let server: Server;
+
+function tty(args: string[]): Tty {
+  let text = "";
+  const decoder = new TextDecoder();
+  const waiters = new Set<() => void>();
+  // Our own Terminal outlives the process, so its modes can be read after the client exits.
+  const terminal = new Bun.Terminal({
+    cols: 100,
+    rows: 30,
+    data(_term, bytes) {
+      text += decoder.decode(bytes, { stream: true });
+      for (const w of waiters) w();
+    },
+  });
+  const proc = Bun.spawn([process.execPath, CLIENT, ...args], {
+    cwd: ROOT,
+    terminal,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  proc.exited.then(() => {
+    for (const w of waiters) w();
+  });
+  // The status line is redrawn after a carriage return: keep what follows the last one.
+  const screen = () =>
+    Bun.stripANSI(text)
+      .replaceAll("\r\n", "\n")
+      .split("\n")
+      .map((line) => line.slice(line.lastIndexOf("\r") + 1))
+      .join("\n");
+  const client: Tty = {
+    proc,
+    terminal,
+    press: (keys) => void terminal.write(keys),
+    screen,
+    waitFor(pattern, ms = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = screen().match(pattern);
+          if (!match && proc.exitCode === null) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          if (match) resolve(match);
+          else reject(new Error(`exited (${proc.exitCode}) before ${pattern}:\n${screen()}`));
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${pattern}:\n${screen()}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+  ttys.push(client);
+  return client;
+}
+
+/** A player or host in a pseudo-terminal, waiting until it has joined. */
+async function joined(args: string[]): Promise<Tty> {
+  const client = tty(["--url", server.url, ...args]);
+  await client.waitFor(/^(Joined room MAIN as|Hosting room MAIN)/m);
+  return client;
+}
+
+/** A TCP proxy in front of the server that can swallow the server's replies and cut connections. */
+function proxy(port: number) {
+  type Link = { client: Socket<Link>; upstream: Socket | null; pending: Uint8Array[] };
+  const links = new Set<Link>();
+  let muted = false;
+  const listener = Bun.listen<Link>({
+    hostname: "localhost",
+    port: 0,
+    socket: {
+      open(client) {
+        const link: Link = { client, upstream: null, pending: [] };
+        client.data = link;
+        links.add(link);
+        Bun.connect({
+          hostname: "localhost",
+          port,
+          socket: {
+            open(upstream) {
+              link.upstream = upstream;
+              for (const chunk of link.pending.splice(0)) upstream.write(chunk);
+            },
+            data(_upstream, bytes) {
+              if (!muted) client.write(bytes);
+            },
+            close() {
+              client.end();
+            },
+          },
+        });
+      },
+      data(client, bytes) {
+        const link = client.data;
+        if (link.upstream) link.upstream.write(bytes);
+        // Copied: Bun may reuse the buffer once this callback returns.
+        else link.pending.push(new Uint8Array(bytes));
+      },
+      close(client) {
+        client.data.upstream?.end();
+        links.delete(client.data);
+      },
+    },
+  });
+  return {
+    url: `ws://localhost:${listener.port}`,
+    mute: () => {
+      muted = true;
+    },
+    /** Ends every connection (no closing handshake) and lets replies through again. */
+    cut() {
+      muted = false;
+      for (const link of links) {
+        link.client.end();
+        link.upstream?.end();
+      }
+    },
+    stop: () => listener.stop(true),
+  };
+}
+
+/** A port with nothing listening on it. */
+function closedPort(): number {
+  const probe = Bun.listen({ hostname: "localhost", port: 0, socket: { data() {} } });
+  const { port } = probe;
+  probe.stop(true);
+  return port;
+}
+
+describe("buzzer_client.ts", () => {
+  beforeEach(async () => {
+    server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+  });
+
+  afterEach(async () => {
+    for (const { proc, terminal } of ttys.splice(0)) {
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+      await proc.exited;
+      terminal.close();
+    }
+    await server.stop();
+  });
+
+  test("space buzzes: the first press wins, a later one is told how much slower", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const bob = await joined(["--name", "Bob"]);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    bob.press(" ");
+    await bob.waitFor(SLOWER);
+    await alice.waitFor(/^2\. Bob \+\d+\.\d\ds/m);
+    expect(alice.screen()).toMatch(/^1\. Alice$/m);
+  });
+
+  test("Ctrl+C quits with 0 and takes the terminal out of raw mode", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    expect(alice.terminal.localFlags & (ICANON | ECHO)).toBe(0);
+    alice.press("\x03");
+    expect(await alice.proc.exited).toBe(0);
+    // Bun also resets the terminal at exit; this checks the outcome users see either way.
+    expect(alice.terminal.localFlags & (ICANON | ECHO)).toBe(ICANON | ECHO);
+  });
+
+  test("q quits with 0", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    alice.press("q");
+    expect(await alice.proc.exited).toBe(0);
+  });
+
+  test("without a server it says so on each attempt, then quits with Ctrl+C", async () => {
+    const url = `ws://localhost:${closedPort()}`;
+    const alone = tty(["--url", url, "--name", "Alice"]);
+    const line = `Cannot connect to ${url} (is the server running?) — retrying in`;
+    await alone.waitFor(new RegExp(`(^${RegExp.escape(line)} [\\d.]+s$[^]*){2}`, "m"));
+    alone.press("\x03");
+    expect(await alone.proc.exited).toBe(0);
+    expect(alone.screen()).not.toContain("Error");
+  });
+
+  test("a piped space buzzes, waits for the verdict and exits 0", async () => {
+    const result = await run([process.execPath, CLIENT, "--url", server.url, "--name", "Ann"], " ");
+    expect(result.stdout).toContain("Joined room MAIN as Ann\n");
+    expect(result.stdout).toContain("Received: first place!\n");
+    expect(result.stdout).not.toContain("\x1b");
+    expect(result.code).toBe(0);
+  });
+
+  test("a host starts a round: an early buzz is a false start, the open round has a winner", async () => {
+    const host = await joined(["--secret", SECRET]);
+    const alice = await joined(["--name", "Alice"]);
+    const bob = await joined(["--name", "Bob"]);
+    host.press("n");
+    await alice.waitFor(/^Round 2: locked$/m);
+    alice.press(" ");
+    await alice.waitFor(/^Error: too early: you are locked out of this round$/m);
+    await host.waitFor(/^Players: \[1\] Alice \([^)]*locked out\), \[2\] Bob/m);
+    host.press("o");
+    await bob.waitFor(/^Round 2: open$/m);
+    bob.press(" ");
+    await bob.waitFor(/^Received: first place!$/m);
+    await host.waitFor(/^1\. Bob$/m);
+    host.press("k1");
+    await alice.waitFor(/^Kicked by the host — not reconnecting$/m);
+    expect(await alice.proc.exited).toBe(1);
+  });
+
+  test("reconnects to a restarted server and buzzes again", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    await server.stop();
+    await alice.waitFor(/^Connection lost — reconnecting…$/m);
+    // Pressed while the server is down: kept and sent after the join.
+    alice.press(" ");
+    server = await startServer("buzzer/buzzer_server.ts", [
+      "--secret",
+      SECRET,
+      "--port",
+      String(server.port),
+    ]);
+    await alice.waitFor(/^Reconnected$/m);
+    await alice.waitFor(/^Received: first place!$/m);
+  });
+
+  test("resumes a dropped connection as the same player, with the verdict it missed", async () => {
+    const link = proxy(server.port);
+    try {
+      const alice = tty(["--url", link.url, "--name", "Alice"]);
+      await alice.waitFor(/^Joined room MAIN as Alice$/m);
+      link.mute();
+      alice.press(" ");
+      await server.waitFor(/^1\. Alice$/m);
+      link.cut();
+      await alice.waitFor(/^Connection lost — reconnecting…$/m);
+      await alice.waitFor(/^Reconnected$/m);
+      await alice.waitFor(/^Received: first place!$/m);
+      expect(server.stdout().match(/^Alice joined$/gm)).toHaveLength(1);
+    } finally {
+      link.stop();
+    }
+  });
+});
+
+describe("session.ts", () => {
+  beforeEach(async () => {
+    server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+  });
+  afterEach(() => server.stop());
+
+  test("resumes with its token: the same player id, and a verdict for the buzz sent before the drop", async () => {
+    const link = proxy(server.port);
+    const got: ServerMessage[] = [];
+    const session = new Session({
+      url: link.url,
+      join: { name: "Sam" },
+      onMessage: (m) => got.push(m),
+      onStatus() {},
+    });
+    const next = async <T extends ServerMessage["type"]>(type: T, from: number) => {
+      for (let waited = 0; waited < 5000; waited += 10) {
+        const msg = got.slice(from).find((m) => m.type === type);
+        if (msg) return msg as Extract<ServerMessage, { type: T }>;
+        await Bun.sleep(10);
+      }
+      throw new Error(`no ${type}: ${JSON.stringify(got)}`);
+    };
+    try {
+      session.start();
+      const first = await next("welcome", 0);
+      link.mute();
+      session.buzz(performance.now());
+      await server.waitFor(/^1\. Sam$/m);
+      const dropped = got.length;
+      link.cut();
+      const again = await next("welcome", dropped);
+      expect(again.id).toBe(first.id);
+      expect((await next("verdict", dropped)).text).toBe("first place!");
+    } finally {
+      await session.close();
+      link.stop();
+    }
+  });
+});
