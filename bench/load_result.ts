@@ -1,0 +1,57 @@
+/** The load generator's output: one JSON line of this shape (bench/load.ts writes it, run.ts reads it). */
+
+/** The scenarios the load generator runs. */
+export const SCENARIOS = ["greet", "cycle", "verdict", "burst", "idle"] as const;
+/** One of SCENARIOS. */
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** How long the load generator waits for the server to close every connection before dropping them. */
+export const CLOSE_WAIT_SEC = 10;
+
+/** What one measured window saw: replies (or cycles) in it, their latency, and CPU time spent. */
+export interface WindowResult {
+  seconds: number;
+  count: number;
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU seconds in the window (NaN without --pid). */
+  serverCpuSec: number;
+  /** The load generator's own CPU seconds in the window. */
+  loadCpuSec: number;
+  /** CPU seconds all processes on the machine used in the window (to see other load). */
+  machineCpuSec: number;
+}
+
+/** One burst: every client sent `buzz` in one synchronous loop; time to the last verdict. */
+export interface BurstRound {
+  /** From the first send to the last verdict received, in ms (NaN if verdicts were missing). */
+  timeMs: number;
+  /** How long the load generator's send loop itself took, in ms. */
+  sendMs: number;
+  verdicts: number;
+  firstPlaces: number;
+  serverCpuSec: number;
+  loadCpuSec: number;
+  machineCpuSec: number;
+}
+
+/** The one JSON line the load generator prints. */
+export interface LoadResult {
+  scenario: Scenario;
+  url: string;
+  conns: number;
+  /** Every reply arrived and matched: no errors, and verified === received === sent. */
+  ok: boolean;
+  errors: number;
+  errorSamples: string[];
+  sent: number;
+  received: number;
+  verified: number;
+  /** Seconds spent opening and closing connections (setup, not measured). */
+  openSec: number;
+  closeSec: number;
+  window?: WindowResult;
+  rounds?: BurstRound[];
+  idle?: { rssBeforeKiB: number; rssAfterKiB: number; kibPerConn: number };
+}

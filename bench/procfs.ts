@@ -1,0 +1,43 @@
+/**
+ * Readers for /proc: a process's CPU time (utime + stime, in clock ticks) and resident memory.
+ * Linux only; the bench pins servers and the load generator to cores and measures them from outside.
+ */
+import { readFileSync } from "node:fs";
+
+let ticks: number | null = null;
+
+/** Clock ticks per second (`getconf CLK_TCK`), the unit of utime and stime in /proc/PID/stat. */
+export function clockTicks(): number {
+  if (ticks === null) {
+    const out = Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim();
+    ticks = Number(out) > 0 ? Number(out) : 100;
+  }
+  return ticks;
+}
+
+/** CPU seconds a process has used so far (all its threads, user + system), from /proc/PID/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces and parentheses: count fields after the last ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the name, field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** Resident memory of a process in KiB (VmRSS in /proc/PID/status). */
+export function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = status.match(/^VmRSS:\s+(\d+) kB$/m);
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]);
+}
+
+/** CPU seconds every process on the machine has used since boot (all cores; busy, not idle or iowait). */
+export function machineCpuSeconds(): number {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] as string;
+  // cpu user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return (
+    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / clockTicks()
+  );
+}

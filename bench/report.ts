@@ -1,0 +1,216 @@
+/** Renders a bench run as Markdown: result tables with ratios to bare Bun, targets, notes, fairness. */
+import { CLOSE_WAIT_SEC } from "./load_result.ts";
+import type { Spread } from "./stats.ts";
+import { type RunSummary, ratio, type ScenarioSummary, type ServerSummary } from "./summary.ts";
+
+/** A number with digits that suit its size. */
+export function num(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return "–";
+  const a = Math.abs(v);
+  if (a >= 1000) return Math.round(v).toLocaleString("en");
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+/** `median (min–max)` of repeated measurements. */
+function cell(s: Spread | undefined): string {
+  if (!s || s.n === 0) return "–";
+  return s.n > 1 ? `${num(s.median)} (${num(s.min)}–${num(s.max)})` : num(s.median);
+}
+
+function times(r: number): string {
+  return Number.isFinite(r) ? `${r.toFixed(2)}×` : "–";
+}
+
+function pct(s: Spread | undefined): string {
+  return s && s.n > 0 ? `${s.median.toFixed(0)}%` : "–";
+}
+
+function verified(s: ServerSummary): string {
+  if (s.skipped) return s.skipped;
+  if (s.ok) return "all verified";
+  return `**${s.errors} errors**: ${s.errorSamples.slice(0, 2).join("; ").replaceAll("|", "\\|")}`;
+}
+
+function windowTable(list: ScenarioSummary[]): string[] {
+  const lines = [
+    "| scenario | server | rate /s | × bare | p50 ms | p99 ms | server CPU µs/msg | × bare | server CPU | load gen CPU | others | bound | replies |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|",
+  ];
+  for (const sc of list) {
+    for (const s of sc.servers) {
+      const m = s.metrics;
+      lines.push(
+        `| ${sc.key} | ${s.label} | ${cell(m.rate)} | ${times(ratio(sc, s, "rate"))} | ${num(m.p50?.median)} | ${num(m.p99?.median)} | ` +
+          `${cell(m.cpuUs)} | ${times(ratio(sc, s, "cpuUs"))} | ${pct(m.serverPct)} | ${pct(m.loadPct)} | ${pct(m.othersPct)} | ${s.bound ?? ""} | ${verified(s)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+function burstTable(list: ScenarioSummary[]): string[] {
+  const lines = [
+    "| clients | server | last verdict ms | × bare | send loop ms | server CPU µs/buzz | × bare | server busy | bound | then close all, s | one first place, every verdict checked |",
+    "|--:|---|--:|--:|--:|--:|--:|--:|---|--:|---|",
+  ];
+  for (const sc of list) {
+    for (const s of sc.servers) {
+      const m = s.metrics;
+      const close = m.closeSec?.median;
+      const closeCell =
+        close !== undefined && close >= CLOSE_WAIT_SEC ? `> ${CLOSE_WAIT_SEC} (cut off)` : num(close);
+      lines.push(
+        `| ${sc.title.replace(" clients", "")} | ${s.label} | ${cell(m.timeMs)} | ${times(ratio(sc, s, "timeMs"))} | ${num(m.sendMs?.median)} | ` +
+          `${num(m.cpuUs?.median)} | ${times(ratio(sc, s, "cpuUs"))} | ${pct(m.serverPct)} | ${s.bound ?? ""} | ${closeCell} | ${verified(s)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+function idleTable(sc: ScenarioSummary): string[] {
+  const lines = [
+    "| server | KiB/connection | × bare | RSS before → after (MiB) | connections |",
+    "|---|--:|--:|--:|---|",
+  ];
+  for (const s of sc.servers) {
+    const m = s.metrics;
+    lines.push(
+      `| ${s.label} | ${cell(m.kib)} | ${times(ratio(sc, s, "kib"))} | ${num(m.rssBeforeMiB?.median)} → ${num(m.rssAfterMiB?.median)} | ${verified(s)} |`,
+    );
+  }
+  return lines;
+}
+
+/** One target row: ours against bare Bun, Python and Node+ws on a cost metric (lower is better). */
+function target(name: string, sc: ScenarioSummary | undefined, metric: string, unit: string): string | null {
+  if (!sc) return null;
+  const get = (id: string) => sc.servers.find((s) => s.server === id)?.metrics[metric]?.median ?? Number.NaN;
+  const ours = get("ours");
+  const check = (v: number, ok: boolean) =>
+    Number.isFinite(v) ? `${v.toFixed(2)}× ${ok ? "✅" : "❌"}` : "–";
+  const vsBare = ours / get("bare");
+  const vsPython = get("python") / ours;
+  const vsNode = get("node") / ours;
+  return (
+    `| ${name} | ${num(ours)} ${unit} | ${check(vsBare, vsBare <= 1.1)} | ${check(vsPython, vsPython >= 3)} | ` +
+    `${check(vsNode, vsNode >= 1.4)} |`
+  );
+}
+
+function targetTable(r: RunSummary): string[] {
+  const w = (k: string) => r.windows.find((s) => s.key === k);
+  const rows = [
+    target("greet: server CPU per message", w("greet"), "cpuUs", "µs"),
+    target("cycle: server CPU per connect–greet–close", w("cycle"), "cpuUs", "µs"),
+    target("verdict: server CPU per buzz", w("verdict"), "cpuUs", "µs"),
+    ...r.bursts.map((b) => target(`burst of ${b.title}: time to last verdict`, b, "timeMs", "ms")),
+    target("memory per idle connection", r.idle.servers.length ? r.idle : undefined, "kib", "KiB"),
+  ].filter((x): x is string => x !== null);
+  return [
+    "| metric (lower is better) | ours | ours ÷ bare Bun (target ≤ 1.10) | Python ÷ ours (target ≥ 3) | Node+ws ÷ ours (target ≥ 1.4) |",
+    "|---|--:|--:|--:|--:|",
+    ...rows,
+  ];
+}
+
+function limitedBy(r: RunSummary): string[] {
+  const out: string[] = [];
+  for (const sc of [...r.windows, ...r.bursts]) {
+    for (const s of sc.servers) {
+      if (s.bound === "load generator" || s.bound === "both" || s.bound === "contended")
+        out.push(`- ${sc.key} / ${s.label}: **${s.bound}**`);
+    }
+  }
+  if (out.length === 0) return ["- none: every measurement was limited by the server or by nothing (paced)"];
+  return [
+    ...out,
+    "",
+    "Where the load generator is (one of) the limit, the rate measures it more than the server: compare CPU per " +
+      "message there, which holds whoever is the bottleneck. In bursts the load generator's send loop is part of the " +
+      "time (see *send loop*); CPU per buzz is the cleaner comparison.",
+  ];
+}
+
+function notes(r: RunSummary): string[] {
+  const m = r.meta;
+  return [
+    "- **Same protocols everywhere.** Greeting: `NAME` → `Hello NAME!` on every message. Buzzer: `buzz` → " +
+      "`first place!` or `response time: S.SS seconds slower!`; a repeat in the same round is answered with the same " +
+      "verdict again (ours does; the references keep each connection's verdict). New round: plain `reset` → `new round` " +
+      "for the references; ours via a host connection (`join` with the secret, `reset`, `arm`).",
+    `- **verdict** is paced at ${m.verdictRate} buzz/s per connection for every server: ours refuses more than 20 ` +
+      "messages/s per connection (after a burst of 40) without replying, so an unpaced loop would measure its rate limiter. " +
+      "Its window starts 1.5 s after the first verdicts, past our clock probing of new players.",
+    "- **Not possible here:** 50,000 connections (open files are capped at " +
+      `${Number(m.fileLimit).toLocaleString("en")} per process, hard); the largest burst is ` +
+      `${Number(m.maxClients).toLocaleString("en")} clients. The machine is shared: the *others* column shows CPU ` +
+      "other processes took during each window.",
+  ];
+}
+
+/** The whole report as Markdown. */
+export function markdown(r: RunSummary): string {
+  const m = r.meta;
+  const kind = m.quick ? "quick run (`--quick`)" : "full run";
+  return [
+    "# Bench: ours against bare Bun, Node.js + ws and Python websockets",
+    "",
+    `${m.date} · ${kind} · ${m.reps} repeats · ${m.cpus} × ${m.cpuModel} (shared, noisy) · Bun ${m.bun}, Node.js ${m.node}, ` +
+      `ws ${m.ws}, Python ${m.python} · took ${m.durationSec} s. Generated by \`bun bench/run.ts\`; see bench/README.md.`,
+    "",
+    "Each server runs as its own process pinned to core 0 (`taskset -c 0`), the load generator " +
+      "(`bench/load.ts`, a lean RFC 6455 client on Bun's TCP sockets) on core 1; a fresh server for every measurement. " +
+      "Server CPU is utime + stime from /proc/PID/stat (10 ms clock ticks) over the measured window, after a warm-up. " +
+      "Cells are the median over the repeats with (min–max); **× bare** is that median divided by bare Bun's median " +
+      "in this same run (for rates higher is better, for everything else lower is better). Every reply is checked: " +
+      "a wrong text, a missing or extra reply is an error, and a run with errors is left out of the medians.",
+    "",
+    `## Round trips: throughput, latency, CPU per message (${m.seconds} s windows)`,
+    "",
+    ...windowTable(r.windows),
+    "",
+    "**server CPU / load gen CPU** are shares of one core over the window; **others** is CPU the rest of the machine " +
+      "used meanwhile (other users' processes, kernel). **bound**: *server* (server ≥ 90% of its core), *load generator* " +
+      "(load generator ≥ 90% while the server is below), *both*, *contended* (others ≥ 30% of a core), *neither* " +
+      `(paced: the verdict scenario offers ${m.verdictRate} buzz/s per connection, ${Number(m.verdictRate) * Number(m.verdictConns)} /s in all, ` +
+      "below our server's rate limit of 20 messages/s per connection).",
+    "",
+    `## Bursts: every client sends \`buzz\` in the same tick (${m.reps} rounds each, new round between)`,
+    "",
+    ...burstTable(r.bursts),
+    "",
+    "**last verdict**: from the first send to the last verdict received; it includes the load generator's own send " +
+      "loop (**send loop**, one write per socket on one core). **server busy**: server CPU over that time. " +
+      "**then close all**: after the last round, the close handshake of every client at once, until the server has " +
+      `closed them all (the load generator gives up after ${CLOSE_WAIT_SEC} s and drops the rest). ` +
+      `${Number(m.maxClients).toLocaleString("en")} clients is the most that fit: the per-process open-file limit is ` +
+      `${Number(m.fileLimit).toLocaleString("en")} (hard, cannot be raised here), so 50,000 connections are impossible on this machine.`,
+    "",
+    `## Memory per idle connection (${Number(m.idleConns).toLocaleString("en")} connections, opened in batches, silent)`,
+    "",
+    ...idleTable(r.idle),
+    "",
+    "Server RSS (VmRSS in /proc/PID/status) 1 s after 100 warm-up connections closed, and 1 s after the last of the " +
+      "idle connections opened, divided by their number. No collector was forced in any runtime.",
+    "",
+    "## Targets for ours",
+    "",
+    ...targetTable(r),
+    "",
+    "## What limited the measurements",
+    "",
+    ...limitedBy(r),
+    "",
+    "## Notes",
+    "",
+    ...notes(r),
+    "",
+    "## Fairness accuracy (`bun bench/fairness.ts --quick`)",
+    "",
+    r.fairness,
+    "",
+  ].join("\n");
+}

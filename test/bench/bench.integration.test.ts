@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Server } from "bun";
+import type { LoadResult } from "../../bench/load_result.ts";
+import { ROOT, type Running, startServer } from "../support.ts";
+
+const SECRET = "bench-test-secret";
+type Started = Running & { url: string };
+
+/** Runs the load generator as the bench does (its own process) and parses its JSON line. */
+async function load(url: string, args: string[]): Promise<LoadResult> {
+  const proc = Bun.spawn([process.execPath, "bench/load.ts", "--url", url, ...args, "--limit", "15"], {
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  await proc.exited;
+  const line = out.trim().split("\n").at(-1) ?? "";
+  if (!line.startsWith("{")) throw new Error(`load.ts printed no result: ${out}${err}`);
+  return JSON.parse(line) as LoadResult;
+}
+
+/** Every reply arrived and matched: the load generator's own verdict, and its counts agree. */
+function expectVerified(r: LoadResult, sent: number | null = null): void {
+  expect(r.errorSamples).toEqual([]);
+  expect(r.errors).toBe(0);
+  expect(r.ok).toBe(true);
+  expect(r.sent).toBeGreaterThan(0);
+  if (sent !== null) expect(r.sent).toBe(sent);
+  expect(r.received).toBe(r.sent);
+  expect(r.verified).toBe(r.sent);
+}
+
+function expectWindow(r: LoadResult): void {
+  const w = r.window;
+  expect(w).toBeDefined();
+  if (!w) return;
+  for (const key of ["seconds", "count", "rate", "p50Ms", "p99Ms", "serverCpuSec", "loadCpuSec"] as const) {
+    expect(Number.isFinite(w[key])).toBe(true);
+  }
+  expect(w.count).toBeGreaterThan(0);
+  expect(w.p99Ms).toBeGreaterThanOrEqual(w.p50Ms);
+}
+
+describe("bench", () => {
+  let ours: Started;
+  let oursGreet: Started;
+  let bare: Started;
+  let bareGreet: Started;
+  let liar: Server<undefined>;
+
+  beforeAll(async () => {
+    [ours, oursGreet, bare, bareGreet] = await Promise.all([
+      startServer("buzzer/buzzer_server.ts", ["--quiet", "--secret", SECRET, "--host", "127.0.0.1"]),
+      startServer("server.ts", ["--quiet", "--host", "127.0.0.1"]),
+      startServer("bench/reference/bare_bun.ts", ["--mode", "buzzer"]),
+      startServer("bench/reference/bare_bun.ts", ["--mode", "greet"]),
+    ]);
+    // A server that gets the protocols subtly wrong: the load generator must notice every time.
+    let n = 0;
+    liar = Bun.serve<undefined>({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (req, server) => (server.upgrade(req) ? undefined : new Response(null, { status: 426 })),
+      websocket: {
+        message(ws, msg) {
+          n++;
+          if (msg === "reset") ws.send("new round");
+          else if (msg === "buzz") ws.send("first place!");
+          else if (msg === "n1-3")
+            return; // connection 1's fourth greeting never comes
+          else ws.send(n % 5 === 0 ? `Hello ${msg}?` : `Hello ${msg}!`);
+        },
+      },
+    });
+  }, 15_000);
+
+  afterAll(async () => {
+    liar?.stop(true);
+    await Promise.all([ours, oursGreet, bare, bareGreet].map((s) => s?.stop()));
+  });
+
+  test("a burst of 50 against our buzzer: every verdict checked, exactly one first place! a round", async () => {
+    const r = await load(ours.url, [
+      "--scenario",
+      "burst",
+      "--conns",
+      "50",
+      "--rounds",
+      "2",
+      "--pause",
+      "20",
+      "--control",
+      `host:${SECRET}`,
+      "--pid",
+      String(ours.proc.pid),
+    ]);
+    expectVerified(r, 100);
+    expect(r.rounds).toHaveLength(2);
+    for (const round of r.rounds ?? []) {
+      expect(round.verdicts).toBe(50);
+      expect(round.firstPlaces).toBe(1);
+      expect(round.timeMs).toBeGreaterThan(0);
+      expect(round.sendMs).toBeLessThanOrEqual(round.timeMs);
+    }
+  });
+
+  test("a burst of 50 against the bare Bun reference, new rounds by plain `reset`", async () => {
+    const r = await load(bare.url, [
+      "--scenario",
+      "burst",
+      "--conns",
+      "50",
+      "--rounds",
+      "2",
+      "--pause",
+      "20",
+    ]);
+    expectVerified(r, 100);
+    expect(r.rounds?.map((x) => x.firstPlaces)).toEqual([1, 1]);
+  });
+
+  test("greeting round trips for 0.5 s on 4 connections, ours and bare Bun", async () => {
+    const args = ["--scenario", "greet", "--conns", "4", "--seconds", "0.5", "--warmup", "0.1"];
+    const [a, b] = await Promise.all([
+      load(oursGreet.url, [...args, "--pid", String(oursGreet.proc.pid)]),
+      load(bareGreet.url, [...args, "--pid", String(bareGreet.proc.pid)]),
+    ]);
+    for (const r of [a, b]) {
+      expectVerified(r);
+      expectWindow(r);
+    }
+    expect(a.window?.serverCpuSec).toBeGreaterThanOrEqual(0);
+  });
+
+  test("connect–greet–close cycles and repeated verdicts, small", async () => {
+    const [cycle, verdict] = await Promise.all([
+      load(bareGreet.url, [
+        ...["--scenario", "cycle", "--conns", "2", "--seconds", "0.4", "--warmup", "0.1"],
+        ...["--pid", String(bareGreet.proc.pid)],
+      ]),
+      load(ours.url, [
+        ...["--scenario", "verdict", "--conns", "20", "--seconds", "0.5", "--warmup", "0.1"],
+        ...["--pause", "20", "--control", `host:${SECRET}`, "--pid", String(ours.proc.pid)],
+      ]),
+    ]);
+    expectVerified(cycle);
+    expectWindow(cycle);
+    expectVerified(verdict);
+    expectWindow(verdict);
+  });
+
+  test("idle connections: server memory before and after", async () => {
+    const r = await load(bare.url, ["--scenario", "idle", "--conns", "50", "--pid", String(bare.proc.pid)]);
+    expectVerified(r, 50);
+    expect(r.idle?.rssBeforeKiB).toBeGreaterThan(0);
+    expect(r.idle?.rssAfterKiB).toBeGreaterThan(0);
+    expect(Number.isFinite(r.idle?.kibPerConn)).toBe(true);
+  });
+
+  test("wrong greetings, a second first place! and a missing reply are all counted as errors", async () => {
+    const url = `ws://127.0.0.1:${liar.port}`;
+    const [greet, burst] = await Promise.all([
+      load(url, [
+        "--scenario",
+        "greet",
+        "--conns",
+        "4",
+        "--seconds",
+        "0.3",
+        "--warmup",
+        "0",
+        "--timeout",
+        "1",
+      ]),
+      load(url, ["--scenario", "burst", "--conns", "5", "--rounds", "1", "--pause", "0"]),
+    ]);
+    expect(greet.ok).toBe(false);
+    expect(greet.errors).toBeGreaterThan(0);
+    expect(greet.verified).toBeLessThan(greet.received);
+    expect(greet.errorSamples.join("\n")).toContain("?");
+    expect(burst.ok).toBe(false);
+    expect(burst.errorSamples).toContain("more than one first place!");
+    expect(burst.verified).toBe(1);
+    // Connection 1 waited in vain for one greeting: counted, not skipped.
+    expect(greet.received).toBe(greet.sent - 1);
+  });
+});
