@@ -484,6 +484,8 @@ export class Hub {
         this.timers.delete(room.code);
         // Presses still in their decision window are placed before the round is cleared.
         this.settleNow(room);
+        // The round's final order goes out before the round is cleared, even if a publish was pending.
+        if (room.round.placed.length) this.publishNow(room);
         room.round = rules.reset(room.round);
         room.claims.clear();
         break;

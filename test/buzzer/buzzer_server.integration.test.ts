@@ -120,6 +120,26 @@ describe("buzzer_server.ts", () => {
     expect(await eve.next("verdict")).toMatchObject({ round: 2, place: 1 });
   });
 
+  test("places and publishes a press still in its window when the host starts a new round", async () => {
+    const { code, host, join } = await hostedRoom();
+    const { peer: lia } = await join("Lia");
+    // Max looks 300 ms away, so a press stays in its decision window for about that long.
+    const max = new Peer(server.url, { probeDelay: 300 });
+    await max.opened;
+    max.send({ type: "join", room: code, name: "Max" });
+    // Long enough for a few of Max's clock probes to come back.
+    await Bun.sleep(700);
+    host.send({ type: "arm" });
+    await lia.next("state", (s) => s.phase === "open");
+    lia.send({ type: "buzz", at: performance.now() });
+    await Bun.sleep(50);
+    host.send({ type: "reset" });
+    expect(await lia.next("verdict")).toMatchObject({ round: 1, place: 1 });
+    const last = await host.next("state", (s) => s.round === 1 && s.order.length === 1);
+    expect(last.order.map((p) => p.name)).toEqual(["Lia"]);
+    await host.next("state", (s) => s.round === 2 && s.order.length === 0);
+  }, 10_000);
+
   test("arms a countdown: presses before release are false starts, after it they count", async () => {
     const { host, join } = await hostedRoom();
     const { peer: fay } = await join("Fay");

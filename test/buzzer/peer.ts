@@ -10,7 +10,7 @@ export class Peer {
   readonly closed: Promise<CloseEvent>;
   private waiters = new Set<() => void>();
 
-  constructor(url: string, options: { answerProbes?: boolean } = {}) {
+  constructor(url: string, options: { answerProbes?: boolean; probeDelay?: number } = {}) {
     this.ws = new WebSocket(url);
     this.opened = new Promise((resolve, reject) => {
       this.ws.addEventListener("open", () => resolve());
@@ -21,7 +21,10 @@ export class Peer {
       const text = String(event.data);
       const msg = parseServer(text);
       if (msg?.type === "ping" && options.answerProbes !== false) {
-        this.send({ type: "pong", id: msg.id, t: performance.now() });
+        // A delayed answer makes this peer look like a player on a slow link.
+        const answer = () => this.send({ type: "pong", id: msg.id, t: performance.now() });
+        if (options.probeDelay) setTimeout(answer, options.probeDelay);
+        else answer();
         return;
       }
       this.received.push(msg ?? text);
