@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../lib/close.ts";
 import { toServerTime } from "./clock.ts";
-import { boundPress, windowReach } from "./fair.ts";
+import { boundPress, type Link, windowReach } from "./fair.ts";
 import { type Entry, roundEntry } from "./journal.ts";
 import {
   type Bucket,
@@ -32,6 +32,7 @@ import {
 } from "./protocol.ts";
 import {
   type FairnessRecord,
+  forget,
   formatRecords,
   linkOf,
   newPlayer,
@@ -351,6 +352,10 @@ export class Hub {
   private buzz(ws: Socket, room: Room, at: number | null, now: number): void {
     const player = ws.data.player ? room.players.get(ws.data.player) : undefined;
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
+    // A repeat of a final place, or a locked-out player, is answered at once: nothing can change.
+    const known = room.index.get(player.id);
+    if (known === "locked") return this.error(ws, "LOCKED_OUT", "you are locked out of this round");
+    if (typeof known === "object") return this.sendVerdict(room, known, 1);
     const est = player.est;
     const mapped = at !== null && est ? toServerTime(player.clock, at) : null;
     const bounded = boundPress(now, mapped, linkOf(player));
@@ -385,26 +390,42 @@ export class Hub {
     const inbox = this.inboxes.get(room.code);
     if (!inbox) return;
     this.inboxes.delete(room.code);
+    if (inbox.length === 0) return this.settle(room);
+    const standing = (id: string): rules.Standing => {
+      const known = room.index.get(id);
+      return typeof known === "object" ? "placed" : known;
+    };
     const { round, outcomes } = rules.buzzAll(
       room.round,
       inbox.map((b) => b.input),
+      standing,
     );
-    if (round.lockedOut.length !== room.round.lockedOut.length)
-      this.opts.journal?.([roundEntry({ ...room, round })]);
+    if (round.lockedOut !== room.round.lockedOut) this.opts.journal?.([roundEntry({ ...room, round })]);
     room.round = round;
-    outcomes.forEach((outcome, i) => {
+    for (const [i, outcome] of outcomes.entries()) {
       const { ws, player, claim } = inbox[i] as Inbox;
-      if (!outcome.ok) {
-        if (outcome.code === "LOCKED_OUT")
-          return this.error(ws, "LOCKED_OUT", "you are locked out of this round");
+      if (outcome.ok) {
+        if (outcome.repeat === null) {
+          room.claims.set(player.id, claim);
+          room.index.set(player.id, "pending");
+        } else if (outcome.repeat !== "pending") this.sendVerdict(room, outcome.repeat, 1);
+      } else if (outcome.code === "LOCKED_OUT") {
+        this.error(ws, "LOCKED_OUT", "you are locked out of this round");
+      } else {
+        room.index.set(player.id, "locked");
         this.opts.log(`${this.prefix(room)}${player.name} false start: locked out of round ${round.number}`);
         this.schedulePublish(room);
-        return this.error(ws, "FALSE_START", "too early: you are locked out of this round");
+        this.error(ws, "FALSE_START", "too early: you are locked out of this round");
       }
-      if (outcome.repeat === null) room.claims.set(player.id, claim);
-      else if (outcome.repeat !== "pending") this.sendVerdict(room, outcome.repeat, 1);
-    });
+    }
     this.settle(room);
+  }
+
+  /** Settles a room once this turn of the event loop is done, with any buzzes that came in it. */
+  private settleSoon(room: Room): void {
+    if (this.inboxes.has(room.code)) return;
+    this.inboxes.set(room.code, []);
+    this.opts.clock.soon(() => this.flush(room));
   }
 
   /** Places every press that can no longer be preceded, then waits for the rest. */
@@ -412,14 +433,8 @@ export class Hub {
     const now = this.opts.clock.now();
     this.opts.clock.cancel(this.timers.get(room.code));
     this.timers.delete(room.code);
-    const { round: current } = room;
-    const inRound = new Set([
-      ...current.lockedOut,
-      ...current.pending.map((p) => p.player),
-      ...current.placed.map((p) => p.player),
-    ]);
-    const open = [...room.players.values()].filter((p) => p.connected && !inRound.has(p.id));
-    const reach = windowReach(open.map(linkOf), this.opts.maxWait);
+    if (room.round.pending.length === 0) return;
+    const reach = windowReach(this.openLinks(room), this.opts.maxWait);
     const { round, placed } = rules.settle(room.round, now, now - reach, this.opts.maxWait);
     room.round = round;
     this.announce(room, placed);
@@ -430,6 +445,11 @@ export class Hub {
         this.opts.clock.after(Math.max(0, next - now), () => this.settle(room)),
       );
     }
+  }
+
+  /** The links of players who could still buzz this round: connected, and not in the round yet. */
+  private *openLinks(room: Room): Iterable<Link | null> {
+    for (const p of room.players.values()) if (p.connected && !room.index.has(p.id)) yield linkOf(p);
   }
 
   private record(room: Room, p: rules.Placed): void {
@@ -488,6 +508,8 @@ export class Hub {
         if (room.round.placed.length) this.publishNow(room);
         room.round = rules.reset(room.round);
         room.claims.clear();
+        room.index.clear();
+        for (const p of room.players.values()) if (p.plain && !p.connected) forget(room, p);
         break;
       case "kick":
         return this.kick(room, msg.player, ws);
@@ -524,6 +546,7 @@ export class Hub {
     // Written before any verdict goes out: a verdict a player has seen survives a restart.
     this.opts.journal?.([{ e: "placed", room: room.code, round: room.round.number, presses: placed }]);
     for (const p of placed) {
+      room.index.set(p.player, p);
       this.sendVerdict(room, p, p.asks);
       this.record(room, p);
     }
@@ -586,11 +609,14 @@ export class Hub {
     const player = room && ws.data.player ? room.players.get(ws.data.player) : undefined;
     if (!room || !player || this.sockets.get(player.id) !== ws) return;
     this.sockets.delete(player.id);
-    // The player stays, so a resume keeps identity and anything recorded this round.
     player.connected = false;
     this.opts.log(`${this.prefix(room)}${player.name} disconnected`);
-    // One fewer player who could still buzz: the decision window may close sooner.
-    this.settle(room);
+    // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
+    // stays only while it has a press in the round.
+    if (player.plain && !room.index.has(player.id)) forget(room, player);
+    // One fewer player who could still buzz: the decision window may close sooner. Settled once
+    // per turn of the event loop, so a thousand clients leaving together cost one pass, not a thousand.
+    if (room.round.pending.length > 0) this.settleSoon(room);
     this.schedulePublish(room);
   }
 

@@ -3,7 +3,7 @@
  * round's phase, lockouts and placed presses) as JSON-lines entries. The hub writes entries before
  * it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here.
  */
-import { newPlayer, newRoom, type Room } from "./room.ts";
+import { indexRound, newPlayer, newRoom, type Room } from "./room.ts";
 import type { Placed, Round } from "./round.ts";
 
 /** One journal line. */
@@ -101,6 +101,7 @@ export function replay(entries: Entry[], now: number, epoch: number): Map<string
         break;
     }
   }
+  for (const room of rooms.values()) indexRound(room);
   return rooms;
 }
 

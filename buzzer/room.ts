@@ -12,7 +12,7 @@ import {
 } from "./clock.ts";
 import type { Link } from "./fair.ts";
 import type { PlaceView, PlayerView, RoomView } from "./protocol.ts";
-import { newRound, type Round } from "./round.ts";
+import { newRound, type Placed, type Round } from "./round.ts";
 
 /** A player in a room; survives disconnects so a resume keeps identity and recorded buzzes. */
 export interface Player {
@@ -59,6 +59,8 @@ export interface Room {
   players: Map<string, Player>;
   /** Resume token → player id. */
   tokens: Map<string, string>;
+  /** Who is in the current round: a final place, a pending press, or locked out (mirrors `round`). */
+  index: Map<string, Placed | "pending" | "locked">;
   records: FairnessRecord[];
   /** Per-press details kept until the press is placed and logged. */
   claims: Map<string, Omit<FairnessRecord, "place" | "gap" | "photo" | "press" | "uncertainty">>;
@@ -76,6 +78,7 @@ export function newRoom(code: string, secret: string, phase: Round["phase"] = "l
     round: newRound(1, phase),
     players: new Map(),
     tokens: new Map(),
+    index: new Map(),
     records: [],
     claims: new Map(),
     anonymous: 0,
@@ -110,6 +113,20 @@ export function linkOf(player: Player): Link | null {
   return est ? { rtt: est.rtt, high: est.rttHigh, jitter: est.jitter } : null;
 }
 
+/** Rebuilds a room's index of who is in the round from the round itself (after a replay). */
+export function indexRound(room: Room): void {
+  room.index.clear();
+  for (const p of room.round.placed) room.index.set(p.player, p);
+  for (const p of room.round.pending) room.index.set(p.player, "pending");
+  for (const id of room.round.lockedOut) room.index.set(id, "locked");
+}
+
+/** Removes a player who can never come back (a plain-text client that left). */
+export function forget(room: Room, player: Player): void {
+  room.players.delete(player.id);
+  room.tokens.delete(player.token);
+}
+
 /** A name not yet used in the room: `Alice`, then `Alice (2)`… */
 export function uniqueName(room: Room, name: string): string {
   const taken = new Set([...room.players.values()].map((p) => p.name));
@@ -128,7 +145,7 @@ export function roomView(room: Room, now: number): RoomView {
       id: p.id,
       name: p.name,
       connected: p.connected,
-      lockedOut: round.lockedOut.includes(p.id),
+      lockedOut: room.index.get(p.id) === "locked",
       ...(link ? { rtt: round2(link.rtt), jitter: round2(link.jitter) } : {}),
     });
   }

@@ -89,51 +89,77 @@ export function buzz(round: Round, input: Omit<Press, "asks">): BuzzResult {
 /** What became of one buzz of a batch. */
 export type Outcome = { ok: true; repeat: Placed | "pending" | null } | { ok: false; code: RoundError };
 
+/** Where a player stands in a round, as a caller that keeps its own index can say at once. */
+export type Standing = "placed" | "pending" | "locked" | undefined;
+
 /**
  * Records a batch of buzzes in arrival order, as `buzz` would one by one, in one pass: a server
- * takes all the buzzes that arrived together at once, so a burst of thousands costs O(n), not O(n²).
+ * takes all the buzzes that arrived together at once. A caller that indexes the round passes
+ * `standing`, so a batch costs its own size, not the round's: nothing is copied that is not changed.
  */
 export function buzzAll(
   round: Round,
   inputs: readonly Omit<Press, "asks">[],
+  standing?: (player: string) => Standing,
 ): { round: Round; outcomes: Outcome[] } {
-  const placed = [...round.placed];
-  const pending = [...round.pending];
-  const lockedOut = [...round.lockedOut];
-  const placedAt = new Map(placed.map((p, i) => [p.player, i]));
-  const pendingAt = new Map(pending.map((p, i) => [p.player, i]));
-  const locked = new Set(lockedOut);
+  // Lists are copied on first change only, so an unchanged round stays the same object.
+  let placed: Placed[] | null = null;
+  let pending: Press[] | null = null;
+  let lockedOut: string[] | null = null;
+  const where = standing ?? indexOf(round);
+  const fresh = new Map<string, Standing>();
   // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
   // benefit, and is placed at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
-  let changed = false;
   const outcomes = inputs.map((input): Outcome => {
     const { player } = input;
-    const i = placedAt.get(player);
-    if (i !== undefined) {
+    const now = fresh.has(player) ? fresh.get(player) : where(player);
+    if (now === "placed") {
+      placed ??= [...round.placed];
+      const i = placed.findIndex((p) => p.player === player);
       const again = { ...(placed[i] as Placed), asks: (placed[i] as Placed).asks + 1 };
       placed[i] = again;
-      changed = true;
       return { ok: true, repeat: again };
     }
-    const j = pendingAt.get(player);
-    if (j !== undefined) {
+    if (now === "pending") {
+      pending ??= [...round.pending];
+      const j = pending.findIndex((p) => p.player === player);
       pending[j] = { ...(pending[j] as Press), asks: (pending[j] as Press).asks + 1 };
-      changed = true;
       return { ok: true, repeat: "pending" };
     }
-    if (locked.has(player)) return { ok: false, code: "LOCKED_OUT" };
-    changed = true;
+    if (now === "locked") return { ok: false, code: "LOCKED_OUT" };
     if (round.phase === "locked" || input.press + input.uncertainty < releaseAt) {
-      locked.add(player);
+      lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);
+      fresh.set(player, "locked");
       return { ok: false, code: "FALSE_START" };
     }
-    pendingAt.set(player, pending.length);
+    pending ??= [...round.pending];
     pending.push({ ...input, press: Math.max(input.press, releaseAt), asks: 1 });
+    fresh.set(player, "pending");
     return { ok: true, repeat: null };
   });
-  return { round: changed ? { ...round, placed, pending, lockedOut } : round, outcomes };
+  const changed = placed || pending || lockedOut;
+  return {
+    round: changed
+      ? {
+          ...round,
+          placed: placed ?? round.placed,
+          pending: pending ?? round.pending,
+          lockedOut: lockedOut ?? round.lockedOut,
+        }
+      : round,
+    outcomes,
+  };
+}
+
+/** Where each player stands in a round, looked up by building an index once. */
+function indexOf(round: Round): (player: string) => Standing {
+  const index = new Map<string, Standing>();
+  for (const p of round.placed) index.set(p.player, "placed");
+  for (const p of round.pending) index.set(p.player, "pending");
+  for (const id of round.lockedOut) index.set(id, "locked");
+  return (player) => index.get(player);
 }
 
 /** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */

@@ -28,7 +28,10 @@ export type SessionStatus =
 /** What a session needs: where to connect, how to join, and where its news goes. */
 export interface SessionOptions {
   url: string;
-  join?: { name?: string; room?: string; secret?: string };
+  /** Sent on every (re)connect; `watch` joins as a viewer (a projector) instead of a player. */
+  join?: { name?: string; room?: string; secret?: string; watch?: boolean };
+  /** A resume token kept from an earlier session: the first join resumes that player. */
+  token?: string;
   /** Every message from the server, pings included (they are already answered). */
   onMessage: (msg: ServerMessage) => void;
   onStatus: (status: SessionStatus) => void;
@@ -49,14 +52,17 @@ export class Session {
   private ws: WebSocket | null = null;
   private token: string | undefined;
   private joined = false;
-  private stopped = false;
+  /** Until start(), and after close() or giving up. */
+  private stopped = true;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages given while not joined, sent in order after the next welcome. */
   private readonly queue: ClientMessage[] = [];
 
-  constructor(private readonly opts: SessionOptions) {}
+  constructor(private readonly opts: SessionOptions) {
+    this.token = opts.token;
+  }
 
   /** Whether the server has accepted our join on the current connection. */
   get isJoined(): boolean {
@@ -81,11 +87,31 @@ export class Session {
 
   /** Sends a message now if joined, else keeps it for the next join. */
   send(msg: ClientMessage): void {
-    if (this.joined && this.ws?.readyState === WebSocket.OPEN) this.ws.send(encode(msg));
-    else this.queue.push(msg);
+    if (!this.sendNow(msg)) this.queue.push(msg);
   }
 
-  /** Closes with 1000 and stops retrying; resolves once the socket has closed (or after 1 s). */
+  /** Sends a message only if joined right now, keeping nothing for later; returns whether it went out. */
+  sendNow(msg: ClientMessage): boolean {
+    if (!this.joined || this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(encode(msg));
+    return true;
+  }
+
+  /**
+   * Connects at once, with the backoff reset, if waiting to retry: for when the caller knows the
+   * network is back (a browser's `online` event, a page becoming visible). Otherwise does nothing.
+   */
+  reconnectNow(): void {
+    if (this.stopped || this.ws) return;
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    this.open();
+  }
+
+  /**
+   * Closes with 1000 and stops retrying; nothing is reported after this, not even messages already
+   * on their way. Resolves once the socket has closed (or after 1 s).
+   */
   close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
@@ -103,19 +129,25 @@ export class Session {
   }
 
   private open(): void {
-    const ws = new WebSocket(this.opts.url);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.opts.url);
+    } catch {
+      // A URL the platform refuses outright (a browser's mixed-content rule, say): retried like any failure.
+      return this.retry("unreachable");
+    }
     let opened = false;
     this.ws = ws;
     this.opts.onStatus({ state: "connecting" });
     ws.addEventListener("open", () => {
       opened = true;
       this.heard(ws);
-      const { name, room, secret } = this.opts.join ?? {};
+      const { name, room, secret, watch } = this.opts.join ?? {};
       // The token from an earlier welcome makes this a resume: same player, same place.
-      ws.send(encode({ type: "join", name, room, token: this.token, secret }));
+      ws.send(encode({ type: "join", name, room, token: this.token, secret, watch }));
     });
     ws.addEventListener("message", (event) => {
-      if (ws === this.ws) this.receive(ws, String(event.data));
+      if (ws === this.ws && !this.stopped) this.receive(ws, String(event.data));
     });
     ws.addEventListener("close", (event) => {
       if (ws !== this.ws) return;
@@ -131,6 +163,8 @@ export class Session {
     // Answered before anything else: the server measures our clock by how fast this comes back.
     if (msg.type === "ping") ws.send(encode({ type: "pong", id: msg.id, t: performance.now() }));
     this.opts.onMessage(msg);
+    // The caller may have closed the session on this message: then nothing more comes of it.
+    if (this.stopped || ws !== this.ws) return;
     if (msg.type === "error" && !this.joined && TRANSIENT_JOIN_ERRORS.has(msg.code)) {
       ws.close(Close.NORMAL);
       return this.retry("refused");

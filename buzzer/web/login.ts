@@ -1,11 +1,11 @@
 /**
  * The host console's sign-in: a room code and the host secret (a password field; never in the
- * URL, kept in sessionStorage only when asked), then a link that joins as host and rejoins with
- * the same secret after every reconnect.
+ * URL, kept in sessionStorage only when asked), then a session that joins as host and rejoins
+ * with the same secret after every reconnect.
  */
-import type { ServerMessage } from "../protocol.ts";
-import { Link, type LinkStatus } from "./socket.ts";
-import { byId, setConn, validRoom } from "./ui.ts";
+import type { ClientMessage, ServerMessage } from "../protocol.ts";
+import { Session, type SessionStatus } from "../session.ts";
+import { byId, goneReason, pageSocketUrl, setConn, showStatus, validRoom, whenBack } from "./ui.ts";
 
 const STORAGE_KEY = "buzzer:host";
 
@@ -19,8 +19,8 @@ export interface LoginOptions {
   onMessage: (msg: ServerMessage) => void;
   /** Called when the console should show (joined) or hide (signed out, refused). */
   onJoined: (joined: boolean, room: string) => void;
-  /** Called on every link status change. */
-  onStatus?: (status: LinkStatus) => void;
+  /** Called on every session status change. */
+  onStatus?: (status: SessionStatus) => void;
 }
 
 function loadSaved(): Credentials | null {
@@ -40,8 +40,9 @@ export function hostLogin(opts: LoginOptions) {
   const remember = byId<HTMLInputElement>("remember");
   const error = byId("login-error");
   const pill = byId("conn");
-  let link: Link | null = null;
+  let link: Session | null = null;
   let joined = false;
+  whenBack(() => link?.reconnectNow());
 
   const prefill = new URLSearchParams(location.search).get("room");
   if (prefill && validRoom(prefill)) roomInput.value = prefill.toUpperCase();
@@ -49,7 +50,7 @@ export function hostLogin(opts: LoginOptions) {
   const signOut = (message = "") => {
     const old = link;
     link = null;
-    old?.close();
+    void old?.close();
     joined = false;
     secretInput.value = "";
     error.textContent = message;
@@ -61,16 +62,17 @@ export function hostLogin(opts: LoginOptions) {
   };
 
   const signIn = (creds: Credentials, keep: boolean) => {
-    link?.close();
+    void link?.close();
     error.textContent = "";
     pill.hidden = false;
-    const current: Link = new Link({
-      join: () => ({ type: "join", room: creds.room, secret: creds.secret }),
-      onStatus: (status, reason) => {
+    const current: Session = new Session({
+      url: pageSocketUrl(),
+      join: { room: creds.room, secret: creds.secret },
+      onStatus: (status) => {
         if (link !== current) return;
-        setConn(pill, status === "closed" ? "offline" : status);
+        showStatus(pill, status);
         opts.onStatus?.(status);
-        if (status === "closed" && reason) signOut(`Disconnected: ${reason}.`);
+        if (status.state === "gave up") signOut(`Disconnected: ${goneReason(status.code)}.`);
       },
       onMessage: (msg) => {
         if (link !== current) return;
@@ -89,6 +91,7 @@ export function hostLogin(opts: LoginOptions) {
       },
     });
     link = current;
+    current.start();
   };
 
   form.addEventListener("submit", (event) => {
@@ -120,8 +123,8 @@ export function hostLogin(opts: LoginOptions) {
   }
 
   return {
-    /** Sends a host message if connected; returns whether it went out. */
-    send: (msg: Parameters<Link["send"]>[0]) => link?.send(msg) ?? false,
+    /** Sends a host message if joined; returns whether it went out (nothing is kept for later). */
+    send: (msg: ClientMessage) => link?.sendNow(msg) ?? false,
     signOut: () => {
       sessionStorage.removeItem(STORAGE_KEY);
       signOut();

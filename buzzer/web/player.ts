@@ -2,19 +2,25 @@
  * The player page: join a room with a name (remembered with the resume token per room), then one
  * huge buzz button that reacts on pointerdown or the space bar and sends the event's own time.
  */
+import { Close } from "../../lib/close.ts";
 import { checkName, type RoomView, type ServerMessage } from "../protocol.ts";
-import { Link, type LinkStatus } from "./socket.ts";
+import { Session, type SessionStatus } from "../session.ts";
 import {
   byId,
+  type ConnState,
+  connState,
   countdown,
   formatGap,
+  goneReason,
   isShortcut,
   keepScreenOn,
   ordinal,
+  pageSocketUrl,
   renderOrder,
   roomFromPath,
   setConn,
   vibrate,
+  whenBack,
 } from "./ui.ts";
 
 /** The room in the URL (`/r/CODE`), or null for the server's default room. */
@@ -68,10 +74,10 @@ type Result =
   | { kind: "placed"; place: number; gap: number; photo: boolean }
   | { kind: "out"; why: "FALSE_START" | "LOCKED_OUT" };
 
-let link: Link | null = null;
-let conn: LinkStatus = "closed";
+let link: Session | null = null;
+let conn: ConnState = "offline";
 let joinedOnce = false;
-let me: { id: string; name: string; token: string } | null = null;
+let me: { id: string; name: string } | null = null;
 let view: RoomView | null = null;
 let result: Result | null = null;
 /** When the armed round opens, on this page's performance.now() clock, and whether that has passed. */
@@ -146,10 +152,12 @@ function renderOrderList(): void {
 
 function onMessage(msg: ServerMessage): void {
   switch (msg.type) {
+    case "ping":
+      return; // Already answered by the session.
     case "welcome":
       // A new id for our token means a server that forgot us: this round's result is not ours there.
       if (me && me.id !== msg.id) newRound();
-      me = { id: msg.id, name: msg.name, token: msg.token };
+      me = { id: msg.id, name: msg.name };
       joinedOnce = true;
       waitingFor = null;
       save({ name: msg.name, token: msg.token });
@@ -192,7 +200,7 @@ function onError(code: string, message: string): void {
       vibrate(400);
       return;
     case "NO_SUCH_ROOM":
-      // The link retries: the room opens when its host arrives (or again after a server restart).
+      // The session retries: the room opens when its host arrives (or again after a server restart).
       waitingFor = "Waiting for the host to open the room…";
       return;
     case "BAD_TOKEN": {
@@ -258,7 +266,8 @@ function press(at: number): void {
   // Events stamped in the future or long ago (odd platforms) are replaced by the handling time.
   const time = at > 0 && at <= now && now - at < 1000 ? at : now;
   if (result) return; // Already pressed this round: the server would only repeat its answer.
-  if (!link.buzz(time)) {
+  // Sent now or never: a press kept for a later reconnect would arrive long after the moment.
+  if (!link.sendNow({ type: "buzz", at: time })) {
     notice("Not connected: that press was not sent");
     return;
   }
@@ -285,16 +294,16 @@ document.addEventListener("keydown", (event) => {
   if (!event.repeat) press(event.timeStamp);
 });
 
-function onStatus(status: LinkStatus, reason?: string): void {
-  conn = status;
-  setConn(ui.conn, status === "closed" ? "offline" : status);
-  if (status === "closed" && reason) {
+function onStatus(status: SessionStatus): void {
+  conn = connState(status, conn);
+  setConn(ui.conn, conn);
+  if (status.state === "gave up") {
     link = null;
-    if (reason === "removed by the host") {
+    if (status.code === Close.KICKED) {
       const saved = load();
       if (saved) save({ name: saved.name });
     }
-    showForm(`Disconnected: ${reason}.`);
+    showForm(`Disconnected: ${goneReason(status.code)}.`);
   }
   render();
 }
@@ -303,30 +312,27 @@ function start(name: string): void {
   stop();
   view = null;
   result = null;
-  const joinLink = new Link({
-    join: () => {
-      const saved = load();
-      const token = saved?.name === name ? saved.token : undefined;
-      return {
-        type: "join",
-        name: me?.name ?? name,
-        ...(pathRoom ? { room: pathRoom } : {}),
-        ...(me?.token || token ? { token: me?.token || token } : {}),
-      };
-    },
+  const saved = load();
+  link = new Session({
+    url: pageSocketUrl(),
+    join: { name, room: pathRoom ?? undefined },
+    // The stored token resumes this player; the session then keeps the token of each welcome.
+    token: saved?.name === name ? saved.token : undefined,
     onMessage,
     onStatus,
     silence: 10_000,
   });
-  link = joinLink;
   showGame();
+  link.start();
 }
 
 function stop(): void {
   const old = link;
   link = null;
-  old?.close();
+  void old?.close();
   me = null;
+  conn = "offline";
+  setConn(ui.conn, conn);
 }
 
 function restart(): void {
@@ -376,6 +382,7 @@ ui.leave.addEventListener("click", () => {
 });
 
 keepScreenOn();
+whenBack(() => link?.reconnectNow());
 const saved = load();
 if (saved) {
   ui.myName.textContent = saved.name;

@@ -4,8 +4,20 @@
  * never sends anything but its join.
  */
 import type { RoomView } from "../protocol.ts";
-import { Link } from "./socket.ts";
-import { byId, countdown, h, keepScreenOn, qrSvg, renderOrder, setConn, validRoom } from "./ui.ts";
+import { Session } from "../session.ts";
+import {
+  byId,
+  countdown,
+  h,
+  keepScreenOn,
+  pageSocketUrl,
+  qrSvg,
+  renderOrder,
+  setConn,
+  showStatus,
+  validRoom,
+  whenBack,
+} from "./ui.ts";
 
 const ui = {
   form: byId<HTMLFormElement>("room-form"),
@@ -25,12 +37,12 @@ const ui = {
   roundLabel: byId("round-label"),
 };
 
-let link: Link | null = null;
+let link: Session | null = null;
 let stopCountdown: () => void = () => {};
 
 /** Watches `code`: shows its join card at once, and its state as soon as the room exists. */
 function watch(code: string): void {
-  link?.close();
+  void link?.close();
   stopCountdown();
   ui.form.hidden = true;
   ui.stage.hidden = false;
@@ -43,12 +55,13 @@ function watch(code: string): void {
   setPhase("locked", "…");
   render(null);
   history.replaceState(null, "", `/screen?room=${encodeURIComponent(code)}`);
-  const current: Link = new Link({
-    join: () => ({ type: "join", room: code, watch: true }),
-    onStatus: (status, reason) => {
+  const current: Session = new Session({
+    url: pageSocketUrl(),
+    join: { room: code, watch: true },
+    onStatus: (status) => {
       if (link !== current) return;
-      setConn(ui.conn, status === "closed" ? "offline" : status);
-      if (status === "closed" && reason) setPhase("locked", "Disconnected");
+      showStatus(ui.conn, status);
+      if (status.state === "gave up") setPhase("locked", "Disconnected");
     },
     onMessage: (msg) => {
       if (link !== current) return;
@@ -59,11 +72,13 @@ function watch(code: string): void {
     },
   });
   link = current;
+  current.start();
 }
 
 function showForm(error = ""): void {
-  link?.close();
+  void link?.close();
   link = null;
+  setConn(ui.conn, "offline");
   stopCountdown();
   ui.stage.hidden = true;
   ui.form.hidden = false;
@@ -112,6 +127,7 @@ ui.form.addEventListener("submit", (event) => {
 ui.change.addEventListener("click", () => showForm());
 
 keepScreenOn();
+whenBack(() => link?.reconnectNow());
 const asked = new URLSearchParams(location.search).get("room");
 if (asked !== null && !validRoom(asked)) {
   ui.room.value = "";

@@ -3,7 +3,9 @@
  * `textContent` or `createElement` here: no page ever parses HTML.
  */
 import { encode as encodeQr } from "uqr";
+import { Close } from "../../lib/close.ts";
 import type { PlaceView } from "../protocol.ts";
+import type { SessionStatus } from "../session.ts";
 
 /** The element with `id`, typed; throws if the page lacks it (a build mistake, not a runtime state). */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -65,11 +67,53 @@ export function renderOrder(list: HTMLOListElement, order: readonly PlaceView[],
   list.replaceChildren(...items);
 }
 
+/** The page's own origin as a WebSocket URL. */
+export function pageSocketUrl(loc: Location = location): string {
+  return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/`;
+}
+
+/**
+ * Calls `back` when the network returns or the page becomes visible again: the moment for a
+ * session to stop waiting out its backoff (`Session.reconnectNow`).
+ */
+export function whenBack(back: () => void): void {
+  addEventListener("online", back);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") back();
+  });
+}
+
+/** What a connection indicator shows. */
+export type ConnState = "online" | "connecting" | "reconnecting" | "offline";
+
+/** The indicator's state for a session's status; dialling again after a retry reads as reconnecting. */
+export function connState(status: SessionStatus, before: ConnState): ConnState {
+  switch (status.state) {
+    case "connected":
+      return "online";
+    case "retrying":
+      return "reconnecting";
+    case "gave up":
+      return "offline";
+    case "connecting":
+      return before === "reconnecting" ? "reconnecting" : "connecting";
+  }
+}
+
+/** Shows a session's status on a connection indicator (see connState). */
+export function showStatus(pill: HTMLElement, status: SessionStatus): void {
+  setConn(pill, connState(status, pill.dataset.conn as ConnState));
+}
+
+/** Why a session ended for good (its close code), in the pages' words. */
+export function goneReason(code: number): string {
+  if (code === Close.KICKED) return "removed by the host";
+  if (code === Close.REPLACED) return "this player continued on another tab or device";
+  return "refused by the server";
+}
+
 /** A connection indicator's text and state. */
-export function setConn(
-  pill: HTMLElement,
-  state: "online" | "connecting" | "reconnecting" | "offline",
-): void {
+export function setConn(pill: HTMLElement, state: ConnState): void {
   pill.dataset.conn = state;
   pill.textContent = {
     online: "Connected",

@@ -4,6 +4,7 @@ import {
   type BuzzResult,
   buzz,
   canBuzz,
+  buzzAll as decideAll,
   lock,
   newRound,
   nextSettle,
@@ -693,5 +694,34 @@ describe("round", () => {
       expect(pendingRepeat.pending).not.toBe(r.pending);
       expect(r.pending[0]?.asks).toBe(1);
     });
+  });
+});
+
+describe("round buzzAll", () => {
+  test("decides a batch as buzz would one by one", () => {
+    const open = arm(newRound(1), 0);
+    const { round, outcomes } = decideAll(open, [at("a", 10), at("b", 5), at("a", 12)]);
+    expect(outcomes).toEqual([
+      { ok: true, repeat: null },
+      { ok: true, repeat: null },
+      { ok: true, repeat: "pending" },
+    ]);
+    expect(round.pending.map((p) => [p.player, p.asks])).toEqual([
+      ["a", 2],
+      ["b", 1],
+    ]);
+  });
+
+  test("trusts a caller's index and shares the lists it does not change", () => {
+    const placedRound = settle(accepted(buzz(arm(newRound(1), 0), at("a", 10))), 100, 100, 0).round;
+    const asked: string[] = [];
+    const { round } = decideAll(placedRound, [at("b", 20)], (player) => {
+      asked.push(player);
+      return undefined;
+    });
+    expect(asked).toEqual(["b"]);
+    expect(round.placed).toBe(placedRound.placed);
+    expect(round.lockedOut).toBe(placedRound.lockedOut);
+    expect(round.pending.map((p) => p.player)).toEqual(["b"]);
   });
 });
