@@ -16,13 +16,13 @@ listen<undefined>(listenOptions(program, values), {
     message(ws, name) {
       if (typeof name !== "string") return ws.close(Close.UNSUPPORTED_DATA, "text frames only");
       const greeting = `Hello ${name}!`;
-      log(greeting);
-      if (ws.send(greeting) === 0) return log(`Client left before the reply to ${name}`);
-      log(`Sent: ${greeting}`);
+      log?.(greeting);
+      if (ws.send(greeting) === 0) return log?.(`Client left before the reply to ${name}`);
+      log?.(`Sent: ${greeting}`);
     },
     close(_ws, code, reason) {
       const line = closeLine("a client", code, reason);
-      if (line) log(line);
+      if (line) log?.(line);
     },
   },
 });

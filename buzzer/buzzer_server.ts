@@ -58,7 +58,7 @@ hub.attach(server);
 state?.compact(hub.rooms.values());
 console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
 const join = joinUrl(String(values.host), server.port ?? 0);
-log(
+log?.(
   `Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`,
 );
 

@@ -59,7 +59,8 @@ export interface HubOptions {
   /** Steady-state interval between clock probes per player, in ms. */
   probeEvery: number;
   maxRooms: number;
-  log: (line: string) => void;
+  /** Where per-event lines go; none with --quiet (then they are not even formatted). */
+  log?: (line: string) => void;
   /** Receives every fairness record as it is written (e.g. to append to a file). */
   onRecord?: (record: FairnessRecord) => void;
   /** Rooms restored from a journal. */
@@ -109,6 +110,10 @@ interface Inbox {
 const WARMUP = { probes: 32, every: 40 };
 /** Plain-text clients only need their round trip, not an offset: a few ping frames will do. */
 const PLAIN_WARMUP = { probes: 4, every: 250 };
+/** Most steady-state clock probes per second, across all players. */
+const PROBE_BUDGET = 1000;
+/** Fairness records a room keeps in memory for download. */
+const RECORDS_KEPT = 50_000;
 /** How often the hub looks for probes that are due, in ms. */
 const TICK = 100;
 
@@ -155,7 +160,7 @@ export class Hub {
   /** Upgrades a request to a buzzer connection; plain HTTP gets a hint instead. */
   readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
     if (!sameOrigin(req)) {
-      this.opts.log(`Refused a WebSocket from origin ${req.headers.get("origin")}`);
+      this.opts.log?.(`Refused a WebSocket from origin ${req.headers.get("origin")}`);
       return new Response("Forbidden: WebSocket from a foreign origin\n", { status: 403 });
     }
     if (server.upgrade(req, { data: this.newConn() })) return undefined;
@@ -198,7 +203,7 @@ export class Hub {
   private onMessage(ws: Socket, data: string | Buffer): void {
     const now = this.opts.clock.now();
     if (typeof data !== "string") {
-      this.opts.log(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
+      this.opts.log?.(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
       return ws.close(Close.UNSUPPORTED_DATA, "binary frames are not supported");
     }
     // Hosts hold the room's secret and may script a game quickly; everyone else is rate-limited.
@@ -247,7 +252,7 @@ export class Hub {
         room = newRoom(code.msg, msg.secret);
         this.rooms.set(code.msg, room);
         this.opts.journal?.([{ e: "room", room: room.code, secret: room.secret }, roundEntry(room)]);
-        this.opts.log(`Room ${room.code} opened`);
+        this.opts.log?.(`Room ${room.code} opened`);
       } else {
         const limits = this.address(ws, now);
         // Checked before the secret, so a guesser past the limit learns nothing from trying.
@@ -286,7 +291,7 @@ export class Hub {
       now,
     );
     this.addPlayer(room, player);
-    this.opts.log(`${this.prefix(room)}${player.name} joined`);
+    this.opts.log?.(`${this.prefix(room)}${player.name} joined`);
     this.enter(ws, room, player, false);
   }
 
@@ -324,7 +329,7 @@ export class Hub {
     const { id, name, token, plain } = player;
     this.opts.journal?.([{ e: "player", room: room.code, id, name, token, plain }]);
     room.players.set(id, player);
-    room.tokens.set(token, id);
+    if (token) room.tokens.set(token, id);
   }
 
   private plainBuzz(ws: Socket, now: number): void {
@@ -332,18 +337,14 @@ export class Hub {
     if (ws.data.mode === "new") {
       ws.data.mode = "plain";
       ws.data.room = room.code;
-      const player = newPlayer(
-        this.newId().slice(0, 8),
-        `Player ${++room.anonymous}`,
-        this.newId(),
-        true,
-        now,
-      );
+      // No resume token: the original protocol has no way to present one.
+      const player = newPlayer(this.newId().slice(0, 8), `Player ${++room.anonymous}`, "", true, now);
+      // The first ping waits a moment, so a burst of new clients is answered before it is measured.
+      player.nextProbeAt = now + PLAIN_WARMUP.every;
       this.addPlayer(room, player);
       ws.data.player = player.id;
       this.sockets.set(player.id, ws);
-      this.opts.log(`${player.name} joined (plain text)`);
-      this.probePlain(ws, player, now);
+      this.opts.log?.(`${player.name} joined (plain text)`);
       this.schedulePublish(room);
     }
     this.buzz(ws, room, null, now);
@@ -413,7 +414,9 @@ export class Hub {
         this.error(ws, "LOCKED_OUT", "you are locked out of this round");
       } else {
         room.index.set(player.id, "locked");
-        this.opts.log(`${this.prefix(room)}${player.name} false start: locked out of round ${round.number}`);
+        this.opts.log?.(
+          `${this.prefix(room)}${player.name} false start: locked out of round ${round.number}`,
+        );
         this.schedulePublish(room);
         this.error(ws, "FALSE_START", "too early: you are locked out of this round");
       }
@@ -457,7 +460,7 @@ export class Hub {
     const claim = room.claims.get(p.player);
     room.claims.delete(p.player);
     const gap = p.gap / 1000;
-    this.opts.log(
+    this.opts.log?.(
       `${this.prefix(room)}${p.place}. ${player?.name ?? p.player}${p.place > 1 ? ` +${gap.toFixed(2)}s` : ""}${p.photo ? " (photo finish)" : ""}`,
     );
     if (!claim) return;
@@ -470,6 +473,8 @@ export class Hub {
       photo: p.photo,
     };
     room.records.push(record);
+    // A long game keeps the latest records in memory (all of them go to --fairness-log).
+    if (room.records.length > 2 * RECORDS_KEPT) room.records.splice(0, room.records.length - RECORDS_KEPT);
     this.opts.onRecord?.(record);
   }
 
@@ -529,7 +534,7 @@ export class Hub {
         r.phase === "armed" && r.releaseAt !== null
           ? `, opens in ${((r.releaseAt - now) / 1000).toFixed(1)}s`
           : "";
-      this.opts.log(`${this.prefix(room)}Round ${r.number}: ${r.phase}${when}`);
+      this.opts.log?.(`${this.prefix(room)}Round ${r.number}: ${r.phase}${when}`);
     }
     this.publishNow(room);
   }
@@ -577,7 +582,7 @@ export class Hub {
       if (opened === room.round) return;
       room.round = opened;
       this.opts.journal?.([roundEntry(room)]);
-      this.opts.log(`${this.prefix(room)}Round ${opened.number}: open`);
+      this.opts.log?.(`${this.prefix(room)}Round ${opened.number}: open`);
       this.publishNow(room);
     });
   }
@@ -597,20 +602,20 @@ export class Hub {
       ws.data.player = null;
       ws.close(Close.KICKED, "removed by the host");
     }
-    this.opts.log(`${this.prefix(room)}${player.name} was kicked`);
+    this.opts.log?.(`${this.prefix(room)}${player.name} was kicked`);
     this.settle(room);
     this.publishNow(room);
   }
 
   private onClose(ws: Socket, code: number, reason: string): void {
     const line = closeLine(ws.data.player ? `player ${ws.data.player}` : "a client", code, reason);
-    if (line) this.opts.log(line);
+    if (line) this.opts.log?.(line);
     const room = ws.data.room ? this.rooms.get(ws.data.room) : undefined;
     const player = room && ws.data.player ? room.players.get(ws.data.player) : undefined;
     if (!room || !player || this.sockets.get(player.id) !== ws) return;
     this.sockets.delete(player.id);
     player.connected = false;
-    this.opts.log(`${this.prefix(room)}${player.name} disconnected`);
+    this.opts.log?.(`${this.prefix(room)}${player.name} disconnected`);
     // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
     // stays only while it has a press in the round.
     if (player.plain && !room.index.has(player.id)) forget(room, player);
@@ -655,7 +660,10 @@ export class Hub {
   private nextProbe(player: Player, now: number): void {
     player.probes++;
     const warmup = player.plain ? PLAIN_WARMUP : WARMUP;
-    player.nextProbeAt = now + (player.probes < warmup.probes ? warmup.every : this.opts.probeEvery);
+    // Steady probes share a budget: with many players each is probed less often, so probing
+    // never costs the server more than PROBE_BUDGET messages a second (drift is fitted meanwhile).
+    const steady = Math.max(this.opts.probeEvery, (this.sockets.size * 1000) / PROBE_BUDGET);
+    player.nextProbeAt = now + (player.probes < warmup.probes ? warmup.every : steady);
   }
 
   private probeJson(ws: Socket, player: Player, now: number): void {
@@ -694,7 +702,7 @@ export class Hub {
 
   private refuseFlood(ws: Socket, now: number): void {
     if (ws.data.bucket.refused >= RATE.closeAfter) {
-      this.opts.log(`Closed a client: ${Close.FLOOD} too many messages`);
+      this.opts.log?.(`Closed a client: ${Close.FLOOD} too many messages`);
       return ws.close(Close.FLOOD, "too many messages");
     }
     if (now - ws.data.rateWarnedAt < 1000) return;
@@ -703,7 +711,9 @@ export class Hub {
   }
 
   private error(ws: Socket, code: ErrorCode, message: string): void {
-    this.opts.log(`Refused ${ws.data.player ? `player ${ws.data.player}` : "a client"}: ${code} ${message}`);
+    this.opts.log?.(
+      `Refused ${ws.data.player ? `player ${ws.data.player}` : "a client"}: ${code} ${message}`,
+    );
     if (ws.data.mode === "plain") ws.send(`error: ${message}`);
     else this.send(ws, { type: "error", code, message });
   }

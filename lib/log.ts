@@ -1,4 +1,4 @@
-/** Returns the per-event logger of a server: prints a line unless the server runs with --quiet. */
-export function logger(quiet: boolean): (line: string) => void {
-  return quiet ? () => {} : (line) => console.log(line);
+/** The per-event logger of a server: prints a line, or is absent with --quiet (call it as `log?.(…)`). */
+export function logger(quiet: boolean): ((line: string) => void) | undefined {
+  return quiet ? undefined : (line) => console.log(line);
 }
