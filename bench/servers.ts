@@ -36,7 +36,20 @@ export const SERVERS: ServerSpec[] = [
     command: (mode, host) =>
       mode === "greet"
         ? [bun, "server.ts", "--quiet", "--host", host, "--port", "0"]
-        : [bun, "buzzer/buzzer_server.ts", "--quiet", "--secret", SECRET, "--host", host, "--port", "0"],
+        : // Thousands of clients come from a few loopback addresses here, not one player each.
+          [
+            bun,
+            "buzzer/buzzer_server.ts",
+            "--quiet",
+            "--secret",
+            SECRET,
+            "--joins-per-address",
+            "100000",
+            "--host",
+            host,
+            "--port",
+            "0",
+          ],
     control: `host:${SECRET}`,
   },
   {

@@ -24,6 +24,12 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     value: "MS",
     help: "longest wait for a possibly earlier press",
   },
+  "joins-per-address": {
+    type: "string",
+    default: "200",
+    value: "N",
+    help: "players that may join at once from one address (then 5 a second)",
+  },
   state: { type: "string", value: "FILE", help: "keep the game in FILE and resume it after a restart" },
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
@@ -41,6 +47,10 @@ const hub = new Hub({
   probeEvery: 2000,
   maxRooms: 1000,
   log,
+  joinsPerAddress: {
+    burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
+    perSecond: 5,
+  },
   rooms: state?.rooms,
   journal: state?.write,
   onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,

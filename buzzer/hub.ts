@@ -14,6 +14,7 @@ import {
   isFull,
   JOINS_PER_ADDRESS,
   RATE,
+  type Rate,
   SECRETS_PER_ADDRESS,
   take,
   tokensAt,
@@ -63,6 +64,8 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** Receives every fairness record as it is written (e.g. to append to a file). */
   onRecord?: (record: FairnessRecord) => void;
+  /** How many players may join from one address (default JOINS_PER_ADDRESS). */
+  joinsPerAddress?: Rate;
   /** Rooms restored from a journal. */
   rooms?: Map<string, Room>;
   /** Receives what must survive a restart, before it is acknowledged (see journal.ts). */
@@ -129,9 +132,11 @@ export class Hub {
   private probeSeq = 0;
   private tickTimer: unknown = null;
   private readonly newId: () => string;
+  private readonly joinRate: Rate;
 
   constructor(private readonly opts: HubOptions) {
     this.newId = opts.newId ?? (() => crypto.randomUUID().replaceAll("-", ""));
+    this.joinRate = opts.joinsPerAddress ?? JOINS_PER_ADDRESS;
     for (const room of opts.rooms?.values() ?? []) this.rooms.set(room.code, room);
     const main = this.rooms.get(DEFAULT_ROOM);
     if (main) main.secret = opts.secret;
@@ -277,11 +282,9 @@ export class Hub {
     if (msg.token !== undefined && !/^[0-9a-f]{32}$/.test(msg.token)) {
       return this.error(ws, "BAD_TOKEN", "resume token must be 32 hex digits");
     }
-    const limits = this.address(ws, now);
-    const joins = take(limits.joins, now, JOINS_PER_ADDRESS);
-    limits.joins = joins.bucket;
-    if (!joins.allowed)
+    if (!this.admit(ws, now)) {
       return this.error(ws, "RATE_LIMITED", "too many players joined from your address: try again shortly");
+    }
     // An unknown well-formed token (e.g. after a server restart) is adopted: the player keeps it.
     const player = newPlayer(
       this.newId().slice(0, 8),
@@ -335,6 +338,11 @@ export class Hub {
   private plainBuzz(ws: Socket, now: number): void {
     const room = this.rooms.get(DEFAULT_ROOM) as Room;
     if (ws.data.mode === "new") {
+      // Every new plain-text connection is a new player, so a client that reconnects in a loop
+      // meets the same per-address limit as JSON joins.
+      if (!this.admit(ws, now)) {
+        return void ws.send("error: too many players joined from your address: try again shortly");
+      }
       ws.data.mode = "plain";
       ws.data.room = room.code;
       // No resume token: the original protocol has no way to present one.
@@ -629,16 +637,24 @@ export class Hub {
   private address(ws: Socket, now: number): AddressLimits {
     let limits = this.addresses.get(ws.remoteAddress);
     if (!limits) {
-      limits = { joins: fullBucket(now, JOINS_PER_ADDRESS), secrets: fullBucket(now, SECRETS_PER_ADDRESS) };
+      limits = { joins: fullBucket(now, this.joinRate), secrets: fullBucket(now, SECRETS_PER_ADDRESS) };
       this.addresses.set(ws.remoteAddress, limits);
     }
     return limits;
   }
 
+  /** Takes one join from the address's allowance; false when it is spent. */
+  private admit(ws: Socket, now: number): boolean {
+    const limits = this.address(ws, now);
+    const joins = take(limits.joins, now, this.joinRate);
+    limits.joins = joins.bucket;
+    return joins.allowed;
+  }
+
   /** Forgets addresses whose limits have refilled, so the table does not grow for good. */
   private pruneAddresses(now: number): void {
     for (const [address, limits] of this.addresses) {
-      if (isFull(limits.joins, now, JOINS_PER_ADDRESS) && isFull(limits.secrets, now, SECRETS_PER_ADDRESS)) {
+      if (isFull(limits.joins, now, this.joinRate) && isFull(limits.secrets, now, SECRETS_PER_ADDRESS)) {
         this.addresses.delete(address);
       }
     }
@@ -703,6 +719,8 @@ export class Hub {
   private refuseFlood(ws: Socket, now: number): void {
     if (ws.data.bucket.refused >= RATE.closeAfter) {
       this.opts.log?.(`Closed a client: ${Close.FLOOD} too many messages`);
+      // A flooder that reconnects starts with its address's join allowance spent.
+      this.address(ws, now).joins = { tokens: 0, at: now, refused: 0 };
       return ws.close(Close.FLOOD, "too many messages");
     }
     if (now - ws.data.rateWarnedAt < 1000) return;

@@ -16,7 +16,7 @@ export interface Rate {
 export const RATE = { burst: 40, perSecond: 20, closeAfter: 200 } as const;
 
 /** How many players may join from one address: a classroom behind one router fits in the burst. */
-export const JOINS_PER_ADDRESS: Rate = { burst: 200, perSecond: 20 };
+export const JOINS_PER_ADDRESS: Rate = { burst: 200, perSecond: 5 };
 
 /** How many wrong host secrets one address may try: ten, then one every six seconds. */
 export const SECRETS_PER_ADDRESS: Rate = { burst: 10, perSecond: 1 / 6 };

@@ -325,22 +325,28 @@ describe("buzzer_server.ts bad input", () => {
   });
 
   test("rate-limits a flood, then closes it with 4002, while others play on", async () => {
-    const { host, join } = await hostedRoom();
-    const { peer: flood } = await join("Flood");
-    const { peer: fair } = await join("Fair");
-    host.send({ type: "arm" });
-    await fair.next("state", (s) => s.phase === "open");
-    for (let i = 0; i < 60; i++) flood.ws.send('{"type":"pong","id":0,"t":0}');
-    expect(await flood.next("error")).toEqual({
-      type: "error",
-      code: "RATE_LIMITED",
-      message: "slow down: at most 20 messages per second",
-    });
-    for (let i = 0; i < 400; i++) flood.ws.send('{"type":"pong","id":0,"t":0}');
-    const closed = await flood.closed;
-    expect([closed.code, closed.reason]).toEqual([4002, "too many messages"]);
-    fair.send({ type: "buzz", at: performance.now() });
-    expect(await fair.next("verdict")).toMatchObject({ place: 1 });
+    // A server of its own: a flood close also spends its address's join allowance.
+    const fresh = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+    try {
+      const { peer: host } = await Peer.join(fresh.url, { room: "FL", secret: "flpw" });
+      const { peer: flood } = await Peer.join(fresh.url, { room: "FL", name: "Flood" });
+      const { peer: fair } = await Peer.join(fresh.url, { room: "FL", name: "Fair" });
+      host.send({ type: "arm" });
+      await fair.next("state", (s) => s.phase === "open");
+      for (let i = 0; i < 60; i++) flood.ws.send('{"type":"pong","id":0,"t":0}');
+      expect(await flood.next("error")).toEqual({
+        type: "error",
+        code: "RATE_LIMITED",
+        message: "slow down: at most 20 messages per second",
+      });
+      for (let i = 0; i < 400; i++) flood.ws.send('{"type":"pong","id":0,"t":0}');
+      const closed = await flood.closed;
+      expect([closed.code, closed.reason]).toEqual([4002, "too many messages"]);
+      fair.send({ type: "buzz", at: performance.now() });
+      expect(await fair.next("verdict")).toMatchObject({ place: 1 });
+    } finally {
+      await fresh.stop();
+    }
   });
 
   test("keeps a vanished player's recorded buzz in the order", async () => {
