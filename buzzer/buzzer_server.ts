@@ -45,7 +45,7 @@ const hub = new Hub({
   clock: systemClock,
   maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
   probeEvery: 2000,
-  maxRooms: 1000,
+  maxRooms: 100,
   log,
   joinsPerAddress: {
     burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),

@@ -116,7 +116,7 @@ const PLAIN_WARMUP = { probes: 4, every: 250 };
 /** Most steady-state clock probes per second, across all players. */
 const PROBE_BUDGET = 1000;
 /** Fairness records a room keeps in memory for download. */
-const RECORDS_KEPT = 50_000;
+const RECORDS_KEPT = 10_000;
 /** How often the hub looks for probes that are due, in ms. */
 const TICK = 100;
 
