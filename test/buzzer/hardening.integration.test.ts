@@ -136,8 +136,12 @@ describe("buzzer server hardening", () => {
     await server.waitFor(/Closed player \w+: 1006\n/, 15_000);
     expect(rssKiB(server.proc.pid) - before).toBeLessThan(64 * 1024);
     slow.proc.kill();
+    // The server answers a host in order: once the log request is answered, the flood is done.
+    room.host.send({ type: "log" });
+    await room.host.next("log", () => true, 15_000);
+    for (const peer of [room.host, room.ann, room.bob]) peer.received.length = 0;
     room.host.send({ type: "arm" });
-    await room.bob.next(
+    await room.host.next(
       "state",
       (s) => s.phase === "open" && !s.players.some((p) => p.name === "Slow" && p.connected),
     );
