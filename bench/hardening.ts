@@ -15,9 +15,10 @@ import net from "node:net";
 import { parseArgs } from "node:util";
 import { RATE } from "../buzzer/limit.ts";
 import { cpuSeconds, machineCpuSeconds, rssKiB } from "./procfs.ts";
-import { killAll, ROOT, SECRET, type ServerSpec, started, startServer } from "./servers.ts";
+import { killAll, killOnExit, ROOT, SECRET, type ServerSpec, startServer } from "./servers.ts";
 import { quantile, type Spread, spread } from "./stats.ts";
 import { connect, textFrame, type WireConn } from "./wire.ts";
+import { Worker } from "./worker.ts";
 
 const { values } = parseArgs({
   options: {
@@ -540,94 +541,6 @@ async function floodWorker(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // The orchestrator.
 
-/** A worker process pinned to a core, driven by lines on stdin, answering JSON lines on stdout. */
-class Worker {
-  readonly proc;
-  private readonly lines: string[] = [];
-  private wake: (() => void) | null = null;
-  private ended = false;
-  private err = "";
-
-  constructor(
-    readonly name: string,
-    args: string[],
-    core: number,
-  ) {
-    const proc = Bun.spawn(["taskset", "-c", String(core), process.execPath, "bench/hardening.ts", ...args], {
-      cwd: ROOT,
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    this.proc = proc;
-    started.add(proc);
-    proc.exited.then(() => started.delete(proc));
-    (async () => {
-      const decoder = new TextDecoder();
-      let buf = "";
-      for await (const chunk of proc.stdout) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i = buf.indexOf("\n");
-        while (i >= 0) {
-          this.lines.push(buf.slice(0, i));
-          buf = buf.slice(i + 1);
-          i = buf.indexOf("\n");
-        }
-        this.wake?.();
-      }
-      this.ended = true;
-      this.wake?.();
-    })();
-    (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of proc.stderr) this.err = (this.err + decoder.decode(chunk)).slice(-4000);
-    })();
-  }
-
-  get pid(): number {
-    return this.proc.pid;
-  }
-
-  send(cmd: string): void {
-    if (this.proc.exitCode !== null) return;
-    this.proc.stdin.write(`${cmd}\n`);
-    this.proc.stdin.flush();
-  }
-
-  /** The next JSON line, or an error after `ms` or if the worker ended. */
-  async json<T>(ms: number): Promise<T> {
-    const end = now() + ms;
-    while (this.lines.length === 0) {
-      if (this.ended) throw new Error(`${this.name} worker ended: ${this.err.trim().slice(-800)}`);
-      const left = end - now();
-      if (left <= 0) throw new Error(`${this.name} worker: no answer within ${ms / 1000}s`);
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          this.wake = resolve;
-        }),
-        sleep(Math.min(left, 250)),
-      ]);
-    }
-    return JSON.parse(this.lines.shift() as string) as T;
-  }
-
-  /** Asks the worker to close its connections and exit; kills it if it does not. */
-  async quit<T>(): Promise<T | null> {
-    this.send("quit");
-    let out: T | null = null;
-    try {
-      out = await this.json<T>(5000);
-    } catch {}
-    const exited = await Promise.race([this.proc.exited.then(() => true), sleep(2000).then(() => false)]);
-    if (!exited) this.proc.kill("SIGKILL");
-    return out;
-  }
-
-  kill(): void {
-    if (this.proc.exitCode === null) this.proc.kill("SIGKILL");
-  }
-}
-
 /** CPU and memory at a window edge. */
 interface Mark {
   t: number;
@@ -665,20 +578,7 @@ interface Rep {
 }
 
 async function orchestrate(): Promise<void> {
-  process.on("exit", killAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
-      killAll();
-      process.exit(130);
-    });
-  }
-  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-    process.on(event, (e: unknown) => {
-      console.error(`bench/hardening.ts: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      killAll();
-      process.exit(1);
-    });
-  }
+  killOnExit("bench/hardening.ts");
   const limitSec = Number(values.limit);
   setTimeout(() => {
     console.error(`bench/hardening.ts: hit the ${limitSec}s time limit; stopping everything`);
@@ -741,6 +641,7 @@ async function orchestrate(): Promise<void> {
       const url = server.url;
       const honest = new Worker(
         "honest",
+        "bench/hardening.ts",
         [
           "--role",
           "honest",
@@ -764,6 +665,7 @@ async function orchestrate(): Promise<void> {
 
       const flood = new Worker(
         "flood",
+        "bench/hardening.ts",
         ["--role", "flood", "--url", url, "--rate", String(values.rate), "--message", String(values.message)],
         LOAD_CORE,
       );

@@ -10,7 +10,15 @@ import { chartSvg } from "./chart.ts";
 import type { LoadResult } from "./load_result.ts";
 import { cpuSeconds } from "./procfs.ts";
 import { markdown } from "./report.ts";
-import { killAll, type Mode, ROOT, SERVERS, type ServerSpec, spawnTracked, startServer } from "./servers.ts";
+import {
+  killOnExit,
+  type Mode,
+  ROOT,
+  SERVERS,
+  type ServerSpec,
+  spawnTracked,
+  startServer,
+} from "./servers.ts";
 import { spread } from "./stats.ts";
 import type { RunSummary, ScenarioSummary, ServerSummary } from "./summary.ts";
 
@@ -53,20 +61,7 @@ const plan = {
 };
 
 // Whatever happens, no server or load generator outlives the runner.
-process.on("exit", killAll);
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-  process.on(event, (e: unknown) => {
-    console.error(`bench/run.ts: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    killAll();
-    process.exit(1);
-  });
-}
+killOnExit("bench/run.ts");
 
 const log = (line: string) => console.error(line);
 const t0 = performance.now();

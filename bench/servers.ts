@@ -119,6 +119,24 @@ export function killAll(): void {
   started.clear();
 }
 
+/** Makes sure no server or worker outlives `program`: kills them on exit, signals and crashes. */
+export function killOnExit(program: string): void {
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+    process.on(event, (e: unknown) => {
+      console.error(`${program}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      killAll();
+      process.exit(1);
+    });
+  }
+}
+
 /** Spawns a command, optionally pinned to `core`, and tracks it until it exits. */
 export function spawnTracked(
   cmd: string[],

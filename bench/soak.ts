@@ -17,9 +17,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { cpuSeconds, machineCpuSeconds, rssKiB } from "./procfs.ts";
-import { killAll, ROOT, SECRET, SERVERS, started, startServer } from "./servers.ts";
+import { killAll, killOnExit, ROOT, SECRET, SERVERS, startServer } from "./servers.ts";
 import { quantile } from "./stats.ts";
 import { connect, textFrame, type WireConn } from "./wire.ts";
+import { Worker } from "./worker.ts";
 
 const { values } = parseArgs({
   options: {
@@ -427,73 +428,6 @@ async function loadWorker(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // The orchestrator.
 
-/** A worker process pinned to a core, driven by lines on stdin, answering JSON lines on stdout. */
-class Worker {
-  readonly proc;
-  private readonly lines: string[] = [];
-  private wake: (() => void) | null = null;
-  private ended = false;
-  private err = "";
-
-  constructor(args: string[], core: number) {
-    const proc = Bun.spawn(["taskset", "-c", String(core), process.execPath, "bench/soak.ts", ...args], {
-      cwd: ROOT,
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    this.proc = proc;
-    started.add(proc);
-    proc.exited.then(() => started.delete(proc));
-    (async () => {
-      const decoder = new TextDecoder();
-      let buf = "";
-      for await (const chunk of proc.stdout) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i = buf.indexOf("\n");
-        while (i >= 0) {
-          this.lines.push(buf.slice(0, i));
-          buf = buf.slice(i + 1);
-          i = buf.indexOf("\n");
-        }
-        this.wake?.();
-      }
-      this.ended = true;
-      this.wake?.();
-    })();
-    (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of proc.stderr) this.err = (this.err + decoder.decode(chunk)).slice(-4000);
-    })();
-  }
-
-  send(cmd: string): void {
-    if (this.proc.exitCode !== null) return;
-    this.proc.stdin.write(`${cmd}\n`);
-    this.proc.stdin.flush();
-  }
-
-  async json<T>(ms: number): Promise<T> {
-    const end = now() + ms;
-    while (this.lines.length === 0) {
-      if (this.ended) throw new Error(`load worker ended: ${this.err.trim().slice(-800)}`);
-      const left = end - now();
-      if (left <= 0) throw new Error(`load worker: no answer within ${ms / 1000}s`);
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          this.wake = resolve;
-        }),
-        sleep(Math.min(left, 250)),
-      ]);
-    }
-    return JSON.parse(this.lines.shift() as string) as T;
-  }
-
-  kill(): void {
-    if (this.proc.exitCode === null) this.proc.kill("SIGKILL");
-  }
-}
-
 /** One row of the time series. */
 interface Sample extends Interval {
   t: number;
@@ -512,20 +446,7 @@ interface Final {
 }
 
 async function orchestrate(): Promise<void> {
-  process.on("exit", killAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
-      killAll();
-      process.exit(130);
-    });
-  }
-  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-    process.on(event, (e: unknown) => {
-      console.error(`bench/soak.ts: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      killAll();
-      process.exit(1);
-    });
-  }
+  killOnExit("bench/soak.ts");
   try {
     checkDelay(Number(values.period), Number(values.spread));
   } catch (e) {
@@ -554,6 +475,8 @@ async function orchestrate(): Promise<void> {
   let rssStartMiB = Number.NaN;
   try {
     worker = new Worker(
+      "load",
+      "bench/soak.ts",
       [
         "--role",
         "load",
