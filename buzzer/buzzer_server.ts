@@ -1,5 +1,6 @@
 import { appendFileSync } from "node:fs";
 import { renderUnicodeCompact } from "uqr";
+import { orFail } from "../lib/fail.ts";
 import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
@@ -34,11 +35,16 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
 const log = logger(values.quiet === true);
-const state = values.state ? openState(String(values.state)) : null;
+const statePath = values.state as string | undefined;
+const state = statePath
+  ? orFail(`${program}: cannot read --state ${statePath}`, () => openState(statePath))
+  : null;
 const secret = String(
   values.secret ?? state?.rooms?.get(DEFAULT_ROOM)?.secret ?? crypto.randomUUID().slice(0, 8),
 );
 const logFile = values["fairness-log"] as string | undefined;
+// Checked now, not at the first buzz: a file that cannot be written is a start-up error.
+if (logFile) orFail(`${program}: cannot write --fairness-log ${logFile}`, () => appendFileSync(logFile, ""));
 
 const hub = new Hub({
   secret,
@@ -55,6 +61,7 @@ const hub = new Hub({
   journal: state?.write,
   onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
 });
+if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.compact(hub.rooms.values()));
 const server = listen<Conn>(
   listenOptions(program, values),
   {
@@ -65,7 +72,6 @@ const server = listen<Conn>(
   () => hub.detach(),
 );
 hub.attach(server);
-state?.compact(hub.rooms.values());
 console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
 const join = joinUrl(String(values.host), server.port ?? 0);
 log?.(

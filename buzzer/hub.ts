@@ -162,7 +162,7 @@ export class Hub {
     this.timers.clear();
   }
 
-  /** Upgrades a request to a buzzer connection; plain HTTP gets a hint instead. */
+  /** Upgrades a request to a buzzer connection: 403 for a foreign Origin, 404 for plain HTTP. */
   readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
     if (!sameOrigin(req)) {
       this.opts.log?.(`Refused a WebSocket from origin ${req.headers.get("origin")}`);

@@ -215,11 +215,13 @@ export function checkName(raw: string): Parsed<string> {
   return { ok: true, msg: name };
 }
 
+const ROOM_CODE = new RegExp(`^[A-Za-z0-9]{1,${LIMITS.room}}$`);
+
 /** Checks a room code: letters and digits, 1 to LIMITS.room of them; returns it upper-cased. */
 export function checkRoom(raw: string): Parsed<string> {
   // Checked before upper-casing, which would turn "ß" into "SS".
   const room = raw.trim();
-  if (!new RegExp(`^[A-Za-z0-9]{1,${LIMITS.room}}$`).test(room)) {
+  if (!ROOM_CODE.test(room)) {
     return {
       ok: false,
       code: "BAD_ROOM",

@@ -400,6 +400,34 @@ describe("buzzer_server.ts options", () => {
     await random.stop();
   });
 
+  test("says in one line when --state or --fairness-log cannot be written", async () => {
+    const state = await run([
+      process.execPath,
+      "buzzer/buzzer_server.ts",
+      "--port",
+      "0",
+      "--state",
+      "/nonexistent/game.jsonl",
+    ]);
+    expect(state.code).toBe(1);
+    expect(state.stderr).toBe(
+      "buzzer/buzzer_server.ts: cannot write --state /nonexistent/game.jsonl: ENOENT: no such file or directory, open '/nonexistent/game.jsonl.tmp'\n",
+    );
+    const log = await run([
+      process.execPath,
+      "buzzer/buzzer_server.ts",
+      "--port",
+      "0",
+      "--fairness-log",
+      "/nonexistent/f.jsonl",
+    ]);
+    expect(log.code).toBe(1);
+    expect(log.stderr).toBe(
+      "buzzer/buzzer_server.ts: cannot write --fairness-log /nonexistent/f.jsonl: ENOENT: no such file or directory, open '/nonexistent/f.jsonl'\n",
+    );
+    expect(log.stdout).toBe("");
+  });
+
   test("refuses a bad --max-wait in one line", async () => {
     const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--max-wait=-1"]);
     expect(result.code).toBe(2);
