@@ -4,7 +4,9 @@ import { orFail } from "../lib/fail.ts";
 import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
-import { type Conn, DEFAULT_ROOM, Hub } from "./hub.ts";
+import { embedded } from "./embedded.ts";
+import type { Conn } from "./gateway/gateway.ts";
+import { COUNTDOWN_MS, DEFAULT_ROOM } from "./protocol.ts";
 import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
 import { systemClock } from "./time.ts";
@@ -46,32 +48,42 @@ const logFile = values["fairness-log"] as string | undefined;
 // Checked now, not at the first buzz: a file that cannot be written is a start-up error.
 if (logFile) orFail(`${program}: cannot write --fairness-log ${logFile}`, () => appendFileSync(logFile, ""));
 
-const hub = new Hub({
-  secret,
-  clock: systemClock,
-  maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
-  probeEvery: 2000,
-  maxRooms: 100,
-  log,
-  joinsPerAddress: {
-    burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
-    perSecond: 5,
+const buzzer = embedded(
+  {
+    settings: {
+      maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
+      mainSecret: secret,
+      logging: log !== undefined,
+      newId: () => crypto.randomUUID().replaceAll("-", ""),
+    },
+    clock: systemClock,
+    maxRooms: 100,
+    rooms: state?.rooms,
+    journal: state?.write,
+    onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
+    log,
   },
-  rooms: state?.rooms,
-  journal: state?.write,
-  onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
-});
-if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.compact(hub.rooms.values()));
+  {
+    probeEvery: 2000,
+    joinsPerAddress: {
+      burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
+      perSecond: 5,
+    },
+    log,
+  },
+);
+const { owner, gateway } = buzzer;
+if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.compact(owner.rooms.values()));
 const server = listen<Conn>(
   listenOptions(program, values),
   {
-    routes: webRoutes(hub.fetch),
-    fetch: hub.fetch,
-    websocket: hub.websocket,
+    routes: webRoutes(gateway.fetch),
+    fetch: gateway.fetch,
+    websocket: gateway.websocket,
   },
-  () => hub.detach(),
+  buzzer.detach,
 );
-hub.attach(server);
+buzzer.attach(server);
 console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
 const join = joinUrl(String(values.host), server.port ?? 0);
 log?.(
@@ -79,12 +91,17 @@ log?.(
 );
 
 if (process.stdin.isTTY) {
-  console.log("Host keys: o open, c countdown 3s, l lock, n new round, q quit");
-  const keys = { o: "arm", c: "countdown", l: "lock", n: "reset" } as const;
+  console.log(`Host keys: o open, c countdown ${COUNTDOWN_MS / 1000}s, l lock, n new round, q quit`);
+  const keys = {
+    o: { type: "arm" },
+    c: { type: "arm", countdown: COUNTDOWN_MS },
+    l: { type: "lock" },
+    n: { type: "reset" },
+  } as const;
   readKeys(
     (key) => {
       if (key === CTRL_C || key === "q") process.kill(process.pid, "SIGINT");
-      else if (key in keys) hub.hostKey(keys[key as keyof typeof keys]);
+      else if (key in keys) owner.hostKey(DEFAULT_ROOM, keys[key as keyof typeof keys]);
     },
     () => {},
   );

@@ -3,7 +3,7 @@
  * round's phase, lockouts and placed presses) as JSON-lines entries. The hub writes entries before
  * it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here.
  */
-import { indexRound, newPlayer, newRoom, type Room } from "./room.ts";
+import { addPlayer, newRoom, type Room, removePlayer } from "./room/state.ts";
 import type { Placed, Round } from "./round.ts";
 
 /** One journal line. */
@@ -48,7 +48,7 @@ export function parseJournal(text: string): Entry[] {
  * clock; the `clock` entries carry them onto ours (`epoch`: this process's). An armed round comes
  * back locked: its release timer did not survive, so the host opens it again.
  */
-export function replay(entries: Entry[], now: number, epoch: number): Map<string, Room> {
+export function replay(entries: Entry[], epoch: number): Map<string, Room> {
   const rooms = new Map<string, Room>();
   let shift = 0;
   for (const entry of entries) {
@@ -64,17 +64,14 @@ export function replay(entries: Entry[], now: number, epoch: number): Map<string
     if (!room) continue;
     switch (entry.e) {
       case "player": {
-        const player = newPlayer(entry.id, entry.name, entry.token, entry.plain, now);
-        player.connected = false;
-        room.players.set(player.id, player);
-        room.tokens.set(player.token, player.id);
-        room.anonymous = Math.max(room.anonymous, Number(entry.name.match(/^Player (\d+)$/)?.[1] ?? 0));
+        const { id, name, token, plain } = entry;
+        addPlayer(room, { id, name, token, plain, conn: null, link: null });
+        room.anonymous = Math.max(room.anonymous, Number(name.match(/^Player (\d+)$/)?.[1] ?? 0));
         break;
       }
       case "kick": {
         const player = room.players.get(entry.id);
-        room.players.delete(entry.id);
-        if (player) room.tokens.delete(player.token);
+        if (player) removePlayer(room, player);
         break;
       }
       case "round": {
@@ -101,7 +98,6 @@ export function replay(entries: Entry[], now: number, epoch: number): Map<string
         break;
     }
   }
-  for (const room of rooms.values()) indexRound(room);
   return rooms;
 }
 

@@ -4,6 +4,12 @@
  * plain-text protocol (send `buzz`, get one line back) is the compatibility path.
  */
 
+/** The room clients without a room code join, the original's plain-text clients included. */
+export const DEFAULT_ROOM = "MAIN";
+
+/** The host's countdown before an armed round opens, in ms (the `c` key and the countdown button). */
+export const COUNTDOWN_MS = 3000;
+
 /** What the original protocol's clients send: the plain text `buzz`. */
 export const PLAIN_BUZZ = "buzz";
 

@@ -55,21 +55,24 @@ export function newRound(number: number, phase: Phase = "locked"): Round {
 /** Opens the round now, or arms it to open `countdown` ms from now. */
 export function arm(round: Round, now: number, countdown = 0): Round {
   if (round.phase === "open") return round;
-  return countdown > 0
-    ? { ...round, phase: "armed", releaseAt: now + countdown }
-    : { ...round, phase: "open", releaseAt: now };
+  return carry(
+    round,
+    countdown > 0
+      ? { ...round, phase: "armed", releaseAt: now + countdown }
+      : { ...round, phase: "open", releaseAt: now },
+  );
 }
 
 /** Moves an armed round to open once its release time has come. */
 export function release(round: Round, now: number): Round {
   return round.phase === "armed" && round.releaseAt !== null && now >= round.releaseAt
-    ? { ...round, phase: "open" }
+    ? carry(round, { ...round, phase: "open" })
     : round;
 }
 
 /** Locks the round: further buzzes are false starts. */
 export function lock(round: Round): Round {
-  return { ...round, phase: "locked" };
+  return carry(round, { ...round, phase: "locked" });
 }
 
 /** Starts the next round: locked, with order and lockouts cleared. */
@@ -89,36 +92,35 @@ export function buzz(round: Round, input: Omit<Press, "asks">): BuzzResult {
 /** What became of one buzz of a batch. */
 export type Outcome = { ok: true; repeat: Placed | "pending" | null } | { ok: false; code: RoundError };
 
-/** Where a player stands in a round, as a caller that keeps its own index can say at once. */
-export type Standing = "placed" | "pending" | "locked" | undefined;
+/** Where a player stands in a round: a final place, a pending press, locked out, or not in it yet. */
+export type Standing = Placed | "pending" | "locked" | undefined;
 
 /**
  * Records a batch of buzzes in arrival order, as `buzz` would one by one, in one pass: a server
- * takes all the buzzes that arrived together at once. A caller that indexes the round passes
- * `standing`, so a batch costs its own size, not the round's: nothing is copied that is not changed.
+ * takes all the buzzes that arrived together at once. Lookups go through the round's index, so a
+ * batch costs its own size, not the round's: nothing is copied that is not changed.
  */
 export function buzzAll(
   round: Round,
   inputs: readonly Omit<Press, "asks">[],
-  standing?: (player: string) => Standing,
 ): { round: Round; outcomes: Outcome[] } {
   // Lists are copied on first change only, so an unchanged round stays the same object.
   let placed: Placed[] | null = null;
   let pending: Press[] | null = null;
   let lockedOut: string[] | null = null;
-  const where = standing ?? indexOf(round);
   const fresh = new Map<string, Standing>();
   // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
   // benefit, and is placed at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
   const outcomes = inputs.map((input): Outcome => {
     const { player } = input;
-    const now = fresh.has(player) ? fresh.get(player) : where(player);
-    if (now === "placed") {
+    const now = fresh.has(player) ? fresh.get(player) : standing(round, player);
+    if (typeof now === "object") {
       placed ??= [...round.placed];
       const i = placed.findIndex((p) => p.player === player);
       const again = { ...(placed[i] as Placed), asks: (placed[i] as Placed).asks + 1 };
       placed[i] = again;
+      fresh.set(player, again);
       return { ok: true, repeat: again };
     }
     if (now === "pending") {
@@ -140,26 +142,45 @@ export function buzzAll(
     return { ok: true, repeat: null };
   });
   const changed = placed || pending || lockedOut;
-  return {
-    round: changed
-      ? {
-          ...round,
-          placed: placed ?? round.placed,
-          pending: pending ?? round.pending,
-          lockedOut: lockedOut ?? round.lockedOut,
-        }
-      : round,
-    outcomes,
+  if (!changed) return { round, outcomes };
+  const next = {
+    ...round,
+    placed: placed ?? round.placed,
+    pending: pending ?? round.pending,
+    lockedOut: lockedOut ?? round.lockedOut,
   };
+  return { round: carry(round, next, fresh), outcomes };
 }
 
-/** Where each player stands in a round, looked up by building an index once. */
-function indexOf(round: Round): (player: string) => Standing {
-  const index = new Map<string, Standing>();
-  for (const p of round.placed) index.set(p.player, "placed");
-  for (const p of round.pending) index.set(p.player, "pending");
-  for (const id of round.lockedOut) index.set(id, "locked");
-  return (player) => index.get(player);
+/**
+ * Each round's index of who stands where. It is derived from the round's own lists, never kept in
+ * step by a caller: built on first use, then handed on to the round a rule makes from this one
+ * (which is how a server uses rounds), so a lookup costs O(1) and a batch only its own size.
+ */
+const indexes = new WeakMap<Round, Map<string, Standing>>();
+
+/** Where a player stands in a round. */
+export function standing(round: Round, player: string): Standing {
+  let index = indexes.get(round);
+  if (!index) {
+    index = new Map();
+    for (const p of round.placed) index.set(p.player, p);
+    for (const p of round.pending) index.set(p.player, "pending");
+    for (const id of round.lockedOut) index.set(id, "locked");
+    indexes.set(round, index);
+  }
+  return index.get(player);
+}
+
+/** Hands `round`'s index on to `next`, updated by the players that changed; `round` rebuilds its own if asked again. */
+function carry(round: Round, next: Round, changed: Iterable<[string, Standing]> = []): Round {
+  const index = indexes.get(round);
+  if (index) {
+    indexes.delete(round);
+    for (const [player, now] of changed) index.set(player, now);
+    indexes.set(next, index);
+  }
+  return next;
 }
 
 /** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */
@@ -208,14 +229,18 @@ export function settle(
     last = placed;
   }
   if (done.length === 0) return { round, placed: [] };
-  return { round: { ...round, pending: queue, placed: [...round.placed, ...done] }, placed: done };
+  const next = { ...round, pending: queue, placed: [...round.placed, ...done] };
+  return {
+    round: carry(
+      round,
+      next,
+      done.map((p): [string, Standing] => [p.player, p]),
+    ),
+    placed: done,
+  };
 }
 
 /** Whether a player can still buzz this round (not placed, pending or locked out). */
 export function canBuzz(round: Round, player: string): boolean {
-  return (
-    !round.lockedOut.includes(player) &&
-    !round.placed.some((p) => p.player === player) &&
-    !round.pending.some((p) => p.player === player)
-  );
+  return standing(round, player) === undefined;
 }

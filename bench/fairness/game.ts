@@ -4,9 +4,10 @@
  * the server's own performance.now(): the server, proxy and players share one process.
  */
 import type { Server } from "bun";
-import { type Conn, Hub } from "../../buzzer/hub.ts";
+import { embedded } from "../../buzzer/embedded.ts";
+import type { Conn } from "../../buzzer/gateway/gateway.ts";
 import { encode, parseServer, type ServerMessage } from "../../buzzer/protocol.ts";
-import type { FairnessRecord } from "../../buzzer/room.ts";
+import type { FairnessRecord } from "../../buzzer/room/records.ts";
 import { systemClock } from "../../buzzer/time.ts";
 import { linkQuery, startProxy } from "./proxy.ts";
 import { seeded } from "./random.ts";
@@ -46,30 +47,35 @@ export interface PressResult {
   record: FairnessRecord;
 }
 
-/** Starts the buzzer hub in this process on a free loopback port. */
-export function startHub(maxWait = 500) {
+/** Starts the embedded buzzer in this process on a free loopback port. */
+export function startBuzzer(maxWait = 500) {
   const records: FairnessRecord[] = [];
-  const hub = new Hub({
-    secret: "harness",
-    clock: systemClock,
-    maxWait,
-    probeEvery: 2000,
-    maxRooms: 10_000,
-    log: () => {},
-    onRecord: (r) => records.push(r),
-  });
+  const buzzer = embedded(
+    {
+      settings: {
+        maxWait,
+        mainSecret: "harness",
+        logging: false,
+        newId: () => crypto.randomUUID().replaceAll("-", ""),
+      },
+      clock: systemClock,
+      maxRooms: 10_000,
+      onRecord: (r) => records.push(r),
+    },
+    { probeEvery: 2000, joinsPerAddress: { burst: 10_000, perSecond: 5 } },
+  );
   const server: Server<Conn> = Bun.serve<Conn>({
     hostname: "127.0.0.1",
     port: 0,
-    fetch: hub.fetch,
-    websocket: hub.websocket,
+    fetch: buzzer.gateway.fetch,
+    websocket: buzzer.gateway.websocket,
   });
-  hub.attach(server);
+  buzzer.attach(server);
   return {
     url: `ws://127.0.0.1:${server.port}`,
     records,
     stop() {
-      hub.detach();
+      buzzer.detach();
       server.stop(true);
     },
   };
@@ -147,12 +153,12 @@ export class SimPlayer {
 /** Plays the games and returns every press with its fairness record. */
 export async function playGames(o: GameOptions): Promise<PressResult[]> {
   const rand = seeded(o.seed ?? 1);
-  const hub = startHub(o.maxWait);
-  const proxy = startProxy(hub.url);
+  const buzzer = startBuzzer(o.maxWait);
+  const proxy = startProxy(buzzer.url);
   const results: PressResult[] = [];
   const playRoom = async (r: number) => {
     const code = `F${r}`;
-    const host = new SimPlayer(hub.url, "host", { offset: 0, drift: 0 });
+    const host = new SimPlayer(buzzer.url, "host", { offset: 0, drift: 0 });
     await host.join(code, "harness");
     const players = Array.from({ length: o.players }, (_, i) => {
       const rtt = rand() * o.rttMax;
@@ -187,7 +193,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
         }));
       });
       for (const { p, truePress } of await Promise.all(presses)) {
-        const record = hub.records.find(
+        const record = buzzer.records.find(
           (x) => x.room === code && x.round === round && x.name === p.player.name,
         );
         if (!record) throw new Error(`no fairness record for ${p.player.name} in round ${round}`);
@@ -209,7 +215,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
     await Promise.all(Array.from({ length: o.rooms }, (_, r) => playRoom(r)));
   } finally {
     proxy.stop();
-    hub.stop();
+    buzzer.stop();
   }
   return results;
 }
@@ -251,12 +257,12 @@ export function quantileAbs(values: number[], q: number): number {
  * a room with `players` players of whom one presses; in ms, one figure per round.
  */
 export async function loopbackLatency(rounds: number, players = 4): Promise<number[]> {
-  const hub = startHub();
-  const host = new SimPlayer(hub.url, "host", { offset: 0, drift: 0 });
+  const buzzer = startBuzzer();
+  const host = new SimPlayer(buzzer.url, "host", { offset: 0, drift: 0 });
   await host.join("LOOP", "harness");
   const sims = Array.from(
     { length: players },
-    (_, i) => new SimPlayer(hub.url, `L${i}`, { offset: 1e7, drift: 0 }),
+    (_, i) => new SimPlayer(buzzer.url, `L${i}`, { offset: 1e7, drift: 0 }),
   );
   await Promise.all(sims.map((p) => p.join("LOOP")));
   await Bun.sleep(1500);
@@ -276,7 +282,7 @@ export async function loopbackLatency(rounds: number, players = 4): Promise<numb
     }
   } finally {
     for (const p of [host, ...sims]) p.ws.close();
-    hub.stop();
+    buzzer.stop();
   }
   return latencies;
 }

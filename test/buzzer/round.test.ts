@@ -14,6 +14,7 @@ import {
   release,
   reset,
   settle,
+  standing,
 } from "../../buzzer/round.ts";
 
 /** A buzz input: corrected press, arrival (defaults to the press) and uncertainty (defaults to 0). */
@@ -712,16 +713,35 @@ describe("round buzzAll", () => {
     ]);
   });
 
-  test("trusts a caller's index and shares the lists it does not change", () => {
+  test("shares the lists it does not change", () => {
     const placedRound = settle(accepted(buzz(arm(newRound(1), 0), at("a", 10))), 100, 100, 0).round;
-    const asked: string[] = [];
-    const { round } = decideAll(placedRound, [at("b", 20)], (player) => {
-      asked.push(player);
-      return undefined;
-    });
-    expect(asked).toEqual(["b"]);
+    const { round } = decideAll(placedRound, [at("b", 20)]);
     expect(round.placed).toBe(placedRound.placed);
     expect(round.lockedOut).toBe(placedRound.lockedOut);
     expect(round.pending.map((p) => p.player)).toEqual(["b"]);
+  });
+});
+
+describe("round standing", () => {
+  test("tells where each player stands as rules derive one round from another", () => {
+    let r = arm(newRound(1), 0);
+    expect(standing(r, "a")).toBeUndefined();
+    r = decideAll(r, [at("a", 10), at("b", 20)]).round;
+    expect(standing(r, "a")).toBe("pending");
+    r = settle(r, 15, 15, Number.POSITIVE_INFINITY).round;
+    expect(standing(r, "a")).toMatchObject({ player: "a", place: 1 });
+    expect(standing(r, "b")).toBe("pending");
+    r = lock(r);
+    r = decideAll(r, [at("c", 30)]).round;
+    expect(standing(r, "c")).toBe("locked");
+    expect(standing(reset(r), "a")).toBeUndefined();
+  });
+
+  test("stays right for an older round asked again after a newer one was derived", () => {
+    const first = decideAll(arm(newRound(1), 0), [at("a", 10)]).round;
+    expect(standing(first, "a")).toBe("pending");
+    const second = settle(first, 100, 100, 0).round;
+    expect(standing(second, "a")).toMatchObject({ place: 1 });
+    expect(standing(first, "a")).toBe("pending");
   });
 });

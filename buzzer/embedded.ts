@@ -1,0 +1,27 @@
+/**
+ * The embedded buzzer: one owner and one gateway in this process, joined by the local bus. What
+ * the server script and the in-process harnesses run; a Redis bus would join many of them.
+ */
+import type { Server } from "bun";
+import { LocalBus } from "./bus/local.ts";
+import { type Conn, Gateway, type GatewayOptions } from "./gateway/gateway.ts";
+import { Owner, type OwnerOptions } from "./room/owner.ts";
+
+/** An owner and a gateway wired together; attach it to a Bun server to start probing. */
+export function embedded(owner: OwnerOptions, gateway: Omit<GatewayOptions, "bus" | "clock" | "id">) {
+  const rooms = new Owner(owner);
+  const bus = new LocalBus(rooms);
+  const sockets = new Gateway({ ...gateway, id: "g1", clock: owner.clock, bus });
+  bus.attach(sockets);
+  return {
+    owner: rooms,
+    gateway: sockets,
+    /** Starts the gateway's probes on its server. */
+    attach: (server: Server<Conn>) => sockets.attach(server),
+    /** Stops every timer. */
+    detach() {
+      sockets.detach();
+      rooms.detach();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Per-address limits, pure (time passed in): how many players an address may add, and how many
+ * wrong host secrets it may try. One table per gateway; entries are forgotten once they refill.
+ */
+import { type Bucket, fullBucket, isFull, type Rate, SECRETS_PER_ADDRESS, take, tokensAt } from "../limit.ts";
+
+interface AddressLimits {
+  joins: Bucket;
+  secrets: Bucket;
+}
+
+/** The join and secret allowances of every address that has used some. */
+export class Admission {
+  private readonly addresses = new Map<string, AddressLimits>();
+
+  constructor(private readonly joinRate: Rate) {}
+
+  /** Whether the address may add a player now (nothing is spent). */
+  mayJoin(address: string, now: number): boolean {
+    return tokensAt(this.of(address, now).joins, now, this.joinRate) >= 1;
+  }
+
+  /** Spends one join; false when the allowance was already spent. */
+  join(address: string, now: number): boolean {
+    const limits = this.of(address, now);
+    const { bucket, allowed } = take(limits.joins, now, this.joinRate);
+    limits.joins = bucket;
+    return allowed;
+  }
+
+  /** Empties the address's join allowance (a flooder that reconnects gets nowhere for a while). */
+  spendJoins(address: string, now: number): void {
+    this.of(address, now).joins = { tokens: 0, at: now, refused: 0 };
+  }
+
+  /** Whether the address may try a host secret now; checked before the secret, so a guesser learns nothing. */
+  maySecret(address: string, now: number): boolean {
+    return tokensAt(this.of(address, now).secrets, now, SECRETS_PER_ADDRESS) >= 1;
+  }
+
+  /** Counts one wrong secret against the address. */
+  wrongSecret(address: string, now: number): void {
+    const limits = this.of(address, now);
+    limits.secrets = take(limits.secrets, now, SECRETS_PER_ADDRESS).bucket;
+  }
+
+  /** Forgets addresses whose allowances have refilled, so the table does not grow for good. */
+  prune(now: number): void {
+    for (const [address, limits] of this.addresses) {
+      if (isFull(limits.joins, now, this.joinRate) && isFull(limits.secrets, now, SECRETS_PER_ADDRESS)) {
+        this.addresses.delete(address);
+      }
+    }
+  }
+
+  private of(address: string, now: number): AddressLimits {
+    let limits = this.addresses.get(address);
+    if (!limits) {
+      limits = { joins: fullBucket(now, this.joinRate), secrets: fullBucket(now, SECRETS_PER_ADDRESS) };
+      this.addresses.set(address, limits);
+    }
+    return limits;
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * A gateway: the Bun websocket handlers. It parses what clients send, rate-limits connections,
+ * admits addresses, probes clocks, bounds press times, and turns what it reads into commands for
+ * the rooms' owners; the effects that come back it delivers to sockets. It decides no room.
+ */
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import { Close, closeLine } from "../../lib/close.ts";
+import type { Bus } from "../bus/local.ts";
+import { toServerTime } from "../clock.ts";
+import { boundPress } from "../fair.ts";
+import { type Bucket, fullBucket, RATE, type Rate, take } from "../limit.ts";
+import {
+  type ClientMessage,
+  checkRoom,
+  DEFAULT_ROOM,
+  type ErrorCode,
+  encode,
+  LIMITS,
+  PLAIN_BUZZ,
+  parseClient,
+} from "../protocol.ts";
+import type { GatewayEffect } from "../room/commands.ts";
+import type { Clock } from "../time.ts";
+import { sameOrigin } from "../web.ts";
+import { Admission } from "./admission.ts";
+import { Prober } from "./prober.ts";
+import { newProbes, type Probes } from "./probes.ts";
+
+/** Per-connection state, kept on ServerWebSocket.data. */
+export interface Conn {
+  id: string;
+  /** `new` until the first message tells: the original's plain text, or JSON. */
+  mode: "new" | "json" | "plain";
+  /** The room joined, once the owner has bound the connection. */
+  room: string | null;
+  player: string | null;
+  host: boolean;
+  /** A join is on its way to the owner. */
+  joining: boolean;
+  bucket: Bucket;
+  rateWarnedAt: number;
+  badSecrets: number;
+  probes: Probes;
+}
+
+/** A connection's socket. */
+export type Socket = ServerWebSocket<Conn>;
+
+/** What a gateway needs: its name on the bus, a clock, the bus, limits and where lines go. */
+export interface GatewayOptions {
+  id: string;
+  clock: Clock;
+  bus: Bus;
+  /** Steady interval between probes of one connection, in ms. */
+  probeEvery: number;
+  joinsPerAddress: Rate;
+  log?: (line: string) => void;
+}
+
+/** Wrong secrets one connection may send before it is closed. */
+const MAX_BAD_SECRETS = 5;
+
+/** Holds the sockets and speaks the wire protocol; rooms are decided elsewhere, across the bus. */
+export class Gateway {
+  private readonly conns = new Map<string, Socket>();
+  private readonly admission: Admission;
+  private readonly prober: Prober;
+  private seq = 0;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.admission = new Admission(opts.joinsPerAddress);
+    this.prober = new Prober(opts, this.conns, this.admission);
+  }
+
+  /** Connects the gateway to its server (for pub/sub) and starts probing. */
+  attach(server: Server<Conn>): void {
+    this.prober.start(server);
+  }
+
+  /** Stops the gateway's timers. */
+  detach(): void {
+    this.prober.stop();
+  }
+
+  /** Upgrades a request to a buzzer connection: 403 for a foreign Origin, 404 for plain HTTP. */
+  readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
+    if (!sameOrigin(req)) {
+      this.opts.log?.(`Refused a WebSocket from origin ${req.headers.get("origin")}`);
+      return new Response("Forbidden: WebSocket from a foreign origin\n", { status: 403 });
+    }
+    const now = this.opts.clock.now();
+    const data: Conn = {
+      id: `${this.opts.id}.${++this.seq}`,
+      mode: "new",
+      room: null,
+      player: null,
+      host: false,
+      joining: false,
+      bucket: fullBucket(now),
+      rateWarnedAt: -Infinity,
+      badSecrets: 0,
+      probes: newProbes(now),
+    };
+    if (server.upgrade(req, { data })) return undefined;
+    return new Response("Not found\n", { status: 404 });
+  };
+
+  /** The Bun websocket handlers. */
+  readonly websocket: WebSocketHandler<Conn> = {
+    maxPayloadLength: LIMITS.message,
+    // A client that stops reading is closed once 1 MiB waits for it, rather than grow memory for good.
+    backpressureLimit: LIMITS.backlog,
+    closeOnBackpressureLimit: true,
+    open: (ws) => void this.conns.set(ws.data.id, ws),
+    // Decided synchronously: Bun does not await async handlers in order, and order is the point.
+    message: (ws, data) => this.onMessage(ws, data),
+    close: (ws, code, reason) => this.onClose(ws, code, reason),
+    pong: (ws, data) => this.prober.onPingFrame(ws, data),
+  };
+
+  /** Carries out what the owners decided, on this gateway's sockets. */
+  deliver(effects: GatewayEffect[]): void {
+    for (const e of effects) {
+      if (e.type === "publish") {
+        this.prober.server?.publish(topic(e.room), encode(e.msg));
+        continue;
+      }
+      if (e.type === "release") {
+        this.prober.release(e.room, e.round, e.at);
+        continue;
+      }
+      const ws = this.conns.get(e.conn);
+      if (!ws) continue;
+      switch (e.type) {
+        case "send":
+          if (ws.data.mode !== "plain") ws.send(encode(e.msg));
+          else if (e.msg.type === "verdict") ws.send(e.msg.text);
+          break;
+        case "error":
+          this.refused(ws, e.code, e.message);
+          break;
+        case "bind":
+          this.bind(ws, e);
+          break;
+        case "close":
+          // The owner has let go of the player already: this connection no longer speaks for it.
+          ws.data.player = null;
+          ws.close(e.code, e.reason);
+          break;
+      }
+    }
+  }
+
+  private onMessage(ws: Socket, data: string | Buffer): void {
+    const now = this.opts.clock.now();
+    if (typeof data !== "string") {
+      this.opts.log?.(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
+      return ws.close(Close.UNSUPPORTED_DATA, "binary frames are not supported");
+    }
+    // Hosts hold the room's secret and may script a game quickly; everyone else is rate-limited.
+    if (!ws.data.host) {
+      const { bucket, allowed } = take(ws.data.bucket, now);
+      ws.data.bucket = bucket;
+      if (!allowed) return this.refuseFlood(ws, now);
+    }
+    if (ws.data.mode !== "json" && data.trim() === PLAIN_BUZZ) return this.plainBuzz(ws, now);
+    if (ws.data.mode === "plain") return void ws.send(`error: send "${PLAIN_BUZZ}" to buzz`);
+    const parsed = parseClient(data);
+    if (!parsed.ok) return this.error(ws, parsed.code, parsed.message);
+    this.dispatch(ws, parsed.msg, now);
+  }
+
+  private dispatch(ws: Socket, msg: ClientMessage, now: number): void {
+    const conn = ws.data;
+    if (msg.type === "join") return this.join(ws, msg, now);
+    if (msg.type === "pong") return this.prober.onPong(ws, msg.id, msg.t, now);
+    if (!conn.room) return this.error(ws, "NOT_JOINED", "join a room first");
+    if (msg.type === "buzz") return this.buzz(ws, conn.room, msg.at ?? null, now);
+    if (!conn.host) return this.error(ws, "NOT_HOST", "host actions need the room's secret");
+    this.opts.bus.send({ type: "host", conn: conn.id, room: conn.room, action: msg });
+  }
+
+  private join(ws: Socket, msg: Extract<ClientMessage, { type: "join" }>, now: number): void {
+    const conn = ws.data;
+    if (conn.room || conn.joining)
+      return this.error(ws, "ALREADY_JOINED", "this connection has already joined");
+    const code = msg.room ? checkRoom(msg.room) : { ok: true as const, msg: DEFAULT_ROOM };
+    if (!code.ok) return this.error(ws, code.code, code.message);
+    if (msg.secret !== undefined && !this.admission.maySecret(ws.remoteAddress, now)) {
+      return this.error(ws, "RATE_LIMITED", "too many wrong secrets from your address: wait a minute");
+    }
+    conn.mode = "json";
+    conn.joining = true;
+    this.opts.bus.send({
+      type: "join",
+      conn: conn.id,
+      room: code.msg,
+      name: msg.name,
+      token: msg.token,
+      secret: msg.secret,
+      watch: msg.watch,
+      link: conn.probes.link,
+      mayAdd: this.admission.mayJoin(ws.remoteAddress, now),
+    });
+  }
+
+  private plainBuzz(ws: Socket, now: number): void {
+    const conn = ws.data;
+    if (conn.mode === "new") {
+      // Every new plain-text connection is a new player, so a client that reconnects in a loop
+      // meets the same per-address limit as JSON joins.
+      if (!this.admission.join(ws.remoteAddress, now)) {
+        return void ws.send("error: too many players joined from your address: try again shortly");
+      }
+      conn.mode = "plain";
+      conn.joining = true;
+      this.opts.bus.send({
+        type: "join",
+        conn: conn.id,
+        room: DEFAULT_ROOM,
+        plain: true,
+        link: conn.probes.link,
+        mayAdd: true,
+      });
+    }
+    if (conn.room) this.buzz(ws, conn.room, null, now);
+  }
+
+  private buzz(ws: Socket, room: string, at: number | null, now: number): void {
+    const { player, probes } = ws.data;
+    if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
+    const { est, link } = probes;
+    const mapped = at !== null && est ? toServerTime(probes.clock, at) : null;
+    const bounded = boundPress(now, mapped, link);
+    this.opts.bus.send({
+      type: "buzz",
+      conn: ws.data.id,
+      room,
+      claim: {
+        player,
+        arrival: now,
+        claimed: at,
+        mapped,
+        press: bounded.press,
+        uncertainty: bounded.uncertainty,
+        offset: est?.offset ?? null,
+        rtt: link?.rtt ?? null,
+        jitter: link?.jitter ?? null,
+        bound: bounded.bound,
+        allowance: now - bounded.lower,
+      },
+    });
+  }
+
+  private bind(ws: Socket, e: Extract<GatewayEffect, { type: "bind" }>): void {
+    const conn = ws.data;
+    const now = this.opts.clock.now();
+    conn.joining = false;
+    conn.room = e.room;
+    conn.player = e.player;
+    conn.host = e.host;
+    // A plain connection's join was counted when it was made; a JSON player's when the owner added it.
+    if (e.added && conn.mode === "json") this.admission.join(ws.remoteAddress, now);
+    this.prober.joined(ws, now);
+    if (conn.mode === "json") ws.subscribe(topic(e.room));
+  }
+
+  private onClose(ws: Socket, code: number, reason: string): void {
+    const conn = ws.data;
+    this.conns.delete(conn.id);
+    this.prober.closed(ws);
+    const line = closeLine(conn.player ? `player ${conn.player}` : "a client", code, reason);
+    if (line) this.opts.log?.(line);
+    if (conn.room && conn.player)
+      this.opts.bus.send({ type: "leave", conn: conn.id, room: conn.room, player: conn.player });
+  }
+
+  private refuseFlood(ws: Socket, now: number): void {
+    if (ws.data.bucket.refused >= RATE.closeAfter) {
+      this.opts.log?.(`Closed a client: ${Close.FLOOD} too many messages`);
+      // A flooder that reconnects starts with its address's join allowance spent.
+      this.admission.spendJoins(ws.remoteAddress, now);
+      return ws.close(Close.FLOOD, "too many messages");
+    }
+    if (now - ws.data.rateWarnedAt < 1000) return;
+    ws.data.rateWarnedAt = now;
+    this.error(ws, "RATE_LIMITED", `slow down: at most ${RATE.perSecond} messages per second`);
+  }
+
+  /** A refusal the owner decided: wrong secrets also count against the address and the connection. */
+  private refused(ws: Socket, code: ErrorCode, message: string): void {
+    ws.data.joining = false;
+    if (code === "BAD_SECRET") {
+      this.admission.wrongSecret(ws.remoteAddress, this.opts.clock.now());
+      if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");
+    }
+    this.send(ws, code, message);
+  }
+
+  private error(ws: Socket, code: ErrorCode, message: string): void {
+    this.opts.log?.(
+      `Refused ${ws.data.player ? `player ${ws.data.player}` : "a client"}: ${code} ${message}`,
+    );
+    this.send(ws, code, message);
+  }
+
+  private send(ws: Socket, code: ErrorCode, message: string): void {
+    if (ws.data.mode === "plain") ws.send(`error: ${message}`);
+    else ws.send(encode({ type: "error", code, message }));
+  }
+}
+
+/** The pub/sub topic of a room's published state. */
+export function topic(room: string): string {
+  return `room:${room}`;
+}

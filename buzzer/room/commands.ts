@@ -1,0 +1,68 @@
+/**
+ * What crosses the bus between gateways (which hold sockets) and owners (which decide rooms):
+ * commands in, effects out. Closed unions: every kind is listed here and handled exhaustively.
+ */
+import type { Link } from "../fair.ts";
+import type { Entry } from "../journal.ts";
+import type { ClientMessage, ErrorCode, ServerMessage } from "../protocol.ts";
+import type { Claim, FairnessRecord } from "./records.ts";
+
+/** A connection, named by its gateway: unique across every gateway on the bus. */
+export type ConnId = string;
+
+/** The host's messages: the client messages only a room's host may send. */
+export type HostMessage = Extract<ClientMessage, { type: "arm" | "lock" | "reset" | "kick" | "log" }>;
+
+/** What a gateway asks of a room's owner. */
+export type RoomCommand =
+  /** Enter a room as a player, a host (with `secret`) or a viewer (`watch`); `plain` for the original's clients. */
+  | {
+      type: "join";
+      conn: ConnId;
+      room: string;
+      name?: string;
+      token?: string;
+      secret?: string;
+      watch?: boolean;
+      plain?: boolean;
+      /** The connection's link as measured so far (probing starts when it opens). */
+      link: Link | null;
+      /** Whether the connection's address may add one more player now (per-address admission). */
+      mayAdd: boolean;
+    }
+  /** A press, already bounded by the gateway that received it (see fair.ts). */
+  | { type: "buzz"; conn: ConnId; room: string; claim: Claim }
+  /** A player's link changed: the decision window waits for the slowest who could still buzz. */
+  | { type: "link"; room: string; player: string; link: Link }
+  /** The longest link among a gateway's connections that have not joined yet (see Room.prospects). */
+  | { type: "prospects"; room: string; gateway: string; link: Link | null }
+  /** A connection closed. */
+  | { type: "leave"; conn: ConnId; room: string; player: string }
+  /** A host action; `conn` is null for the server's own terminal. */
+  | { type: "host"; conn: ConnId | null; room: string; action: HostMessage };
+
+/** What an owner asks of the gateways: only these cross the bus. */
+export type GatewayEffect =
+  /** Send a message to one connection (a plain-text one gets the verdict's or error's text). */
+  | { type: "send"; conn: ConnId; msg: ServerMessage }
+  /** The connection is now in a room: as `player` (an id), or as a host or viewer (null). */
+  | { type: "bind"; conn: ConnId; room: string; player: string | null; host: boolean; added: boolean }
+  /** A refusal for one connection; the gateway also counts wrong secrets against its address. */
+  | { type: "error"; conn: ConnId; code: ErrorCode; message: string }
+  | { type: "close"; conn: ConnId; code: number; reason: string }
+  /** A message for everyone in a room. */
+  | { type: "publish"; room: string; msg: ServerMessage }
+  /** An armed round opens at `at` (owner's clock): each gateway tells each client on the client's clock. */
+  | { type: "release"; room: string; round: number; at: number };
+
+/** What an owner does itself with an engine's results: persist, record, log, wake. */
+export type OwnerEffect =
+  /** Written to the journal before any other effect of the same step leaves. */
+  | { type: "persist"; entries: Entry[] }
+  | { type: "record"; record: FairnessRecord }
+  | { type: "log"; line: string }
+  /** Call the engine with a tick at `at` (the earliest of settle, release and publish), or never. */
+  | { type: "wake"; at: number | null };
+
+/** Everything an engine step can produce. */
+export type RoomEffect = GatewayEffect | OwnerEffect;

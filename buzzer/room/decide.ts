@@ -1,0 +1,116 @@
+/** Deciding buzzes: a batch is recorded, then every press no one can still precede is placed and told. */
+import { windowReach } from "../fair.ts";
+import { gapSeconds, placeLine, verdictText } from "../format.ts";
+import { roundEntry } from "../journal.ts";
+import * as rules from "../round.ts";
+import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
+import { log, publishSoon, refuse, type Settings } from "./effects.ts";
+import { keep } from "./records.ts";
+import { openLinks, type Room } from "./state.ts";
+
+/** A buzz command, as the owner hands a batch of them to the engine. */
+export type Buzz = Extract<RoomCommand, { type: "buzz" }>;
+
+/** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
+export type EngineCommand =
+  | Exclude<RoomCommand, Buzz>
+  | { type: "buzzes"; list: readonly Buzz[] }
+  | { type: "tick" };
+
+/** Records a batch of buzzes that arrived together, answering final repeats and lockouts at once. */
+export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settings, out: RoomEffect[]) {
+  const batch: Buzz[] = [];
+  for (const b of list) {
+    const player = room.players.get(b.claim.player);
+    if (!player || player.conn !== b.conn) {
+      refuse(out, s, b.conn, "NOT_PLAYER", "hosts and viewers do not buzz");
+      continue;
+    }
+    // A repeat of a final place, or a locked-out player, is answered at once: nothing can change.
+    const where = rules.standing(room.round, player.id);
+    if (where === "locked") refuse(out, s, b.conn, "LOCKED_OUT", "you are locked out of this round");
+    else if (typeof where === "object") tell(room, where, 1, out);
+    else batch.push(b);
+  }
+  if (batch.length === 0) return;
+  const before = room.round;
+  const { round, outcomes } = rules.buzzAll(
+    before,
+    batch.map(({ claim }) => ({
+      player: claim.player,
+      press: claim.press,
+      arrival: claim.arrival,
+      uncertainty: claim.uncertainty,
+    })),
+  );
+  room.round = round;
+  if (round.lockedOut !== before.lockedOut) out.push({ type: "persist", entries: [roundEntry(room)] });
+  for (const [i, outcome] of outcomes.entries()) {
+    const { conn, claim } = batch[i] as Buzz;
+    if (outcome.ok) {
+      if (outcome.repeat === null) room.claims.set(claim.player, claim);
+    } else if (outcome.code === "LOCKED_OUT") {
+      refuse(out, s, conn, "LOCKED_OUT", "you are locked out of this round");
+    } else {
+      const name = room.players.get(claim.player)?.name ?? claim.player;
+      if (s.logging) out.push(log(room, `${name} false start: locked out of round ${round.number}`));
+      refuse(out, s, conn, "FALSE_START", "too early: you are locked out of this round");
+      publishSoon(room, now);
+    }
+  }
+  settle(room, now, s, out);
+}
+
+/** Places every press that can no longer be preceded, and notes when to look again. */
+export function settle(room: Room, now: number, s: Settings, out: RoomEffect[]) {
+  room.settleAt = null;
+  if (room.round.pending.length === 0) return;
+  const reach = windowReach(openLinks(room), s.maxWait);
+  const { round, placed } = rules.settle(room.round, now, now - reach, s.maxWait);
+  room.round = round;
+  announce(room, placed, now, s, out);
+  room.settleAt = rules.nextSettle(round, reach, s.maxWait);
+}
+
+/** Journals newly placed presses, then tells their players, records and logs them. */
+export function announce(room: Room, placed: rules.Placed[], now: number, s: Settings, out: RoomEffect[]) {
+  if (placed.length === 0) return;
+  // Written before any verdict goes out: a verdict a player has seen survives a restart.
+  out.push({
+    type: "persist",
+    entries: [{ e: "placed", room: room.code, round: room.round.number, presses: placed }],
+  });
+  for (const p of placed) {
+    tell(room, p, p.asks, out);
+    const name = room.players.get(p.player)?.name ?? p.player;
+    if (s.logging) out.push(log(room, placeLine(p.place, name, gapSeconds(p.gap), p.photo)));
+    const claim = room.claims.get(p.player);
+    room.claims.delete(p.player);
+    if (!claim) continue;
+    const { place, gap, photo, press, uncertainty } = p;
+    const record = {
+      ...claim,
+      room: room.code,
+      round: room.round.number,
+      name,
+      press,
+      uncertainty,
+      place,
+      gap,
+      photo,
+    };
+    keep(room.records, record);
+    out.push({ type: "record", record });
+  }
+  publishSoon(room, now);
+}
+
+/** Sends a player its verdict, once per buzz it is the answer to (the original expects a reply per buzz). */
+export function tell(room: Room, p: rules.Placed, times: number, out: RoomEffect[]) {
+  const conn = room.players.get(p.player)?.conn;
+  if (!conn) return;
+  const gap = gapSeconds(p.gap);
+  const msg = { type: "verdict" as const, round: room.round.number, place: p.place, gap, photo: p.photo };
+  const effect: GatewayEffect = { type: "send", conn, msg: { ...msg, text: verdictText(p.place, gap) } };
+  for (let i = 0; i < times; i++) out.push(effect);
+}

@@ -1,0 +1,47 @@
+/** Small helpers every part of the engine uses to produce effects: publish, refuse, log. */
+import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
+import type { Round } from "../round.ts";
+import type { RoomEffect } from "./commands.ts";
+import { type Room, roomView } from "./state.ts";
+
+/** What an engine needs besides the room: limits, the server's secret, and where new ids come from. */
+export interface Settings {
+  /** Longest decision window, in ms. */
+  maxWait: number;
+  /** The default room's secret, which a host may use in every room. */
+  mainSecret: string;
+  /** Whether to produce log lines (with --quiet they are not even formatted). */
+  logging: boolean;
+  /** A fresh random id (32 hex digits); player ids are its first 8. */
+  newId: () => string;
+}
+
+/** Changes arriving within this many ms go out as one published view. */
+export const PUBLISH_DELAY = 20;
+/** Marks the room's view to go out soon: changes within PUBLISH_DELAY go out together. */
+export function publishSoon(room: Room, now: number): void {
+  room.publishAt ??= now + PUBLISH_DELAY;
+}
+
+/** Sends the room's view to everyone in it now. */
+export function publishNow(room: Room, now: number, out: RoomEffect[]): void {
+  room.publishAt = null;
+  out.push({ type: "publish", room: room.code, msg: { type: "state", ...roomView(room, now) } });
+}
+
+/** Refuses one connection's request with a code and a message (and a log line). */
+export function refuse(out: RoomEffect[], s: Settings, conn: string, code: ErrorCode, message: string): void {
+  if (s.logging) out.push({ type: "log", line: `Refused a client: ${code} ${message}` });
+  out.push({ type: "error", conn, code, message });
+}
+
+/** The log line for a round's phase: `Round 2: armed, opens in 3.0s`. */
+export function roundLine(round: Round, now: number): string {
+  const opens = round.phase === "armed" && round.releaseAt !== null;
+  return `Round ${round.number}: ${round.phase}${opens ? `, opens in ${(((round.releaseAt as number) - now) / 1000).toFixed(1)}s` : ""}`;
+}
+
+/** A log line about a room (prefixed with its code, except in the default room). */
+export function log(room: Room, line: string): RoomEffect {
+  return { type: "log", line: room.code === DEFAULT_ROOM ? line : `[${room.code}] ${line}` };
+}

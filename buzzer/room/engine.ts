@@ -1,0 +1,193 @@
+/**
+ * The room engine: `apply(room, command, now)` decides what a command does to a room and returns
+ * the effects (messages, closes, journal entries, records, log lines, the next wake-up). It never
+ * reads a clock, sets a timer or touches a socket. The room is updated in place: it belongs to
+ * exactly one owner, and copying a 20,000-player room for every buzz would cost more than deciding it.
+ */
+import { Close } from "../../lib/close.ts";
+import { sameSecret } from "../../lib/secret.ts";
+import type { Link } from "../fair.ts";
+import { roundEntry } from "../journal.ts";
+import { checkName, type ErrorCode } from "../protocol.ts";
+import * as rules from "../round.ts";
+import type { RoomCommand, RoomEffect } from "./commands.ts";
+import { type Buzz, buzzes, settle, tell } from "./decide.ts";
+import { log, publishNow, publishSoon, refuse, roundLine, type Settings } from "./effects.ts";
+import { host } from "./host.ts";
+import { addPlayer, type Player, type Room, removePlayer, roomView } from "./state.ts";
+
+/** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
+export type EngineCommand =
+  | Exclude<RoomCommand, Buzz>
+  | { type: "buzzes"; list: readonly Buzz[] }
+  | { type: "tick" };
+
+/** A resume token is 32 hex digits (an unknown well-formed one is adopted, e.g. after a restart). */
+const TOKEN = /^[0-9a-f]{32}$/;
+/** How early a timer may fire and still count as on time, in ms. */
+const TIMER_SLACK = 1;
+
+/** Applies one command to a room: updates the room in place and returns what must happen outside it. */
+export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings): RoomEffect[] {
+  const out: RoomEffect[] = [];
+  switch (cmd.type) {
+    case "join":
+      join(room, cmd, now, s, out);
+      break;
+    case "buzzes":
+      buzzes(room, cmd.list, now, s, out);
+      break;
+    case "link": {
+      const player = room.players.get(cmd.player);
+      if (player) player.link = cmd.link;
+      break;
+    }
+    case "prospects":
+      if (cmd.link) room.prospects.set(cmd.gateway, cmd.link);
+      else room.prospects.delete(cmd.gateway);
+      break;
+    case "leave":
+      leave(room, cmd.conn, cmd.player, now, s, out);
+      break;
+    case "host":
+      host(room, cmd.conn, cmd.action, now, s, out);
+      break;
+    case "tick":
+      tick(room, now, s, out);
+      break;
+  }
+  out.push({ type: "wake", at: nextWake(room) });
+  return out;
+}
+
+/** Whether a player's buzz can be answered at once: a final place or a lockout cannot change. */
+export function decided(room: Room, player: string): boolean {
+  const where = rules.standing(room.round, player);
+  return typeof where === "object" || where === "locked";
+}
+
+function join(
+  room: Room,
+  cmd: Extract<RoomCommand, { type: "join" }>,
+  now: number,
+  s: Settings,
+  out: RoomEffect[],
+) {
+  const no = (code: ErrorCode, message: string) => refuse(out, s, cmd.conn, code, message);
+  if (cmd.secret !== undefined) {
+    if (!sameSecret(cmd.secret, room.secret) && !sameSecret(cmd.secret, s.mainSecret)) {
+      return no("BAD_SECRET", `wrong host secret for room ${room.code}`);
+    }
+    return enter(room, cmd.conn, { player: null, host: true }, now, out);
+  }
+  if (cmd.watch) return enter(room, cmd.conn, { player: null, host: false }, now, out);
+  const name = cmd.name !== undefined ? checkName(cmd.name) : null;
+  if (name && !name.ok) return no(name.code, name.message);
+  const known = cmd.token ? room.players.get(room.tokens.get(cmd.token) ?? "") : undefined;
+  if (known) return enter(room, cmd.conn, { player: known, host: false, link: cmd.link }, now, out);
+  if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
+    return no("BAD_TOKEN", "resume token must be 32 hex digits");
+  }
+  if (!cmd.mayAdd) return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
+  const plain = cmd.plain === true;
+  const player = addPlayer(room, {
+    id: s.newId().slice(0, 8),
+    name: name?.msg ?? `Player ${++room.anonymous}`,
+    // The original protocol has no way to present a token, so plain players get none.
+    token: plain ? "" : (cmd.token ?? s.newId()),
+    plain,
+    conn: null,
+    link: cmd.link,
+  });
+  const { id, name: taken, token } = player;
+  out.push({ type: "persist", entries: [{ e: "player", room: room.code, id, name: taken, token, plain }] });
+  if (s.logging) out.push(log(room, `${taken} joined${plain ? " (plain text)" : ""}`));
+  enter(room, cmd.conn, { player, host: false, added: true }, now, out);
+}
+
+/** Who a connection enters as: a player (new or resumed), or a host or viewer. */
+interface Entrant {
+  player: Player | null;
+  host: boolean;
+  /** A player new to the room (the gateway counts it against the address). */
+  added?: boolean;
+  /** The link measured on the new connection, for a resumed player. */
+  link?: Link | null;
+}
+
+function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEffect[]) {
+  const { player, host } = who;
+  if (player) {
+    if (player.conn !== null && player.conn !== conn) {
+      out.push({
+        type: "close",
+        conn: player.conn,
+        code: Close.REPLACED,
+        reason: "resumed on another connection",
+      });
+    }
+    player.conn = conn;
+    if (who.link) player.link = who.link;
+  }
+  out.push({
+    type: "bind",
+    conn,
+    room: room.code,
+    player: player?.id ?? null,
+    host,
+    added: who.added === true,
+  });
+  if (!player?.plain) {
+    const role = host ? "host" : "viewer";
+    const welcome = {
+      type: "welcome" as const,
+      id: player?.id ?? role,
+      name: player?.name ?? role,
+      room: room.code,
+      token: player?.token ?? "",
+      host,
+    };
+    out.push({ type: "send", conn, msg: welcome });
+    out.push({ type: "send", conn, msg: { type: "state", ...roomView(room, now) } });
+  }
+  if (!player) return;
+  const placed = rules.standing(room.round, player.id);
+  if (typeof placed === "object") tell(room, placed, 1, out);
+  publishSoon(room, now);
+}
+
+function leave(room: Room, conn: string, id: string, now: number, s: Settings, out: RoomEffect[]) {
+  const player = room.players.get(id);
+  if (!player || player.conn !== conn) return;
+  player.conn = null;
+  if (s.logging) out.push(log(room, `${player.name} disconnected`));
+  // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
+  // stays only while it has a press in the round.
+  if (player.plain && rules.standing(room.round, id) === undefined) removePlayer(room, player);
+  // One fewer player who could still buzz: the window may close sooner. Looked at on the next tick,
+  // so a thousand clients leaving together cost one pass, not a thousand.
+  if (room.round.pending.length > 0) room.settleAt = now;
+  publishSoon(room, now);
+}
+
+function tick(room: Room, now: number, s: Settings, out: RoomEffect[]) {
+  const { round } = room;
+  if (round.phase === "armed" && round.releaseAt !== null && now >= round.releaseAt - TIMER_SLACK) {
+    // Timers may fire a hair early against the monotonic clock: the release time itself is the rule.
+    room.round = rules.release(round, Math.max(now, round.releaseAt));
+    out.push({ type: "persist", entries: [roundEntry(room)] });
+    if (s.logging) out.push(log(room, roundLine(room.round, now)));
+    publishNow(room, now, out);
+  }
+  if (room.settleAt !== null && now >= room.settleAt) settle(room, now, s, out);
+  if (room.publishAt !== null && now >= room.publishAt) publishNow(room, now, out);
+}
+
+/** The earliest moment the room needs a tick: a settle, a release or a publish; null for none. */
+function nextWake(room: Room): number | null {
+  const { round } = room;
+  const times = [room.settleAt, room.publishAt, round.phase === "armed" ? round.releaseAt : null];
+  let at: number | null = null;
+  for (const t of times) if (t !== null && (at === null || t < at)) at = t;
+  return at;
+}

@@ -1,0 +1,76 @@
+/** Host actions: open, countdown, lock, new round, kick, and the fairness log download. */
+import { Close } from "../../lib/close.ts";
+import { roundEntry } from "../journal.ts";
+import * as rules from "../round.ts";
+import type { HostMessage, RoomEffect } from "./commands.ts";
+import { announce, settle } from "./decide.ts";
+import { log, publishNow, refuse, roundLine, type Settings } from "./effects.ts";
+import { formatRecords } from "./records.ts";
+import { type Room, removePlayer } from "./state.ts";
+
+/** Applies a host action to a room. */
+export function host(
+  room: Room,
+  conn: string | null,
+  action: HostMessage,
+  now: number,
+  s: Settings,
+  out: RoomEffect[],
+) {
+  const before = room.round;
+  switch (action.type) {
+    case "arm":
+      room.round = rules.arm(room.round, now, action.countdown ?? 0);
+      if (room.round.phase === "armed" && room.round.releaseAt !== null) {
+        out.push({ type: "release", room: room.code, round: room.round.number, at: room.round.releaseAt });
+      }
+      break;
+    case "lock":
+      room.round = rules.lock(room.round);
+      break;
+    case "reset": {
+      // Presses still in their window are placed, and the final order goes out, before the round is cleared.
+      const { round, placed } = rules.settle(room.round, Infinity, Infinity, 0);
+      room.round = round;
+      announce(room, placed, now, s, out);
+      if (round.placed.length > 0) publishNow(room, now, out);
+      room.round = rules.reset(round);
+      room.claims.clear();
+      room.settleAt = null;
+      for (const p of room.players.values()) if (p.plain && p.conn === null) removePlayer(room, p);
+      break;
+    }
+    case "kick":
+      return kick(room, conn, action.player, now, s, out);
+    case "log": {
+      const format = action.format ?? "jsonl";
+      if (conn)
+        out.push({
+          type: "send",
+          conn,
+          msg: { type: "log", format, data: formatRecords(room.records, format) },
+        });
+      return;
+    }
+  }
+  if (room.round !== before) {
+    out.push({ type: "persist", entries: [roundEntry(room)] });
+    if (s.logging) out.push(log(room, roundLine(room.round, now)));
+  }
+  publishNow(room, now, out);
+}
+
+function kick(room: Room, conn: string | null, id: string, now: number, s: Settings, out: RoomEffect[]) {
+  const player = room.players.get(id);
+  if (!player) {
+    if (conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
+    return;
+  }
+  out.push({ type: "persist", entries: [{ e: "kick", room: room.code, id }] });
+  removePlayer(room, player);
+  if (player.conn)
+    out.push({ type: "close", conn: player.conn, code: Close.KICKED, reason: "removed by the host" });
+  if (s.logging) out.push(log(room, `${player.name} was kicked`));
+  settle(room, now, s, out);
+  publishNow(room, now, out);
+}

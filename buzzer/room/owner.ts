@@ -1,0 +1,186 @@
+/**
+ * A room owner: runs the engine for the rooms it owns. It batches buzzes that arrive together,
+ * keeps one timer per room on an injected Clock, writes the journal before any effect of a step
+ * leaves, and hands the rest to the bus. It never touches a socket.
+ */
+import { type Entry, roundEntry } from "../journal.ts";
+import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
+import type { Clock } from "../time.ts";
+import type { GatewayEffect, HostMessage, RoomCommand, RoomEffect } from "./commands.ts";
+import type { Buzz } from "./decide.ts";
+import type { Settings } from "./effects.ts";
+import { apply, decided, type EngineCommand } from "./engine.ts";
+import type { FairnessRecord } from "./records.ts";
+import { newRoom, type Room } from "./state.ts";
+
+/** What an owner needs: the engine's settings, a clock, limits, and where journal, records and lines go. */
+export interface OwnerOptions {
+  settings: Settings;
+  clock: Clock;
+  maxRooms: number;
+  /** Rooms restored from a journal. */
+  rooms?: Map<string, Room>;
+  /** Receives what must survive a restart, before any effect it backs leaves. */
+  journal?: (entries: Entry[]) => void;
+  /** Receives every fairness record (e.g. to append to a file). */
+  onRecord?: (record: FairnessRecord) => void;
+  log?: (line: string) => void;
+  /** Where a failed write is reported (once per kind); stderr by default. */
+  warn?: (line: string) => void;
+}
+
+/** Runs rooms: commands in, effects out to the bus, timers and the journal in between. */
+export class Owner {
+  readonly rooms: Map<string, Room>;
+  private deliver: (effects: GatewayEffect[]) => void = () => {};
+  private readonly timers = new Map<string, { at: number; handle: unknown }>();
+  private readonly inboxes = new Map<string, Buzz[]>();
+  private journal: OwnerOptions["journal"];
+  private onRecord: OwnerOptions["onRecord"];
+
+  constructor(private readonly opts: OwnerOptions) {
+    this.rooms = opts.rooms ?? new Map();
+    this.journal = opts.journal;
+    this.onRecord = opts.onRecord;
+    const main = this.rooms.get(DEFAULT_ROOM);
+    // The original has no host: the default room starts open, so the first buzz ever wins.
+    if (main) main.secret = opts.settings.mainSecret;
+    else this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.settings.mainSecret, "open"));
+  }
+
+  /** Connects the owner to the bus that carries its effects to the gateways. */
+  connect(deliver: (effects: GatewayEffect[]) => void): void {
+    this.deliver = deliver;
+  }
+
+  /** Takes one command from a gateway. */
+  handle(cmd: RoomCommand): void {
+    const room = this.rooms.get(cmd.room) ?? (cmd.type === "join" ? this.open(cmd) : undefined);
+    if (!room) return;
+    if (cmd.type !== "buzz") {
+      // Buzzes that arrived before this command are decided first, under the round they arrived in.
+      this.flush(room);
+      return this.run(room, cmd);
+    }
+    // A final repeat or a lockout is answered at once; other buzzes wait for the rest of this turn
+    // of the event loop, so a burst is decided in one pass.
+    if (decided(room, cmd.claim.player)) return this.run(room, { type: "buzzes", list: [cmd] });
+    const inbox = this.inboxes.get(room.code);
+    if (inbox) return void inbox.push(cmd);
+    this.inboxes.set(room.code, [cmd]);
+    this.opts.clock.soon(() => this.flush(room));
+  }
+
+  /** A host action from the server's own terminal. */
+  hostKey(room: string, action: HostMessage): void {
+    this.handle({ type: "host", conn: null, room, action });
+  }
+
+  /** Stops every timer. */
+  detach(): void {
+    for (const { handle } of this.timers.values()) this.opts.clock.cancel(handle);
+    this.timers.clear();
+  }
+
+  private flush(room: Room): void {
+    const list = this.inboxes.get(room.code);
+    if (!list) return;
+    this.inboxes.delete(room.code);
+    this.run(room, { type: "buzzes", list });
+  }
+
+  /** Opens the room a host's join names, or refuses the join. */
+  private open(cmd: Extract<RoomCommand, { type: "join" }>): Room | undefined {
+    const refuse = (code: ErrorCode, message: string): undefined => {
+      this.deliver([{ type: "error", conn: cmd.conn, code, message }]);
+    };
+    if (cmd.secret === undefined)
+      return refuse("NO_SUCH_ROOM", `no room ${cmd.room} (a host opens it first)`);
+    if (this.rooms.size >= this.opts.maxRooms) return refuse("TOO_MANY_ROOMS", "no more rooms can be opened");
+    if (cmd.secret.length < 4) return refuse("BAD_SECRET", "a new room's secret needs at least 4 characters");
+    const room = newRoom(cmd.room, cmd.secret);
+    this.rooms.set(room.code, room);
+    this.write([{ e: "room", room: room.code, secret: room.secret }, roundEntry(room)]);
+    this.opts.log?.(`Room ${room.code} opened`);
+    return room;
+  }
+
+  private run(room: Room, cmd: EngineCommand): void {
+    const now = this.opts.clock.now();
+    this.carryOut(room, apply(room, cmd, now, this.opts.settings), now);
+  }
+
+  /** Journal first, then everything else: a verdict a player has seen is always on disk. */
+  private carryOut(room: Room, effects: RoomEffect[], now: number): void {
+    const entries: Entry[] = [];
+    for (const e of effects) if (e.type === "persist") entries.push(...e.entries);
+    if (entries.length) this.write(entries);
+    const out: GatewayEffect[] = [];
+    for (const e of effects) {
+      switch (e.type) {
+        case "persist":
+          break;
+        case "record":
+          this.record(e.record);
+          break;
+        case "log":
+          this.opts.log?.(e.line);
+          break;
+        case "wake":
+          this.wake(room, e.at, now);
+          break;
+        default:
+          out.push(e);
+      }
+    }
+    if (out.length) this.deliver(out);
+  }
+
+  /** Keeps one timer per room, at the earliest moment the engine asked for. */
+  private wake(room: Room, at: number | null, now: number): void {
+    const timer = this.timers.get(room.code);
+    if (at === null) {
+      if (timer) this.opts.clock.cancel(timer.handle);
+      this.timers.delete(room.code);
+      return;
+    }
+    // A timer that fires earlier than needed only makes an idle tick, which asks for the next one.
+    if (timer && timer.at <= at) return;
+    if (timer) this.opts.clock.cancel(timer.handle);
+    const handle = this.opts.clock.after(Math.max(0, at - now), () => {
+      this.timers.delete(room.code);
+      this.flush(room);
+      this.run(room, { type: "tick" });
+    });
+    this.timers.set(room.code, { at, handle });
+  }
+
+  /**
+   * Writes journal entries. A write that fails mid-game (disk full, file removed) is reported once,
+   * loudly, and the game goes on without it: players keep getting their verdicts, and a restart
+   * would not restore the game — the operator is told so.
+   */
+  private write(entries: Entry[]): void {
+    try {
+      this.journal?.(entries);
+    } catch (error) {
+      this.journal = undefined;
+      this.warn(
+        `journal write failed (${(error as Error).message}): the game goes on, but a restart will not restore it`,
+      );
+    }
+  }
+
+  private record(record: FairnessRecord): void {
+    try {
+      this.onRecord?.(record);
+    } catch (error) {
+      this.onRecord = undefined;
+      this.warn(`fairness log write failed (${(error as Error).message}): the game goes on without it`);
+    }
+  }
+
+  private warn(line: string): void {
+    (this.opts.warn ?? ((l: string) => console.error(l)))(line);
+  }
+}

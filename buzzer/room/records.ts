@@ -1,0 +1,71 @@
+/** The fairness log: one record per placed press, kept in memory (bounded) and formatted for download. */
+import type { Bound } from "../fair.ts";
+import type { LogFormat } from "../protocol.ts";
+
+/** One fairness-log line: how a press was placed, from arrival to verdict. */
+export interface FairnessRecord {
+  room: string;
+  round: number;
+  player: string;
+  name: string;
+  arrival: number;
+  claimed: number | null;
+  mapped: number | null;
+  press: number;
+  offset: number | null;
+  rtt: number | null;
+  jitter: number | null;
+  uncertainty: number;
+  bound: Bound;
+  /** How much earlier than arrival the press was allowed to be, in ms. */
+  allowance: number;
+  place: number;
+  gap: number;
+  photo: boolean;
+}
+
+/** What the gateway measured and decided about a press, carried until the press is placed. */
+export type Claim = Omit<FairnessRecord, "room" | "round" | "name" | "place" | "gap" | "photo">;
+
+/** Fairness records a room keeps in memory for download (every one goes to --fairness-log). */
+export const RECORDS_KEPT = 10_000;
+
+/** Adds a record, dropping the oldest half-batch once a long game holds twice the limit. */
+export function keep(records: FairnessRecord[], record: FairnessRecord): void {
+  records.push(record);
+  // Trimmed in batches, so a long game costs one splice per RECORDS_KEPT records, not one per record.
+  if (records.length > 2 * RECORDS_KEPT) records.splice(0, records.length - RECORDS_KEPT);
+}
+
+/** Column order of the fairness log's CSV form. */
+const CSV_COLUMNS: (keyof FairnessRecord)[] = [
+  "room",
+  "round",
+  "player",
+  "name",
+  "arrival",
+  "claimed",
+  "mapped",
+  "press",
+  "offset",
+  "rtt",
+  "jitter",
+  "uncertainty",
+  "bound",
+  "allowance",
+  "place",
+  "gap",
+  "photo",
+];
+
+/** Formats fairness records as JSON lines or CSV. */
+export function formatRecords(records: readonly FairnessRecord[], format: LogFormat): string {
+  if (format === "jsonl") return records.map((r) => `${JSON.stringify(r)}\n`).join("");
+  const cell = (v: unknown) => {
+    const s = v === null ? "" : String(v);
+    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [CSV_COLUMNS.join(","), ...records.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(","))]
+    .map((line) => `${line}\n`)
+    .join("");
+}

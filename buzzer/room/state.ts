@@ -1,0 +1,133 @@
+/**
+ * A room's data: its players, the current round and its fairness records, and the public view of
+ * it. Plain data and small functions; the engine decides what happens to it.
+ */
+import type { Link } from "../fair.ts";
+import { gapSeconds } from "../format.ts";
+import type { Phase, PlaceView, PlayerView, RoomView } from "../protocol.ts";
+import { newRound, type Round, standing } from "../round.ts";
+import type { Claim, FairnessRecord } from "./records.ts";
+
+/** A player in a room; survives disconnects so a resume keeps identity and recorded buzzes. */
+export interface Player {
+  id: string;
+  name: string;
+  token: string;
+  /** Speaks the original's plain-text protocol (no resume token, one line per verdict). */
+  plain: boolean;
+  /** The connection the player is on, or null while away. */
+  conn: string | null;
+  /** What the gateway measured of the player's link, or null before the first measurement. */
+  link: Link | null;
+}
+
+/** A room: code, host secret, players by id, the current round and what it needs to decide it. */
+export interface Room {
+  code: string;
+  secret: string;
+  round: Round;
+  players: Map<string, Player>;
+  /** Resume token → player id. */
+  tokens: Map<string, string>;
+  /** Names in use, so a join finds a free one without listing every player. */
+  names: Set<string>;
+  /** Per-press details from the gateway, kept until the press is placed and recorded. */
+  claims: Map<string, Claim>;
+  records: FairnessRecord[];
+  /**
+   * The longest links of connections that have not joined yet, per gateway: in the default room an
+   * original client is a player only from its first buzz, but the window must already wait for it.
+   */
+  prospects: Map<string, Link | null>;
+  /** How many anonymous players have joined, for their names. */
+  anonymous: number;
+  /** When the room's view goes out next (changes are coalesced), or null when nothing changed. */
+  publishAt: number | null;
+  /** When pending presses should be looked at again, or null when none are pending. */
+  settleAt: number | null;
+}
+
+/** Most players and places listed in a room's published view; counts say how many in all. */
+export const VIEW_CAP = 200;
+
+/** A new room in the given phase (the default room starts open so the first buzz wins, as in the original). */
+export function newRoom(code: string, secret: string, phase: Phase = "locked"): Room {
+  return {
+    code,
+    secret,
+    round: newRound(1, phase),
+    players: new Map(),
+    tokens: new Map(),
+    names: new Set(),
+    claims: new Map(),
+    records: [],
+    prospects: new Map(),
+    anonymous: 0,
+    publishAt: null,
+    settleAt: null,
+  };
+}
+
+/** Adds a player to a room under a name no one else in it has: `Alice`, then `Alice (2)`… */
+export function addPlayer(room: Room, player: Player): Player {
+  let name = player.name;
+  for (let n = 2; room.names.has(name); n++) name = `${player.name} (${n})`;
+  const added = { ...player, name };
+  room.players.set(added.id, added);
+  room.names.add(name);
+  if (added.token) room.tokens.set(added.token, added.id);
+  return added;
+}
+
+/** Removes a player for good (kicked, or a plain-text client that can never come back). */
+export function removePlayer(room: Room, player: Player): void {
+  room.players.delete(player.id);
+  room.names.delete(player.name);
+  room.tokens.delete(player.token);
+}
+
+/** The links of everyone who could still buzz this round: connected players not in it yet, and prospects. */
+export function* openLinks(room: Room): Iterable<Link | null> {
+  for (const p of room.players.values()) {
+    if (p.conn !== null && standing(room.round, p.id) === undefined) yield p.link;
+  }
+  yield* room.prospects.values();
+}
+
+/** The room as everyone in it sees it. */
+export function roomView(room: Room, now: number): RoomView {
+  const { round } = room;
+  const players: PlayerView[] = [];
+  for (const p of room.players.values()) {
+    if (players.length >= VIEW_CAP) break;
+    players.push({
+      id: p.id,
+      name: p.name,
+      connected: p.conn !== null,
+      lockedOut: standing(round, p.id) === "locked",
+      ...(p.link ? { rtt: hundredths(p.link.rtt), jitter: hundredths(p.link.jitter) } : {}),
+    });
+  }
+  const order: PlaceView[] = round.placed.slice(0, VIEW_CAP).map((p) => ({
+    id: p.player,
+    name: room.players.get(p.player)?.name ?? "(left)",
+    place: p.place,
+    gap: gapSeconds(p.gap),
+    photo: p.photo,
+  }));
+  return {
+    room: room.code,
+    round: round.number,
+    phase: round.phase,
+    ...(round.phase === "armed" && round.releaseAt !== null
+      ? { countdown: Math.max(0, Math.round(round.releaseAt - now)) }
+      : {}),
+    players,
+    playerCount: room.players.size,
+    order,
+  };
+}
+
+function hundredths(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
