@@ -45,6 +45,8 @@ export const SERVERS: ServerSpec[] = [
             SECRET,
             "--joins-per-address",
             "100000",
+            "--connections-per-address",
+            "100000",
             "--host",
             host,
             "--port",

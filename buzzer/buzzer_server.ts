@@ -1,6 +1,7 @@
 import { appendFileSync } from "node:fs";
 import { renderUnicodeCompact } from "uqr";
 import { orFail } from "../lib/fail.ts";
+import { openFileLimit } from "../lib/files.ts";
 import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
@@ -13,6 +14,8 @@ import { systemClock } from "./time.ts";
 import { joinUrl, webRoutes } from "./web.ts";
 
 const program = "buzzer/buzzer_server.ts";
+/** Files kept free for the server's own use (journal, logs, pages) when connections fill the limit. */
+const FILE_RESERVE = 100;
 const { values } = parseOptions(program, "Game-show buzzer server: the first to press wins.", {
   ...serverOptions,
   secret: {
@@ -33,10 +36,24 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     value: "N",
     help: "players that may join at once from one address (then 5 a second)",
   },
+  "max-connections": {
+    type: "string",
+    value: "N",
+    help: `most connections at once (default: the open-file limit less ${FILE_RESERVE})`,
+  },
+  "connections-per-address": {
+    type: "string",
+    default: "2500",
+    value: "N",
+    help: "most connections at once from one address",
+  },
   state: { type: "string", value: "FILE", help: "keep the game in FILE and resume it after a restart" },
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
 const log = logger(values.quiet === true);
+const maxConnections = values["max-connections"]
+  ? numberOption(program, "max-connections", values["max-connections"], 1, 10_000_000)
+  : Math.max(1, openFileLimit() - FILE_RESERVE);
 const statePath = values.state as string | undefined;
 const state = statePath
   ? orFail(`${program}: cannot read --state ${statePath}`, () => openState(statePath))
@@ -69,6 +86,14 @@ const buzzer = embedded(
       burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
       perSecond: 5,
     },
+    maxConnections,
+    connectionsPerAddress: numberOption(
+      program,
+      "connections-per-address",
+      values["connections-per-address"],
+      1,
+      10_000_000,
+    ),
     log,
   },
 );

@@ -39,10 +39,17 @@ function bundle(): Promise<Map<string, BuildArtifact>> {
       chunk: "assets/[name]-[hash].[ext]",
       asset: "assets/[name]-[hash].[ext]",
     },
-  }).then((result) => {
-    if (!result.success) throw new AggregateError(result.logs, "the web pages failed to build");
-    return new Map(result.outputs.map((out) => [out.path.replace(/^\.\//, "/"), out]));
-  });
+  }).then(
+    (result) => {
+      if (!result.success) throw new AggregateError(result.logs, "the web pages failed to build");
+      return new Map(result.outputs.map((out) => [out.path.replace(/^\.\//, "/"), out]));
+    },
+    (error) => {
+      // A failed build (out of files, say) is tried again on the next request, not cached for good.
+      built = null;
+      throw error;
+    },
+  );
   return built;
 }
 

@@ -6,6 +6,8 @@ export const Close = {
   POLICY: 1008,
   TOO_BIG: 1009,
   SERVER_ERROR: 1011,
+  /** The server is busy: an idle connection is closed to make room. */
+  TRY_AGAIN_LATER: 1013,
   /** The host removed this player from the room. */
   KICKED: 4001,
   /** The client sent more messages than the rate limit allows. */

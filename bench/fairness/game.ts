@@ -62,7 +62,12 @@ export function startBuzzer(maxWait = 500) {
       maxRooms: 10_000,
       onRecord: (r) => records.push(r),
     },
-    { probeEvery: 2000, joinsPerAddress: { burst: 10_000, perSecond: 5 } },
+    {
+      probeEvery: 2000,
+      joinsPerAddress: { burst: 10_000, perSecond: 5 },
+      maxConnections: 10_000,
+      connectionsPerAddress: 10_000,
+    },
   );
   const server: Server<Conn> = Bun.serve<Conn>({
     hostname: "127.0.0.1",

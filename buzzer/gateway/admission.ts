@@ -1,6 +1,6 @@
 /**
- * Per-address limits, pure (time passed in): how many players an address may add, and how many
- * wrong host secrets it may try. One table per gateway; entries are forgotten once they refill.
+ * Per-address limits, pure (time passed in): how many connections an address may hold, how many
+ * players it may add, and how many wrong host secrets it may try. Entries are forgotten once unused.
  */
 import { type Bucket, fullBucket, isFull, type Rate, SECRETS_PER_ADDRESS, take, tokensAt } from "../limit.ts";
 
@@ -12,8 +12,25 @@ interface AddressLimits {
 /** The join and secret allowances of every address that has used some. */
 export class Admission {
   private readonly addresses = new Map<string, AddressLimits>();
+  /** Open connections per address (an entry goes when its last connection does). */
+  private readonly open = new Map<string, number>();
 
   constructor(private readonly joinRate: Rate) {}
+
+  /** Counts a connection opening from the address; false (nothing counted) when it already holds `max`. */
+  connect(address: string, max: number): boolean {
+    const count = this.open.get(address) ?? 0;
+    if (count >= max) return false;
+    this.open.set(address, count + 1);
+    return true;
+  }
+
+  /** Counts a connection from the address closing. */
+  disconnect(address: string): void {
+    const count = (this.open.get(address) ?? 1) - 1;
+    if (count > 0) this.open.set(address, count);
+    else this.open.delete(address);
+  }
 
   /** Whether the address may add a player now (nothing is spent). */
   mayJoin(address: string, now: number): boolean {

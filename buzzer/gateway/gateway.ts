@@ -3,12 +3,12 @@
  * admits addresses, probes clocks, bounds press times, and turns what it reads into commands for
  * the rooms' owners; the effects that come back it delivers to sockets. It decides no room.
  */
-import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import type { Server, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../../lib/close.ts";
 import type { Bus } from "../bus/local.ts";
 import { toServerTime } from "../clock.ts";
 import { boundPress } from "../fair.ts";
-import { type Bucket, fullBucket, RATE, type Rate, take } from "../limit.ts";
+import { fullBucket, RATE, type Rate, take } from "../limit.ts";
 import {
   type ClientMessage,
   checkRoom,
@@ -23,28 +23,10 @@ import type { GatewayEffect } from "../room/commands.ts";
 import type { Clock } from "../time.ts";
 import { sameOrigin } from "../web.ts";
 import { Admission } from "./admission.ts";
+import { type Conn, HOST_RATE, newConn, rateOf, type Socket } from "./conn.ts";
 import { Prober } from "./prober.ts";
-import { newProbes, type Probes } from "./probes.ts";
 
-/** Per-connection state, kept on ServerWebSocket.data. */
-export interface Conn {
-  id: string;
-  /** `new` until the first message tells: the original's plain text, or JSON. */
-  mode: "new" | "json" | "plain";
-  /** The room joined, once the owner has bound the connection. */
-  room: string | null;
-  player: string | null;
-  host: boolean;
-  /** A join is on its way to the owner. */
-  joining: boolean;
-  bucket: Bucket;
-  rateWarnedAt: number;
-  badSecrets: number;
-  probes: Probes;
-}
-
-/** A connection's socket. */
-export type Socket = ServerWebSocket<Conn>;
+export type { Conn, Socket } from "./conn.ts";
 
 /** What a gateway needs: its name on the bus, a clock, the bus, limits and where lines go. */
 export interface GatewayOptions {
@@ -54,11 +36,22 @@ export interface GatewayOptions {
   /** Steady interval between probes of one connection, in ms. */
   probeEvery: number;
   joinsPerAddress: Rate;
+  /** Most connections at once (kept under the open-file limit, so the server never runs out). */
+  maxConnections: number;
+  /** Most connections at once from one address. */
+  connectionsPerAddress: number;
   log?: (line: string) => void;
 }
 
 /** Wrong secrets one connection may send before it is closed. */
 const MAX_BAD_SECRETS = 5;
+/**
+ * A connection that has neither joined nor buzzed for this long may be closed to make room when
+ * the server is full. Only then: the original's client connects and may wait long for its first press.
+ */
+export const IDLE_GRACE = 10_000;
+/** How many of the oldest connections a full server looks through for an idle one to close. */
+const EVICT_SCAN = 1000;
 
 /** Holds the sockets and speaks the wire protocol; rooms are decided elsewhere, across the bus. */
 export class Gateway {
@@ -89,21 +82,35 @@ export class Gateway {
       return new Response("Forbidden: WebSocket from a foreign origin\n", { status: 403 });
     }
     const now = this.opts.clock.now();
-    const data: Conn = {
-      id: `${this.opts.id}.${++this.seq}`,
-      mode: "new",
-      room: null,
-      player: null,
-      host: false,
-      joining: false,
-      bucket: fullBucket(now),
-      rateWarnedAt: -Infinity,
-      badSecrets: 0,
-      probes: newProbes(now),
-    };
+    const address = server.requestIP(req)?.address ?? "";
+    if (this.conns.size >= this.opts.maxConnections && !this.evictIdle(now)) {
+      this.opts.log?.("Refused a connection: the server is full");
+      return new Response("Service unavailable: the server is full, try again later\n", { status: 503 });
+    }
+    if (!this.admission.connect(address, this.opts.connectionsPerAddress)) {
+      this.opts.log?.(`Refused a connection: too many from ${address}`);
+      return new Response("Too many connections from your address\n", { status: 429 });
+    }
+    const data = newConn(`${this.opts.id}.${++this.seq}`, address, now);
     if (server.upgrade(req, { data })) return undefined;
+    this.admission.disconnect(address);
     return new Response("Not found\n", { status: 404 });
   };
+
+  /** Closes the oldest connection that has been idle (not joined, never buzzed) past its grace. */
+  private evictIdle(now: number): boolean {
+    let looked = 0;
+    for (const ws of this.conns.values()) {
+      if (++looked > EVICT_SCAN) break;
+      const { mode, openedAt, joining } = ws.data;
+      if (mode !== "new" || joining || now - openedAt < IDLE_GRACE) continue;
+      // Taken out now, so the next connection in the same turn looks for another.
+      this.conns.delete(ws.data.id);
+      ws.close(Close.TRY_AGAIN_LATER, "idle while the server is full");
+      return true;
+    }
+    return false;
+  }
 
   /** The Bun websocket handlers. */
   readonly websocket: WebSocketHandler<Conn> = {
@@ -157,12 +164,10 @@ export class Gateway {
       this.opts.log?.(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
       return ws.close(Close.UNSUPPORTED_DATA, "binary frames are not supported");
     }
-    // Hosts hold the room's secret and may script a game quickly; everyone else is rate-limited.
-    if (!ws.data.host) {
-      const { bucket, allowed } = take(ws.data.bucket, now);
-      ws.data.bucket = bucket;
-      if (!allowed) return this.refuseFlood(ws, now);
-    }
+    // Hosts hold the room's secret and may script a game quickly, so their rate is higher, but bounded.
+    const { bucket, allowed } = take(ws.data.bucket, now, rateOf(ws.data));
+    ws.data.bucket = bucket;
+    if (!allowed) return this.refuseFlood(ws, now);
     if (ws.data.mode !== "json" && data.trim() === PLAIN_BUZZ) return this.plainBuzz(ws, now);
     if (ws.data.mode === "plain") return void ws.send(`error: send "${PLAIN_BUZZ}" to buzz`);
     const parsed = parseClient(data);
@@ -186,7 +191,7 @@ export class Gateway {
       return this.error(ws, "ALREADY_JOINED", "this connection has already joined");
     const code = msg.room ? checkRoom(msg.room) : { ok: true as const, msg: DEFAULT_ROOM };
     if (!code.ok) return this.error(ws, code.code, code.message);
-    if (msg.secret !== undefined && !this.admission.maySecret(ws.remoteAddress, now)) {
+    if (msg.secret !== undefined && !this.admission.maySecret(conn.address, now)) {
       return this.error(ws, "RATE_LIMITED", "too many wrong secrets from your address: wait a minute");
     }
     conn.mode = "json";
@@ -200,7 +205,7 @@ export class Gateway {
       secret: msg.secret,
       watch: msg.watch,
       link: conn.probes.link,
-      mayAdd: this.admission.mayJoin(ws.remoteAddress, now),
+      mayAdd: this.admission.mayJoin(conn.address, now),
     });
   }
 
@@ -209,7 +214,7 @@ export class Gateway {
     if (conn.mode === "new") {
       // Every new plain-text connection is a new player, so a client that reconnects in a loop
       // meets the same per-address limit as JSON joins.
-      if (!this.admission.join(ws.remoteAddress, now)) {
+      if (!this.admission.join(conn.address, now)) {
         return void ws.send("error: too many players joined from your address: try again shortly");
       }
       conn.mode = "plain";
@@ -259,8 +264,9 @@ export class Gateway {
     conn.room = e.room;
     conn.player = e.player;
     conn.host = e.host;
+    if (e.host) conn.bucket = fullBucket(now, HOST_RATE);
     // A plain connection's join was counted when it was made; a JSON player's when the owner added it.
-    if (e.added && conn.mode === "json") this.admission.join(ws.remoteAddress, now);
+    if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
     if (conn.mode === "json") ws.subscribe(topic(e.room));
   }
@@ -268,6 +274,7 @@ export class Gateway {
   private onClose(ws: Socket, code: number, reason: string): void {
     const conn = ws.data;
     this.conns.delete(conn.id);
+    this.admission.disconnect(conn.address);
     this.prober.closed(ws);
     const line = closeLine(conn.player ? `player ${conn.player}` : "a client", code, reason);
     if (line) this.opts.log?.(line);
@@ -279,7 +286,7 @@ export class Gateway {
     if (ws.data.bucket.refused >= RATE.closeAfter) {
       this.opts.log?.(`Closed a client: ${Close.FLOOD} too many messages`);
       // A flooder that reconnects starts with its address's join allowance spent.
-      this.admission.spendJoins(ws.remoteAddress, now);
+      this.admission.spendJoins(ws.data.address, now);
       return ws.close(Close.FLOOD, "too many messages");
     }
     if (now - ws.data.rateWarnedAt < 1000) return;
@@ -291,7 +298,7 @@ export class Gateway {
   private refused(ws: Socket, code: ErrorCode, message: string): void {
     ws.data.joining = false;
     if (code === "BAD_SECRET") {
-      this.admission.wrongSecret(ws.remoteAddress, this.opts.clock.now());
+      this.admission.wrongSecret(ws.data.address, this.opts.clock.now());
       if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");
     }
     this.send(ws, code, message);

@@ -8,7 +8,8 @@ import type { Link } from "../fair.ts";
 import { uplinkAllowance } from "../fair.ts";
 import { DEFAULT_ROOM, encode } from "../protocol.ts";
 import type { Admission } from "./admission.ts";
-import type { Conn, GatewayOptions, Socket } from "./gateway.ts";
+import type { Conn, Socket } from "./conn.ts";
+import type { GatewayOptions } from "./gateway.ts";
 import { frameAnswered, frameSent, jsonAnswered, jsonSent, startJson } from "./probes.ts";
 
 /** How often the prober looks for probes that are due, in ms. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { seeded } from "../../bench/fairness/random.ts";
+import { HOST_RATE } from "../../buzzer/gateway/conn.ts";
 import { PYTHON, spawn, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
@@ -131,9 +132,14 @@ describe("buzzer server hardening", () => {
     await slow.waitFor(/joined/);
     await room.host.next("state", (s) => s.players.some((p) => p.name === "Slow"));
     const before = rssKiB(server.proc.pid);
-    // Every host action publishes the room's state to everyone, the slow reader included.
-    for (let i = 0; i < 30_000; i++) room.host.send({ type: i % 2 ? "lock" : "arm" });
-    await server.waitFor(/Closed player \w+: 1006\n/, 15_000);
+    // Every host action publishes the room's state to everyone, the slow reader included. The host
+    // sends as fast as its own (generous) rate limit allows, until the slow reader is closed.
+    let sent = 0;
+    const flood = setInterval(() => {
+      const n = sent === 0 ? HOST_RATE.burst : HOST_RATE.perSecond / 20;
+      for (let i = 0; i < n; i++) room.host.send({ type: sent++ % 2 ? "lock" : "arm" });
+    }, 50);
+    await server.waitFor(/Closed player \w+: 1006\n/, 15_000).finally(() => clearInterval(flood));
     expect(rssKiB(server.proc.pid) - before).toBeLessThan(64 * 1024);
     slow.proc.kill();
     // The server answers a host in order: once the log request is answered, the flood is done.
