@@ -11,6 +11,8 @@ export type Entry =
   /** Wall-clock time (ms since 1970) at which the writing process's monotonic clock read 0. */
   | { e: "clock"; epoch: number }
   | { e: "room"; room: string; secret: string }
+  /** The room was closed (idle): it and its players are gone. */
+  | { e: "close"; room: string }
   | { e: "player"; room: string; id: string; name: string; token: string; plain: boolean }
   | { e: "kick"; room: string; id: string }
   | {
@@ -60,12 +62,16 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
       if (!rooms.has(entry.room)) rooms.set(entry.room, newRoom(entry.room, entry.secret));
       continue;
     }
+    if (entry.e === "close") {
+      rooms.delete(entry.room);
+      continue;
+    }
     const room = rooms.get(entry.room);
     if (!room) continue;
     switch (entry.e) {
       case "player": {
         const { id, name, token, plain } = entry;
-        addPlayer(room, { id, name, token, plain, conn: null, link: null });
+        addPlayer(room, { id, name, token, plain, conn: null, link: null, leftAt: null });
         room.anonymous = Math.max(room.anonymous, Number(name.match(/^Player (\d+)$/)?.[1] ?? 0));
         break;
       }

@@ -57,6 +57,7 @@ export function startBuzzer(maxWait = 500) {
         mainSecret: "harness",
         logging: false,
         newId: () => crypto.randomUUID().replaceAll("-", ""),
+        resumeGrace: 600_000,
       },
       clock: systemClock,
       maxRooms: 10_000,

@@ -150,7 +150,9 @@ export class Gateway {
           this.bind(ws, e);
           break;
         case "close":
-          // The owner has let go of the player already: this connection no longer speaks for it.
+          // The owner has let go of this connection already: its closing tells the room nothing.
+          this.prober.closed(ws);
+          ws.data.room = null;
           ws.data.player = null;
           ws.close(e.code, e.reason);
           break;
@@ -206,6 +208,7 @@ export class Gateway {
       watch: msg.watch,
       link: conn.probes.link,
       mayAdd: this.admission.mayJoin(conn.address, now),
+      address: conn.address,
     });
   }
 
@@ -226,6 +229,7 @@ export class Gateway {
         plain: true,
         link: conn.probes.link,
         mayAdd: true,
+        address: conn.address,
       });
     }
     if (conn.room) this.buzz(ws, conn.room, null, now);
@@ -278,8 +282,7 @@ export class Gateway {
     this.prober.closed(ws);
     const line = closeLine(conn.player ? `player ${conn.player}` : "a client", code, reason);
     if (line) this.opts.log?.(line);
-    if (conn.room && conn.player)
-      this.opts.bus.send({ type: "leave", conn: conn.id, room: conn.room, player: conn.player });
+    if (conn.room) this.opts.bus.send({ type: "leave", conn: conn.id, room: conn.room, player: conn.player });
   }
 
   private refuseFlood(ws: Socket, now: number): void {

@@ -29,6 +29,8 @@ export type RoomCommand =
       link: Link | null;
       /** Whether the connection's address may add one more player now (per-address admission). */
       mayAdd: boolean;
+      /** The connection's address (a new room counts against it). */
+      address: string;
     }
   /** A press, already bounded by the gateway that received it (see fair.ts). */
   | { type: "buzz"; conn: ConnId; room: string; claim: Claim }
@@ -36,8 +38,8 @@ export type RoomCommand =
   | { type: "link"; room: string; player: string; link: Link }
   /** The longest link among a gateway's connections that have not joined yet (see Room.prospects). */
   | { type: "prospects"; room: string; gateway: string; link: Link | null }
-  /** A connection closed. */
-  | { type: "leave"; conn: ConnId; room: string; player: string }
+  /** A connection closed: a player's, or a host's or viewer's (`player` null). */
+  | { type: "leave"; conn: ConnId; room: string; player: string | null }
   /** A host action; `conn` is null for the server's own terminal. */
   | { type: "host"; conn: ConnId | null; room: string; action: HostMessage };
 

@@ -14,6 +14,8 @@ export interface Settings {
   logging: boolean;
   /** A fresh random id (32 hex digits); player ids are its first 8. */
   newId: () => string;
+  /** How long a departed player may come back with its token before it is forgotten, in ms. */
+  resumeGrace: number;
 }
 
 /** Changes arriving within this many ms go out as one published view. */

@@ -20,7 +20,9 @@ import { addPlayer, type Player, type Room, removePlayer, roomView } from "./sta
 export type EngineCommand =
   | Exclude<RoomCommand, Buzz>
   | { type: "buzzes"; list: readonly Buzz[] }
-  | { type: "tick" };
+  | { type: "tick" }
+  /** Forget players who left longer ago than the resume grace. */
+  | { type: "sweep" };
 
 /** A resume token is 32 hex digits (an unknown well-formed one is adopted, e.g. after a restart). */
 const TOKEN = /^[0-9a-f]{32}$/;
@@ -55,7 +57,11 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
     case "tick":
       tick(room, now, s, out);
       break;
+    case "sweep":
+      sweep(room, now, s, out);
+      break;
   }
+  if (cmd.type !== "tick" && cmd.type !== "sweep") room.activeAt = now;
   out.push({ type: "wake", at: nextWake(room) });
   return out;
 }
@@ -98,6 +104,7 @@ function join(
     plain,
     conn: null,
     link: cmd.link,
+    leftAt: null,
   });
   const { id, name: taken, token } = player;
   out.push({ type: "persist", entries: [{ e: "player", room: room.code, id, name: taken, token, plain }] });
@@ -127,7 +134,10 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
       });
     }
     player.conn = conn;
+    player.leftAt = null;
     if (who.link) player.link = who.link;
+  } else {
+    room.watchers++;
   }
   out.push({
     type: "bind",
@@ -156,10 +166,15 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
   publishSoon(room, now);
 }
 
-function leave(room: Room, conn: string, id: string, now: number, s: Settings, out: RoomEffect[]) {
+function leave(room: Room, conn: string, id: string | null, now: number, s: Settings, out: RoomEffect[]) {
+  if (id === null) {
+    room.watchers = Math.max(0, room.watchers - 1);
+    return;
+  }
   const player = room.players.get(id);
   if (!player || player.conn !== conn) return;
   player.conn = null;
+  player.leftAt = now;
   if (s.logging) out.push(log(room, `${player.name} disconnected`));
   // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
   // stays only while it has a press in the round.
@@ -181,6 +196,23 @@ function tick(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   }
   if (room.settleAt !== null && now >= room.settleAt) settle(room, now, s, out);
   if (room.publishAt !== null && now >= room.publishAt) publishNow(room, now, out);
+}
+
+/**
+ * Forgets players who left longer ago than the resume grace, so a room's memory follows who is
+ * there, not everyone who ever came. A player with a place in the current round stays until it ends.
+ */
+function sweep(room: Room, now: number, s: Settings, out: RoomEffect[]) {
+  const gone: string[] = [];
+  for (const p of room.players.values()) {
+    if (p.conn !== null || p.leftAt === null || now - p.leftAt < s.resumeGrace) continue;
+    if (rules.standing(room.round, p.id) !== undefined) continue;
+    removePlayer(room, p);
+    gone.push(p.id);
+  }
+  if (gone.length === 0) return;
+  out.push({ type: "persist", entries: gone.map((id) => ({ e: "kick", room: room.code, id })) });
+  publishSoon(room, now);
 }
 
 /** The earliest moment the room needs a tick: a settle, a release or a publish; null for none. */

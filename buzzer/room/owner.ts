@@ -27,7 +27,25 @@ export interface OwnerOptions {
   log?: (line: string) => void;
   /** Where a failed write is reported (once per kind); stderr by default. */
   warn?: (line: string) => void;
+  /** Rooms one address may hold open at once (default 20). */
+  roomsPerAddress?: number;
+  /** Only the server's secret opens new rooms (default: any host may open one). */
+  privateRooms?: boolean;
+  /** An empty room with no one active for this long is closed, in ms (default 30 minutes). */
+  roomIdle?: number;
+  /** How often departed players and idle rooms are looked for, in ms (default a minute). */
+  sweepEvery?: number;
 }
+
+/** Lifetimes and bounds an owner uses unless told otherwise. */
+export const OWNER_DEFAULTS = {
+  roomsPerAddress: 20,
+  roomIdle: 30 * 60_000,
+  sweepEvery: 60_000,
+};
+
+/** Shortest secret a new room may have: long enough that the per-address guess limit makes guessing hopeless. */
+export const MIN_SECRET = 8;
 
 /** Runs rooms: commands in, effects out to the bus, timers and the journal in between. */
 export class Owner {
@@ -37,6 +55,7 @@ export class Owner {
   private readonly inboxes = new Map<string, Buzz[]>();
   private journal: OwnerOptions["journal"];
   private onRecord: OwnerOptions["onRecord"];
+  private sweeper: unknown;
 
   constructor(private readonly opts: OwnerOptions) {
     this.rooms = opts.rooms ?? new Map();
@@ -46,6 +65,12 @@ export class Owner {
     // The original has no host: the default room starts open, so the first buzz ever wins.
     if (main) main.secret = opts.settings.mainSecret;
     else this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.settings.mainSecret, "open"));
+    const every = opts.sweepEvery ?? OWNER_DEFAULTS.sweepEvery;
+    const sweep = () => {
+      this.sweep();
+      this.sweeper = opts.clock.after(every, sweep);
+    };
+    this.sweeper = opts.clock.after(every, sweep);
   }
 
   /** Connects the owner to the bus that carries its effects to the gateways. */
@@ -80,6 +105,27 @@ export class Owner {
   detach(): void {
     for (const { handle } of this.timers.values()) this.opts.clock.cancel(handle);
     this.timers.clear();
+    this.opts.clock.cancel(this.sweeper);
+  }
+
+  /** Forgets departed players, and closes rooms that have stood empty and idle past their lifetime. */
+  private sweep(): void {
+    const now = this.opts.clock.now();
+    for (const room of [...this.rooms.values()]) {
+      this.flush(room);
+      this.run(room, { type: "sweep" });
+      const empty = room.watchers === 0 && ![...room.players.values()].some((p) => p.conn !== null);
+      if (
+        room.code === DEFAULT_ROOM ||
+        !empty ||
+        now - room.activeAt < (this.opts.roomIdle ?? OWNER_DEFAULTS.roomIdle)
+      )
+        continue;
+      this.wake(room, null, now);
+      this.rooms.delete(room.code);
+      this.write([{ e: "close", room: room.code }]);
+      this.opts.log?.(`Room ${room.code} closed (idle)`);
+    }
   }
 
   private flush(room: Room): void {
@@ -96,9 +142,20 @@ export class Owner {
     };
     if (cmd.secret === undefined)
       return refuse("NO_SUCH_ROOM", `no room ${cmd.room} (a host opens it first)`);
+    if (this.opts.privateRooms && cmd.secret !== this.opts.settings.mainSecret) {
+      return refuse("BAD_SECRET", "only the server's secret opens new rooms here");
+    }
     if (this.rooms.size >= this.opts.maxRooms) return refuse("TOO_MANY_ROOMS", "no more rooms can be opened");
-    if (cmd.secret.length < 4) return refuse("BAD_SECRET", "a new room's secret needs at least 4 characters");
-    const room = newRoom(cmd.room, cmd.secret);
+    let held = 0;
+    for (const r of this.rooms.values()) if (r.openedBy === cmd.address) held++;
+    if (held >= (this.opts.roomsPerAddress ?? OWNER_DEFAULTS.roomsPerAddress)) {
+      return refuse("TOO_MANY_ROOMS", `your address holds ${held} rooms already: they close when idle`);
+    }
+    if (cmd.secret.length < MIN_SECRET) {
+      return refuse("BAD_SECRET", `a new room's secret needs at least ${MIN_SECRET} characters`);
+    }
+    const room = newRoom(cmd.room, cmd.secret, "locked", cmd.address);
+    room.activeAt = this.opts.clock.now();
     this.rooms.set(room.code, room);
     this.write([{ e: "room", room: room.code, secret: room.secret }, roundEntry(room)]);
     this.opts.log?.(`Room ${room.code} opened`);

@@ -19,6 +19,8 @@ export interface Player {
   conn: string | null;
   /** What the gateway measured of the player's link, or null before the first measurement. */
   link: Link | null;
+  /** When the player's connection went away (null while connected): it is forgotten after a grace period. */
+  leftAt: number | null;
 }
 
 /** A room: code, host secret, players by id, the current round and what it needs to decide it. */
@@ -45,13 +47,19 @@ export interface Room {
   publishAt: number | null;
   /** When pending presses should be looked at again, or null when none are pending. */
   settleAt: number | null;
+  /** Hosts and viewers connected now. */
+  watchers: number;
+  /** When anyone last did anything in the room: an idle, empty room is closed. */
+  activeAt: number;
+  /** The address that opened the room (each address may hold only a few). */
+  openedBy: string;
 }
 
 /** Most players and places listed in a room's published view; counts say how many in all. */
 export const VIEW_CAP = 200;
 
 /** A new room in the given phase (the default room starts open so the first buzz wins, as in the original). */
-export function newRoom(code: string, secret: string, phase: Phase = "locked"): Room {
+export function newRoom(code: string, secret: string, phase: Phase = "locked", openedBy = ""): Room {
   return {
     code,
     secret,
@@ -65,6 +73,9 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked"): 
     anonymous: 0,
     publishAt: null,
     settleAt: null,
+    watchers: 0,
+    activeAt: 0,
+    openedBy,
   };
 }
 

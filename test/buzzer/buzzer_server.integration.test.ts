@@ -328,7 +328,7 @@ describe("buzzer_server.ts bad input", () => {
     // A server of its own: a flood close also spends its address's join allowance.
     const fresh = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
     try {
-      const { peer: host } = await Peer.join(fresh.url, { room: "FL", secret: "flpw" });
+      const { peer: host } = await Peer.join(fresh.url, { room: "FL", secret: "flpw1234" });
       const { peer: flood } = await Peer.join(fresh.url, { room: "FL", name: "Flood" });
       const { peer: fair } = await Peer.join(fresh.url, { room: "FL", name: "Fair" });
       host.send({ type: "arm" });

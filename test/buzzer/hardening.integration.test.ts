@@ -196,7 +196,7 @@ describe("buzzer server limits per address", () => {
   test("closes a flooder with 4002, and its address cannot rejoin at once, while others play on", async () => {
     const fresh = await startServer("buzzer/buzzer_server.ts", ["--secret", "right"]);
     try {
-      const { peer: host } = await Peer.join(fresh.url, { room: "FLOOD", secret: "floodpw" });
+      const { peer: host } = await Peer.join(fresh.url, { room: "FLOOD", secret: "floodpw1" });
       const { peer: ann } = await Peer.join(fresh.url, { room: "FLOOD", name: "Ann" });
       const flood = new Peer(fresh.url);
       await flood.opened;

@@ -88,7 +88,15 @@ describe("journal", () => {
 
   test("writes a round's phase and lockouts as one entry", () => {
     const room = newRoom("R1", "pw");
-    addPlayer(room, { id: "x", name: "X", token: "v".repeat(32), plain: false, conn: null, link: null });
+    addPlayer(room, {
+      id: "x",
+      name: "X",
+      token: "v".repeat(32),
+      plain: false,
+      conn: null,
+      link: null,
+      leftAt: null,
+    });
     room.round = { ...room.round, phase: "open", releaseAt: 7, lockedOut: ["x"] };
     expect(roundEntry(room)).toEqual({
       e: "round",

@@ -12,7 +12,7 @@ describe("buzzer_server.ts --state", () => {
   test("resumes a game after a crash: acknowledged buzzes are neither lost nor duplicated", async () => {
     const file = join(dir, "game.jsonl");
     const first = await startServer("buzzer/buzzer_server.ts", ["--state", file, "--secret", "s3cret"]);
-    const { peer: host } = await Peer.join(first.url, { room: "QUIZ", secret: "quizpw" });
+    const { peer: host } = await Peer.join(first.url, { room: "QUIZ", secret: "quizpw12" });
     const { peer: ann, welcome: annWelcome } = await Peer.join(first.url, { room: "QUIZ", name: "Ann" });
     const { peer: bob, welcome: bobWelcome } = await Peer.join(first.url, { room: "QUIZ", name: "Bob" });
     host.send({ type: "arm" });
@@ -43,7 +43,7 @@ describe("buzzer_server.ts --state", () => {
       back.send({ type: "buzz", at: performance.now() });
       expect(await back.next("verdict")).toMatchObject({ place: 1 });
 
-      const { peer: host2 } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw" });
+      const { peer: host2 } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw12" });
       const { peer: bob2 } = await Peer.join(second.url, { room: "QUIZ", token: bobWelcome.token });
       expect(await bob2.next("verdict")).toEqual(bobVerdict);
 
