@@ -14,6 +14,11 @@ import { systemClock } from "./time.ts";
 import { joinUrl, webRoutes } from "./web.ts";
 
 const program = "buzzer/buzzer_server.ts";
+
+/** A random host secret: 12 hex digits (48 bits), hopeless to guess at the per-address limit. */
+function randomSecret(): string {
+  return crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+}
 /** Files kept free for the server's own use (journal, logs, pages) when connections fill the limit. */
 const FILE_RESERVE = 100;
 const { values } = parseOptions(program, "Game-show buzzer server: the first to press wins.", {
@@ -65,9 +70,7 @@ const statePath = values.state as string | undefined;
 const state = statePath
   ? orFail(`${program}: cannot read --state ${statePath}`, () => openState(statePath))
   : null;
-const secret = String(
-  values.secret ?? state?.rooms?.get(DEFAULT_ROOM)?.secret ?? crypto.randomUUID().slice(0, 8),
-);
+const secret = String(values.secret ?? state?.rooms?.get(DEFAULT_ROOM)?.secret ?? randomSecret());
 const logFile = values["fairness-log"] as string | undefined;
 // Checked now, not at the first buzz: a file that cannot be written is a start-up error.
 if (logFile) orFail(`${program}: cannot write --fairness-log ${logFile}`, () => appendFileSync(logFile, ""));
@@ -118,7 +121,9 @@ const server = listen<Conn>(
   buzzer.detach,
 );
 buzzer.attach(server);
-console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
+// With --quiet (logs kept somewhere) a secret the operator chose is not printed; a random one must be.
+if (!values.quiet || values.secret === undefined)
+  console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
 const join = joinUrl(String(values.host), server.port ?? 0);
 log?.(
   `Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`,

@@ -15,8 +15,8 @@ export interface Probes {
   /** Readings of a JSON client's clock (JSON pings), for its offset and drift. */
   clock: ClockState;
   est: ClockEstimate | null;
-  /** Sent JSON pings not yet answered: id → server send time. */
-  sent: Map<number, number>;
+  /** Sent JSON pings not yet answered: id → server send time (none until the first). */
+  sent: Map<number, number> | null;
   frameCount: number;
   nextFrameAt: number;
   jsonCount: number;
@@ -29,17 +29,19 @@ export const FRAME_WARMUP = { probes: 6, every: 150, firstAfter: 50 };
 export const JSON_WARMUP = { probes: 32, every: 40 };
 /** Round trips kept per connection: enough for a 90th percentile, small enough for 20,000 connections. */
 const FRAME_WINDOW = 12;
+/** One empty sample window shared by every new connection (windows are immutable): idle connections cost less. */
+const NO_SAMPLES = emptyClock();
 /** Unanswered JSON pings kept per connection: a client that never answers leaks nothing. */
 const MAX_UNANSWERED = 4;
 
 /** Fresh probe state for a connection that opened at `now`. */
 export function newProbes(now: number): Probes {
   return {
-    frames: emptyClock(),
+    frames: NO_SAMPLES,
     link: null,
-    clock: emptyClock(),
+    clock: NO_SAMPLES,
     est: null,
-    sent: new Map(),
+    sent: null,
     frameCount: 0,
     // The first ping waits a moment, so a burst of new clients is answered before it is measured.
     nextFrameAt: now + FRAME_WARMUP.firstAfter,
@@ -61,6 +63,7 @@ export function frameSent(p: Probes, now: number, steady: number): void {
 
 /** Notes a JSON ping `id` sent at `now`. */
 export function jsonSent(p: Probes, id: number, now: number, steady: number): void {
+  p.sent ??= new Map();
   if (p.sent.size >= MAX_UNANSWERED) p.sent.clear();
   p.sent.set(id, now);
   p.jsonCount++;
@@ -80,9 +83,9 @@ export function frameAnswered(p: Probes, t0: number, t1: number): boolean {
 
 /** Records a JSON pong: probe `id` read `tc` on the client's clock, answered at `t1`. */
 export function jsonAnswered(p: Probes, id: number, tc: number, t1: number): void {
-  const t0 = p.sent.get(id);
+  const t0 = p.sent?.get(id);
   if (t0 === undefined) return;
-  p.sent.delete(id);
+  p.sent?.delete(id);
   p.clock = addSample(p.clock, { t0, tc, t1 });
   p.est = estimate(p.clock);
 }
