@@ -30,18 +30,43 @@ const WINDOW = 32;
 const MIN_DRIFT_SPAN = 1000;
 /** Drift is used only when its standard error is under 50 ppm, i.e. under 0.2 ms across a 4 s window. */
 const MAX_DRIFT_ERROR = 5e-5;
+/**
+ * The fastest or slowest a real client clock runs against ours, as a fraction (500 ppm). Quartz
+ * clocks in PCs and phones are specified within ±100 ppm, and NTP itself refuses to steer a clock
+ * that is off by more than 500 ppm; a clock beyond it is broken or lying, and its rate is not used.
+ */
+export const MAX_DRIFT = 5e-4;
 
 /** A clock with no samples yet. */
 export function emptyClock(): ClockState {
   return { samples: [] };
 }
 
-/** Returns a new state holding `sample` and at most `window - 1` older ones; impossible samples are ignored. */
+/**
+ * Returns a new state holding `sample` and at most `window - 1` older ones: a sample impossible in
+ * itself (not finite, or ending before it starts) is ignored, and one that no clock within
+ * MAX_DRIFT can have read after the newest sample (a clock that stopped or ran backwards while the
+ * server's advanced) starts the window afresh.
+ */
 export function addSample(state: ClockState, sample: Sample, window = WINDOW): ClockState {
   const { t0, tc, t1 } = sample;
   if (![t0, tc, t1].every(Number.isFinite) || t1 < t0) return state;
+  const newest = state.samples.at(-1);
+  // Keeping the old samples would fit a drift near -1 to a stopped clock (and divide by zero when
+  // mapping); starting over is also how an honest clock recovers from a step, such as a phone whose
+  // monotonic clock paused while it slept.
+  if (newest && !consistent(newest, { t0, tc, t1 })) return { samples: [{ t0, tc, t1 }] };
   const kept = state.samples.slice(Math.max(0, state.samples.length + 1 - Math.max(1, window)));
   return { samples: [...kept, { t0, tc, t1 }] };
+}
+
+/** Whether a client clock within MAX_DRIFT can have read `a.tc`, then `b.tc`, during the two probes. */
+function consistent(a: Sample, b: Sample): boolean {
+  const elapsed = b.tc - a.tc;
+  // Each reading was taken somewhere within its round trip; overlapping probes may share an instant.
+  const least = Math.max(0, b.t0 - a.t1) * (1 - MAX_DRIFT);
+  const most = (b.t1 - a.t0) * (1 + MAX_DRIFT);
+  return elapsed >= least && elapsed <= most;
 }
 
 const rttOf = (s: Sample) => s.t1 - s.t0;
@@ -74,7 +99,7 @@ function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number
   return { slope, error: Math.sqrt(rss / (n - 2) / sxx) };
 }
 
-/** Estimates offset, drift, minimum RTT and jitter from the window, or null before the first sample. */
+/** Estimates offset, drift, minimum RTT and jitter from the window; null before the first sample, never a non-finite value. */
 export function estimate(state: ClockState): ClockEstimate | null {
   const all = state.samples;
   const newest = all.at(-1);
@@ -93,8 +118,9 @@ export function estimate(state: ClockState): ClockEstimate | null {
     // The best-RTT half, and at least 3 samples so the residuals can tell how noisy the slope is.
     const half = byRtt.slice(0, Math.max(3, Math.ceil(all.length / 2)));
     const fit = fitSlope(half.map(midOf), half.map(offsetOf));
-    // On a short jittery window a noisy slope, extrapolated, costs more than the drift it would correct.
-    if (fit.error <= MAX_DRIFT_ERROR) drift = fit.slope;
+    // On a short jittery window a noisy slope, extrapolated, costs more than the drift it would correct;
+    // a slope beyond MAX_DRIFT is no real clock, and near -1 it would make the mapping divide by zero.
+    if (fit.error <= MAX_DRIFT_ERROR && Math.abs(fit.slope) <= MAX_DRIFT) drift = fit.slope;
   }
   const tRef = midOf(newest);
   // Causality puts the offset within [tc - t1, tc - t0] for every sample (each end carried to tRef along
@@ -107,17 +133,20 @@ export function estimate(state: ClockState): ClockEstimate | null {
   }
   // The middle is exact on a symmetric link; if the ranges miss each other (a clock step) it splits the gap.
   const offset = (low + high) / 2;
-  return { offset, rtt, rttHigh, jitter, drift, samples: all.length };
+  const result = { offset, rtt, rttHigh, jitter, drift, samples: all.length };
+  // A client picks its readings freely: ones near the largest doubles overflow the sums above.
+  return Object.values(result).every(Number.isFinite) ? result : null;
 }
 
-/** Maps a client monotonic reading to server time, or null before the first sample. */
+/** Maps a client monotonic reading to server time; null before the first sample or for a reading that cannot be mapped. */
 export function toServerTime(state: ClockState, clientTime: number): number | null {
   const est = estimate(state);
   const newest = state.samples.at(-1);
   if (!est || !newest) return null;
-  // client = server + offset + drift * (server - tRef); solved exactly for server.
+  // client = server + offset + drift * (server - tRef); solved exactly for server (|drift| <= MAX_DRIFT).
   const tRef = midOf(newest);
-  return (clientTime - est.offset + est.drift * tRef) / (1 + est.drift);
+  const server = (clientTime - est.offset + est.drift * tRef) / (1 + est.drift);
+  return Number.isFinite(server) ? server : null;
 }
 
 /** How far a mapped time may be from the truth, in ms: half the best round trip, the jitter and a margin. */
