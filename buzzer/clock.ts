@@ -99,7 +99,7 @@ function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number
   return { slope, error: Math.sqrt(rss / (n - 2) / sxx) };
 }
 
-/** Estimates offset, drift, minimum RTT and jitter from the window; null before the first sample, never a non-finite value. */
+/** Estimates offset, drift, minimum RTT and jitter from the window: finite, or null before a sample. */
 export function estimate(state: ClockState): ClockEstimate | null {
   const all = state.samples;
   const newest = all.at(-1);
@@ -138,7 +138,7 @@ export function estimate(state: ClockState): ClockEstimate | null {
   return Object.values(result).every(Number.isFinite) ? result : null;
 }
 
-/** Maps a client monotonic reading to server time; null before the first sample or for a reading that cannot be mapped. */
+/** Maps a client monotonic reading to server time, or null before a sample or for an unmappable reading. */
 export function toServerTime(state: ClockState, clientTime: number): number | null {
   const est = estimate(state);
   const newest = state.samples.at(-1);

@@ -253,7 +253,8 @@ export function checkName(raw: string): Parsed<string> {
  */
 export function nameKey(name: string): string {
   // Upper then lower case folds what lower case alone does not ("ß" and "SS", final and other sigma);
-  // NFKC runs again because case mapping can undo it, and can itself produce a Hangul filler.
+  // NFKC runs again because case mapping can undo it, and invisibles go again because NFKC can make
+  // one (the halfwidth Hangul filler becomes the jungseong filler).
   const folded = name.replace(INVISIBLES, "").normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
   return folded.replace(INVISIBLES, "").replace(SPACES, " ").trim();
 }
