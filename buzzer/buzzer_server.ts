@@ -1,17 +1,18 @@
 import { appendFileSync } from "node:fs";
 import { renderUnicodeCompact } from "uqr";
-import { orFail } from "../lib/fail.ts";
+import { fail, orFail } from "../lib/fail.ts";
 import { openFileLimit } from "../lib/files.ts";
 import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
 import { embedded } from "./embedded.ts";
+import { MAX_COMPENSATION } from "./fair.ts";
 import type { Conn } from "./gateway/gateway.ts";
 import { COUNTDOWN_MS, DEFAULT_ROOM } from "./protocol.ts";
 import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
 import { systemClock } from "./time.ts";
-import { joinUrl, webRoutes } from "./web.ts";
+import { allowedHosts, joinUrl, webRoutes } from "./web.ts";
 
 const program = "buzzer/buzzer_server.ts";
 
@@ -20,7 +21,7 @@ function randomSecret(): string {
   return crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 }
 /** Files kept free for the server's own use (journal, logs, pages) when connections fill the limit. */
-const FILE_RESERVE = 100;
+const FILE_RESERVE = 64;
 const { values } = parseOptions(program, "Game-show buzzer server: the first to press wins.", {
   ...serverOptions,
   secret: {
@@ -58,11 +59,27 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     value: "SECONDS",
     help: "how long a player who left may come back before it is forgotten",
   },
+  "max-compensation": {
+    type: "string",
+    default: String(MAX_COMPENSATION),
+    value: "MS",
+    help: "most any player's link is compensated (farther players get partial compensation)",
+  },
+  "public-url": {
+    type: "string",
+    value: "URL",
+    help: "the URL players use when the server is behind a proxy or a DNS name (accepted as Host and Origin)",
+  },
   "private-rooms": { type: "boolean", help: "only the server's secret opens new rooms" },
   state: { type: "string", value: "FILE", help: "keep the game in FILE and resume it after a restart" },
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
 const log = logger(values.quiet === true);
+const maxCompensation = numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000);
+const publicUrl = values["public-url"] as string | undefined;
+if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
+  fail(`${program}: invalid --public-url '${publicUrl}': expected a URL like https://quiz.example.org/`, 2);
+}
 const maxConnections = values["max-connections"]
   ? numberOption(program, "max-connections", values["max-connections"], 1, 10_000_000)
   : Math.max(1, openFileLimit() - FILE_RESERVE);
@@ -82,6 +99,7 @@ const buzzer = embedded(
       mainSecret: secret,
       logging: log !== undefined,
       newId: () => crypto.randomUUID().replaceAll("-", ""),
+      maxCompensation,
       resumeGrace: numberOption(program, "resume-grace", values["resume-grace"], 0, 86_400) * 1000,
     },
     clock: systemClock,
@@ -99,6 +117,7 @@ const buzzer = embedded(
       perSecond: 5,
     },
     maxConnections,
+    maxCompensation,
     connectionsPerAddress: numberOption(
       program,
       "connections-per-address",
@@ -120,7 +139,7 @@ const server = listen<Conn>(
   },
   buzzer.detach,
 );
-buzzer.attach(server);
+buzzer.attach(server, allowedHosts(String(values.host), server.port ?? 0, publicUrl));
 // With --quiet (logs kept somewhere) a secret the operator chose is not printed; a random one must be.
 if (!values.quiet || values.secret === undefined)
   console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);

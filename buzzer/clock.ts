@@ -22,6 +22,8 @@ export interface ClockEstimate {
   jitter: number;
   drift: number;
   samples: number;
+  /** The server time the offset is measured at (the newest sample's middle); drift runs from it. */
+  ref: number;
 }
 
 /** Samples kept: the warm-up burst, then about a minute of steady probes. */
@@ -30,18 +32,43 @@ const WINDOW = 32;
 const MIN_DRIFT_SPAN = 1000;
 /** Drift is used only when its standard error is under 50 ppm, i.e. under 0.2 ms across a 4 s window. */
 const MAX_DRIFT_ERROR = 5e-5;
+/**
+ * The fastest or slowest a real client clock runs against ours, as a fraction (500 ppm). Quartz
+ * clocks in PCs and phones are specified within ±100 ppm, and NTP itself refuses to steer a clock
+ * that is off by more than 500 ppm; a clock beyond it is broken or lying, and its rate is not used.
+ */
+export const MAX_DRIFT = 5e-4;
 
 /** A clock with no samples yet. */
 export function emptyClock(): ClockState {
   return { samples: [] };
 }
 
-/** Returns a new state holding `sample` and at most `window - 1` older ones; impossible samples are ignored. */
+/**
+ * Returns a new state holding `sample` and at most `window - 1` older ones: a sample impossible in
+ * itself (not finite, or ending before it starts) is ignored, and one that no clock within
+ * MAX_DRIFT can have read after the newest sample (a clock that stopped or ran backwards while the
+ * server's advanced) starts the window afresh.
+ */
 export function addSample(state: ClockState, sample: Sample, window = WINDOW): ClockState {
   const { t0, tc, t1 } = sample;
   if (![t0, tc, t1].every(Number.isFinite) || t1 < t0) return state;
+  const newest = state.samples.at(-1);
+  // Keeping the old samples would fit a drift near -1 to a stopped clock (and divide by zero when
+  // mapping); starting over is also how an honest clock recovers from a step, such as a phone whose
+  // monotonic clock paused while it slept.
+  if (newest && !consistent(newest, { t0, tc, t1 })) return { samples: [{ t0, tc, t1 }] };
   const kept = state.samples.slice(Math.max(0, state.samples.length + 1 - Math.max(1, window)));
   return { samples: [...kept, { t0, tc, t1 }] };
+}
+
+/** Whether a client clock within MAX_DRIFT can have read `a.tc`, then `b.tc`, during the two probes. */
+function consistent(a: Sample, b: Sample): boolean {
+  const elapsed = b.tc - a.tc;
+  // Each reading was taken somewhere within its round trip; overlapping probes may share an instant.
+  const least = Math.max(0, b.t0 - a.t1) * (1 - MAX_DRIFT);
+  const most = (b.t1 - a.t0) * (1 + MAX_DRIFT);
+  return elapsed >= least && elapsed <= most;
 }
 
 const rttOf = (s: Sample) => s.t1 - s.t0;
@@ -74,27 +101,37 @@ function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number
   return { slope, error: Math.sqrt(rss / (n - 2) / sxx) };
 }
 
-/** Estimates offset, drift, minimum RTT and jitter from the window, or null before the first sample. */
+/**
+ * What round trips (sorted, fastest first, at least one) say of a link: the fastest, the 90th
+ * percentile (how long a trip can take, short of a stall), and the jitter.
+ */
+export function roundTrips(sorted: readonly number[]): { rtt: number; rttHigh: number; jitter: number } {
+  const mid = median(sorted);
+  return {
+    rtt: sorted[0] as number,
+    rttHigh: sorted[Math.floor(0.9 * (sorted.length - 1))] as number,
+    // The median absolute deviation from the median: one stalled probe cannot move it.
+    jitter: median(sorted.map((r) => Math.abs(r - mid))),
+  };
+}
+
+/** Estimates offset, drift, minimum RTT and jitter from the window: finite, or null before a sample. */
 export function estimate(state: ClockState): ClockEstimate | null {
   const all = state.samples;
   const newest = all.at(-1);
   if (!newest) return null;
   // A queued or retransmitted answer only ever adds delay, so the fastest round trips are the truthful ones.
   const byRtt = [...all].sort((a, b) => rttOf(a) - rttOf(b));
-  const rtts = byRtt.map(rttOf);
-  const rtt = rtts[0] as number;
-  const rttHigh = rtts[Math.floor(0.9 * (rtts.length - 1))] as number;
-  // Jitter is the median absolute deviation of the RTTs from their median: one stalled probe cannot move it.
-  const mid = median(rtts);
-  const jitter = median(rtts.map((r) => Math.abs(r - mid)));
+  const { rtt, rttHigh, jitter } = roundTrips(byRtt.map(rttOf));
   const times = all.map(midOf);
   let drift = 0;
   if (all.length >= 4 && Math.max(...times) - Math.min(...times) >= MIN_DRIFT_SPAN) {
     // The best-RTT half, and at least 3 samples so the residuals can tell how noisy the slope is.
     const half = byRtt.slice(0, Math.max(3, Math.ceil(all.length / 2)));
     const fit = fitSlope(half.map(midOf), half.map(offsetOf));
-    // On a short jittery window a noisy slope, extrapolated, costs more than the drift it would correct.
-    if (fit.error <= MAX_DRIFT_ERROR) drift = fit.slope;
+    // On a short jittery window a noisy slope, extrapolated, costs more than the drift it would correct;
+    // a slope beyond MAX_DRIFT is no real clock, and near -1 it would make the mapping divide by zero.
+    if (fit.error <= MAX_DRIFT_ERROR && Math.abs(fit.slope) <= MAX_DRIFT) drift = fit.slope;
   }
   const tRef = midOf(newest);
   // Causality puts the offset within [tc - t1, tc - t0] for every sample (each end carried to tRef along
@@ -107,17 +144,22 @@ export function estimate(state: ClockState): ClockEstimate | null {
   }
   // The middle is exact on a symmetric link; if the ranges miss each other (a clock step) it splits the gap.
   const offset = (low + high) / 2;
-  return { offset, rtt, rttHigh, jitter, drift, samples: all.length };
+  const result = { offset, rtt, rttHigh, jitter, drift, samples: all.length, ref: tRef };
+  // A client picks its readings freely: ones near the largest doubles overflow the sums above.
+  return Object.values(result).every(Number.isFinite) ? result : null;
 }
 
-/** Maps a client monotonic reading to server time, or null before the first sample. */
+/** Maps a client monotonic reading to server time, or null before a sample or for an unmappable reading. */
 export function toServerTime(state: ClockState, clientTime: number): number | null {
   const est = estimate(state);
-  const newest = state.samples.at(-1);
-  if (!est || !newest) return null;
-  // client = server + offset + drift * (server - tRef); solved exactly for server.
-  const tRef = midOf(newest);
-  return (clientTime - est.offset + est.drift * tRef) / (1 + est.drift);
+  return est ? serverTime(est, clientTime) : null;
+}
+
+/** Maps a client monotonic reading to server time with an estimate already made (null if unmappable). */
+export function serverTime(est: ClockEstimate, clientTime: number): number | null {
+  // client = server + offset + drift * (server - ref); solved exactly for server (|drift| <= MAX_DRIFT).
+  const server = (clientTime - est.offset + est.drift * est.ref) / (1 + est.drift);
+  return Number.isFinite(server) ? server : null;
 }
 
 /** How far a mapped time may be from the truth, in ms: half the best round trip, the jitter and a margin. */

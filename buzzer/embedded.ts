@@ -16,8 +16,8 @@ export function embedded(owner: OwnerOptions, gateway: Omit<GatewayOptions, "bus
   return {
     owner: rooms,
     gateway: sockets,
-    /** Starts the gateway's probes on its server. */
-    attach: (server: Server<Conn>) => sockets.attach(server),
+    /** Starts the gateway on its server, reached by the `host:port` forms in `allowed`. */
+    attach: (server: Server<Conn>, allowed: ReadonlySet<string>) => sockets.attach(server, allowed),
     /** Stops every timer. */
     detach() {
       sockets.detach();

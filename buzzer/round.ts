@@ -11,7 +11,10 @@ export interface Press {
   press: number;
   /** When the buzz reached the server. */
   arrival: number;
-  /** How far `press` may be off, in ms. */
+  /**
+   * How far `press` may be off, in ms: the benefit of the doubt at a release. fair.ts `boundPress`
+   * caps it at the server's max compensation, the most any player is ever compensated.
+   */
   uncertainty: number;
   /** How many times the player buzzed this round (repeats get the same verdict again). */
   asks: number;

@@ -1,7 +1,10 @@
 /** The journal on disk: read and replayed at start, compacted, then appended to as the game goes. */
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { type Entry, parseJournal, replay, snapshot } from "./journal.ts";
 import type { Room } from "./room/state.ts";
+
+/** Owner read and write only: the file holds host secrets and players' resume tokens. */
+const PRIVATE = 0o600;
 
 const lines = (entries: Entry[]) => entries.map((e) => `${JSON.stringify(e)}\n`).join("");
 
@@ -9,14 +12,18 @@ const lines = (entries: Entry[]) => entries.map((e) => `${JSON.stringify(e)}\n`)
 export function openState(path: string) {
   // The wall-clock moment this process's performance.now() read 0, to carry press times across restarts.
   const epoch = Date.now() - performance.now();
-  const rooms = existsSync(path) ? replay(parseJournal(readFileSync(path, "utf8")), epoch) : undefined;
+  const read = existsSync(path) ? parseJournal(readFileSync(path, "utf8")) : null;
+  for (const problem of read?.problems ?? []) console.error(`${path}: ${problem} (skipped)`);
+  const rooms = read ? replay(read.entries, epoch) : undefined;
   return {
     rooms,
     /** Appends entries; synchronous, so they are on disk before the verdict they back goes out. */
-    write: (entries: Entry[]) => appendFileSync(path, lines(entries)),
-    /** Rewrites the file as a snapshot of `current` (atomically, by rename). */
+    write: (entries: Entry[]) => appendFileSync(path, lines(entries), { mode: PRIVATE }),
+    /** Rewrites the file as a snapshot of `current` (atomically, by rename), readable by its owner only. */
     compact(current: Iterable<Room>) {
-      writeFileSync(`${path}.tmp`, lines(snapshot(current, epoch)));
+      // A mode applies only to a file being created, so a temporary file left by a crash goes first.
+      rmSync(`${path}.tmp`, { force: true });
+      writeFileSync(`${path}.tmp`, lines(snapshot(current, epoch)), { mode: PRIVATE });
       renameSync(`${path}.tmp`, path);
     },
   };

@@ -1,9 +1,9 @@
 /**
  * The web pages' shell: the player, host and projector pages (HTML files bundled by Bun on first
- * request, TypeScript and CSS included), served with security headers; the same-origin rule for
- * WebSocket upgrades; and the join URL the server prints.
+ * request, TypeScript and CSS included), served with security headers; the host and origin rules
+ * for WebSocket upgrades; and the join URL the server prints.
  */
-import { networkInterfaces } from "node:os";
+import { type NetworkInterfaceInfo, networkInterfaces } from "node:os";
 import type { BuildArtifact, Server } from "bun";
 
 const WEB = new URL("./web/", import.meta.url).pathname;
@@ -81,25 +81,73 @@ export function webRoutes<T>(upgrade: Handler<T>): Record<string, Handler<T>> {
   return routes;
 }
 
+/** Hostnames of this machine's loopback interface, as local browsers and clients spell them. */
+const LOOPBACK = ["localhost", "127.0.0.1", "::1"];
+/** Bind addresses that mean every interface. */
+const EVERY_INTERFACE = new Set(["0.0.0.0", "::"]);
+
+const unbracketed = (host: string) => host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127(\.\d+){3}$/.test(host);
+/** A hostname and port as a URL's `host` spells them: lower case, IPv6 bracketed, port 80 left out. */
+const hostOf = (hostname: string, port: number) =>
+  new URL(`http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`).host;
+
+/** This machine's addresses on its networks (IPv4 first), as players on the LAN reach it. */
+export function lanAddresses(): string[] {
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .filter((i): i is NetworkInterfaceInfo => i !== undefined && !i.internal);
+  const ipv4 = external.filter((i) => i.family === "IPv4");
+  return [...ipv4, ...external.filter((i) => i.family !== "IPv4")].map((i) => i.address);
+}
+
 /**
- * Whether a WebSocket upgrade may proceed: browsers send an Origin, and it must be this server's
- * own; clients without one (terminal, Python) are not browsers and are let in.
+ * The `host:port` forms a real client can reach this server by: the bound host; the loopback names
+ * when bound to loopback or every interface; the LAN addresses when bound to every interface; and
+ * the public URL's host (behind a proxy). `port` is the port actually bound, never 0.
  */
-export function sameOrigin(req: Request): boolean {
+export function allowedHosts(
+  bindHost: string,
+  port: number,
+  publicUrl?: string,
+  addresses: readonly string[] = lanAddresses(),
+): Set<string> {
+  const bound = unbracketed(bindHost);
+  const names = EVERY_INTERFACE.has(bound)
+    ? [...LOOPBACK, ...addresses]
+    : isLoopback(bound)
+      ? [bound, ...LOOPBACK]
+      : [bound];
+  const allowed = new Set(names.map((name) => hostOf(unbracketed(name), port)));
+  if (publicUrl !== undefined) allowed.add(new URL(publicUrl).host);
+  return allowed;
+}
+
+/** A Host header in the form `allowedHosts` uses, or null if it is not a bare host and port. */
+function hostKey(header: string | null): string | null {
+  // "evil@localhost:3000" would parse as localhost: only a host and a port may be in the header.
+  if (!header || /[/?#@\\\s]/.test(header) || !URL.canParse(`http://${header}`)) return null;
+  return new URL(`http://${header}`).host;
+}
+
+/**
+ * Whether a WebSocket upgrade may proceed: its Host must be one this server is reached by (a DNS
+ * rebinding attack brings the attacker's name), and a browser's Origin must be one of them too
+ * (another site's page may not connect); clients without an Origin (terminal, Python) are not browsers.
+ */
+export function checkUpgrade(req: Request, allowed: ReadonlySet<string>): boolean {
   const origin = req.headers.get("origin");
+  // A client that is not a browser chooses its own Host anyway (a TCP proxy in front may change the
+  // port); rebinding needs a browser, and a browser's WebSocket always sends an Origin.
   if (!origin) return true;
-  const host = req.headers.get("host");
-  return URL.canParse(origin) && new URL(origin).host === host;
+  const host = hostKey(req.headers.get("host"));
+  if (host === null || !allowed.has(host)) return false;
+  return URL.canParse(origin) && allowed.has(new URL(origin).host);
 }
 
 /** The URL players open: a LAN address when the server listens on every interface. */
 export function joinUrl(host: string, port: number): string {
   let address = host;
-  if (host === "0.0.0.0" || host === "::") {
-    const lan = Object.values(networkInterfaces())
-      .flat()
-      .find((i) => i && i.family === "IPv4" && !i.internal);
-    address = lan?.address ?? "localhost";
-  }
+  if (EVERY_INTERFACE.has(host)) address = lanAddresses().find((a) => !a.includes(":")) ?? "localhost";
   return `http://${address.includes(":") ? `[${address}]` : address}:${port}/`;
 }

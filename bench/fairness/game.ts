@@ -5,10 +5,12 @@
  */
 import type { Server } from "bun";
 import { embedded } from "../../buzzer/embedded.ts";
+import { MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import type { Conn } from "../../buzzer/gateway/gateway.ts";
 import { encode, parseServer, type ServerMessage } from "../../buzzer/protocol.ts";
 import type { FairnessRecord } from "../../buzzer/room/records.ts";
 import { systemClock } from "../../buzzer/time.ts";
+import { allowedHosts } from "../../buzzer/web.ts";
 import { linkQuery, startProxy } from "./proxy.ts";
 import { seeded } from "./random.ts";
 
@@ -58,6 +60,7 @@ export function startBuzzer(maxWait = 500) {
         logging: false,
         newId: () => crypto.randomUUID().replaceAll("-", ""),
         resumeGrace: 600_000,
+        maxCompensation: MAX_COMPENSATION,
       },
       clock: systemClock,
       maxRooms: 10_000,
@@ -68,6 +71,7 @@ export function startBuzzer(maxWait = 500) {
       joinsPerAddress: { burst: 10_000, perSecond: 5 },
       maxConnections: 10_000,
       connectionsPerAddress: 10_000,
+      maxCompensation: MAX_COMPENSATION,
     },
   );
   const server: Server<Conn> = Bun.serve<Conn>({
@@ -76,7 +80,7 @@ export function startBuzzer(maxWait = 500) {
     fetch: buzzer.gateway.fetch,
     websocket: buzzer.gateway.websocket,
   });
-  buzzer.attach(server);
+  buzzer.attach(server, allowedHosts("127.0.0.1", server.port ?? 0));
   return {
     url: `ws://127.0.0.1:${server.port}`,
     records,

@@ -6,8 +6,8 @@
 import type { Server, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../../lib/close.ts";
 import type { Bus } from "../bus/local.ts";
-import { toServerTime } from "../clock.ts";
-import { boundPress } from "../fair.ts";
+import { serverTime } from "../clock.ts";
+import { boundPress, MARGIN } from "../fair.ts";
 import { fullBucket, RATE, type Rate, take } from "../limit.ts";
 import {
   type ClientMessage,
@@ -21,7 +21,7 @@ import {
 } from "../protocol.ts";
 import type { GatewayEffect } from "../room/commands.ts";
 import type { Clock } from "../time.ts";
-import { sameOrigin } from "../web.ts";
+import { checkUpgrade } from "../web.ts";
 import { Admission } from "./admission.ts";
 import { type Conn, HOST_RATE, newConn, rateOf, type Socket } from "./conn.ts";
 import { Prober } from "./prober.ts";
@@ -40,6 +40,8 @@ export interface GatewayOptions {
   maxConnections: number;
   /** Most connections at once from one address. */
   connectionsPerAddress: number;
+  /** Most compensation for any player's link, in ms (see fair.ts). */
+  maxCompensation: number;
   log?: (line: string) => void;
 }
 
@@ -59,14 +61,17 @@ export class Gateway {
   private readonly admission: Admission;
   private readonly prober: Prober;
   private seq = 0;
+  /** The `host:port` forms clients may use (see web.ts allowedHosts); none until the server listens. */
+  private allowed: ReadonlySet<string> = new Set();
 
   constructor(private readonly opts: GatewayOptions) {
     this.admission = new Admission(opts.joinsPerAddress);
     this.prober = new Prober(opts, this.conns, this.admission);
   }
 
-  /** Connects the gateway to its server (for pub/sub) and starts probing. */
-  attach(server: Server<Conn>): void {
+  /** Connects the gateway to its server (for pub/sub), accepts the hosts it is reached by, and starts probing. */
+  attach(server: Server<Conn>, allowed: ReadonlySet<string>): void {
+    this.allowed = allowed;
     this.prober.start(server);
   }
 
@@ -77,9 +82,12 @@ export class Gateway {
 
   /** Upgrades a request to a buzzer connection: 403 for a foreign Origin, 404 for plain HTTP. */
   readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
-    if (!sameOrigin(req)) {
-      this.opts.log?.(`Refused a WebSocket from origin ${req.headers.get("origin")}`);
-      return new Response("Forbidden: WebSocket from a foreign origin\n", { status: 403 });
+    if (!checkUpgrade(req, this.allowed)) {
+      const { host, origin } = Object.fromEntries(req.headers);
+      this.opts.log?.(`Refused a WebSocket from origin ${origin ?? "(none)"} for host ${host ?? "(none)"}`);
+      return new Response("Forbidden: WebSocket from a foreign origin or for an unknown host\n", {
+        status: 403,
+      });
     }
     const now = this.opts.clock.now();
     const address = server.requestIP(req)?.address ?? "";
@@ -239,8 +247,8 @@ export class Gateway {
     const { player, probes } = ws.data;
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
     const { est, link } = probes;
-    const mapped = at !== null && est ? toServerTime(probes.clock, at) : null;
-    const bounded = boundPress(now, mapped, link);
+    const mapped = at !== null && est ? serverTime(est, at) : null;
+    const bounded = boundPress(now, mapped, link, MARGIN, this.opts.maxCompensation);
     this.opts.bus.send({
       type: "buzz",
       conn: ws.data.id,

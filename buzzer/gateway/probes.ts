@@ -3,13 +3,20 @@
  * round trip (answered by the client's network layer, so page code cannot inflate it); JSON pings
  * measure a JSON client's clock offset. Pure bookkeeping: the gateway sends and receives.
  */
-import { addSample, type ClockEstimate, type ClockState, emptyClock, estimate } from "../clock.ts";
+import {
+  addSample,
+  type ClockEstimate,
+  type ClockState,
+  emptyClock,
+  estimate,
+  roundTrips,
+} from "../clock.ts";
 import type { Link } from "../fair.ts";
 
 /** What one connection's probes have measured so far. */
 export interface Probes {
-  /** Round trips of ping frames. */
-  frames: ClockState;
+  /** Round trips of ping frames, oldest first (only the round trip is kept: it is all a link needs). */
+  rtts: number[] | null;
   /** The link those round trips describe, or null before the first. */
   link: Link | null;
   /** Readings of a JSON client's clock (JSON pings), for its offset and drift. */
@@ -24,11 +31,13 @@ export interface Probes {
 }
 
 /** Ping frames sent quickly after a connection opens, before settling to the steady interval. */
-export const FRAME_WARMUP = { probes: 6, every: 150, firstAfter: 50 };
+export const FRAME_WARMUP = { probes: 6, every: 200, firstAfter: 200 };
 /** JSON pings sent quickly after a JSON client joins: an offset needs more samples than a round trip. */
 export const JSON_WARMUP = { probes: 32, every: 40 };
 /** Round trips kept per connection: enough for a 90th percentile, small enough for 20,000 connections. */
 const FRAME_WINDOW = 12;
+/** How much a link's round trips must move, in ms, before the rooms' owners are told. */
+const LINK_STEP = 1;
 /** One empty sample window shared by every new connection (windows are immutable): idle connections cost less. */
 const NO_SAMPLES = emptyClock();
 /** Unanswered JSON pings kept per connection: a client that never answers leaks nothing. */
@@ -37,7 +46,7 @@ const MAX_UNANSWERED = 4;
 /** Fresh probe state for a connection that opened at `now`. */
 export function newProbes(now: number): Probes {
   return {
-    frames: NO_SAMPLES,
+    rtts: null,
     link: null,
     clock: NO_SAMPLES,
     est: null,
@@ -72,13 +81,18 @@ export function jsonSent(p: Probes, id: number, now: number, steady: number): vo
 
 /** Records a ping frame's answer: the round trip from `t0` to `t1`; returns whether the link changed. */
 export function frameAnswered(p: Probes, t0: number, t1: number): boolean {
-  // Only the round trip counts here: the client's clock is not read, so the middle stands in for it.
-  p.frames = addSample(p.frames, { t0, tc: (t0 + t1) / 2, t1 }, FRAME_WINDOW);
-  const est = estimate(p.frames);
-  if (!est) return false;
+  const rtt = t1 - t0;
+  if (!Number.isFinite(rtt) || rtt < 0) return false;
+  p.rtts ??= [];
+  p.rtts.push(rtt);
+  if (p.rtts.length > FRAME_WINDOW) p.rtts.shift();
+  const { rtt: low, rttHigh, jitter } = roundTrips([...p.rtts].sort((a, b) => a - b));
   const before = p.link;
-  p.link = { rtt: est.rtt, high: est.rttHigh, jitter: est.jitter };
-  return before === null || before.high !== p.link.high || before.rtt !== p.link.rtt;
+  p.link = { rtt: low, high: rttHigh, jitter };
+  // The owners hear of a link only when its allowance moves noticeably: a probe's noise is not news.
+  return (
+    before === null || Math.abs(before.high - rttHigh) >= LINK_STEP || Math.abs(before.rtt - low) >= LINK_STEP
+  );
 }
 
 /** Records a JSON pong: probe `id` read `tc` on the client's clock, answered at `t1`. */

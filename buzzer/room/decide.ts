@@ -1,5 +1,5 @@
 /** Deciding buzzes: a batch is recorded, then every press no one can still precede is placed and told. */
-import { windowReach } from "../fair.ts";
+import { MARGIN, windowReach } from "../fair.ts";
 import { gapSeconds, placeLine, verdictText } from "../format.ts";
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
@@ -65,7 +65,7 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
 export function settle(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   room.settleAt = null;
   if (room.round.pending.length === 0) return;
-  const reach = windowReach(openLinks(room), s.maxWait);
+  const reach = windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation);
   const { round, placed } = rules.settle(room.round, now, now - reach, s.maxWait);
   room.round = round;
   announce(room, placed, now, s, out);

@@ -8,6 +8,8 @@ import { type Room, roomView } from "./state.ts";
 export interface Settings {
   /** Longest decision window, in ms. */
   maxWait: number;
+  /** Most compensation for any player's link, in ms (see fair.ts). */
+  maxCompensation: number;
   /** The default room's secret, which a host may use in every room. */
   mainSecret: string;
   /** Whether to produce log lines (with --quiet they are not even formatted). */

@@ -61,6 +61,8 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       sweep(room, now, s, out);
       break;
   }
+  // A link changes no deadline that is set; the next tick sees the new window.
+  if (cmd.type === "link" || cmd.type === "prospects") return out;
   if (cmd.type !== "tick" && cmd.type !== "sweep") room.activeAt = now;
   out.push({ type: "wake", at: nextWake(room) });
   return out;

@@ -82,6 +82,7 @@ export class Owner {
   handle(cmd: RoomCommand): void {
     const room = this.rooms.get(cmd.room) ?? (cmd.type === "join" ? this.open(cmd) : undefined);
     if (!room) return;
+    if (cmd.type === "link" || cmd.type === "prospects") return this.run(room, cmd);
     if (cmd.type !== "buzz") {
       // Buzzes that arrived before this command are decided first, under the round they arrived in.
       this.flush(room);

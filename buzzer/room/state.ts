@@ -4,7 +4,7 @@
  */
 import type { Link } from "../fair.ts";
 import { gapSeconds } from "../format.ts";
-import type { Phase, PlaceView, PlayerView, RoomView } from "../protocol.ts";
+import { nameKey, type Phase, type PlaceView, type PlayerView, type RoomView } from "../protocol.ts";
 import { newRound, type Round, standing } from "../round.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 
@@ -31,8 +31,10 @@ export interface Room {
   players: Map<string, Player>;
   /** Resume token → player id. */
   tokens: Map<string, string>;
-  /** Names in use, so a join finds a free one without listing every player. */
+  /** Names in use, compared as `nameKey` compares them, so a join finds a free one without listing every player. */
   names: Set<string>;
+  /** The next number to try for a name already taken (so a thousand Alices cost no more than one). */
+  suffixes: Map<string, number>;
   /** Per-press details from the gateway, kept until the press is placed and recorded. */
   claims: Map<string, Claim>;
   records: FairnessRecord[];
@@ -67,6 +69,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     players: new Map(),
     tokens: new Map(),
     names: new Set(),
+    suffixes: new Map(),
     claims: new Map(),
     records: [],
     prospects: new Map(),
@@ -81,11 +84,17 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
 
 /** Adds a player to a room under a name no one else in it has: `Alice`, then `Alice (2)`… */
 export function addPlayer(room: Room, player: Player): Player {
+  const base = nameKey(player.name);
   let name = player.name;
-  for (let n = 2; room.names.has(name); n++) name = `${player.name} (${n})`;
+  if (room.names.has(base)) {
+    let n = room.suffixes.get(base) ?? 2;
+    while (room.names.has(nameKey(`${player.name} (${n})`))) n++;
+    name = `${player.name} (${n})`;
+    room.suffixes.set(base, n + 1);
+  }
   const added = { ...player, name };
   room.players.set(added.id, added);
-  room.names.add(name);
+  room.names.add(nameKey(name));
   if (added.token) room.tokens.set(added.token, added.id);
   return added;
 }
@@ -93,7 +102,9 @@ export function addPlayer(room: Room, player: Player): Player {
 /** Removes a player for good (kicked, or a plain-text client that can never come back). */
 export function removePlayer(room: Room, player: Player): void {
   room.players.delete(player.id);
-  room.names.delete(player.name);
+  const key = nameKey(player.name);
+  room.names.delete(key);
+  room.suffixes.delete(key);
   room.tokens.delete(player.token);
 }
 

@@ -5,6 +5,7 @@ import {
   type ClockState,
   emptyClock,
   estimate,
+  MAX_DRIFT,
   type Sample,
   toServerTime,
   uncertainty,
@@ -70,7 +71,15 @@ describe("clock", () => {
 
   test("estimates the offset of a symmetric link exactly", () => {
     const one = addSample(emptyClock(), { t0: 1000, tc: 5050, t1: 1100 });
-    expect(estimate(one)).toEqual({ offset: 4000, rtt: 100, rttHigh: 100, jitter: 0, drift: 0, samples: 1 });
+    expect(estimate(one)).toEqual({
+      offset: 4000,
+      rtt: 100,
+      rttHigh: 100,
+      jitter: 0,
+      drift: 0,
+      samples: 1,
+      ref: 1050,
+    });
 
     const { state, lastProbe, pressError } = simulate({ up: 40, drift: 0 });
     const est = estimate(state);
@@ -90,6 +99,93 @@ describe("clock", () => {
     expect(addSample(state, { t0: Number.NaN, tc: 10, t1: 20 })).toBe(state);
     expect(addSample(state, { t0: 0, tc: Number.POSITIVE_INFINITY, t1: 20 })).toBe(state);
     expect(addSample(state, { t0: 0, tc: 10, t1: Number.NEGATIVE_INFINITY })).toBe(state);
+  });
+
+  test("bounds a real clock's drift at 500 ppm", () => {
+    expect(MAX_DRIFT).toBe(5e-4);
+  });
+
+  test("starts afresh from a sample whose clock stopped while the server's advanced", () => {
+    // The stopped-clock trick: every probe answered with t = 0. Kept, those samples fit a drift of
+    // exactly -1, and mapping a press divides 0 by 0.
+    let state = emptyClock();
+    for (let i = 0; i < 16; i++)
+      state = addSample(state, { t0: START + i * EVERY, tc: 0, t1: START + i * EVERY + 80 });
+    const newest = START + 15 * EVERY;
+    expect(state.samples).toEqual([{ t0: newest, tc: 0, t1: newest + 80 }]);
+    expect(estimate(state)).toEqual({
+      offset: -(newest + 40),
+      rtt: 80,
+      rttHigh: 80,
+      jitter: 0,
+      drift: 0,
+      samples: 1,
+      ref: newest + 40,
+    });
+    expect(toServerTime(state, 0)).toBe(newest + 40);
+  });
+
+  test("starts afresh from a sample whose clock ran backwards", () => {
+    let state = emptyClock();
+    for (let i = 0; i < 16; i++) {
+      state = addSample(state, { t0: START + i * EVERY, tc: 1e6 - i * EVERY, t1: START + i * EVERY + 80 });
+    }
+    expect(state.samples).toHaveLength(1);
+    const est = estimate(state) as ClockEstimate;
+    expect(Object.values(est).every(Number.isFinite)).toBe(true);
+    expect(est.drift).toBe(0);
+    expect(toServerTime(state, 1e6 - 15 * EVERY)).toBe(START + 15 * EVERY + 40);
+  });
+
+  test("keeps overlapping probes that the client read at the same instant", () => {
+    // Sent 40 ms apart on an 80 ms round trip, both answers can be read in one event-loop turn.
+    const first = addSample(emptyClock(), { t0: 0, tc: 500, t1: 80 });
+    expect(addSample(first, { t0: 40, tc: 500, t1: 120 }).samples).toHaveLength(2);
+    expect(addSample(first, { t0: 40, tc: 499.9, t1: 120 }).samples).toHaveLength(1);
+  });
+
+  test("starts afresh from a sample whose clock ran faster than the round trips allow", () => {
+    const first = addSample(emptyClock(), { t0: 0, tc: 500, t1: 80 });
+    // 250 ms later by the server, the client can have seen at most 330 ms (the two round trips'
+    // outer ends) plus 500 ppm of them.
+    expect(addSample(first, { t0: 250, tc: 830, t1: 330 }).samples).toHaveLength(2);
+    expect(addSample(first, { t0: 250, tc: 831, t1: 330 }).samples).toHaveLength(1);
+  });
+
+  test("recovers from a clock that paused, as a sleeping phone's does", () => {
+    // 16 honest probes, a 10 s pause of the client's clock alone, then 16 honest probes again.
+    const { state: before, clientAt } = simulate({ drift: 0 });
+    let state = before;
+    for (let i = 0; i < 16; i++) {
+      const t0 = START + 20_000 + i * EVERY;
+      state = addSample(state, { t0, tc: clientAt(t0 + 40) - 10_000, t1: t0 + 80 });
+    }
+    expect(state.samples).toHaveLength(16);
+    const press = START + 20_000 + 16 * EVERY;
+    expect(toServerTime(state, clientAt(press) - 10_000)).toBeCloseTo(press, 6);
+  });
+
+  test("ignores the rate of a 1000 ppm clock and still maps it within a few ms", () => {
+    const { state, lastProbe, pressError } = simulate({ drift: 1e-3 });
+    const est = estimate(state) as ClockEstimate;
+    expect(est.samples).toBe(16);
+    expect(est.drift).toBe(0);
+    expect(Object.values(est).every(Number.isFinite)).toBe(true);
+    expect(Math.abs(pressError(lastProbe + 100))).toBeLessThan(5);
+  });
+
+  test("maps a reading that is not finite to null", () => {
+    const { state } = simulate();
+    for (const reading of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(toServerTime(state, reading)).toBeNull();
+    }
+  });
+
+  test("returns null rather than a non-finite estimate for readings near the largest double", () => {
+    const state = addSample(emptyClock(), { t0: 0, tc: Number.MAX_VALUE, t1: 10 });
+    expect(state.samples).toHaveLength(1);
+    expect(estimate(state)).toBeNull();
+    expect(toServerTime(state, Number.MAX_VALUE)).toBeNull();
   });
 
   test("keeps only the last window of samples", () => {
@@ -190,7 +286,9 @@ describe("clock", () => {
   });
 
   test("adds half the RTT, the jitter and the margin for the uncertainty", () => {
-    expect(uncertainty({ offset: 5, rtt: 80, rttHigh: 90, jitter: 3, drift: 0, samples: 4 }, 2)).toBe(45);
+    expect(uncertainty({ offset: 5, rtt: 80, rttHigh: 90, jitter: 3, drift: 0, samples: 4, ref: 0 }, 2)).toBe(
+      45,
+    );
   });
 
   test("measures jitter as the spread of RTTs, unmoved by one stalled probe", () => {

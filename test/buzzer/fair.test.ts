@@ -1,12 +1,23 @@
 import { describe, expect, test } from "bun:test";
-import { boundPress, type Link, MARGIN, uplinkAllowance, windowReach } from "../../buzzer/fair.ts";
+import { addSample, emptyClock, toServerTime } from "../../buzzer/clock.ts";
+import {
+  boundPress,
+  type Link,
+  MARGIN,
+  MAX_COMPENSATION,
+  uplinkAllowance,
+  windowReach,
+} from "../../buzzer/fair.ts";
 
 /** Uplink allowance high + margin = 50 + 2 = 52; uncertainty rtt/2 + jitter + margin = 20 + 5 + 2 = 27. */
 const link: Link = { rtt: 40, high: 50, jitter: 5 };
+/** A link slower than the default cap of 250 ms: allowance 602 and uncertainty 310 before capping. */
+const slow: Link = { rtt: 600, high: 600, jitter: 8 };
 
 describe("fair", () => {
-  test("uses a margin of 2 ms", () => {
+  test("uses a margin of 2 ms and compensates at most 250 ms by default", () => {
     expect(MARGIN).toBe(2);
+    expect(MAX_COMPENSATION).toBe(250);
   });
 
   describe("uplinkAllowance", () => {
@@ -27,6 +38,15 @@ describe("fair", () => {
     test("uses a given margin", () => {
       expect(uplinkAllowance(link, 10)).toBe(60);
       expect(uplinkAllowance(link, 0)).toBe(50);
+    });
+
+    test("never exceeds the max compensation", () => {
+      expect(uplinkAllowance(slow)).toBe(250);
+      expect(uplinkAllowance({ rtt: 0, high: 248, jitter: 0 })).toBe(250);
+      expect(uplinkAllowance({ rtt: 0, high: 249, jitter: 0 })).toBe(250);
+      expect(uplinkAllowance(link, MARGIN, 30)).toBe(30);
+      expect(uplinkAllowance(link, MARGIN, 0)).toBe(0);
+      expect(uplinkAllowance(slow, MARGIN, Number.POSITIVE_INFINITY)).toBe(602);
     });
   });
 
@@ -150,6 +170,82 @@ describe("fair", () => {
         bound: "estimated",
       });
     });
+
+    test("compensates a link slower than the cap only in part", () => {
+      expect(boundPress(1000, 500, slow)).toStrictEqual({
+        press: 750,
+        lower: 750,
+        uncertainty: 250,
+        bound: "early",
+      });
+      // Half its round trip (300 ms) is beyond the cap too, so an unclaimed press sits at the bound.
+      expect(boundPress(1000, null, slow)).toStrictEqual({
+        press: 750,
+        lower: 750,
+        uncertainty: 250,
+        bound: "estimated",
+      });
+      expect(boundPress(1000, 900, slow, MARGIN, 50)).toStrictEqual({
+        press: 950,
+        lower: 950,
+        uncertainty: 50,
+        bound: "early",
+      });
+    });
+
+    test("caps the uncertainty at the max compensation", () => {
+      expect(boundPress(1000, 990, { rtt: 100, high: 120, jitter: 400 }).uncertainty).toBe(250);
+      expect(boundPress(1000, 990, link, MARGIN, 20).uncertainty).toBe(20);
+      expect(boundPress(1000, null, null, MARGIN, 1).uncertainty).toBe(1);
+    });
+
+    test("does not let a player who inflated its round trip beat an honest player 300 ms ahead", () => {
+      // The honest player presses at 1000 on a 40 ms link. The cheat presses at 1300 on the same
+      // link, but answered its probes 400 ms late, and claims to have pressed long before.
+      const honest = boundPress(1020, 1000, link);
+      const inflated: Link = { rtt: 440, high: 450, jitter: 5 };
+      const cheat = boundPress(1320, 0, inflated);
+      expect(cheat).toStrictEqual({ press: 1070, lower: 1070, uncertainty: 227, bound: "early" });
+      expect(cheat.press).toBeGreaterThan(honest.press);
+      // Uncapped, the cheat would have won by 48 ms.
+      expect(boundPress(1320, 0, inflated, MARGIN, Number.POSITIVE_INFINITY).press).toBe(868);
+    });
+
+    test("treats a claim that is not finite as no claim", () => {
+      for (const claimed of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        expect(boundPress(1000, claimed, link)).toStrictEqual(boundPress(1000, null, link));
+        expect(boundPress(1000, claimed, null)).toStrictEqual(boundPress(1000, null, null));
+      }
+    });
+
+    test("bounds the stopped-clock trick to the uplink allowance, with finite values", () => {
+      // Every probe answered with t = 0, then a buzz with at = 0: the claim maps to the last probe.
+      let clock = emptyClock();
+      for (let t0 = 0; t0 < 4000; t0 += 250) clock = addSample(clock, { t0, tc: 0, t1: t0 + 40 });
+      const mapped = toServerTime(clock, 0);
+      expect(mapped).toBe(3770);
+      expect(boundPress(5000, mapped, link)).toStrictEqual({
+        press: 4948,
+        lower: 4948,
+        uncertainty: 27,
+        bound: "early",
+      });
+    });
+
+    test("returns finite values within the bounds for any finite inputs", () => {
+      const links = [null, link, slow, { rtt: 0, high: 0, jitter: 0 }, { rtt: 1e9, high: 1e9, jitter: 1e9 }];
+      const claims = [null, Number.NaN, -Number.MAX_VALUE, -1e9, 0, 999, 1000, 1001, Number.MAX_VALUE];
+      for (const l of links) {
+        for (const claimed of claims) {
+          const result = boundPress(1000, claimed, l);
+          expect([result.press, result.lower, result.uncertainty].every(Number.isFinite)).toBe(true);
+          expect(result.press).toBeGreaterThanOrEqual(result.lower);
+          expect(result.press).toBeLessThanOrEqual(1000);
+          expect(1000 - result.lower).toBeLessThanOrEqual(MAX_COMPENSATION);
+          expect(result.uncertainty).toBeLessThanOrEqual(MAX_COMPENSATION);
+        }
+      }
+    });
   });
 
   describe("windowReach", () => {
@@ -184,6 +280,12 @@ describe("fair", () => {
     test("uses a given margin", () => {
       expect(windowReach([link], 1000, 0)).toBe(50);
       expect(windowReach([link], 1000, 10)).toBe(60);
+    });
+
+    test("never exceeds the max compensation", () => {
+      expect(windowReach([link, slow], 1000)).toBe(250);
+      expect(windowReach([link, slow], 1000, MARGIN, 100)).toBe(100);
+      expect(windowReach([link, slow], 80, MARGIN, 100)).toBe(80);
     });
   });
 });

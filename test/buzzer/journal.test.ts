@@ -75,9 +75,88 @@ describe("journal", () => {
     expect(room?.tokens.has("t".repeat(32))).toBe(false);
   });
 
-  test("skips a line torn by a crash and lines that are not JSON", () => {
-    const text = `${written.map((e) => JSON.stringify(e)).join("\n")}\nnot json\n{"e":"placed","room":"QU`;
-    expect(parseJournal(text)).toEqual(written);
+  test("parses every entry kind, skipping empty lines", () => {
+    const text = `${written.map((e) => JSON.stringify(e)).join("\n\n")}\n`;
+    expect(parseJournal(text)).toEqual({ entries: written, problems: [] });
+  });
+
+  test("skips a last line torn by a crash silently", () => {
+    const text = `${written.map((e) => JSON.stringify(e)).join("\n")}\n{"e":"placed","room":"QU`;
+    expect(parseJournal(text)).toEqual({ entries: written, problems: [] });
+  });
+
+  test("keeps a last line that is whole but lacks its newline", () => {
+    const text = written.map((e) => JSON.stringify(e)).join("\n");
+    expect(parseJournal(text)).toEqual({ entries: written, problems: [] });
+  });
+
+  test("reports a line that is not JSON, with its number, unless it is the last", () => {
+    const text = `{"e":"clock","epoch":5}\nnot json\n{"e":"placed","room":"QU\n`;
+    expect(parseJournal(text)).toEqual({
+      entries: [{ e: "clock", epoch: 5 }],
+      problems: ["line 2: not JSON", "line 3: not JSON"],
+    });
+  });
+
+  test("reports JSON that is not an entry", () => {
+    const text = ["null", "42", '"room"', "[]", "{}", '{"e":7}', '{"e":"seat"}', '{"e":"constructor"}'].join(
+      "\n",
+    );
+    expect(parseJournal(text)).toEqual({
+      entries: [],
+      problems: [
+        "line 1: not a journal entry",
+        "line 2: not a journal entry",
+        "line 3: not a journal entry",
+        "line 4: not a journal entry",
+        "line 5: not a journal entry",
+        "line 6: not a journal entry",
+        'line 7: unknown entry kind "seat"',
+        'line 8: unknown entry kind "constructor"',
+      ],
+    });
+  });
+
+  test("reports every field an entry lacks or has of the wrong type", () => {
+    const lines = [
+      { e: "clock" },
+      { e: "clock", epoch: "soon" },
+      { e: "room", room: "QUIZ" },
+      { e: "player", room: "QUIZ", plain: false },
+      { e: "player", room: "QUIZ", id: "a1", name: null, token: 5, plain: "no" },
+      { e: "kick", id: "a1" },
+      { e: "round", room: "QUIZ", number: 1.5, phase: "paused", releaseAt: "x", lockedOut: [1] },
+      { e: "round", room: "QUIZ", number: 2, phase: "open", lockedOut: [] },
+      { e: "placed", room: "QUIZ", round: 1 },
+      { e: "placed", room: "QUIZ", round: 1, presses: [null] },
+      { e: "placed", room: "QUIZ", round: 1, presses: [{ ...placed("a1", 100, 1), press: "early" }] },
+    ];
+    const text = lines.map((line) => JSON.stringify(line)).join("\n");
+    expect(parseJournal(`${text}\n`)).toEqual({
+      entries: [],
+      problems: [
+        'line 1: a "clock" entry needs epoch',
+        'line 2: a "clock" entry needs epoch',
+        'line 3: a "room" entry needs secret',
+        'line 4: a "player" entry needs id, name, token',
+        'line 5: a "player" entry needs name, token, plain',
+        'line 6: a "kick" entry needs room',
+        'line 7: a "round" entry needs number, phase, releaseAt, lockedOut',
+        'line 8: a "round" entry needs releaseAt',
+        'line 9: a "placed" entry needs presses',
+        'line 10: a "placed" entry needs presses',
+        'line 11: a "placed" entry needs presses',
+      ],
+    });
+  });
+
+  test("keeps the good entries around a bad one, in order", () => {
+    const lines = written.map((e) => JSON.stringify(e));
+    lines.splice(3, 0, '{"e":"player","room":"QUIZ"}');
+    expect(parseJournal(lines.join("\n"))).toEqual({
+      entries: written,
+      problems: ['line 4: a "player" entry needs id, name, token, plain'],
+    });
   });
 
   test("snapshots rooms into entries that replay to the same rooms", () => {
