@@ -34,7 +34,7 @@ export function rssKiB(pid: number): number {
 }
 
 /** CPU seconds every process on the machine has used since boot (all cores; busy, not idle or iowait). */
-export function machineCpuSeconds(): number {
+function machineCpuSeconds(): number {
   const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] as string;
   // cpu user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
