@@ -1,5 +1,6 @@
 /**
- * Readers for /proc: a process's CPU time (utime + stime, in clock ticks) and resident memory.
+ * CPU time and memory: readers for /proc (a process's utime + stime, its resident memory, the
+ * machine's busy time), this process's own CPU, and CPU shares over a window between two marks.
  * Linux only; the bench pins servers and the load generator to cores and measures them from outside.
  */
 import { readFileSync } from "node:fs";
@@ -33,11 +34,62 @@ export function rssKiB(pid: number): number {
 }
 
 /** CPU seconds every process on the machine has used since boot (all cores; busy, not idle or iowait). */
-export function machineCpuSeconds(): number {
+function machineCpuSeconds(): number {
   const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] as string;
   // cpu user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
   return (
     ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / clockTicks()
   );
+}
+
+/** CPU seconds this process has used (user + system). */
+export function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** CPU time at a window edge: when, the server's, the load side's (this process and `loadPids`), the machine's. */
+export interface CpuMark {
+  t: number;
+  server: number;
+  load: number;
+  machine: number;
+}
+
+/** Marks a window edge; without a server pid its time is NaN, and load processes that have exited count 0. */
+export function cpuMark(serverPid: number | null, loadPids: number[] = []): CpuMark {
+  let load = ownCpuSeconds();
+  for (const pid of loadPids) {
+    try {
+      load += cpuSeconds(pid);
+    } catch {}
+  }
+  return {
+    t: performance.now(),
+    server: serverPid === null ? Number.NaN : cpuSeconds(serverPid),
+    load,
+    machine: machineCpuSeconds(),
+  };
+}
+
+/** A window's length and each side's CPU as % of one core; `others` is the rest of the machine (other users). */
+export interface CpuShares {
+  seconds: number;
+  serverPct: number;
+  loadPct: number;
+  othersPct: number;
+}
+
+/** The CPU shares between two marks. */
+export function cpuShares(a: CpuMark, b: CpuMark): CpuShares {
+  const seconds = (b.t - a.t) / 1000;
+  const server = b.server - a.server;
+  const load = b.load - a.load;
+  return {
+    seconds,
+    serverPct: (server / seconds) * 100,
+    loadPct: (load / seconds) * 100,
+    othersPct: (Math.max(0, b.machine - a.machine - server - load) / seconds) * 100,
+  };
 }

@@ -5,8 +5,9 @@
  * chart.svg. Every process it starts is killed when it ends, on error too.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { numberOption, parseOptions } from "../lib/options.ts";
 import { chartSvg } from "./chart.ts";
+import { LOAD_CORE, SERVER_CORE } from "./harness.ts";
 import type { LoadResult } from "./load_result.ts";
 import { cpuSeconds } from "./procfs.ts";
 import { markdown } from "./report.ts";
@@ -22,21 +23,19 @@ import {
 import { spread } from "./stats.ts";
 import type { RunSummary, ScenarioSummary, ServerSummary } from "./summary.ts";
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: "boolean" },
-    reps: { type: "string" },
-    only: { type: "string" },
-    servers: { type: "string" },
-    "skip-fairness": { type: "boolean" },
-  },
+const program = "bench/run.ts";
+const { values } = parseOptions(program, "Every scenario against ours, bare Bun, Node+ws and Python.", {
+  quick: { type: "boolean", help: "2 repeats, 1 s windows (about 2.5 min)" },
+  reps: { type: "string", value: "N", help: "repeats (default 5; 2 with --quick)" },
+  only: { type: "string", value: "LIST", help: "scenarios: greet,cycle,verdict,burst,idle" },
+  servers: { type: "string", value: "LIST", help: "servers: ours,bare,node,python" },
+  "skip-fairness": { type: "boolean", help: "leave out the fairness table" },
 });
 const quick = values.quick === true;
-const reps = Number(values.reps ?? (quick ? 2 : 5));
-const only = values.only?.split(",");
-const servers = values.servers ? SERVERS.filter((s) => values.servers?.split(",").includes(s.id)) : SERVERS;
-const SERVER_CORE = 0;
-const LOAD_CORE = 1;
+const reps = numberOption(program, "reps", values.reps ?? (quick ? 2 : 5), 1, 100);
+const only = (values.only as string | undefined)?.split(",");
+const serverIds = (values.servers as string | undefined)?.split(",");
+const servers = serverIds ? SERVERS.filter((s) => serverIds.includes(s.id)) : SERVERS;
 /** Loopback addresses the load generator spreads connections over (servers listen on 0.0.0.0). */
 const SPREAD = 4;
 
@@ -61,7 +60,7 @@ const plan = {
 };
 
 // Whatever happens, no server or load generator outlives the runner.
-killOnExit("bench/run.ts");
+killOnExit(program);
 
 const log = (line: string) => console.error(line);
 const t0 = performance.now();
