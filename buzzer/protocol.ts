@@ -52,7 +52,9 @@ export type ClientMessage =
   /** Host: remove a player from the room. */
   | { type: "kick"; player: string }
   /** Host: ask for the fairness log. */
-  | { type: "log"; format?: LogFormat };
+  | { type: "log"; format?: LogFormat }
+  /** Ask for a fresh snapshot of the room (after a missed delta). */
+  | { type: "sync" };
 
 /** Formats the fairness log can be downloaded in. */
 export type LogFormat = "jsonl" | "csv";
@@ -79,19 +81,51 @@ export interface PlaceView {
   photo: boolean;
 }
 
-/** A room's public state, published to everyone in it on every change. */
+/**
+ * A snapshot of a room, sent when a client joins, resumes or asks (`sync`); hosts and viewers get
+ * one on every change. Players get the top of the order and no player list (a phone needs neither
+ * for a big room), then deltas.
+ */
 export interface RoomView {
   room: string;
+  /** The last delta players were sent: the next one they may apply is `version + 1`. */
+  version: number;
   round: number;
   phase: Phase;
   /** Milliseconds until release while armed, as of sending. */
   countdown?: number;
-  /** The first players, up to a cap; `playerCount` says how many there are in all. */
+  /** The first players, up to VIEW.players (none for players); `playerCount` says how many in all. */
   players: PlayerView[];
   playerCount: number;
-  /** The first places, up to a cap. */
+  /** The first places, up to VIEW.order for hosts and viewers, VIEW.top for players. */
   order: PlaceView[];
+  /** In a snapshot sent to one player: whether that player is locked out of this round. */
+  lockedOut?: boolean;
 }
+
+/**
+ * A change to a room since the previous version, as players receive it: only what changed. A new
+ * round replaces the order; otherwise `order` adds places (by place number: a repeat is harmless).
+ */
+export interface RoomDelta {
+  room: string;
+  version: number;
+  round?: number;
+  phase?: Phase;
+  countdown?: number;
+  playerCount?: number;
+  order?: PlaceView[];
+}
+
+/** How much of a room each kind of client is shown: what fits on its screen, with counts for the rest. */
+export const VIEW = {
+  /** Places a player is shown (its own place comes in its verdict). */
+  top: 10,
+  /** Places a host console or projector is shown. */
+  order: 200,
+  /** Players a host console or projector lists. */
+  players: 200,
+} as const;
 
 /** Error codes a client may receive; the message says the same in words. */
 export type ErrorCode =
@@ -124,6 +158,7 @@ export type ServerMessage =
       host: boolean;
     }
   | ({ type: "state" } & RoomView)
+  | ({ type: "delta" } & RoomDelta)
   /** Your result: place, seconds behind the winner, and the original's line for it. */
   | { type: "verdict"; round: number; place: number; gap: number; photo: boolean; text: string }
   /** Clock probe: answer with a pong carrying your monotonic time. */
@@ -183,6 +218,7 @@ export function parseClient(text: string): Parsed<ClientMessage> {
       return { ok: true, msg: { type: "arm", countdown: m.countdown } };
     case "lock":
     case "reset":
+    case "sync":
       return { ok: true, msg: { type: m.type } };
     case "kick":
       if (typeof m.player !== "string" || m.player.length > 64) return bad("kick.player must be a player id");

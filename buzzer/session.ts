@@ -3,7 +3,15 @@
  * timers and performance.now() only, no Bun, node:* or process) so the web pages can reuse it.
  */
 import { Close } from "../lib/close.ts";
-import { type ClientMessage, type ErrorCode, encode, parseServer, type ServerMessage } from "./protocol.ts";
+import {
+  type ClientMessage,
+  type ErrorCode,
+  encode,
+  parseServer,
+  type RoomView,
+  type ServerMessage,
+} from "./protocol.ts";
+import { applyDelta } from "./view.ts";
 
 /** Close codes after which retrying cannot help: kicked, resumed elsewhere, refused by policy. */
 export const FINAL_CLOSES: readonly number[] = [Close.KICKED, Close.REPLACED, Close.POLICY];
@@ -32,7 +40,10 @@ export interface SessionOptions {
   join?: { name?: string; room?: string; secret?: string; watch?: boolean };
   /** A resume token kept from an earlier session: the first join resumes that player. */
   token?: string;
-  /** Every message from the server, pings included (they are already answered). */
+  /**
+   * Every message from the server, pings included (they are already answered). A player's deltas
+   * come as the `state` they lead to: every front end sees whole views of its room.
+   */
   onMessage: (msg: ServerMessage) => void;
   onStatus: (status: SessionStatus) => void;
   /** First retry delay and the cap it doubles up to, in ms. */
@@ -59,6 +70,8 @@ export class Session {
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages given while not joined, sent in order after the next welcome. */
   private readonly queue: ClientMessage[] = [];
+  /** The room as last seen: a snapshot and the deltas since (null until the first snapshot). */
+  private view: RoomView | null = null;
 
   constructor(private readonly opts: SessionOptions) {
     this.token = opts.token;
@@ -156,12 +169,24 @@ export class Session {
     });
   }
 
+  /** Applies a delta to the view; a missed one asks the server for a fresh snapshot. */
+  private delta(ws: WebSocket, delta: Extract<ServerMessage, { type: "delta" }>): void {
+    if (!this.view) return;
+    const next = applyDelta(this.view, delta);
+    if (next === null) return ws.send(encode({ type: "sync" }));
+    if (next === this.view) return;
+    this.view = next;
+    this.opts.onMessage({ type: "state", ...next });
+  }
+
   private receive(ws: WebSocket, text: string): void {
     this.heard(ws);
     const msg = parseServer(text);
     if (!msg) return;
     // Answered before anything else: the server measures our clock by how fast this comes back.
     if (msg.type === "ping") ws.send(encode({ type: "pong", id: msg.id, t: performance.now() }));
+    if (msg.type === "delta") return this.delta(ws, msg);
+    if (msg.type === "state") this.view = msg;
     this.opts.onMessage(msg);
     // The caller may have closed the session on this message: then nothing more comes of it.
     if (this.stopped || ws !== this.ws) return;

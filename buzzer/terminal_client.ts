@@ -252,7 +252,7 @@ class TerminalClient {
     const parts = v
       ? [
           this.host ? `hosting ${v.room}` : `${this.me} in ${v.room}`,
-          `${v.players.length} player${v.players.length === 1 ? "" : "s"}`,
+          `${v.playerCount} player${v.playerCount === 1 ? "" : "s"}`,
           `round ${v.round} ${v.phase}`,
           this.last && `last: ${this.last}`,
         ]

@@ -19,7 +19,7 @@ import {
   PLAIN_BUZZ,
   parseClient,
 } from "../protocol.ts";
-import type { GatewayEffect } from "../room/commands.ts";
+import type { Audience, GatewayEffect } from "../room/commands.ts";
 import type { Clock } from "../time.ts";
 import { checkUpgrade } from "../web.ts";
 import { Admission } from "./admission.ts";
@@ -137,7 +137,7 @@ export class Gateway {
   deliver(effects: GatewayEffect[]): void {
     for (const e of effects) {
       if (e.type === "publish") {
-        this.prober.server?.publish(topic(e.room), encode(e.msg));
+        this.prober.server?.publish(topic(e.room, e.audience), encode(e.msg));
         continue;
       }
       if (e.type === "release") {
@@ -191,6 +191,8 @@ export class Gateway {
     if (msg.type === "pong") return this.prober.onPong(ws, msg.id, msg.t, now);
     if (!conn.room) return this.error(ws, "NOT_JOINED", "join a room first");
     if (msg.type === "buzz") return this.buzz(ws, conn.room, msg.at ?? null, now);
+    if (msg.type === "sync")
+      return this.opts.bus.send({ type: "sync", conn: conn.id, room: conn.room, player: conn.player });
     if (!conn.host) return this.error(ws, "NOT_HOST", "host actions need the room's secret");
     this.opts.bus.send({ type: "host", conn: conn.id, room: conn.room, action: msg });
   }
@@ -280,7 +282,7 @@ export class Gateway {
     // A plain connection's join was counted when it was made; a JSON player's when the owner added it.
     if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
-    if (conn.mode === "json") ws.subscribe(topic(e.room));
+    if (conn.mode === "json") ws.subscribe(topic(e.room, e.player === null ? "staff" : "players"));
   }
 
   private onClose(ws: Socket, code: number, reason: string): void {
@@ -328,7 +330,7 @@ export class Gateway {
   }
 }
 
-/** The pub/sub topic of a room's published state. */
-export function topic(room: string): string {
-  return `room:${room}`;
+/** The pub/sub topic of what a room publishes to one audience. */
+export function topic(room: string, audience: Audience): string {
+  return `${audience}:${room}`;
 }

@@ -14,8 +14,11 @@ import { frameAnswered, frameSent, jsonAnswered, jsonSent, startJson } from "./p
 
 /** How often the prober looks for probes that are due, in ms. */
 const TICK = 100;
-/** Most probes a second across all connections: probing never costs more than this, however many connect. */
-const PROBE_BUDGET = 5000;
+/**
+ * Most probes a second across all connections: probing never costs more than this, however many
+ * connect (a ping frame costs the server a write of its own). Warm-up of a crowd takes longer.
+ */
+const PROBE_BUDGET = 1000;
 /** Steady probes are spread so that they take at most this share of the budget. */
 const STEADY_SHARE = 0.2;
 /** Prospects (see Room.prospects) are sent again only when they move by more than this, in ms. */

@@ -31,7 +31,7 @@ export interface Probes {
 }
 
 /** Ping frames sent quickly after a connection opens, before settling to the steady interval. */
-export const FRAME_WARMUP = { probes: 6, every: 200, firstAfter: 200 };
+export const FRAME_WARMUP = { probes: 4, every: 250, firstAfter: 200 };
 /** JSON pings sent quickly after a JSON client joins: an offset needs more samples than a round trip. */
 export const JSON_WARMUP = { probes: 32, every: 40 };
 /** Round trips kept per connection: enough for a 90th percentile, small enough for 20,000 connections. */

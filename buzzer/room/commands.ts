@@ -13,6 +13,9 @@ export type ConnId = string;
 /** The host's messages: the client messages only a room's host may send. */
 export type HostMessage = Extract<ClientMessage, { type: "arm" | "lock" | "reset" | "kick" | "log" }>;
 
+/** Who in a room a published message is for. */
+export type Audience = "players" | "staff";
+
 /** What a gateway asks of a room's owner. */
 export type RoomCommand =
   /** Enter a room as a player, a host (with `secret`) or a viewer (`watch`); `plain` for the original's clients. */
@@ -40,6 +43,8 @@ export type RoomCommand =
   | { type: "prospects"; room: string; gateway: string; link: Link | null }
   /** A connection closed: a player's, or a host's or viewer's (`player` null). */
   | { type: "leave"; conn: ConnId; room: string; player: string | null }
+  /** A client missed a delta: send it a fresh snapshot (a player's, or a host's or viewer's). */
+  | { type: "sync"; conn: ConnId; room: string; player: string | null }
   /** A host action; `conn` is null for the server's own terminal. */
   | { type: "host"; conn: ConnId | null; room: string; action: HostMessage };
 
@@ -52,8 +57,8 @@ export type GatewayEffect =
   /** A refusal for one connection; the gateway also counts wrong secrets against its address. */
   | { type: "error"; conn: ConnId; code: ErrorCode; message: string }
   | { type: "close"; conn: ConnId; code: number; reason: string }
-  /** A message for everyone in a room. */
-  | { type: "publish"; room: string; msg: ServerMessage }
+  /** A message for everyone in a room: its players, or its hosts and viewers. */
+  | { type: "publish"; room: string; audience: Audience; msg: ServerMessage }
   /** An armed round opens at `at` (owner's clock): each gateway tells each client on the client's clock. */
   | { type: "release"; room: string; round: number; at: number };
 

@@ -1,5 +1,5 @@
 /** Deciding buzzes: a batch is recorded, then every press no one can still precede is placed and told. */
-import { MARGIN, windowReach } from "../fair.ts";
+import { type Link, MARGIN, uplinkAllowance, windowReach } from "../fair.ts";
 import { gapSeconds, placeLine, verdictText } from "../format.ts";
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
@@ -61,11 +61,34 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
   settle(room, now, s, out);
 }
 
+/** A room scanned in full for every batch of buzzes up to this size; a bigger one every REACH_FRESH ms. */
+const FULL_SCAN = 1000;
+/** How long a big room's measured reach is used, in ms. */
+const REACH_FRESH = 20;
+
+/**
+ * How far back a press may still come from a player who could buzz. A big room reuses its last
+ * measure for a few milliseconds: players only leave the open set between measures (and a raised
+ * link raises the bound at once, see `raiseReach`), so the bound can only be too long, never too
+ * short — a verdict may wait a moment longer, but no earlier press is ever missed.
+ */
+function reachOf(room: Room, now: number, s: Settings): number {
+  if (room.players.size > FULL_SCAN && now - room.reach.at < REACH_FRESH) return room.reach.ms;
+  room.reach = { ms: windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation), at: now };
+  return room.reach.ms;
+}
+
+/** Raises a room's reach bound for a link that may be longer than any measured (a join, a new measure). */
+export function raiseReach(room: Room, link: Link | null, s: Settings): void {
+  const ms = Math.min(uplinkAllowance(link, MARGIN, s.maxCompensation), s.maxWait);
+  if (ms > room.reach.ms) room.reach = { ms, at: room.reach.at };
+}
+
 /** Places every press that can no longer be preceded, and notes when to look again. */
 export function settle(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   room.settleAt = null;
   if (room.round.pending.length === 0) return;
-  const reach = windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation);
+  const reach = reachOf(room, now, s);
   const { round, placed } = rules.settle(room.round, now, now - reach, s.maxWait);
   room.round = round;
   announce(room, placed, now, s, out);

@@ -2,7 +2,8 @@
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
 import type { RoomEffect } from "./commands.ts";
-import { type Room, roomView } from "./state.ts";
+import type { Room } from "./state.ts";
+import { playerDelta, playerView, staffView } from "./views.ts";
 
 /** What an engine needs besides the room: limits, the server's secret, and where new ids come from. */
 export interface Settings {
@@ -27,10 +28,30 @@ export function publishSoon(room: Room, now: number): void {
   room.publishAt ??= now + PUBLISH_DELAY;
 }
 
-/** Sends the room's view to everyone in it now. */
+/** Sends the room's changes to everyone in it now: a snapshot to hosts and viewers, a delta to players. */
 export function publishNow(room: Room, now: number, out: RoomEffect[]): void {
   room.publishAt = null;
-  out.push({ type: "publish", room: room.code, msg: { type: "state", ...roomView(room, now) } });
+  const delta = playerDelta(room, now);
+  if (delta)
+    out.push({ type: "publish", room: room.code, audience: "players", msg: { type: "delta", ...delta } });
+  out.push({
+    type: "publish",
+    room: room.code,
+    audience: "staff",
+    msg: { type: "state", ...staffView(room, now) },
+  });
+}
+
+/** Sends one connection a snapshot of the room: a player's, or the one hosts and viewers get. */
+export function snapshot(
+  room: Room,
+  now: number,
+  conn: string,
+  player: string | null,
+  out: RoomEffect[],
+): void {
+  const view = player === null ? staffView(room, now) : playerView(room, now, player);
+  out.push({ type: "send", conn, msg: { type: "state", ...view } });
 }
 
 /** Refuses one connection's request with a code and a message (and a log line). */

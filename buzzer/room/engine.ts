@@ -11,10 +11,10 @@ import { roundEntry } from "../journal.ts";
 import { checkName, type ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
-import { type Buzz, buzzes, settle, tell } from "./decide.ts";
-import { log, publishNow, publishSoon, refuse, roundLine, type Settings } from "./effects.ts";
+import { type Buzz, buzzes, raiseReach, settle, tell } from "./decide.ts";
+import { log, publishNow, publishSoon, refuse, roundLine, type Settings, snapshot } from "./effects.ts";
 import { host } from "./host.ts";
-import { addPlayer, type Player, type Room, removePlayer, roomView } from "./state.ts";
+import { addPlayer, type Player, type Room, removePlayer } from "./state.ts";
 
 /** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
 export type EngineCommand =
@@ -42,17 +42,22 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
     case "link": {
       const player = room.players.get(cmd.player);
       if (player) player.link = cmd.link;
+      raiseReach(room, cmd.link, s);
       break;
     }
     case "prospects":
       if (cmd.link) room.prospects.set(cmd.gateway, cmd.link);
       else room.prospects.delete(cmd.gateway);
+      raiseReach(room, cmd.link, s);
       break;
     case "leave":
       leave(room, cmd.conn, cmd.player, now, s, out);
       break;
     case "host":
       host(room, cmd.conn, cmd.action, now, s, out);
+      break;
+    case "sync":
+      snapshot(room, now, cmd.conn, cmd.player, out);
       break;
     case "tick":
       tick(room, now, s, out);
@@ -108,6 +113,7 @@ function join(
     link: cmd.link,
     leftAt: null,
   });
+  raiseReach(room, cmd.link, s);
   const { id, name: taken, token } = player;
   out.push({ type: "persist", entries: [{ e: "player", room: room.code, id, name: taken, token, plain }] });
   if (s.logging) out.push(log(room, `${taken} joined${plain ? " (plain text)" : ""}`));
@@ -160,7 +166,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
       host,
     };
     out.push({ type: "send", conn, msg: welcome });
-    out.push({ type: "send", conn, msg: { type: "state", ...roomView(room, now) } });
+    snapshot(room, now, conn, player?.id ?? null, out);
   }
   if (!player) return;
   const placed = rules.standing(room.round, player.id);

@@ -35,6 +35,8 @@ export function host(
       announce(room, placed, now, s, out);
       if (round.placed.length > 0) publishNow(room, now, out);
       room.round = rules.reset(round);
+      // Everyone can buzz again: the window's reach is measured afresh.
+      room.reach = { ms: 0, at: -Infinity };
       room.claims.clear();
       room.settleAt = null;
       for (const p of room.players.values()) if (p.plain && p.conn === null) removePlayer(room, p);

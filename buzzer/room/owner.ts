@@ -82,12 +82,12 @@ export class Owner {
   handle(cmd: RoomCommand): void {
     const room = this.rooms.get(cmd.room) ?? (cmd.type === "join" ? this.open(cmd) : undefined);
     if (!room) return;
-    if (cmd.type === "link" || cmd.type === "prospects") return this.run(room, cmd);
-    if (cmd.type !== "buzz") {
-      // Buzzes that arrived before this command are decided first, under the round they arrived in.
+    if (cmd.type === "host" || cmd.type === "leave") {
+      // Buzzes that arrived before a host action are decided under the round they arrived in, and
+      // a player's buzz before it left is decided while it is still there.
       this.flush(room);
-      return this.run(room, cmd);
     }
+    if (cmd.type !== "buzz") return this.run(room, cmd);
     // A final repeat or a lockout is answered at once; other buzzes wait for the rest of this turn
     // of the event loop, so a burst is decided in one pass.
     if (decided(room, cmd.claim.player)) return this.run(room, { type: "buzzes", list: [cmd] });

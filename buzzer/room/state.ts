@@ -3,8 +3,7 @@
  * it. Plain data and small functions; the engine decides what happens to it.
  */
 import type { Link } from "../fair.ts";
-import { gapSeconds } from "../format.ts";
-import { nameKey, type Phase, type PlaceView, type PlayerView, type RoomView } from "../protocol.ts";
+import { nameKey, type Phase } from "../protocol.ts";
 import { newRound, type Round, standing } from "../round.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 
@@ -55,10 +54,24 @@ export interface Room {
   activeAt: number;
   /** The address that opened the room (each address may hold only a few). */
   openedBy: string;
+  /**
+   * An upper bound of the decision window's reach (see fair.ts windowReach) and when it was last
+   * measured: a big room is not scanned for every batch of buzzes (see decide.ts reachOf).
+   */
+  reach: { ms: number; at: number };
+  /** The version of the last delta players were sent, and what it told them. */
+  version: number;
+  told: Told;
 }
 
-/** Most players and places listed in a room's published view; counts say how many in all. */
-export const VIEW_CAP = 200;
+/** What players have been told of a room, so the next delta carries only what changed. */
+export interface Told {
+  round: number;
+  phase: Phase;
+  playerCount: number;
+  /** How many of the round's first places they have been sent. */
+  places: number;
+}
 
 /** A new room in the given phase (the default room starts open so the first buzz wins, as in the original). */
 export function newRoom(code: string, secret: string, phase: Phase = "locked", openedBy = ""): Room {
@@ -79,6 +92,9 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     watchers: 0,
     activeAt: 0,
     openedBy,
+    reach: { ms: 0, at: -Infinity },
+    version: 0,
+    told: { round: 1, phase, playerCount: 0, places: 0 },
   };
 }
 
@@ -114,42 +130,4 @@ export function* openLinks(room: Room): Iterable<Link | null> {
     if (p.conn !== null && standing(room.round, p.id) === undefined) yield p.link;
   }
   yield* room.prospects.values();
-}
-
-/** The room as everyone in it sees it. */
-export function roomView(room: Room, now: number): RoomView {
-  const { round } = room;
-  const players: PlayerView[] = [];
-  for (const p of room.players.values()) {
-    if (players.length >= VIEW_CAP) break;
-    players.push({
-      id: p.id,
-      name: p.name,
-      connected: p.conn !== null,
-      lockedOut: standing(round, p.id) === "locked",
-      ...(p.link ? { rtt: hundredths(p.link.rtt), jitter: hundredths(p.link.jitter) } : {}),
-    });
-  }
-  const order: PlaceView[] = round.placed.slice(0, VIEW_CAP).map((p) => ({
-    id: p.player,
-    name: room.players.get(p.player)?.name ?? "(left)",
-    place: p.place,
-    gap: gapSeconds(p.gap),
-    photo: p.photo,
-  }));
-  return {
-    room: room.code,
-    round: round.number,
-    phase: round.phase,
-    ...(round.phase === "armed" && round.releaseAt !== null
-      ? { countdown: Math.max(0, Math.round(round.releaseAt - now)) }
-      : {}),
-    players,
-    playerCount: room.players.size,
-    order,
-  };
-}
-
-function hundredths(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

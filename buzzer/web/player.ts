@@ -93,7 +93,7 @@ function render(): void {
   let big: string;
   let small: string;
   let said: string;
-  const lockedOut = !!view?.players.find((p) => p.id === me?.id)?.lockedOut;
+  const lockedOut = view?.lockedOut === true;
   if (conn !== "online" || !view) {
     state = joinedOnce ? "offline" : "connecting";
     big = waitingFor ? "Waiting" : joinedOnce ? "Offline" : "…";

@@ -1,11 +1,24 @@
-import { type ClientMessage, encode, parseServer, type ServerMessage } from "../../buzzer/protocol.ts";
+import {
+  type ClientMessage,
+  encode,
+  parseServer,
+  type RoomView,
+  type ServerMessage,
+} from "../../buzzer/protocol.ts";
+import { applyDelta } from "../../buzzer/view.ts";
 
 type Of<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
 
-/** A scripted JSON buzzer client for tests: records what it receives and answers clock probes. */
+/**
+ * A scripted JSON buzzer client for tests: records what it receives and answers clock probes.
+ * Players receive deltas: the peer applies them as every client does (buzzer/view.ts) and records
+ * the view it then holds as a `state`, so a test reads a room the same way for players and hosts.
+ */
 export class Peer {
   readonly ws: WebSocket;
   readonly received: (ServerMessage | string)[] = [];
+  /** The room as this peer holds it, from its last snapshot and the deltas since. */
+  view: RoomView | null = null;
   readonly opened: Promise<void>;
   readonly closed: Promise<CloseEvent>;
   private waiters = new Set<() => void>();
@@ -28,6 +41,15 @@ export class Peer {
         return;
       }
       this.received.push(msg ?? text);
+      if (msg?.type === "state") this.view = msg;
+      if (msg?.type === "delta" && this.view) {
+        const next = applyDelta(this.view, msg);
+        if (next === null) this.send({ type: "sync" });
+        else if (next !== this.view) {
+          this.view = next;
+          this.received.push({ type: "state", ...next });
+        }
+      }
       for (const w of this.waiters) w();
     });
   }

@@ -1,5 +1,7 @@
-# A WebSocket client that joins a room and then stops reading, with a tiny receive buffer, so the
-# server has to queue what it sends: the slow consumer of the hardening tests.
+# A WebSocket client that joins a room as a viewer and then stops reading, with a tiny receive
+# buffer, so the server has to queue what it sends: the slow consumer of the hardening tests.
+# (A viewer, a projector on a bad network, gets the whole room on every change; a player gets
+# only small deltas.)
 import base64
 import json
 import os
@@ -21,7 +23,7 @@ sock.sendall(
 response = b""
 while b"\r\n\r\n" not in response:
     response += sock.recv(1)
-payload = json.dumps({"type": "join", "room": room, "name": "Slow"}).encode()
+payload = json.dumps({"type": "join", "room": room, "watch": True}).encode()
 mask = os.urandom(4)
 frame = bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 sock.sendall(frame)

@@ -1,0 +1,30 @@
+/** A client's copy of its room: the snapshot it was sent, kept current by deltas. Pure. */
+import type { PlaceView, RoomDelta, RoomView } from "./protocol.ts";
+
+/**
+ * The view after a delta. A delta the view already holds (sent before a newer snapshot) changes
+ * nothing; one that skips a version returns null: the client missed a change and asks for a `sync`.
+ */
+export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
+  if (delta.version <= view.version) return view;
+  if (delta.version !== view.version + 1 || delta.room !== view.room) return null;
+  const next: RoomView = { ...view, version: delta.version };
+  if (delta.round !== undefined && delta.round !== view.round) {
+    next.round = delta.round;
+    next.order = [];
+    next.lockedOut = false;
+  }
+  if (delta.phase !== undefined) next.phase = delta.phase;
+  if (next.phase !== "armed") delete next.countdown;
+  if (delta.countdown !== undefined) next.countdown = delta.countdown;
+  if (delta.playerCount !== undefined) next.playerCount = delta.playerCount;
+  if (delta.order) next.order = mergeOrder(next.order, delta.order);
+  return next;
+}
+
+/** Places merged by place number, in place order: a place sent twice is kept once. */
+function mergeOrder(order: readonly PlaceView[], added: readonly PlaceView[]): PlaceView[] {
+  const byPlace = new Map(order.map((p) => [p.place, p]));
+  for (const p of added) byPlace.set(p.place, p);
+  return [...byPlace.values()].sort((a, b) => a.place - b.place);
+}
