@@ -248,6 +248,7 @@ export class Gateway {
   private buzz(ws: Socket, room: string, at: number | null, now: number): void {
     const { player, probes } = ws.data;
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
+    this.prober.buzzed(now);
     const { est, link } = probes;
     const mapped = at !== null && est ? serverTime(est, at) : null;
     const bounded = boundPress(now, mapped, link, MARGIN, this.opts.maxCompensation);

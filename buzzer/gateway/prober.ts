@@ -21,6 +21,12 @@ const TICK = 100;
 const PROBE_BUDGET = 1000;
 /** Steady probes are spread so that they take at most this share of the budget. */
 const STEADY_SHARE = 0.2;
+/**
+ * Probes wait until no buzz has come for this long, in ms: a burst is decided first, measured after.
+ * Every BUSY_EVERY-th tick probes anyway, so a stream of buzzes (a flooder's) cannot stop measuring.
+ */
+const QUIET = 250;
+const BUSY_EVERY = 5;
 /** Prospects (see Room.prospects) are sent again only when they move by more than this, in ms. */
 const PROSPECT_STEP = 1;
 
@@ -32,6 +38,8 @@ export class Prober {
   private probeSeq = 0;
   private prospect: Link | null = null;
   private ticks = 0;
+  /** When the last buzz came in. */
+  private buzzedAt = -Infinity;
 
   constructor(
     private readonly opts: GatewayOptions,
@@ -52,6 +60,11 @@ export class Prober {
   /** Stops the tick. */
   stop(): void {
     this.opts.clock.cancel(this.timer);
+  }
+
+  /** Notes a buzz: probes hold off while buzzes come in. */
+  buzzed(now: number): void {
+    this.buzzedAt = now;
   }
 
   /** A connection was bound to a room: JSON players get clock pings too. */
@@ -101,7 +114,8 @@ export class Prober {
 
   private tick(): void {
     const now = this.opts.clock.now();
-    let budget = (PROBE_BUDGET * TICK) / 1000;
+    const busy = now - this.buzzedAt < QUIET && this.ticks % BUSY_EVERY !== 0;
+    let budget = busy ? 0 : (PROBE_BUDGET * TICK) / 1000;
     // Steady probes are spread out as connections grow, so they never take more than their share.
     const steady = Math.max(this.opts.probeEvery, (this.conns.size * 1000) / (PROBE_BUDGET * STEADY_SHARE));
     let prospect: Link | null = null;
