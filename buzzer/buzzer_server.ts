@@ -7,7 +7,7 @@ import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
 import { embedded } from "./embedded.ts";
 import { MAX_COMPENSATION } from "./fair.ts";
-import type { Conn } from "./gateway/gateway.ts";
+import { type Conn, IDLE_GRACE } from "./gateway/gateway.ts";
 import { COUNTDOWN_MS, DEFAULT_ROOM } from "./protocol.ts";
 import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
@@ -70,6 +70,12 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     value: "URL",
     help: "the URL players use when the server is behind a proxy or a DNS name (accepted as Host and Origin)",
   },
+  "idle-grace": {
+    type: "string",
+    default: String(IDLE_GRACE / 1000),
+    value: "SECONDS",
+    help: "when full, a connection idle (not joined, never buzzed) this long is closed for a newcomer",
+  },
   "private-rooms": { type: "boolean", help: "only the server's secret opens new rooms" },
   state: { type: "string", value: "FILE", help: "keep the game in FILE and resume it after a restart" },
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
@@ -118,6 +124,7 @@ const buzzer = embedded(
     },
     maxConnections,
     maxCompensation,
+    idleGrace: numberOption(program, "idle-grace", values["idle-grace"], 0, 86_400) * 1000,
     connectionsPerAddress: numberOption(
       program,
       "connections-per-address",

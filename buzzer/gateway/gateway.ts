@@ -42,6 +42,8 @@ export interface GatewayOptions {
   connectionsPerAddress: number;
   /** Most compensation for any player's link, in ms (see fair.ts). */
   maxCompensation: number;
+  /** How long an idle connection is safe from being closed to make room, in ms (default IDLE_GRACE). */
+  idleGrace?: number;
   log?: (line: string) => void;
 }
 
@@ -111,7 +113,7 @@ export class Gateway {
     for (const ws of this.conns.values()) {
       if (++looked > EVICT_SCAN) break;
       const { mode, openedAt, joining } = ws.data;
-      if (mode !== "new" || joining || now - openedAt < IDLE_GRACE) continue;
+      if (mode !== "new" || joining || now - openedAt < (this.opts.idleGrace ?? IDLE_GRACE)) continue;
       // Taken out now, so the next connection in the same turn looks for another.
       this.conns.delete(ws.data.id);
       ws.close(Close.TRY_AGAIN_LATER, "idle while the server is full");

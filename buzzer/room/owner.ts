@@ -65,7 +65,9 @@ export class Owner {
     // The original has no host: the default room starts open, so the first buzz ever wins.
     if (main) main.secret = opts.settings.mainSecret;
     else this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.settings.mainSecret, "open"));
-    const every = opts.sweepEvery ?? OWNER_DEFAULTS.sweepEvery;
+    // Often enough that a departed player is forgotten within about twice its grace.
+    const every =
+      opts.sweepEvery ?? Math.min(OWNER_DEFAULTS.sweepEvery, Math.max(1000, opts.settings.resumeGrace / 2));
     const sweep = () => {
       this.sweep();
       this.sweeper = opts.clock.after(every, sweep);
