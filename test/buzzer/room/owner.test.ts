@@ -234,6 +234,21 @@ describe("Owner", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  // Fails: the `soon` flush queued before detach still runs, decides the buzz and sets a new timer
+  // (owner.ts, detach/wake); commands handled after detach (e.g. leaves as sockets close) do too.
+  test("detach stops buzzes waiting for the end of the turn from setting a timer", () => {
+    const { owner, clock, calls, join, buzz } = setup();
+    const a = join("a", FAST);
+    join("b", SLOW);
+    owner.handle(buzz("a", a, START - 5));
+    owner.detach();
+    const before = calls.length;
+    clock.runSoon();
+    expect(clock.pendingTimers).toBe(0);
+    clock.advance(5000);
+    expect(calls.slice(before).filter((c) => c.kind === "deliver")).toEqual([]);
+  });
+
   test("refuses to join an unknown room without a secret with NO_SUCH_ROOM", () => {
     const { owner, errors, calls } = setup();
     owner.handle({ type: "join", conn: "c1", room: "QUIZ", link: null, mayAdd: true });
