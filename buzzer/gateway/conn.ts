@@ -17,6 +17,8 @@ export interface Conn {
   host: boolean;
   /** A join is on its way to the owner. */
   joining: boolean;
+  /** When a plain client's first buzz arrived, while its join is on its way (sent once bound). */
+  firstBuzz: number | null;
   bucket: Bucket;
   rateWarnedAt: number;
   badSecrets: number;
@@ -40,6 +42,7 @@ export function newConn(id: string, address: string, now: number): Conn {
     player: null,
     host: false,
     joining: false,
+    firstBuzz: null,
     bucket: fullBucket(now),
     rateWarnedAt: -Infinity,
     badSecrets: 0,

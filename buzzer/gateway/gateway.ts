@@ -234,7 +234,9 @@ export class Gateway {
       }
       conn.mode = "plain";
       conn.joining = true;
-      this.opts.bus.send({
+      // The buzz goes out once the owner has bound the connection to its new player (see bind).
+      conn.firstBuzz = now;
+      return this.opts.bus.send({
         type: "join",
         conn: conn.id,
         room: DEFAULT_ROOM,
@@ -286,6 +288,8 @@ export class Gateway {
     if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
     if (conn.mode === "json") ws.subscribe(topic(e.room, e.player === null ? "staff" : "players"));
+    if (conn.firstBuzz !== null && e.player !== null) this.buzz(ws, e.room, null, conn.firstBuzz);
+    conn.firstBuzz = null;
   }
 
   private onClose(ws: Socket, code: number, reason: string): void {
@@ -313,6 +317,7 @@ export class Gateway {
   /** A refusal the owner decided: wrong secrets also count against the address and the connection. */
   private refused(ws: Socket, code: ErrorCode, message: string): void {
     ws.data.joining = false;
+    ws.data.firstBuzz = null;
     if (code === "BAD_SECRET") {
       this.admission.wrongSecret(ws.data.address, this.opts.clock.now());
       if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");

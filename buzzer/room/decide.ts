@@ -11,12 +11,6 @@ import { openLinks, type Room } from "./state.ts";
 /** A buzz command, as the owner hands a batch of them to the engine. */
 export type Buzz = Extract<RoomCommand, { type: "buzz" }>;
 
-/** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
-export type EngineCommand =
-  | Exclude<RoomCommand, Buzz>
-  | { type: "buzzes"; list: readonly Buzz[] }
-  | { type: "tick" };
-
 /** Records a batch of buzzes that arrived together, answering final repeats and lockouts at once. */
 export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settings, out: RoomEffect[]) {
   const batch: Buzz[] = [];

@@ -2,7 +2,7 @@
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
 import type { RoomEffect } from "./commands.ts";
-import type { Room } from "./state.ts";
+import { type Player, type Room, removePlayer } from "./state.ts";
 import { playerDelta, playerView, staffView } from "./views.ts";
 
 /** What an engine needs besides the room: limits, the server's secret, and where new ids come from. */
@@ -52,6 +52,12 @@ export function snapshot(
 ): void {
   const view = player === null ? staffView(room, now) : playerView(room, now, player);
   out.push({ type: "send", conn, msg: { type: "state", ...view } });
+}
+
+/** Removes a player for good, in the journal too (so a restart does not bring it back). */
+export function forget(room: Room, player: Player, out: RoomEffect[]): void {
+  removePlayer(room, player);
+  out.push({ type: "persist", entries: [{ e: "kick", room: room.code, id: player.id }] });
 }
 
 /** Refuses one connection's request with a code and a message (and a log line). */

@@ -12,9 +12,18 @@ import { checkName, type ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
 import { type Buzz, buzzes, raiseReach, settle, tell } from "./decide.ts";
-import { log, publishNow, publishSoon, refuse, roundLine, type Settings, snapshot } from "./effects.ts";
+import {
+  forget,
+  log,
+  publishNow,
+  publishSoon,
+  refuse,
+  roundLine,
+  type Settings,
+  snapshot,
+} from "./effects.ts";
 import { host } from "./host.ts";
-import { addPlayer, type Player, type Room, removePlayer } from "./state.ts";
+import { addPlayer, type Player, type Room } from "./state.ts";
 
 /** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
 export type EngineCommand =
@@ -186,7 +195,7 @@ function leave(room: Room, conn: string, id: string | null, now: number, s: Sett
   if (s.logging) out.push(log(room, `${player.name} disconnected`));
   // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
   // stays only while it has a press in the round.
-  if (player.plain && rules.standing(room.round, id) === undefined) removePlayer(room, player);
+  if (player.plain && rules.standing(room.round, id) === undefined) forget(room, player, out);
   // One fewer player who could still buzz: the window may close sooner. Looked at on the next tick,
   // so a thousand clients leaving together cost one pass, not a thousand.
   if (room.round.pending.length > 0) room.settleAt = now;
@@ -211,16 +220,12 @@ function tick(room: Room, now: number, s: Settings, out: RoomEffect[]) {
  * there, not everyone who ever came. A player with a place in the current round stays until it ends.
  */
 function sweep(room: Room, now: number, s: Settings, out: RoomEffect[]) {
-  const gone: string[] = [];
+  const before = room.players.size;
   for (const p of room.players.values()) {
     if (p.conn !== null || p.leftAt === null || now - p.leftAt < s.resumeGrace) continue;
-    if (rules.standing(room.round, p.id) !== undefined) continue;
-    removePlayer(room, p);
-    gone.push(p.id);
+    if (rules.standing(room.round, p.id) === undefined) forget(room, p, out);
   }
-  if (gone.length === 0) return;
-  out.push({ type: "persist", entries: gone.map((id) => ({ e: "kick", room: room.code, id })) });
-  publishSoon(room, now);
+  if (room.players.size < before) publishSoon(room, now);
 }
 
 /** The earliest moment the room needs a tick: a settle, a release or a publish; null for none. */

@@ -4,9 +4,9 @@ import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { announce, settle } from "./decide.ts";
-import { log, publishNow, refuse, roundLine, type Settings } from "./effects.ts";
+import { forget, log, publishNow, refuse, roundLine, type Settings } from "./effects.ts";
 import { formatRecords } from "./records.ts";
-import { type Room, removePlayer } from "./state.ts";
+import type { Room } from "./state.ts";
 
 /** Applies a host action to a room. */
 export function host(
@@ -39,7 +39,7 @@ export function host(
       room.reach = { ms: 0, at: -Infinity };
       room.claims.clear();
       room.settleAt = null;
-      for (const p of room.players.values()) if (p.plain && p.conn === null) removePlayer(room, p);
+      for (const p of room.players.values()) if (p.plain && p.conn === null) forget(room, p, out);
       break;
     }
     case "kick":
@@ -68,8 +68,7 @@ function kick(room: Room, conn: string | null, id: string, now: number, s: Setti
     if (conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
     return;
   }
-  out.push({ type: "persist", entries: [{ e: "kick", room: room.code, id }] });
-  removePlayer(room, player);
+  forget(room, player, out);
   if (player.conn)
     out.push({ type: "close", conn: player.conn, code: Close.KICKED, reason: "removed by the host" });
   if (s.logging) out.push(log(room, `${player.name} was kicked`));

@@ -56,6 +56,8 @@ export class Owner {
   private journal: OwnerOptions["journal"];
   private onRecord: OwnerOptions["onRecord"];
   private sweeper: unknown;
+  /** Set by detach: nothing runs or sets a timer after it. */
+  private detached = false;
 
   constructor(private readonly opts: OwnerOptions) {
     this.rooms = opts.rooms ?? new Map();
@@ -106,6 +108,8 @@ export class Owner {
 
   /** Stops every timer. */
   detach(): void {
+    this.detached = true;
+    this.inboxes.clear();
     for (const { handle } of this.timers.values()) this.opts.clock.cancel(handle);
     this.timers.clear();
     this.opts.clock.cancel(this.sweeper);
@@ -166,6 +170,7 @@ export class Owner {
   }
 
   private run(room: Room, cmd: EngineCommand): void {
+    if (this.detached) return;
     const now = this.opts.clock.now();
     this.carryOut(room, apply(room, cmd, now, this.opts.settings), now);
   }
