@@ -231,13 +231,6 @@ export function checkRoom(raw: string): Parsed<string> {
   return { ok: true, msg: room.toUpperCase() };
 }
 
-/** The original's reply for a place: `first place!` or `response time: 1.23 seconds slower!`. */
-export function verdictText(place: number, gapSeconds: number): string {
-  // Rounded half-up on whole hundredths: 1.005 s reads 1.01, whatever its binary form.
-  const hundredths = Math.round(Math.round(gapSeconds * 1e6) / 1e4);
-  return place === 1 ? "first place!" : `response time: ${(hundredths / 100).toFixed(2)} seconds slower!`;
-}
-
 /** Encodes a server message as one JSON text frame. */
 export function encode(msg: ServerMessage | ClientMessage): string {
   return JSON.stringify(msg);

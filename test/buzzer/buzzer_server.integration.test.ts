@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { verdictText } from "../../buzzer/protocol.ts";
+import { verdictText } from "../../buzzer/format.ts";
 import { hasPythonWebsockets, inTerminal, PYTHON, run, spawn, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 

@@ -1,0 +1,30 @@
+/**
+ * How gaps and places read, in one place for the server's log, the wire's `text`, the terminal
+ * client and the web pages, so that one press never shows two different numbers. Pure: no Bun, no DOM.
+ */
+
+/** A gap of `ms` milliseconds as the seconds sent on the wire: whole milliseconds, the one rounding before display. */
+export function gapSeconds(ms: number): number {
+  return Math.round(ms) / 1000;
+}
+
+/** Seconds behind the winner as shown everywhere: hundredths, rounded half-up, e.g. "0.24". */
+export function formatGap(seconds: number): string {
+  // Whole milliseconds first, as on the wire, so a raw 0.72499 s and its wire form 0.725 s read the
+  // same. Twelve significant digits drop the binary noise of the product (1.0045 * 1000 is
+  // 1004.4999999999999) and nothing a clock can measure.
+  const ms = Math.round(Number((seconds * 1000).toPrecision(12)));
+  // An integer over 10 is exact at the halves (23.5), so Math.round is a true half-up here.
+  const hundredths = Math.round(ms / 10);
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}`;
+}
+
+/** The original's reply for a place: `first place!` or `response time: 1.23 seconds slower!`. */
+export function verdictText(place: number, seconds: number): string {
+  return place === 1 ? "first place!" : `response time: ${formatGap(seconds)} seconds slower!`;
+}
+
+/** One line of a round's order: `1. Alice`, `2. Bob +0.24s`, with ` (photo finish)` when flagged. */
+export function placeLine(place: number, name: string, seconds: number, photo: boolean): string {
+  return `${place}. ${name}${place > 1 ? ` +${formatGap(seconds)}s` : ""}${photo ? " (photo finish)" : ""}`;
+}
