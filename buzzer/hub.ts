@@ -7,6 +7,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../lib/close.ts";
 import { toServerTime } from "./clock.ts";
 import { boundPress, type Link, windowReach } from "./fair.ts";
+import { verdictText } from "./format.ts";
 import { type Entry, roundEntry } from "./journal.ts";
 import {
   type Bucket,
@@ -29,7 +30,6 @@ import {
   PLAIN_BUZZ,
   parseClient,
   type ServerMessage,
-  verdictText,
 } from "./protocol.ts";
 import {
   type FairnessRecord,
