@@ -7,6 +7,12 @@
 /** What the original protocol's clients send: the plain text `buzz`. */
 export const PLAIN_BUZZ = "buzz";
 
+/** The room that clients without a room code, and the original's plain-text clients, join. */
+export const DEFAULT_ROOM = "MAIN";
+
+/** The countdown a host arms by default (the `c` key and the console's preset), in ms. */
+export const COUNTDOWN_MS = 3000;
+
 /** Limits on what clients send. */
 export const LIMITS = {
   /** Largest text frame the buzzer accepts, in bytes (larger ones are closed with 1009). */
