@@ -41,6 +41,8 @@ export interface PressResult {
   round: number;
   player: string;
   rtt: number;
+  /** The link's one-way delay from player to server before jitter, in ms. */
+  up: number;
   forged: boolean;
   truePress: number;
   record: FairnessRecord;
@@ -146,12 +148,16 @@ export class SimPlayer {
 
 /** Plays the games and returns every press with its fairness record. */
 export async function playGames(o: GameOptions): Promise<PressResult[]> {
-  const rand = seeded(o.seed ?? 1);
+  // One generator per room, seeded up front: rooms run concurrently, and a shared one would deal
+  // its numbers out in whatever order the rooms happen to reach it, a different game every run.
+  const root = seeded(o.seed ?? 1);
+  const seeds = Array.from({ length: o.rooms }, () => Math.floor(root() * 2 ** 32));
   const hub = startHub(o.maxWait);
   const proxy = startProxy(hub.url);
   const results: PressResult[] = [];
   const playRoom = async (r: number) => {
     const code = `F${r}`;
+    const rand = seeded(seeds[r] as number);
     const host = new SimPlayer(hub.url, "host", { offset: 0, drift: 0 });
     await host.join(code, "harness");
     const players = Array.from({ length: o.players }, (_, i) => {
@@ -166,7 +172,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
       const drift = (rand() * 2 - 1) * (o.drift ?? 1e-4);
       const offset = (1 + rand() * 9) * 3_600_000 * (rand() < 0.5 ? -1 : 1) + 40_000_000;
       const player = new SimPlayer(`${proxy.url}/${linkQuery(spec)}`, `P${r}-${i}`, { offset, drift });
-      return { player, rtt, forged: i < (o.forgers ?? 0) };
+      return { player, rtt, up: spec.up, forged: i < (o.forgers ?? 0) };
     });
     await Promise.all(players.map((p) => p.player.join(code)));
     await Bun.sleep(o.warmup ?? 1500);
@@ -196,6 +202,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
           round,
           player: p.player.name,
           rtt: p.rtt,
+          up: p.up,
           forged: p.forged,
           truePress,
           record,
