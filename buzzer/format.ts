@@ -1,4 +1,7 @@
-/** How gaps and places are shown: one rounding, used by the server, the terminal and the pages. */
+/**
+ * How gaps and places read, in one place for the server's log, the wire's `text`, the terminal
+ * client and the web pages, so that one press never shows two different numbers. Pure: no Bun, no DOM.
+ */
 
 /** A gap of `ms` milliseconds as the seconds sent on the wire: whole milliseconds, the one rounding before display. */
 export function gapSeconds(ms: number): number {
@@ -7,9 +10,13 @@ export function gapSeconds(ms: number): number {
 
 /** Seconds behind the winner as shown everywhere: hundredths, rounded half-up, e.g. "0.24". */
 export function formatGap(seconds: number): string {
-  // Via whole microseconds first, so 1.005 s reads 1.01 whatever its binary form.
-  const hundredths = Math.round(Math.round(seconds * 1e6) / 1e4);
-  return (hundredths / 100).toFixed(2);
+  // Whole milliseconds first, as on the wire, so a raw 0.72499 s and its wire form 0.725 s read the
+  // same. Twelve significant digits drop the binary noise of the product (1.0045 * 1000 is
+  // 1004.4999999999999) and nothing a clock can measure.
+  const ms = Math.round(Number((seconds * 1000).toPrecision(12)));
+  // An integer over 10 is exact at the halves (23.5), so Math.round is a true half-up here.
+  const hundredths = Math.round(ms / 10);
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}`;
 }
 
 /** The original's reply for a place: `first place!` or `response time: 1.23 seconds slower!`. */

@@ -4,14 +4,14 @@
  * plain-text protocol (send `buzz`, get one line back) is the compatibility path.
  */
 
-/** The room clients without a room code join, the original's plain-text clients included. */
-export const DEFAULT_ROOM = "MAIN";
-
-/** The host's countdown before an armed round opens, in ms (the `c` key and the countdown button). */
-export const COUNTDOWN_MS = 3000;
-
 /** What the original protocol's clients send: the plain text `buzz`. */
 export const PLAIN_BUZZ = "buzz";
+
+/** The room that clients without a room code, and the original's plain-text clients, join. */
+export const DEFAULT_ROOM = "MAIN";
+
+/** The countdown a host arms by default (the `c` key and the console's preset), in ms. */
+export const COUNTDOWN_MS = 3000;
 
 /** Limits on what clients send. */
 export const LIMITS = {
@@ -315,13 +315,6 @@ export function checkRoom(raw: string): Parsed<string> {
     };
   }
   return { ok: true, msg: room.toUpperCase() };
-}
-
-/** The original's reply for a place: `first place!` or `response time: 1.23 seconds slower!`. */
-export function verdictText(place: number, gapSeconds: number): string {
-  // Rounded half-up on whole hundredths: 1.005 s reads 1.01, whatever its binary form.
-  const hundredths = Math.round(Math.round(gapSeconds * 1e6) / 1e4);
-  return place === 1 ? "first place!" : `response time: ${(hundredths / 100).toFixed(2)} seconds slower!`;
 }
 
 /** Encodes a server message as one JSON text frame. */

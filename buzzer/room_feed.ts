@@ -2,7 +2,8 @@
  * What the terminal client says about a room, pure: a line for each round or phase change, each
  * place once per round, and (for hosts) the numbered player list whenever it changes.
  */
-import type { Phase, PlaceView, PlayerView, RoomView } from "./protocol.ts";
+import { placeLine } from "./format.ts";
+import type { Phase, PlayerView, RoomView } from "./protocol.ts";
 
 /** What has been said so far, so that each change is said once. */
 export interface Feed {
@@ -26,7 +27,7 @@ export function feedState(feed: Feed, view: RoomView, host: boolean): { feed: Fe
   let shown = sameRound ? feed.shown : 0;
   for (const place of [...view.order].sort((a, b) => a.place - b.place)) {
     if (place.place <= shown) continue;
-    lines.push(placeLine(place));
+    lines.push(placeLine(place.place, place.name, place.gap, place.photo));
     shown = place.place;
   }
   let roster = feed.roster;
@@ -45,11 +46,6 @@ export function roundLine(view: Pick<RoomView, "round" | "phase" | "countdown">)
       ? `, opens in ${(view.countdown / 1000).toFixed(1)}s`
       : "";
   return `Round ${view.round}: ${view.phase}${opens}`;
-}
-
-/** `1. Alice`, `2. Bob +0.23s (photo finish)`: the server's own log line for a place. */
-export function placeLine(p: PlaceView): string {
-  return `${p.place}. ${p.name}${p.place > 1 ? ` +${p.gap.toFixed(2)}s` : ""}${p.photo ? " (photo finish)" : ""}`;
 }
 
 /** `Players: [1] Alice (rtt 12 ms, jitter 1.5 ms), [2] Bob (away)`, numbered for kicking. */

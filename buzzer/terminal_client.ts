@@ -3,7 +3,7 @@
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
 import { Close } from "../lib/close.ts";
-import type { RoomView, ServerMessage } from "./protocol.ts";
+import { COUNTDOWN_MS, type RoomView, type ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
 import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
@@ -20,12 +20,10 @@ export interface ClientConfig {
 
 /** How long piped input waits, once it ends, for the answers to its buzzes. */
 const DRAIN_MS = 3000;
-/** The countdown a host arms with `c`. */
-const COUNTDOWN_MS = 3000;
 /** Players are probed every 2 s: this long without a word means the link is dead. Hosts are not probed. */
 const SILENCE_MS = 7000;
 
-const HOST_KEYS = "Host keys: o open, c countdown 3s, l lock, n new round, k and a number kick, q quit";
+const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, k and a number kick, q quit`;
 const PLAYER_KEYS = "Press space to buzz, q to quit";
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */

@@ -52,10 +52,9 @@ describe("client.ts errors", () => {
   test("says which URL is down when no server listens", async () => {
     const free = await startServer("server.ts");
     await free.stop();
-    const started = performance.now();
     const result = await client(["--url", free.url, "Alice"]);
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(result.code).toBe(1);
+    // "cannot connect" is the refusal's message: waiting out the timeout would say "no answer".
     expect(result.stderr).toBe(`client.ts: cannot connect to ${free.url} (is the server running?)\n`);
   });
 

@@ -44,6 +44,8 @@ export interface PressResult {
   round: number;
   player: string;
   rtt: number;
+  /** The link's one-way delay from player to server before jitter, in ms. */
+  up: number;
   forged: boolean;
   truePress: number;
   record: FairnessRecord;
@@ -56,7 +58,7 @@ export function startBuzzer(maxWait = 500) {
     {
       settings: {
         maxWait,
-        mainSecret: "harness",
+        mainSecret: "harness-secret",
         logging: false,
         newId: () => crypto.randomUUID().replaceAll("-", ""),
         resumeGrace: 600_000,
@@ -162,14 +164,18 @@ export class SimPlayer {
 
 /** Plays the games and returns every press with its fairness record. */
 export async function playGames(o: GameOptions): Promise<PressResult[]> {
-  const rand = seeded(o.seed ?? 1);
+  // One generator per room, seeded up front: rooms run concurrently, and a shared one would deal
+  // its numbers out in whatever order the rooms happen to reach it, a different game every run.
+  const root = seeded(o.seed ?? 1);
+  const seeds = Array.from({ length: o.rooms }, () => Math.floor(root() * 2 ** 32));
   const buzzer = startBuzzer(o.maxWait);
   const proxy = startProxy(buzzer.url);
   const results: PressResult[] = [];
   const playRoom = async (r: number) => {
     const code = `F${r}`;
+    const rand = seeded(seeds[r] as number);
     const host = new SimPlayer(buzzer.url, "host", { offset: 0, drift: 0 });
-    await host.join(code, "harness");
+    await host.join(code, "harness-secret");
     const players = Array.from({ length: o.players }, (_, i) => {
       const rtt = rand() * o.rttMax;
       const asym = o.asymmetry ?? 0;
@@ -182,7 +188,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
       const drift = (rand() * 2 - 1) * (o.drift ?? 1e-4);
       const offset = (1 + rand() * 9) * 3_600_000 * (rand() < 0.5 ? -1 : 1) + 40_000_000;
       const player = new SimPlayer(`${proxy.url}/${linkQuery(spec)}`, `P${r}-${i}`, { offset, drift });
-      return { player, rtt, forged: i < (o.forgers ?? 0) };
+      return { player, rtt, up: spec.up, forged: i < (o.forgers ?? 0) };
     });
     await Promise.all(players.map((p) => p.player.join(code)));
     await Bun.sleep(o.warmup ?? 1500);
@@ -212,6 +218,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
           round,
           player: p.player.name,
           rtt: p.rtt,
+          up: p.up,
           forged: p.forged,
           truePress,
           record,
@@ -269,7 +276,7 @@ export function quantileAbs(values: number[], q: number): number {
 export async function loopbackLatency(rounds: number, players = 4): Promise<number[]> {
   const buzzer = startBuzzer();
   const host = new SimPlayer(buzzer.url, "host", { offset: 0, drift: 0 });
-  await host.join("LOOP", "harness");
+  await host.join("LOOP", "harness-secret");
   const sims = Array.from(
     { length: players },
     (_, i) => new SimPlayer(buzzer.url, `L${i}`, { offset: 1e7, drift: 0 }),

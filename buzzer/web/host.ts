@@ -3,7 +3,14 @@
  * o, c, l, n), watch the order and the players' links, kick, beep on the first buzz, and download
  * the fairness log.
  */
-import type { ClientMessage, LogFormat, PlayerView, RoomView } from "../protocol.ts";
+import {
+  type ClientMessage,
+  COUNTDOWN_MS,
+  DEFAULT_ROOM,
+  type LogFormat,
+  type PlayerView,
+  type RoomView,
+} from "../protocol.ts";
 import { hostLogin } from "./login.ts";
 import { Beeper, byId, countdown, download, h, isShortcut, renderOrder, setConn } from "./ui.ts";
 
@@ -50,7 +57,7 @@ const login = hostLogin({
     }
     room = code;
     ui.code.textContent = code;
-    const url = `${location.origin}/${code === "MAIN" ? "" : `r/${code}`}`;
+    const url = `${location.origin}/${code === DEFAULT_ROOM ? "" : `r/${code}`}`;
     ui.joinHint.textContent = `Players join at ${url}`;
     ui.screenLink.href = `/screen?room=${encodeURIComponent(code)}`;
   },
@@ -142,11 +149,15 @@ function saveLog(format: LogFormat, data: string): void {
   else download(`buzzer-${room}-${stamp}.jsonl`, data, "application/x-ndjson");
 }
 
-ui.seconds.addEventListener("input", () => {
+function showArmLabel(): void {
   const seconds = Number(ui.seconds.value);
   ui.armLabel.textContent =
     Number.isFinite(seconds) && ui.seconds.value !== "" ? `Countdown ${seconds} s` : "Countdown";
-});
+}
+
+ui.seconds.value = String(COUNTDOWN_MS / 1000);
+showArmLabel();
+ui.seconds.addEventListener("input", showArmLabel);
 ui.open.addEventListener("click", () => send({ type: "arm" }));
 ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));

@@ -3,7 +3,7 @@
  * URL, kept in sessionStorage only when asked), then a session that joins as host and rejoins
  * with the same secret after every reconnect.
  */
-import type { ClientMessage, ServerMessage } from "../protocol.ts";
+import { type ClientMessage, DEFAULT_ROOM, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import { byId, goneReason, pageSocketUrl, setConn, showStatus, validRoom, whenBack } from "./ui.ts";
 
@@ -45,7 +45,7 @@ export function hostLogin(opts: LoginOptions) {
   whenBack(() => link?.reconnectNow());
 
   const prefill = new URLSearchParams(location.search).get("room");
-  if (prefill && validRoom(prefill)) roomInput.value = prefill.toUpperCase();
+  roomInput.value = prefill && validRoom(prefill) ? prefill.toUpperCase() : DEFAULT_ROOM;
 
   const signOut = (message = "") => {
     const old = link;

@@ -3,14 +3,14 @@
  * huge buzz button that reacts on pointerdown or the space bar and sends the event's own time.
  */
 import { Close } from "../../lib/close.ts";
-import { checkName, type RoomView, type ServerMessage } from "../protocol.ts";
+import { checkName, DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import {
   byId,
   type ConnState,
   connState,
   countdown,
-  formatGap,
+  gapLabel,
   goneReason,
   isShortcut,
   keepScreenOn,
@@ -85,7 +85,7 @@ let release: { round: number; at: number; passed: boolean } | null = null;
 let stopCountdown: () => void = () => {};
 let waitingFor: string | null = null;
 
-ui.code.textContent = pathRoom ?? "MAIN";
+ui.code.textContent = pathRoom ?? DEFAULT_ROOM;
 
 /** The button's state and the live region's text, from everything known; called on every change. */
 function render(): void {
@@ -106,9 +106,9 @@ function render(): void {
     said = "You were first!";
   } else if (result?.kind === "placed") {
     state = "placed";
-    big = formatGap(result.gap);
+    big = gapLabel(result.gap);
     small = `${ordinal(result.place)} place${result.photo ? " · photo finish" : ""}`;
-    said = `${ordinal(result.place)} place, ${formatGap(result.gap)} behind the winner`;
+    said = `${ordinal(result.place)} place, ${gapLabel(result.gap)} behind the winner`;
   } else if (result?.kind === "out" || lockedOut) {
     state = "out";
     big = "Locked out";

@@ -3,7 +3,7 @@
  * big and the order with gaps. It joins as a viewer (`watch`): no secret, no player slot, and it
  * never sends anything but its join.
  */
-import type { RoomView } from "../protocol.ts";
+import { DEFAULT_ROOM, type RoomView } from "../protocol.ts";
 import { Session } from "../session.ts";
 import {
   byId,
@@ -133,5 +133,5 @@ if (asked !== null && !validRoom(asked)) {
   ui.room.value = "";
   showForm("The room code is 1 to 8 letters or digits.");
 } else {
-  watch((asked ?? "MAIN").toUpperCase());
+  watch((asked ?? DEFAULT_ROOM).toUpperCase());
 }

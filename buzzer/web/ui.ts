@@ -4,6 +4,7 @@
  */
 import { encode as encodeQr } from "uqr";
 import { Close } from "../../lib/close.ts";
+import { formatGap } from "../format.ts";
 import type { PlaceView } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
 
@@ -26,13 +27,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Seconds behind the winner as players read it: `+0.23 s`, or `+0.042 s` when it is close. */
-export function formatGap(seconds: number): string {
-  const digits = seconds < 0.1 ? 3 : 2;
-  const scale = 10 ** digits;
-  // Half-up on whole units of the last digit, whatever the binary form of the seconds.
-  const units = Math.round(Math.round(seconds * 1e6) / (1e6 / scale));
-  return `+${(units / scale).toFixed(digits)} s`;
+/** Seconds behind the winner as the pages show it: `+0.24 s` (hundredths, as in every other view). */
+export function gapLabel(seconds: number): string {
+  return `+${formatGap(seconds)} s`;
 }
 
 /** 1st, 2nd, 3rd, 4th … */
@@ -61,7 +58,7 @@ export function renderOrder(list: HTMLOListElement, order: readonly PlaceView[],
     li.append(h("span", "place", String(p.place)));
     const name = h("span", "name", p.name);
     if (p.photo) name.append(h("span", "badge", "photo finish"));
-    li.append(name, h("span", "gap", p.place === 1 ? "first" : formatGap(p.gap)));
+    li.append(name, h("span", "gap", p.place === 1 ? "first" : gapLabel(p.gap)));
     return li;
   });
   list.replaceChildren(...items);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { verdictText } from "../../buzzer/protocol.ts";
+import { verdictText } from "../../buzzer/format.ts";
 import { hasPythonWebsockets, inTerminal, PYTHON, run, spawn, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
@@ -59,14 +59,15 @@ describe("buzzer_server.ts", () => {
     bob.proc.stdin.write("\n");
     await bob.proc.stdin.flush();
     const [, reply] = await bob.waitFor(/Received: (.*)\n/);
-    expect(reply).toMatch(/^response time: 0\.\d\d seconds slower!$/);
+    // Any number of seconds: Bob's Python may start late on a busy machine.
+    expect(reply).toMatch(/^response time: \d+\.\d\d seconds slower!$/);
     const seconds = Number(reply?.match(/(\d+\.\d\d)/)?.[1]);
     expect(seconds).toBeGreaterThanOrEqual(0.1);
     ann.proc.stdin.end();
     bob.proc.stdin.end();
     expect(await ann.proc.exited).toBe(0);
     expect(await bob.proc.exited).toBe(0);
-    await fresh.waitFor(/2\. Player 2 \+0\.\d\ds\n/);
+    await fresh.waitFor(/2\. Player 2 \+\d+\.\d\ds\n/);
     expect(fresh.stdout()).toContain("1. Player 1\n");
     await fresh.stop();
   });

@@ -11,7 +11,6 @@ import {
   parseClient,
   parseServer,
   type ServerMessage,
-  verdictText,
 } from "../../buzzer/protocol.ts";
 
 /** Parses an object sent as JSON. */
@@ -491,30 +490,6 @@ describe("protocol", () => {
       ]) {
         expect(checkRoom(raw)).toStrictEqual(result);
       }
-    });
-  });
-
-  describe("verdictText", () => {
-    test("says first place for place 1 whatever the gap", () => {
-      expect(verdictText(1, 0)).toBe("first place!");
-      expect(verdictText(1, 2.5)).toBe("first place!");
-    });
-
-    test("gives the gap in seconds with two decimals", () => {
-      expect(verdictText(2, 1.23)).toBe("response time: 1.23 seconds slower!");
-      expect(verdictText(2, 0)).toBe("response time: 0.00 seconds slower!");
-      expect(verdictText(3, 12)).toBe("response time: 12.00 seconds slower!");
-      expect(verdictText(4, 0.5)).toBe("response time: 0.50 seconds slower!");
-    });
-
-    test("rounds the gap to two decimals", () => {
-      expect(verdictText(2, 1.234)).toBe("response time: 1.23 seconds slower!");
-      expect(verdictText(2, 1.236)).toBe("response time: 1.24 seconds slower!");
-      expect(verdictText(2, 1.005)).toBe("response time: 1.01 seconds slower!");
-      expect(verdictText(2, 2.675)).toBe("response time: 2.68 seconds slower!");
-      expect(verdictText(2, 0.125)).toBe("response time: 0.13 seconds slower!");
-      expect(verdictText(2, 0.004)).toBe("response time: 0.00 seconds slower!");
-      expect(verdictText(2, 9.999)).toBe("response time: 10.00 seconds slower!");
     });
   });
 

@@ -1,0 +1,78 @@
+import { describe, expect, test } from "bun:test";
+import { formatGap, gapSeconds, placeLine, verdictText } from "../../buzzer/format.ts";
+
+describe("format", () => {
+  describe("gapSeconds", () => {
+    test("keeps whole milliseconds, rounded half-up", () => {
+      expect(gapSeconds(235)).toBe(0.235);
+      expect(gapSeconds(234.5)).toBe(0.235);
+      expect(gapSeconds(234.4999)).toBe(0.234);
+      expect(gapSeconds(724.9999)).toBe(0.725);
+      expect(gapSeconds(0)).toBe(0);
+    });
+  });
+
+  describe("formatGap", () => {
+    test("gives hundredths of a second", () => {
+      expect(formatGap(0)).toBe("0.00");
+      expect(formatGap(0.5)).toBe("0.50");
+      expect(formatGap(1.23)).toBe("1.23");
+      expect(formatGap(12)).toBe("12.00");
+      expect(formatGap(0.004)).toBe("0.00");
+      expect(formatGap(9.999)).toBe("10.00");
+    });
+
+    test("rounds half-up whatever the binary form of the seconds", () => {
+      // 0.235, 1.005 and 2.675 are all stored a little below the half.
+      expect(formatGap(0.235)).toBe("0.24");
+      expect(formatGap(1.005)).toBe("1.01");
+      expect(formatGap(2.675)).toBe("2.68");
+      expect(formatGap(0.125)).toBe("0.13");
+      expect(formatGap(1.234)).toBe("1.23");
+      expect(formatGap(1.236)).toBe("1.24");
+    });
+
+    test("reads a raw gap the same as its whole-millisecond wire form", () => {
+      for (const ms of [235, 724.9999, 724.5, 724.4999, 1004.5, 1004.4999, 4.5, 4.4999, 14.5]) {
+        expect(formatGap(ms / 1000)).toBe(formatGap(gapSeconds(ms)));
+      }
+      expect(formatGap(0.7249999)).toBe("0.73");
+      expect(formatGap(gapSeconds(724.9999))).toBe("0.73");
+      expect(formatGap(0.0044999)).toBe("0.00");
+      expect(formatGap(1.0045)).toBe("1.01");
+    });
+  });
+
+  describe("verdictText", () => {
+    test("says first place for place 1 whatever the gap", () => {
+      expect(verdictText(1, 0)).toBe("first place!");
+      expect(verdictText(1, 2.5)).toBe("first place!");
+    });
+
+    test("gives the gap as the original's line, in hundredths", () => {
+      expect(verdictText(2, 0.235)).toBe("response time: 0.24 seconds slower!");
+      expect(verdictText(2, gapSeconds(235))).toBe("response time: 0.24 seconds slower!");
+      expect(verdictText(2, 1.005)).toBe("response time: 1.01 seconds slower!");
+      expect(verdictText(2, 0)).toBe("response time: 0.00 seconds slower!");
+      expect(verdictText(3, 12)).toBe("response time: 12.00 seconds slower!");
+      expect(verdictText(4, 9.999)).toBe("response time: 10.00 seconds slower!");
+    });
+  });
+
+  describe("placeLine", () => {
+    test("gives the winner without a gap", () => {
+      expect(placeLine(1, "Alice", 0, false)).toBe("1. Alice");
+    });
+
+    test("gives later places their gap in hundredths", () => {
+      expect(placeLine(2, "Bob", 0.235, false)).toBe("2. Bob +0.24s");
+      expect(placeLine(2, "Bob", gapSeconds(235), false)).toBe("2. Bob +0.24s");
+      expect(placeLine(3, "Cy", 1.005, false)).toBe("3. Cy +1.01s");
+    });
+
+    test("flags a photo finish", () => {
+      expect(placeLine(2, "Bob", 0.004, true)).toBe("2. Bob +0.00s (photo finish)");
+      expect(placeLine(1, "Alice", 0, true)).toBe("1. Alice (photo finish)");
+    });
+  });
+});
