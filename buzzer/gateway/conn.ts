@@ -19,6 +19,8 @@ export interface Conn {
   joining: boolean;
   /** When a plain client's first buzz arrived, while its join is on its way (sent once bound). */
   firstBuzz: number | null;
+  /** The last verdict sent, as sent: a repeat in the same round is answered with it again. */
+  verdict: { round: number; frame: string } | null;
   bucket: Bucket;
   rateWarnedAt: number;
   badSecrets: number;
@@ -43,6 +45,7 @@ export function newConn(id: string, address: string, now: number): Conn {
     host: false,
     joining: false,
     firstBuzz: null,
+    verdict: null,
     bucket: fullBucket(now),
     rateWarnedAt: -Infinity,
     badSecrets: 0,

@@ -63,6 +63,8 @@ export class Gateway {
   private readonly admission: Admission;
   private readonly prober: Prober;
   private seq = 0;
+  /** Each room's current round, as its published states and deltas tell (for answering repeats). */
+  private readonly rounds = new Map<string, number>();
   /** The `host:port` forms clients may use (see web.ts allowedHosts); none until the server listens. */
   private allowed: ReadonlySet<string> = new Set();
 
@@ -139,6 +141,9 @@ export class Gateway {
   deliver(effects: GatewayEffect[]): void {
     for (const e of effects) {
       if (e.type === "publish") {
+        if (e.msg.type === "state" || (e.msg.type === "delta" && e.msg.round !== undefined)) {
+          this.rounds.set(e.room, e.msg.round as number);
+        }
         this.prober.server?.publish(topic(e.room, e.audience), encode(e.msg));
         continue;
       }
@@ -149,10 +154,14 @@ export class Gateway {
       const ws = this.conns.get(e.conn);
       if (!ws) continue;
       switch (e.type) {
-        case "send":
-          if (ws.data.mode !== "plain") ws.send(encode(e.msg));
-          else if (e.msg.type === "verdict") ws.send(e.msg.text);
+        case "send": {
+          const frame =
+            ws.data.mode !== "plain" ? encode(e.msg) : e.msg.type === "verdict" ? e.msg.text : null;
+          if (frame === null) break;
+          ws.send(frame);
+          if (e.msg.type === "verdict") ws.data.verdict = { round: e.msg.round, frame };
           break;
+        }
         case "error":
           this.refused(ws, e.code, e.message);
           break;
@@ -250,8 +259,10 @@ export class Gateway {
   }
 
   private buzz(ws: Socket, room: string, at: number | null, now: number): void {
-    const { player, probes } = ws.data;
+    const { player, probes, verdict } = ws.data;
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
+    // A place is final for its round: a repeat gets the same verdict again, without asking the owner.
+    if (verdict && verdict.round === this.rounds.get(room)) return void ws.send(verdict.frame);
     this.prober.buzzed(now);
     const { est, link } = probes;
     const mapped = at !== null && est ? serverTime(est, at) : null;
@@ -296,7 +307,8 @@ export class Gateway {
     const conn = ws.data;
     this.conns.delete(conn.id);
     this.admission.disconnect(conn.address);
-    this.prober.closed(ws);
+    // A room none of whose players is here any more needs no remembered round (rooms come and go).
+    if (this.prober.closed(ws) && conn.room) this.rounds.delete(conn.room);
     const line = closeLine(conn.player ? `player ${conn.player}` : "a client", code, reason);
     if (line) this.opts.log?.(line);
     if (conn.room) this.opts.bus.send({ type: "leave", conn: conn.id, room: conn.room, player: conn.player });

@@ -80,11 +80,13 @@ export class Prober {
     if (mode === "json") startJson(ws.data.probes, now);
   }
 
-  /** A connection closed. */
-  closed(ws: Socket): void {
+  /** A connection closed; returns whether its room has no players left on this gateway. */
+  closed(ws: Socket): boolean {
     const members = ws.data.room ? this.rooms.get(ws.data.room) : undefined;
     members?.delete(ws);
-    if (members?.size === 0 && ws.data.room) this.rooms.delete(ws.data.room);
+    if (members?.size !== 0 || !ws.data.room) return false;
+    this.rooms.delete(ws.data.room);
+    return true;
   }
 
   /** A ping frame came back: its payload is the time it was sent. */
