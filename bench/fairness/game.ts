@@ -51,6 +51,9 @@ export interface PressResult {
   record: FairnessRecord;
 }
 
+/** The secret the harness's hosts open their rooms with (a new room's secret has at least 8 characters). */
+const ROOM_SECRET = "harness-room";
+
 /** Starts the embedded buzzer in this process on a free loopback port. */
 export function startBuzzer(maxWait = 500) {
   const records: FairnessRecord[] = [];
@@ -175,7 +178,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
     const code = `F${r}`;
     const rand = seeded(seeds[r] as number);
     const host = new SimPlayer(buzzer.url, "host", { offset: 0, drift: 0 });
-    await host.join(code, "harness-secret");
+    await host.join(code, ROOM_SECRET);
     const players = Array.from({ length: o.players }, (_, i) => {
       const rtt = rand() * o.rttMax;
       const asym = o.asymmetry ?? 0;
@@ -276,7 +279,7 @@ export function quantileAbs(values: number[], q: number): number {
 export async function loopbackLatency(rounds: number, players = 4): Promise<number[]> {
   const buzzer = startBuzzer();
   const host = new SimPlayer(buzzer.url, "host", { offset: 0, drift: 0 });
-  await host.join("LOOP", "harness-secret");
+  await host.join("LOOP", ROOM_SECRET);
   const sims = Array.from(
     { length: players },
     (_, i) => new SimPlayer(buzzer.url, `L${i}`, { offset: 1e7, drift: 0 }),
