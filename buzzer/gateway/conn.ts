@@ -19,6 +19,8 @@ export interface Conn {
   joining: boolean;
   /** When a plain client's first buzz arrived, while its join is on its way (sent once bound). */
   firstBuzz: number | null;
+  /** When a plain buzz arrived that waits for a fresh measure of this client's link (see gateway.ts). */
+  held: number | null;
   /** The last verdict sent, as sent: a repeat in the same round is answered with it again. */
   verdict: { round: number; frame: string } | null;
   bucket: Bucket;
@@ -46,6 +48,7 @@ export function newConn(id: string, address: string, now: number): Conn {
     joining: false,
     firstBuzz: null,
     verdict: null,
+    held: null,
     bucket: fullBucket(now),
     rateWarnedAt: -Infinity,
     badSecrets: 0,

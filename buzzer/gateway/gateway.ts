@@ -25,6 +25,7 @@ import { checkUpgrade } from "../web.ts";
 import { Admission } from "./admission.ts";
 import { type Conn, HOST_RATE, newConn, rateOf, type Socket } from "./conn.ts";
 import { Prober } from "./prober.ts";
+import { blocked } from "./probes.ts";
 
 export type { Conn, Socket } from "./conn.ts";
 
@@ -70,7 +71,7 @@ export class Gateway {
 
   constructor(private readonly opts: GatewayOptions) {
     this.admission = new Admission(opts.joinsPerAddress);
-    this.prober = new Prober(opts, this.conns, this.admission);
+    this.prober = new Prober(opts, this.conns, this.admission, (ws) => this.release(ws));
   }
 
   /** Connects the gateway to its server (for pub/sub), accepts the hosts it is reached by, and starts probing. */
@@ -235,6 +236,8 @@ export class Gateway {
 
   private plainBuzz(ws: Socket, now: number): void {
     const conn = ws.data;
+    // The original's client sends one buzz and waits for its reply: one is on its way already.
+    if (conn.held !== null || conn.firstBuzz !== null) return;
     if (conn.mode === "new") {
       // Every new plain-text connection is a new player, so a client that reconnects in a loop
       // meets the same per-address limit as JSON joins.
@@ -242,20 +245,42 @@ export class Gateway {
         return void ws.send("error: too many players joined from your address: try again shortly");
       }
       conn.mode = "plain";
-      conn.joining = true;
-      // The buzz goes out once the owner has bound the connection to its new player (see bind).
-      conn.firstBuzz = now;
-      return this.opts.bus.send({
-        type: "join",
-        conn: conn.id,
-        room: DEFAULT_ROOM,
-        plain: true,
-        link: conn.probes.link,
-        mayAdd: true,
-        address: conn.address,
-      });
     }
-    if (conn.room) this.buzz(ws, conn.room, null, now);
+    // A client that never answered a ping (the original's blocks while it waits for the space bar)
+    // is measured now, while it waits for its reply: its buzz is held until that ping comes back.
+    if (conn.probes.link === null && !conn.probes.answered) {
+      conn.held = now;
+      this.prober.pingNow(ws, now);
+      this.opts.clock.after(this.opts.maxCompensation, () => this.release(ws));
+      return;
+    }
+    this.plainOn(ws, now);
+  }
+
+  /** Sends a held plain buzz on, once its link is measured or the wait (the compensation cap) is over. */
+  private release(ws: Socket): void {
+    const at = ws.data.held;
+    if (at === null || !this.conns.has(ws.data.id)) return;
+    ws.data.held = null;
+    this.plainOn(ws, at);
+  }
+
+  /** A plain buzz that arrived at `at`: the buzz itself, or first the join of a new player. */
+  private plainOn(ws: Socket, at: number): void {
+    const conn = ws.data;
+    if (conn.room) return this.buzz(ws, conn.room, null, at);
+    conn.joining = true;
+    // The buzz goes out once the owner has bound the connection to its new player (see bind).
+    conn.firstBuzz = at;
+    this.opts.bus.send({
+      type: "join",
+      conn: conn.id,
+      room: DEFAULT_ROOM,
+      plain: true,
+      link: conn.probes.link,
+      mayAdd: true,
+      address: conn.address,
+    });
   }
 
   private buzz(ws: Socket, room: string, at: number | null, now: number): void {
@@ -263,6 +288,9 @@ export class Gateway {
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
     // A place is final for its round: a repeat gets the same verdict again, without asking the owner.
     if (verdict && verdict.round === this.rounds.get(room)) return void ws.send(verdict.frame);
+    // A client that left its pings unanswered answers the old ones late: a fresh one, answered now
+    // while it waits for its reply, is the one that counts (see probes.ts frameAnswered).
+    if (blocked(probes, now)) this.prober.pingNow(ws, now);
     this.prober.buzzed(now);
     const { est, link } = probes;
     const mapped = at !== null && est ? serverTime(est, at) : null;

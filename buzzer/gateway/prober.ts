@@ -10,7 +10,7 @@ import { DEFAULT_ROOM, encode } from "../protocol.ts";
 import type { Admission } from "./admission.ts";
 import type { Conn, Socket } from "./conn.ts";
 import type { GatewayOptions } from "./gateway.ts";
-import { frameAnswered, frameSent, jsonAnswered, jsonSent, startJson } from "./probes.ts";
+import { frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
 
 /** How often the prober looks for probes that are due, in ms. */
 const TICK = 100;
@@ -36,7 +36,7 @@ export class Prober {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly rooms = new Map<string, Set<Socket>>();
   private probeSeq = 0;
-  private prospect: Link | null = null;
+  private prospect: { link: Link | null; unmeasured: boolean } = { link: null, unmeasured: false };
   private ticks = 0;
   /** When the last buzz came in. */
   private buzzedAt = -Infinity;
@@ -45,6 +45,8 @@ export class Prober {
     private readonly opts: GatewayOptions,
     private readonly conns: Map<string, Socket>,
     private readonly admission: Admission,
+    /** Called when a connection's newest ping frame is answered (a fresh measure of its link). */
+    private readonly onMeasured: (ws: Socket) => void,
   ) {}
 
   /** Starts the tick that sends due probes. */
@@ -94,8 +96,20 @@ export class Prober {
     if (data.byteLength !== 8) return;
     const t0 = new DataView(data.buffer, data.byteOffset, 8).getFloat64(0);
     const { probes, room, player } = ws.data;
-    if (!frameAnswered(probes, t0, this.opts.clock.now())) return;
-    if (room && player && probes.link) this.opts.bus.send({ type: "link", room, player, link: probes.link });
+    const { fresh, changed } = frameAnswered(probes, t0, this.opts.clock.now());
+    if (!fresh) return;
+    if (changed && room && player && probes.link) {
+      this.opts.bus.send({ type: "link", room, player, link: probes.link });
+    }
+    this.onMeasured(ws);
+  }
+
+  /** Sends a ping frame now, whatever the schedule (the newest ping is the one whose answer counts). */
+  pingNow(ws: Socket, now: number, steady = this.opts.probeEvery): void {
+    const buf = new ArrayBuffer(8);
+    new DataView(buf).setFloat64(0, now);
+    ws.ping(new Uint8Array(buf));
+    frameSent(ws.data.probes, now, steady);
   }
 
   /** A JSON client answered a clock ping. */
@@ -121,16 +135,17 @@ export class Prober {
     // Steady probes are spread out as connections grow, so they never take more than their share.
     const steady = Math.max(this.opts.probeEvery, (this.conns.size * 1000) / (PROBE_BUDGET * STEADY_SHARE));
     let prospect: Link | null = null;
+    let unmeasured = false;
     for (const ws of this.conns.values()) {
       const p = ws.data.probes;
-      if (ws.data.mode === "new" && p.link && uplinkAllowance(p.link) > uplinkAllowance(prospect))
-        prospect = p.link;
+      // Connections that may still send a plain buzz: their links, and whether one cannot be measured.
+      if (ws.data.mode === "new" || ws.data.held !== null) {
+        if (p.link && uplinkAllowance(p.link) > uplinkAllowance(prospect)) prospect = p.link;
+        else if (!p.link && (!p.answered || ws.data.held !== null)) unmeasured = true;
+      }
       if (budget <= 0) continue;
-      if (now >= p.nextFrameAt) {
-        const buf = new ArrayBuffer(8);
-        new DataView(buf).setFloat64(0, now);
-        ws.ping(new Uint8Array(buf));
-        frameSent(p, now, steady);
+      if (now >= p.nextFrameAt && mayPing(p, now)) {
+        this.pingNow(ws, now, steady);
         budget--;
       }
       if (now >= p.nextJsonAt) {
@@ -140,19 +155,22 @@ export class Prober {
         budget--;
       }
     }
-    this.sendProspect(prospect);
+    this.sendProspect(prospect, unmeasured);
     if (++this.ticks % 100 === 0) this.admission.prune(now);
   }
 
-  /** Tells the default room's owner how long the links of this gateway's unjoined connections are. */
-  private sendProspect(link: Link | null): void {
+  /**
+   * Tells the default room's owner how long the links of this gateway's unjoined connections are,
+   * and whether one of them could not be measured (its client is not reading).
+   */
+  private sendProspect(link: Link | null, unmeasured: boolean): void {
     const before = this.prospect;
-    if (
-      Math.abs(uplinkAllowance(link) - uplinkAllowance(before)) <= PROSPECT_STEP &&
-      (link === null) === (before === null)
-    )
-      return;
-    this.prospect = link;
-    this.opts.bus.send({ type: "prospects", room: DEFAULT_ROOM, gateway: this.opts.id, link });
+    const same =
+      Math.abs(uplinkAllowance(link) - uplinkAllowance(before.link)) <= PROSPECT_STEP &&
+      (link === null) === (before.link === null) &&
+      unmeasured === before.unmeasured;
+    if (same) return;
+    this.prospect = { link, unmeasured };
+    this.opts.bus.send({ type: "prospects", room: DEFAULT_ROOM, gateway: this.opts.id, link, unmeasured });
   }
 }

@@ -28,6 +28,10 @@ export interface Probes {
   nextFrameAt: number;
   jsonCount: number;
   nextJsonAt: number;
+  /** When the newest ping frame went out; only its answer is a fresh measure (see frameAnswered). */
+  lastPingAt: number;
+  /** Whether the newest ping frame has been answered. */
+  answered: boolean;
 }
 
 /** Ping frames sent quickly after a connection opens, before settling to the steady interval. */
@@ -40,6 +44,11 @@ const FRAME_WINDOW = 12;
 const LINK_STEP = 1;
 /** One empty sample window shared by every new connection (windows are immutable): idle connections cost less. */
 const NO_SAMPLES = emptyClock();
+/**
+ * A ping frame unanswered this long, in ms, means a client that is not reading: the original's
+ * client blocks its event loop while it waits for a key, and answers its pings only after it buzzes.
+ */
+export const PING_TIMEOUT = 500;
 /** Unanswered JSON pings kept per connection: a client that never answers leaks nothing. */
 const MAX_UNANSWERED = 4;
 
@@ -56,6 +65,8 @@ export function newProbes(now: number): Probes {
     nextFrameAt: now + FRAME_WARMUP.firstAfter,
     jsonCount: 0,
     nextJsonAt: Infinity,
+    lastPingAt: -Infinity,
+    answered: true,
   };
 }
 
@@ -64,8 +75,20 @@ export function startJson(p: Probes, now: number): void {
   if (p.nextJsonAt === Infinity) p.nextJsonAt = now;
 }
 
+/** Whether a ping frame may go out now: one at a time, so each answer is known for what it answers. */
+export function mayPing(p: Probes, now: number): boolean {
+  return p.answered || now - p.lastPingAt > PING_TIMEOUT;
+}
+
+/** Whether the client has left its newest ping unanswered past PING_TIMEOUT (it is not reading). */
+export function blocked(p: Probes, now: number): boolean {
+  return !p.answered && now - p.lastPingAt > PING_TIMEOUT;
+}
+
 /** Notes a ping frame sent at `now`; `steady` is the interval after warm-up. */
 export function frameSent(p: Probes, now: number, steady: number): void {
+  p.lastPingAt = now;
+  p.answered = false;
   p.frameCount++;
   p.nextFrameAt = now + (p.frameCount < FRAME_WARMUP.probes ? FRAME_WARMUP.every : steady);
 }
@@ -79,10 +102,15 @@ export function jsonSent(p: Probes, id: number, now: number, steady: number): vo
   p.nextJsonAt = now + (p.jsonCount < JSON_WARMUP.probes ? JSON_WARMUP.every : steady);
 }
 
-/** Records a ping frame's answer: the round trip from `t0` to `t1`; returns whether the link changed. */
-export function frameAnswered(p: Probes, t0: number, t1: number): boolean {
+/**
+ * Records a ping frame's answer: the round trip from `t0` to `t1`. Only the answer to the newest
+ * ping counts: a client that was not reading answers its old pings all at once, late, and those
+ * round trips are not its link's. Returns whether it counted, and whether the link changed.
+ */
+export function frameAnswered(p: Probes, t0: number, t1: number): { fresh: boolean; changed: boolean } {
   const rtt = t1 - t0;
-  if (!Number.isFinite(rtt) || rtt < 0) return false;
+  if (t0 !== p.lastPingAt || p.answered || !Number.isFinite(rtt) || rtt < 0) return STALE;
+  p.answered = true;
   p.rtts ??= [];
   p.rtts.push(rtt);
   if (p.rtts.length > FRAME_WINDOW) p.rtts.shift();
@@ -90,10 +118,14 @@ export function frameAnswered(p: Probes, t0: number, t1: number): boolean {
   const before = p.link;
   p.link = { rtt: low, high: rttHigh, jitter };
   // The owners hear of a link only when its allowance moves noticeably: a probe's noise is not news.
-  return (
-    before === null || Math.abs(before.high - rttHigh) >= LINK_STEP || Math.abs(before.rtt - low) >= LINK_STEP
-  );
+  const changed =
+    before === null ||
+    Math.abs(before.high - rttHigh) >= LINK_STEP ||
+    Math.abs(before.rtt - low) >= LINK_STEP;
+  return { fresh: true, changed };
 }
+
+const STALE = { fresh: false, changed: false };
 
 /** Records a JSON pong: probe `id` read `tc` on the client's clock, answered at `t1`. */
 export function jsonAnswered(p: Probes, id: number, tc: number, t1: number): void {

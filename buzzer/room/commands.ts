@@ -39,8 +39,11 @@ export type RoomCommand =
   | { type: "buzz"; conn: ConnId; room: string; claim: Claim }
   /** A player's link changed: the decision window waits for the slowest who could still buzz. */
   | { type: "link"; room: string; player: string; link: Link }
-  /** The longest link among a gateway's connections that have not joined yet (see Room.prospects). */
-  | { type: "prospects"; room: string; gateway: string; link: Link | null }
+  /**
+   * The longest link among a gateway's connections that have not joined yet, and whether one of them
+   * could not be measured (see Room.prospects).
+   */
+  | { type: "prospects"; room: string; gateway: string; link: Link | null; unmeasured: boolean }
   /** A connection closed: a player's, or a host's or viewer's (`player` null). */
   | { type: "leave"; conn: ConnId; room: string; player: string | null }
   /** A client missed a delta: send it a fresh snapshot (a player's, or a host's or viewer's). */

@@ -68,8 +68,20 @@ const REACH_FRESH = 20;
  */
 function reachOf(room: Room, now: number, s: Settings): number {
   if (room.players.size > FULL_SCAN && now - room.reach.at < REACH_FRESH) return room.reach.ms;
-  room.reach = { ms: windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation), at: now };
+  const measured = windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation);
+  const unmeasured = [...room.prospects.values()].some((p) => p.unmeasured);
+  room.reach = { ms: unmeasured ? Math.max(measured, unmeasuredWait(s)) : measured, at: now };
   return room.reach.ms;
+}
+
+/**
+ * How long the window waits while a connection that may buzz could not be measured (a client that
+ * does not read while it waits for a key). Its buzz is held until a ping sent on its arrival comes
+ * back (gateway.ts): up to half a round trip after the press, then a whole one, for links within the
+ * compensation cap. Never longer than max-wait.
+ */
+export function unmeasuredWait(s: Settings): number {
+  return Math.min(s.maxWait, 1.5 * s.maxCompensation + MARGIN);
 }
 
 /** Raises a room's reach bound for a link that may be longer than any measured (a join, a new measure). */

@@ -11,7 +11,7 @@ import { roundEntry } from "../journal.ts";
 import { checkName, type ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
-import { type Buzz, buzzes, raiseReach, settle, tell } from "./decide.ts";
+import { type Buzz, buzzes, raiseReach, settle, tell, unmeasuredWait } from "./decide.ts";
 import {
   forget,
   log,
@@ -55,9 +55,11 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       break;
     }
     case "prospects":
-      if (cmd.link) room.prospects.set(cmd.gateway, cmd.link);
+      if (cmd.link || cmd.unmeasured)
+        room.prospects.set(cmd.gateway, { link: cmd.link, unmeasured: cmd.unmeasured });
       else room.prospects.delete(cmd.gateway);
       raiseReach(room, cmd.link, s);
+      if (cmd.unmeasured) room.reach = { ms: Math.max(room.reach.ms, unmeasuredWait(s)), at: room.reach.at };
       break;
     case "leave":
       leave(room, cmd.conn, cmd.player, now, s, out);

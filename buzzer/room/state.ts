@@ -41,7 +41,7 @@ export interface Room {
    * The longest links of connections that have not joined yet, per gateway: in the default room an
    * original client is a player only from its first buzz, but the window must already wait for it.
    */
-  prospects: Map<string, Link | null>;
+  prospects: Map<string, { link: Link | null; unmeasured: boolean }>;
   /** How many anonymous players have joined, for their names. */
   anonymous: number;
   /** When the room's view goes out next (changes are coalesced), or null when nothing changed. */
@@ -129,5 +129,5 @@ export function* openLinks(room: Room): Iterable<Link | null> {
   for (const p of room.players.values()) {
     if (p.conn !== null && standing(room.round, p.id) === undefined) yield p.link;
   }
-  yield* room.prospects.values();
+  for (const p of room.prospects.values()) yield p.link;
 }
