@@ -131,7 +131,7 @@ describe("buzzer server under attack", () => {
   });
 
   test("a round trip inflated by late probe answers wins nothing, and an early press at GO is a false start", async () => {
-    // Compensation uncapped here, so only the ping-frame round trip stands between the cheater and a win.
+    // The cap raised to 1 s here, so only the ping-frame round trip stands between the cheater and a win.
     await withServer(["--secret", "s3cret", "--max-compensation", "1000"], async (own) => {
       const { host, players } = await openRoom(own.url, "LAG", ["Honest"]);
       const cheater = new Peer(own.url, { probeDelay: 400 });
