@@ -351,7 +351,7 @@ export class Gateway {
     }
     if (now - ws.data.rateWarnedAt < 1000) return;
     ws.data.rateWarnedAt = now;
-    this.error(ws, "RATE_LIMITED", `slow down: at most ${RATE.perSecond} messages per second`);
+    this.error(ws, "RATE_LIMITED", `slow down: at most ${rateOf(ws.data).perSecond} messages per second`);
   }
 
   /** A refusal the owner decided: wrong secrets also count against the address and the connection. */

@@ -4,6 +4,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAX_COMPENSATION } from "../../buzzer/fair.ts";
+import { HOST_RATE } from "../../buzzer/gateway/conn.ts";
 import { hasPythonWebsockets, PYTHON, spawn, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
@@ -251,7 +252,7 @@ describe("buzzer server under attack", () => {
       expect(await flood.next("error")).toEqual({
         type: "error",
         code: "RATE_LIMITED",
-        message: "slow down: at most 20 messages per second",
+        message: `slow down: at most ${HOST_RATE.perSecond} messages per second`,
       });
       const [ann, bob] = honest.players as [Peer, Peer];
       ann.send({ type: "buzz", at: performance.now() });
