@@ -243,64 +243,6 @@ export function parseServer(text: string): ServerMessage | null {
   }
 }
 
-/**
- * Characters that show nothing: format controls (zero-width, bidi overrides), default-ignorables
- * (Hangul fillers, variation selectors, tags), lone surrogates and the blank braille pattern.
- */
-const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}\u2800]/u;
-const INVISIBLES = new RegExp(INVISIBLE.source, "gu");
-/** Joiners are invisible but join what is around them: emoji sequences, Persian and Indic words. */
-const JOINER = /[\u200c\u200d]/u;
-/** Variation selectors are invisible but choose how the character before them looks (emoji or text). */
-const SELECTOR = /[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
-const SPACES = /\s+/gu;
-
-/** Drops invisible characters, but keeps a joiner between two visible ones and a selector after one. */
-function visibleOnly(text: string): string {
-  const chars = [...text];
-  const kept: string[] = [];
-  const visible = (c: string | undefined) => c !== undefined && !INVISIBLE.test(c) && !/\s/u.test(c);
-  chars.forEach((c, i) => {
-    const before = kept.at(-1);
-    if (
-      !INVISIBLE.test(c) ||
-      (SELECTOR.test(c) && visible(before)) ||
-      (JOINER.test(c) && (visible(before) || SELECTOR.test(before ?? "")) && visible(chars[i + 1]))
-    ) {
-      kept.push(c);
-    }
-  });
-  return kept.join("");
-}
-
-/**
- * Checks a player name: invisible characters dropped, whitespace collapsed to single spaces and
- * trimmed, NFC-normalized; 1 to LIMITS.name characters, no control characters.
- */
-export function checkName(raw: string): Parsed<string> {
-  const visible = visibleOnly(raw).trim();
-  if (/\p{Cc}/u.test(visible))
-    return { ok: false, code: "BAD_NAME", message: "name must not contain control characters" };
-  const name = visible.replace(SPACES, " ").normalize("NFC");
-  if (!name) return { ok: false, code: "BAD_NAME", message: "name must not be empty" };
-  if ([...name].length > LIMITS.name) {
-    return { ok: false, code: "BAD_NAME", message: `name must be at most ${LIMITS.name} characters` };
-  }
-  return { ok: true, msg: name };
-}
-
-/**
- * The form names are compared in, so look-alikes count as the same name: NFKC (fullwidth letters
- * become plain ones), case-folded, invisible characters removed and any whitespace one space.
- */
-export function nameKey(name: string): string {
-  // Upper then lower case folds what lower case alone does not ("ß" and "SS", final and other sigma);
-  // NFKC runs again because case mapping can undo it, and invisibles go again because NFKC can make
-  // one (the halfwidth Hangul filler becomes the jungseong filler).
-  const folded = name.replace(INVISIBLES, "").normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
-  return folded.replace(INVISIBLES, "").replace(SPACES, " ").trim();
-}
-
 const ROOM_CODE = new RegExp(`^[A-Za-z0-9]{1,${LIMITS.room}}$`);
 
 /** Checks a room code: letters and digits, 1 to LIMITS.room of them; returns it upper-cased. */

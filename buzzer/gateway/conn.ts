@@ -1,6 +1,9 @@
 /** One connection's state on a gateway, kept on ServerWebSocket.data, and the limits on what it sends. */
 import type { ServerWebSocket } from "bun";
+import { Close } from "../../lib/close.ts";
 import { type Bucket, fullBucket, RATE, type Rate } from "../limit.ts";
+import { type ErrorCode, encode } from "../protocol.ts";
+import type { Audience } from "../room/commands.ts";
 import { newProbes, type Probes } from "./probes.ts";
 
 /** Per-connection state. */
@@ -32,6 +35,14 @@ export interface Conn {
 /** A connection's socket. */
 export type Socket = ServerWebSocket<Conn>;
 
+/**
+ * A connection that has neither joined nor buzzed for this long may be closed to make room when
+ * the server is full. Only then: the original's client connects and may wait long for its first press.
+ */
+export const IDLE_GRACE = 10_000;
+/** How many of the oldest connections a full server looks through for an idle one to close. */
+const EVICT_SCAN = 1000;
+
 /** How many messages a host may send: generous (a host may script a game), but bounded. */
 export const HOST_RATE: Rate = { burst: 1000, perSecond: 500 };
 
@@ -59,4 +70,33 @@ export function newConn(id: string, address: string, now: number): Conn {
 /** The message rate a connection is held to: a host's, or everyone else's. */
 export function rateOf(conn: Conn): Rate {
   return conn.host ? HOST_RATE : RATE;
+}
+
+/**
+ * Closes the oldest connection idle (not joined, never buzzed) for at least `grace` ms, among the
+ * first EVICT_SCAN, to make room for a newcomer; false when there is none.
+ */
+export function evictIdle(conns: Map<string, Socket>, now: number, grace: number): boolean {
+  let looked = 0;
+  for (const ws of conns.values()) {
+    if (++looked > EVICT_SCAN) break;
+    const { mode, openedAt, joining } = ws.data;
+    if (mode !== "new" || joining || now - openedAt < grace) continue;
+    // Taken out now, so the next newcomer in the same turn looks for another.
+    conns.delete(ws.data.id);
+    ws.close(Close.TRY_AGAIN_LATER, "idle while the server is full");
+    return true;
+  }
+  return false;
+}
+
+/** The pub/sub topic of what a room publishes to one audience. */
+export function topic(room: string, audience: Audience): string {
+  return `${audience}:${room}`;
+}
+
+/** Tells a client what was refused: an `error` message, or a line of text for a plain-text client. */
+export function sendError(ws: Socket, code: ErrorCode, message: string): void {
+  if (ws.data.mode === "plain") ws.send(`error: ${message}`);
+  else ws.send(encode({ type: "error", code, message }));
 }

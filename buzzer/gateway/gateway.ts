@@ -6,8 +6,6 @@
 import type { Server, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../../lib/close.ts";
 import type { Bus } from "../bus/local.ts";
-import { serverTime } from "../clock.ts";
-import { boundPress, MARGIN } from "../fair.ts";
 import { fullBucket, RATE, type Rate, take } from "../limit.ts";
 import {
   type ClientMessage,
@@ -19,13 +17,24 @@ import {
   PLAIN_BUZZ,
   parseClient,
 } from "../protocol.ts";
-import type { Audience, GatewayEffect } from "../room/commands.ts";
+import type { GatewayEffect } from "../room/commands.ts";
 import type { Clock } from "../time.ts";
 import { checkUpgrade } from "../web.ts";
 import { Admission } from "./admission.ts";
-import { type Conn, HOST_RATE, newConn, rateOf, type Socket } from "./conn.ts";
+import {
+  type Conn,
+  evictIdle,
+  HOST_RATE,
+  IDLE_GRACE,
+  newConn,
+  rateOf,
+  type Socket,
+  sendError,
+  topic,
+} from "./conn.ts";
+import { type PlainPath, plainBuzz, release } from "./plain.ts";
 import { Prober } from "./prober.ts";
-import { blocked } from "./probes.ts";
+import { blocked, claimOf } from "./probes.ts";
 
 export type { Conn, Socket } from "./conn.ts";
 
@@ -50,19 +59,13 @@ export interface GatewayOptions {
 
 /** Wrong secrets one connection may send before it is closed. */
 const MAX_BAD_SECRETS = 5;
-/**
- * A connection that has neither joined nor buzzed for this long may be closed to make room when
- * the server is full. Only then: the original's client connects and may wait long for its first press.
- */
-export const IDLE_GRACE = 10_000;
-/** How many of the oldest connections a full server looks through for an idle one to close. */
-const EVICT_SCAN = 1000;
 
 /** Holds the sockets and speaks the wire protocol; rooms are decided elsewhere, across the bus. */
 export class Gateway {
   private readonly conns = new Map<string, Socket>();
   private readonly admission: Admission;
   private readonly prober: Prober;
+  private readonly plain: PlainPath;
   private seq = 0;
   /** Each room's current round, as its published states and deltas tell (for answering repeats). */
   private readonly rounds = new Map<string, number>();
@@ -71,7 +74,14 @@ export class Gateway {
 
   constructor(private readonly opts: GatewayOptions) {
     this.admission = new Admission(opts.joinsPerAddress);
-    this.prober = new Prober(opts, this.conns, this.admission, (ws) => this.release(ws));
+    this.prober = new Prober(opts, this.conns, this.admission, (ws) => release(ws, this.plain));
+    this.plain = {
+      ...opts,
+      admission: this.admission,
+      prober: this.prober,
+      conns: this.conns,
+      buzz: (ws, room, at) => this.buzz(ws, room, null, at),
+    };
   }
 
   /** Connects the gateway to its server (for pub/sub), accepts the hosts it is reached by, and starts probing. */
@@ -87,43 +97,27 @@ export class Gateway {
 
   /** Upgrades a request to a buzzer connection: 403 for a foreign Origin, 404 for plain HTTP. */
   readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
-    if (!checkUpgrade(req, this.allowed)) {
-      const { host, origin } = Object.fromEntries(req.headers);
-      this.opts.log?.(`Refused a WebSocket from origin ${origin ?? "(none)"} for host ${host ?? "(none)"}`);
-      return new Response("Forbidden: WebSocket from a foreign origin or for an unknown host\n", {
-        status: 403,
-      });
-    }
+    const refuse = (status: number, why: string) => {
+      this.opts.log?.(`Refused a connection: ${why}`);
+      return new Response(`${why}\n`, { status });
+    };
+    const { host, origin } = Object.fromEntries(req.headers);
+    if (!checkUpgrade(req, this.allowed))
+      return refuse(403, `foreign origin ${origin} or unknown host ${host}`);
     const now = this.opts.clock.now();
     const address = server.requestIP(req)?.address ?? "";
-    if (this.conns.size >= this.opts.maxConnections && !this.evictIdle(now)) {
-      this.opts.log?.("Refused a connection: the server is full");
-      return new Response("Service unavailable: the server is full, try again later\n", { status: 503 });
+    const full = this.conns.size >= this.opts.maxConnections;
+    if (full && !evictIdle(this.conns, now, this.opts.idleGrace ?? IDLE_GRACE)) {
+      return refuse(503, "the server is full, try again later");
     }
     if (!this.admission.connect(address, this.opts.connectionsPerAddress)) {
-      this.opts.log?.(`Refused a connection: too many from ${address}`);
-      return new Response("Too many connections from your address\n", { status: 429 });
+      return refuse(429, `too many connections from ${address}`);
     }
     const data = newConn(`${this.opts.id}.${++this.seq}`, address, now);
     if (server.upgrade(req, { data })) return undefined;
     this.admission.disconnect(address);
     return new Response("Not found\n", { status: 404 });
   };
-
-  /** Closes the oldest connection that has been idle (not joined, never buzzed) past its grace. */
-  private evictIdle(now: number): boolean {
-    let looked = 0;
-    for (const ws of this.conns.values()) {
-      if (++looked > EVICT_SCAN) break;
-      const { mode, openedAt, joining } = ws.data;
-      if (mode !== "new" || joining || now - openedAt < (this.opts.idleGrace ?? IDLE_GRACE)) continue;
-      // Taken out now, so the next connection in the same turn looks for another.
-      this.conns.delete(ws.data.id);
-      ws.close(Close.TRY_AGAIN_LATER, "idle while the server is full");
-      return true;
-    }
-    return false;
-  }
 
   /** The Bun websocket handlers. */
   readonly websocket: WebSocketHandler<Conn> = {
@@ -190,7 +184,7 @@ export class Gateway {
     const { bucket, allowed } = take(ws.data.bucket, now, rateOf(ws.data));
     ws.data.bucket = bucket;
     if (!allowed) return this.refuseFlood(ws, now);
-    if (ws.data.mode !== "json" && data.trim() === PLAIN_BUZZ) return this.plainBuzz(ws, now);
+    if (ws.data.mode !== "json" && data.trim() === PLAIN_BUZZ) return plainBuzz(ws, now, this.plain);
     if (ws.data.mode === "plain") return void ws.send(`error: send "${PLAIN_BUZZ}" to buzz`);
     const parsed = parseClient(data);
     if (!parsed.ok) return this.error(ws, parsed.code, parsed.message);
@@ -234,55 +228,6 @@ export class Gateway {
     });
   }
 
-  private plainBuzz(ws: Socket, now: number): void {
-    const conn = ws.data;
-    // The original's client sends one buzz and waits for its reply: one is on its way already.
-    if (conn.held !== null || conn.firstBuzz !== null) return;
-    if (conn.mode === "new") {
-      // Every new plain-text connection is a new player, so a client that reconnects in a loop
-      // meets the same per-address limit as JSON joins.
-      if (!this.admission.join(conn.address, now)) {
-        return void ws.send("error: too many players joined from your address: try again shortly");
-      }
-      conn.mode = "plain";
-    }
-    // A client that never answered a ping (the original's blocks while it waits for the space bar)
-    // is measured now, while it waits for its reply: its buzz is held until that ping comes back.
-    if (conn.probes.link === null && !conn.probes.answered) {
-      conn.held = now;
-      this.prober.pingNow(ws, now);
-      this.opts.clock.after(this.opts.maxCompensation, () => this.release(ws));
-      return;
-    }
-    this.plainOn(ws, now);
-  }
-
-  /** Sends a held plain buzz on, once its link is measured or the wait (the compensation cap) is over. */
-  private release(ws: Socket): void {
-    const at = ws.data.held;
-    if (at === null || !this.conns.has(ws.data.id)) return;
-    ws.data.held = null;
-    this.plainOn(ws, at);
-  }
-
-  /** A plain buzz that arrived at `at`: the buzz itself, or first the join of a new player. */
-  private plainOn(ws: Socket, at: number): void {
-    const conn = ws.data;
-    if (conn.room) return this.buzz(ws, conn.room, null, at);
-    conn.joining = true;
-    // The buzz goes out once the owner has bound the connection to its new player (see bind).
-    conn.firstBuzz = at;
-    this.opts.bus.send({
-      type: "join",
-      conn: conn.id,
-      room: DEFAULT_ROOM,
-      plain: true,
-      link: conn.probes.link,
-      mayAdd: true,
-      address: conn.address,
-    });
-  }
-
   private buzz(ws: Socket, room: string, at: number | null, now: number): void {
     const { player, probes, verdict } = ws.data;
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
@@ -292,27 +237,8 @@ export class Gateway {
     // while it waits for its reply, is the one that counts (see probes.ts frameAnswered).
     if (blocked(probes, now)) this.prober.pingNow(ws, now);
     this.prober.buzzed(now);
-    const { est, link } = probes;
-    const mapped = at !== null && est ? serverTime(est, at) : null;
-    const bounded = boundPress(now, mapped, link, MARGIN, this.opts.maxCompensation);
-    this.opts.bus.send({
-      type: "buzz",
-      conn: ws.data.id,
-      room,
-      claim: {
-        player,
-        arrival: now,
-        claimed: at,
-        mapped,
-        press: bounded.press,
-        uncertainty: bounded.uncertainty,
-        offset: est?.offset ?? null,
-        rtt: link?.rtt ?? null,
-        jitter: link?.jitter ?? null,
-        bound: bounded.bound,
-        allowance: now - bounded.lower,
-      },
-    });
+    const claim = claimOf(probes, player, at, now, this.opts.maxCompensation);
+    this.opts.bus.send({ type: "buzz", conn: ws.data.id, room, claim });
   }
 
   private bind(ws: Socket, e: Extract<GatewayEffect, { type: "bind" }>): void {
@@ -362,23 +288,12 @@ export class Gateway {
       this.admission.wrongSecret(ws.data.address, this.opts.clock.now());
       if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");
     }
-    this.send(ws, code, message);
+    sendError(ws, code, message);
   }
 
   private error(ws: Socket, code: ErrorCode, message: string): void {
-    this.opts.log?.(
-      `Refused ${ws.data.player ? `player ${ws.data.player}` : "a client"}: ${code} ${message}`,
-    );
-    this.send(ws, code, message);
+    const who = ws.data.player ? `player ${ws.data.player}` : "a client";
+    this.opts.log?.(`Refused ${who}: ${code} ${message}`);
+    sendError(ws, code, message);
   }
-
-  private send(ws: Socket, code: ErrorCode, message: string): void {
-    if (ws.data.mode === "plain") ws.send(`error: ${message}`);
-    else ws.send(encode({ type: "error", code, message }));
-  }
-}
-
-/** The pub/sub topic of what a room publishes to one audience. */
-export function topic(room: string, audience: Audience): string {
-  return `${audience}:${room}`;
 }

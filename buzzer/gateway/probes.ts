@@ -10,8 +10,10 @@ import {
   emptyClock,
   estimate,
   roundTrips,
+  serverTime,
 } from "../clock.ts";
-import type { Link } from "../fair.ts";
+import { boundPress, type Link, MARGIN } from "../fair.ts";
+import type { Claim } from "../room/records.ts";
 
 /** What one connection's probes have measured so far. */
 export interface Probes {
@@ -134,4 +136,30 @@ export function jsonAnswered(p: Probes, id: number, tc: number, t1: number): voi
   p.sent?.delete(id);
   p.clock = addSample(p.clock, { t0, tc, t1 });
   p.est = estimate(p.clock);
+}
+
+/** A press as this connection's measures bound it (fair.ts), with what the fairness log records of it. */
+export function claimOf(
+  p: Probes,
+  player: string,
+  at: number | null,
+  now: number,
+  maxCompensation: number,
+): Claim {
+  const { est, link } = p;
+  const mapped = at !== null && est ? serverTime(est, at) : null;
+  const bounded = boundPress(now, mapped, link, MARGIN, maxCompensation);
+  return {
+    player,
+    arrival: now,
+    claimed: at,
+    mapped,
+    press: bounded.press,
+    uncertainty: bounded.uncertainty,
+    offset: est?.offset ?? null,
+    rtt: link?.rtt ?? null,
+    jitter: link?.jitter ?? null,
+    bound: bounded.bound,
+    allowance: now - bounded.lower,
+  };
 }

@@ -3,7 +3,8 @@
  * it. Plain data and small functions; the engine decides what happens to it.
  */
 import type { Link } from "../fair.ts";
-import { nameKey, type Phase } from "../protocol.ts";
+import { nameKey } from "../names.ts";
+import type { Phase } from "../protocol.ts";
 import { newRound, type Round, standing } from "../round.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 

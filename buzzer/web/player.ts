@@ -3,7 +3,8 @@
  * huge buzz button that reacts on pointerdown or the space bar and sends the event's own time.
  */
 import { Close } from "../../lib/close.ts";
-import { checkName, DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
+import { checkName } from "../names.ts";
+import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import {
   byId,

@@ -1,0 +1,74 @@
+/**
+ * The original's plain-text path: a connection that sends `buzz` becomes a player of the default
+ * room at its first buzz. The original's client blocks while it waits for the space bar, so it
+ * answers no ping until it has buzzed: such a buzz is held until a ping sent on its arrival comes
+ * back, and is then decided with that round trip.
+ */
+import type { Bus } from "../bus/local.ts";
+import { DEFAULT_ROOM } from "../protocol.ts";
+import type { Clock } from "../time.ts";
+import type { Admission } from "./admission.ts";
+import type { Socket } from "./conn.ts";
+import type { Prober } from "./prober.ts";
+
+/** What the plain path needs of its gateway. */
+export interface PlainPath {
+  bus: Bus;
+  clock: Clock;
+  admission: Admission;
+  prober: Prober;
+  conns: ReadonlyMap<string, Socket>;
+  /** The longest a held buzz waits for its measure, in ms (a round trip within the cap comes back by then). */
+  maxCompensation: number;
+  /** Sends a bound player's buzz that arrived at `at`. */
+  buzz: (ws: Socket, room: string, at: number) => void;
+}
+
+/** A plain `buzz` that arrived at `now`. */
+export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
+  const conn = ws.data;
+  // The original's client sends one buzz and waits for its reply: one is on its way already.
+  if (conn.held !== null || conn.firstBuzz !== null) return;
+  if (conn.mode === "new") {
+    // Every new plain-text connection is a new player, so a client that reconnects in a loop
+    // meets the same per-address limit as JSON joins.
+    if (!path.admission.join(conn.address, now)) {
+      return void ws.send("error: too many players joined from your address: try again shortly");
+    }
+    conn.mode = "plain";
+  }
+  // Never measured (its pings unanswered): measured now, while it waits for its reply.
+  if (conn.probes.link === null && !conn.probes.answered) {
+    conn.held = now;
+    path.prober.pingNow(ws, now);
+    path.clock.after(path.maxCompensation, () => release(ws, path));
+    return;
+  }
+  send(ws, now, path);
+}
+
+/** Sends a held plain buzz on, once its link is measured or the wait is over. */
+export function release(ws: Socket, path: PlainPath): void {
+  const at = ws.data.held;
+  if (at === null || !path.conns.has(ws.data.id)) return;
+  ws.data.held = null;
+  send(ws, at, path);
+}
+
+/** A plain buzz that arrived at `at`: the buzz itself, or first the join of a new player. */
+function send(ws: Socket, at: number, path: PlainPath): void {
+  const conn = ws.data;
+  if (conn.room) return path.buzz(ws, conn.room, at);
+  conn.joining = true;
+  // The buzz goes out once the owner has bound the connection to its new player (gateway.ts bind).
+  conn.firstBuzz = at;
+  path.bus.send({
+    type: "join",
+    conn: conn.id,
+    room: DEFAULT_ROOM,
+    plain: true,
+    link: conn.probes.link,
+    mayAdd: true,
+    address: conn.address,
+  });
+}
