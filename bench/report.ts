@@ -160,7 +160,9 @@ function roomSection(r: RunSummary): string[] {
       "(headers and payloads) a player received from its join until all had joined. **per round**: everything a " +
       "player received from the end of the previous round (or of the joins) until its view showed this round's top " +
       "places: the deltas (reset and arm, the top places), its verdict, clock pings. **last verdict**: from the first " +
-      "buzz sent to the last verdict, including the send loop. Every verdict is checked: one per player, places 1 to " +
+      "buzz sent to the last verdict, including the send loop; **server busy** and **others** (the rest of the " +
+      "machine: other users, and the kernel's loopback work no process is billed for) are shares of one core over " +
+      "the bursts. Every verdict is checked: one per player, places 1 to " +
       "N once each, exactly one first place, gaps in place order, and every view's top places match the verdicts. " +
       `Targets (the issue's): all joined within ${T.tailMs / 1000} s of the last connection opening (set at 5,000 ` +
       `players), ≤ ${T.joinBytes / 1024} KiB per player while joining and ≤ ${T.roundBytes / 1024} KiB per round ` +
