@@ -1,4 +1,4 @@
-/** Our buzzer's host as a bench drives it: joins room MAIN with the secret, follows its state, starts rounds. */
+/** Our buzzer's host as a bench drives it: joins a room (MAIN unless told) with the secret, follows its state, starts rounds. */
 import { until } from "./harness.ts";
 import type { WireConn } from "./wire.ts";
 
@@ -34,10 +34,15 @@ export class Host {
     };
   }
 
-  /** Joins as the host on an open connection; throws if no state comes within 10 s. */
-  static async join(conn: WireConn, secret: string, fail: (message: string) => void): Promise<Host> {
+  /** Joins as the host on an open connection (opening `room` if new); throws if no state comes within 10 s. */
+  static async join(
+    conn: WireConn,
+    secret: string,
+    fail: (message: string) => void,
+    room?: string,
+  ): Promise<Host> {
     const host = new Host(conn, fail);
-    conn.sendText(JSON.stringify({ type: "join", secret }));
+    conn.sendText(JSON.stringify({ type: "join", room, secret }));
     if (!(await until(() => host.round > 0, 10_000))) throw new Error("the host got no state within 10s");
     return host;
   }

@@ -8,6 +8,7 @@ import { numbers } from "./harness.ts";
 import { burst, verdict } from "./load/buzzer.ts";
 import { cycle, greet } from "./load/greeting.ts";
 import { idle } from "./load/idle.ts";
+import { room } from "./load/room.ts";
 import { Session } from "./load/session.ts";
 import { SCENARIOS, type Scenario } from "./load_result.ts";
 
@@ -18,6 +19,7 @@ const DEFAULTS: Record<Scenario, { conns: number; seconds: number; warmup: numbe
   verdict: { conns: 1000, seconds: 2, warmup: 1 },
   burst: { conns: 1000, seconds: 0, warmup: 0 },
   idle: { conns: 10_000, seconds: 0, warmup: 0 },
+  room: { conns: 1000, seconds: 0, warmup: 0 },
 };
 
 const program = "bench/load.ts";
@@ -27,11 +29,11 @@ const { values } = parseOptions(program, "One load scenario against one server; 
   conns: {
     type: "string",
     value: "N",
-    help: "connections (greet 64, cycle 32 loops, verdict 1000, burst 1000, idle 10000)",
+    help: "connections (greet 64, cycle 32 loops, verdict 1000, burst 1000, idle 10000, room 1000)",
   },
   seconds: { type: "string", value: "T", help: "measured window: greet, cycle, verdict (2)" },
   warmup: { type: "string", value: "W", help: "seconds of load before the window (0.5; verdict 1)" },
-  rounds: { type: "string", default: "5", value: "R", help: "bursts, each in a new round" },
+  rounds: { type: "string", default: "5", value: "R", help: "burst, room: bursts, each in a new round" },
   rate: {
     type: "string",
     default: "16",
@@ -119,7 +121,7 @@ setTimeout(() => {
 }, n.limit * 1000).unref();
 
 try {
-  await { greet, cycle, verdict, burst, idle }[scenario](session);
+  await { greet, cycle, verdict, burst, idle, room }[scenario](session);
 } catch (e) {
   session.fail((e as Error).message);
 }

@@ -1,7 +1,7 @@
 /** The load generator's output: one JSON line of this shape (bench/load.ts writes it, run.ts reads it). */
 
 /** The scenarios the load generator runs. */
-export const SCENARIOS = ["greet", "cycle", "verdict", "burst", "idle"] as const;
+export const SCENARIOS = ["greet", "cycle", "verdict", "burst", "idle", "room"] as const;
 /** One of SCENARIOS. */
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -36,6 +36,46 @@ export interface BurstRound {
   machineCpuSec: number;
 }
 
+/** Bytes each player received from the server over a stretch (frame headers and payloads): median and max. */
+export interface PlayerBytes {
+  median: number;
+  max: number;
+}
+
+/** A big room's joins: every JSON player joined on its own connection as soon as it opened. */
+export interface RoomJoin {
+  /** From the first connection opening (handshake done) to the last player's welcome, ms. */
+  joinMs: number;
+  /** From the last connection opening to the last player's welcome, ms. */
+  tailMs: number;
+  /** From the first connection opening to the last, ms. */
+  openMs: number;
+  /** Received from each player's join until every player had its welcome and snapshot. */
+  bytes: PlayerBytes;
+  serverCpuSec: number;
+  loadCpuSec: number;
+  machineCpuSec: number;
+}
+
+/** One round in a big room: reset, arm, every player buzzes in the same tick. */
+export interface RoomRound {
+  /** From the first buzz sent to the last verdict received, ms (NaN if verdicts were missing). */
+  timeMs: number;
+  /** How long the load generator's send loop took, ms. */
+  sendMs: number;
+  verdicts: number;
+  firstPlaces: number;
+  /** Everything each player received in the round: deltas, its verdict, clock pings. */
+  bytes: PlayerBytes;
+  /** Messages per player in the round, by type (mean). */
+  deltas: number;
+  pings: number;
+  /** Server and load CPU from the burst to the last verdict. */
+  serverCpuSec: number;
+  loadCpuSec: number;
+  machineCpuSec: number;
+}
+
 /** The one JSON line the load generator prints. */
 export interface LoadResult {
   scenario: Scenario;
@@ -54,4 +94,5 @@ export interface LoadResult {
   window?: WindowResult;
   rounds?: BurstRound[];
   idle?: { rssBeforeKiB: number; rssAfterKiB: number; kibPerConn: number };
+  room?: { join: RoomJoin; rounds: RoomRound[] };
 }

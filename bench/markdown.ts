@@ -1,5 +1,15 @@
-/** Number formats and tables for the flood and soak reports. */
+/** Number formats and tables for the bench reports. */
 import type { Spread } from "./stats.ts";
+
+/** A number with digits that suit its size. */
+export function num(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return "–";
+  const a = Math.abs(v);
+  if (a >= 1000) return Math.round(v).toLocaleString("en");
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
 
 /** One decimal, or – when not a number. */
 export const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : "–");

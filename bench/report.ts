@@ -1,17 +1,9 @@
 /** Renders a bench run as Markdown: result tables with ratios to bare Bun, targets, notes, fairness. */
 import { CLOSE_WAIT_SEC } from "./load_result.ts";
+import { num } from "./markdown.ts";
+import { ROOM_TARGETS, roomTable } from "./rooms.ts";
 import type { Spread } from "./stats.ts";
 import { type RunSummary, ratio, type ScenarioSummary, type ServerSummary } from "./summary.ts";
-
-/** A number with digits that suit its size. */
-export function num(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return "–";
-  const a = Math.abs(v);
-  if (a >= 1000) return Math.round(v).toLocaleString("en");
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  return v.toFixed(2);
-}
 
 /** `median (min–max)` of repeated measurements. */
 function cell(s: Spread | undefined): string {
@@ -151,6 +143,34 @@ function notes(r: RunSummary): string[] {
   ];
 }
 
+/** The big-room section, when the run measured big rooms. */
+function roomSection(r: RunSummary): string[] {
+  if (!r.rooms?.length) return [];
+  const T = ROOM_TARGETS;
+  return [
+    `## Big rooms: JSON players (phones) join one room, then ${r.meta.reps} rounds in which all buzz in the same tick (ours only)`,
+    "",
+    ...roomTable(r.rooms),
+    "",
+    "Ours only: bare Bun, Node+ws and Python speak the plain-text protocol and have no rooms, snapshots or deltas. " +
+      "Each player joins (`join` with the room code and a name) the moment its connection opens (100 handshakes in " +
+      "flight, spread over the loopback addresses), answers clock pings, keeps its view from the `state` snapshot and " +
+      "the `delta`s (a missed version is an error), and buzzes with its own `at`. **all joined**: the last player's " +
+      "`welcome`; *open* is how long opening every connection took. **joining**: every byte of the server's frames " +
+      "(headers and payloads) a player received from its join until all had joined. **per round**: everything a " +
+      "player received from the end of the previous round (or of the joins) until its view showed this round's top " +
+      "places: the deltas (reset and arm, the top places), its verdict, clock pings. **last verdict**: from the first " +
+      "buzz sent to the last verdict, including the send loop; **server busy** and **others** (the rest of the " +
+      "machine: other users, and the kernel's loopback work no process is billed for) are shares of one core over " +
+      "the bursts. Every verdict is checked: one per player, places 1 to " +
+      "N once each, exactly one first place, gaps in place order, and every view's top places match the verdicts. " +
+      `Targets (the issue's): all joined within ${T.tailMs / 1000} s of the last connection opening (set at 5,000 ` +
+      `players), ≤ ${T.joinBytes / 1024} KiB per player while joining and ≤ ${T.roundBytes / 1024} KiB per round ` +
+      `(the worst player), every verdict within ${T.verdictMs} ms (the slowest round).`,
+    "",
+  ];
+}
+
 /** The whole report as Markdown. */
 export function markdown(r: RunSummary): string {
   const m = r.meta;
@@ -189,6 +209,7 @@ export function markdown(r: RunSummary): string {
       `${Number(m.maxClients).toLocaleString("en")} clients is the most that fit: the per-process open-file limit is ` +
       `${Number(m.fileLimit).toLocaleString("en")} (hard, cannot be raised here), so 50,000 connections are impossible on this machine.`,
     "",
+    ...roomSection(r),
     `## Memory per idle connection (${Number(m.idleConns).toLocaleString("en")} connections, opened in batches, silent)`,
     "",
     ...idleTable(r.idle),

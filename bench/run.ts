@@ -11,6 +11,7 @@ import { LOAD_CORE, SERVER_CORE } from "./harness.ts";
 import type { LoadResult } from "./load_result.ts";
 import { cpuSeconds } from "./procfs.ts";
 import { markdown } from "./report.ts";
+import { rooms } from "./rooms.ts";
 import {
   killOnExit,
   type Mode,
@@ -27,7 +28,7 @@ const program = "bench/run.ts";
 const { values } = parseOptions(program, "Every scenario against ours, bare Bun, Node+ws and Python.", {
   quick: { type: "boolean", help: "2 repeats, 1 s windows (about 2.5 min)" },
   reps: { type: "string", value: "N", help: "repeats (default 5; 2 with --quick)" },
-  only: { type: "string", value: "LIST", help: "scenarios: greet,cycle,verdict,burst,idle" },
+  only: { type: "string", value: "LIST", help: "scenarios: greet,cycle,verdict,burst,room,idle" },
   servers: { type: "string", value: "LIST", help: "servers: ours,bare,node,python" },
   "skip-fairness": { type: "boolean", help: "leave out the fairness table" },
 });
@@ -56,6 +57,7 @@ const plan = {
   verdictConns: 1000,
   verdictRate: 16,
   burstSizes: [1000, 5000, maxClients],
+  roomSizes: [1000, 5000, maxClients],
   idleConns: 10_000,
 };
 
@@ -386,6 +388,18 @@ if (wanted("verdict"))
     ),
   );
 const burstSummaries = wanted("burst") ? await bursts() : [];
+// Only ours has rooms: the references speak the plain-text protocol alone.
+const oursSpec = servers.find((s) => s.id === "ours");
+const roomRun =
+  wanted("room") && oursSpec
+    ? await rooms(
+        plan.roomSizes,
+        reps,
+        (args, limitSec) => measure(oursSpec, "buzzer", [...args, "--control", oursSpec.control], limitSec),
+        (line) => log(`[${elapsed()}] ${line}`),
+      )
+    : { summaries: [], raw: {} };
+Object.assign(raw, roomRun.raw);
 const idleSummary = wanted("idle") ? await idle() : { key: "idle", title: "idle", servers: [] };
 const fairnessTable = values["skip-fairness"] ? "(skipped)" : await fairness();
 log(`[${elapsed()}] done`);
@@ -420,6 +434,7 @@ const summary: RunSummary = {
   },
   windows,
   bursts: burstSummaries,
+  rooms: roomRun.summaries,
   idle: idleSummary,
   fairness: fairnessTable,
 };

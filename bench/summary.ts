@@ -29,6 +29,8 @@ export interface RunSummary {
   meta: Record<string, string | number | boolean>;
   windows: ScenarioSummary[];
   bursts: ScenarioSummary[];
+  /** Big rooms of JSON players, ours only (absent in runs from before the scenario). */
+  rooms?: ScenarioSummary[];
   idle: ScenarioSummary;
   fairness: string;
 }

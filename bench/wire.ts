@@ -25,6 +25,8 @@ export class WireConn {
   onClose: (code: number) => void = () => {};
   /** The server's close code, once it has sent one. */
   closeCode: number | null = null;
+  /** Bytes of the server's frames received so far, headers and payloads (the handshake response not counted). */
+  bytesIn = 0;
   /** Resolves when the TCP connection has closed. */
   readonly closed: Promise<number>;
   state = State.Connecting;
@@ -168,6 +170,7 @@ function onData(sock: Socket<WireConn>, chunk: Buffer): void {
     if (buf.length - off < head + len) break;
     const start = off + head;
     off = start + len;
+    c.bytesIn += head + len;
     if (b1 & 0x80) {
       c.onError("server sent a masked frame");
       continue;

@@ -10,10 +10,12 @@ export interface Control {
   /** Starts a new round and resolves once it is open; throws if it does not open within 10 s. */
   next(): Promise<void>;
   conn: WireConn;
+  /** Our host (null for plain `reset`): the room's round and player count as it sees them. */
+  host: Host | null;
 }
 
-/** Opens the control connection that --control describes. */
-export async function openControl(session: Session): Promise<Control> {
+/** Opens the control connection that --control describes (a host of `room`, MAIN unless told). */
+export async function openControl(session: Session, room?: string): Promise<Control> {
   const { host, port, control } = session.settings;
   const conn = session.watch(await connect(host, port, session.fail));
   if (control === "plain") {
@@ -23,6 +25,7 @@ export async function openControl(session: Session): Promise<Control> {
     };
     return {
       conn,
+      host: null,
       async next() {
         answered = false;
         conn.sendText("reset");
@@ -31,9 +34,10 @@ export async function openControl(session: Session): Promise<Control> {
     };
   }
   if (!control.startsWith("host:")) throw new Error(`unknown --control ${control}`);
-  const ours = await Host.join(conn, control.slice(5), session.fail);
+  const ours = await Host.join(conn, control.slice(5), session.fail, room);
   return {
     conn,
+    host: ours,
     async next() {
       if (!(await ours.newRound(10_000))) throw new Error("control: no open round within 10s");
     },

@@ -120,6 +120,29 @@ describe("bench", () => {
     expect(r.rounds?.map((x) => x.firstPlaces)).toEqual([1, 1]);
   });
 
+  test("a big room of 30 JSON players against ours: joins, snapshots, deltas and verdicts all checked", async () => {
+    const r = await load(ours.url, [
+      ...["--scenario", "room", "--conns", "30", "--rounds", "2", "--pause", "20"],
+      ...["--control", `host:${SECRET}`, "--pid", String(ours.proc.pid)],
+    ]);
+    // 30 joins (welcome and snapshot) and 2 × 30 buzzes (a verdict each).
+    expectVerified(r, 90);
+    const room = r.room;
+    expect(room?.rounds.map((x) => [x.verdicts, x.firstPlaces])).toEqual([
+      [30, 1],
+      [30, 1],
+    ]);
+    expect(room?.join.tailMs).toBeGreaterThanOrEqual(0);
+    expect(room?.join.joinMs).toBeGreaterThanOrEqual(room?.join.tailMs ?? 0);
+    expect(room?.join.bytes.max).toBeGreaterThan(0);
+    for (const round of room?.rounds ?? []) {
+      expect(round.timeMs).toBeGreaterThan(0);
+      // Each player got at least its verdict and the round's deltas.
+      expect(round.bytes.median).toBeGreaterThan(100);
+      expect(round.bytes.max).toBeGreaterThanOrEqual(round.bytes.median);
+    }
+  });
+
   test("greeting round trips for 0.5 s on 4 connections, ours and bare Bun", async () => {
     const args = ["--scenario", "greet", "--conns", "4", "--seconds", "0.5", "--warmup", "0.1"];
     const [a, b] = await Promise.all([
