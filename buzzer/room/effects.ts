@@ -21,11 +21,19 @@ export interface Settings {
   resumeGrace: number;
 }
 
-/** Changes arriving within this many ms go out as one published view. */
+/** Changes arriving within this many ms go out as one published view (in a room of a few players). */
 export const PUBLISH_DELAY = 20;
-/** Marks the room's view to go out soon: changes within PUBLISH_DELAY go out together. */
+/** Players per extra millisecond of coalescing, and the most it waits, in ms. */
+const PLAYERS_PER_MS = 50;
+const MAX_PUBLISH_DELAY = 250;
+
+/**
+ * Marks the room's view to go out soon: changes within the delay go out together. A big room
+ * waits longer (up to MAX_PUBLISH_DELAY), so a burst's verdicts go out before the view that
+ * lists its first places: every view is one message to every player, a verdict one to one.
+ */
 export function publishSoon(room: Room, now: number): void {
-  room.publishAt ??= now + PUBLISH_DELAY;
+  room.publishAt ??= now + Math.min(MAX_PUBLISH_DELAY, PUBLISH_DELAY + room.players.size / PLAYERS_PER_MS);
 }
 
 /** Sends the room's changes to everyone in it now: a snapshot to hosts and viewers, a delta to players. */
