@@ -101,9 +101,10 @@ export class Gateway {
       this.opts.log?.(`Refused a connection: ${why}`);
       return new Response(`${why}\n`, { status });
     };
-    const { host, origin } = Object.fromEntries(req.headers);
-    if (!checkUpgrade(req, this.allowed))
+    if (!checkUpgrade(req, this.allowed)) {
+      const [origin, host] = [req.headers.get("origin"), req.headers.get("host")];
       return refuse(403, `foreign origin ${origin} or unknown host ${host}`);
+    }
     const now = this.opts.clock.now();
     const address = server.requestIP(req)?.address ?? "";
     const full = this.conns.size >= this.opts.maxConnections;
