@@ -113,7 +113,7 @@ const buzzer = embedded(
     maxRooms: 1000,
     privateRooms: values["private-rooms"] === true,
     rooms: state?.rooms,
-    journal: state?.write,
+    journal: state ? (_room, entries) => state.write(entries) : undefined,
     onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
     log,
   },

@@ -9,6 +9,17 @@ export interface Clock {
   soon(fn: () => void): void;
 }
 
+/**
+ * A clock every process on a machine reads alike (the wall clock at sub-millisecond resolution,
+ * NTP-disciplined across machines): what a cluster's gateways and owners stamp times with.
+ */
+export const wallClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  after: (ms, fn) => setTimeout(fn, ms),
+  cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  soon: (fn) => setImmediate(fn),
+};
+
 /** The real clock: performance.now() and the event loop's timers. */
 export const systemClock: Clock = {
   now: () => performance.now(),

@@ -147,6 +147,10 @@ export class Gateway {
         this.prober.release(e.room, e.round, e.at);
         continue;
       }
+      if (e.type === "adopted") {
+        this.rejoin(e.room);
+        continue;
+      }
       const ws = this.conns.get(e.conn);
       if (!ws) continue;
       switch (e.type) {
@@ -173,6 +177,17 @@ export class Gateway {
           break;
       }
     }
+  }
+
+  /** Tells a room's new owner which connections here are in it, and what their links are. */
+  private rejoin(room: string): void {
+    for (const ws of this.conns.values()) {
+      const { id, player, probes } = ws.data;
+      if (ws.data.room !== room) continue;
+      this.opts.bus.send({ type: "rebind", conn: id, room, player });
+      if (player && probes.link) this.opts.bus.send({ type: "link", room, player, link: probes.link });
+    }
+    this.prober.forgetProspects();
   }
 
   private onMessage(ws: Socket, data: string | Buffer): void {

@@ -37,6 +37,8 @@ export class Prober {
   private readonly rooms = new Map<string, Set<Socket>>();
   private probeSeq = 0;
   private prospect: { link: Link | null; unmeasured: boolean } = { link: null, unmeasured: false };
+  /** Whether the default room's owner has been told the prospects since the last takeover. */
+  private told = false;
   private ticks = 0;
   /** When the last buzz came in. */
   private buzzedAt = -Infinity;
@@ -104,6 +106,12 @@ export class Prober {
     this.onMeasured(ws);
   }
 
+  /** Makes the next tick tell the default room's owner the prospects again (a new owner took it over). */
+  forgetProspects(): void {
+    this.prospect = { link: null, unmeasured: false };
+    this.told = false;
+  }
+
   /** Sends a ping frame now, whatever the schedule (the newest ping is the one whose answer counts). */
   pingNow(ws: Socket, now: number, steady = this.opts.probeEvery): void {
     const buf = new ArrayBuffer(8);
@@ -169,7 +177,8 @@ export class Prober {
       Math.abs(uplinkAllowance(link) - uplinkAllowance(before.link)) <= PROSPECT_STEP &&
       (link === null) === (before.link === null) &&
       unmeasured === before.unmeasured;
-    if (same) return;
+    if (same && this.told) return;
+    this.told = true;
     this.prospect = { link, unmeasured };
     this.opts.bus.send({ type: "prospects", room: DEFAULT_ROOM, gateway: this.opts.id, link, unmeasured });
   }

@@ -46,6 +46,8 @@ export type RoomCommand =
   | { type: "prospects"; room: string; gateway: string; link: Link | null; unmeasured: boolean }
   /** A connection closed: a player's, or a host's or viewer's (`player` null). */
   | { type: "leave"; conn: ConnId; room: string; player: string | null }
+  /** After a takeover: a connection still open on a gateway is in the room again (see RedisBus). */
+  | { type: "rebind"; conn: ConnId; room: string; player: string | null }
   /** A client missed a delta: send it a fresh snapshot (a player's, or a host's or viewer's). */
   | { type: "sync"; conn: ConnId; room: string; player: string | null }
   /** A host action; `conn` is null for the server's own terminal. */
@@ -63,7 +65,9 @@ export type GatewayEffect =
   /** A message for everyone in a room: its players, or its hosts and viewers. */
   | { type: "publish"; room: string; audience: Audience; msg: ServerMessage }
   /** An armed round opens at `at` (owner's clock): each gateway tells each client on the client's clock. */
-  | { type: "release"; room: string; round: number; at: number };
+  | { type: "release"; room: string; round: number; at: number }
+  /** A new owner took the room over: gateways tell it which of their connections are in it. */
+  | { type: "adopted"; room: string };
 
 /** What an owner does itself with an engine's results: persist, record, log, wake. */
 export type OwnerEffect =

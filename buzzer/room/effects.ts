@@ -19,6 +19,8 @@ export interface Settings {
   newId: () => string;
   /** How long a departed player may come back with its token before it is forgotten, in ms. */
   resumeGrace: number;
+  /** The longest a buzz takes from a gateway to the owner across the bus, in ms (0 in one process). */
+  busDelay?: number;
 }
 
 /** Changes arriving within this many ms go out as one published view (in a room of a few players). */

@@ -71,6 +71,9 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
     case "sync":
       snapshot(room, now, cmd.conn, cmd.player, out);
       break;
+    case "rebind":
+      rebind(room, cmd.conn, cmd.player, now);
+      break;
     case "tick":
       tick(room, now, s, out);
       break;
@@ -216,6 +219,16 @@ function tick(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   }
   if (room.settleAt !== null && now >= room.settleAt) settle(room, now, s, out);
   if (room.publishAt !== null && now >= room.publishAt) publishNow(room, now, out);
+}
+
+/** A connection that stayed open through a takeover is in the room again, as the player it was. */
+function rebind(room: Room, conn: string, id: string | null, now: number) {
+  if (id === null) return void room.watchers++;
+  const player = room.players.get(id);
+  if (!player || (player.conn !== null && player.conn !== conn)) return;
+  player.conn = conn;
+  player.leftAt = null;
+  publishSoon(room, now);
 }
 
 /**

@@ -20,8 +20,12 @@ export interface OwnerOptions {
   maxRooms: number;
   /** Rooms restored from a journal. */
   rooms?: Map<string, Room>;
-  /** Receives what must survive a restart, before any effect it backs leaves. */
-  journal?: (entries: Entry[]) => void;
+  /**
+   * Receives what must survive a restart, before any effect it backs leaves. A journal that answers
+   * later (Redis) returns a promise: the effects wait for it, and a refused write (another owner
+   * took the room over) drops the room here instead of letting stale effects out.
+   */
+  journal?: (room: string, entries: Entry[]) => void | Promise<void>;
   /** Receives every fairness record (e.g. to append to a file). */
   onRecord?: (record: FairnessRecord) => void;
   log?: (line: string) => void;
@@ -35,6 +39,8 @@ export interface OwnerOptions {
   roomIdle?: number;
   /** How often departed players and idle rooms are looked for, in ms (default a minute). */
   sweepEvery?: number;
+  /** Whether this owner holds the default room from the start (in a cluster it is adopted instead). */
+  hostsMain?: boolean;
 }
 
 /** Lifetimes and bounds an owner uses unless told otherwise. */
@@ -56,6 +62,8 @@ export class Owner {
   private journal: OwnerOptions["journal"];
   private onRecord: OwnerOptions["onRecord"];
   private sweeper: unknown;
+  /** Per room, the last journal write still on its way: later effects wait for it, in order. */
+  private readonly tails = new Map<string, Promise<void>>();
   /** Set by detach: nothing runs or sets a timer after it. */
   private detached = false;
 
@@ -66,7 +74,7 @@ export class Owner {
     const main = this.rooms.get(DEFAULT_ROOM);
     // The original has no host: the default room starts open, so the first buzz ever wins.
     if (main) main.secret = opts.settings.mainSecret;
-    else this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.settings.mainSecret, "open"));
+    else if (opts.hostsMain !== false) this.adopt(DEFAULT_ROOM);
     // Often enough that a departed player is forgotten within about twice its grace.
     const every =
       opts.sweepEvery ?? Math.min(OWNER_DEFAULTS.sweepEvery, Math.max(1000, opts.settings.resumeGrace / 2));
@@ -101,6 +109,24 @@ export class Owner {
     this.opts.clock.soon(() => this.flush(room));
   }
 
+  /** Takes a room on (restored from its journal, or new: the default room starts open). */
+  adopt(code: string, restored?: Room): void {
+    const { mainSecret } = this.opts.settings;
+    const room = restored ?? newRoom(code, mainSecret, code === DEFAULT_ROOM ? "open" : "locked");
+    if (code === DEFAULT_ROOM) room.secret = mainSecret;
+    this.rooms.set(code, room);
+  }
+
+  /** Lets a room go (another owner has it now): its timers stop and nothing more of it goes out. */
+  drop(code: string): void {
+    const room = this.rooms.get(code);
+    if (!room) return;
+    this.wake(room, null, this.opts.clock.now());
+    this.inboxes.delete(code);
+    this.rooms.delete(code);
+    this.opts.log?.(`Room ${code} is run by another process now`);
+  }
+
   /** A host action from the server's own terminal. */
   hostKey(room: string, action: HostMessage): void {
     this.handle({ type: "host", conn: null, room, action });
@@ -130,7 +156,7 @@ export class Owner {
         continue;
       this.wake(room, null, now);
       this.rooms.delete(room.code);
-      this.write([{ e: "close", room: room.code }]);
+      this.write(room.code, [{ e: "close", room: room.code }]);
       this.opts.log?.(`Room ${room.code} closed (idle)`);
     }
   }
@@ -165,7 +191,11 @@ export class Owner {
     const room = newRoom(cmd.room, cmd.secret, "locked", cmd.address);
     room.activeAt = this.opts.clock.now();
     this.rooms.set(room.code, room);
-    this.write([{ e: "room", room: room.code, secret: room.secret }, roundEntry(room)]);
+    const written = this.write(room.code, [
+      { e: "room", room: room.code, secret: room.secret },
+      roundEntry(room),
+    ]);
+    if (written) this.tails.set(room.code, written);
     this.opts.log?.(`Room ${room.code} opened`);
     return room;
   }
@@ -180,7 +210,7 @@ export class Owner {
   private carryOut(room: Room, effects: RoomEffect[], now: number): void {
     const entries: Entry[] = [];
     for (const e of effects) if (e.type === "persist") entries.push(...e.entries);
-    if (entries.length) this.write(entries);
+    const written = entries.length ? this.write(room.code, entries) : undefined;
     const out: GatewayEffect[] = [];
     for (const e of effects) {
       switch (e.type) {
@@ -199,7 +229,18 @@ export class Owner {
           out.push(e);
       }
     }
-    if (out.length) this.deliver(out);
+    const tail = this.tails.get(room.code);
+    if (!written && !tail) return void (out.length && this.deliver(out));
+    // A write still on its way: these effects go out after it (and after the ones waiting before).
+    const next = Promise.all([tail, written]).then(
+      () => void (out.length && this.rooms.has(room.code) && this.deliver(out)),
+      (error) => {
+        this.warn(`journal write for room ${room.code} refused (${(error as Error).message}): letting it go`);
+        this.drop(room.code);
+      },
+    );
+    this.tails.set(room.code, next);
+    void next.then(() => this.tails.get(room.code) === next && this.tails.delete(room.code));
   }
 
   /** Keeps one timer per room, at the earliest moment the engine asked for. */
@@ -226,9 +267,9 @@ export class Owner {
    * loudly, and the game goes on without it: players keep getting their verdicts, and a restart
    * would not restore the game — the operator is told so.
    */
-  private write(entries: Entry[]): void {
+  private write(room: string, entries: Entry[]): Promise<void> | undefined {
     try {
-      this.journal?.(entries);
+      return this.journal?.(room, entries) ?? undefined;
     } catch (error) {
       this.journal = undefined;
       this.warn(

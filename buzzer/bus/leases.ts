@@ -1,0 +1,118 @@
+/**
+ * Room ownership and room journals in Redis. A room has one owner at a time: the process holding
+ * its lease (`bz:lease:ROOM` = "PID:EPOCH", set with an expiry and renewed while the owner lives).
+ * Every takeover increments the room's epoch, and every journal write checks, in the same atomic
+ * script, that the lease still holds the writer's value: an owner that paused past its lease can
+ * never write after another took over (a fencing token), and so never sends a verdict it did not keep.
+ */
+import type { RedisClient } from "bun";
+import { type Entry, parseJournal, replay, snapshot } from "../journal.ts";
+import type { Room } from "../room/state.ts";
+
+/** How long a lease lasts without renewal, in ms: a dead owner's rooms are taken over after this. */
+export const LEASE_MS = 3000;
+
+const key = {
+  lease: (room: string) => `bz:lease:${room}`,
+  epoch: (room: string) => `bz:epoch:${room}`,
+  journal: (room: string) => `bz:journal:${room}`,
+};
+
+/** Takes a free lease (a new epoch), or names its holder: returns "PID:EPOCH". */
+const TAKE = `local v = redis.call('GET', KEYS[1])
+if v then return v end
+local e = redis.call('INCR', KEYS[2])
+v = ARGV[1] .. ':' .. e
+redis.call('SET', KEYS[1], v, 'PX', ARGV[2])
+return v`;
+/** Extends a lease that is still ours; 0 when it is not. */
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+/** Appends journal lines if the lease is still ours (ARGV[2] = 1 replaces the journal: a compaction). */
+const APPEND = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED another process owns this room') end
+if ARGV[2] == '1' then redis.call('DEL', KEYS[2]) end
+for i = 3, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+return 1`;
+
+/** The leases this process holds, and its journal writes under them. */
+export class Leases {
+  /** Room → the lease value this process holds for it. */
+  private readonly held = new Map<string, string>();
+  private renewer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly pid: string,
+  ) {}
+
+  /** Whether this process owns the room. */
+  holds(room: string): boolean {
+    return this.held.has(room);
+  }
+
+  /** Takes the room's lease if it is free; returns the owner's process id (ours if taken). */
+  async take(room: string): Promise<string> {
+    const value = String(
+      await this.redis.send("EVAL", [TAKE, "2", key.lease(room), key.epoch(room), this.pid, `${LEASE_MS}`]),
+    );
+    const holder = value.slice(0, value.indexOf(":"));
+    if (holder === this.pid) this.held.set(room, value);
+    return holder;
+  }
+
+  /** The room as its journal keeps it, compacted to a snapshot; undefined for a room never written. */
+  async load(room: string): Promise<Room | undefined> {
+    const lines = (await this.redis.send("LRANGE", [key.journal(room), "0", "-1"])) as string[];
+    if (lines.length === 0) return undefined;
+    // Times in a cluster are on the shared wall clock: no shift between processes (epoch 0).
+    const restored = replay(parseJournal(`${lines.join("\n")}\n`).entries, 0).get(room);
+    if (restored) await this.write(room, snapshot([restored], 0), true);
+    return restored;
+  }
+
+  /** Appends entries to the room's journal, fenced by our lease; rejects once another owns the room. */
+  async write(room: string, entries: Entry[], replace = false): Promise<void> {
+    const value = this.held.get(room);
+    if (value === undefined) throw new Error("this process does not own the room");
+    const lines = entries.map((e) => JSON.stringify(e));
+    await this.redis.send("EVAL", [
+      APPEND,
+      "2",
+      key.lease(room),
+      key.journal(room),
+      value,
+      replace ? "1" : "0",
+      ...lines,
+    ]);
+  }
+
+  /** Renews every lease held, a third of a lease period apart; `lost` hears of any that was not ours any more. */
+  startRenewing(lost: (room: string) => void): void {
+    this.renewer = setInterval(() => {
+      for (const [room, value] of this.held) {
+        this.redis.send("EVAL", [RENEW, "1", key.lease(room), value, `${LEASE_MS}`]).then(
+          (renewed) => {
+            if (renewed) return;
+            this.held.delete(room);
+            lost(room);
+          },
+          // Redis unreachable from here: our fenced writes fail too, so the owner lets the room go at its
+          // next write (Owner) and takes it back, or finds its new owner, when Redis answers again.
+          () => {},
+        );
+      }
+    }, LEASE_MS / 3);
+  }
+
+  /** Stops renewing (the leases run out, so other processes take the rooms over). */
+  stop(): void {
+    if (this.renewer) clearInterval(this.renewer);
+  }
+
+  /** Lets a room go now (so another process need not wait for the lease to run out). */
+  async release(room: string): Promise<void> {
+    const value = this.held.get(room);
+    this.held.delete(room);
+    if (value) await this.redis.send("EVAL", [RENEW, "1", key.lease(room), value, "1"]);
+  }
+}
