@@ -8,6 +8,7 @@ import {
   hostCmd,
   joinCmd,
   leaveCmd,
+  nthId,
   roomWith,
   SLOW,
   settings,
@@ -192,6 +193,23 @@ describe("decide", () => {
       expect(room.reach).toEqual({ ms: 202, at: 1000 });
       expect(verdicts(apply(room, tick, 1009, s))).toEqual([]);
       expect(room.settleAt).toBe(995 + 202);
+    });
+
+    // Fails: a resumed player rejoins the open set between measures, but its link does not raise
+    // the cached bound (engine.ts `enter` sets player.link and never calls raiseReach), so a big
+    // room places a press its slow link could still precede.
+    test("a resumed player's long link raises a big room's bound at once", () => {
+      const { room, s, ids } = crowd(1000, 1);
+      const slow = ids[1000] as string;
+      apply(room, leaveCmd("c1001", slow), 500, s);
+      apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
+      expect(room.reach).toEqual({ ms: 14, at: 1000 });
+      // The slow player comes back with its token (the 2,002nd id) on a new connection.
+      apply(room, joinCmd(room, "c9999", { token: nthId(2002), link: SLOW, mayAdd: false }), 1002, s);
+      expect(room.players.get(slow)?.conn).toBe("c9999");
+      const held = apply(room, tick, 1009, s);
+      expect(verdicts(held)).toEqual([]);
+      expect(room.settleAt).toBe(995 + 102);
     });
 
     test("a new round measures its reach afresh", () => {
