@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { IDLE_GRACE } from "../../../buzzer/gateway/gateway.ts";
+import { IDLE_GRACE } from "../../../buzzer/gateway/conn.ts";
 import { FakeSocket, setup, upgradeRequest } from "./fakes.ts";
 
 const ALLOWED = new Set(["localhost:3000"]);
@@ -15,11 +15,8 @@ describe("Gateway.fetch", () => {
     const { request, connect, lines } = setup(undefined, { maxConnections: 2 });
     connect("10.0.0.1");
     connect("10.0.0.2");
-    expect(await refusal(request("10.0.0.3"))).toEqual([
-      503,
-      "Service unavailable: the server is full, try again later\n",
-    ]);
-    expect(lines).toEqual(["Refused a connection: the server is full"]);
+    expect(await refusal(request("10.0.0.3"))).toEqual([503, "the server is full, try again later\n"]);
+    expect(lines).toEqual(["Refused a connection: the server is full, try again later"]);
   });
 
   test("closes the oldest connection idle past idleGrace with 1013 to make room", () => {
@@ -64,8 +61,8 @@ describe("Gateway.fetch", () => {
     const { connect, request, close, lines } = setup(undefined, { connectionsPerAddress: 2 });
     const first = connect("10.0.0.1");
     connect("10.0.0.1");
-    expect(await refusal(request("10.0.0.1"))).toEqual([429, "Too many connections from your address\n"]);
-    expect(lines).toEqual(["Refused a connection: too many from 10.0.0.1"]);
+    expect(await refusal(request("10.0.0.1"))).toEqual([429, "too many connections from 10.0.0.1\n"]);
+    expect(lines).toEqual(["Refused a connection: too many connections from 10.0.0.1"]);
     expect(request("10.0.0.2")).toBeInstanceOf(FakeSocket);
     close(first);
     expect(request("10.0.0.1")).toBeInstanceOf(FakeSocket);
@@ -84,9 +81,11 @@ describe("Gateway.fetch", () => {
     gateway.attach(server, ALLOWED);
     expect(await refusal(request("10.0.0.1", upgradeRequest("http://evil.example")))).toEqual([
       403,
-      "Forbidden: WebSocket from a foreign origin or for an unknown host\n",
+      "foreign origin http://evil.example or unknown host localhost:3000\n",
     ]);
-    expect(lines).toEqual(["Refused a WebSocket from origin http://evil.example for host localhost:3000"]);
+    expect(lines).toEqual([
+      "Refused a connection: foreign origin http://evil.example or unknown host localhost:3000",
+    ]);
     // A page the server serves, or a client that is no browser (no Origin), is upgraded.
     expect(request("10.0.0.1", upgradeRequest("http://localhost:3000"))).toBeInstanceOf(FakeSocket);
     expect(request("10.0.0.1", upgradeRequest())).toBeInstanceOf(FakeSocket);

@@ -90,7 +90,7 @@ describe("decide", () => {
     test("waits for prospects: connections that have not joined yet", () => {
       const { room, s, ids } = roomWith([null]);
       const far: Link = { rtt: 150, high: 200, jitter: 10 };
-      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: far }, 10, s);
+      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: far, unmeasured: false }, 10, s);
       const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 1000)), 1000, s);
       expect(verdicts(effects)).toEqual([]);
       expect(wakeAt(effects)).toBe(1202);
@@ -114,16 +114,21 @@ describe("decide", () => {
       expect(
         apply(room, { type: "link", room: "QUIZ", player: ids[1] as string, link: SLOW }, 1002, s),
       ).toEqual([]);
-      expect(apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW }, 1003, s)).toEqual(
-        [],
-      );
+      expect(
+        apply(
+          room,
+          { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW, unmeasured: false },
+          1003,
+          s,
+        ),
+      ).toEqual([]);
       expect(room.activeAt).toBe(1000);
     });
 
     test("stops waiting for a gateway whose prospects are gone", () => {
       const { room, s, ids } = roomWith([null]);
-      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW }, 10, s);
-      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: null }, 20, s);
+      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW, unmeasured: false }, 10, s);
+      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: null, unmeasured: false }, 20, s);
       expect(room.prospects.size).toBe(0);
       const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 1000)), 1000, s);
       expect(verdicts(effects)).toEqual([["c1", "first place!"]]);
@@ -187,7 +192,7 @@ describe("decide", () => {
       const { room, s, ids } = crowd(1001);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       const far: Link = { rtt: 150, high: 200, jitter: 10 };
-      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW }, 1001, s);
+      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW, unmeasured: false }, 1001, s);
       expect(room.reach).toEqual({ ms: 102, at: 1000 });
       apply(room, joinCmd(room, "c2000", { name: "Far", link: far }), 1002, s);
       expect(room.reach).toEqual({ ms: 202, at: 1000 });
