@@ -20,8 +20,8 @@ export interface Conn {
   host: boolean;
   /** A join is on its way to the owner. */
   joining: boolean;
-  /** When a plain client's first buzz arrived, while its join is on its way (sent once bound). */
-  firstBuzz: number | null;
+  /** When plain buzzes arrived while the join is on its way (sent on once bound, see gateway.ts bind). */
+  early: number[];
   /** When a plain buzz arrived that waits for a fresh measure of this client's link (see gateway.ts). */
   held: number | null;
   /** The last verdict sent, as sent: a repeat in the same round is answered with it again. */
@@ -57,7 +57,7 @@ export function newConn(id: string, address: string, now: number): Conn {
     player: null,
     host: false,
     joining: false,
-    firstBuzz: null,
+    early: [],
     verdict: null,
     held: null,
     bucket: fullBucket(now),

@@ -269,8 +269,8 @@ export class Gateway {
     if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
     if (conn.mode === "json") ws.subscribe(topic(e.room, e.player === null ? "staff" : "players"));
-    if (conn.firstBuzz !== null && e.player !== null) this.buzz(ws, e.room, null, conn.firstBuzz);
-    conn.firstBuzz = null;
+    const early = conn.early.splice(0);
+    if (e.player !== null) for (const at of early) this.buzz(ws, e.room, null, at);
   }
 
   private onClose(ws: Socket, code: number, reason: string): void {
@@ -299,7 +299,7 @@ export class Gateway {
   /** A refusal the owner decided: wrong secrets also count against the address and the connection. */
   private refused(ws: Socket, code: ErrorCode, message: string): void {
     ws.data.joining = false;
-    ws.data.firstBuzz = null;
+    ws.data.early.length = 0;
     if (code === "BAD_SECRET") {
       this.admission.wrongSecret(ws.data.address, this.opts.clock.now());
       if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");

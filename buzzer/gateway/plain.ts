@@ -27,8 +27,8 @@ export interface PlainPath {
 /** A plain `buzz` that arrived at `now`. */
 export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
   const conn = ws.data;
-  // The original's client sends one buzz and waits for its reply: one is on its way already.
-  if (conn.held !== null || conn.firstBuzz !== null) return;
+  // A buzz waits for its measure (below), or for the join: this one waits behind it.
+  if (conn.held !== null || conn.joining) return void conn.early.push(now);
   if (conn.mode === "new") {
     // Every new plain-text connection is a new player, so a client that reconnects in a loop
     // meets the same per-address limit as JSON joins.
@@ -55,13 +55,14 @@ export function release(ws: Socket, path: PlainPath): void {
   send(ws, at, path);
 }
 
-/** A plain buzz that arrived at `at`: the buzz itself, or first the join of a new player. */
+/** A plain buzz that arrived at `at` (and any behind it): the buzzes, or first the join of a new player. */
 function send(ws: Socket, at: number, path: PlainPath): void {
   const conn = ws.data;
-  if (conn.room) return path.buzz(ws, conn.room, at);
+  conn.early.unshift(at);
+  const { room } = conn;
+  if (room) return void conn.early.splice(0).forEach((t) => path.buzz(ws, room, t));
   conn.joining = true;
-  // The buzz goes out once the owner has bound the connection to its new player (gateway.ts bind).
-  conn.firstBuzz = at;
+  // The buzzes go out once the owner has bound the connection to its new player (gateway.ts bind).
   path.bus.send({
     type: "join",
     conn: conn.id,

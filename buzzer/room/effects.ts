@@ -25,8 +25,10 @@ export interface Settings {
 
 /** Changes arriving within this many ms go out as one published view (in a room of a few players). */
 export const PUBLISH_DELAY = 20;
-/** Players per extra millisecond of coalescing, and the most it waits, in ms. */
+/** Rooms up to this many players use PUBLISH_DELAY; a bigger one waits 1 ms more per PLAYERS_PER_MS more. */
+const BIG_ROOM = 1000;
 const PLAYERS_PER_MS = 50;
+/** The longest a big room's changes wait to go out together, in ms. */
 const MAX_PUBLISH_DELAY = 250;
 
 /**
@@ -35,7 +37,8 @@ const MAX_PUBLISH_DELAY = 250;
  * lists its first places: every view is one message to every player, a verdict one to one.
  */
 export function publishSoon(room: Room, now: number): void {
-  room.publishAt ??= now + Math.min(MAX_PUBLISH_DELAY, PUBLISH_DELAY + room.players.size / PLAYERS_PER_MS);
+  const extra = Math.max(0, room.players.size - BIG_ROOM) / PLAYERS_PER_MS;
+  room.publishAt ??= now + Math.min(MAX_PUBLISH_DELAY, PUBLISH_DELAY + extra);
 }
 
 /** Sends the room's changes to everyone in it now: a snapshot to hosts and viewers, a delta to players. */

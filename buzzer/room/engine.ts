@@ -112,7 +112,11 @@ function join(
   const name = cmd.name !== undefined ? checkName(cmd.name) : null;
   if (name && !name.ok) return no(name.code, name.message);
   const known = cmd.token ? room.players.get(room.tokens.get(cmd.token) ?? "") : undefined;
-  if (known) return enter(room, cmd.conn, { player: known, host: false, link: cmd.link }, now, out);
+  if (known) {
+    // A player back may be a slow one the window's bound has not counted since it left.
+    raiseReach(room, cmd.link ?? known.link, s);
+    return enter(room, cmd.conn, { player: known, host: false, link: cmd.link }, now, out);
+  }
   if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
     return no("BAD_TOKEN", "resume token must be 32 hex digits");
   }

@@ -12,7 +12,19 @@ import {
   type RoomView,
 } from "../protocol.ts";
 import { hostLogin } from "./login.ts";
-import { Beeper, byId, countdown, download, h, isShortcut, renderOrder, setConn } from "./ui.ts";
+import {
+  Beeper,
+  byId,
+  countdown,
+  download,
+  h,
+  isShortcut,
+  orderCutNote,
+  renderOrder,
+  setConn,
+  showNote,
+  shownOf,
+} from "./ui.ts";
 
 const ui = {
   code: byId("room-code"),
@@ -28,8 +40,10 @@ const ui = {
   armLabel: byId("arm-label"),
   order: byId<HTMLOListElement>("order"),
   orderEmpty: byId("order-empty"),
+  orderMore: byId("order-more"),
   players: byId<HTMLTableSectionElement>("players"),
   playersEmpty: byId("players-empty"),
+  playersMore: byId("players-more"),
   playerCount: byId("player-count"),
   logCsv: byId<HTMLButtonElement>("log-csv"),
   logJsonl: byId<HTMLButtonElement>("log-jsonl"),
@@ -98,6 +112,7 @@ function onState(next: RoomView): void {
   ui.lock.disabled = next.phase === "locked";
   renderOrder(ui.order, next.order);
   ui.orderEmpty.hidden = next.order.length > 0;
+  showNote(ui.orderMore, orderCutNote(next.order));
   renderPlayers(next.players, next.playerCount);
 }
 
@@ -105,7 +120,7 @@ function ms(value: number | undefined): string {
   return value === undefined ? "–" : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }
 
-function renderPlayers(players: PlayerView[], total = players.length): void {
+function renderPlayers(players: PlayerView[], total: number): void {
   const rows = players.map((p) => {
     const tr = h("tr");
     tr.dataset.player = p.id;
@@ -126,6 +141,7 @@ function renderPlayers(players: PlayerView[], total = players.length): void {
   ui.players.replaceChildren(...rows);
   ui.playersEmpty.hidden = players.length > 0;
   ui.playerCount.textContent = total ? `(${total})` : "";
+  showNote(ui.playersMore, shownOf(players.length, total));
 }
 
 function send(msg: ClientMessage): void {

@@ -4,7 +4,7 @@
  */
 import { Close } from "../../lib/close.ts";
 import { checkName } from "../names.ts";
-import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
+import { DEFAULT_ROOM, type RoomView, type ServerMessage, VIEW } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import {
   byId,
@@ -17,9 +17,11 @@ import {
   keepScreenOn,
   ordinal,
   pageSocketUrl,
+  playersLabel,
   renderOrder,
   roomFromPath,
   setConn,
+  showNote,
   vibrate,
   whenBack,
 } from "./ui.ts";
@@ -66,6 +68,8 @@ const ui = {
   notice: byId("notice"),
   order: byId<HTMLOListElement>("order"),
   orderEmpty: byId("order-empty"),
+  myPlace: byId("my-place"),
+  playerCount: byId("player-count"),
   leave: byId<HTMLButtonElement>("leave"),
 };
 
@@ -143,6 +147,15 @@ function render(): void {
   // The live region changes only when the meaning does, so screen readers are not flooded.
   if (ui.status.textContent !== said) ui.status.textContent = said;
   ui.buzz.setAttribute("aria-label", `Buzz. ${big}. ${small}`);
+  const count = view ? `· ${playersLabel(view.playerCount)}` : "";
+  if (ui.playerCount.textContent !== count) ui.playerCount.textContent = count;
+  showNote(ui.myPlace, myPlace());
+}
+
+/** This player's place under the order when the top places players are sent leave it out, else "". */
+function myPlace(): string {
+  if (result?.kind !== "placed" || result.place <= VIEW.top) return "";
+  return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${result.photo ? " · photo finish" : ""}`;
 }
 
 function renderOrderList(): void {

@@ -10,10 +10,13 @@ import {
   countdown,
   h,
   keepScreenOn,
+  orderCutNote,
   pageSocketUrl,
+  playersLabel,
   qrSvg,
   renderOrder,
   setConn,
+  showNote,
   showStatus,
   validRoom,
   whenBack,
@@ -34,7 +37,9 @@ const ui = {
   winnerName: byId("winner-name"),
   order: byId<HTMLOListElement>("order"),
   orderEmpty: byId("order-empty"),
+  orderMore: byId("order-more"),
   roundLabel: byId("round-label"),
+  playerCount: byId("player-count"),
 };
 
 let link: Session | null = null;
@@ -112,7 +117,9 @@ function render(view: RoomView | null): void {
   if (order[1]?.photo) ui.winnerName.append(h("span", "badge", "photo finish"));
   renderOrder(ui.order, order);
   ui.orderEmpty.hidden = order.length > 0;
+  showNote(ui.orderMore, orderCutNote(order));
   ui.roundLabel.textContent = view ? `· round ${view.round}` : "";
+  ui.playerCount.textContent = view ? `· ${playersLabel(view.playerCount)}` : "";
 }
 
 ui.form.addEventListener("submit", (event) => {

@@ -5,7 +5,7 @@
 import { encode as encodeQr } from "uqr";
 import { Close } from "../../lib/close.ts";
 import { formatGap } from "../format.ts";
-import type { PlaceView } from "../protocol.ts";
+import { type PlaceView, VIEW } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
 
 /** The element with `id`, typed; throws if the page lacks it (a build mistake, not a runtime state). */
@@ -62,6 +62,30 @@ export function renderOrder(list: HTMLOListElement, order: readonly PlaceView[],
     return li;
   });
   list.replaceChildren(...items);
+}
+
+/** How many are in the room: `1 player`, `230 players`. */
+export function playersLabel(count: number): string {
+  return `${count} player${count === 1 ? "" : "s"}`;
+}
+
+/** The note under a list the server cut short: `200 of 230 shown`; empty when the list is whole. */
+export function shownOf(shown: number, total: number): string {
+  return total > shown ? `${shown} of ${total} shown` : "";
+}
+
+/**
+ * The note under an order the server cut at VIEW.order places, empty otherwise. It cannot say how
+ * many more there are: a snapshot counts the room's players, not the round's places.
+ */
+export function orderCutNote(order: readonly PlaceView[]): string {
+  return order.length >= VIEW.order ? `First ${VIEW.order} places shown` : "";
+}
+
+/** Shows a note (as text), or hides its element when there is nothing to say. */
+export function showNote(el: HTMLElement, note: string): void {
+  if (el.textContent !== note) el.textContent = note;
+  el.hidden = !note;
 }
 
 /** The page's own origin as a WebSocket URL. */

@@ -1,100 +1,28 @@
 import { describe, expect, test } from "bun:test";
-import type { Link } from "../../../buzzer/fair.ts";
-import type { ServerMessage } from "../../../buzzer/protocol.ts";
-import type { RoomCommand, RoomEffect } from "../../../buzzer/room/commands.ts";
-import type { Buzz } from "../../../buzzer/room/decide.ts";
-import { PUBLISH_DELAY, type Settings } from "../../../buzzer/room/effects.ts";
-import { apply, type EngineCommand } from "../../../buzzer/room/engine.ts";
-import type { Claim } from "../../../buzzer/room/records.ts";
-import { newRoom, type Room } from "../../../buzzer/room/state.ts";
-
-/** The n-th id a counter-based `newId` hands out: 32 hex digits whose first 8 (a player id) differ. */
-const nthId = (n: number) => n.toString(16).padStart(8, "0").repeat(4);
-
-/** Engine settings with a counter for ids: the first player is `00000001`, its token the second id. */
-function settings(over: Partial<Settings> = {}): Settings {
-  let n = 0;
-  return { maxWait: 1000, mainSecret: "main-secret", logging: false, newId: () => nthId(++n), ...over };
-}
-
-const FAST: Link = { rtt: 10, high: 12, jitter: 1 };
-const SLOW: Link = { rtt: 80, high: 100, jitter: 5 };
-
-type Join = Extract<RoomCommand, { type: "join" }>;
-
-/** A join command for `conn`, with no link and room to add a player unless told otherwise. */
-function joinCmd(room: Room, conn: string, over: Partial<Join> = {}): Join {
-  return { type: "join", conn, room: room.code, link: null, mayAdd: true, ...over };
-}
-
-/** A claim the gateway would have made for a press at `press` that arrived at `arrival`. */
-function claim(player: string, press: number, arrival = press, uncertainty = 2): Claim {
-  return {
-    player,
-    arrival,
-    claimed: press,
-    mapped: press,
-    press,
-    uncertainty,
-    offset: 0,
-    rtt: null,
-    jitter: null,
-    bound: "none",
-    allowance: arrival - press,
-  };
-}
-
-function buzz(conn: string, player: string, press: number, arrival = press, uncertainty = 2): Buzz {
-  return { type: "buzz", conn, room: "QUIZ", claim: claim(player, press, arrival, uncertainty) };
-}
-
-const buzzes = (...list: Buzz[]): EngineCommand => ({ type: "buzzes", list });
-const tick: EngineCommand = { type: "tick" };
-
-/** The messages sent to one connection, in order. */
-function sentTo(effects: RoomEffect[], conn: string): ServerMessage[] {
-  return effects.flatMap((e) => (e.type === "send" && e.conn === conn ? [e.msg] : []));
-}
-
-/** The verdict texts sent, as [conn, text] in order. */
-function verdicts(effects: RoomEffect[]): [string, string][] {
-  return effects.flatMap((e): [string, string][] =>
-    e.type === "send" && e.msg.type === "verdict" ? [[e.conn, e.msg.text]] : [],
-  );
-}
-
-function errors(effects: RoomEffect[]) {
-  return effects.flatMap((e) =>
-    e.type === "error" ? [{ conn: e.conn, code: e.code, message: e.message }] : [],
-  );
-}
-
-function ofType<T extends RoomEffect["type"]>(effects: RoomEffect[], type: T) {
-  return effects.filter((e): e is Extract<RoomEffect, { type: T }> => e.type === type);
-}
-
-/** The time the step asked to be woken at (always its last effect). */
-function wakeAt(effects: RoomEffect[]): number | null {
-  const last = effects.at(-1);
-  if (last?.type !== "wake") throw new Error(`last effect is ${last?.type}, not wake`);
-  return last.at;
-}
-
-/**
- * A room with players joined at time 0 on connections c1, c2… (player ids 00000001, 00000003…: each
- * new JSON player takes two ids, one for the id and one for the token), its first view already out.
- */
-function roomWith(links: (Link | null)[], phase: "open" | "locked" = "open", s = settings()) {
-  const room = newRoom("QUIZ", "quiz-secret", phase);
-  const ids = links.map((link, i) => {
-    const effects = apply(room, joinCmd(room, `c${i + 1}`, { name: `P${i + 1}`, link }), 0, s);
-    const bind = ofType(effects, "bind")[0];
-    if (!bind?.player) throw new Error("join did not bind a player");
-    return bind.player;
-  });
-  expect(wakeAt(apply(room, tick, PUBLISH_DELAY, s))).toBeNull();
-  return { room, s, ids };
-}
+import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { apply } from "../../../buzzer/room/engine.ts";
+import { newRoom } from "../../../buzzer/room/state.ts";
+import {
+  buzz,
+  buzzes,
+  deltas,
+  errors,
+  FAST,
+  GRACE,
+  hostCmd,
+  joinCmd,
+  leaveCmd,
+  nthId,
+  ofType,
+  roomWith,
+  SLOW,
+  sentTo,
+  settings,
+  staffStates,
+  tick,
+  verdicts,
+  wakeAt,
+} from "./engine_support.ts";
 
 describe("engine", () => {
   describe("join", () => {
@@ -124,7 +52,18 @@ describe("engine", () => {
         token,
         host: false,
       });
-      expect(state).toMatchObject({ type: "state", room: "QUIZ", round: 1, phase: "locked", playerCount: 1 });
+      // A player's snapshot: no player list, the top of the order, its own lockout, the version.
+      expect(state).toEqual({
+        type: "state",
+        room: "QUIZ",
+        version: 0,
+        round: 1,
+        phase: "locked",
+        players: [],
+        playerCount: 1,
+        order: [],
+        lockedOut: false,
+      });
       expect(room.players.get("00000001")).toMatchObject({ name: "Alice", conn: "c1", plain: false });
     });
 
@@ -367,96 +306,6 @@ describe("engine", () => {
     });
   });
 
-  describe("decision window", () => {
-    test("does not place a press while a connected player with a long link could still have pressed earlier", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      expect(verdicts(effects)).toEqual([]);
-      expect(room.round.pending.map((p) => p.player)).toEqual([ids[0] as string]);
-      // SLOW's uplink allowance: its 90th-percentile round trip plus the 2 ms margin.
-      expect(wakeAt(effects)).toBe(995 + 102);
-    });
-
-    test("places the press once now passes press + the allowance, and not a millisecond before", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      const early = apply(room, tick, 1096, s);
-      expect(verdicts(early)).toEqual([]);
-      expect(wakeAt(early)).toBe(1097);
-      const due = apply(room, tick, 1097, s);
-      expect(verdicts(due)).toEqual([["c1", "first place!"]]);
-      expect(room.round.pending).toEqual([]);
-    });
-
-    test("places the earlier press of a player who buzzed later but within the window", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      const [a, b] = ids as [string, string];
-      apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s);
-      // b pressed at 960 but its buzz took 90 ms: it arrives at 1050, inside a's window.
-      const effects = apply(room, buzzes(buzz("c2", b, 960, 1050)), 1050, s);
-      expect(verdicts(effects)).toEqual([
-        ["c2", "first place!"],
-        ["c1", "response time: 0.04 seconds slower!"],
-      ]);
-    });
-
-    test("caps the window at maxWait", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW], "open", settings({ maxWait: 50 }));
-      const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      expect(wakeAt(effects)).toBe(1045);
-      expect(verdicts(apply(room, tick, 1044, s))).toEqual([]);
-      expect(verdicts(apply(room, tick, 1045, s))).toEqual([["c1", "first place!"]]);
-    });
-
-    test("does not wait for a player who is away", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      apply(room, { type: "leave", conn: "c2", room: "QUIZ", player: ids[1] as string }, 10, s);
-      const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      expect(verdicts(effects)).toEqual([["c1", "first place!"]]);
-    });
-
-    test("closes the window on the next tick when the slow player leaves", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      const left = apply(
-        room,
-        { type: "leave", conn: "c2", room: "QUIZ", player: ids[1] as string },
-        1010,
-        s,
-      );
-      expect(wakeAt(left)).toBe(1010);
-      expect(verdicts(apply(room, tick, 1010, s))).toEqual([["c1", "first place!"]]);
-    });
-
-    test("waits for a link reported after the join", () => {
-      const { room, s, ids } = roomWith([FAST, null]);
-      apply(room, { type: "link", room: "QUIZ", player: ids[1] as string, link: SLOW }, 10, s);
-      const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      expect(verdicts(effects)).toEqual([]);
-      expect(wakeAt(effects)).toBe(1097);
-    });
-
-    test("waits for prospects: connections that have not joined yet", () => {
-      const { room, s, ids } = roomWith([null]);
-      const far: Link = { rtt: 250, high: 300, jitter: 10 };
-      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: far }, 10, s);
-      const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 1000)), 1000, s);
-      expect(verdicts(effects)).toEqual([]);
-      expect(wakeAt(effects)).toBe(1302);
-      expect(verdicts(apply(room, tick, 1301, s))).toEqual([]);
-      expect(verdicts(apply(room, tick, 1302, s))).toEqual([["c1", "first place!"]]);
-    });
-
-    test("stops waiting for a gateway whose prospects are gone", () => {
-      const { room, s, ids } = roomWith([null]);
-      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW }, 10, s);
-      apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: null }, 20, s);
-      expect(room.prospects.size).toBe(0);
-      const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 1000)), 1000, s);
-      expect(verdicts(effects)).toEqual([["c1", "first place!"]]);
-    });
-  });
-
   describe("false starts and release", () => {
     test("locks out a player who buzzes while the round is locked, then answers LOCKED_OUT", () => {
       const { room, s, ids } = roomWith([null], "locked");
@@ -495,7 +344,10 @@ describe("engine", () => {
       expect(ofType(effects, "persist")[0]?.entries).toEqual([
         { e: "round", room: "QUIZ", number: 1, phase: "armed", releaseAt: 3100, lockedOut: [] },
       ]);
-      expect(ofType(effects, "publish")[0]?.msg).toMatchObject({ phase: "armed", countdown: 3000 });
+      expect(deltas(effects)).toEqual([
+        { type: "delta", room: "QUIZ", version: 2, phase: "armed", countdown: 3000 },
+      ]);
+      expect(staffStates(effects)).toMatchObject([{ phase: "armed", countdown: 3000 }]);
       expect(wakeAt(effects)).toBe(3100);
     });
 
@@ -527,113 +379,10 @@ describe("engine", () => {
       expect(ofType(due, "persist")[0]?.entries).toEqual([
         { e: "round", room: "QUIZ", number: 1, phase: "open", releaseAt: 3000, lockedOut: [] },
       ]);
-      expect(ofType(due, "publish")[0]?.msg).toMatchObject({ type: "state", phase: "open" });
+      expect(deltas(due)).toEqual([{ type: "delta", room: "QUIZ", version: 3, phase: "open" }]);
+      expect(staffStates(due)).toMatchObject([{ type: "state", phase: "open" }]);
+      expect(staffStates(due)[0]?.countdown).toBeUndefined();
       expect(wakeAt(due)).toBeNull();
-    });
-  });
-
-  describe("host", () => {
-    test("reset places pending presses first, publishes the final order, then clears the round", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      const a = ids[0] as string;
-      apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s);
-      expect(room.claims.size).toBe(1);
-      const effects = apply(
-        room,
-        { type: "host", conn: "h", room: "QUIZ", action: { type: "reset" } },
-        1010,
-        s,
-      );
-      expect(effects.map((e) => (e.type === "send" ? `send ${e.msg.type}` : e.type))).toEqual([
-        "persist",
-        "send verdict",
-        "record",
-        "publish",
-        "persist",
-        "publish",
-        "wake",
-      ]);
-      expect(verdicts(effects)).toEqual([["c1", "first place!"]]);
-      const [final, next] = ofType(effects, "publish").map((e) => e.msg);
-      expect(final).toMatchObject({ round: 1, order: [{ id: a, place: 1 }] });
-      expect(next).toMatchObject({ round: 2, phase: "locked", order: [] });
-      expect(ofType(effects, "persist")[1]?.entries).toEqual([
-        { e: "round", room: "QUIZ", number: 2, phase: "locked", releaseAt: null, lockedOut: [] },
-      ]);
-      expect(room.claims.size).toBe(0);
-      expect(room.settleAt).toBeNull();
-      expect(wakeAt(effects)).toBeNull();
-    });
-
-    test("reset forgets plain-text players who are away", () => {
-      const { room, s } = roomWith([]);
-      apply(room, joinCmd(room, "p1", { plain: true }), 0, s);
-      const id = [...room.players.keys()][0] as string;
-      apply(room, buzzes({ ...buzz("p1", id, 100) }), 100, s);
-      apply(room, { type: "leave", conn: "p1", room: "QUIZ", player: id }, 200, s);
-      expect(room.players.has(id)).toBe(true);
-      apply(room, { type: "host", conn: "h", room: "QUIZ", action: { type: "reset" } }, 300, s);
-      expect(room.players.has(id)).toBe(false);
-    });
-
-    test("kick removes the player, journals it and closes its connection with 4001", () => {
-      const { room, s, ids } = roomWith([null, null]);
-      const a = ids[0] as string;
-      const effects = apply(
-        room,
-        { type: "host", conn: "h", room: "QUIZ", action: { type: "kick", player: a } },
-        50,
-        s,
-      );
-      expect(ofType(effects, "persist")).toEqual([
-        { type: "persist", entries: [{ e: "kick", room: "QUIZ", id: a }] },
-      ]);
-      expect(ofType(effects, "close")).toEqual([
-        { type: "close", conn: "c1", code: 4001, reason: "removed by the host" },
-      ]);
-      expect(ofType(effects, "publish")[0]?.msg).toMatchObject({ playerCount: 1 });
-      expect(room.players.has(a)).toBe(false);
-      expect(room.names.has("P1")).toBe(false);
-    });
-
-    test("kick of an unknown player answers NO_SUCH_PLAYER", () => {
-      const { room, s } = roomWith([null]);
-      const effects = apply(
-        room,
-        { type: "host", conn: "h", room: "QUIZ", action: { type: "kick", player: "nobody" } },
-        50,
-        s,
-      );
-      expect(errors(effects)).toEqual([
-        { conn: "h", code: "NO_SUCH_PLAYER", message: "no player nobody in room QUIZ" },
-      ]);
-      expect(room.players.size).toBe(1);
-    });
-
-    test("kick places a press the kicked player's window was holding", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      const effects = apply(
-        room,
-        { type: "host", conn: "h", room: "QUIZ", action: { type: "kick", player: ids[1] as string } },
-        1010,
-        s,
-      );
-      expect(verdicts(effects)).toEqual([["c1", "first place!"]]);
-    });
-
-    test("log sends the fairness records to the host", () => {
-      const { room, s, ids } = roomWith([null]);
-      apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 100, s);
-      const effects = apply(
-        room,
-        { type: "host", conn: "h", room: "QUIZ", action: { type: "log", format: "csv" } },
-        200,
-        s,
-      );
-      const [msg] = sentTo(effects, "h");
-      expect(msg?.type).toBe("log");
-      expect(msg?.type === "log" && msg.data.split("\n")[1]).toStartWith(`QUIZ,1,${ids[0]},P1,100,`);
     });
   });
 
@@ -668,30 +417,89 @@ describe("engine", () => {
     });
   });
 
-  describe("publish", () => {
-    test("coalesces changes within PUBLISH_DELAY into one published view", () => {
+  describe("watchers", () => {
+    test("counts hosts and viewers in, and out on their leave (player null), never below zero", () => {
       const room = newRoom("QUIZ", "quiz-secret");
       const s = settings();
-      expect(wakeAt(apply(room, joinCmd(room, "c1"), 0, s))).toBe(PUBLISH_DELAY);
-      const second = apply(room, joinCmd(room, "c2"), 10, s);
-      expect(ofType(second, "publish")).toEqual([]);
-      expect(wakeAt(second)).toBe(PUBLISH_DELAY);
-      expect(room.publishAt).toBe(PUBLISH_DELAY);
-      expect(ofType(apply(room, tick, PUBLISH_DELAY - 1, s), "publish")).toEqual([]);
-      const due = apply(room, tick, PUBLISH_DELAY, s);
-      const published = ofType(due, "publish");
-      expect(published).toHaveLength(1);
-      expect(published[0]?.msg).toMatchObject({ type: "state", room: "QUIZ", playerCount: 2 });
-      expect(room.publishAt).toBeNull();
-      expect(wakeAt(due)).toBeNull();
+      apply(room, joinCmd(room, "h", { secret: "quiz-secret" }), 0, s);
+      apply(room, joinCmd(room, "v", { watch: true }), 0, s);
+      apply(room, joinCmd(room, "c1", { name: "Alice" }), 0, s);
+      apply(room, joinCmd(room, "x", { secret: "wrong-secret" }), 0, s);
+      expect(room.watchers).toBe(2);
+      const left = apply(room, leaveCmd("h", null), 10, s);
+      expect(room.watchers).toBe(1);
+      // A host or viewer leaving changes nothing players see: nothing is published for it.
+      expect(left).toEqual([{ type: "wake", at: PUBLISH_DELAY }]);
+      apply(room, leaveCmd("v", null), 20, s);
+      apply(room, leaveCmd("v", null), 30, s);
+      expect(room.watchers).toBe(0);
+      expect(room.players.size).toBe(1);
     });
 
-    test("wakes at the earliest of settle and publish", () => {
-      const { room, s, ids } = roomWith([FAST, SLOW]);
-      apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      // A join now wants a publish at 1020, sooner than the settle at 1097.
-      expect(wakeAt(apply(room, joinCmd(room, "c3"), 1000, s))).toBe(1000 + PUBLISH_DELAY);
-      expect(wakeAt(apply(room, tick, 1020, s))).toBe(1097);
+    test("counts a host's or viewer's command as activity, but not a tick or a sweep", () => {
+      const room = newRoom("QUIZ", "quiz-secret");
+      const s = settings();
+      apply(room, joinCmd(room, "v", { watch: true }), 100, s);
+      expect(room.activeAt).toBe(100);
+      apply(room, tick, 200, s);
+      apply(room, { type: "sweep" }, 300, s);
+      expect(room.activeAt).toBe(100);
+      apply(room, leaveCmd("v", null), 400, s);
+      expect(room.activeAt).toBe(400);
+    });
+  });
+
+  describe("sweep", () => {
+    test("forgets a departed player once resumeGrace has passed, journaling a kick", () => {
+      const { room, s, ids } = roomWith([null, null]);
+      const a = ids[0] as string;
+      apply(room, leaveCmd("c1", a), 1000, s);
+      apply(room, tick, 1000 + PUBLISH_DELAY, s);
+      expect(apply(room, { type: "sweep" }, 1000 + GRACE - 1, s)).toEqual([{ type: "wake", at: null }]);
+      expect(room.players.has(a)).toBe(true);
+      const swept = apply(room, { type: "sweep" }, 1000 + GRACE, s);
+      expect(swept).toEqual([
+        { type: "persist", entries: [{ e: "kick", room: "QUIZ", id: a }] },
+        { type: "wake", at: 1000 + GRACE + PUBLISH_DELAY },
+      ]);
+      expect(room.players.has(a)).toBe(false);
+      expect(room.tokens.has(nthId(2))).toBe(false);
+      expect(room.names.has("p1")).toBe(false);
+      // Players are told the count once the publish is due.
+      expect(deltas(apply(room, tick, 1000 + GRACE + PUBLISH_DELAY, s))).toEqual([
+        { type: "delta", room: "QUIZ", version: 2, playerCount: 1 },
+      ]);
+    });
+
+    test("keeps connected players however long they stay", () => {
+      const { room, s } = roomWith([null, null]);
+      expect(apply(room, { type: "sweep" }, 10 * GRACE, s)).toEqual([{ type: "wake", at: null }]);
+      expect(room.players.size).toBe(2);
+    });
+
+    test("keeps a departed player with a place in the round until the round is over", () => {
+      const { room, s, ids } = roomWith([null]);
+      const a = ids[0] as string;
+      apply(room, buzzes(buzz("c1", a, 100)), 100, s);
+      apply(room, leaveCmd("c1", a), 200, s);
+      apply(room, { type: "sweep" }, 200 + GRACE, s);
+      expect(room.players.has(a)).toBe(true);
+      apply(room, hostCmd({ type: "reset" }), 300 + GRACE, s);
+      const swept = apply(room, { type: "sweep" }, 400 + GRACE, s);
+      expect(ofType(swept, "persist")).toEqual([
+        { type: "persist", entries: [{ e: "kick", room: "QUIZ", id: a }] },
+      ]);
+      expect(room.players.size).toBe(0);
+    });
+
+    test("keeps a player who resumed within the grace", () => {
+      const { room, s, ids } = roomWith([null]);
+      const a = ids[0] as string;
+      apply(room, leaveCmd("c1", a), 1000, s);
+      apply(room, joinCmd(room, "c9", { token: nthId(2) }), 1000 + GRACE - 1, s);
+      expect(room.players.get(a)?.leftAt).toBeNull();
+      apply(room, { type: "sweep" }, 1000 + 2 * GRACE, s);
+      expect(room.players.get(a)?.conn).toBe("c9");
     });
   });
 });

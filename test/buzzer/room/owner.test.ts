@@ -1,14 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import type { Link } from "../../../buzzer/fair.ts";
+import { type Link, MAX_COMPENSATION } from "../../../buzzer/fair.ts";
 import type { Entry } from "../../../buzzer/journal.ts";
 import type { GatewayEffect, RoomCommand } from "../../../buzzer/room/commands.ts";
-import { Owner, type OwnerOptions } from "../../../buzzer/room/owner.ts";
+import { MIN_SECRET, OWNER_DEFAULTS, Owner, type OwnerOptions } from "../../../buzzer/room/owner.ts";
 import type { Claim } from "../../../buzzer/room/records.ts";
 import { FakeClock } from "../../fake_clock.ts";
 
 const FAST: Link = { rtt: 10, high: 12, jitter: 1 };
 const SLOW: Link = { rtt: 80, high: 100, jitter: 5 };
 const START = 1000;
+/** The resume grace these owners give departed players, in ms (so they sweep every 30 s). */
+const GRACE = 60_000;
 
 /** What the owner did, in the order it did it: journal writes and deliveries to the bus. */
 type Call = { kind: "journal"; entries: Entry[] } | { kind: "deliver"; effects: GatewayEffect[] };
@@ -22,9 +24,11 @@ function setup(over: Partial<OwnerOptions> = {}) {
   const owner = new Owner({
     settings: {
       maxWait: 1000,
+      maxCompensation: MAX_COMPENSATION,
       mainSecret: "main-secret",
       logging: false,
       newId: () => (++n).toString(16).padStart(8, "0").repeat(4),
+      resumeGrace: GRACE,
     },
     clock,
     maxRooms: 2,
@@ -43,7 +47,7 @@ function setup(over: Partial<OwnerOptions> = {}) {
 
   /** Joins a player to MAIN on `conn` and returns its id. */
   function join(conn: string, link: Link | null = null, room = "MAIN"): string {
-    owner.handle({ type: "join", conn, room, name: conn, link, mayAdd: true });
+    owner.handle({ type: "join", conn, room, name: conn, link, mayAdd: true, address: "10.0.0.1" });
     const bind = delivered().findLast((e) => e.type === "bind" && e.conn === conn);
     if (bind?.type !== "bind" || !bind.player) throw new Error(`${conn} was not bound as a player`);
     return bind.player;
@@ -68,7 +72,14 @@ function setup(over: Partial<OwnerOptions> = {}) {
     return { type: "buzz", conn, room, claim };
   }
 
-  return { owner, clock, calls, warnings, delivered, verdicts, errors, join, buzz };
+  /** A host's join of `room` with `secret` from `address` (which opens the room if it is new). */
+  function host(conn: string, room: string, secret: string, address = "10.0.0.1"): void {
+    owner.handle({ type: "join", conn, room, secret, link: null, mayAdd: true, address });
+  }
+  /** Every journal entry written so far, in order. */
+  const journaled = () => calls.flatMap((c) => (c.kind === "journal" ? c.entries : []));
+
+  return { owner, clock, calls, warnings, delivered, verdicts, errors, join, buzz, host, journaled };
 }
 
 describe("Owner", () => {
@@ -133,17 +144,19 @@ describe("Owner", () => {
 
   test("keeps one timer per room, at the earliest moment asked for", () => {
     const { owner, clock, join, buzz } = setup();
+    // Besides the sweep timer, which always runs.
+    const roomTimers = () => clock.pendingTimers - 1;
     const a = join("a", FAST);
     join("b", SLOW);
     owner.handle(buzz("a", a, START - 5));
     clock.runSoon();
-    expect(clock.pendingTimers).toBe(1);
+    expect(roomTimers()).toBe(1);
     clock.advance(20);
-    expect(clock.pendingTimers).toBe(1);
+    expect(roomTimers()).toBe(1);
     clock.advance(77);
-    expect(clock.pendingTimers).toBe(1);
+    expect(roomTimers()).toBe(1);
     clock.advance(20);
-    expect(clock.pendingTimers).toBe(0);
+    expect(roomTimers()).toBe(0);
   });
 
   test("opens an armed round on time", () => {
@@ -234,8 +247,6 @@ describe("Owner", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  // Fails: the `soon` flush queued before detach still runs, decides the buzz and sets a new timer
-  // (owner.ts, detach/wake); commands handled after detach (e.g. leaves as sockets close) do too.
   test("detach stops buzzes waiting for the end of the turn from setting a timer", () => {
     const { owner, clock, calls, join, buzz } = setup();
     const a = join("a", FAST);
@@ -249,22 +260,37 @@ describe("Owner", () => {
     expect(calls.slice(before).filter((c) => c.kind === "deliver")).toEqual([]);
   });
 
+  test("ignores commands for rooms it does not hold", () => {
+    const { owner, calls } = setup();
+    owner.handle({ type: "leave", conn: "c1", room: "QUIZ", player: "p" });
+    owner.handle({ type: "sync", conn: "c1", room: "QUIZ", player: null });
+    owner.hostKey("QUIZ", { type: "reset" });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("Owner rooms", () => {
   test("refuses to join an unknown room without a secret with NO_SUCH_ROOM", () => {
     const { owner, errors, calls } = setup();
-    owner.handle({ type: "join", conn: "c1", room: "QUIZ", link: null, mayAdd: true });
+    owner.handle({ type: "join", conn: "c1", room: "QUIZ", link: null, mayAdd: true, address: "10.0.0.1" });
     expect(errors()).toEqual([["c1", "NO_SUCH_ROOM", "no room QUIZ (a host opens it first)"]]);
     expect(owner.rooms.has("QUIZ")).toBe(false);
     expect(calls.filter((c) => c.kind === "journal")).toEqual([]);
   });
 
   test("opens a room for a host with a new secret, journaling it first", () => {
-    const { owner, calls, delivered } = setup();
-    owner.handle({ type: "join", conn: "h", room: "QUIZ", secret: "quiz", link: null, mayAdd: true });
-    expect(owner.rooms.get("QUIZ")?.round.phase).toBe("locked");
+    const { owner, calls, delivered, host } = setup();
+    host("h", "QUIZ", "quiz-secret", "10.0.0.7");
+    expect(owner.rooms.get("QUIZ")).toMatchObject({
+      round: { phase: "locked" },
+      openedBy: "10.0.0.7",
+      activeAt: START,
+      watchers: 1,
+    });
     expect(calls[0]).toEqual({
       kind: "journal",
       entries: [
-        { e: "room", room: "QUIZ", secret: "quiz" },
+        { e: "room", room: "QUIZ", secret: "quiz-secret" },
         { e: "round", room: "QUIZ", number: 1, phase: "locked", releaseAt: null, lockedOut: [] },
       ],
     });
@@ -272,24 +298,137 @@ describe("Owner", () => {
   });
 
   test("refuses a room beyond maxRooms with TOO_MANY_ROOMS", () => {
-    const { owner, errors } = setup();
-    owner.handle({ type: "join", conn: "h1", room: "QUIZ", secret: "quiz", link: null, mayAdd: true });
-    owner.handle({ type: "join", conn: "h2", room: "OTHER", secret: "other", link: null, mayAdd: true });
+    const { owner, errors, host } = setup();
+    host("h1", "QUIZ", "quiz-secret");
+    host("h2", "OTHER", "other-secret", "10.0.0.2");
     expect(errors()).toEqual([["h2", "TOO_MANY_ROOMS", "no more rooms can be opened"]]);
     expect(owner.rooms.has("OTHER")).toBe(false);
   });
 
-  test("refuses a new room with a short secret with BAD_SECRET", () => {
-    const { owner, errors } = setup();
-    owner.handle({ type: "join", conn: "h", room: "QUIZ", secret: "abc", link: null, mayAdd: true });
-    expect(errors()).toEqual([["h", "BAD_SECRET", "a new room's secret needs at least 4 characters"]]);
+  test(`refuses a new room whose secret is shorter than MIN_SECRET (${MIN_SECRET}) with BAD_SECRET`, () => {
+    const { owner, errors, host, journaled } = setup();
+    expect(MIN_SECRET).toBe(8);
+    host("h1", "QUIZ", "1234567");
+    expect(errors()).toEqual([["h1", "BAD_SECRET", "a new room's secret needs at least 8 characters"]]);
     expect(owner.rooms.has("QUIZ")).toBe(false);
+    expect(journaled()).toEqual([]);
+    host("h2", "QUIZ", "12345678");
+    expect(owner.rooms.get("QUIZ")?.secret).toBe("12345678");
   });
 
-  test("ignores commands for rooms it does not hold", () => {
-    const { owner, calls } = setup();
-    owner.handle({ type: "leave", conn: "c1", room: "QUIZ", player: "p" });
-    owner.hostKey("QUIZ", { type: "reset" });
-    expect(calls).toEqual([]);
+  test("lets one address hold roomsPerAddress rooms; another address may open more", () => {
+    const { owner, errors, host } = setup({ maxRooms: 10, roomsPerAddress: 2 });
+    host("h1", "R1", "secret-one", "10.0.0.1");
+    host("h2", "R2", "secret-two", "10.0.0.1");
+    host("h3", "R3", "secret-three", "10.0.0.1");
+    expect(errors()).toEqual([
+      ["h3", "TOO_MANY_ROOMS", "your address holds 2 rooms already: they close when idle"],
+    ]);
+    // Joining a room that is open already opens nothing: it is not counted.
+    host("h4", "R1", "secret-one", "10.0.0.1");
+    host("h5", "R3", "secret-three", "10.0.0.2");
+    expect(errors()).toHaveLength(1);
+    expect([...owner.rooms.keys()]).toEqual(["MAIN", "R1", "R2", "R3"]);
+  });
+
+  test("lets one address hold 20 rooms by default", () => {
+    const { owner, errors, host } = setup({ maxRooms: 30 });
+    expect(OWNER_DEFAULTS.roomsPerAddress).toBe(20);
+    for (let i = 1; i <= 21; i++) host(`h${i}`, `R${i}`, "a-long-secret");
+    expect(errors()).toEqual([
+      ["h21", "TOO_MANY_ROOMS", "your address holds 20 rooms already: they close when idle"],
+    ]);
+    expect(owner.rooms.size).toBe(21);
+  });
+
+  test("with privateRooms, opens new rooms only with the server's secret", () => {
+    const { owner, errors, host, journaled } = setup({ privateRooms: true });
+    host("h1", "QUIZ", "quiz-secret");
+    expect(errors()).toEqual([["h1", "BAD_SECRET", "only the server's secret opens new rooms here"]]);
+    expect(journaled()).toEqual([]);
+    host("h2", "QUIZ", "main-secret");
+    expect(owner.rooms.get("QUIZ")?.secret).toBe("main-secret");
+    expect(journaled()[0]).toEqual({ e: "room", room: "QUIZ", secret: "main-secret" });
+  });
+});
+
+describe("Owner sweep", () => {
+  test("forgets a departed player once the resume grace has passed, on the next sweep", () => {
+    const { owner, clock, join, journaled } = setup();
+    const a = join("a");
+    clock.advance(1000);
+    owner.handle({ type: "leave", conn: "a", room: "MAIN", player: a });
+    // Sweeps run every GRACE / 2: at 30 s and 60 s the player is within its grace (it left at 1 s).
+    clock.advance(90_000 - 1000 - 1);
+    expect(owner.rooms.get("MAIN")?.players.has(a)).toBe(true);
+    clock.advance(1);
+    expect(owner.rooms.get("MAIN")?.players.has(a)).toBe(false);
+    expect(journaled().filter((e) => e.e === "kick")).toEqual([{ e: "kick", room: "MAIN", id: a }]);
+  });
+
+  test("sweeps every sweepEvery ms when told", () => {
+    const { owner, clock, join } = setup({ sweepEvery: 5000 });
+    const a = join("a");
+    clock.advance(1000);
+    owner.handle({ type: "leave", conn: "a", room: "MAIN", player: a });
+    // Left at 1 s: its grace ends at 61 s, and the sweep after it runs at 65 s.
+    clock.advance(64_000 - 1);
+    expect(owner.rooms.get("MAIN")?.players.has(a)).toBe(true);
+    clock.advance(1);
+    expect(owner.rooms.get("MAIN")?.players.has(a)).toBe(false);
+  });
+
+  test("closes a room that stood empty and idle for roomIdle, journaling its close", () => {
+    const lines: string[] = [];
+    const { owner, clock, host, journaled, join, errors } = setup({
+      roomIdle: 120_000,
+      sweepEvery: 60_000,
+      roomsPerAddress: 1,
+      log: (line) => lines.push(line),
+    });
+    host("h", "QUIZ", "quiz-secret");
+    clock.advance(1000);
+    owner.handle({ type: "leave", conn: "h", room: "QUIZ", player: null });
+    // Sweeps at 60 s and 120 s find it idle for 59 s and 119 s; the one at 180 s closes it.
+    clock.advance(180_000 - 1000 - 1);
+    expect(owner.rooms.has("QUIZ")).toBe(true);
+    clock.advance(1);
+    expect(owner.rooms.has("QUIZ")).toBe(false);
+    expect(journaled().at(-1)).toEqual({ e: "close", room: "QUIZ" });
+    expect(lines).toEqual(["Room QUIZ opened", "Room QUIZ closed (idle)"]);
+    expect(() => join("p", null, "QUIZ")).toThrow();
+    expect(errors().at(-1)).toEqual(["p", "NO_SUCH_ROOM", "no room QUIZ (a host opens it first)"]);
+    // Its address may open another.
+    host("h2", "NEXT", "next-secret");
+    expect(owner.rooms.has("NEXT")).toBe(true);
+  });
+
+  test("keeps a room with a host or viewer in it, and the default room, however idle", () => {
+    const { owner, clock, host } = setup({ maxRooms: 3, roomIdle: 1000, sweepEvery: 1000 });
+    host("h", "QUIZ", "quiz-secret");
+    owner.handle({
+      type: "join",
+      conn: "v",
+      room: "QUIZ",
+      watch: true,
+      link: null,
+      mayAdd: true,
+      address: "",
+    });
+    owner.handle({ type: "leave", conn: "h", room: "QUIZ", player: null });
+    clock.advance(10_000);
+    expect([...owner.rooms.keys()]).toEqual(["MAIN", "QUIZ"]);
+    owner.handle({ type: "leave", conn: "v", room: "QUIZ", player: null });
+    clock.advance(2000);
+    expect([...owner.rooms.keys()]).toEqual(["MAIN"]);
+  });
+
+  test("keeps a room with a connected player", () => {
+    const { owner, clock, host, join } = setup({ roomIdle: 1000, sweepEvery: 1000 });
+    host("h", "QUIZ", "quiz-secret");
+    join("p", null, "QUIZ");
+    owner.handle({ type: "leave", conn: "h", room: "QUIZ", player: null });
+    clock.advance(10_000);
+    expect(owner.rooms.has("QUIZ")).toBe(true);
   });
 });

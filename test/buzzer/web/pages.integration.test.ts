@@ -1,7 +1,7 @@
 /**
  * The web pages in a real browser against the real server: players, host console and projector
- * play rounds, names stay text, the page headers and origin rule hold, and a player page survives
- * a server restart. Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere it is skipped).
+ * play rounds, names stay text, a room bigger than the pages' lists shows with its counts, the page
+ * headers and origin rule hold, and a player page survives a server restart. Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere it is skipped).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -28,7 +28,8 @@ const contexts: BrowserContext[] = [];
 const problems: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+  // Every client here comes from one address: the big room's players exceed the default allowance of 200.
+  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET, "--joins-per-address", "1000"]);
   base = `http://localhost:${server.port}`;
   if (hasChromium) {
     browser = await chromium.launch({
@@ -297,6 +298,96 @@ describe("web pages", () => {
       expect(problems).toEqual([]);
     },
     15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a room bigger than the lists: the pages show what they were sent, with counts and the player's own place",
+    async () => {
+      const room = "BIG";
+      const host = await open(await device(), "/host");
+      await signIn(host, room, "roompass");
+      const screen = await open(await device(), `/screen?room=${room}`);
+      // 229 peers and then the browser player: 230 players, the browser one past the host's 200.
+      const peers: Peer[] = [];
+      for (let batch = 0; batch < 229; batch += 50) {
+        const names = Array.from({ length: Math.min(50, 229 - batch) }, (_, i) => `P${batch + i + 1}`);
+        const joined = await Promise.all(names.map((name) => Peer.join(server.url, { name, room })));
+        peers.push(...joined.map((j) => j.peer));
+      }
+      const web = await open(await device(), `/r/${room}`);
+      await joinAs(web, "Web");
+      await buzzState(web, "locked");
+      await host.locator("#player-count", { hasText: "(230)" }).waitFor();
+
+      await host.keyboard.press("o");
+      await buzzState(web, "open");
+      await Promise.all(peers.map((p) => p.next("state", (s) => s.phase === "open", WAIT)));
+      const buzz = async (group: Peer[]) => {
+        for (const p of group) p.send({ type: "buzz", at: performance.now() });
+        await Promise.all(group.map((p) => p.next("verdict", () => true, WAIT)));
+      };
+      const top = Array.from({ length: 10 }, (_, i) => `P${i + 1}`);
+      // The top ten one by one, far apart, so their order is certain; ten more at once; then the
+      // browser player, 21st, far enough behind to be no photo finish; then everyone else.
+      for (const p of peers.slice(0, 10)) {
+        await buzz([p]);
+        await Bun.sleep(100);
+      }
+      await buzz(peers.slice(10, 20));
+      await Bun.sleep(300);
+      await web.tap("#buzz");
+      await buzzState(web, "placed");
+      await buzz(peers.slice(20));
+      const gap = await text(web, "#buzz-big");
+      expect(gap).toMatch(/^\+\d+\.\d\d s$/);
+
+      // The player sees the top ten it was sent, then its own place from its verdict.
+      expect(await text(web, "#buzz-small")).toBe("21st place");
+      await web.locator("#my-place").waitFor();
+      await web.locator("#order li").nth(9).waitFor();
+      expect(await text(web, "#my-place")).toBe(`… 21st: you ${gap}`);
+      expect(await texts(web, "#order li .place")).toEqual(top.map((_, i) => String(i + 1)));
+      expect(await texts(web, "#order li .name")).toEqual(top);
+      expect(await web.locator("#order li.mine").count()).toBe(0);
+      expect(await text(web, "#player-count")).toBe("· 230 players");
+
+      // The host console lists the first 200 players (the browser player joined last) and says so,
+      // and the first 200 places, the browser player's among them with the gap its page shows.
+      await host.locator("#order-more").waitFor();
+      expect(await text(host, "#order-more")).toBe("First 200 places shown");
+      expect(await host.locator("#order li").count()).toBe(200);
+      expect(await texts(host, "#order li .place")).toEqual(
+        Array.from({ length: 200 }, (_, i) => String(i + 1)),
+      );
+      expect((await texts(host, "#order li .name")).slice(0, 10)).toEqual(top);
+      expect(await text(host, "#order li:nth-child(21) .name")).toBe("Web");
+      expect(await text(host, "#order li:nth-child(21) .gap")).toBe(gap);
+      expect(await text(host, "#player-count")).toBe("(230)");
+      expect(await host.locator("#players tr").count()).toBe(200);
+      expect(await host.locator("#players tr", { hasText: "Web" }).count()).toBe(0);
+      expect(await text(host, "#players-more")).toBe("200 of 230 shown");
+
+      // The projector shows the same 200 places, the cut and the count.
+      await screen.locator("#order-more").waitFor();
+      expect(await text(screen, "#order-more")).toBe("First 200 places shown");
+      expect(await text(screen, "#winner-name")).toBe("P1");
+      expect(await screen.locator("#order li").count()).toBe(200);
+      expect((await texts(screen, "#order li .name")).slice(0, 10)).toEqual(top);
+      expect(await text(screen, "#order li:nth-child(21) .gap")).toBe(gap);
+      expect(await text(screen, "#round-label")).toBe("· round 1");
+      expect(await text(screen, "#player-count")).toBe("· 230 players");
+
+      // A new round clears the player's own place and the cut under the orders.
+      await host.click("#reset");
+      await buzzState(web, "locked");
+      await web.locator("#my-place").waitFor({ state: "hidden" });
+      await host.locator("#order-more").waitFor({ state: "hidden" });
+      await screen.locator("#order-more").waitFor({ state: "hidden" });
+      expect(await text(host, "#players-more")).toBe("200 of 230 shown");
+      for (const p of peers) p.close();
+      expect(problems).toEqual([]);
+    },
+    60_000,
   );
 
   test.skipIf(!hasChromium)(

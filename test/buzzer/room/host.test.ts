@@ -1,0 +1,135 @@
+import { describe, expect, test } from "bun:test";
+import { apply } from "../../../buzzer/room/engine.ts";
+import {
+  buzz,
+  buzzes,
+  deltas,
+  errors,
+  FAST,
+  joinCmd,
+  ofType,
+  roomWith,
+  SLOW,
+  sentTo,
+  staffStates,
+  verdicts,
+  wakeAt,
+} from "./engine_support.ts";
+
+describe("host", () => {
+  test("reset places pending presses first, publishes the final order, then clears the round", () => {
+    const { room, s, ids } = roomWith([FAST, SLOW]);
+    const a = ids[0] as string;
+    apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s);
+    expect(room.claims.size).toBe(1);
+    const effects = apply(
+      room,
+      { type: "host", conn: "h", room: "QUIZ", action: { type: "reset" } },
+      1010,
+      s,
+    );
+    expect(effects.map((e) => (e.type === "send" ? `send ${e.msg.type}` : e.type))).toEqual([
+      "persist",
+      "send verdict",
+      "record",
+      "publish",
+      "publish",
+      "persist",
+      "publish",
+      "publish",
+      "wake",
+    ]);
+    expect(verdicts(effects)).toEqual([["c1", "first place!"]]);
+    // Players get the final order as a delta, then the new round, whose delta replaces the order.
+    expect(deltas(effects)).toEqual([
+      {
+        type: "delta",
+        room: "QUIZ",
+        version: 2,
+        order: [{ id: a, name: "P1", place: 1, gap: 0, photo: false }],
+      },
+      { type: "delta", room: "QUIZ", version: 3, round: 2, phase: "locked" },
+    ]);
+    const [final, next] = staffStates(effects);
+    expect(final).toMatchObject({ version: 2, round: 1, order: [{ id: a, place: 1 }] });
+    expect(next).toMatchObject({ version: 3, round: 2, phase: "locked", order: [] });
+    expect(ofType(effects, "persist")[1]?.entries).toEqual([
+      { e: "round", room: "QUIZ", number: 2, phase: "locked", releaseAt: null, lockedOut: [] },
+    ]);
+    expect(room.claims.size).toBe(0);
+    expect(room.settleAt).toBeNull();
+    expect(wakeAt(effects)).toBeNull();
+  });
+
+  test("reset forgets plain-text players who are away", () => {
+    const { room, s } = roomWith([]);
+    apply(room, joinCmd(room, "p1", { plain: true }), 0, s);
+    const id = [...room.players.keys()][0] as string;
+    apply(room, buzzes({ ...buzz("p1", id, 100) }), 100, s);
+    apply(room, { type: "leave", conn: "p1", room: "QUIZ", player: id }, 200, s);
+    expect(room.players.has(id)).toBe(true);
+    apply(room, { type: "host", conn: "h", room: "QUIZ", action: { type: "reset" } }, 300, s);
+    expect(room.players.has(id)).toBe(false);
+  });
+
+  test("kick removes the player, journals it and closes its connection with 4001", () => {
+    const { room, s, ids } = roomWith([null, null]);
+    const a = ids[0] as string;
+    const effects = apply(
+      room,
+      { type: "host", conn: "h", room: "QUIZ", action: { type: "kick", player: a } },
+      50,
+      s,
+    );
+    expect(ofType(effects, "persist")).toEqual([
+      { type: "persist", entries: [{ e: "kick", room: "QUIZ", id: a }] },
+    ]);
+    expect(ofType(effects, "close")).toEqual([
+      { type: "close", conn: "c1", code: 4001, reason: "removed by the host" },
+    ]);
+    expect(deltas(effects)).toEqual([{ type: "delta", room: "QUIZ", version: 2, playerCount: 1 }]);
+    expect(staffStates(effects)[0]?.players.map((p) => p.id)).toEqual([ids[1] as string]);
+    expect(room.players.has(a)).toBe(false);
+    expect(room.names.has("P1")).toBe(false);
+  });
+
+  test("kick of an unknown player answers NO_SUCH_PLAYER", () => {
+    const { room, s } = roomWith([null]);
+    const effects = apply(
+      room,
+      { type: "host", conn: "h", room: "QUIZ", action: { type: "kick", player: "nobody" } },
+      50,
+      s,
+    );
+    expect(errors(effects)).toEqual([
+      { conn: "h", code: "NO_SUCH_PLAYER", message: "no player nobody in room QUIZ" },
+    ]);
+    expect(room.players.size).toBe(1);
+  });
+
+  test("kick places a press the kicked player's window was holding", () => {
+    const { room, s, ids } = roomWith([FAST, SLOW]);
+    apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
+    const effects = apply(
+      room,
+      { type: "host", conn: "h", room: "QUIZ", action: { type: "kick", player: ids[1] as string } },
+      1010,
+      s,
+    );
+    expect(verdicts(effects)).toEqual([["c1", "first place!"]]);
+  });
+
+  test("log sends the fairness records to the host", () => {
+    const { room, s, ids } = roomWith([null]);
+    apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 100, s);
+    const effects = apply(
+      room,
+      { type: "host", conn: "h", room: "QUIZ", action: { type: "log", format: "csv" } },
+      200,
+      s,
+    );
+    const [msg] = sentTo(effects, "h");
+    expect(msg?.type).toBe("log");
+    expect(msg?.type === "log" && msg.data.split("\n")[1]).toStartWith(`QUIZ,1,${ids[0]},P1,100,`);
+  });
+});

@@ -1,0 +1,213 @@
+import { describe, expect, test } from "bun:test";
+import type { RoomView } from "../../../buzzer/protocol.ts";
+import type { RoomEffect } from "../../../buzzer/room/commands.ts";
+import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { apply } from "../../../buzzer/room/engine.ts";
+import { newRoom } from "../../../buzzer/room/state.ts";
+import { playerView } from "../../../buzzer/room/views.ts";
+import { applyDelta } from "../../../buzzer/view.ts";
+import {
+  audiences,
+  buzz,
+  buzzes,
+  deltas,
+  FAST,
+  hostCmd,
+  joinCmd,
+  leaveCmd,
+  ofType,
+  roomWith,
+  SLOW,
+  sentTo,
+  settings,
+  staffStates,
+  tick,
+  wakeAt,
+} from "./engine_support.ts";
+
+/** The place a player is shown at: its id, name, place, gap in seconds, no photo finish. */
+const place = (id: string, name: string, n: number, gap = 0) => ({ id, name, place: n, gap, photo: false });
+
+describe("views", () => {
+  describe("publish", () => {
+    test("coalesces changes within PUBLISH_DELAY into one delta and one snapshot", () => {
+      const room = newRoom("QUIZ", "quiz-secret");
+      const s = settings();
+      expect(wakeAt(apply(room, joinCmd(room, "c1"), 0, s))).toBe(PUBLISH_DELAY);
+      const second = apply(room, joinCmd(room, "c2"), 10, s);
+      expect(ofType(second, "publish")).toEqual([]);
+      expect(wakeAt(second)).toBe(PUBLISH_DELAY);
+      expect(room.publishAt).toBe(PUBLISH_DELAY);
+      expect(ofType(apply(room, tick, PUBLISH_DELAY - 1, s), "publish")).toEqual([]);
+      const due = apply(room, tick, PUBLISH_DELAY, s);
+      expect(audiences(due)).toEqual([
+        ["players", "delta"],
+        ["staff", "state"],
+      ]);
+      expect(deltas(due)).toEqual([{ type: "delta", room: "QUIZ", version: 1, playerCount: 2 }]);
+      expect(staffStates(due)[0]).toMatchObject({ type: "state", room: "QUIZ", version: 1, playerCount: 2 });
+      expect(room.publishAt).toBeNull();
+      expect(wakeAt(due)).toBeNull();
+    });
+
+    test("wakes at the earliest of settle and publish", () => {
+      const { room, s, ids } = roomWith([FAST, SLOW]);
+      apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
+      // A join now wants a publish at 1020, sooner than the settle at 1097.
+      expect(wakeAt(apply(room, joinCmd(room, "c3"), 1000, s))).toBe(1000 + PUBLISH_DELAY);
+      expect(wakeAt(apply(room, tick, 1020, s))).toBe(1097);
+    });
+
+    test("sends players only the phase that changed, and hosts and viewers the whole room", () => {
+      const { room, s, ids } = roomWith([null, FAST], "locked");
+      const [a, b] = ids as [string, string];
+      const effects = apply(room, hostCmd({ type: "arm" }), 100, s);
+      expect(deltas(effects)).toEqual([{ type: "delta", room: "QUIZ", version: 2, phase: "open" }]);
+      expect(staffStates(effects)).toEqual([
+        {
+          type: "state",
+          room: "QUIZ",
+          version: 2,
+          round: 1,
+          phase: "open",
+          players: [
+            { id: a, name: "P1", connected: true, lockedOut: false },
+            { id: b, name: "P2", connected: true, lockedOut: false, rtt: 10, jitter: 1 },
+          ],
+          playerCount: 2,
+          order: [],
+        },
+      ]);
+      expect(room.version).toBe(2);
+    });
+
+    test("adds only the new places to the order, one version at a time", () => {
+      const { room, s, ids } = roomWith([null, null, null]);
+      const [a, b, c] = ids as [string, string, string];
+      apply(room, buzzes(buzz("c1", a, 100)), 100, s);
+      expect(deltas(apply(room, tick, 120, s))).toEqual([
+        { type: "delta", room: "QUIZ", version: 2, order: [place(a, "P1", 1)] },
+      ]);
+      apply(room, buzzes(buzz("c2", b, 200), buzz("c3", c, 250)), 250, s);
+      expect(deltas(apply(room, tick, 270, s))).toEqual([
+        { type: "delta", room: "QUIZ", version: 3, order: [place(b, "P2", 2, 0.1), place(c, "P3", 3, 0.15)] },
+      ]);
+    });
+
+    test("replaces the order with a new round's: the delta names the round and no places", () => {
+      const { room, s, ids } = roomWith([null]);
+      apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 100, s);
+      apply(room, tick, 120, s);
+      const effects = apply(room, hostCmd({ type: "reset" }), 200, s);
+      expect(deltas(effects)).toEqual([
+        { type: "delta", room: "QUIZ", version: 3, round: 2, phase: "locked" },
+      ]);
+      // The final order was out already: only hosts and viewers are sent round 1 again.
+      expect(audiences(effects)).toEqual([
+        ["staff", "state"],
+        ["players", "delta"],
+        ["staff", "state"],
+      ]);
+      expect(staffStates(effects)[1]).toMatchObject({ version: 3, round: 2, phase: "locked", order: [] });
+    });
+
+    test("publishes nothing to players when nothing changed for them", () => {
+      const { room, s, ids } = roomWith([null, null], "locked");
+      // Locking a locked round: hosts and viewers are sent the room, players nothing.
+      const locked = apply(room, hostCmd({ type: "lock" }), 100, s);
+      expect(audiences(locked)).toEqual([["staff", "state"]]);
+      // A JSON player going away stays in the room: the count players see is the same.
+      apply(room, leaveCmd("c1", ids[0] as string), 200, s);
+      const due = apply(room, tick, 200 + PUBLISH_DELAY, s);
+      expect(audiences(due)).toEqual([["staff", "state"]]);
+      expect(staffStates(due)[0]?.players[0]).toMatchObject({ connected: false });
+      expect(room.version).toBe(1);
+    });
+
+    test("shows players the top VIEW.top places, hosts and viewers every place", () => {
+      const { room, s, ids } = roomWith(Array(12).fill(null));
+      const list = ids.map((id, i) => buzz(`c${i + 1}`, id, 100 + i * 10));
+      apply(room, buzzes(...list), 300, s);
+      const due = apply(room, tick, 300 + PUBLISH_DELAY, s);
+      expect(deltas(due)[0]?.order?.map((p) => p.place)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(staffStates(due)[0]?.order.map((p) => p.place)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      // The eleventh and twelfth places are never news to players (they get their own verdicts).
+      apply(room, joinCmd(room, "c13", { name: "Late" }), 400, s);
+      expect(deltas(apply(room, tick, 400 + PUBLISH_DELAY, s))).toEqual([
+        { type: "delta", room: "QUIZ", version: 3, playerCount: 13 },
+      ]);
+    });
+  });
+
+  describe("sync", () => {
+    test("answers a player with its own snapshot, lockout included", () => {
+      const { room, s, ids } = roomWith([null, null], "locked");
+      const [a] = ids as [string, string];
+      apply(room, buzzes(buzz("c1", a, 100)), 100, s);
+      const effects = apply(room, { type: "sync", conn: "c1", room: "QUIZ", player: a }, 200, s);
+      expect(effects).toEqual([
+        {
+          type: "send",
+          conn: "c1",
+          msg: {
+            type: "state",
+            room: "QUIZ",
+            version: 1,
+            round: 1,
+            phase: "locked",
+            players: [],
+            playerCount: 2,
+            order: [],
+            lockedOut: true,
+          },
+        },
+        { type: "wake", at: 100 + PUBLISH_DELAY },
+      ]);
+    });
+
+    test("answers a host or viewer with the room's full snapshot", () => {
+      const { room, s, ids } = roomWith([null]);
+      apply(room, hostCmd({ type: "arm" }), 50, s);
+      const effects = apply(room, { type: "sync", conn: "v", room: "QUIZ", player: null }, 60, s);
+      expect(sentTo(effects, "v")).toEqual([
+        {
+          type: "state",
+          room: "QUIZ",
+          version: 1,
+          round: 1,
+          phase: "open",
+          players: [{ id: ids[0] as string, name: "P1", connected: true, lockedOut: false }],
+          playerCount: 1,
+          order: [],
+        },
+      ]);
+      expect(ofType(effects, "publish")).toEqual([]);
+    });
+  });
+
+  describe("player's copy", () => {
+    test("a snapshot kept current by every delta equals a fresh snapshot", () => {
+      const { room, s, ids } = roomWith([null, null, null], "locked");
+      const [a, b, c] = ids as [string, string, string];
+      const [, first] = sentTo(apply(room, joinCmd(room, "c4", { name: "P4" }), 10, s), "c4");
+      if (first?.type !== "state") throw new Error("no snapshot on joining");
+      const { type: _, ...start } = first;
+      let view: RoomView | null = start;
+      const take = (effects: RoomEffect[]) => {
+        for (const d of deltas(effects)) view = view && applyDelta(view, d);
+      };
+      take(apply(room, tick, 30, s));
+      take(apply(room, hostCmd({ type: "arm", countdown: 1000 }), 100, s));
+      take(apply(room, tick, 1100, s));
+      apply(room, buzzes(buzz("c1", a, 1200), buzz("c2", b, 1150)), 1200, s);
+      take(apply(room, tick, 1220, s));
+      take(apply(room, hostCmd({ type: "reset" }), 1300, s));
+      take(apply(room, hostCmd({ type: "kick", player: c }), 1400, s));
+      take(apply(room, hostCmd({ type: "arm" }), 1500, s));
+      apply(room, buzzes(buzz("c2", b, 1600)), 1600, s);
+      take(apply(room, tick, 1620, s));
+      expect(view).toEqual(playerView(room, 1620, "00000007"));
+      expect(view).toMatchObject({ version: 9, round: 2, phase: "open", playerCount: 3 });
+    });
+  });
+});
