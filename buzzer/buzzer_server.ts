@@ -5,11 +5,13 @@ import { openFileLimit } from "../lib/files.ts";
 import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
+import { clustered } from "./cluster.ts";
 import { embedded } from "./embedded.ts";
 import { MAX_COMPENSATION } from "./fair.ts";
 import { IDLE_GRACE } from "./gateway/conn.ts";
 import type { Conn } from "./gateway/gateway.ts";
 import { COUNTDOWN_MS, DEFAULT_ROOM } from "./protocol.ts";
+import type { OwnerOptions } from "./room/owner.ts";
 import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
 import { systemClock } from "./time.ts";
@@ -79,6 +81,13 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
   },
   "private-rooms": { type: "boolean", help: "only the server's secret opens new rooms" },
   state: { type: "string", value: "FILE", help: "keep the game in FILE and resume it after a restart" },
+  redis: {
+    type: "string",
+    env: "REDIS_URL",
+    value: "URL",
+    help: "share rooms with every server process on this Redis (redis://HOST:PORT)",
+  },
+  "reuse-port": { type: "boolean", help: "let several server processes listen on the same port" },
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
 const log = logger(values.quiet === true);
@@ -91,6 +100,14 @@ const maxConnections = values["max-connections"]
   ? numberOption(program, "max-connections", values["max-connections"], 1, 10_000_000)
   : Math.max(1, openFileLimit() - FILE_RESERVE);
 const statePath = values.state as string | undefined;
+const redisUrl = values.redis as string | undefined;
+if (redisUrl !== undefined) {
+  if (statePath !== undefined)
+    fail(`${program}: --state and --redis do not go together: with --redis the game is kept in Redis`, 2);
+  // Every process of a cluster must know the same secret: a random one would be this process's alone.
+  if (values.secret === undefined)
+    fail(`${program}: --redis needs --secret (or BUZZER_SECRET), the same for every process`, 2);
+}
 const state = statePath
   ? orFail(`${program}: cannot read --state ${statePath}`, () => openState(statePath))
   : null;
@@ -99,44 +116,47 @@ const logFile = values["fairness-log"] as string | undefined;
 // Checked now, not at the first buzz: a file that cannot be written is a start-up error.
 if (logFile) orFail(`${program}: cannot write --fairness-log ${logFile}`, () => appendFileSync(logFile, ""));
 
-const buzzer = embedded(
-  {
-    settings: {
-      maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
-      mainSecret: secret,
-      logging: log !== undefined,
-      newId: () => crypto.randomUUID().replaceAll("-", ""),
-      maxCompensation,
-      resumeGrace: numberOption(program, "resume-grace", values["resume-grace"], 0, 86_400) * 1000,
-    },
-    clock: systemClock,
-    maxRooms: 1000,
-    privateRooms: values["private-rooms"] === true,
-    rooms: state?.rooms,
-    journal: state ? (_room, entries) => state.write(entries) : undefined,
-    onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
-    log,
-  },
-  {
-    probeEvery: 2000,
-    joinsPerAddress: {
-      burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
-      perSecond: 5,
-    },
-    maxConnections,
+const ownerOptions: Omit<OwnerOptions, "clock"> = {
+  settings: {
+    maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
+    mainSecret: secret,
+    logging: log !== undefined,
+    newId: () => crypto.randomUUID().replaceAll("-", ""),
     maxCompensation,
-    idleGrace: numberOption(program, "idle-grace", values["idle-grace"], 0, 86_400) * 1000,
-    connectionsPerAddress: numberOption(
-      program,
-      "connections-per-address",
-      values["connections-per-address"],
-      1,
-      10_000_000,
-    ),
-    log,
+    resumeGrace: numberOption(program, "resume-grace", values["resume-grace"], 0, 86_400) * 1000,
   },
-);
+  maxRooms: 1000,
+  privateRooms: values["private-rooms"] === true,
+  rooms: state?.rooms,
+  journal: state ? (_room, entries) => state.write(entries) : undefined,
+  onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
+  log,
+};
+const gatewayOptions = {
+  probeEvery: 2000,
+  joinsPerAddress: {
+    burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
+    perSecond: 5,
+  },
+  maxConnections,
+  maxCompensation,
+  idleGrace: numberOption(program, "idle-grace", values["idle-grace"], 0, 86_400) * 1000,
+  connectionsPerAddress: numberOption(
+    program,
+    "connections-per-address",
+    values["connections-per-address"],
+    1,
+    10_000_000,
+  ),
+  log,
+};
+const buzzer = redisUrl
+  ? await clustered(redisUrl, ownerOptions, gatewayOptions).catch((error: Error) =>
+      fail(`${program}: cannot reach Redis at ${redisUrl}: ${error.message}`),
+    )
+  : embedded({ ...ownerOptions, clock: systemClock }, gatewayOptions);
 const { owner, gateway } = buzzer;
+if ("pid" in buzzer) log?.(`Sharing rooms through ${redisUrl} as process ${buzzer.pid}`);
 if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.compact(owner.rooms.values()));
 const server = listen<Conn>(
   listenOptions(program, values),
@@ -144,6 +164,8 @@ const server = listen<Conn>(
     routes: webRoutes(gateway.fetch),
     fetch: gateway.fetch,
     websocket: gateway.websocket,
+    // Several processes may listen on one port: the kernel spreads connections over them.
+    reusePort: values["reuse-port"] === true,
   },
   buzzer.detach,
 );
@@ -167,7 +189,7 @@ if (process.stdin.isTTY) {
   readKeys(
     (key) => {
       if (key === CTRL_C || key === "q") process.kill(process.pid, "SIGINT");
-      else if (key in keys) owner.hostKey(DEFAULT_ROOM, keys[key as keyof typeof keys]);
+      else if (key in keys) buzzer.host(DEFAULT_ROOM, keys[key as keyof typeof keys]);
     },
     () => {},
   );

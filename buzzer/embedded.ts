@@ -5,6 +5,7 @@
 import type { Server } from "bun";
 import { LocalBus } from "./bus/local.ts";
 import { type Conn, Gateway, type GatewayOptions } from "./gateway/gateway.ts";
+import type { HostMessage } from "./room/commands.ts";
 import { Owner, type OwnerOptions } from "./room/owner.ts";
 
 /** An owner and a gateway wired together; attach it to a Bun server to start probing. */
@@ -18,6 +19,8 @@ export function embedded(owner: OwnerOptions, gateway: Omit<GatewayOptions, "bus
     gateway: sockets,
     /** Starts the gateway on its server, reached by the `host:port` forms in `allowed`. */
     attach: (server: Server<Conn>, allowed: ReadonlySet<string>) => sockets.attach(server, allowed),
+    /** A host action from the server's own terminal. */
+    host: (room: string, action: HostMessage) => rooms.hostKey(room, action),
     /** Stops every timer. */
     detach() {
       sockets.detach();

@@ -145,7 +145,8 @@ export type ErrorCode =
   | "ROUND_LOCKED"
   | "FALSE_START"
   | "LOCKED_OUT"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "UNAVAILABLE";
 
 /** Messages the server sends to JSON clients. */
 export type ServerMessage =

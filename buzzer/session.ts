@@ -21,6 +21,7 @@ export const TRANSIENT_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([
   "NO_SUCH_ROOM",
   "RATE_LIMITED",
   "TOO_MANY_ROOMS",
+  "UNAVAILABLE",
 ]);
 
 /**

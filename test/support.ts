@@ -153,3 +153,36 @@ export function inTerminal(script: string, args: string[] = []): InTerminal {
     },
   };
 }
+
+/** Whether Debian's redis-server is installed; CI installs it, so there it is required. */
+export function hasRedis(): boolean {
+  const ok = Bun.which("redis-server") !== null;
+  if (!ok && process.env.CI) throw new Error("redis-server is required in CI (apt-get install redis-server)");
+  return ok;
+}
+
+/** A real redis-server on a free port, keeping nothing on disk; resolves once it accepts connections. */
+export async function startRedis(): Promise<Running & { url: string }> {
+  const port = await freePort();
+  const running = spawn([
+    "redis-server",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+  ]);
+  await running.waitFor(/Ready to accept connections/);
+  return { ...running, url: `redis://127.0.0.1:${port}` };
+}
+
+/** A TCP port free on loopback right now. */
+export async function freePort(): Promise<number> {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const { port } = listener;
+  listener.stop(true);
+  return port;
+}

@@ -109,6 +109,11 @@ export class Leases {
     if (this.renewer) clearInterval(this.renewer);
   }
 
+  /** Forgets a lease this process lost (its writes were refused). */
+  forget(room: string): void {
+    this.held.delete(room);
+  }
+
   /** Lets a room go now (so another process need not wait for the lease to run out). */
   async release(room: string): Promise<void> {
     const value = this.held.get(room);

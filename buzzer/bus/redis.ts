@@ -64,9 +64,10 @@ export class RedisBus implements Bus {
 
   /** Hands a command to its room's owner: here, on another process, or found first. */
   send(cmd: RoomCommand): void {
-    if (this.leases.holds(cmd.room)) return this.opts.owner.handle(cmd);
+    // A room being taken over waits until its journal is read, even once its lease is ours.
     const queue = this.waiting.get(cmd.room);
     if (queue) return void queue.push(cmd);
+    if (this.leases.holds(cmd.room)) return this.opts.owner.handle(cmd);
     const owner = this.owners.get(cmd.room);
     if (owner) return void this.forward(owner, cmd);
     this.waiting.set(cmd.room, [cmd]);
@@ -83,7 +84,8 @@ export class RedisBus implements Bus {
 
   private async listen(): Promise<void> {
     const { pid } = this.opts;
-    await this.sub.unsubscribe().catch(() => {});
+    // After a reconnect the old subscriptions are gone on the server but not in Bun's bookkeeping.
+    if (this.started) await Promise.resolve(this.sub.unsubscribe()).catch(() => {});
     await this.sub.subscribe(channel.owner(pid), (text) => this.send(JSON.parse(text)));
     await this.sub.subscribe(channel.gateway(pid), (text) => this.gateway?.deliver(JSON.parse(text)));
     await this.sub.subscribe(channel.all, (text) => {
@@ -114,8 +116,19 @@ export class RedisBus implements Bus {
       }
     } catch (error) {
       this.problem(error);
-      // Redis cannot be asked: the commands are dropped (clients retry), not sent in a loop.
+      // Redis cannot be asked: no process can decide the room now (none splits it off on its own).
+      // The commands are refused, not sent round in a loop; clients try again.
+      const refused = (this.waiting.get(room) ?? []).filter((c) => "conn" in c && c.conn !== null);
       this.waiting.delete(room);
+      const message = "the game's store cannot be reached: try again in a moment";
+      this.gateway?.deliver(
+        refused.map((c) => ({
+          type: "error",
+          conn: (c as { conn: string }).conn,
+          code: "UNAVAILABLE",
+          message,
+        })),
+      );
       return;
     }
     queue = this.waiting.get(room) ?? [];

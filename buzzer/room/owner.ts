@@ -41,6 +41,8 @@ export interface OwnerOptions {
   sweepEvery?: number;
   /** Whether this owner holds the default room from the start (in a cluster it is adopted instead). */
   hostsMain?: boolean;
+  /** Hears of a room let go because its journal refused a write (another process owns it now). */
+  onLost?: (room: string) => void;
 }
 
 /** Lifetimes and bounds an owner uses unless told otherwise. */
@@ -111,9 +113,14 @@ export class Owner {
 
   /** Takes a room on (restored from its journal, or new: the default room starts open). */
   adopt(code: string, restored?: Room): void {
+    // A room never written is opened by its host's join (see open); only the default room is always there.
+    if (!restored && code !== DEFAULT_ROOM) return;
     const { mainSecret } = this.opts.settings;
     const room = restored ?? newRoom(code, mainSecret, code === DEFAULT_ROOM ? "open" : "locked");
     if (code === DEFAULT_ROOM) room.secret = mainSecret;
+    // Versions are not kept: a room taken over counts on from a later number, so every client
+    // sees a gap and asks for a fresh snapshot rather than trust its old view.
+    if (restored) room.version = Math.floor(this.opts.clock.now());
     this.rooms.set(code, room);
   }
 
@@ -237,6 +244,7 @@ export class Owner {
       (error) => {
         this.warn(`journal write for room ${room.code} refused (${(error as Error).message}): letting it go`);
         this.drop(room.code);
+        this.opts.onLost?.(room.code);
       },
     );
     this.tails.set(room.code, next);

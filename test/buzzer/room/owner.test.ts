@@ -32,7 +32,7 @@ function setup(over: Partial<OwnerOptions> = {}) {
     },
     clock,
     maxRooms: 2,
-    journal: (entries) => calls.push({ kind: "journal", entries }),
+    journal: (_room, entries) => void calls.push({ kind: "journal", entries }),
     warn: (line) => warnings.push(line),
     ...over,
   });
@@ -194,6 +194,41 @@ describe("Owner", () => {
     const player = calls.findIndex((c) => c.kind === "journal" && c.entries.some((e) => e.e === "player"));
     const bind = calls.findIndex((c) => c.kind === "deliver" && c.effects.some((e) => e.type === "bind"));
     expect(player).toBeLessThan(bind);
+  });
+
+  test("holds a step's effects until a journal that answers later has written its entries", async () => {
+    let release = () => {};
+    let later = false;
+    const { owner, clock, join, buzz, verdicts } = setup({
+      journal: () => (later ? new Promise<void>((resolve) => (release = resolve)) : undefined),
+    });
+    const a = join("a");
+    later = true;
+    owner.handle(buzz("a", a, START));
+    clock.runSoon();
+    await Bun.sleep(0);
+    expect(verdicts()).toEqual([]);
+    release();
+    await Bun.sleep(0);
+    await Bun.sleep(0);
+    expect(verdicts()).toEqual([["a", "first place!"]]);
+  });
+
+  test("lets a room go, sending nothing more of it, when its journal refuses a write", async () => {
+    const lost: string[] = [];
+    const { owner, warnings, delivered } = setup({
+      journal: () => Promise.reject(new Error("FENCED another process owns this room")),
+      onLost: (room) => lost.push(room),
+    });
+    owner.hostKey("MAIN", { type: "lock" });
+    await Bun.sleep(0);
+    await Bun.sleep(0);
+    expect(lost).toEqual(["MAIN"]);
+    expect(owner.rooms.has("MAIN")).toBe(false);
+    expect(delivered()).toEqual([]);
+    expect(warnings).toEqual([
+      "journal write for room MAIN refused (FENCED another process owns this room): letting it go",
+    ]);
   });
 
   test("reports a failing journal once and still delivers verdicts", () => {

@@ -1,0 +1,52 @@
+/**
+ * The clustered buzzer: this process's owner and gateway on a Redis bus, so that any number of
+ * processes, on one machine or many, share rooms. Times are on the wall clock, which every process
+ * on a machine reads alike (and NTP keeps close across machines).
+ */
+import type { Server } from "bun";
+import { RedisBus } from "./bus/redis.ts";
+import { type Conn, Gateway, type GatewayOptions } from "./gateway/gateway.ts";
+import type { HostMessage } from "./room/commands.ts";
+import { Owner, type OwnerOptions } from "./room/owner.ts";
+import { wallClock } from "./time.ts";
+
+/** The longest a buzz takes from one process's gateway to another's owner over Redis, in ms. */
+export const BUS_DELAY = 10;
+
+/** Joins the cluster at `url`: rejects with Redis's reason when it cannot be reached. */
+export async function clustered(
+  url: string,
+  owner: Omit<OwnerOptions, "clock" | "journal">,
+  gateway: Omit<GatewayOptions, "bus" | "clock" | "id">,
+) {
+  // No dots: a connection's id is its gateway's id, a dot and a number.
+  const pid = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+  let bus: RedisBus | null = null;
+  const rooms = new Owner({
+    ...owner,
+    settings: { ...owner.settings, busDelay: BUS_DELAY },
+    clock: wallClock,
+    hostsMain: false,
+    journal: (room, entries) => (bus as RedisBus).leases.write(room, entries),
+    onLost: (room) => bus?.leases.forget(room),
+  });
+  bus = new RedisBus({ url, pid, owner: rooms, warn: owner.warn ?? ((line) => console.error(line)) });
+  const sockets = new Gateway({ ...gateway, id: pid, clock: wallClock, bus });
+  bus.attach(sockets);
+  await bus.start();
+  return {
+    pid,
+    owner: rooms,
+    gateway: sockets,
+    /** Starts the gateway on its server, reached by the `host:port` forms in `allowed`. */
+    attach: (server: Server<Conn>, allowed: ReadonlySet<string>) => sockets.attach(server, allowed),
+    /** A host action from the server's own terminal, for the room's owner wherever it runs. */
+    host: (room: string, action: HostMessage) => bus?.send({ type: "host", conn: null, room, action }),
+    /** Stops every timer and leaves the cluster (this process's rooms pass to others). */
+    detach() {
+      sockets.detach();
+      rooms.detach();
+      bus?.close();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { RedisClient } from "bun";
+import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
+import {
+  hasPythonWebsockets,
+  hasRedis,
+  PYTHON,
+  type Running,
+  spawn,
+  startRedis,
+  startServer,
+} from "../support.ts";
+import { Peer } from "./peer.ts";
+
+const redisAvailable = hasRedis();
+const python = hasPythonWebsockets();
+const SECRET = "cluster-secret";
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+let redis: Running & { url: string };
+
+/** A buzzer server process in the cluster. */
+const member = () => startServer("buzzer/buzzer_server.ts", ["--redis", redis.url, "--secret", SECRET]);
+
+/** The process id a server announced at start. */
+async function pidOf(server: Server): Promise<string> {
+  return (await server.waitFor(/as process (\w+)\n/))[1] as string;
+}
+
+/** The process that owns a room now, from its lease in Redis. */
+async function ownerOf(room: string): Promise<string | null> {
+  const client = new RedisClient(redis.url);
+  const value = (await client.get(`bz:lease:${room}`)) as string | null;
+  client.close();
+  return value?.split(":")[0] ?? null;
+}
+
+beforeAll(async () => {
+  if (redisAvailable) redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe("buzzer_server.ts --redis", () => {
+  test.if(redisAvailable && python)(
+    "three processes share MAIN: a far player who pressed first beats a near one on another process, the original client on a third gets its verdict, and all show one order",
+    async () => {
+      const servers = await Promise.all([member(), member(), member()]);
+      const [a, b, c] = servers as [Server, Server, Server];
+      const proxy = startProxy(a.url);
+      const plain = spawn([PYTHON, "test/python/buzzer_client.py", c.url]);
+      try {
+        const viewers = await Promise.all(servers.map((s) => Peer.join(s.url, { watch: true })));
+        const { peer: far } = await Peer.join(
+          `${proxy.url}/${linkQuery({ up: 100, down: 100, jitter: 0, seed: 1 })}`,
+          {
+            name: "Far",
+          },
+        );
+        const { peer: near } = await Peer.join(b.url, { name: "Near" });
+        // Long enough for the clock probes through the proxy to measure the far player's link.
+        await Bun.sleep(2000);
+        far.send({ type: "buzz", at: performance.now() });
+        await Bun.sleep(40);
+        near.send({ type: "buzz", at: performance.now() });
+        await Bun.sleep(400);
+        plain.proc.stdin.write("\n");
+        await plain.proc.stdin.flush();
+        expect(await far.next("verdict", () => true, 5000)).toMatchObject({ place: 1, text: "first place!" });
+        const late = await near.next("verdict", () => true, 5000);
+        expect(late.place).toBe(2);
+        expect(late.gap).toBeGreaterThanOrEqual(0.02);
+        expect(late.gap).toBeLessThanOrEqual(0.07);
+        expect((await plain.waitFor(/Received: (.*)\n/, 5000))[1]).toMatch(
+          /^response time: \d+\.\d\d seconds slower!$/,
+        );
+        for (const { peer } of viewers) {
+          const state = await peer.next("state", (s) => s.order.length === 3, 5000);
+          expect(state.order.map((p) => p.name)).toEqual([
+            "Far",
+            "Near",
+            expect.stringMatching(/^Player \d+$/),
+          ]);
+        }
+      } finally {
+        plain.proc.kill();
+        proxy.stop();
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    },
+    30_000,
+  );
+
+  test.if(redisAvailable)(
+    "a killed owner loses no verdict: its players resume on another process with their verdicts, and the next round works",
+    async () => {
+      const servers = await Promise.all([member(), member(), member()]);
+      const pids = await Promise.all(servers.map(pidOf));
+      try {
+        const { peer: host } = await Peer.join(servers[0]?.url as string, { room: "KILL", secret: SECRET });
+        const players = await Promise.all(
+          servers.map((s, i) => Peer.join(s.url, { room: "KILL", name: `P${i + 1}` })),
+        );
+        host.send({ type: "arm" });
+        for (const { peer } of players) await peer.next("state", (s) => s.phase === "open", 5000);
+        for (const [i, { peer }] of players.entries()) {
+          peer.send({ type: "buzz", at: performance.now() });
+          expect(await peer.next("verdict", () => true, 5000)).toMatchObject({ place: i + 1 });
+          await Bun.sleep(30);
+        }
+        // Kill the room's owner the hard way, then every one of its players resumes elsewhere.
+        const owner = await ownerOf("KILL");
+        const dead = pids.indexOf(owner as string);
+        expect(dead).toBeGreaterThanOrEqual(0);
+        servers[dead]?.proc.kill("SIGKILL");
+        await servers[dead]?.proc.exited;
+        const alive = servers.filter((_, i) => i !== dead);
+        const resumed = await Promise.all(
+          players.map(async ({ peer, welcome }, i) => {
+            if (i !== dead) return peer;
+            const again = await Peer.join(alive[0]?.url as string, { room: "KILL", token: welcome.token });
+            return again.peer;
+          }),
+        );
+        // The verdict of the player whose process died comes again, from the new owner.
+        expect(await resumed[dead]?.next("verdict", () => true, 10_000)).toMatchObject({ place: dead + 1 });
+        const boss =
+          dead === 0
+            ? (await Peer.join(alive[0]?.url as string, { room: "KILL", secret: SECRET })).peer
+            : host;
+        boss.send({ type: "reset" });
+        boss.send({ type: "arm" });
+        for (const peer of resumed)
+          await peer.next("state", (s) => s.round === 2 && s.phase === "open", 10_000);
+        for (const [i, peer] of resumed.entries()) {
+          peer.send({ type: "buzz", at: performance.now() });
+          expect(await peer.next("verdict", (v) => v.round === 2, 10_000)).toMatchObject({ place: i + 1 });
+          await Bun.sleep(30);
+        }
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    },
+    60_000,
+  );
+});
+
+describe("buzzer_server.ts --redis when Redis drops its connections", () => {
+  test.if(redisAvailable)(
+    "listens again after its subscriber is cut (CLIENT KILL): commands and verdicts still cross processes",
+    async () => {
+      const servers = await Promise.all([member(), member()]);
+      const [a, b] = servers as [Server, Server];
+      try {
+        const { peer: host } = await Peer.join(a.url, { room: "CUT", secret: SECRET });
+        const { peer: far } = await Peer.join(b.url, { room: "CUT", name: "Bea" });
+        host.send({ type: "arm" });
+        await far.next("state", (s) => s.phase === "open", 5000);
+        // Bun's subscriber reconnects by itself but does not subscribe again: the bus must.
+        const admin = new RedisClient(redis.url);
+        expect(await admin.send("CLIENT", ["KILL", "TYPE", "pubsub"])).toBeGreaterThan(0);
+        admin.close();
+        await Bun.sleep(1500);
+        far.send({ type: "buzz", at: performance.now() });
+        expect(await far.next("verdict", () => true, 5000)).toMatchObject({ place: 1, text: "first place!" });
+        const state = await host.next("state", (s) => s.order.length === 1, 5000);
+        expect(state.order.map((p) => p.name)).toEqual(["Bea"]);
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    },
+    30_000,
+  );
+});
