@@ -2,8 +2,8 @@
 import type { ServerWebSocket } from "bun";
 import { Close } from "../../lib/close.ts";
 import { type Bucket, fullBucket, RATE, type Rate } from "../limit.ts";
-import { type ErrorCode, encode } from "../protocol.ts";
-import type { Audience } from "../room/commands.ts";
+import { type ErrorCode, encode, type ServerMessage } from "../protocol.ts";
+import type { Audience, RoomCommand } from "../room/commands.ts";
 import { newProbes, type Probes } from "./probes.ts";
 
 /** Per-connection state. */
@@ -99,4 +99,24 @@ export function topic(room: string, audience: Audience): string {
 export function sendError(ws: Socket, code: ErrorCode, message: string): void {
   if (ws.data.mode === "plain") ws.send(`error: ${message}`);
   else ws.send(encode({ type: "error", code, message }));
+}
+
+/** Sends a message as the connection speaks (JSON, or a verdict's line of text), remembering a verdict. */
+export function sendTo(ws: Socket, msg: ServerMessage): void {
+  const frame = ws.data.mode !== "plain" ? encode(msg) : msg.type === "verdict" ? msg.text : null;
+  if (frame === null) return;
+  ws.send(frame);
+  if (msg.type === "verdict") ws.data.verdict = { round: msg.round, frame };
+}
+
+/** What a room's new owner must hear of the connections here that are in it: who they are, their links. */
+export function rejoin(conns: Iterable<Socket>, room: string): RoomCommand[] {
+  const commands: RoomCommand[] = [];
+  for (const { data } of conns) {
+    if (data.room !== room) continue;
+    commands.push({ type: "rebind", conn: data.id, room, player: data.player });
+    if (data.player && data.probes.link)
+      commands.push({ type: "link", room, player: data.player, link: data.probes.link });
+  }
+  return commands;
 }

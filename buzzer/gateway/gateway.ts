@@ -28,8 +28,10 @@ import {
   IDLE_GRACE,
   newConn,
   rateOf,
+  rejoin,
   type Socket,
   sendError,
+  sendTo,
   topic,
 } from "./conn.ts";
 import { type PlainPath, plainBuzz, release } from "./plain.ts";
@@ -137,9 +139,8 @@ export class Gateway {
   deliver(effects: GatewayEffect[]): void {
     for (const e of effects) {
       if (e.type === "publish") {
-        if (e.msg.type === "state" || (e.msg.type === "delta" && e.msg.round !== undefined)) {
-          this.rounds.set(e.room, e.msg.round as number);
-        }
+        const round = e.msg.type === "state" || e.msg.type === "delta" ? e.msg.round : undefined;
+        if (round !== undefined) this.rounds.set(e.room, round);
         this.prober.server?.publish(topic(e.room, e.audience), encode(e.msg));
         continue;
       }
@@ -148,20 +149,16 @@ export class Gateway {
         continue;
       }
       if (e.type === "adopted") {
-        this.rejoin(e.room);
+        for (const cmd of rejoin(this.conns.values(), e.room)) this.opts.bus.send(cmd);
+        this.prober.forgetProspects();
         continue;
       }
       const ws = this.conns.get(e.conn);
       if (!ws) continue;
       switch (e.type) {
-        case "send": {
-          const frame =
-            ws.data.mode !== "plain" ? encode(e.msg) : e.msg.type === "verdict" ? e.msg.text : null;
-          if (frame === null) break;
-          ws.send(frame);
-          if (e.msg.type === "verdict") ws.data.verdict = { round: e.msg.round, frame };
+        case "send":
+          sendTo(ws, e.msg);
           break;
-        }
         case "error":
           this.refused(ws, e.code, e.message);
           break;
@@ -177,17 +174,6 @@ export class Gateway {
           break;
       }
     }
-  }
-
-  /** Tells a room's new owner which connections here are in it, and what their links are. */
-  private rejoin(room: string): void {
-    for (const ws of this.conns.values()) {
-      const { id, player, probes } = ws.data;
-      if (ws.data.room !== room) continue;
-      this.opts.bus.send({ type: "rebind", conn: id, room, player });
-      if (player && probes.link) this.opts.bus.send({ type: "link", room, player, link: probes.link });
-    }
-    this.prober.forgetProspects();
   }
 
   private onMessage(ws: Socket, data: string | Buffer): void {
@@ -269,8 +255,7 @@ export class Gateway {
     if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
     if (conn.mode === "json") ws.subscribe(topic(e.room, e.player === null ? "staff" : "players"));
-    const early = conn.early.splice(0);
-    if (e.player !== null) for (const at of early) this.buzz(ws, e.room, null, at);
+    for (const at of conn.early.splice(0)) if (e.player !== null) this.buzz(ws, e.room, null, at);
   }
 
   private onClose(ws: Socket, code: number, reason: string): void {

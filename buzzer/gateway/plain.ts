@@ -60,7 +60,10 @@ function send(ws: Socket, at: number, path: PlainPath): void {
   const conn = ws.data;
   conn.early.unshift(at);
   const { room } = conn;
-  if (room) return void conn.early.splice(0).forEach((t) => path.buzz(ws, room, t));
+  if (room) {
+    for (const t of conn.early.splice(0)) path.buzz(ws, room, t);
+    return;
+  }
   conn.joining = true;
   // The buzzes go out once the owner has bound the connection to its new player (gateway.ts bind).
   path.bus.send({

@@ -38,7 +38,7 @@ export class Prober {
   private probeSeq = 0;
   private prospect: { link: Link | null; unmeasured: boolean } = { link: null, unmeasured: false };
   /** Whether the default room's owner has been told the prospects since the last takeover. */
-  private told = false;
+  private told = true;
   private ticks = 0;
   /** When the last buzz came in. */
   private buzzedAt = -Infinity;

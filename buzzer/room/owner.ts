@@ -154,13 +154,9 @@ export class Owner {
     for (const room of [...this.rooms.values()]) {
       this.flush(room);
       this.run(room, { type: "sweep" });
+      const idle = now - room.activeAt >= (this.opts.roomIdle ?? OWNER_DEFAULTS.roomIdle);
       const empty = room.watchers === 0 && ![...room.players.values()].some((p) => p.conn !== null);
-      if (
-        room.code === DEFAULT_ROOM ||
-        !empty ||
-        now - room.activeAt < (this.opts.roomIdle ?? OWNER_DEFAULTS.roomIdle)
-      )
-        continue;
+      if (room.code === DEFAULT_ROOM || !empty || !idle) continue;
       this.wake(room, null, now);
       this.rooms.delete(room.code);
       this.write(room.code, [{ e: "close", room: room.code }]);
