@@ -91,6 +91,10 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
 const log = logger(values.quiet === true);
+const joinRate = {
+  burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
+  perSecond: 5,
+};
 const maxCompensation = numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000);
 const publicUrl = values["public-url"] as string | undefined;
 if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
@@ -124,6 +128,7 @@ const ownerOptions: Omit<OwnerOptions, "clock"> = {
     newId: () => crypto.randomUUID().replaceAll("-", ""),
     maxCompensation,
     resumeGrace: numberOption(program, "resume-grace", values["resume-grace"], 0, 86_400) * 1000,
+    joinRate,
   },
   maxRooms: 1000,
   privateRooms: values["private-rooms"] === true,
@@ -134,10 +139,7 @@ const ownerOptions: Omit<OwnerOptions, "clock"> = {
 };
 const gatewayOptions = {
   probeEvery: 2000,
-  joinsPerAddress: {
-    burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
-    perSecond: 5,
-  },
+  joinsPerAddress: joinRate,
   maxConnections,
   maxCompensation,
   idleGrace: numberOption(program, "idle-grace", values["idle-grace"], 0, 86_400) * 1000,

@@ -1,4 +1,5 @@
 /** Small helpers every part of the engine uses to produce effects: publish, refuse, log. */
+import type { Rate } from "../limit.ts";
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
 import type { RoomEffect } from "./commands.ts";
@@ -21,6 +22,8 @@ export interface Settings {
   resumeGrace: number;
   /** The longest a buzz takes from a gateway to the owner across the bus, in ms (0 in one process). */
   busDelay?: number;
+  /** How many new players one address may add to a room (default JOINS_PER_ADDRESS). */
+  joinRate?: Rate;
 }
 
 /** Changes arriving within this many ms go out as one published view (in a room of a few players). */

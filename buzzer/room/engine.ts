@@ -8,6 +8,7 @@ import { Close } from "../../lib/close.ts";
 import { sameSecret } from "../../lib/secret.ts";
 import type { Link } from "../fair.ts";
 import { roundEntry } from "../journal.ts";
+import { JOINS_PER_ADDRESS } from "../limit.ts";
 import { checkName } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
@@ -23,6 +24,7 @@ import {
   type Settings,
   snapshot,
 } from "./effects.ts";
+import { addOne, guardOf, maySecret, pruneGuards, wrongSecret } from "./guards.ts";
 import { host } from "./host.ts";
 import { addPlayer, type Player, type Room } from "./state.ts";
 
@@ -102,8 +104,13 @@ function join(
   out: RoomEffect[],
 ) {
   const no = (code: ErrorCode, message: string) => refuse(out, s, cmd.conn, code, message);
+  const rate = s.joinRate ?? JOINS_PER_ADDRESS;
+  const guard = guardOf(room, cmd.address, now, rate);
   if (cmd.secret !== undefined) {
+    if (!maySecret(guard, now))
+      return no("RATE_LIMITED", "too many wrong secrets from your address: wait a minute");
     if (!sameSecret(cmd.secret, room.secret) && !sameSecret(cmd.secret, s.mainSecret)) {
+      wrongSecret(guard, now);
       return no("BAD_SECRET", `wrong host secret for room ${room.code}`);
     }
     return enter(room, cmd.conn, { player: null, host: true }, now, out);
@@ -120,7 +127,9 @@ function join(
   if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
     return no("BAD_TOKEN", "resume token must be 32 hex digits");
   }
-  if (!cmd.mayAdd) return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
+  if (!cmd.mayAdd || !addOne(guard, now, rate)) {
+    return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
+  }
   const plain = cmd.plain === true;
   const player = addPlayer(room, {
     id: s.newId().slice(0, 8),
@@ -240,6 +249,7 @@ function rebind(room: Room, conn: string, id: string | null, now: number) {
  * there, not everyone who ever came. A player with a place in the current round stays until it ends.
  */
 function sweep(room: Room, now: number, s: Settings, out: RoomEffect[]) {
+  pruneGuards(room, now, s.joinRate ?? JOINS_PER_ADDRESS);
   const before = room.players.size;
   for (const p of room.players.values()) {
     if (p.conn !== null || p.leftAt === null || now - p.leftAt < s.resumeGrace) continue;

@@ -6,6 +6,7 @@ import type { Link } from "../fair.ts";
 import { nameKey } from "../names.ts";
 import type { Phase } from "../protocol.ts";
 import { newRound, type Round, standing } from "../round.ts";
+import type { Guard } from "./guards.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 
 /** A player in a room; survives disconnects so a resume keeps identity and recorded buzzes. */
@@ -60,6 +61,8 @@ export interface Room {
    * measured: a big room is not scanned for every batch of buzzes (see decide.ts reachOf).
    */
   reach: { ms: number; at: number };
+  /** Per-address allowances in this room (see guards.ts). */
+  guards: Map<string, Guard>;
   /** The version of the last delta players were sent, and what it told them. */
   version: number;
   told: Told;
@@ -94,6 +97,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     activeAt: 0,
     openedBy,
     reach: { ms: 0, at: -Infinity },
+    guards: new Map(),
     version: 0,
     told: { round: 1, phase, playerCount: 0, places: 0 },
   };

@@ -93,56 +93,73 @@ describe("buzzer_server.ts --redis", () => {
   );
 
   test.if(redisAvailable)(
-    "a killed owner loses no verdict: its players resume on another process with their verdicts, and the next round works",
+    "kill -9 of each process in turn, the owner first: no verdict lost, its players resume elsewhere, the next round works",
     async () => {
-      const servers = await Promise.all([member(), member(), member()]);
-      const pids = await Promise.all(servers.map(pidOf));
+      let servers: Server[] = await Promise.all([member(), member(), member()]);
+      let pids = await Promise.all(servers.map(pidOf));
       try {
-        const { peer: host } = await Peer.join(servers[0]?.url as string, { room: "KILL", secret: SECRET });
-        const players = await Promise.all(
+        const { peer: firstHost } = await Peer.join(servers[0]?.url as string, {
+          room: "KILL",
+          secret: SECRET,
+        });
+        let host = firstHost;
+        let hostAt = 0;
+        const joined = await Promise.all(
           servers.map((s, i) => Peer.join(s.url, { room: "KILL", name: `P${i + 1}` })),
         );
-        host.send({ type: "arm" });
-        for (const { peer } of players) await peer.next("state", (s) => s.phase === "open", 5000);
-        for (const [i, { peer }] of players.entries()) {
-          peer.send({ type: "buzz", at: performance.now() });
-          expect(await peer.next("verdict", () => true, 5000)).toMatchObject({ place: i + 1 });
-          await Bun.sleep(30);
-        }
-        // Kill the room's owner the hard way, then every one of its players resumes elsewhere.
-        const owner = await ownerOf("KILL");
-        const dead = pids.indexOf(owner as string);
-        expect(dead).toBeGreaterThanOrEqual(0);
-        servers[dead]?.proc.kill("SIGKILL");
-        await servers[dead]?.proc.exited;
-        const alive = servers.filter((_, i) => i !== dead);
-        const resumed = await Promise.all(
-          players.map(async ({ peer, welcome }, i) => {
-            if (i !== dead) return peer;
-            const again = await Peer.join(alive[0]?.url as string, { room: "KILL", token: welcome.token });
-            return again.peer;
-          }),
-        );
-        // The verdict of the player whose process died comes again, from the new owner.
-        expect(await resumed[dead]?.next("verdict", () => true, 10_000)).toMatchObject({ place: dead + 1 });
-        const boss =
-          dead === 0
-            ? (await Peer.join(alive[0]?.url as string, { room: "KILL", secret: SECRET })).peer
-            : host;
-        boss.send({ type: "reset" });
-        boss.send({ type: "arm" });
-        for (const peer of resumed)
-          await peer.next("state", (s) => s.round === 2 && s.phase === "open", 10_000);
-        for (const [i, peer] of resumed.entries()) {
-          peer.send({ type: "buzz", at: performance.now() });
-          expect(await peer.next("verdict", (v) => v.round === 2, 10_000)).toMatchObject({ place: i + 1 });
-          await Bun.sleep(30);
+        let players = joined.map((j) => j.peer);
+        const tokens = joined.map((j) => j.welcome.token);
+        /** Which process each player is connected to now. */
+        const where = [0, 1, 2];
+        /** Plays a round: every player buzzes in turn and gets its place. */
+        const round = async (number: number) => {
+          if (number > 1) host.send({ type: "reset" });
+          host.send({ type: "arm" });
+          for (const peer of players)
+            await peer.next("state", (s) => s.round === number && s.phase === "open", 10_000);
+          for (const [i, peer] of players.entries()) {
+            peer.send({ type: "buzz", at: performance.now() });
+            expect(await peer.next("verdict", (v) => v.round === number, 10_000)).toMatchObject({
+              place: i + 1,
+            });
+            await Bun.sleep(30);
+          }
+        };
+        await round(1);
+        for (let turn = 0; turn < 3; turn++) {
+          // The owner first; then the others, each on whichever process runs them now.
+          const owner = await ownerOf("KILL");
+          const victim =
+            turn === 0 ? pids.indexOf(owner as string) : (pids.indexOf(owner as string) + turn) % 3;
+          expect(victim).toBeGreaterThanOrEqual(0);
+          servers[victim]?.proc.kill("SIGKILL");
+          await servers[victim]?.proc.exited;
+          // A new process takes the dead one's place; its players resume there with their tokens.
+          const fresh = await member();
+          servers = servers.map((s, i) => (i === victim ? fresh : s));
+          pids = await Promise.all(servers.map(pidOf));
+          const survivor = servers[(victim + 1) % 3] as Server;
+          players = await Promise.all(
+            players.map(async (peer, i) => {
+              if (where[i] !== victim) return peer;
+              where[i] = (victim + 1) % 3;
+              const again = (await Peer.join(survivor.url, { room: "KILL", token: tokens[i] })).peer;
+              // Its last verdict comes again (from whichever process owns the room now).
+              expect(await again.next("verdict", () => true, 10_000)).toMatchObject({ place: i + 1 });
+              return again;
+            }),
+          );
+          if (victim === hostAt) {
+            host = (await Peer.join(survivor.url, { room: "KILL", secret: SECRET })).peer;
+            hostAt = (victim + 1) % 3;
+          }
+          await round(turn + 2);
         }
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
       }
     },
-    60_000,
+    90_000,
   );
 });
 

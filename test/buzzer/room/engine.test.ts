@@ -169,6 +169,43 @@ describe("engine", () => {
       ]);
     });
 
+    test("counts wrong secrets per address in the room, whatever connection or process they come by", () => {
+      const room = newRoom("QUIZ", "quiz-secret");
+      const s = settings();
+      const codes = Array.from({ length: 11 }, (_, i) => {
+        const effects = apply(room, joinCmd(room, `g${i % 3}.${i}`, { secret: `guess${i}` }), 0, s);
+        return ofType(effects, "error")[0]?.code;
+      });
+      expect(codes).toEqual([...Array(10).fill("BAD_SECRET"), "RATE_LIMITED"]);
+      // Past the limit even the right secret is refused from that address; another address gets in.
+      const right = apply(room, joinCmd(room, "g1.99", { secret: "quiz-secret" }), 0, s);
+      expect(ofType(right, "error")).toEqual([
+        {
+          type: "error",
+          conn: "g1.99",
+          code: "RATE_LIMITED",
+          message: "too many wrong secrets from your address: wait a minute",
+        },
+      ]);
+      const other = apply(
+        room,
+        joinCmd(room, "g1.100", { secret: "quiz-secret", address: "10.0.0.2" }),
+        0,
+        s,
+      );
+      expect(ofType(other, "bind")).toHaveLength(1);
+    });
+
+    test("adds at most the join rate's burst of new players from one address to the room", () => {
+      const room = newRoom("QUIZ", "quiz-secret");
+      const s = settings({ joinRate: { burst: 2, perSecond: 1 } });
+      const codes = ["c1", "c2", "c3"].map(
+        (conn) => ofType(apply(room, joinCmd(room, conn), 0, s), "error")[0]?.code,
+      );
+      expect(codes).toEqual([undefined, undefined, "RATE_LIMITED"]);
+      expect(ofType(apply(room, joinCmd(room, "c4"), 1000, s), "bind")).toHaveLength(1);
+    });
+
     test("admits a host with the room's secret or the main secret", () => {
       for (const secret of ["quiz-secret", "main-secret"]) {
         const room = newRoom("QUIZ", "quiz-secret");
