@@ -11,6 +11,7 @@ import { encode, parseServer, type ServerMessage } from "../../buzzer/protocol.t
 import type { FairnessRecord } from "../../buzzer/room/records.ts";
 import { systemClock } from "../../buzzer/time.ts";
 import { allowedHosts } from "../../buzzer/web.ts";
+import { startCluster } from "./cluster.ts";
 import { linkQuery, startProxy } from "./proxy.ts";
 import { seeded } from "./random.ts";
 
@@ -36,6 +37,8 @@ export interface GameOptions {
   maxWait?: number;
   /** Warm-up before the first round, so clocks are synced (ms). */
   warmup?: number;
+  /** Play across this many server processes sharing rooms through Redis (the players spread over them). */
+  processes?: number;
 }
 
 /** One simulated press and how the server placed it. */
@@ -53,6 +56,12 @@ export interface PressResult {
 
 /** The secret the harness's hosts open their rooms with (a new room's secret has at least 8 characters). */
 const ROOM_SECRET = "harness-room";
+
+/** The embedded buzzer as the harness uses it: one URL, its records, a stop. */
+function embeddedBuzzer(maxWait?: number) {
+  const one = startBuzzer(maxWait);
+  return { urls: [one.url], records: () => one.records, stop: async () => one.stop() };
+}
 
 /** Starts the embedded buzzer in this process on a free loopback port. */
 export function startBuzzer(maxWait = 500) {
@@ -171,13 +180,20 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
   // its numbers out in whatever order the rooms happen to reach it, a different game every run.
   const root = seeded(o.seed ?? 1);
   const seeds = Array.from({ length: o.rooms }, () => Math.floor(root() * 2 ** 32));
-  const buzzer = startBuzzer(o.maxWait);
-  const proxy = startProxy(buzzer.url);
+  const buzzer = o.processes
+    ? await startCluster(o.processes, "harness-secret", o.maxWait ?? 500)
+    : embeddedBuzzer(o.maxWait);
+  const proxies = buzzer.urls.map((url) => startProxy(url));
+  // Servers in a cluster stamp times on the wall clock: true presses are read on it too.
+  const base = o.processes ? performance.timeOrigin : 0;
   const results: PressResult[] = [];
   const playRoom = async (r: number) => {
     const code = `F${r}`;
     const rand = seeded(seeds[r] as number);
-    const host = new SimPlayer(buzzer.url, "host", { offset: 0, drift: 0 });
+    const host = new SimPlayer(buzzer.urls[r % buzzer.urls.length] as string, "host", {
+      offset: 0,
+      drift: 0,
+    });
     await host.join(code, ROOM_SECRET);
     const players = Array.from({ length: o.players }, (_, i) => {
       const rtt = rand() * o.rttMax;
@@ -190,6 +206,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
       };
       const drift = (rand() * 2 - 1) * (o.drift ?? 1e-4);
       const offset = (1 + rand() * 9) * 3_600_000 * (rand() < 0.5 ? -1 : 1) + 40_000_000;
+      const proxy = proxies[(r + i) % proxies.length] as (typeof proxies)[number];
       const player = new SimPlayer(`${proxy.url}/${linkQuery(spec)}`, `P${r}-${i}`, { offset, drift });
       return { player, rtt, up: spec.up, forged: i < (o.forgers ?? 0) };
     });
@@ -212,9 +229,9 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
         }));
       });
       for (const { p, truePress } of await Promise.all(presses)) {
-        const record = buzzer.records.find(
-          (x) => x.room === code && x.round === round && x.name === p.player.name,
-        );
+        const record = buzzer
+          .records()
+          .find((x) => x.room === code && x.round === round && x.name === p.player.name);
         if (!record) throw new Error(`no fairness record for ${p.player.name} in round ${round}`);
         results.push({
           room: code,
@@ -223,7 +240,7 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
           rtt: p.rtt,
           up: p.up,
           forged: p.forged,
-          truePress,
+          truePress: truePress + base,
           record,
         });
       }
@@ -234,8 +251,8 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
   try {
     await Promise.all(Array.from({ length: o.rooms }, (_, r) => playRoom(r)));
   } finally {
-    proxy.stop();
-    buzzer.stop();
+    for (const proxy of proxies) proxy.stop();
+    await buzzer.stop();
   }
   return results;
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { type GameOptions, type PressResult, quantileAbs, score } from "../../bench/fairness/game.ts";
 import { MARGIN, MAX_COMPENSATION } from "../../buzzer/fair.ts";
-import { ROOT } from "../support.ts";
+import { hasRedis, ROOT } from "../support.ts";
 
 /** Runs the harness in a process of its own, so this runner's event loop cannot skew its network. */
 async function play<T>(args: string[]): Promise<T> {
@@ -104,4 +104,37 @@ describe("fairness harness", () => {
     // The harness throws on any other place; a missing verdict times out after 10 s.
     expect(await loopbackLatency(5)).toHaveLength(5);
   }, 30_000);
+});
+
+describe("fairness harness across processes (Redis)", () => {
+  const redisAvailable = hasRedis();
+  /** The same uneven games, the players spread over three server processes sharing the rooms. */
+  const SPREAD = { ...UNEVEN, processes: 3 };
+
+  test.if(redisAvailable)(
+    "the true first presser wins every trial, and gaps are within ±5 ms at the 95th percentile",
+    async () => {
+      const games = await playGames(SPREAD);
+      const ours = score(games, (r) => r.record.press);
+      expect(ours.trials).toBe(SPREAD.rooms * SPREAD.rounds);
+      expect(ours.winners).toBe(ours.trials);
+      expect(quantileAbs(ours.gapErrors, 0.95)).toBeLessThanOrEqual(5);
+    },
+    90_000,
+  );
+
+  test.if(redisAvailable)(
+    "a press time forged 1 s early gains no more than the forger's allowance, whatever process it reaches",
+    async () => {
+      const games = await playGames({ ...SPREAD, rooms: 4, rounds: 3, forgers: 1, seed: 11 });
+      const forged = games.filter((r) => r.forged);
+      expect(forged).toHaveLength(12);
+      for (const r of forged) {
+        expect(r.record.bound).toBe("early");
+        expect(r.truePress - r.record.press).toBeLessThanOrEqual(r.record.allowance + 0.01);
+        expect(r.record.allowance).toBeLessThanOrEqual(MAX_COMPENSATION + MARGIN);
+      }
+    },
+    90_000,
+  );
 });
