@@ -88,6 +88,12 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     help: "share rooms with every server process on this Redis (redis://HOST:PORT)",
   },
   "reuse-port": { type: "boolean", help: "let several server processes listen on the same port" },
+  "clock-skew": {
+    type: "string",
+    default: "0",
+    value: "MS",
+    help: "with --redis across machines: how far their clocks may differ (NTP's accuracy, e.g. 5)",
+  },
   "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
 });
 const log = logger(values.quiet === true);
@@ -143,6 +149,7 @@ const gatewayOptions = {
   maxConnections,
   maxCompensation,
   idleGrace: numberOption(program, "idle-grace", values["idle-grace"], 0, 86_400) * 1000,
+  clockSkew: numberOption(program, "clock-skew", values["clock-skew"], 0, 1000),
   connectionsPerAddress: numberOption(
     program,
     "connections-per-address",

@@ -24,7 +24,8 @@ export async function clustered(
   let bus: RedisBus | null = null;
   const rooms = new Owner({
     ...owner,
-    settings: { ...owner.settings, busDelay: BUS_DELAY },
+    // Presses from another machine may be stamped up to the clocks' skew off: the window waits for it too.
+    settings: { ...owner.settings, busDelay: BUS_DELAY + (gateway.clockSkew ?? 0) },
     clock: wallClock,
     hostsMain: false,
     journal: (room, entries) => (bus as RedisBus).leases.write(room, entries),

@@ -5,8 +5,7 @@
  */
 import type { Server, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../../lib/close.ts";
-import type { Bus } from "../bus/local.ts";
-import { fullBucket, RATE, type Rate, take } from "../limit.ts";
+import { fullBucket, RATE, take } from "../limit.ts";
 import {
   type ClientMessage,
   checkRoom,
@@ -18,7 +17,6 @@ import {
   parseClient,
 } from "../protocol.ts";
 import type { GatewayEffect } from "../room/commands.ts";
-import type { Clock } from "../time.ts";
 import { checkUpgrade } from "../web.ts";
 import { Admission } from "./admission.ts";
 import {
@@ -34,30 +32,13 @@ import {
   sendTo,
   topic,
 } from "./conn.ts";
+import type { GatewayOptions } from "./options.ts";
 import { type PlainPath, plainBuzz, release } from "./plain.ts";
 import { Prober } from "./prober.ts";
 import { blocked, claimOf } from "./probes.ts";
 
 export type { Conn, Socket } from "./conn.ts";
-
-/** What a gateway needs: its name on the bus, a clock, the bus, limits and where lines go. */
-export interface GatewayOptions {
-  id: string;
-  clock: Clock;
-  bus: Bus;
-  /** Steady interval between probes of one connection, in ms. */
-  probeEvery: number;
-  joinsPerAddress: Rate;
-  /** Most connections at once (kept under the open-file limit, so the server never runs out). */
-  maxConnections: number;
-  /** Most connections at once from one address. */
-  connectionsPerAddress: number;
-  /** Most compensation for any player's link, in ms (see fair.ts). */
-  maxCompensation: number;
-  /** How long an idle connection is safe from being closed to make room, in ms (default IDLE_GRACE). */
-  idleGrace?: number;
-  log?: (line: string) => void;
-}
+export type { GatewayOptions } from "./options.ts";
 
 /** Wrong secrets one connection may send before it is closed. */
 const MAX_BAD_SECRETS = 5;
@@ -239,7 +220,7 @@ export class Gateway {
     // while it waits for its reply, is the one that counts (see probes.ts frameAnswered).
     if (blocked(probes, now)) this.prober.pingNow(ws, now);
     this.prober.buzzed(now);
-    const claim = claimOf(probes, player, at, now, this.opts.maxCompensation);
+    const claim = claimOf(probes, player, at, now, this.opts.maxCompensation, this.opts.clockSkew);
     this.opts.bus.send({ type: "buzz", conn: ws.data.id, room, claim });
   }
 

@@ -145,6 +145,8 @@ export function claimOf(
   at: number | null,
   now: number,
   maxCompensation: number,
+  /** How far this process's clock may be from the owner's, in ms (0 on one machine). */
+  clockSkew = 0,
 ): Claim {
   const { est, link } = p;
   const mapped = at !== null && est ? serverTime(est, at) : null;
@@ -155,7 +157,7 @@ export function claimOf(
     claimed: at,
     mapped,
     press: bounded.press,
-    uncertainty: bounded.uncertainty,
+    uncertainty: bounded.uncertainty + clockSkew,
     offset: est?.offset ?? null,
     rtt: link?.rtt ?? null,
     jitter: link?.jitter ?? null,
