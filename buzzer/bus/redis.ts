@@ -46,6 +46,11 @@ export class RedisBus implements Bus {
 
   /** Connects to Redis and listens; fails (with Redis's reason) if Redis cannot be reached. */
   async start(): Promise<void> {
+    // The working clients retry a lost connection by themselves; a first look, which does not,
+    // turns a Redis that is not there into a clear error now instead of a wait.
+    const look = new RedisClient(this.opts.url, { autoReconnect: false, connectionTimeout: 5000 });
+    await look.connect();
+    look.close();
     await Promise.all([this.redis.connect(), this.sub.connect()]);
     await this.listen();
     // Bun's subscriber reconnects by itself but does not subscribe again: we do, or this process

@@ -6,6 +6,7 @@ import {
   hasRedis,
   PYTHON,
   type Running,
+  run,
   spawn,
   startRedis,
   startServer,
@@ -189,4 +190,29 @@ describe("buzzer_server.ts --redis when Redis drops its connections", () => {
     },
     30_000,
   );
+});
+
+describe("buzzer_server.ts --redis without Redis", () => {
+  test("says in one line that Redis cannot be reached, and exits 1", async () => {
+    const down = spawn([
+      process.execPath,
+      "buzzer/buzzer_server.ts",
+      "--redis",
+      "redis://127.0.0.1:1",
+      "--secret",
+      SECRET,
+    ]);
+    expect(await down.proc.exited).toBe(1);
+    expect(down.stderr()).toBe(
+      `buzzer/buzzer_server.ts: cannot reach Redis at redis://127.0.0.1:1: Connection closed\n`,
+    );
+  });
+
+  test("refuses --redis without a shared --secret, with exit code 2", async () => {
+    const alone = await run([process.execPath, "buzzer/buzzer_server.ts", "--redis", "redis://127.0.0.1:1"]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toBe(
+      "buzzer/buzzer_server.ts: --redis needs --secret (or BUZZER_SECRET), the same for every process\n",
+    );
+  });
 });
