@@ -1,4 +1,4 @@
-/** A bench worker: a script re-run as its own process pinned to a core, driven by lines on stdin. */
+/** A bench worker: a script re-run as its own process (pinned to a core, or not), driven by lines on stdin. */
 import { ROOT, started } from "./servers.ts";
 
 /** A worker process answering JSON lines on stdout; tracked so the bench kills it on any exit. */
@@ -13,9 +13,10 @@ export class Worker {
     readonly name: string,
     script: string,
     args: string[],
-    core: number,
+    core: number | null,
   ) {
-    const proc = Bun.spawn(["taskset", "-c", String(core), process.execPath, script, ...args], {
+    const cmd = [process.execPath, script, ...args];
+    const proc = Bun.spawn(core === null ? cmd : ["taskset", "-c", String(core), ...cmd], {
       cwd: ROOT,
       stdin: "pipe",
       stdout: "pipe",

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Server } from "bun";
 import type { LoadResult } from "../../bench/load_result.ts";
-import { ROOT, type Running, startServer } from "../support.ts";
+import { hasRedis, ROOT, type Running, run, startServer } from "../support.ts";
 
 const SECRET = "bench-test-secret";
 type Started = Running & { url: string };
@@ -208,4 +211,35 @@ describe("bench", () => {
     // Connection 1 waited in vain for one greeting: counted, not skipped.
     expect(greet.received).toBe(greet.sent - 1);
   });
+});
+
+describe("bench/cluster.ts", () => {
+  test.if(hasRedis())(
+    "200 players on 2 processes sharing Redis: every verdict checked, one first place! across load processes",
+    async () => {
+      const out = join(tmpdir(), `cluster-bench-${process.pid}.md`);
+      try {
+        const r = await run([
+          process.execPath,
+          "bench/cluster.ts",
+          ...["--players", "200", "--procs", "2", "--rounds", "1", "--pause", "20"],
+          ...["--compare", "0", "--single", "0", "--limit", "30", "--out", out],
+        ]);
+        expect(r.stderr).not.toContain("FAILED");
+        expect(r.code).toBe(0);
+        const md = readFileSync(out, "utf8");
+        // Opened, held by the two processes (the host among them), all 200 in MAIN, verified.
+        expect(md).toMatch(/\| 2 processes \+ Redis \| 200 \| 200 \| \d+ \+ \d+ \| 200 \| [\d.]+ \| ✅ \|/);
+        for (const round of ["0 \\(joins MAIN\\)", "1"]) {
+          expect(md).toMatch(
+            new RegExp(`\\| 2 processes \\+ Redis \\| ${round} \\| 200 / 200 \\| 200 \\| 1 \\| 200 \\|`),
+          );
+        }
+        expect(md).not.toContain("❌");
+      } finally {
+        rmSync(out, { force: true });
+      }
+    },
+    20_000,
+  );
 });
