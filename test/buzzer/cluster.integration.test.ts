@@ -164,6 +164,33 @@ describe("buzzer_server.ts --redis", () => {
   );
 });
 
+describe("buzzer_server.ts --redis limits", () => {
+  test.if(redisAvailable)(
+    "a guesser cannot multiply its tries by the number of processes: a room counts wrong secrets across them",
+    async () => {
+      const servers = await Promise.all([member(), member()]);
+      try {
+        await Peer.join(servers[0]?.url as string, { room: "SAFE", secret: SECRET });
+        const codes: string[] = [];
+        // Ten wrong secrets spread over both processes, two a connection (five would close it).
+        for (let i = 0; i < 6; i++) {
+          const guesser = new Peer(servers[i % 2]?.url as string);
+          await guesser.opened;
+          for (let k = 0; k < 2; k++) {
+            guesser.send({ type: "join", room: "SAFE", secret: `wrong-${i}-${k}` });
+            codes.push((await guesser.next("error", () => true, 5000)).code);
+          }
+          guesser.close();
+        }
+        expect(codes).toEqual([...Array(10).fill("BAD_SECRET"), "RATE_LIMITED", "RATE_LIMITED"]);
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    },
+    30_000,
+  );
+});
+
 describe("buzzer_server.ts --redis when Redis drops its connections", () => {
   test.if(redisAvailable)(
     "listens again after its subscriber is cut (CLIENT KILL): commands and verdicts still cross processes",
