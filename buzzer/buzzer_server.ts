@@ -1,4 +1,4 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { renderUnicodeCompact } from "uqr";
 import { fail, orFail } from "../lib/fail.ts";
 import { openFileLimit } from "../lib/files.ts";
@@ -88,6 +88,12 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     help: "share rooms with every server process on this Redis (redis://HOST:PORT)",
   },
   "reuse-port": { type: "boolean", help: "let several server processes listen on the same port" },
+  "tls-cert": {
+    type: "string",
+    value: "FILE",
+    help: "serve https and wss with this certificate (PEM; needs --tls-key)",
+  },
+  "tls-key": { type: "string", value: "FILE", help: "the certificate's private key (PEM)" },
   "clock-skew": {
     type: "string",
     default: "0",
@@ -111,6 +117,20 @@ const maxConnections = values["max-connections"]
   : Math.max(1, openFileLimit() - FILE_RESERVE);
 const statePath = values.state as string | undefined;
 const redisUrl = values.redis as string | undefined;
+const [certPath, keyPath] = [
+  values["tls-cert"] as string | undefined,
+  values["tls-key"] as string | undefined,
+];
+if ((certPath === undefined) !== (keyPath === undefined))
+  fail(`${program}: --tls-cert and --tls-key go together`, 2);
+// Read now, so a missing or unreadable file is one line at start, not a failure at the first visitor.
+const tls =
+  certPath && keyPath
+    ? {
+        cert: orFail(`${program}: cannot read --tls-cert ${certPath}`, () => readFileSync(certPath, "utf8")),
+        key: orFail(`${program}: cannot read --tls-key ${keyPath}`, () => readFileSync(keyPath, "utf8")),
+      }
+    : undefined;
 if (redisUrl !== undefined) {
   if (statePath !== undefined)
     fail(`${program}: --state and --redis do not go together: with --redis the game is kept in Redis`, 2);
@@ -168,7 +188,7 @@ const { owner, gateway } = buzzer;
 if ("pid" in buzzer) log?.(`Sharing rooms through ${redisUrl} as process ${buzzer.pid}`);
 if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.compact(owner.rooms.values()));
 const server = listen<Conn>(
-  listenOptions(program, values),
+  { ...listenOptions(program, values), tls },
   {
     routes: webRoutes(gateway.fetch),
     fetch: gateway.fetch,
@@ -182,7 +202,7 @@ buzzer.attach(server, allowedHosts(String(values.host), server.port ?? 0, public
 // With --quiet (logs kept somewhere) a secret the operator chose is not printed; a random one must be.
 if (!values.quiet || values.secret === undefined)
   console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
-const join = joinUrl(String(values.host), server.port ?? 0);
+const join = joinUrl(String(values.host), server.port ?? 0, tls !== undefined);
 log?.(
   `Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`,
 );

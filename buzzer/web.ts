@@ -146,8 +146,8 @@ export function checkUpgrade(req: Request, allowed: ReadonlySet<string>): boolea
 }
 
 /** The URL players open: a LAN address when the server listens on every interface. */
-export function joinUrl(host: string, port: number): string {
+export function joinUrl(host: string, port: number, tls = false): string {
   let address = host;
   if (EVERY_INTERFACE.has(host)) address = lanAddresses().find((a) => !a.includes(":")) ?? "localhost";
-  return `http://${address.includes(":") ? `[${address}]` : address}:${port}/`;
+  return `${tls ? "https" : "http"}://${address.includes(":") ? `[${address}]` : address}:${port}/`;
 }

@@ -8,11 +8,13 @@ export interface Listen {
   host: string;
   port: number;
   quiet: boolean;
+  /** A certificate and its key (PEM): serve https and wss instead of http and ws. */
+  tls?: { cert: string; key: string };
 }
 
-/** Formats the address a server listens on as the ws:// URL users connect to. */
-export function wsUrl(host: string, port: number): string {
-  return `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
+/** Formats the address a server listens on as the ws:// (or, with TLS, wss://) URL users connect to. */
+export function wsUrl(host: string, port: number, tls = false): string {
+  return `${tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /**
@@ -36,7 +38,8 @@ export function listen<T, R extends string = string>(
   process.once("SIGTERM", stop);
   let server: Server<T>;
   try {
-    server = Bun.serve<T, R>({ ...options, hostname: at.host, port: at.port } as Serve.Options<T, R>);
+    const tls = at.tls ? { tls: { cert: at.tls.cert, key: at.tls.key } } : {};
+    server = Bun.serve<T, R>({ ...options, ...tls, hostname: at.host, port: at.port } as Serve.Options<T, R>);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "EADDRINUSE") {
@@ -46,7 +49,7 @@ export function listen<T, R extends string = string>(
     }
     fail(`${at.program}: cannot listen on ${at.host}:${at.port}: ${(error as Error).message}`);
   }
-  console.log(`Server started on ${wsUrl(at.host, server.port ?? at.port)}`);
+  console.log(`Server started on ${wsUrl(at.host, server.port ?? at.port, at.tls !== undefined)}`);
   return server;
 }
 
