@@ -15,7 +15,7 @@ import type { OwnerOptions } from "./room/owner.ts";
 import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
 import { systemClock } from "./time.ts";
-import { allowedHosts, joinUrl, webRoutes } from "./web.ts";
+import { allowedHosts, isLoopback, joinUrl, webRoutes } from "./web.ts";
 
 const program = "buzzer/buzzer_server.ts";
 
@@ -206,6 +206,10 @@ const join = joinUrl(String(values.host), server.port ?? 0, tls !== undefined);
 log?.(
   `Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`,
 );
+// The likeliest first-game failure: phones scanning a QR code of an address only this machine has.
+if (isLoopback(String(values.host))) {
+  log?.("Only this machine can join: to let phones on your network in, start with --host 0.0.0.0");
+}
 
 if (process.stdin.isTTY) {
   console.log(`Host keys: o open, c countdown ${COUNTDOWN_MS / 1000}s, l lock, n new round, q quit`);

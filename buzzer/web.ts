@@ -87,7 +87,9 @@ const LOOPBACK = ["localhost", "127.0.0.1", "::1"];
 const EVERY_INTERFACE = new Set(["0.0.0.0", "::"]);
 
 const unbracketed = (host: string) => host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127(\.\d+){3}$/.test(host);
+/** Whether a host name or address is this machine's loopback, which no other device can reach. */
+export const isLoopback = (host: string) =>
+  ["localhost", "::1", "[::1]"].includes(host.toLowerCase()) || /^127(\.\d+){3}$/.test(host);
 /** A hostname and port as a URL's `host` spells them: lower case, IPv6 bracketed, port 80 left out. */
 const hostOf = (hostname: string, port: number) =>
   new URL(`http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`).host;

@@ -23,6 +23,13 @@ async function hostedRoom() {
 }
 
 describe("buzzer_server.ts", () => {
+  test("says when only this machine can join, and how to let phones in", async () => {
+    await server.waitFor(/Only this machine can join/);
+    expect(server.stdout()).toContain(
+      "Only this machine can join: to let phones on your network in, start with --host 0.0.0.0\n",
+    );
+  });
+
   test("prints the start line and the default room's host secret", async () => {
     await server.waitFor(/Host secret/);
     expect(server.stdout()).toStartWith(

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { allowedHosts, checkUpgrade, joinUrl, lanAddresses } from "../../buzzer/web.ts";
+import { allowedHosts, checkUpgrade, isLoopback, joinUrl, lanAddresses } from "../../buzzer/web.ts";
 
 const LOCAL = ["localhost:3000", "127.0.0.1:3000", "[::1]:3000"];
 
@@ -103,6 +103,16 @@ describe("web", () => {
       for (const host of ["evil@localhost:3000", "localhost:3000/x", "local host:3000", "local\\host:3000"]) {
         expect(checkUpgrade(upgrade(host, page), allowed)).toBe(false);
       }
+    });
+  });
+
+  describe("isLoopback", () => {
+    test("tells this machine's own names and addresses from ones a phone can reach", () => {
+      for (const host of ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]"]) {
+        expect(isLoopback(host)).toBe(true);
+      }
+      for (const host of ["0.0.0.0", "192.168.1.20", "quiz.example.org", "::"])
+        expect(isLoopback(host)).toBe(false);
     });
   });
 
