@@ -5,6 +5,7 @@
  */
 import { DEFAULT_ROOM, type RoomView } from "../protocol.ts";
 import { Session } from "../session.ts";
+import { qrSvg } from "./qr.ts";
 import {
   byId,
   countdown,
@@ -13,7 +14,6 @@ import {
   orderCutNote,
   pageSocketUrl,
   playersLabel,
-  qrSvg,
   renderOrder,
   setConn,
   showNote,

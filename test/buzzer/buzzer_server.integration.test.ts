@@ -30,6 +30,24 @@ describe("buzzer_server.ts", () => {
     );
   });
 
+  test("sends the pages gzipped to a client that accepts it, and the player page without the QR encoder", async () => {
+    const base = `http://localhost:${server.port}`;
+    const page = await fetch(`${base}/`, { headers: { "Accept-Encoding": "gzip" }, decompress: false });
+    expect(page.headers.get("content-encoding")).toBe("gzip");
+    expect(page.headers.get("vary")).toBe("Accept-Encoding");
+    const html = new TextDecoder().decode(Bun.gunzipSync(new Uint8Array(await page.arrayBuffer())));
+    expect(html).toStartWith("<!doctype html>");
+    const plain = await fetch(`${base}/`, { headers: { "Accept-Encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(html);
+    // A phone needs no QR code: the encoder (one of its error messages marks it) is only in the projector's.
+    const script = (text: string) => text.match(/src="(\/assets\/[^"]+\.js)"/)?.[1] as string;
+    const screen = await (await fetch(`${base}/screen`)).text();
+    const js = async (path: string) => (await fetch(`${base}${path}`)).text();
+    expect(await js(script(screen))).toContain("Version number out of range");
+    expect(await js(script(html))).not.toContain("Version number out of range");
+  });
+
   test("prints the start line and the default room's host secret", async () => {
     await server.waitFor(/Host secret/);
     expect(server.stdout()).toStartWith(
