@@ -215,7 +215,8 @@ function onError(code: string, message: string): void {
       return;
     case "NO_SUCH_ROOM":
       // The session retries: the room opens when its host arrives (or again after a server restart).
-      waitingFor = "Waiting for the host to open the room…";
+      // A mistyped code looks the same to the server as a room not open yet: the player is told both.
+      waitingFor = `No room ${pathRoom ?? DEFAULT_ROOM} is open: check the code, or wait for its host…`;
       return;
     case "BAD_TOKEN": {
       const saved = load();

@@ -126,6 +126,15 @@ describe("web pages", () => {
     }
   });
 
+  test("a room no host has opened says so on the player page, naming the code", async () => {
+    const page = await open(await device(), "/r/NOPE");
+    await page.fill("#name", "Zed");
+    await page.click("#join-button");
+    await page
+      .locator("#buzz-small", { hasText: "No room NOPE is open: check the code, or wait for its host…" })
+      .waitFor();
+  });
+
   test("a WebSocket upgrade from a foreign origin is refused with 403", async () => {
     const upgrade = {
       Connection: "Upgrade",
