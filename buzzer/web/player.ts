@@ -65,6 +65,7 @@ const ui = {
   small: byId("buzz-small"),
   status: byId("status"),
   hint: byId("hint"),
+  screenHint: byId("screen-hint"),
   notice: byId("notice"),
   order: byId<HTMLOListElement>("order"),
   orderEmpty: byId("order-empty"),
@@ -396,7 +397,8 @@ ui.leave.addEventListener("click", () => {
   setConn(ui.conn, "offline");
 });
 
-keepScreenOn();
+// Without a wake lock (plain http on a LAN) the player is told, instead of the screen going dark mid-game.
+if (!keepScreenOn()) ui.screenHint.hidden = false;
 whenBack(() => link?.reconnectNow());
 const saved = load();
 if (saved) {

@@ -145,18 +145,21 @@ export function setConn(pill: HTMLElement, state: ConnState): void {
 
 /**
  * Keeps the screen on while the page is visible (Screen Wake Lock), re-requesting it when the
- * page comes back: browsers release the lock whenever the page is hidden. Failures are ignored.
+ * page comes back: browsers release the lock whenever the page is hidden. Failures are ignored;
+ * returns false where the browser offers no wake lock at all.
  */
-export function keepScreenOn(): void {
+export function keepScreenOn(): boolean {
   const wakeLock = (navigator as Navigator & { wakeLock?: { request(type: "screen"): Promise<unknown> } })
     .wakeLock;
-  if (!wakeLock) return;
+  // Browsers offer it only in a secure context (https, or this machine): over a LAN's http, not at all.
+  if (!wakeLock) return false;
   const request = () => {
     if (document.visibilityState !== "visible") return;
     wakeLock.request("screen").catch(() => {});
   };
   request();
   document.addEventListener("visibilitychange", request);
+  return true;
 }
 
 /** Vibrates where the device can; ignored elsewhere. */

@@ -126,6 +126,21 @@ describe("web pages", () => {
     }
   });
 
+  test("the player page says to keep the screen on where the browser cannot (no wake lock, as over a LAN's http)", async () => {
+    const context = await device();
+    // Chromium counts this machine's http pages as secure: take the wake lock away, as plain http on a LAN would.
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, "wakeLock", { get: () => undefined });
+    });
+    const page = await open(context, "/");
+    expect(await page.locator("#screen-hint").isVisible()).toBe(true);
+    expect(await text(page, "#screen-hint")).toBe(
+      "This page cannot keep your screen on here: set your screen to stay on for the game (or ask the host for the https link).",
+    );
+    const secure = await open(await device(), "/");
+    expect(await secure.locator("#screen-hint").isHidden()).toBe(true);
+  });
+
   test("a room no host has opened says so on the player page, naming the code", async () => {
     const page = await open(await device(), "/r/NOPE");
     await page.fill("#name", "Zed");
