@@ -1,6 +1,6 @@
 /**
  * The game journal: what must survive a restart (rooms, players and their resume tokens, each
- * round's phase, lockouts and placed presses) as JSON-lines entries. The hub writes entries before
+ * round's phase, lockouts and placed presses) as JSON-lines entries. The room owner writes entries before
  * it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here.
  */
 import { addPlayer, newRoom, type Room, removePlayer } from "./room/state.ts";

@@ -47,7 +47,7 @@ export function report(reps: Rep[], s: FloodSettings, wallSec: number): string {
   const otherCloses = (r: Rep) =>
     Object.entries(fl(r).closes).reduce((a, [code, k]) => (code === "4002" ? a : a + k), 0);
   const perConn = (r: Rep, n: number) => n / Math.max(1, fl(r).connects);
-  // The hub closes a connection when its RATE.closeAfter-th message in a row is refused.
+  // The gateway closes a connection when its RATE.closeAfter-th message in a row is refused.
   const refused = (r: Rep) => RATE.closeAfter * closes(r, "4002");
   const answered = (r: Rep) => fl(r).verdicts + fl(r).joinRefused + fl(r).otherReplies;
   const ratio = (r: Rep) => r.flooded.honest.p99Ms / r.unloaded.honest.p99Ms;

@@ -14,7 +14,7 @@ const placed = (player: string, press: number, place: number): Placed => ({
   photo: false,
 });
 
-/** A journal as a hub writes it: a room, two players, an opened round, two places. */
+/** A journal as an owner writes it: a room, two players, an opened round, two places. */
 const written: Entry[] = [
   { e: "clock", epoch: 1_000_000 },
   { e: "room", room: "QUIZ", secret: "pw" },
