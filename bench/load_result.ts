@@ -96,3 +96,20 @@ export interface LoadResult {
   idle?: { rssBeforeKiB: number; rssAfterKiB: number; kibPerConn: number };
   room?: { join: RoomJoin; rounds: RoomRound[] };
 }
+
+/** A result with nothing measured yet: what a run starts from (and all a run that could not start has). */
+export function newResult(scenario: Scenario, url: string, conns: number): LoadResult {
+  return {
+    scenario,
+    url,
+    conns,
+    ok: false,
+    errors: 0,
+    errorSamples: [],
+    sent: 0,
+    received: 0,
+    verified: 0,
+    openSec: 0,
+    closeSec: 0,
+  };
+}

@@ -2,7 +2,7 @@
  * The runner's big-room section: the load generator's `room` scenario against ours at each size
  * (bare Bun, Node and Python have no rooms), summarized and rendered with the issue's targets.
  */
-import type { LoadResult, RoomRound } from "./load_result.ts";
+import { type LoadResult, newResult, type RoomRound } from "./load_result.ts";
 import { num } from "./markdown.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { ScenarioSummary, ServerSummary } from "./summary.ts";
@@ -81,7 +81,7 @@ export async function rooms(
       run = {
         server: "ours",
         rep: 0,
-        result: { ...emptyResult(size), errorSamples: [message] },
+        result: { ...newResult("room", "", size), errors: 1, errorSamples: [message] },
         serverCpuTotalSec: Number.NaN,
       };
     }
@@ -109,23 +109,6 @@ export function roomSummary(size: number, r: LoadResult): ScenarioSummary {
     metrics: Object.fromEntries(Object.entries(r.ok ? metrics(r, size) : {}).map(([m, v]) => [m, spread(v)])),
   };
   return { key: `room${size}`, title: `${size.toLocaleString("en")} players`, servers: [ours] };
-}
-
-/** A run that could not start: no figures, one error. */
-function emptyResult(size: number): LoadResult {
-  return {
-    scenario: "room",
-    url: "",
-    conns: size,
-    ok: false,
-    errors: 1,
-    errorSamples: [],
-    sent: 0,
-    received: 0,
-    verified: 0,
-    openSec: 0,
-    closeSec: 0,
-  };
 }
 
 /** A figure with ✅ or ❌ against its limit (lower is better), or – when not measured. */

@@ -1,6 +1,12 @@
 /** One load generator run: its settings, the result it prints, and opening and closing its connections. */
 import { ErrorLog, now, openPooled, sleep } from "../harness.ts";
-import { CLOSE_WAIT_SEC, type LoadResult, type Scenario, type WindowResult } from "../load_result.ts";
+import {
+  CLOSE_WAIT_SEC,
+  type LoadResult,
+  newResult,
+  type Scenario,
+  type WindowResult,
+} from "../load_result.ts";
 import { type CpuMark, cpuMark } from "../procfs.ts";
 import { quantile } from "../stats.ts";
 import { connect, type WireConn } from "../wire.ts";
@@ -33,19 +39,7 @@ export class Session {
   private opened = 0;
 
   constructor(readonly settings: LoadSettings) {
-    this.result = {
-      scenario: settings.scenario,
-      url: settings.url,
-      conns: settings.conns,
-      ok: false,
-      errors: 0,
-      errorSamples: [],
-      sent: 0,
-      received: 0,
-      verified: 0,
-      openSec: 0,
-      closeSec: 0,
-    };
+    this.result = newResult(settings.scenario, settings.url, settings.conns);
   }
 
   /** Counts an error and keeps the first few messages for the report. */
