@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { verdictText } from "../../buzzer/format.ts";
-import { hasPythonWebsockets, inTerminal, PYTHON, run, spawn, startServer } from "../support.ts";
+import { lanAddresses } from "../../buzzer/web.ts";
+import { hasPythonWebsockets, inTerminal, PYTHON, ROOT, run, spawn, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -28,6 +29,21 @@ describe("buzzer_server.ts", () => {
     expect(server.stdout()).toContain(
       "Only this machine can join: to let phones on your network in, start with --host 0.0.0.0\n",
     );
+  });
+
+  test("`npm start` listens on the network and prints the address phones open, not localhost", async () => {
+    const script = (await Bun.file(`${ROOT}package.json`).json()).scripts.start as string;
+    // exec: the signal that stops the test reaches the server, not a shell around it.
+    const started = spawn(["sh", "-c", `exec ${script} --port 0`], {
+      PATH: `${ROOT}node_modules/.bin:${process.env.PATH}`,
+    });
+    try {
+      const [, address] = await started.waitFor(/Players join at https?:\/\/(\S+?):\d+\//, 15_000);
+      expect(address).toBe(lanAddresses().find((a) => !a.includes(":")) ?? "localhost");
+      expect(started.stdout()).not.toContain("Only this machine can join");
+    } finally {
+      await started.stop();
+    }
   });
 
   test("sends the pages gzipped to a client that accepts it, and the player page without the QR encoder", async () => {
