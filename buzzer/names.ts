@@ -2,7 +2,9 @@
  * Player names: what a name may be (checkName) and how two names are compared (nameKey), so that
  * invisible characters, bidi overrides and look-alike widths can neither hide a name nor copy one.
  */
-import { LIMITS, type Parsed } from "./protocol.ts";
+
+import type { Parsed } from "./parse.ts";
+import { LIMITS } from "./protocol.ts";
 
 /**
  * Characters that show nothing: format controls (zero-width, bidi overrides), default-ignorables

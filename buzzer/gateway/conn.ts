@@ -2,7 +2,8 @@
 import type { ServerWebSocket } from "bun";
 import { Close } from "../../lib/close.ts";
 import { type Bucket, fullBucket, RATE, type Rate } from "../limit.ts";
-import { type ErrorCode, encode, type ServerMessage } from "../protocol.ts";
+import { encode } from "../parse.ts";
+import type { ErrorCode, ServerMessage } from "../protocol.ts";
 import type { Audience, RoomCommand } from "../room/commands.ts";
 import { newProbes, type Probes } from "./probes.ts";
 

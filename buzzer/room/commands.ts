@@ -11,7 +11,7 @@ import type { Claim, FairnessRecord } from "./records.ts";
 export type ConnId = string;
 
 /** The host's messages: the client messages only a room's host may send. */
-export type HostMessage = Extract<ClientMessage, { type: "arm" | "lock" | "reset" | "kick" | "log" }>;
+export type HostMessage = Exclude<ClientMessage, { type: "join" | "buzz" | "pong" | "sync" }>;
 
 /** Who in a room a published message is for. */
 export type Audience = "players" | "staff";

@@ -1,15 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  type ClientMessage,
-  checkRoom,
-  encode,
-  LIMITS,
-  type Parsed,
-  PLAIN_BUZZ,
-  parseClient,
-  parseServer,
-  type ServerMessage,
-} from "../../buzzer/protocol.ts";
+import { checkRoom, encode, type Parsed, parseClient, parseServer } from "../../buzzer/parse.ts";
+import { type ClientMessage, LIMITS, PLAIN_BUZZ, type ServerMessage } from "../../buzzer/protocol.ts";
 
 /** Parses an object sent as JSON. */
 const parse = (value: unknown) => parseClient(JSON.stringify(value));
