@@ -177,7 +177,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
       case "player": {
         const { id, name, token, plain } = entry;
         addPlayer(room, { id, name, token, plain, conn: null, link: null, leftAt: null });
-        room.anonymous = Math.max(room.anonymous, Number(name.match(/^Player (\d+)$/)?.[1] ?? 0));
+        countAnonymous(room, name);
         break;
       }
       case "kick": {
@@ -227,12 +227,18 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
   return rooms;
 }
 
+/** Counts `Player N` as an anonymous name already given, so the next anonymous player is not named the same. */
+function countAnonymous(room: Room, name: string): void {
+  room.anonymous = Math.max(room.anonymous, Number(name.match(/^Player (\d+)$/)?.[1] ?? 0));
+}
+
 /** Sets a line of the leaderboard: a player's points and team, or a departed player's line. */
 function score(room: Room, entry: Extract<Entry, { e: "score" }>): void {
   const { id, name, team, points } = entry;
   const player = room.players.get(id);
   if (!player) {
     dropLine(room, id);
+    countAnonymous(room, name);
     return addLine(room, id, { name, team, points });
   }
   if (player.team !== null) member(room, player.team, -1);

@@ -46,11 +46,8 @@ export interface Round {
   readonly answered: readonly string[];
 }
 
-/**
- * Why a buzz was refused: too early (a lockout), already locked out, too late (the round was open
- * and is locked now: no lockout, nothing to forgive), or a teammate's press came first.
- */
-export type RoundError = "FALSE_START" | "LOCKED_OUT" | "ROUND_LOCKED" | "TEAM_ANSWERED";
+/** Why a buzz was refused: too early (a lockout), already locked out, or a teammate's press came first. */
+export type RoundError = "FALSE_START" | "LOCKED_OUT" | "TEAM_ANSWERED";
 
 /** The outcome of a buzz: recorded (or a repeat), or refused with a code. */
 export type BuzzResult =
@@ -144,12 +141,6 @@ export function buzzAll(
     }
     if (now === "locked") return { ok: false, code: "LOCKED_OUT" };
     if (now === "answered") return { ok: false, code: "TEAM_ANSWERED" };
-    // A round that was open and is locked again is over for presses after its opening: too late, not too early.
-    const late =
-      round.phase === "locked" &&
-      round.releaseAt !== null &&
-      input.press + input.uncertainty >= round.releaseAt;
-    if (late) return { ok: false, code: "ROUND_LOCKED" };
     if (round.phase === "locked" || input.press + input.uncertainty < releaseAt) {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);

@@ -49,8 +49,6 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
       if (outcome.repeat === null) room.claims.set(claim.player, claim);
     } else if (outcome.code === "LOCKED_OUT") {
       refuse(out, s, conn, "LOCKED_OUT", "you are locked out of this round");
-    } else if (outcome.code === "ROUND_LOCKED") {
-      refuse(out, s, conn, "ROUND_LOCKED", "too late: the round is locked");
     } else if (outcome.code === "TEAM_ANSWERED") {
       teamAnswered(room, [{ player: claim.player, asks: 1 }], s, out);
     } else {

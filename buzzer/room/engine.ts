@@ -195,7 +195,11 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
     out.push({ type: "send", conn, msg: welcome });
     snapshot(room, now, conn, player?.id ?? null, out);
   }
-  if (!player) return;
+  if (!player) {
+    // Players are told whether a host runs the room.
+    if (host) publishSoon(room, now);
+    return;
+  }
   const placed = rules.standing(room.round, player.id);
   if (typeof placed === "object") tell(room, placed, 1, out);
   publishSoon(room, now);
