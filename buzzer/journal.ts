@@ -6,6 +6,7 @@
 import { DEFAULT_RULES, type Rules } from "./protocol.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
 import { addPlayer, member, newRoom, type Player, type Room, removePlayer } from "./room/state.ts";
+import { toldAsRestored } from "./room/views.ts";
 import type { Placed, Round } from "./round.ts";
 
 /** One journal line. */
@@ -224,6 +225,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
         break;
     }
   }
+  for (const room of rooms.values()) toldAsRestored(room);
   return rooms;
 }
 

@@ -122,6 +122,15 @@ function common(room: Room, now: number): Omit<RoomView, "players" | "order" | "
 }
 
 /**
+ * Takes the leaderboard of a room restored from its journal as told: players who join or resume
+ * see it in their snapshot at once, rather than in the delta after.
+ */
+export function toldAsRestored(room: Room): void {
+  const board = boardOf(room);
+  room.told = { ...room.told, scores: playersTop(board.lines), teams: board.teams };
+}
+
+/**
  * The leaderboard's top as players see it: lines that have points (a line at 0 is no news, and a
  * room filling up would otherwise send every player a new top with each join).
  */
