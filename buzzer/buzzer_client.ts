@@ -1,7 +1,7 @@
 import { fail } from "../lib/fail.ts";
 import { clientOptions, parseOptions, urlOption } from "../lib/options.ts";
 import { checkName } from "./names.ts";
-import { checkRoom } from "./protocol.ts";
+import { checkRoom } from "./parse.ts";
 import { runClient } from "./terminal_client.ts";
 
 const program = "buzzer/buzzer_client.ts";

@@ -212,12 +212,15 @@ if (isLoopback(String(values.host))) {
 }
 
 if (process.stdin.isTTY) {
-  console.log(`Host keys: o open, c countdown ${COUNTDOWN_MS / 1000}s, l lock, n new round, q quit`);
+  console.log(
+    `Host keys: o open, c countdown ${COUNTDOWN_MS / 1000}s, l lock, n new round, x next question, q quit`,
+  );
   const keys = {
     o: { type: "arm" },
     c: { type: "arm", countdown: COUNTDOWN_MS },
     l: { type: "lock" },
     n: { type: "reset" },
+    x: { type: "next" },
   } as const;
   readKeys(
     (key) => {

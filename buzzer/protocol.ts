@@ -27,7 +27,43 @@ export const LIMITS = {
   backlog: 1024 * 1024,
   /** Longest countdown a host may arm, in ms. */
   countdown: 60_000,
+  /** Longest team name, in characters, after trimming. */
+  team: 24,
+  /** Most teams in one room. */
+  teams: 20,
+  /** Most points one award or rule may give or take. */
+  points: 1000,
+  /** Longest per-question timer, in ms. */
+  timer: 600_000,
+  /** Most names and tokens a room's host may ban. */
+  bans: 1000,
 } as const;
+
+/** How a room plays: when rounds lock themselves, and what answers and false starts are worth. */
+export interface Rules {
+  /** Lock the round once this many places are decided (0: never). */
+  autoLock: number;
+  /** Lock the round this many ms after it opens (0: no timer). */
+  timer: number;
+  /** Points the host's "right" gives. */
+  right: number;
+  /** Points the host's "wrong" gives (0 or negative). */
+  wrong: number;
+  /** Points a false start gives (0 or negative); a forgiven false start gets them back. */
+  falseStart: number;
+  /** Only each team's first buzz takes a place; a teammate's later buzz is told the team answered. */
+  teamFirst: boolean;
+}
+
+/** The rules of a new room: nothing automatic, one point for a right answer. */
+export const DEFAULT_RULES: Rules = {
+  autoLock: 0,
+  timer: 0,
+  right: 1,
+  wrong: 0,
+  falseStart: 0,
+  teamFirst: false,
+};
 
 /** Phases of a round: buzzes count only while open; a buzz while locked or armed is a false start. */
 export type Phase = "open" | "locked" | "armed";
@@ -38,7 +74,16 @@ export type ClientMessage =
    * Enter a room as a player; as its host with the room's secret; or, with `watch`, as a viewer
    * (a projector) that sees the room but does not play. Players resume with their token.
    */
-  | { type: "join"; name?: string; room?: string; token?: string; secret?: string; watch?: boolean }
+  | {
+      type: "join";
+      name?: string;
+      room?: string;
+      token?: string;
+      secret?: string;
+      watch?: boolean;
+      /** The team a new player joins (created if the room has room for one more). */
+      team?: string;
+    }
   /** A press; `at` is the client's monotonic time (performance.now()) of the key or touch event. */
   | { type: "buzz"; at?: number }
   /** Answer to a clock probe: the probe's id and the client's monotonic time on receipt. */
@@ -49,8 +94,26 @@ export type ClientMessage =
   | { type: "lock" }
   /** Host: start a new round (locked, order and lockouts cleared). */
   | { type: "reset" }
-  /** Host: remove a player from the room. */
-  | { type: "kick"; player: string }
+  /** Host: start a new round and open it at once, or after a countdown in ms ("next question"). */
+  | { type: "next"; countdown?: number }
+  /** Host: remove a player from the room; with `ban`, its name and token cannot join again. */
+  | { type: "kick"; player: string; ban?: boolean }
+  /** Host: give a player another name. */
+  | { type: "rename"; player: string; name: string }
+  /** Host: remove every player who is not connected now. */
+  | { type: "prune" }
+  /** Host: lift a player's false start this round (and give back what it cost). */
+  | { type: "forgive"; player: string }
+  /** Host: give a player points (negative takes them away). */
+  | { type: "award"; player: string; points: number }
+  /** Host: mark a player's answer right or wrong: the room's rules say what that is worth. */
+  | { type: "judge"; player: string; right: boolean }
+  /** Host: put a player in a team (null: in none). */
+  | { type: "team"; player: string; team: string | null }
+  /** Host: change some of the room's rules. */
+  | { type: "rules"; rules: Partial<Rules> }
+  /** Host: ask for the scores as CSV. */
+  | { type: "scores" }
   /** Host: ask for the fairness log. */
   | { type: "log"; format?: LogFormat }
   /** Ask for a fresh snapshot of the room (after a missed delta). */
@@ -65,6 +128,8 @@ export interface PlayerView {
   name: string;
   connected: boolean;
   lockedOut: boolean;
+  points: number;
+  team?: string;
   /** Measured round trip and jitter in ms, when known. */
   rtt?: number;
   jitter?: number;
@@ -79,6 +144,31 @@ export interface PlaceView {
   gap: number;
   /** Closer to the place before than the two presses' combined uncertainty. */
   photo: boolean;
+}
+
+/** A line of the leaderboard: rank 1 is the most points; equal points share a rank. */
+export interface ScoreView {
+  id: string;
+  name: string;
+  team?: string;
+  points: number;
+  rank: number;
+}
+
+/** A team on the leaderboard: its members' points added up. */
+export interface TeamView {
+  name: string;
+  points: number;
+  /** Players in the team now. */
+  players: number;
+  rank: number;
+}
+
+/** One player's own score, as only that player is told it. */
+export interface OwnScore {
+  points: number;
+  rank: number;
+  team?: string;
 }
 
 /**
@@ -101,6 +191,18 @@ export interface RoomView {
   order: PlaceView[];
   /** In a snapshot sent to one player: whether that player is locked out of this round. */
   lockedOut?: boolean;
+  /** Whether a host is connected (with none, the default room plays as the original: first buzz wins). */
+  hosted: boolean;
+  /** Milliseconds until the per-question timer locks the open round, as of sending. */
+  closesIn?: number;
+  /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
+  scores: ScoreView[];
+  /** Every team, best first. */
+  teams: TeamView[];
+  /** Hosts and viewers: the room's rules. */
+  rules?: Rules;
+  /** In a snapshot sent to one player: that player's own score. */
+  you?: OwnScore;
 }
 
 /**
@@ -115,6 +217,12 @@ export interface RoomDelta {
   countdown?: number;
   playerCount?: number;
   order?: PlaceView[];
+  hosted?: boolean;
+  closesIn?: number;
+  /** The leaderboard's top, replacing the one before. */
+  scores?: ScoreView[];
+  /** Every team, replacing the list before. */
+  teams?: TeamView[];
 }
 
 /** How much of a room each kind of client is shown: what fits on its screen, with counts for the rest. */
@@ -125,6 +233,8 @@ export const VIEW = {
   order: 200,
   /** Players a host console or projector lists. */
   players: 200,
+  /** Leaderboard lines a host console or projector is shown. */
+  scores: 200,
 } as const;
 
 /** Error codes a client may receive; the message says the same in words. */
@@ -142,8 +252,12 @@ export type ErrorCode =
   | "NOT_HOST"
   | "NOT_PLAYER"
   | "NO_SUCH_PLAYER"
+  | "BANNED"
+  | "BAD_TEAM"
+  | "TOO_MANY_TEAMS"
   | "ROUND_LOCKED"
   | "FALSE_START"
+  | "TEAM_ANSWERED"
   | "LOCKED_OUT"
   | "RATE_LIMITED"
   | "UNAVAILABLE";
@@ -166,101 +280,9 @@ export type ServerMessage =
   | { type: "ping"; id: number }
   /** The armed round opens at `at` on your own monotonic clock (absent until your clock is synced). */
   | { type: "release"; round: number; at?: number; countdown: number }
+  /** Your own score changed (or your rank did): sent to that player alone. */
+  | ({ type: "score" } & OwnScore)
   | { type: "error"; code: ErrorCode; message: string }
-  | { type: "log"; format: LogFormat; data: string };
-
-/** Result of parsing a client's frame. */
-export type Parsed<T> = { ok: true; msg: T } | { ok: false; code: ErrorCode; message: string };
-
-const bad = (message: string): Parsed<never> => ({ ok: false, code: "BAD_MESSAGE", message });
-
-const optionalString = (v: unknown, max: number): v is string | undefined =>
-  v === undefined || (typeof v === "string" && v.length <= max);
-
-const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-
-/** Parses and validates one JSON text frame from a client. */
-export function parseClient(text: string): Parsed<ClientMessage> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { ok: false, code: "BAD_JSON", message: "message is not valid JSON" };
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    return bad("message must be a JSON object with a type");
-  }
-  const m = data as Record<string, unknown>;
-  switch (m.type) {
-    case "join":
-      if (!optionalString(m.name, 4 * LIMITS.name)) return bad("join.name must be a string");
-      if (!optionalString(m.room, 64)) return bad("join.room must be a string");
-      if (!optionalString(m.token, 64)) return bad("join.token must be a string");
-      if (!optionalString(m.secret, LIMITS.secret)) return bad("join.secret must be a string");
-      if (m.watch !== undefined && typeof m.watch !== "boolean")
-        return bad("join.watch must be true or false");
-      return {
-        ok: true,
-        msg: { type: "join", name: m.name, room: m.room, token: m.token, secret: m.secret, watch: m.watch },
-      };
-    case "buzz":
-      if (m.at !== undefined && !finite(m.at)) return bad("buzz.at must be a number");
-      return { ok: true, msg: { type: "buzz", at: m.at } };
-    case "pong":
-      if (!finite(m.id) || !finite(m.t)) return bad("pong needs numbers id and t");
-      return { ok: true, msg: { type: "pong", id: m.id, t: m.t } };
-    case "arm":
-      if (
-        m.countdown !== undefined &&
-        !(finite(m.countdown) && m.countdown >= 0 && m.countdown <= LIMITS.countdown)
-      ) {
-        return bad(`arm.countdown must be a number of ms from 0 to ${LIMITS.countdown}`);
-      }
-      return { ok: true, msg: { type: "arm", countdown: m.countdown } };
-    case "lock":
-    case "reset":
-    case "sync":
-      return { ok: true, msg: { type: m.type } };
-    case "kick":
-      if (typeof m.player !== "string" || m.player.length > 64) return bad("kick.player must be a player id");
-      return { ok: true, msg: { type: "kick", player: m.player } };
-    case "log":
-      if (m.format !== undefined && m.format !== "jsonl" && m.format !== "csv") {
-        return bad("log.format must be jsonl or csv");
-      }
-      return { ok: true, msg: { type: "log", format: m.format } };
-    default:
-      return bad(`unknown message type ${JSON.stringify(m.type)?.slice(0, 40) ?? "(none)"}`);
-  }
-}
-
-/** Parses one JSON frame from the server (clients trust their server, but not blindly). */
-export function parseServer(text: string): ServerMessage | null {
-  try {
-    const data = JSON.parse(text);
-    return typeof data === "object" && data !== null && typeof data.type === "string" ? data : null;
-  } catch {
-    return null;
-  }
-}
-
-const ROOM_CODE = new RegExp(`^[A-Za-z0-9]{1,${LIMITS.room}}$`);
-
-/** Checks a room code: letters and digits, 1 to LIMITS.room of them; returns it upper-cased. */
-export function checkRoom(raw: string): Parsed<string> {
-  // Checked before upper-casing, which would turn "ß" into "SS".
-  const room = raw.trim();
-  if (!ROOM_CODE.test(room)) {
-    return {
-      ok: false,
-      code: "BAD_ROOM",
-      message: `room code must be 1 to ${LIMITS.room} letters or digits`,
-    };
-  }
-  return { ok: true, msg: room.toUpperCase() };
-}
-
-/** Encodes a server message as one JSON text frame. */
-export function encode(msg: ServerMessage | ClientMessage): string {
-  return JSON.stringify(msg);
-}
+  | { type: "log"; format: LogFormat; data: string }
+  /** The scores as CSV, for the host who asked. */
+  | { type: "scores"; format: "csv"; data: string };

@@ -3,7 +3,7 @@
  * place once per round, and (for hosts) the numbered player list whenever it changes.
  */
 import { placeLine } from "./format.ts";
-import type { Phase, PlayerView, RoomView } from "./protocol.ts";
+import type { OwnScore, Phase, PlayerView, RoomView } from "./protocol.ts";
 
 /** What has been said so far, so that each change is said once. */
 export interface Feed {
@@ -61,6 +61,12 @@ export function playersLine(players: readonly PlayerView[]): string {
     return `[${i + 1}] ${p.name}${notes.length ? ` (${notes.join(", ")})` : ""}`;
   });
   return `Players: ${entries.join(", ")}`;
+}
+
+/** `Score: 3 points, rank 2, team Red`. */
+export function scoreLine(score: OwnScore): string {
+  const points = `${score.points} ${Math.abs(score.points) === 1 ? "point" : "points"}`;
+  return `Score: ${points}, rank ${score.rank}${score.team !== undefined ? `, team ${score.team}` : ""}`;
 }
 
 /** A delay for people: `0.3s`, `1s`, `2.5s`. */

@@ -3,14 +3,8 @@
  * timers and performance.now() only, no Bun, node:* or process) so the web pages can reuse it.
  */
 import { Close } from "../lib/close.ts";
-import {
-  type ClientMessage,
-  type ErrorCode,
-  encode,
-  parseServer,
-  type RoomView,
-  type ServerMessage,
-} from "./protocol.ts";
+import { encode, parseServer } from "./parse.ts";
+import type { ClientMessage, ErrorCode, RoomView, ServerMessage } from "./protocol.ts";
 import { applyDelta } from "./view.ts";
 
 /** Close codes after which retrying cannot help: kicked, resumed elsewhere, refused by policy. */

@@ -16,9 +16,15 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
   }
   if (delta.phase !== undefined) next.phase = delta.phase;
   if (next.phase !== "armed") delete next.countdown;
+  // A timer runs only while the round is open, and a new round's opening brings its own.
+  if (next.phase !== "open" || next.round !== view.round) delete next.closesIn;
   if (delta.countdown !== undefined) next.countdown = delta.countdown;
+  if (delta.closesIn !== undefined) next.closesIn = delta.closesIn;
   if (delta.playerCount !== undefined) next.playerCount = delta.playerCount;
   if (delta.order) next.order = mergeOrder(next.order, delta.order);
+  if (delta.hosted !== undefined) next.hosted = delta.hosted;
+  if (delta.scores) next.scores = delta.scores;
+  if (delta.teams) next.teams = delta.teams;
   return next;
 }
 

@@ -3,7 +3,9 @@
  * the snapshot and the deltas (buzzer/view.ts, the client's own rule), answers clock pings and buzzes
  * with its press time. Every message is checked; state is kept in arrays, as there are up to 20,000.
  */
-import { parseServer, type RoomView, type ServerMessage, VIEW } from "../../buzzer/protocol.ts";
+
+import { parseServer } from "../../buzzer/parse.ts";
+import { type RoomView, type ServerMessage, VIEW } from "../../buzzer/protocol.ts";
 import { applyDelta } from "../../buzzer/view.ts";
 import { now } from "../harness.ts";
 import type { PlayerBytes } from "../load_result.ts";

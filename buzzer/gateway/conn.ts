@@ -2,7 +2,8 @@
 import type { ServerWebSocket } from "bun";
 import { Close } from "../../lib/close.ts";
 import { type Bucket, fullBucket, RATE, type Rate } from "../limit.ts";
-import { type ErrorCode, encode, type ServerMessage } from "../protocol.ts";
+import { encode } from "../parse.ts";
+import type { ErrorCode, ServerMessage } from "../protocol.ts";
 import type { Audience, RoomCommand } from "../room/commands.ts";
 import { newProbes, type Probes } from "./probes.ts";
 
@@ -114,7 +115,7 @@ export function rejoin(conns: Iterable<Socket>, room: string): RoomCommand[] {
   const commands: RoomCommand[] = [];
   for (const { data } of conns) {
     if (data.room !== room) continue;
-    commands.push({ type: "rebind", conn: data.id, room, player: data.player });
+    commands.push({ type: "rebind", conn: data.id, room, player: data.player, host: data.host });
     if (data.player && data.probes.link)
       commands.push({ type: "link", room, player: data.player, link: data.probes.link });
   }

@@ -6,16 +6,8 @@
 import type { Server, WebSocketHandler } from "bun";
 import { Close, closeLine } from "../../lib/close.ts";
 import { fullBucket, RATE, take } from "../limit.ts";
-import {
-  type ClientMessage,
-  checkRoom,
-  DEFAULT_ROOM,
-  type ErrorCode,
-  encode,
-  LIMITS,
-  PLAIN_BUZZ,
-  parseClient,
-} from "../protocol.ts";
+import { checkRoom, encode, parseClient } from "../parse.ts";
+import { type ClientMessage, DEFAULT_ROOM, type ErrorCode, LIMITS, PLAIN_BUZZ } from "../protocol.ts";
 import type { GatewayEffect } from "../room/commands.ts";
 import { checkUpgrade } from "../web.ts";
 import { Admission } from "./admission.ts";
@@ -205,6 +197,7 @@ export class Gateway {
       token: msg.token,
       secret: msg.secret,
       watch: msg.watch,
+      team: msg.team,
       link: conn.probes.link,
       mayAdd: this.admission.mayJoin(conn.address, now),
       address: conn.address,

@@ -6,7 +6,8 @@
 import type { Server } from "bun";
 import type { Link } from "../fair.ts";
 import { uplinkAllowance } from "../fair.ts";
-import { DEFAULT_ROOM, encode } from "../protocol.ts";
+import { encode } from "../parse.ts";
+import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Admission } from "./admission.ts";
 import type { Conn, Socket } from "./conn.ts";
 import type { GatewayOptions } from "./gateway.ts";

@@ -7,6 +7,7 @@ import type { Socket, Subprocess } from "bun";
 import type { ServerMessage } from "../../buzzer/protocol.ts";
 import { Session } from "../../buzzer/session.ts";
 import { ROOT, run, startServer } from "../support.ts";
+import { Peer } from "./peer.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -184,6 +185,16 @@ describe("buzzer_client.ts", () => {
     await bob.waitFor(SLOWER);
     await alice.waitFor(/^2\. Bob \+\d+\.\d\ds/m);
     expect(alice.screen()).toMatch(/^1\. Alice$/m);
+  });
+
+  test("prints the player's own score when the host awards it points", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    const state = await host.next("state", (v) => v.players.some((p) => p.name === "Alice"));
+    const id = state.players.find((p) => p.name === "Alice")?.id as string;
+    host.send({ type: "award", player: id, points: 3 });
+    await alice.waitFor(/^Score: 3 points, rank 1$/m);
+    host.close();
   });
 
   test("Ctrl+C quits with 0 and takes the terminal out of raw mode", async () => {

@@ -420,7 +420,7 @@ describe("buzzer_server.ts options", () => {
 
   test("takes host keys from its own terminal and quits on Ctrl+C", async () => {
     const tty = inTerminal("buzzer/buzzer_server.ts", ["--port", "0", "--secret", "x"]);
-    await tty.waitFor(/Host keys: o open, c countdown 3s, l lock, n new round, q quit/);
+    await tty.waitFor(/Host keys: o open, c countdown 3s, l lock, n new round, x next question, q quit/);
     tty.type("l");
     await tty.waitFor(/Round 1: locked\r\n/);
     tty.type("n");

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type Entry, parseJournal, replay, roundEntry, snapshot } from "../../buzzer/journal.ts";
+import { DEFAULT_RULES } from "../../buzzer/protocol.ts";
 import { addPlayer, newRoom } from "../../buzzer/room/state.ts";
 import type { Placed } from "../../buzzer/round.ts";
 
@@ -60,6 +61,7 @@ describe("journal", () => {
     ];
     const round = replay(armed, 1_000_000).get("QUIZ")?.round;
     expect(round).toEqual({
+      answered: [],
       number: 2,
       phase: "locked",
       releaseAt: null,
@@ -130,6 +132,9 @@ describe("journal", () => {
       { e: "placed", room: "QUIZ", round: 1 },
       { e: "placed", room: "QUIZ", round: 1, presses: [null] },
       { e: "placed", room: "QUIZ", round: 1, presses: [{ ...placed("a1", 100, 1), press: "early" }] },
+      { e: "score", room: "QUIZ", id: "a1", name: "Ann", team: 5, points: 1.5 },
+      { e: "left", room: "QUIZ" },
+      { e: "rules", room: "QUIZ", rules: { ...DEFAULT_RULES, teamFirst: "yes" } },
     ];
     const text = lines.map((line) => JSON.stringify(line)).join("\n");
     expect(parseJournal(`${text}\n`)).toEqual({
@@ -146,6 +151,9 @@ describe("journal", () => {
         'line 9: a "placed" entry needs presses',
         'line 10: a "placed" entry needs presses',
         'line 11: a "placed" entry needs presses',
+        'line 12: a "score" entry needs team, points',
+        'line 13: a "left" entry needs id',
+        'line 14: a "rules" entry needs rules',
       ],
     });
   });
@@ -163,6 +171,48 @@ describe("journal", () => {
     const rooms = replay(written, 1_000_000);
     const again = replay(snapshot(rooms.values(), 1_000_000), 1_000_000);
     expect(again).toEqual(rooms);
+  });
+
+  test("replays scores, teams, rules and the lines of players who left, and snapshots them", () => {
+    const rules = { ...DEFAULT_RULES, right: 2, teamFirst: true };
+    const scored: Entry[] = [
+      ...written,
+      { e: "rules", room: "QUIZ", rules: { ...rules, later: 1 } as typeof rules },
+      { e: "score", room: "QUIZ", id: "a1", name: "Ann", team: "Red", points: 3 },
+      { e: "score", room: "QUIZ", id: "b2", name: "Player 3", team: "Red", points: 1 },
+      { e: "left", room: "QUIZ", id: "b2" },
+      // A departed player's line as a compacted journal keeps it: a score with no player.
+      { e: "score", room: "QUIZ", id: "c3", name: "Cy", team: null, points: -2 },
+    ];
+    const room = replay(scored, 1_000_000).get("QUIZ");
+    expect(room?.rules).toEqual(rules);
+    expect([...(room?.players.values() ?? [])].map((p) => [p.id, p.points, p.team])).toEqual([
+      ["a1", 3, "Red"],
+    ]);
+    expect([...(room?.departed ?? [])]).toEqual([
+      ["b2", { name: "Player 3", team: "Red", points: 1 }],
+      ["c3", { name: "Cy", team: null, points: -2 }],
+    ]);
+    expect([...(room?.teams.values() ?? [])]).toEqual([{ name: "Red", members: 2 }]);
+    const compacted = snapshot([room as NonNullable<typeof room>], 1_000_000);
+    expect(compacted.filter((e) => e.e === "score" || e.e === "rules")).toEqual([
+      { e: "rules", room: "QUIZ", rules },
+      { e: "score", room: "QUIZ", id: "a1", name: "Ann", team: "Red", points: 3 },
+      { e: "score", room: "QUIZ", id: "b2", name: "Player 3", team: "Red", points: 1 },
+      { e: "score", room: "QUIZ", id: "c3", name: "Cy", team: null, points: -2 },
+    ]);
+    expect(replay(compacted, 1_000_000).get("QUIZ")).toEqual(room);
+  });
+
+  test("a kick takes the player's score with it", () => {
+    const kicked: Entry[] = [
+      ...written,
+      { e: "score", room: "QUIZ", id: "a1", name: "Ann", team: "Red", points: 3 },
+      { e: "kick", room: "QUIZ", id: "a1" },
+    ];
+    const room = replay(kicked, 1_000_000).get("QUIZ");
+    expect(room?.departed.size).toBe(0);
+    expect(room?.teams.size).toBe(0);
   });
 
   test("writes a round's phase and lockouts as one entry", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { checkName, nameKey } from "../../buzzer/names.ts";
-import type { Parsed } from "../../buzzer/protocol.ts";
+import type { Parsed } from "../../buzzer/parse.ts";
 
 describe("names", () => {
   describe("checkName", () => {

@@ -1,10 +1,5 @@
-import {
-  type ClientMessage,
-  encode,
-  parseServer,
-  type RoomView,
-  type ServerMessage,
-} from "../../buzzer/protocol.ts";
+import { encode, parseServer } from "../../buzzer/parse.ts";
+import type { ClientMessage, RoomView, ServerMessage } from "../../buzzer/protocol.ts";
 import { applyDelta } from "../../buzzer/view.ts";
 
 type Of<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;

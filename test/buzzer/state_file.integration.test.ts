@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_RULES } from "../../buzzer/protocol.ts";
 import { startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
@@ -56,6 +57,49 @@ describe("buzzer_server.ts --state", () => {
       expect(late.gap).toBeLessThan(30);
       const state = await host2.next("state", (s) => s.order.length === 3);
       expect(state.order.map((p) => p.name)).toEqual(["Ann", "Bob", "Cy"]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test("brings scores, teams and rules back after a crash", async () => {
+    const file = join(dir, "quiz.jsonl");
+    const first = await startServer("buzzer/buzzer_server.ts", ["--state", file, "--secret", "s3cret"]);
+    const { peer: host } = await Peer.join(first.url, { room: "QUIZ", secret: "quizpw12" });
+    const rules = { ...DEFAULT_RULES, autoLock: 1, right: 2, falseStart: -1, teamFirst: true };
+    host.send({ type: "rules", rules: { autoLock: 1, right: 2, falseStart: -1, teamFirst: true } });
+    const { welcome: ann } = await Peer.join(first.url, { room: "QUIZ", name: "Ann", team: "Red" });
+    const { welcome: bob } = await Peer.join(first.url, { room: "QUIZ", name: "Bob", team: " RED " });
+    const { welcome: cy } = await Peer.join(first.url, { room: "QUIZ", name: "Cy" });
+    host.send({ type: "judge", player: ann.id, right: true });
+    host.send({ type: "award", player: cy.id, points: 5 });
+    host.send({ type: "team", player: cy.id, team: "Blue" });
+    const scores = [
+      { id: cy.id, name: "Cy", team: "Blue", points: 5, rank: 1 },
+      { id: ann.id, name: "Ann", team: "Red", points: 2, rank: 2 },
+      { id: bob.id, name: "Bob", team: "Red", points: 0, rank: 3 },
+    ];
+    const teams = [
+      { name: "Blue", points: 5, players: 1, rank: 1 },
+      { name: "Red", points: 2, players: 2, rank: 2 },
+    ];
+    await host.next("state", (s) => s.scores[0]?.team === "Blue");
+
+    first.proc.kill("SIGKILL");
+    await first.proc.exited;
+    const second = await startServer("buzzer/buzzer_server.ts", ["--state", file]);
+    try {
+      const { peer: host2 } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw12" });
+      const state = await host2.next("state");
+      expect(state.rules).toEqual(rules);
+      expect(state.scores).toEqual(scores);
+      expect(state.teams).toEqual(teams);
+      const { peer: back } = await Peer.join(second.url, { room: "QUIZ", token: ann.token });
+      expect(await back.next("state")).toMatchObject({
+        you: { points: 2, rank: 2, team: "Red" },
+        scores: [scores[0], scores[1]],
+        teams,
+      });
     } finally {
       await second.stop();
     }

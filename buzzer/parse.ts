@@ -1,0 +1,186 @@
+/**
+ * Reading and writing the wire messages of protocol.ts: every client frame is validated here before
+ * anything acts on it, each field against its limit; a bad one gets a code and a message in words.
+ */
+import { type ClientMessage, type ErrorCode, LIMITS, type Rules, type ServerMessage } from "./protocol.ts";
+
+/** Result of parsing a client's frame. */
+export type Parsed<T> = { ok: true; msg: T } | { ok: false; code: ErrorCode; message: string };
+
+const bad = (message: string): Parsed<never> => ({ ok: false, code: "BAD_MESSAGE", message });
+
+const optionalString = (v: unknown, max: number): v is string | undefined =>
+  v === undefined || (typeof v === "string" && v.length <= max);
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** Parses and validates one JSON text frame from a client. */
+export function parseClient(text: string): Parsed<ClientMessage> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "BAD_JSON", message: "message is not valid JSON" };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return bad("message must be a JSON object with a type");
+  }
+  const m = data as Record<string, unknown>;
+  switch (m.type) {
+    case "join":
+      if (!optionalString(m.name, 4 * LIMITS.name)) return bad("join.name must be a string");
+      if (!optionalString(m.room, 64)) return bad("join.room must be a string");
+      if (!optionalString(m.token, 64)) return bad("join.token must be a string");
+      if (!optionalString(m.secret, LIMITS.secret)) return bad("join.secret must be a string");
+      if (m.watch !== undefined && typeof m.watch !== "boolean")
+        return bad("join.watch must be true or false");
+      if (!optionalString(m.team, 4 * LIMITS.team)) return bad("join.team must be a string");
+      return {
+        ok: true,
+        msg: {
+          type: "join",
+          name: m.name,
+          room: m.room,
+          token: m.token,
+          secret: m.secret,
+          watch: m.watch,
+          team: m.team,
+        },
+      };
+    case "buzz":
+      if (m.at !== undefined && !finite(m.at)) return bad("buzz.at must be a number");
+      return { ok: true, msg: { type: "buzz", at: m.at } };
+    case "pong":
+      if (!finite(m.id) || !finite(m.t)) return bad("pong needs numbers id and t");
+      return { ok: true, msg: { type: "pong", id: m.id, t: m.t } };
+    case "arm":
+    case "next":
+      if (
+        m.countdown !== undefined &&
+        !(finite(m.countdown) && m.countdown >= 0 && m.countdown <= LIMITS.countdown)
+      ) {
+        return bad(`${m.type}.countdown must be a number of ms from 0 to ${LIMITS.countdown}`);
+      }
+      return { ok: true, msg: { type: m.type, countdown: m.countdown } };
+    case "lock":
+    case "reset":
+    case "sync":
+    case "prune":
+    case "scores":
+      return { ok: true, msg: { type: m.type } };
+    case "kick":
+    case "rename":
+    case "forgive":
+    case "award":
+    case "judge":
+    case "team":
+      return parsePlayerAction(m);
+    case "rules":
+      return parseRules(m.rules);
+    case "log":
+      if (m.format !== undefined && m.format !== "jsonl" && m.format !== "csv") {
+        return bad("log.format must be jsonl or csv");
+      }
+      return { ok: true, msg: { type: "log", format: m.format } };
+    default:
+      return bad(`unknown message type ${JSON.stringify(m.type)?.slice(0, 40) ?? "(none)"}`);
+  }
+}
+
+const isPlayerId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
+const points = (v: unknown): v is number => Number.isSafeInteger(v) && Math.abs(v as number) <= LIMITS.points;
+
+/** The host messages about one player: each names it by id and carries what to do. */
+function parsePlayerAction(m: Record<string, unknown>): Parsed<ClientMessage> {
+  const type = m.type as "kick" | "rename" | "forgive" | "award" | "judge" | "team";
+  if (!isPlayerId(m.player)) return bad(`${type}.player must be a player id`);
+  const player = m.player;
+  switch (type) {
+    case "kick":
+      if (m.ban !== undefined && typeof m.ban !== "boolean") return bad("kick.ban must be true or false");
+      return { ok: true, msg: { type, player, ban: m.ban } };
+    case "rename":
+      if (typeof m.name !== "string" || m.name.length > 4 * LIMITS.name)
+        return bad("rename.name must be a string");
+      return { ok: true, msg: { type, player, name: m.name } };
+    case "forgive":
+      return { ok: true, msg: { type, player } };
+    case "award":
+      if (!points(m.points))
+        return bad(`award.points must be a whole number from -${LIMITS.points} to ${LIMITS.points}`);
+      return { ok: true, msg: { type, player, points: m.points } };
+    case "judge":
+      if (typeof m.right !== "boolean") return bad("judge.right must be true or false");
+      return { ok: true, msg: { type, player, right: m.right } };
+    case "team":
+      if (m.team !== null && (typeof m.team !== "string" || m.team.length > 4 * LIMITS.team))
+        return bad("team.team must be a team name or null");
+      return { ok: true, msg: { type, player, team: m.team } };
+  }
+}
+
+/** A partial set of rules, each field checked against its range. */
+function parseRules(v: unknown): Parsed<ClientMessage> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return bad("rules.rules must be an object");
+  const given = v as Record<string, unknown>;
+  const rules: Partial<Rules> = {};
+  for (const [key, value] of Object.entries(given)) {
+    switch (key) {
+      case "autoLock":
+        if (!(Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 1000))
+          return bad("rules.autoLock must be a whole number from 0 to 1000");
+        rules.autoLock = value as number;
+        break;
+      case "timer":
+        if (!(finite(value) && value >= 0 && value <= LIMITS.timer))
+          return bad(`rules.timer must be a number of ms from 0 to ${LIMITS.timer}`);
+        rules.timer = value;
+        break;
+      case "right":
+      case "wrong":
+      case "falseStart":
+        if (!points(value))
+          return bad(`rules.${key} must be a whole number from -${LIMITS.points} to ${LIMITS.points}`);
+        rules[key] = value;
+        break;
+      case "teamFirst":
+        if (typeof value !== "boolean") return bad("rules.teamFirst must be true or false");
+        rules.teamFirst = value;
+        break;
+      default:
+        return bad(`unknown rule ${JSON.stringify(key).slice(0, 40)}`);
+    }
+  }
+  return { ok: true, msg: { type: "rules", rules } };
+}
+
+/** Parses one JSON frame from the server (clients trust their server, but not blindly). */
+export function parseServer(text: string): ServerMessage | null {
+  try {
+    const data = JSON.parse(text);
+    return typeof data === "object" && data !== null && typeof data.type === "string" ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+const ROOM_CODE = new RegExp(`^[A-Za-z0-9]{1,${LIMITS.room}}$`);
+
+/** Checks a room code: letters and digits, 1 to LIMITS.room of them; returns it upper-cased. */
+export function checkRoom(raw: string): Parsed<string> {
+  // Checked before upper-casing, which would turn "ß" into "SS".
+  const room = raw.trim();
+  if (!ROOM_CODE.test(room)) {
+    return {
+      ok: false,
+      code: "BAD_ROOM",
+      message: `room code must be 1 to ${LIMITS.room} letters or digits`,
+    };
+  }
+  return { ok: true, msg: room.toUpperCase() };
+}
+
+/** Encodes a server message as one JSON text frame. */
+export function encode(msg: ServerMessage | ClientMessage): string {
+  return JSON.stringify(msg);
+}

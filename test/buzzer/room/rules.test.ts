@@ -1,0 +1,193 @@
+import { describe, expect, test } from "bun:test";
+import { DEFAULT_RULES } from "../../../buzzer/protocol.ts";
+import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { apply } from "../../../buzzer/room/engine.ts";
+import { rulesLine } from "../../../buzzer/room/rules.ts";
+import {
+  buzz,
+  buzzes,
+  deltas,
+  errors,
+  hostCmd,
+  joinCmd,
+  leaveCmd,
+  ofType,
+  roomWith,
+  sentTo,
+  settings,
+  staffStates,
+  tick,
+  verdicts,
+  wakeAt,
+} from "./engine_support.ts";
+
+const logged = (effects: ReturnType<typeof apply>) => ofType(effects, "log").map((l) => l.line);
+
+describe("rules", () => {
+  test("rules merges what the host gives into the room's rules, journals them and shows hosts and viewers", () => {
+    const { room, s } = roomWith([null]);
+    const effects = apply(room, hostCmd({ type: "rules", rules: { autoLock: 1, falseStart: -1 } }), 10, {
+      ...s,
+      logging: true,
+    });
+    const rules = { ...DEFAULT_RULES, autoLock: 1, falseStart: -1 };
+    expect(ofType(effects, "persist")).toEqual([
+      { type: "persist", entries: [{ e: "rules", room: "QUIZ", rules }] },
+    ]);
+    expect(staffStates(effects)[0]?.rules).toEqual(rules);
+    // Players are not shown the rules.
+    expect(deltas(effects)).toEqual([]);
+    expect(logged(effects)).toEqual([
+      "[QUIZ] Rules: auto-lock after 1, no timer, right +1, wrong 0, false start -1, every buzz",
+    ]);
+  });
+
+  test("rulesLine says every rule in words", () => {
+    expect(
+      rulesLine({ autoLock: 2, timer: 30_000, right: 2, wrong: -1, falseStart: 0, teamFirst: true }),
+    ).toBe("auto-lock after 2, timer 30s, right +2, wrong -1, false start 0, first buzz per team");
+  });
+
+  test("autoLock locks the round once N places are final: a later press is a false start, as after a host's lock", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    apply(room, hostCmd({ type: "rules", rules: { autoLock: 2, falseStart: -5 } }), 10, s);
+    apply(room, buzzes(buzz("c1", a, 100)), 100, s);
+    expect(room.round.phase).toBe("open");
+    const second = apply(room, buzzes(buzz("c2", b, 200)), 200, { ...s, logging: true });
+    expect(room.round.phase).toBe("locked");
+    expect(ofType(second, "persist").flatMap((p) => p.entries)).toContainEqual({
+      e: "round",
+      room: "QUIZ",
+      number: 1,
+      phase: "locked",
+      releaseAt: null,
+      lockedOut: [],
+    });
+    expect(logged(second)).toEqual(["[QUIZ] 2. P2 +0.10s", "[QUIZ] Round 1: locked (2 buzzes in)"]);
+    const published = apply(room, tick, 200 + PUBLISH_DELAY, s);
+    expect(deltas(published)[0]).toMatchObject({ phase: "locked" });
+    expect(deltas(published)[0]?.order?.map((p) => p.place)).toEqual([1, 2]);
+    const late = apply(room, buzzes(buzz("c3", c, 250)), 250, s);
+    expect(errors(late)).toEqual([
+      { conn: "c3", code: "FALSE_START", message: "too early: you are locked out of this round" },
+    ]);
+    expect(room.players.get(c)?.points).toBe(-5);
+  });
+
+  test("timer locks an opened round timer ms later, and views say when", () => {
+    const { room, s } = roomWith([null]);
+    apply(room, hostCmd({ type: "lock" }), 5, s);
+    apply(room, hostCmd({ type: "rules", rules: { timer: 10_000 } }), 10, s);
+    const opened = apply(room, hostCmd({ type: "arm" }), 1000, s);
+    expect(room.closesAt).toBe(11_000);
+    expect(wakeAt(opened)).toBe(11_000);
+    expect(deltas(opened)).toEqual([
+      { type: "delta", room: "QUIZ", version: 3, phase: "open", closesIn: 10_000 },
+    ]);
+    const synced = apply(
+      room,
+      { type: "sync", conn: "c1", room: "QUIZ", player: room.players.keys().next().value as string },
+      4000,
+      s,
+    );
+    expect(sentTo(synced, "c1")[0]).toMatchObject({ phase: "open", closesIn: 7000 });
+    expect(room.round.phase).toBe("open");
+    apply(room, tick, 10_999 - 1, s);
+    expect(room.round.phase).toBe("open");
+    const up = apply(room, tick, 11_000, { ...s, logging: true });
+    expect(room.round.phase).toBe("locked");
+    expect(room.closesAt).toBeNull();
+    expect(logged(up)).toEqual(["[QUIZ] Round 1: locked (time is up)"]);
+    expect(deltas(up)).toEqual([{ type: "delta", room: "QUIZ", version: 4, phase: "locked" }]);
+    expect(staffStates(up)[0]?.closesIn).toBeUndefined();
+    expect(wakeAt(up)).toBeNull();
+  });
+
+  test("timer starts at an armed round's release, not at the countdown", () => {
+    const { room, s } = roomWith([null], "locked");
+    apply(room, hostCmd({ type: "rules", rules: { timer: 5000 } }), 10, s);
+    apply(room, hostCmd({ type: "arm", countdown: 3000 }), 1000, s);
+    expect(room.closesAt).toBeNull();
+    const released = apply(room, tick, 4000, s);
+    expect(room.closesAt).toBe(9000);
+    expect(deltas(released)).toEqual([
+      { type: "delta", room: "QUIZ", version: 3, phase: "open", closesIn: 5000 },
+    ]);
+    apply(room, tick, 9000, s);
+    expect(room.round.phase).toBe("locked");
+  });
+
+  test("next starts a new round and opens it at once, in one delta", () => {
+    const { room, s, ids } = roomWith([null]);
+    apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 100, s);
+    apply(room, tick, 100 + PUBLISH_DELAY, s);
+    const effects = apply(room, hostCmd({ type: "next" }), 500, { ...s, logging: true });
+    expect(room.round).toMatchObject({ number: 2, phase: "open", releaseAt: 500, placed: [] });
+    expect(deltas(effects)).toEqual([{ type: "delta", room: "QUIZ", version: 3, round: 2, phase: "open" }]);
+    expect(ofType(effects, "persist").flatMap((p) => p.entries)).toEqual([
+      { e: "round", room: "QUIZ", number: 2, phase: "open", releaseAt: 500, lockedOut: [] },
+    ]);
+    expect(logged(effects)).toEqual(["[QUIZ] Round 2: open"]);
+  });
+
+  test("next with a countdown arms the new round, with a release for the gateways", () => {
+    const { room, s } = roomWith([null]);
+    const effects = apply(room, hostCmd({ type: "next", countdown: 3000 }), 500, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "armed", releaseAt: 3500 });
+    expect(ofType(effects, "release")).toEqual([{ type: "release", room: "QUIZ", round: 2, at: 3500 }]);
+  });
+
+  test("teamFirst places a team's earliest press and tells a later teammate who buzzed for the team", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    for (const [id, team] of [
+      [a, "Red"],
+      [b, "Red"],
+      [c, "Blue"],
+    ] as const)
+      apply(room, hostCmd({ type: "team", player: id, team }), 1, s);
+    apply(room, hostCmd({ type: "rules", rules: { teamFirst: true } }), 2, s);
+    // P2 pressed first, but its buzz arrived after P1's.
+    const effects = apply(
+      room,
+      buzzes(buzz("c1", a, 120, 121), buzz("c2", b, 110, 130), buzz("c3", c, 125)),
+      130,
+      s,
+    );
+    expect(verdicts(effects)).toEqual([
+      ["c2", "first place!"],
+      ["c3", "response time: 0.02 seconds slower!"],
+    ]);
+    expect(errors(effects)).toEqual([
+      { conn: "c1", code: "TEAM_ANSWERED", message: "P2 buzzed first for team Red" },
+    ]);
+    const again = apply(room, buzzes(buzz("c1", a, 200)), 200, s);
+    expect(errors(again)).toEqual([
+      { conn: "c1", code: "TEAM_ANSWERED", message: "P2 buzzed first for team Red" },
+    ]);
+  });
+
+  test("hosted says whether a host, not a viewer, is connected", () => {
+    const { room, s } = roomWith([null]);
+    apply(room, joinCmd(room, "v", { watch: true }), 10, s);
+    expect(deltas(apply(room, tick, 10 + PUBLISH_DELAY, s))).toEqual([]);
+    const host = apply(room, joinCmd(room, "h1", { secret: "quiz-secret" }), 100, s);
+    expect(sentTo(host, "h1")[1]).toMatchObject({ type: "state", hosted: true });
+    expect(deltas(apply(room, tick, 100 + PUBLISH_DELAY, s))).toEqual([
+      { type: "delta", room: "QUIZ", version: 2, hosted: true },
+    ]);
+    apply(room, leaveCmd("h1", null), 200, s);
+    expect(deltas(apply(room, tick, 200 + PUBLISH_DELAY, s))).toEqual([
+      { type: "delta", room: "QUIZ", version: 3, hosted: false },
+    ]);
+    // A host's connection that stayed open through a takeover counts again.
+    apply(room, { type: "rebind", conn: "h2", room: "QUIZ", player: null, host: true }, 300, s);
+    expect(room.hosts.has("h2")).toBe(true);
+  });
+
+  test("settings stay per room: a new room plays by the default rules", () => {
+    const { room } = roomWith([], "open", settings());
+    expect(room.rules).toEqual(DEFAULT_RULES);
+  });
+});

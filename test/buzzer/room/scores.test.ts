@@ -1,0 +1,234 @@
+import { describe, expect, test } from "bun:test";
+import { LIMITS } from "../../../buzzer/protocol.ts";
+import { addLine, DEPARTED_KEPT } from "../../../buzzer/room/board.ts";
+import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { apply } from "../../../buzzer/room/engine.ts";
+import { newRoom } from "../../../buzzer/room/state.ts";
+import {
+  buzz,
+  buzzes,
+  deltas,
+  errors,
+  GRACE,
+  hostCmd,
+  joinCmd,
+  leaveCmd,
+  ofType,
+  roomWith,
+  sentTo,
+  settings,
+  staffStates,
+  tick,
+} from "./engine_support.ts";
+
+/** The `score` messages sent, as [conn, points, rank]. */
+function scoreMessages(effects: ReturnType<typeof apply>) {
+  return effects.flatMap((e) =>
+    e.type === "send" && e.msg.type === "score" ? [[e.conn, e.msg.points, e.msg.rank, e.msg.team]] : [],
+  );
+}
+
+describe("scores", () => {
+  test("award gives points: journaled, on every screen, and each player told its own changed score", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    apply(room, hostCmd({ type: "award", player: b, points: 3 }), 100, s);
+    const effects = apply(room, hostCmd({ type: "award", player: c, points: -2 }), 200, s);
+    expect(ofType(effects, "persist")).toEqual([
+      { type: "persist", entries: [{ e: "score", room: "QUIZ", id: c, name: "P3", team: null, points: -2 }] },
+    ]);
+    expect(deltas(effects)).toEqual([
+      {
+        type: "delta",
+        room: "QUIZ",
+        version: 3,
+        scores: [
+          { id: b, name: "P2", points: 3, rank: 1 },
+          { id: c, name: "P3", points: -2, rank: 3 },
+        ],
+      },
+    ]);
+    expect(staffStates(effects)[0]?.scores).toEqual([
+      { id: b, name: "P2", points: 3, rank: 1 },
+      { id: a, name: "P1", points: 0, rank: 2 },
+      { id: c, name: "P3", points: -2, rank: 3 },
+    ]);
+    expect(staffStates(effects)[0]?.players.map((p) => p.points)).toEqual([0, 3, -2]);
+    // P1's rank did not change with this award (2 since P2's): only P3 is told.
+    expect(scoreMessages(effects)).toEqual([["c3", -2, 3, undefined]]);
+    expect(room.players.get(a)?.told).toBe("0 2 ");
+  });
+
+  test("judge gives the rules' points for right and wrong", () => {
+    const { room, s, ids } = roomWith([null]);
+    const a = ids[0] as string;
+    apply(room, hostCmd({ type: "rules", rules: { right: 5, wrong: -2 } }), 50, s);
+    apply(room, hostCmd({ type: "judge", player: a, right: true }), 100, s);
+    apply(room, hostCmd({ type: "judge", player: a, right: true }), 110, s);
+    const effects = apply(room, hostCmd({ type: "judge", player: a, right: false }), 120, s);
+    expect(room.players.get(a)?.points).toBe(8);
+    expect(scoreMessages(effects)).toEqual([["c1", 8, 1, undefined]]);
+  });
+
+  test("refuses an award, judge, team or forgive for an unknown player with NO_SUCH_PLAYER", () => {
+    const { room, s } = roomWith([null]);
+    for (const action of [
+      { type: "award", player: "nobody", points: 1 },
+      { type: "judge", player: "nobody", right: true },
+      { type: "team", player: "nobody", team: "Red" },
+      { type: "forgive", player: "nobody" },
+    ] as const) {
+      expect(errors(apply(room, hostCmd(action), 50, s))).toEqual([
+        { conn: "h", code: "NO_SUCH_PLAYER", message: "no player nobody in room QUIZ" },
+      ]);
+    }
+  });
+
+  test("ranks equal points alike and orders them by name", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    apply(room, hostCmd({ type: "award", player: c, points: 2 }), 100, s);
+    const effects = apply(room, hostCmd({ type: "award", player: a, points: 2 }), 100, s);
+    expect(staffStates(effects)[0]?.scores.map((l) => [l.name, l.rank])).toEqual([
+      ["P1", 1],
+      ["P3", 1],
+      ["P2", 3],
+    ]);
+    // P1 moves up to 1, P2 down to 3 (two players above it now), P3 stays at 1.
+    expect(scoreMessages(effects)).toEqual([
+      ["c1", 2, 1, undefined],
+      ["c2", 0, 3, undefined],
+    ]);
+    expect(room.players.get(b)?.told).toBe("0 3 ");
+  });
+
+  test("a false start costs the rules' points and forgive gives them back and lifts the lockout", () => {
+    const { room, s, ids } = roomWith([null, null], "locked");
+    const [a] = ids as [string, string];
+    apply(room, hostCmd({ type: "rules", rules: { falseStart: -1 } }), 10, s);
+    const early = apply(room, buzzes(buzz("c1", a, 100)), 100, s);
+    expect(errors(early)).toEqual([
+      { conn: "c1", code: "FALSE_START", message: "too early: you are locked out of this round" },
+    ]);
+    expect(room.players.get(a)?.points).toBe(-1);
+    apply(room, tick, 100 + PUBLISH_DELAY, s);
+    const forgiven = apply(room, hostCmd({ type: "forgive", player: a }), 200, s);
+    expect(room.players.get(a)?.points).toBe(0);
+    expect(ofType(forgiven, "persist").flatMap((p) => p.entries)).toEqual([
+      { e: "round", room: "QUIZ", number: 1, phase: "locked", releaseAt: null, lockedOut: [] },
+      { e: "score", room: "QUIZ", id: a, name: "P1", team: null, points: 0 },
+    ]);
+    expect(staffStates(forgiven)[0]?.players[0]).toMatchObject({ lockedOut: false, points: 0 });
+    apply(room, hostCmd({ type: "arm" }), 300, s);
+    const again = [...apply(room, buzzes(buzz("c1", a, 310)), 310, s), ...apply(room, tick, 2000, s)];
+    expect(sentTo(again, "c1")).toContainEqual(expect.objectContaining({ type: "verdict", place: 1 }));
+  });
+
+  test("scores sends the host the leaderboard as CSV, with formula-like names made text", () => {
+    const room = newRoom("QUIZ", "quiz-secret");
+    const s = settings();
+    apply(room, joinCmd(room, "c1", { name: "=SUM(A1)", team: "Red, Blue" }), 0, s);
+    apply(room, joinCmd(room, "c2", { name: "Bob" }), 0, s);
+    const [a] = [...room.players.keys()] as [string];
+    apply(room, hostCmd({ type: "award", player: a, points: 2 }), 10, s);
+    const [msg] = sentTo(apply(room, hostCmd({ type: "scores" }), 20, s), "h");
+    expect(msg).toEqual({
+      type: "scores",
+      format: "csv",
+      data: 'rank,name,team,points\n1,\'=SUM(A1),"Red, Blue",2\n2,Bob,,0\n',
+    });
+  });
+});
+
+describe("teams", () => {
+  test("a new player joins a team; a later one matches it case-insensitively and keeps its spelling", () => {
+    const room = newRoom("QUIZ", "quiz-secret");
+    const s = settings();
+    const first = apply(room, joinCmd(room, "c1", { name: "Ann", team: "  Red Team " }), 0, s);
+    const [a] = [...room.players.keys()] as [string];
+    expect(ofType(first, "persist")[0]?.entries).toEqual([
+      { e: "player", room: "QUIZ", id: a, name: "Ann", token: expect.any(String), plain: false },
+      { e: "score", room: "QUIZ", id: a, name: "Ann", team: "Red Team", points: 0 },
+    ]);
+    expect(sentTo(first, "c1")[1]).toMatchObject({ you: { points: 0, rank: 1, team: "Red Team" } });
+    apply(room, joinCmd(room, "c2", { name: "Bob", team: "RED TEAM" }), 0, s);
+    apply(room, joinCmd(room, "c3", { name: "Cy", team: "Blue" }), 0, s);
+    expect([...room.players.values()].map((p) => p.team)).toEqual(["Red Team", "Red Team", "Blue"]);
+    const due = apply(room, tick, PUBLISH_DELAY, s);
+    expect(deltas(due)[0]?.teams).toEqual([
+      { name: "Blue", points: 0, players: 1, rank: 1 },
+      { name: "Red Team", points: 0, players: 2, rank: 1 },
+    ]);
+  });
+
+  test("refuses a bad team name with BAD_TEAM and a team past LIMITS.teams with TOO_MANY_TEAMS", () => {
+    const room = newRoom("QUIZ", "quiz-secret");
+    const s = settings();
+    const bad = (team: string) => errors(apply(room, joinCmd(room, "x", { name: "X", team }), 0, s));
+    expect(bad("   ")).toEqual([{ conn: "x", code: "BAD_TEAM", message: "team must not be empty" }]);
+    expect(bad("t".repeat(LIMITS.team + 1))).toEqual([
+      { conn: "x", code: "BAD_TEAM", message: `team must be at most ${LIMITS.team} characters` },
+    ]);
+    expect(bad("a\u0007b")).toEqual([
+      { conn: "x", code: "BAD_TEAM", message: "team must not contain control characters" },
+    ]);
+    for (let i = 0; i < LIMITS.teams; i++) apply(room, joinCmd(room, `c${i}`, { team: `T${i}` }), 0, s);
+    expect(bad("One more")).toEqual([
+      { conn: "x", code: "TOO_MANY_TEAMS", message: "room QUIZ has 20 teams already: join one of them" },
+    ]);
+    // An existing team still takes players.
+    expect(bad("t0")).toEqual([]);
+    expect(room.players.size).toBe(LIMITS.teams + 1);
+  });
+
+  test("the host puts a player in a team or in none; a team's score is its members' points", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    apply(room, hostCmd({ type: "team", player: a, team: "Red" }), 10, s);
+    apply(room, hostCmd({ type: "team", player: b, team: "red" }), 20, s);
+    apply(room, hostCmd({ type: "team", player: c, team: "Blue" }), 30, s);
+    apply(room, hostCmd({ type: "award", player: a, points: 2 }), 40, s);
+    apply(room, hostCmd({ type: "award", player: c, points: 3 }), 50, s);
+    const moved = apply(room, hostCmd({ type: "team", player: b, team: null }), 60, s);
+    expect(ofType(moved, "persist")[0]?.entries).toEqual([
+      { e: "score", room: "QUIZ", id: b, name: "P2", team: null, points: 0 },
+    ]);
+    expect(staffStates(moved)[0]?.teams).toEqual([
+      { name: "Blue", points: 3, players: 1, rank: 1 },
+      { name: "Red", points: 2, players: 1, rank: 2 },
+    ]);
+    expect(scoreMessages(moved)).toEqual([["c2", 0, 3, undefined]]);
+    const bad = apply(room, hostCmd({ type: "team", player: b, team: "" }), 70, s);
+    expect(errors(bad)).toEqual([{ conn: "h", code: "BAD_TEAM", message: "team must not be empty" }]);
+  });
+});
+
+describe("departed players' lines", () => {
+  test("a player forgotten after the grace keeps its line; a kicked one's goes", () => {
+    const { room, s, ids } = roomWith([null, null]);
+    const [a, b] = ids as [string, string];
+    apply(room, hostCmd({ type: "team", player: a, team: "Red" }), 10, s);
+    apply(room, hostCmd({ type: "award", player: a, points: 4 }), 10, s);
+    apply(room, hostCmd({ type: "award", player: b, points: 1 }), 10, s);
+    apply(room, leaveCmd("c1", a), 100, s);
+    apply(room, { type: "sweep" }, 100 + GRACE, s);
+    expect(room.players.has(a)).toBe(false);
+    const after = apply(room, tick, 100 + GRACE + PUBLISH_DELAY, s);
+    expect(staffStates(after)[0]?.scores).toEqual([
+      { id: a, name: "P1", team: "Red", points: 4, rank: 1 },
+      { id: b, name: "P2", points: 1, rank: 2 },
+    ]);
+    expect(staffStates(after)[0]?.teams).toEqual([{ name: "Red", points: 4, players: 0, rank: 1 }]);
+    const kicked = apply(room, hostCmd({ type: "kick", player: b }), 200 + GRACE, s);
+    expect(staffStates(kicked)[0]?.scores.map((l) => l.name)).toEqual(["P1"]);
+  });
+
+  test(`keeps at most DEPARTED_KEPT departed lines, dropping the lowest`, () => {
+    const room = newRoom("QUIZ", "quiz-secret");
+    for (let i = 0; i <= DEPARTED_KEPT; i++)
+      addLine(room, `p${i}`, { name: `P${i}`, team: null, points: i + 1 });
+    expect(room.departed.size).toBe(DEPARTED_KEPT);
+    expect(room.departed.has("p0")).toBe(false);
+    expect(room.departed.has(`p${DEPARTED_KEPT}`)).toBe(true);
+  });
+});
