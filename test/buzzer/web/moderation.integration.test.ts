@@ -114,5 +114,6 @@ describe("player page under moderation", () => {
       expect(problems).toEqual([]);
       host.close();
     },
+    20_000,
   );
 });
