@@ -1,7 +1,8 @@
 /**
  * The host's moderation against the real server: a banned player's token and name stay out (across
- * a `--state` restart and a Redis takeover too), a rename reaches the player (a JSON peer and the terminal client) and
- * the host, and prune clears players who went away. Also the join address the pages ask for.
+ * a `--state` restart and a Redis takeover too), a rename reaches the player (a JSON peer and the
+ * terminal client) and the host, and prune clears players who went away. Also the join address the
+ * pages ask for.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
