@@ -4,8 +4,17 @@
  * it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here.
  */
 import { DEFAULT_RULES, type Rules } from "./protocol.ts";
+import { addBan } from "./room/bans.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
-import { addPlayer, member, newRoom, type Player, type Room, removePlayer } from "./room/state.ts";
+import {
+  addPlayer,
+  member,
+  newRoom,
+  type Player,
+  type Room,
+  removePlayer,
+  renamePlayer,
+} from "./room/state.ts";
 import { toldAsRestored } from "./room/views.ts";
 import type { Placed, Round } from "./round.ts";
 
@@ -18,6 +27,10 @@ export type Entry =
   | { e: "close"; room: string }
   | { e: "player"; room: string; id: string; name: string; token: string; plain: boolean }
   | { e: "kick"; room: string; id: string }
+  /** The host banned a name and a resume token from the room (the player's own `kick` follows). */
+  | { e: "ban"; room: string; name: string; token: string }
+  /** The host gave a player another name (already made unique in the room). */
+  | { e: "rename"; room: string; id: string; name: string }
   | {
       e: "round";
       room: string;
@@ -104,6 +117,8 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
   close: { room: string },
   player: { room: string, id: string, name: string, token: string, plain: boolean },
   kick: { room: string, id: string },
+  ban: { room: string, name: string, token: string },
+  rename: { room: string, id: string, name: string },
   round: { room: string, number: integer, phase, releaseAt: nullOr(number), lockedOut: listOf(string) },
   placed: {
     room: string,
@@ -200,6 +215,14 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
           Object.keys(DEFAULT_RULES).map((k) => [k, entry.rules[k as keyof Rules]]),
         ) as unknown as Rules;
         break;
+      case "ban":
+        addBan(room.bans, { name: entry.name, token: entry.token });
+        break;
+      case "rename": {
+        const player = room.players.get(entry.id);
+        if (player) renamePlayer(room, player, entry.name);
+        break;
+      }
       case "round": {
         const same = entry.number === room.round.number;
         room.round = {
@@ -256,6 +279,7 @@ export function snapshot(rooms: Iterable<Room>, epoch: number): Entry[] {
     entries.push({ e: "room", room: room.code, secret: room.secret });
     if (JSON.stringify(room.rules) !== JSON.stringify(DEFAULT_RULES))
       entries.push({ e: "rules", room: room.code, rules: { ...room.rules } });
+    for (const { name, token } of room.bans.list) entries.push({ e: "ban", room: room.code, name, token });
     for (const p of room.players.values()) {
       entries.push({ e: "player", room: room.code, id: p.id, name: p.name, token: p.token, plain: p.plain });
       if (p.points !== 0 || p.team !== null) entries.push(scoreEntry(room, p));

@@ -17,6 +17,7 @@ import { type Buzz, buzzes, raiseReach, settle, tell, unmeasuredWait } from "./d
 import { log, publishNow, publishSoon, refuse, roundLine, type Settings, snapshot } from "./effects.ts";
 import { addOne, guardOf, maySecret, pruneGuards, wrongSecret } from "./guards.ts";
 import { host } from "./host.ts";
+import { banned } from "./moderation.ts";
 import { timeUp, timing } from "./rules.ts";
 import { depart, teamFor } from "./scores.ts";
 import { addPlayer, type Player, type Room } from "./state.ts";
@@ -111,6 +112,8 @@ function join(
   if (cmd.watch) return enter(room, cmd.conn, { player: null, host: false }, now, out);
   const name = cmd.name !== undefined ? checkName(cmd.name) : null;
   if (name && !name.ok) return no(name.code, name.message);
+  const bannedToken = banned(room, { token: cmd.token });
+  if (bannedToken) return no("BANNED", bannedToken);
   const known = cmd.token ? room.players.get(room.tokens.get(cmd.token) ?? "") : undefined;
   if (known) {
     // A player back may be a slow one the window's bound has not counted since it left.
@@ -120,6 +123,8 @@ function join(
   if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
     return no("BAD_TOKEN", "resume token must be 32 hex digits");
   }
+  const bannedName = banned(room, { name: name?.msg });
+  if (bannedName) return no("BANNED", bannedName);
   const team = cmd.team === undefined ? null : teamFor(room, cmd.team);
   if (team && !team.ok) return no(team.code, team.message);
   if (!cmd.mayAdd || !addOne(guard, now, rate)) {

@@ -1,10 +1,10 @@
-/** Host actions: open, countdown, lock, new round, next question, kick, scores, rules, and the fairness log download. */
-import { Close } from "../../lib/close.ts";
+/** Host actions: open, countdown, lock, new round, next question, moderation, scores, rules, and the fairness log download. */
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
-import { announce, settle, teamAnswered } from "./decide.ts";
-import { forget, log, publishNow, refuse, roundLine, type Settings } from "./effects.ts";
+import { announce, teamAnswered } from "./decide.ts";
+import { log, publishNow, roundLine, type Settings } from "./effects.ts";
+import { kick, prune, rename } from "./moderation.ts";
 import { formatRecords } from "./records.ts";
 import { open, setRules, timing } from "./rules.ts";
 import { depart, scoreAction } from "./scores.ts";
@@ -51,7 +51,11 @@ export function host(
       break;
     }
     case "kick":
-      return kick(room, conn, action.player, now, s, out);
+      return kick(room, conn, action, now, s, out);
+    case "rename":
+      return rename(room, conn, action, now, s, out);
+    case "prune":
+      return prune(room, now, s, out);
     case "award":
     case "judge":
     case "team":
@@ -76,19 +80,5 @@ export function host(
     out.push({ type: "persist", entries: [roundEntry(room)] });
     if (s.logging) out.push(log(room, roundLine(room.round, now)));
   }
-  publishNow(room, now, out);
-}
-
-function kick(room: Room, conn: string | null, id: string, now: number, s: Settings, out: RoomEffect[]) {
-  const player = room.players.get(id);
-  if (!player) {
-    if (conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
-    return;
-  }
-  forget(room, player, out);
-  if (player.conn)
-    out.push({ type: "close", conn: player.conn, code: Close.KICKED, reason: "removed by the host" });
-  if (s.logging) out.push(log(room, `${player.name} was kicked`));
-  settle(room, now, s, out);
   publishNow(room, now, out);
 }
