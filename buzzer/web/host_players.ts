@@ -117,8 +117,8 @@ export class PlayerTable {
     const dot = h("span", "conn-dot");
     const name = h("span", "player-name");
     const status = h("span", "visually-hidden");
-    const offline = h("span", "badge offline", "offline");
-    const out = h("span", "badge out", "false start");
+    const offline = h("span", "badge offline");
+    const out = h("span", "badge out");
     nameCell.append(dot, name, status, offline, out);
     const team = h("input", "team-input");
     team.type = "text";
@@ -133,8 +133,10 @@ export class PlayerTable {
     const award = button("± Points", "");
     const rename = button("Rename", "");
     const kick = button("Kick", "", "small danger");
-    const actions = h("td", "actions");
-    actions.append(forgive, award, rename, kick);
+    const actions = h("td");
+    const wrap = h("span", "row-actions");
+    wrap.append(forgive, award, rename, kick);
+    actions.append(wrap);
     tr.append(nameCell, teamCell, points, actions);
     const row: Row = {
       tr,
@@ -171,7 +173,10 @@ export class PlayerTable {
     row.dot.title = qualityTitle(p);
     if (row.name.textContent !== p.name) row.name.textContent = p.name;
     row.status.textContent = p.connected ? " (connected)" : "";
+    // Hidden badges are left empty too: the name cell's text is what is shown (and what tests read).
+    row.offline.textContent = p.connected ? "" : "offline";
     row.offline.hidden = p.connected;
+    row.out.textContent = p.lockedOut ? "false start" : "";
     row.out.hidden = !p.lockedOut;
     row.forgive.hidden = !p.lockedOut;
     row.forgive.setAttribute("aria-label", `Forgive ${p.name}'s false start`);
