@@ -13,7 +13,7 @@ interface Join {
 }
 
 /** The warning shown when only this computer can reach the server. */
-export const LOCAL_ONLY = "Only this computer can join: start the server with --host 0.0.0.0";
+const LOCAL_ONLY = "Only this computer can join: start the server with --host 0.0.0.0";
 
 async function fetchJoin(): Promise<Join> {
   try {

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { LOCAL_ONLY } from "../../../buzzer/web/host_join.ts";
 import { bun, type Running, startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
 import { Browsing, hasChromium, joinAs, signIn, text, texts, WAIT } from "./browser.ts";
@@ -75,10 +74,10 @@ describe("host console", () => {
       expect(ann.ws.readyState).toBe(WebSocket.OPEN);
 
       // Banned: neither the name nor the device's token gets back in.
-      const banned = { code: "BANNED", message: `you were removed from room ${room} by the host` };
+      const banned = { code: "BANNED", message: `you were removed from room ${room} by the host` } as const;
       for (const join of [
         { name: "Ben", room },
-        { name: "Benny", room, token },
+        { name: "Benny", room, token: token as string },
       ]) {
         const again = new Peer(server.url);
         await again.opened;
@@ -251,8 +250,9 @@ describe("host console", () => {
       await host.locator(`#join-url[href="${url}"]`).waitFor();
       expect(await text(host, "#join-url")).toBe(url.replace(/^http:\/\//, ""));
       expect(await host.locator("#join-qr svg path").count()).toBe(1);
-      expect(await text(host, "#join-warning")).toBe(LOCAL_ONLY);
-      expect(LOCAL_ONLY).toBe("Only this computer can join: start the server with --host 0.0.0.0");
+      expect(await text(host, "#join-warning")).toBe(
+        "Only this computer can join: start the server with --host 0.0.0.0",
+      );
       // Above the fold: the link shows without scrolling.
       const box = await host.locator("#join-url").boundingBox();
       expect(box && box.y + box.height).toBeLessThan(900);
