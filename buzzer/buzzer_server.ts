@@ -15,7 +15,7 @@ import type { OwnerOptions } from "./room/owner.ts";
 import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
 import { systemClock } from "./time.ts";
-import { allowedHosts, isLoopback, joinUrl, webRoutes } from "./web.ts";
+import { allowedHosts, joinInfo, webRoutes } from "./web.ts";
 
 const program = "buzzer/buzzer_server.ts";
 
@@ -190,7 +190,8 @@ if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.c
 const server = listen<Conn>(
   { ...listenOptions(program, values), tls },
   {
-    routes: webRoutes(gateway.fetch),
+    // Read by requests only, once the port is known (below).
+    routes: webRoutes(gateway.fetch, () => join),
     fetch: gateway.fetch,
     websocket: gateway.websocket,
     // Several processes may listen on one port: the kernel spreads connections over them.
@@ -202,12 +203,12 @@ buzzer.attach(server, allowedHosts(String(values.host), server.port ?? 0, public
 // With --quiet (logs kept somewhere) a secret the operator chose is not printed; a random one must be.
 if (!values.quiet || values.secret === undefined)
   console.log(`Host secret for room ${DEFAULT_ROOM}: ${secret}`);
-const join = joinUrl(String(values.host), server.port ?? 0, tls !== undefined);
+const join = joinInfo(String(values.host), server.port ?? 0, tls !== undefined, publicUrl);
 log?.(
-  `Players join at ${join} (host console: ${join}host, projector: ${join}screen)\n${renderUnicodeCompact(join)}`,
+  `Players join at ${join.url} (host console: ${join.url}host, projector: ${join.url}screen)\n${renderUnicodeCompact(join.url)}`,
 );
 // The likeliest first-game failure: phones scanning a QR code of an address only this machine has.
-if (isLoopback(String(values.host))) {
+if (!join.reachable) {
   log?.("Only this machine can join: to let phones on your network in, start with --host 0.0.0.0");
 }
 

@@ -3,7 +3,8 @@
  * round's phase, lockouts and placed presses) as JSON-lines entries. The room owner writes entries before
  * it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here.
  */
-import { addPlayer, newRoom, type Room, removePlayer } from "./room/state.ts";
+import { addBan } from "./room/bans.ts";
+import { addPlayer, newRoom, type Room, removePlayer, renamePlayer } from "./room/state.ts";
 import type { Placed, Round } from "./round.ts";
 
 /** One journal line. */
@@ -15,6 +16,10 @@ export type Entry =
   | { e: "close"; room: string }
   | { e: "player"; room: string; id: string; name: string; token: string; plain: boolean }
   | { e: "kick"; room: string; id: string }
+  /** The host banned a name and a resume token from the room (the player's own `kick` follows). */
+  | { e: "ban"; room: string; name: string; token: string }
+  /** The host gave a player another name (already made unique in the room). */
+  | { e: "rename"; room: string; id: string; name: string }
   | {
       e: "round";
       room: string;
@@ -80,6 +85,8 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
   close: { room: string },
   player: { room: string, id: string, name: string, token: string, plain: boolean },
   kick: { room: string, id: string },
+  ban: { room: string, name: string, token: string },
+  rename: { room: string, id: string, name: string },
   round: { room: string, number: integer, phase, releaseAt: nullOr(number), lockedOut: listOf(string) },
   placed: {
     room: string,
@@ -159,6 +166,14 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
         if (player) removePlayer(room, player);
         break;
       }
+      case "ban":
+        addBan(room.bans, { name: entry.name, token: entry.token });
+        break;
+      case "rename": {
+        const player = room.players.get(entry.id);
+        if (player) renamePlayer(room, player, entry.name);
+        break;
+      }
       case "round": {
         const same = entry.number === room.round.number;
         room.round = {
@@ -191,6 +206,7 @@ export function snapshot(rooms: Iterable<Room>, epoch: number): Entry[] {
   const entries: Entry[] = [{ e: "clock", epoch }];
   for (const room of rooms) {
     entries.push({ e: "room", room: room.code, secret: room.secret });
+    for (const { name, token } of room.bans.list) entries.push({ e: "ban", room: room.code, name, token });
     for (const p of room.players.values()) {
       entries.push({ e: "player", room: room.code, id: p.id, name: p.name, token: p.token, plain: p.plain });
     }

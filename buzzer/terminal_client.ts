@@ -116,12 +116,14 @@ class TerminalClient {
   private message(msg: ServerMessage): void {
     switch (msg.type) {
       case "welcome":
-        this.me = msg.name;
-        if (this.welcomed) this.say("Reconnected");
+        // A welcome on the same connection is the host renaming us; on a new one, a resume.
+        if (this.welcomed && this.session.isJoined) this.say(`The host renamed you ${msg.name}`);
+        else if (this.welcomed) this.say("Reconnected");
         else {
           this.say(msg.host ? `Hosting room ${msg.room}` : `Joined room ${msg.room} as ${msg.name}`);
           if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
         }
+        this.me = msg.name;
         this.welcomed = true;
         break;
       case "state":

@@ -1,7 +1,7 @@
 /**
  * The web pages' shell: the player, host and projector pages (HTML files bundled by Bun on first
  * request, TypeScript and CSS included), served with security headers; the host and origin rules
- * for WebSocket upgrades; and the join URL the server prints.
+ * for WebSocket upgrades; and the join URL the server prints and the pages show (`GET /join`).
  */
 import { type NetworkInterfaceInfo, networkInterfaces } from "node:os";
 import type { BuildArtifact, Server } from "bun";
@@ -77,10 +77,11 @@ function serve(req: Request, asset: Asset | undefined, headers: Record<string, s
 type Handler<T> = (req: Request, server: Server<T>) => Response | undefined | Promise<Response | undefined>;
 
 /**
- * Routes for Bun.serve: the pages with their headers, and the hashed bundle files they load. A
- * WebSocket upgrade on a page's path (the original clients connect to `/`) goes to `upgrade`.
+ * Routes for Bun.serve: the pages with their headers, the hashed bundle files they load, and
+ * `GET /join` (where players join, from `join`). A WebSocket upgrade on a page's path (the original
+ * clients connect to `/`) goes to `upgrade`.
  */
-export function webRoutes<T>(upgrade: Handler<T>): Record<string, Handler<T>> {
+export function webRoutes<T>(upgrade: Handler<T>, join: () => JoinInfo): Record<string, Handler<T>> {
   const routes: Record<string, Handler<T>> = {};
   for (const [path, page] of Object.entries(PAGES)) {
     routes[path] = async (req, server) =>
@@ -94,6 +95,9 @@ export function webRoutes<T>(upgrade: Handler<T>): Record<string, Handler<T>> {
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "public, max-age=31536000, immutable",
     });
+  // Asked afresh by every page that shows a QR code: the page's own origin may be one phones cannot open.
+  routes["/join"] = () =>
+    Response.json(join(), { headers: { ...PAGE_HEADERS, "Cache-Control": "no-store" } });
   return routes;
 }
 
@@ -165,7 +169,27 @@ export function checkUpgrade(req: Request, allowed: ReadonlySet<string>): boolea
 
 /** The URL players open: a LAN address when the server listens on every interface. */
 export function joinUrl(host: string, port: number, tls = false): string {
-  let address = host;
-  if (EVERY_INTERFACE.has(host)) address = lanAddresses().find((a) => !a.includes(":")) ?? "localhost";
+  let address = unbracketed(host);
+  if (EVERY_INTERFACE.has(address)) address = lanAddresses().find((a) => !a.includes(":")) ?? "localhost";
   return `${tls ? "https" : "http"}://${address.includes(":") ? `[${address}]` : address}:${port}/`;
+}
+
+/** Where players join, as the pages show it: the URL, and whether any other device can reach it. */
+export interface JoinInfo {
+  url: string;
+  /** False when the server is bound to loopback only and no public URL says how else it is reached. */
+  reachable: boolean;
+}
+
+/**
+ * The join address for a server bound to `host:port`: the public URL if one is given (behind a
+ * proxy), else `joinUrl`'s (the LAN address when bound to every interface). Always ends in `/`,
+ * so a page adds `r/CODE` to it.
+ */
+export function joinInfo(host: string, port: number, tls = false, publicUrl?: string): JoinInfo {
+  if (publicUrl === undefined) {
+    return { url: joinUrl(host, port, tls), reachable: !isLoopback(host) };
+  }
+  const { href } = new URL(publicUrl);
+  return { url: href.endsWith("/") ? href : `${href}/`, reachable: true };
 }

@@ -26,6 +26,7 @@ import {
 } from "./effects.ts";
 import { addOne, guardOf, maySecret, pruneGuards, wrongSecret } from "./guards.ts";
 import { host } from "./host.ts";
+import { banned } from "./moderation.ts";
 import { addPlayer, type Player, type Room } from "./state.ts";
 
 /** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
@@ -118,6 +119,8 @@ function join(
   if (cmd.watch) return enter(room, cmd.conn, { player: null, host: false }, now, out);
   const name = cmd.name !== undefined ? checkName(cmd.name) : null;
   if (name && !name.ok) return no(name.code, name.message);
+  const bannedToken = banned(room, { token: cmd.token });
+  if (bannedToken) return no("BANNED", bannedToken);
   const known = cmd.token ? room.players.get(room.tokens.get(cmd.token) ?? "") : undefined;
   if (known) {
     // A player back may be a slow one the window's bound has not counted since it left.
@@ -127,6 +130,8 @@ function join(
   if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
     return no("BAD_TOKEN", "resume token must be 32 hex digits");
   }
+  const bannedName = banned(room, { name: name?.msg });
+  if (bannedName) return no("BANNED", bannedName);
   if (!cmd.mayAdd || !addOne(guard, now, rate)) {
     return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
   }

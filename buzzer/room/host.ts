@@ -1,10 +1,10 @@
-/** Host actions: open, countdown, lock, new round, kick, and the fairness log download. */
-import { Close } from "../../lib/close.ts";
+/** Host actions: open, countdown, lock, new round, moderation, and the fairness log download. */
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
-import { announce, settle } from "./decide.ts";
-import { forget, log, publishNow, refuse, roundLine, type Settings } from "./effects.ts";
+import { announce } from "./decide.ts";
+import { forget, log, publishNow, roundLine, type Settings } from "./effects.ts";
+import { kick, prune, rename } from "./moderation.ts";
 import { formatRecords } from "./records.ts";
 import type { Room } from "./state.ts";
 
@@ -43,7 +43,11 @@ export function host(
       break;
     }
     case "kick":
-      return kick(room, conn, action.player, now, s, out);
+      return kick(room, conn, action, now, s, out);
+    case "rename":
+      return rename(room, conn, action, now, s, out);
+    case "prune":
+      return prune(room, now, s, out);
     case "log": {
       const format = action.format ?? "jsonl";
       if (conn)
@@ -59,19 +63,5 @@ export function host(
     out.push({ type: "persist", entries: [roundEntry(room)] });
     if (s.logging) out.push(log(room, roundLine(room.round, now)));
   }
-  publishNow(room, now, out);
-}
-
-function kick(room: Room, conn: string | null, id: string, now: number, s: Settings, out: RoomEffect[]) {
-  const player = room.players.get(id);
-  if (!player) {
-    if (conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
-    return;
-  }
-  forget(room, player, out);
-  if (player.conn)
-    out.push({ type: "close", conn: player.conn, code: Close.KICKED, reason: "removed by the host" });
-  if (s.logging) out.push(log(room, `${player.name} was kicked`));
-  settle(room, now, s, out);
   publishNow(room, now, out);
 }

@@ -6,6 +6,7 @@ import type { Link } from "../fair.ts";
 import { nameKey } from "../names.ts";
 import type { Phase } from "../protocol.ts";
 import { newRound, type Round, standing } from "../round.ts";
+import { type Bans, newBans } from "./bans.ts";
 import type { Guard } from "./guards.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 
@@ -66,6 +67,8 @@ export interface Room {
   /** The version of the last delta players were sent, and what it told them. */
   version: number;
   told: Told;
+  /** Names and tokens the host removed for good: they cannot join again. */
+  bans: Bans;
 }
 
 /** What players have been told of a room, so the next delta carries only what changed. */
@@ -100,33 +103,54 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     guards: new Map(),
     version: 0,
     told: { round: 1, phase, playerCount: 0, places: 0 },
+    bans: newBans(),
   };
 }
 
 /** Adds a player to a room under a name no one else in it has: `Alice`, then `Alice (2)`… */
 export function addPlayer(room: Room, player: Player): Player {
-  const base = nameKey(player.name);
-  let name = player.name;
-  if (room.names.has(base)) {
-    let n = room.suffixes.get(base) ?? 2;
-    while (room.names.has(nameKey(`${player.name} (${n})`))) n++;
-    name = `${player.name} (${n})`;
-    room.suffixes.set(base, n + 1);
-  }
-  const added = { ...player, name };
+  const added = { ...player, name: claimName(room, player.name) };
   room.players.set(added.id, added);
-  room.names.add(nameKey(name));
   if (added.token) room.tokens.set(added.token, added.id);
   return added;
 }
 
-/** Removes a player for good (kicked, or a plain-text client that can never come back). */
+/** Gives a player another name, made unique in the room as a joining player's is; returns it. */
+export function renamePlayer(room: Room, player: Player, name: string): string {
+  releaseName(room, player.name);
+  player.name = claimName(room, name);
+  return player.name;
+}
+
+/**
+ * Removes a player for good (kicked, pruned, or a plain-text client that can never come back): the
+ * one path every removal takes, so whatever else a room keeps per player is dropped here too.
+ */
 export function removePlayer(room: Room, player: Player): void {
   room.players.delete(player.id);
-  const key = nameKey(player.name);
+  releaseName(room, player.name);
+  room.tokens.delete(player.token);
+}
+
+/** Takes `name`, or the first free `name (n)`, for a player of the room. */
+function claimName(room: Room, wanted: string): string {
+  const base = nameKey(wanted);
+  let name = wanted;
+  if (room.names.has(base)) {
+    let n = room.suffixes.get(base) ?? 2;
+    while (room.names.has(nameKey(`${wanted} (${n})`))) n++;
+    name = `${wanted} (${n})`;
+    room.suffixes.set(base, n + 1);
+  }
+  room.names.add(nameKey(name));
+  return name;
+}
+
+/** Frees a name a player of the room held. */
+function releaseName(room: Room, name: string): void {
+  const key = nameKey(name);
   room.names.delete(key);
   room.suffixes.delete(key);
-  room.tokens.delete(player.token);
 }
 
 /** The links of everyone who could still buzz this round: connected players not in it yet, and prospects. */

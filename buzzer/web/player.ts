@@ -226,6 +226,7 @@ function onError(code: string, message: string): void {
     }
     case "BAD_NAME":
     case "BAD_ROOM":
+    case "BANNED":
     case "TOO_MANY_ROOMS":
       stop();
       showForm(message);
@@ -319,7 +320,7 @@ function onStatus(status: SessionStatus): void {
       const saved = load();
       if (saved) save({ name: saved.name });
     }
-    showForm(`Disconnected: ${goneReason(status.code)}.`);
+    showForm(`Disconnected: ${goneReason(status.code, status.reason)}.`);
   }
   render();
 }

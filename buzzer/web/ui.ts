@@ -127,9 +127,10 @@ export function showStatus(pill: HTMLElement, status: SessionStatus): void {
   setConn(pill, connState(status, pill.dataset.conn as ConnState));
 }
 
-/** Why a session ended for good (its close code), in the pages' words. */
-export function goneReason(code: number): string {
-  if (code === Close.KICKED) return "removed by the host";
+/** Why a session ended for good (its close code, and the server's reason for a kick), in the pages' words. */
+export function goneReason(code: number, reason = ""): string {
+  // A kick's reason says whether the host banned the player too.
+  if (code === Close.KICKED) return reason || "removed by the host";
   if (code === Close.REPLACED) return "this player continued on another tab or device";
   return "refused by the server";
 }

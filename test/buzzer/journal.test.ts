@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { type Entry, parseJournal, replay, roundEntry, snapshot } from "../../buzzer/journal.ts";
-import { addPlayer, newRoom } from "../../buzzer/room/state.ts";
+import { type Bans, isBanned } from "../../buzzer/room/bans.ts";
+import { addPlayer, newRoom, type Room } from "../../buzzer/room/state.ts";
 import type { Placed } from "../../buzzer/round.ts";
 
 const placed = (player: string, press: number, place: number): Placed => ({
@@ -185,5 +186,50 @@ describe("journal", () => {
       releaseAt: 7,
       lockedOut: ["x"],
     });
+  });
+});
+
+describe("journal moderation", () => {
+  const moderated: Entry[] = [
+    ...written,
+    { e: "ban", room: "QUIZ", name: "Ann", token: "t".repeat(32) },
+    { e: "kick", room: "QUIZ", id: "a1" },
+    { e: "rename", room: "QUIZ", id: "b2", name: "Bea" },
+  ];
+
+  test("replays bans and renames", () => {
+    const room = replay(moderated, 1_000_000).get("QUIZ");
+    expect(room && isBanned(room.bans, { name: "ann" })).toBe(true);
+    expect(room && isBanned(room.bans, { token: "t".repeat(32) })).toBe(true);
+    expect([...(room?.players.values() ?? [])].map((p) => [p.id, p.name])).toEqual([["b2", "Bea"]]);
+    expect([...(room?.names ?? [])]).toEqual(["bea"]);
+  });
+
+  test("parses ban and rename entries", () => {
+    const text = `${moderated.map((e) => JSON.stringify(e)).join("\n")}\n`;
+    expect(parseJournal(text)).toEqual({ entries: moderated, problems: [] });
+  });
+
+  test("reports ban and rename entries that lack a field", () => {
+    const lines = [
+      { e: "ban", room: "QUIZ", name: "Ann" },
+      { e: "rename", room: "QUIZ", id: "b2", name: 7 },
+    ];
+    expect(parseJournal(lines.map((line) => JSON.stringify(line)).join("\n"))).toEqual({
+      entries: [],
+      problems: ['line 1: a "ban" entry needs token', 'line 2: a "rename" entry needs name'],
+    });
+  });
+
+  test("snapshots keep the bans and the new names, in order", () => {
+    const rooms = replay(moderated, 1_000_000);
+    const entries = snapshot(rooms.values(), 1_000_000);
+    expect(entries.filter((e) => e.e === "ban")).toEqual([
+      { e: "ban", room: "QUIZ", name: "Ann", token: "t".repeat(32) },
+    ]);
+    const [before, after] = [rooms, replay(entries, 1_000_000)].map((r) => r.get("QUIZ"));
+    expect(after?.bans).toEqual(before?.bans as Bans);
+    expect(after?.players).toEqual(before?.players as Room["players"]);
+    expect(after?.names).toEqual(new Set(["bea"]));
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { allowedHosts, checkUpgrade, isLoopback, joinUrl, lanAddresses } from "../../buzzer/web.ts";
+import {
+  allowedHosts,
+  checkUpgrade,
+  isLoopback,
+  joinInfo,
+  joinUrl,
+  lanAddresses,
+  PAGE_HEADERS,
+  webRoutes,
+} from "../../buzzer/web.ts";
 
 const LOCAL = ["localhost:3000", "127.0.0.1:3000", "[::1]:3000"];
 
@@ -122,6 +131,50 @@ describe("web", () => {
       expect(joinUrl("::1", 3000)).toBe("http://[::1]:3000/");
       const lan = lanAddresses().find((a) => !a.includes(":")) ?? "localhost";
       expect(joinUrl("0.0.0.0", 3000)).toBe(`http://${lan}:3000/`);
+    });
+  });
+
+  describe("joinInfo", () => {
+    test("says a server bound to loopback cannot be reached from another device", () => {
+      expect(joinInfo("localhost", 3000)).toEqual({ url: "http://localhost:3000/", reachable: false });
+      expect(joinInfo("[::1]", 3000, true)).toEqual({ url: "https://[::1]:3000/", reachable: false });
+    });
+
+    test("gives the LAN address when bound to every interface", () => {
+      const lan = lanAddresses().find((a) => !a.includes(":")) ?? "localhost";
+      expect(joinInfo("0.0.0.0", 3000)).toEqual({ url: `http://${lan}:3000/`, reachable: true });
+      expect(joinInfo("192.168.1.20", 80, true)).toEqual({
+        url: "https://192.168.1.20:80/",
+        reachable: true,
+      });
+    });
+
+    test("prefers the public URL, ending in a slash, even when bound to loopback behind a proxy", () => {
+      expect(joinInfo("127.0.0.1", 3000, false, "https://Quiz.Example")).toEqual({
+        url: "https://quiz.example/",
+        reachable: true,
+      });
+      expect(joinInfo("127.0.0.1", 3000, false, "https://quiz.example/play")).toEqual({
+        url: "https://quiz.example/play/",
+        reachable: true,
+      });
+    });
+  });
+
+  describe("webRoutes", () => {
+    test("answers GET /join with the join address as JSON, never cached, with the page headers", async () => {
+      const routes = webRoutes(
+        () => undefined,
+        () => ({ url: "http://192.168.1.20:3000/", reachable: true }),
+      );
+      const handler = routes["/join"] as (req: Request, server: unknown) => Response;
+      const res = handler(new Request("http://localhost:3000/join"), null);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toStartWith("application/json");
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("content-security-policy")).toBe(PAGE_HEADERS["Content-Security-Policy"]);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(await res.json()).toEqual({ url: "http://192.168.1.20:3000/", reachable: true });
     });
   });
 });
