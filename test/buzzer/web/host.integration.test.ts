@@ -68,7 +68,7 @@ describe("host console", () => {
       await host.check("#dialog-ban-box");
       await host.click("#dialog-confirm");
       await ben.locator("#join-form").waitFor();
-      expect(await text(ben, "#join-error")).toBe("Disconnected: removed by the host.");
+      expect(await text(ben, "#join-error")).toBe("Disconnected: removed and banned by the host.");
       await row(host, "Ben").waitFor({ state: "detached" });
       expect((await texts(host, "#players .player-name")).sort()).toEqual(["Ann"]);
       expect(ann.ws.readyState).toBe(WebSocket.OPEN);
