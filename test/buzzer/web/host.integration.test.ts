@@ -40,7 +40,7 @@ const row = (page: Page, name: string) => page.locator("#players tr", { hasText:
 
 describe("host console", () => {
   test.skipIf(!hasChromium)(
-    "kick asks first, naming the player; a double click kicks nobody else; with a ban the name and device cannot join again",
+    "kick asks first, naming the player; a double click kicks nobody else; a ban keeps the name and device out; rename; remove offline players",
     async () => {
       const room = "KICK";
       const host = await console_(room);
@@ -86,13 +86,21 @@ describe("host console", () => {
         again.close();
       }
 
+      // Rename: the dialog starts with the old name; everyone sees the new one.
+      await host.getByRole("button", { name: "Rename Ann" }).click();
+      expect(await host.inputValue("#dialog-input")).toBe("Ann");
+      await host.fill("#dialog-input", "Annie");
+      await host.click("#dialog-confirm");
+      await row(host, "Annie").waitFor();
+      expect(await texts(host, "#players .player-name")).toEqual(["Annie"]);
+
       // "Remove offline players" says how many, then removes them.
       ann.close();
-      await row(host, "Ann").locator(".badge.offline").waitFor();
+      await row(host, "Annie").locator(".badge.offline").waitFor();
       await host.click("#prune");
       expect(await text(host, "#dialog-title")).toBe("Remove 1 offline player?");
       await host.click("#dialog-confirm");
-      await row(host, "Ann").waitFor({ state: "detached" });
+      await row(host, "Annie").waitFor({ state: "detached" });
       expect(browsing.problems).toEqual([]);
     },
     30_000,
