@@ -88,7 +88,7 @@ export class PlayerTable {
     const team = h("input", "team-input");
     team.type = "text";
     team.maxLength = LIMITS.team;
-    team.placeholder = "none";
+    team.placeholder = "no team";
     team.setAttribute("list", "team-names");
     team.autocomplete = "off";
     const teamCell = h("td", "team");
