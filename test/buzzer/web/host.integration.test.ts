@@ -121,12 +121,12 @@ describe("host console", () => {
         ["wrong", "-1"],
       ] as const) {
         await host.fill(`#rules input[name=${name}]`, value);
-        await host.press(`#rules input[name=${name}]`, "Tab");
+        await host.locator(`#rules input[name=${name}]`).blur();
       }
-      await ann.next("state", () => true, WAIT);
       // The host puts Ann in team Red.
       await host.getByRole("textbox", { name: "Team of Ann" }).fill("Red");
       await host.getByRole("textbox", { name: "Team of Ann" }).press("Enter");
+      await host.getByRole("textbox", { name: "Team of Ann" }).blur();
       await host.locator("#teams li .name", { hasText: "Red" }).waitFor();
 
       await host.keyboard.press("o");
@@ -168,7 +168,7 @@ describe("host console", () => {
   );
 
   test.skipIf(!hasChromium)(
-    "N is the next question: a new round, open at once; R is a new round, locked",
+    "N is the next question (a new round, open at once), R a new round; a false start is forgiven; the timer counts down",
     async () => {
       const room = "NEXT";
       const host = await console_(room);
@@ -187,6 +187,18 @@ describe("host console", () => {
       await host.keyboard.press("r");
       await host.locator("#round-number", { hasText: "3" }).waitFor();
       await host.locator("#phase", { hasText: "locked" }).waitFor();
+
+      // A buzz before the round opens is a false start: the console shows it and can forgive it.
+      peer.send({ type: "buzz", at: performance.now() });
+      await row(host, "Pat").locator(".badge.out", { hasText: "false start" }).waitFor();
+      await host.getByRole("button", { name: "Forgive Pat's false start" }).click();
+      await row(host, "Pat").locator(".badge.out").waitFor({ state: "hidden" });
+
+      // With a per-question timer, the console counts down while the round is open.
+      await host.fill("#rules input[name=timer]", "30");
+      await host.locator("#rules input[name=timer]").blur();
+      await host.keyboard.press("n");
+      await host.locator("#phase-detail", { hasText: /^buzzers live · closes in \d+ s$/ }).waitFor();
       peer.close();
       expect(browsing.problems).toEqual([]);
     },
