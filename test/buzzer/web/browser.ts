@@ -9,7 +9,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 const CHROMIUM = "/usr/bin/chromium";
 /** Whether the browser tests can run here. */
 export const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
+if (!hasChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
 if (!hasChromium) console.warn(`Skipping the browser tests of the web pages: no ${CHROMIUM}`);
 
 /** Longest any single wait in a browser may take. */
@@ -55,7 +56,8 @@ export class Browsing {
     const path = new URL(url).pathname;
     page.on("pageerror", (error) => this.problems.push(`${path}: ${error.message}`));
     page.on("console", (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) this.problems.push(`${path}: ${msg.text()}`);
+      if (/Content Security Policy|Refused to/i.test(msg.text()))
+        this.problems.push(`${path}: ${msg.text()}`);
     });
     await page.goto(url);
     return page;
