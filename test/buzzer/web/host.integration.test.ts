@@ -124,9 +124,9 @@ describe("host console", () => {
         await host.locator(`#rules input[name=${name}]`).blur();
       }
       // The host puts Ann in team Red.
-      await host.getByRole("textbox", { name: "Team of Ann" }).fill("Red");
-      await host.getByRole("textbox", { name: "Team of Ann" }).press("Enter");
-      await host.getByRole("textbox", { name: "Team of Ann" }).blur();
+      await host.getByLabel("Team of Ann").fill("Red");
+      await host.getByLabel("Team of Ann").press("Enter");
+      await host.getByLabel("Team of Ann").blur();
       await host.locator("#teams li .name", { hasText: "Red" }).waitFor();
 
       await host.keyboard.press("o");
