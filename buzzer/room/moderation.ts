@@ -84,7 +84,8 @@ export function rename(
 
 /**
  * Removes every player not connected now. One with a place, a press or a lockout in the current
- * round stays, as the resume grace's sweep keeps it, so the order holds: a prune after the round removes it.
+ * round stays, as the resume grace's sweep keeps it, so the order holds: a prune after the round
+ * removes it.
  */
 export function prune(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   let removed = 0;
@@ -99,7 +100,7 @@ export function prune(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   }
   if (s.logging) {
     const stays = kept
-      ? `; ${kept} with a buzz this round ${kept === 1 ? "stays" : "stay"} until it ends`
+      ? `; ${kept} with a buzz this round ${kept === 1 ? "stays" : "stay"} (prune again after it)`
       : "";
     out.push(log(room, `Removed ${removed} offline player${removed === 1 ? "" : "s"}${stays}`));
   }

@@ -1,14 +1,16 @@
 /**
  * The host's moderation against the real server: a banned player's token and name stay out (across
- * a `--state` restart too), a rename reaches the player (a JSON peer and the terminal client) and
- * the host, and prune clears players who went away. Also the join address the pages ask for.
+ * a `--state` restart and a Redis takeover too), a rename reaches the player (a JSON peer and the
+ * terminal client) and the host, and prune clears players who went away. Also the join address the
+ * pages ask for.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RedisClient } from "bun";
 import { lanAddresses } from "../../buzzer/web.ts";
-import { bun, startServer } from "../support.ts";
+import { bun, hasRedis, startRedis, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -74,7 +76,7 @@ describe("moderation", () => {
     host.close();
   });
 
-  test("the terminal client says when the host renames it, and keeps playing", async () => {
+  test("the terminal client says the host renamed it, not that it reconnected", async () => {
     const { code, host } = await hostedRoom();
     const client = bun("buzzer/buzzer_client.ts", ["--url", server.url, "--room", code, "--name", "Bo"]);
     try {
@@ -131,6 +133,50 @@ describe("moderation", () => {
       await again?.stop();
     }
   });
+});
+
+describe("moderation --redis", () => {
+  test.if(hasRedis())(
+    "a ban survives the takeover of its room when the owning process is killed",
+    async () => {
+      const redis = await startRedis();
+      const member = () =>
+        startServer("buzzer/buzzer_server.ts", ["--redis", redis.url, "--secret", "cluster-secret"]);
+      const servers = await Promise.all([member(), member()]);
+      try {
+        const pids = await Promise.all(servers.map(async (s) => (await s.waitFor(/as process (\w+)\n/))[1]));
+        const { peer: host } = await Peer.join(servers[0]?.url as string, {
+          room: "BANR",
+          secret: "roomsecret",
+        });
+        const { peer: troll, welcome } = await Peer.join(servers[1]?.url as string, {
+          room: "BANR",
+          name: "Troll",
+        });
+        host.send({ type: "kick", player: welcome.id, ban: true });
+        await troll.closed;
+        const client = new RedisClient(redis.url);
+        const lease = (await client.get("bz:lease:BANR")) as string;
+        client.close();
+        const owner = pids.indexOf(lease.split(":")[0]);
+        expect(owner).toBeGreaterThanOrEqual(0);
+        servers[owner]?.proc.kill("SIGKILL");
+        await servers[owner]?.proc.exited;
+        const survivor = servers[1 - owner] as Server;
+        for (const join of [{ token: welcome.token }, { name: "Troll" }]) {
+          const peer = new Peer(survivor.url);
+          await peer.opened;
+          peer.send({ type: "join", room: "BANR", ...join });
+          expect(await peer.next("error", () => true, 10_000)).toEqual(banned("BANR"));
+          peer.close();
+        }
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+        await redis.stop();
+      }
+    },
+    30_000,
+  );
 });
 
 describe("GET /join", () => {

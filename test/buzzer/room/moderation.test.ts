@@ -191,7 +191,7 @@ describe("moderation", () => {
       apply(room, leaveCmd("c2", b), 2010, s);
       const during = apply(room, hostCmd({ type: "prune" }), 2050, s);
       expect(lines(during)).toEqual([
-        "[QUIZ] Removed 1 offline player; 1 with a buzz this round stays until it ends",
+        "[QUIZ] Removed 1 offline player; 1 with a buzz this round stays (prune again after it)",
       ]);
       expect([...room.players.keys()]).toEqual([a]);
       apply(room, hostCmd({ type: "reset" }), 3000, s);
