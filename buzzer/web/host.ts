@@ -1,37 +1,31 @@
 /**
- * The host console: open, arm with a countdown, lock and reset rounds (buttons and the keys
- * o, c, l, n), watch the order and the players' links, kick, beep on the first buzz, and download
- * the fairness log.
+ * The host console: the join link and its QR code at the top; next question, open, arm with a
+ * countdown, lock and new round (buttons and the keys n, o, c, l, r); the order with right and
+ * wrong; the leaderboard; the players with their teams and moderation; the round rules; and the
+ * downloads. While the connection is down it says so instead of showing the last phase.
  */
-import {
-  type ClientMessage,
-  COUNTDOWN_MS,
-  DEFAULT_ROOM,
-  type LogFormat,
-  type PlayerView,
-  type RoomView,
-} from "../protocol.ts";
+import { type ClientMessage, COUNTDOWN_MS, type LogFormat, type RoomView } from "../protocol.ts";
+import type { SessionStatus } from "../session.ts";
+import { asking, dismiss } from "./host_dialog.ts";
+import { showJoin } from "./host_join.ts";
+import { OrderList } from "./host_order.ts";
+import { PlayerTable } from "./host_players.ts";
+import { rulesPanel } from "./host_rules.ts";
+import { renderBoard, saveScores } from "./host_scores.ts";
 import { hostLogin } from "./login.ts";
-import {
-  Beeper,
-  byId,
-  countdown,
-  download,
-  h,
-  isShortcut,
-  orderCutNote,
-  renderOrder,
-  setConn,
-  showNote,
-  shownOf,
-} from "./ui.ts";
+import { Beeper, byId, countdown, download, h, isShortcut, orderCutNote, showNote, shownOf } from "./ui.ts";
 
 const ui = {
   code: byId("room-code"),
   console: byId("console"),
+  joinLink: byId<HTMLAnchorElement>("join-url"),
+  joinQr: byId("join-qr"),
+  joinWarning: byId("join-warning"),
+  screenLink: byId<HTMLAnchorElement>("screen-link"),
   round: byId("round-number"),
   phase: byId("phase"),
   detail: byId("phase-detail"),
+  next: byId<HTMLButtonElement>("next"),
   open: byId<HTMLButtonElement>("open"),
   arm: byId<HTMLButtonElement>("arm"),
   lock: byId<HTMLButtonElement>("lock"),
@@ -41,46 +35,77 @@ const ui = {
   order: byId<HTMLOListElement>("order"),
   orderEmpty: byId("order-empty"),
   orderMore: byId("order-more"),
+  scores: byId<HTMLOListElement>("scores"),
+  scoresEmpty: byId("scores-empty"),
+  teams: byId<HTMLOListElement>("teams"),
+  teamsTitle: byId("teams-title"),
+  scoresCsv: byId<HTMLButtonElement>("scores-csv"),
   players: byId<HTMLTableSectionElement>("players"),
   playersEmpty: byId("players-empty"),
   playersMore: byId("players-more"),
   playerCount: byId("player-count"),
+  teamNames: byId<HTMLDataListElement>("team-names"),
+  prune: byId<HTMLButtonElement>("prune"),
+  rules: byId<HTMLFormElement>("rules"),
+  rulesNote: byId("rules-note"),
   logCsv: byId<HTMLButtonElement>("log-csv"),
   logJsonl: byId<HTMLButtonElement>("log-jsonl"),
-  screenLink: byId<HTMLAnchorElement>("screen-link"),
   logout: byId<HTMLButtonElement>("logout"),
-  joinHint: byId("join-hint"),
-  conn: byId("conn"),
 };
 
 const beeper = new Beeper();
 let view: RoomView | null = null;
 let room = "";
+let online = false;
 /** The round whose first buzz has been beeped (or was already there when the console opened). */
 let beeped = -1;
-let stopCountdown: () => void = () => {};
+let stopTimer: () => void = () => {};
+
+const order = new OrderList(ui.order, send);
+const players = new PlayerTable(ui.players, send);
+const showRules = rulesPanel(ui.rules, ui.rulesNote, send);
 
 const login = hostLogin({
   onJoined(joined, code) {
     ui.console.hidden = !joined;
     ui.code.hidden = !joined;
     if (!joined) {
+      dismiss();
       view = null;
       beeped = -1;
       return;
     }
     room = code;
     ui.code.textContent = code;
-    const url = `${location.origin}/${code === DEFAULT_ROOM ? "" : `r/${code}`}`;
-    ui.joinHint.textContent = `Players join at ${url}`;
     ui.screenLink.href = `/screen?room=${encodeURIComponent(code)}`;
+    void showJoin(code, { link: ui.joinLink, qr: ui.joinQr, warning: ui.joinWarning });
   },
+  onStatus: showOnline,
   onMessage(msg) {
     if (msg.type === "state") onState(msg);
     else if (msg.type === "log") saveLog(msg.format, msg.data);
+    else if (msg.type === "scores") saveScores(room, msg.data);
     else if (msg.type === "error") ui.detail.textContent = msg.message;
   },
 });
+
+/** Online, the console shows the room; offline, it says so and greys what may be stale. */
+function showOnline(status: SessionStatus): void {
+  online = status.state === "connected";
+  ui.console.classList.toggle("offline", !online);
+  for (const button of [ui.next, ui.open, ui.arm, ui.lock, ui.reset, ui.prune, ui.scoresCsv])
+    button.disabled = !online;
+  if (online) {
+    if (view) onState(view);
+    return;
+  }
+  dismiss();
+  stopTimer();
+  ui.phase.dataset.phase = "offline";
+  ui.phase.textContent = "offline";
+  ui.detail.textContent =
+    status.state === "gave up" ? "Disconnected" : "Not connected to the server: trying again…";
+}
 
 function onState(next: RoomView): void {
   const first = !view;
@@ -90,12 +115,37 @@ function onState(next: RoomView): void {
     beeped = next.round;
     beeper.beep();
   }
+  if (!online) return;
   ui.round.textContent = String(next.round);
   ui.phase.dataset.phase = next.phase;
   ui.phase.textContent = next.phase;
-  stopCountdown();
+  showTimer(next);
+  ui.open.disabled = next.phase === "open";
+  ui.arm.disabled = next.phase === "open";
+  ui.lock.disabled = next.phase === "locked";
+  order.render(next.round, next.order);
+  ui.orderEmpty.hidden = next.order.length > 0;
+  showNote(ui.orderMore, orderCutNote(next.order));
+  players.render(next.players);
+  ui.playersEmpty.hidden = next.players.length > 0;
+  ui.playerCount.textContent = next.playerCount ? `(${next.playerCount})` : "";
+  showNote(ui.playersMore, shownOf(next.players.length, next.playerCount));
+  const teams = next.teams ?? [];
+  ui.teamNames.replaceChildren(...teams.map((t) => Object.assign(h("option"), { value: t.name })));
+  renderBoard(
+    { scores: ui.scores, empty: ui.scoresEmpty, teams: ui.teams, teamsTitle: ui.teamsTitle },
+    next.scores ?? [],
+    teams,
+  );
+  showRules(next.rules);
+}
+
+/** The countdown to release while armed, the question timer while open. */
+function showTimer(next: RoomView): void {
+  stopTimer();
+  stopTimer = () => {};
   if (next.phase === "armed" && next.countdown !== undefined) {
-    stopCountdown = countdown(
+    stopTimer = countdown(
       performance.now() + next.countdown,
       (s) => {
         ui.detail.textContent = `opens in ${s}`;
@@ -104,49 +154,27 @@ function onState(next: RoomView): void {
         ui.detail.textContent = "opening…";
       },
     );
+  } else if (next.phase === "open" && next.closesIn !== undefined) {
+    stopTimer = countdown(
+      performance.now() + next.closesIn,
+      (s) => {
+        ui.detail.textContent = `buzzers live · closes in ${s} s`;
+      },
+      () => {
+        ui.detail.textContent = "time is up";
+      },
+    );
   } else {
     ui.detail.textContent = next.phase === "open" ? "buzzers live" : "";
   }
-  ui.open.disabled = next.phase === "open";
-  ui.arm.disabled = next.phase === "open";
-  ui.lock.disabled = next.phase === "locked";
-  renderOrder(ui.order, next.order);
-  ui.orderEmpty.hidden = next.order.length > 0;
-  showNote(ui.orderMore, orderCutNote(next.order));
-  renderPlayers(next.players, next.playerCount);
 }
 
-function ms(value: number | undefined): string {
-  return value === undefined ? "–" : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-}
-
-function renderPlayers(players: PlayerView[], total: number): void {
-  const rows = players.map((p) => {
-    const tr = h("tr");
-    tr.dataset.player = p.id;
-    const name = h("td", "name");
-    const dot = h("span", p.connected ? "conn-dot on" : "conn-dot");
-    dot.title = p.connected ? "connected" : "disconnected";
-    name.append(dot, p.name, h("span", "visually-hidden", p.connected ? " (connected)" : " (disconnected)"));
-    if (p.lockedOut) name.append(h("span", "badge out", "locked out"));
-    const kick = h("button", "small danger", "Kick");
-    kick.type = "button";
-    kick.setAttribute("aria-label", `Kick ${p.name}`);
-    kick.addEventListener("click", () => send({ type: "kick", player: p.id }));
-    const action = h("td");
-    action.append(kick);
-    tr.append(name, h("td", "num", ms(p.rtt)), h("td", "num", ms(p.jitter)), action);
-    return tr;
-  });
-  ui.players.replaceChildren(...rows);
-  ui.playersEmpty.hidden = players.length > 0;
-  ui.playerCount.textContent = total ? `(${total})` : "";
-  showNote(ui.playersMore, shownOf(players.length, total));
-}
-
-function send(msg: ClientMessage): void {
+/** Sends a host message; says so and returns false when the console is not connected. */
+function send(msg: ClientMessage): boolean {
   beeper.unlock();
-  if (!login.send(msg)) ui.detail.textContent = "Not connected";
+  const sent = login.send(msg);
+  if (!sent) ui.detail.textContent = "Not connected";
+  return sent;
 }
 
 function armCountdown(): void {
@@ -174,21 +202,29 @@ function showArmLabel(): void {
 ui.seconds.value = String(COUNTDOWN_MS / 1000);
 showArmLabel();
 ui.seconds.addEventListener("input", showArmLabel);
+ui.next.addEventListener("click", () => send({ type: "next" }));
 ui.open.addEventListener("click", () => send({ type: "arm" }));
 ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));
 ui.reset.addEventListener("click", () => send({ type: "reset" }));
+ui.prune.addEventListener("click", async () => {
+  ui.detail.textContent = await players.prune(view?.playerCount ?? 0);
+});
+ui.scoresCsv.addEventListener("click", () => send({ type: "scores" }));
 ui.logCsv.addEventListener("click", () => send({ type: "log", format: "csv" }));
 ui.logJsonl.addEventListener("click", () => send({ type: "log", format: "jsonl" }));
-ui.logout.addEventListener("click", () => {
-  login.signOut();
-  setConn(ui.conn, "offline");
-});
+ui.logout.addEventListener("click", () => login.signOut());
 
-const keys: Record<string, HTMLButtonElement> = { o: ui.open, c: ui.arm, l: ui.lock, n: ui.reset };
+const keys: Record<string, HTMLButtonElement> = {
+  n: ui.next,
+  o: ui.open,
+  c: ui.arm,
+  l: ui.lock,
+  r: ui.reset,
+};
 document.addEventListener("keydown", (event) => {
   beeper.unlock();
-  if (ui.console.hidden || event.repeat || !isShortcut(event)) return;
+  if (ui.console.hidden || asking() || event.repeat || !isShortcut(event)) return;
   const button = keys[event.key.toLowerCase()];
   if (!button || button.disabled) return;
   event.preventDefault();

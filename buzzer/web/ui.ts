@@ -49,18 +49,20 @@ export function validRoom(code: string): boolean {
   return /^[A-Za-z0-9]{1,8}$/.test(code);
 }
 
-/** Fills an `<ol>` with a round's order: place, name, gap and a photo-finish flag. */
+/** One place of a round's order as a list item: place, name, gap and a photo-finish flag. */
+export function orderItem(p: PlaceView, mine?: string): HTMLLIElement {
+  const li = h("li", [p.place === 1 ? "first" : "", p.id === mine ? "mine" : ""].filter(Boolean).join(" "));
+  li.dataset.player = p.id;
+  li.append(h("span", "place", String(p.place)));
+  const name = h("span", "name", p.name);
+  if (p.photo) name.append(h("span", "badge", "photo finish"));
+  li.append(name, h("span", "gap", p.place === 1 ? "first" : gapLabel(p.gap)));
+  return li;
+}
+
+/** Fills an `<ol>` with a round's order (see orderItem). */
 export function renderOrder(list: HTMLOListElement, order: readonly PlaceView[], mine?: string): void {
-  const items = order.map((p) => {
-    const li = h("li", [p.place === 1 ? "first" : "", p.id === mine ? "mine" : ""].filter(Boolean).join(" "));
-    li.dataset.player = p.id;
-    li.append(h("span", "place", String(p.place)));
-    const name = h("span", "name", p.name);
-    if (p.photo) name.append(h("span", "badge", "photo finish"));
-    li.append(name, h("span", "gap", p.place === 1 ? "first" : gapLabel(p.gap)));
-    return li;
-  });
-  list.replaceChildren(...items);
+  list.replaceChildren(...order.map((p) => orderItem(p, mine)));
 }
 
 /** How many are in the room: `1 player`, `230 players`. */

@@ -1,100 +1,51 @@
 /**
  * The web pages in a real browser against the real server: players, host console and projector
  * play rounds, names stay text, a room bigger than the pages' lists shows with its counts, the page
- * headers and origin rule hold, and a player page survives a server restart. Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere it is skipped).
+ * headers and origin rule hold, and a player page survives a server restart (browser.ts: Chromium).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { BrowserContext, Page } from "playwright-core";
 import { bun, ROOT, type Running, startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
+import { Browsing, buzzState, hasChromium, joinAs, signIn, text, texts, WAIT } from "./browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SECRET = "s3cret";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI)
-  throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
-if (!hasChromium) console.warn(`Skipping the browser tests of the web pages: no ${CHROMIUM}`);
 const SHOTS = `${ROOT}docs/screenshots/`;
-/** Longest any single wait in a browser may take. */
-const WAIT = 8000;
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 let server: Server;
 let base: string;
-let browser: Browser | null = null;
-const contexts: BrowserContext[] = [];
+let browsing: Browsing | null = null;
 /** Problems any page reported: script errors and CSP refusals, checked after every test. */
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   // Every client here comes from one address: the big room's players exceed the default allowance of 200.
   server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET, "--joins-per-address", "1000"]);
   base = `http://localhost:${server.port}`;
   if (hasChromium) {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browsing = await Browsing.launch();
+    problems = browsing.problems;
   }
 });
 
 afterAll(async () => {
-  await Promise.allSettled(contexts.map((c) => c.close()));
-  await browser?.close();
+  await browsing?.close();
   await server?.stop();
 });
 
 /** A fresh browser profile (own storage), phone-sized, as one player's device. */
-async function device(): Promise<BrowserContext> {
-  if (!browser) throw new Error("no browser");
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
-  context.setDefaultTimeout(WAIT);
-  contexts.push(context);
-  return context;
+function device(): Promise<BrowserContext> {
+  if (!browsing) throw new Error("no browser");
+  return browsing.device();
 }
 
 /** Opens a page of the server in a context, recording its script errors and CSP refusals. */
-async function open(context: BrowserContext, path: string, origin = base): Promise<Page> {
-  const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`${path}: ${error.message}`));
-  page.on("console", (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`${path}: ${msg.text()}`);
-  });
-  await page.goto(origin + path);
-  return page;
+function open(context: BrowserContext, path: string, origin = base): Promise<Page> {
+  if (!browsing) throw new Error("no browser");
+  return browsing.open(context, origin + path);
 }
-
-async function joinAs(page: Page, name: string): Promise<void> {
-  await page.fill("#name", name);
-  await page.click("#join-button");
-  await page.locator("#conn[data-conn=online]").waitFor();
-}
-
-async function signIn(page: Page, room: string, secret: string): Promise<void> {
-  await page.fill("#room", room);
-  await page.fill("#secret", secret);
-  await page.click("#login-button");
-  await page.locator("#conn[data-conn=online]").waitFor();
-}
-
-/** Waits until the player page's buzz button shows `state`. */
-function buzzState(page: Page, state: string): Promise<void> {
-  return page.locator(`#buzz[data-state=${state}]`).waitFor();
-}
-
-const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim() ?? "";
-const texts = (page: Page, selector: string) =>
-  page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent?.trim() ?? ""));
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -249,7 +200,8 @@ describe("web pages", () => {
       await host.locator("#phase", { hasText: "open" }).waitFor();
 
       // Kicking Ben sends his page back to the join form with the reason.
-      await host.click('#players tr:has-text("Ben") button');
+      await host.getByRole("button", { name: "Kick Ben" }).click();
+      await host.click("#dialog-confirm");
       await ben.locator("#join-form").waitFor();
       expect(await text(ben, "#join-error")).toBe("Disconnected: removed by the host.");
       await host.locator("#players tr", { hasText: "Ben" }).waitFor({ state: "detached" });

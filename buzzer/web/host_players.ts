@@ -1,0 +1,187 @@
+/**
+ * The host console's player list: who is online (a connection-quality dot, the numbers on hover),
+ * their team, points and false start, and the moderation a host needs (forgive, points, rename,
+ * kick with an optional ban, remove offline players). Rows are kept by player id and updated in
+ * place, so nothing moves or is replaced under the mouse or a field being typed in.
+ */
+import { type ClientMessage, LIMITS, type PlayerView } from "../protocol.ts";
+import { nameProblem, pointsProblem, quality, qualityTitle } from "./host_checks.ts";
+import { ask } from "./host_dialog.ts";
+import { h } from "./ui.ts";
+
+interface Row {
+  tr: HTMLTableRowElement;
+  dot: HTMLSpanElement;
+  name: HTMLSpanElement;
+  status: HTMLSpanElement;
+  offline: HTMLSpanElement;
+  out: HTMLSpanElement;
+  team: HTMLInputElement;
+  points: HTMLTableCellElement;
+  forgive: HTMLButtonElement;
+  award: HTMLButtonElement;
+  rename: HTMLButtonElement;
+  kick: HTMLButtonElement;
+  player: PlayerView;
+}
+
+function button(text: string, label: string, className = "small"): HTMLButtonElement {
+  const b = h("button", className, text);
+  b.type = "button";
+  b.setAttribute("aria-label", label);
+  return b;
+}
+
+/** The player table, kept in step with each state the console receives. */
+export class PlayerTable {
+  private readonly rows = new Map<string, Row>();
+  private shown: readonly PlayerView[] = [];
+
+  constructor(
+    private readonly body: HTMLTableSectionElement,
+    private readonly send: (msg: ClientMessage) => boolean,
+  ) {}
+
+  /** Shows `players` in the server's order, reusing each player's row. */
+  render(players: readonly PlayerView[]): void {
+    this.shown = players;
+    const seen = new Set<string>();
+    players.forEach((p, i) => {
+      seen.add(p.id);
+      const row = this.rows.get(p.id) ?? this.create(p);
+      this.update(row, p);
+      if (this.body.children[i] !== row.tr) this.body.insertBefore(row.tr, this.body.children[i] ?? null);
+    });
+    for (const [id, row] of this.rows) {
+      if (seen.has(id)) continue;
+      row.tr.remove();
+      this.rows.delete(id);
+    }
+  }
+
+  /** Asks to remove the offline players shown, saying how many, then asks the server to. */
+  async prune(total: number): Promise<string> {
+    const offline = this.shown.filter((p) => !p.connected).length;
+    if (!offline) return "No offline players to remove.";
+    const some = total > this.shown.length ? "at least " : "";
+    const count = `${some}${offline} offline player${offline === 1 ? "" : "s"}`;
+    const answer = await ask({
+      title: `Remove ${count}?`,
+      message: `${count[0]?.toUpperCase()}${count.slice(1)} leave the room with their points. They can join again as new players.`,
+      confirm: `Remove ${offline}`,
+      danger: true,
+    });
+    if (answer) this.send({ type: "prune" });
+    return "";
+  }
+
+  private create(p: PlayerView): Row {
+    const tr = h("tr");
+    tr.dataset.player = p.id;
+    const nameCell = h("td", "name");
+    const dot = h("span", "conn-dot");
+    const name = h("span", "player-name");
+    const status = h("span", "visually-hidden");
+    const offline = h("span", "badge offline");
+    const out = h("span", "badge out");
+    nameCell.append(dot, name, status, offline, out);
+    const team = h("input", "team-input");
+    team.type = "text";
+    team.maxLength = LIMITS.team;
+    team.placeholder = "no team";
+    team.setAttribute("list", "team-names");
+    team.autocomplete = "off";
+    const teamCell = h("td", "team");
+    teamCell.append(team);
+    const points = h("td", "num points");
+    const forgive = button("Forgive", "", "small go");
+    const award = button("± Points", "");
+    const rename = button("Rename", "");
+    const kick = button("Kick", "", "small danger");
+    const actions = h("td");
+    const wrap = h("span", "row-actions");
+    wrap.append(forgive, award, rename, kick);
+    actions.append(wrap);
+    tr.append(nameCell, teamCell, points, actions);
+    const row: Row = {
+      tr,
+      dot,
+      name,
+      status,
+      offline,
+      out,
+      team,
+      points,
+      forgive,
+      award,
+      rename,
+      kick,
+      player: p,
+    };
+    // Every action reads the row's player when clicked: the id never comes from where the mouse is later.
+    forgive.addEventListener("click", () => this.send({ type: "forgive", player: row.player.id }));
+    team.addEventListener("change", () => {
+      const value = team.value.trim();
+      this.send({ type: "team", player: row.player.id, team: value || null });
+    });
+    award.addEventListener("click", () => this.award(row.player));
+    rename.addEventListener("click", () => this.rename(row.player));
+    kick.addEventListener("click", () => this.kick(row.player));
+    this.rows.set(p.id, row);
+    return row;
+  }
+
+  private update(row: Row, p: PlayerView): void {
+    row.player = p;
+    row.tr.classList.toggle("offline", !p.connected);
+    row.dot.dataset.quality = p.connected ? quality(p.rtt, p.jitter) : "offline";
+    row.dot.title = qualityTitle(p);
+    if (row.name.textContent !== p.name) row.name.textContent = p.name;
+    row.status.textContent = p.connected ? " (connected)" : "";
+    // Hidden badges are left empty too: the name cell's text is what is shown (and what tests read).
+    row.offline.textContent = p.connected ? "" : "offline";
+    row.offline.hidden = p.connected;
+    row.out.textContent = p.lockedOut ? "false start" : "";
+    row.out.hidden = !p.lockedOut;
+    row.forgive.hidden = !p.lockedOut;
+    row.forgive.setAttribute("aria-label", `Forgive ${p.name}'s false start`);
+    row.award.setAttribute("aria-label", `Give ${p.name} points`);
+    row.rename.setAttribute("aria-label", `Rename ${p.name}`);
+    row.kick.setAttribute("aria-label", `Kick ${p.name}`);
+    row.team.setAttribute("aria-label", `Team of ${p.name}`);
+    if (document.activeElement !== row.team) row.team.value = p.team ?? "";
+    row.points.textContent = String(p.points ?? 0);
+  }
+
+  private async kick(p: PlayerView): Promise<void> {
+    const answer = await ask({
+      title: `Kick ${p.name}?`,
+      message: `${p.name} leaves the room now. Without a ban, they can join again.`,
+      confirm: `Kick ${p.name}`,
+      danger: true,
+      ban: true,
+    });
+    if (!answer) return;
+    this.send(answer.ban ? { type: "kick", player: p.id, ban: true } : { type: "kick", player: p.id });
+  }
+
+  private async rename(p: PlayerView): Promise<void> {
+    const answer = await ask({
+      title: `Rename ${p.name}`,
+      message: "Everyone sees the new name at once.",
+      confirm: "Rename",
+      field: { label: "New name", type: "text", value: p.name, check: nameProblem },
+    });
+    if (answer && answer.value !== p.name) this.send({ type: "rename", player: p.id, name: answer.value });
+  }
+
+  private async award(p: PlayerView): Promise<void> {
+    const answer = await ask({
+      title: `Points for ${p.name}`,
+      message: `${p.name} has ${p.points ?? 0}. A negative number takes points away.`,
+      confirm: "Give points",
+      field: { label: "Points", type: "number", value: "1", check: pointsProblem },
+    });
+    if (answer) this.send({ type: "award", player: p.id, points: Number(answer.value) });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The host console's rules panel: each field sends its rule as soon as it changes, and shows the
+ * room's rules from each state unless the host is typing in it.
+ */
+import { type ClientMessage, DEFAULT_RULES, LIMITS, type Rules } from "../protocol.ts";
+
+type Field = Exclude<keyof Rules, "teamFirst">;
+
+/** Each number field's range, and how its value maps to the rule (the timer is typed in seconds). */
+const FIELDS: Record<Field, { min: number; max: number; scale: number; words: string }> = {
+  autoLock: { min: 0, max: 200, scale: 1, words: "Lock after" },
+  timer: { min: 0, max: LIMITS.timer / 1000, scale: 1000, words: "Timer" },
+  right: { min: -LIMITS.points, max: LIMITS.points, scale: 1, words: "Right" },
+  wrong: { min: -LIMITS.points, max: 0, scale: 1, words: "Wrong" },
+  falseStart: { min: -LIMITS.points, max: 0, scale: 1, words: "False start" },
+};
+
+/** The rule a number field's text stands for, or a sentence saying what it must be. */
+export function readRule(field: Field, text: string): { value: number } | { problem: string } {
+  const { min, max, scale, words } = FIELDS[field];
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isInteger(n) || n < min || n > max)
+    return { problem: `${words}: a whole number from ${min} to ${max}.` };
+  return { value: n * scale };
+}
+
+/** Wires the rules form; returns the function that shows a state's rules in it. */
+export function rulesPanel(
+  form: HTMLFormElement,
+  note: HTMLElement,
+  send: (msg: ClientMessage) => boolean,
+): (rules: Rules | undefined) => void {
+  const input = (name: keyof Rules) => form.elements.namedItem(name) as HTMLInputElement;
+  for (const field of Object.keys(FIELDS) as Field[]) {
+    input(field).addEventListener("change", () => {
+      const read = readRule(field, input(field).value);
+      if ("problem" in read) {
+        note.textContent = read.problem;
+        return;
+      }
+      note.textContent = "";
+      send({ type: "rules", rules: { [field]: read.value } });
+    });
+  }
+  const teamFirst = input("teamFirst");
+  teamFirst.addEventListener("change", () =>
+    send({ type: "rules", rules: { teamFirst: teamFirst.checked } }),
+  );
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  return (rules = DEFAULT_RULES) => {
+    for (const field of Object.keys(FIELDS) as Field[]) {
+      const el = input(field);
+      if (document.activeElement !== el) el.value = String(rules[field] / FIELDS[field].scale);
+    }
+    teamFirst.checked = rules.teamFirst;
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Headless Chromium for the web pages' tests: a browser whose pages report script errors and CSP
+ * refusals, one fresh profile per device, and the steps every page test takes (join, sign in).
+ * Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere the browser tests are skipped).
+ */
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+const CHROMIUM = "/usr/bin/chromium";
+/** Whether the browser tests can run here. */
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
+if (!hasChromium) console.warn(`Skipping the browser tests of the web pages: no ${CHROMIUM}`);
+
+/** Longest any single wait in a browser may take. */
+export const WAIT = 8000;
+
+/** A browser for one test file: devices (own storage each) and the problems their pages reported. */
+export class Browsing {
+  /** Problems any page reported: script errors and CSP refusals, checked after every test. */
+  readonly problems: string[] = [];
+  private readonly contexts: BrowserContext[] = [];
+
+  private constructor(private readonly browser: Browser) {}
+
+  /** Starts headless Chromium. */
+  static async launch(): Promise<Browsing> {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    return new Browsing(browser);
+  }
+
+  /** A fresh browser profile (own storage), phone-sized unless told, as one person's device. */
+  async device(viewport = { width: 360, height: 740 }): Promise<BrowserContext> {
+    const context = await this.browser.newContext({ viewport, hasTouch: true });
+    context.setDefaultTimeout(WAIT);
+    this.contexts.push(context);
+    return context;
+  }
+
+  /** Opens a URL in a context, recording its script errors and CSP refusals. */
+  async open(context: BrowserContext, url: string): Promise<Page> {
+    const page = await context.newPage();
+    const path = new URL(url).pathname;
+    page.on("pageerror", (error) => this.problems.push(`${path}: ${error.message}`));
+    page.on("console", (msg) => {
+      if (/Content Security Policy|Refused to/i.test(msg.text()))
+        this.problems.push(`${path}: ${msg.text()}`);
+    });
+    await page.goto(url);
+    return page;
+  }
+
+  /** Closes every device and the browser. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.contexts.map((c) => c.close()));
+    await this.browser.close();
+  }
+}
+
+/** Joins the player page as `name` and waits until it is connected. */
+export async function joinAs(page: Page, name: string): Promise<void> {
+  await page.fill("#name", name);
+  await page.click("#join-button");
+  await page.locator("#conn[data-conn=online]").waitFor();
+}
+
+/** Signs the host console in to `room` and waits until it is connected. */
+export async function signIn(page: Page, room: string, secret: string): Promise<void> {
+  await page.fill("#room", room);
+  await page.fill("#secret", secret);
+  await page.click("#login-button");
+  await page.locator("#conn[data-conn=online]").waitFor();
+}
+
+/** Waits until the player page's buzz button shows `state`. */
+export function buzzState(page: Page, state: string): Promise<void> {
+  return page.locator(`#buzz[data-state=${state}]`).waitFor();
+}
+
+/** An element's text, trimmed. */
+export const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim() ?? "";
+/** Every matching element's text, trimmed, in document order. */
+export const texts = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent?.trim() ?? ""));

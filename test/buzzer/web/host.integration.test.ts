@@ -1,0 +1,283 @@
+/**
+ * The host console in a real browser against the real server: kick asks first and can ban, judging
+ * and awarding show on the leaderboard, N is the next question, the console says when it is
+ * offline, a refresh keeps it signed in, and the join link is the one the server gives.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { bun, type Running, startServer } from "../../support.ts";
+import { Peer } from "../peer.ts";
+import { Browsing, hasChromium, joinAs, signIn, text, texts, WAIT } from "./browser.ts";
+
+const SECRET = "s3cret";
+const PASS = "roompass";
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+let server: Server;
+let base: string;
+let browsing: Browsing;
+
+beforeAll(async () => {
+  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+  base = `http://localhost:${server.port}`;
+  if (hasChromium) browsing = await Browsing.launch();
+});
+
+afterAll(async () => {
+  await browsing?.close();
+  await server?.stop();
+});
+
+/** A host console on a laptop-sized screen, signed in to `room`. */
+async function console_(room: string, origin = base): Promise<Page> {
+  const page = await browsing.open(await browsing.device({ width: 1280, height: 900 }), `${origin}/host`);
+  await signIn(page, room, PASS);
+  return page;
+}
+
+/** Waits until the host console's player list shows a row for `name`. */
+const row = (page: Page, name: string) => page.locator("#players tr", { hasText: name });
+
+describe("host console", () => {
+  test.skipIf(!hasChromium)(
+    "kick asks first, naming the player; a double click kicks nobody else; a ban keeps the name and device out; rename; remove offline players",
+    async () => {
+      const room = "KICK";
+      const host = await console_(room);
+      const ben = await browsing.open(await browsing.device(), `${base}/r/${room}`);
+      await joinAs(ben, "Ben");
+      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
+      await row(host, "Ann").waitFor();
+      await row(host, "Ben").waitFor();
+      const token = await ben.evaluate(
+        () => JSON.parse(localStorage.getItem("buzzer:player:KICK") ?? "{}").token,
+      );
+      expect(token).toMatch(/^[0-9a-f]{32}$/);
+
+      // Cancelling asks nothing of the server: the dialog closes and both are still there.
+      await host.getByRole("button", { name: "Kick Ben" }).click();
+      await host.locator("#dialog[open]").waitFor();
+      expect(await text(host, "#dialog-title")).toBe("Kick Ben?");
+      await host.click("#dialog-cancel");
+      await host.locator("#dialog").waitFor({ state: "hidden" });
+
+      // A double click opens one dialog for Ben; the second click falls on the dialog, not on a row.
+      await host.getByRole("button", { name: "Kick Ben" }).dblclick();
+      await host.locator("#dialog[open]").waitFor();
+      expect(await text(host, "#dialog-title")).toBe("Kick Ben?");
+      await host.check("#dialog-ban-box");
+      await host.click("#dialog-confirm");
+      await ben.locator("#join-form").waitFor();
+      expect(await text(ben, "#join-error")).toBe("Disconnected: removed and banned by the host.");
+      await row(host, "Ben").waitFor({ state: "detached" });
+      expect((await texts(host, "#players .player-name")).sort()).toEqual(["Ann"]);
+      expect(ann.ws.readyState).toBe(WebSocket.OPEN);
+
+      // Banned: neither the name nor the device's token gets back in.
+      const banned = { code: "BANNED", message: `you were removed from room ${room} by the host` } as const;
+      for (const join of [
+        { name: "Ben", room },
+        { name: "Benny", room, token: token as string },
+      ]) {
+        const again = new Peer(server.url);
+        await again.opened;
+        again.send({ type: "join", ...join });
+        expect(await again.next("error", () => true, WAIT)).toEqual({ type: "error", ...banned });
+        again.close();
+      }
+
+      // Rename: the dialog starts with the old name; everyone sees the new one.
+      await host.getByRole("button", { name: "Rename Ann" }).click();
+      expect(await host.inputValue("#dialog-input")).toBe("Ann");
+      await host.fill("#dialog-input", "Annie");
+      await host.click("#dialog-confirm");
+      await row(host, "Annie").waitFor();
+      expect(await texts(host, "#players .player-name")).toEqual(["Annie"]);
+
+      // "Remove offline players" says how many, then removes them.
+      ann.close();
+      await row(host, "Annie").locator(".badge.offline").waitFor();
+      await host.click("#prune");
+      expect(await text(host, "#dialog-title")).toBe("Remove 1 offline player?");
+      await host.click("#dialog-confirm");
+      await row(host, "Annie").waitFor({ state: "detached" });
+      expect(browsing.problems).toEqual([]);
+    },
+    30_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "right, wrong and awarded points show on the leaderboard, by player and by team, and download as CSV",
+    async () => {
+      const room = "SCORE";
+      const host = await console_(room);
+      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
+      const { peer: ben } = await Peer.join(server.url, { name: "Ben", room });
+      await row(host, "Ben").waitFor();
+
+      // Rules typed into the panel: a right answer is 2, a wrong one -1.
+      for (const [name, value] of [
+        ["right", "2"],
+        ["wrong", "-1"],
+      ] as const) {
+        await host.fill(`#rules input[name=${name}]`, value);
+        await host.locator(`#rules input[name=${name}]`).blur();
+      }
+      // The host puts Ann in team Red.
+      await host.getByLabel("Team of Ann").fill("Red");
+      await host.getByLabel("Team of Ann").press("Enter");
+      await host.getByLabel("Team of Ann").blur();
+      await host.locator("#teams li .name", { hasText: "Red" }).waitFor();
+
+      await host.keyboard.press("o");
+      await ann.next("state", (s) => s.phase === "open", WAIT);
+      ann.send({ type: "buzz", at: performance.now() });
+      await ann.next("verdict", () => true, WAIT);
+      ben.send({ type: "buzz", at: performance.now() });
+      await ben.next("verdict", () => true, WAIT);
+      await host.locator("#order li").nth(1).waitFor();
+
+      await host.getByRole("button", { name: "Right: Ann" }).click();
+      await host.locator("#scores li", { hasText: "Ann" }).locator(".points", { hasText: "2" }).waitFor();
+      await host.getByRole("button", { name: "Wrong: Ben" }).click();
+      await host.locator("#scores li", { hasText: "Ben" }).locator(".points", { hasText: "-1" }).waitFor();
+      expect(await host.getByRole("button", { name: "Right: Ann" }).isDisabled()).toBe(true);
+
+      await host.getByRole("button", { name: "Give Ben points" }).click();
+      expect(await text(host, "#dialog-title")).toBe("Points for Ben");
+      await host.fill("#dialog-input", "5");
+      await host.click("#dialog-confirm");
+      await host.locator("#scores li .name").first().filter({ hasText: "Ben" }).waitFor();
+      expect(await texts(host, "#scores li .name")).toEqual(["Ben", "Ann"]);
+      expect(await texts(host, "#scores li .points")).toEqual(["4", "2"]);
+      expect(await texts(host, "#scores li .rank")).toEqual(["1", "2"]);
+      expect(await texts(host, "#teams li .name")).toEqual(["Red"]);
+      expect(await texts(host, "#teams li .points")).toEqual(["2"]);
+      expect(await text(host, '#players tr:has-text("Ben") .points')).toBe("4");
+
+      const [download] = await Promise.all([host.waitForEvent("download"), host.click("#scores-csv")]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^scores-${room}-.*\\.csv$`));
+      const csv = await Bun.file((await download.path()) as string).text();
+      expect(csv).toContain("Ann");
+      expect(csv).toContain("Ben");
+      ann.close();
+      ben.close();
+      expect(browsing.problems).toEqual([]);
+    },
+    30_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "N is the next question (a new round, open at once), R a new round; a false start is forgiven; the timer counts down",
+    async () => {
+      const room = "NEXT";
+      const host = await console_(room);
+      const { peer } = await Peer.join(server.url, { name: "Pat", room });
+      await host.keyboard.press("o");
+      await peer.next("state", (s) => s.phase === "open", WAIT);
+      peer.send({ type: "buzz", at: performance.now() });
+      await host.locator("#order li").first().waitFor();
+
+      await host.keyboard.press("n");
+      await peer.next("state", (s) => s.round === 2 && s.phase === "open", WAIT);
+      await host.locator("#round-number", { hasText: "2" }).waitFor();
+      await host.locator("#phase", { hasText: "open" }).waitFor();
+      expect(await host.locator("#order li").count()).toBe(0);
+
+      await host.keyboard.press("r");
+      await host.locator("#round-number", { hasText: "3" }).waitFor();
+      await host.locator("#phase", { hasText: "locked" }).waitFor();
+
+      // A buzz before the round opens is a false start: the console shows it and can forgive it.
+      peer.send({ type: "buzz", at: performance.now() });
+      await row(host, "Pat").locator(".badge.out", { hasText: "false start" }).waitFor();
+      await host.getByRole("button", { name: "Forgive Pat's false start" }).click();
+      await row(host, "Pat").locator(".badge.out").waitFor({ state: "hidden" });
+
+      // With a per-question timer, the console counts down while the round is open.
+      await host.fill("#rules input[name=timer]", "30");
+      await host.locator("#rules input[name=timer]").blur();
+      await host.keyboard.press("n");
+      await host.locator("#phase-detail", { hasText: /^buzzers live · closes in \d+ s$/ }).waitFor();
+      peer.close();
+      expect(browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "while the server is down the console says it is offline instead of the last phase, and recovers",
+    async () => {
+      let own: Running = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
+      const port = (own as Server).port;
+      try {
+        const host = await console_("DOWN", `http://localhost:${port}`);
+        const { peer } = await Peer.join(`ws://localhost:${port}`, { name: "Pat", room: "DOWN" });
+        await host.keyboard.press("o");
+        await host.locator("#phase", { hasText: "open" }).waitFor();
+        await row(host, "Pat").locator(".conn-dot").waitFor();
+
+        await own.stop();
+        await host.locator("#phase[data-phase=offline]").waitFor();
+        expect(await text(host, "#phase")).toBe("offline");
+        expect(await text(host, "#phase-detail")).toBe("Not connected to the server: trying again…");
+        expect(await host.locator("#console.offline").count()).toBe(1);
+        expect(await host.isDisabled("#open")).toBe(true);
+        expect(await host.isDisabled("#next")).toBe(true);
+        expect(await row(host, "Pat").locator(".conn-dot").isVisible()).toBe(false);
+        peer.close();
+
+        own = bun("buzzer/buzzer_server.ts", ["--port", String(port), "--secret", SECRET]);
+        await own.waitFor(/Server started/);
+        await host.locator("#conn[data-conn=online]").waitFor();
+        await host.locator("#phase[data-phase=locked]").waitFor();
+        expect(await host.locator("#console.offline").count()).toBe(0);
+        expect(await host.isDisabled("#open")).toBe(false);
+        expect(browsing.problems).toEqual([]);
+      } finally {
+        await own.stop();
+      }
+    },
+    30_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a refresh keeps the host signed in, in that tab only, and the secret never goes to localStorage",
+    async () => {
+      const host = await console_("STAY");
+      await host.reload();
+      await host.locator("#conn[data-conn=online]").waitFor();
+      expect(await host.locator("#login-form").isHidden()).toBe(true);
+      expect(await host.locator("#console").isVisible()).toBe(true);
+      expect(await text(host, "#room-code")).toBe("STAY");
+      expect(await host.evaluate(() => JSON.stringify(localStorage))).not.toContain(PASS);
+      // Another tab of the same browser starts signed out (sessionStorage is per tab).
+      const other = await browsing.open(host.context(), `${base}/host`);
+      await other.locator("#login-form").waitFor();
+      expect(await other.locator("#console").isHidden()).toBe(true);
+      expect(browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "the join link at the top is the server's /join with its QR code, and warns when only this computer can join",
+    async () => {
+      const join = (await (await fetch(`${base}/join`)).json()) as { url: string; reachable: boolean };
+      expect(join.reachable).toBe(false);
+      const host = await console_("LINK");
+      const url = new URL("/r/LINK", join.url).href;
+      await host.locator(`#join-url[href="${url}"]`).waitFor();
+      expect(await text(host, "#join-url")).toBe(url.replace(/^http:\/\//, ""));
+      expect(await host.locator("#join-qr svg path").count()).toBe(1);
+      expect(await text(host, "#join-warning")).toBe(
+        "Only this computer can join: start the server with --host 0.0.0.0",
+      );
+      // Above the fold: the link shows without scrolling.
+      const box = await host.locator("#join-url").boundingBox();
+      expect(box && box.y + box.height).toBeLessThan(900);
+      expect(browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+});
