@@ -1,9 +1,11 @@
 /**
  * The game journal: what must survive a restart (rooms, players and their resume tokens, each
- * round's phase, lockouts and placed presses) as JSON-lines entries. The room owner writes entries before
+ * round's phase, lockouts and placed presses, scores, teams and rules) as JSON-lines entries. The room owner writes entries before
  * it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here.
  */
-import { addPlayer, newRoom, type Room, removePlayer } from "./room/state.ts";
+import { DEFAULT_RULES, type Rules } from "./protocol.ts";
+import { addLine, dropLine, keepLine } from "./room/board.ts";
+import { addPlayer, member, newRoom, type Player, type Room, removePlayer } from "./room/state.ts";
 import type { Placed, Round } from "./round.ts";
 
 /** One journal line. */
@@ -23,12 +25,23 @@ export type Entry =
       releaseAt: number | null;
       lockedOut: string[];
     }
-  | { e: "placed"; room: string; round: number; presses: Placed[] };
+  | { e: "placed"; room: string; round: number; presses: Placed[] }
+  /** A player's line on the leaderboard as it is now (the name is kept for a player who departs). */
+  | { e: "score"; room: string; id: string; name: string; team: string | null; points: number }
+  /** A player forgotten after the resume grace: gone, but its line stays on the leaderboard. */
+  | { e: "left"; room: string; id: string }
+  | { e: "rules"; room: string; rules: Rules };
 
 /** The journal entry for a round's phase and lockouts (its placed presses are entries of their own). */
 export function roundEntry(room: Room): Entry {
   const { number, phase, releaseAt, lockedOut } = room.round;
   return { e: "round", room: room.code, number, phase, releaseAt, lockedOut: [...lockedOut] };
+}
+
+/** The journal entry for a player's line on the leaderboard (its points and team). */
+export function scoreEntry(room: Room, player: Player): Entry {
+  const { id, name, team, points } = player;
+  return { e: "score", room: room.code, id, name, team, points };
 }
 
 /** A journal's good entries, and one line of text for each line that held none (with its number). */
@@ -71,6 +84,16 @@ const PLACED: Shape<Placed> = {
   place: integer,
   gap: number,
   photo: boolean,
+  team: (v) => v === undefined || typeof v === "string",
+};
+
+const RULES: Shape<Rules> = {
+  autoLock: integer,
+  timer: number,
+  right: integer,
+  wrong: integer,
+  falseStart: integer,
+  teamFirst: boolean,
 };
 
 /** One checker per entry kind: replay trusts every field, so each is checked before it gets there. */
@@ -86,6 +109,9 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     round: integer,
     presses: listOf((v) => isRecord(v) && wrongFields(v, PLACED).length === 0),
   },
+  score: { room: string, id: string, name: string, team: nullOr(string), points: integer },
+  left: { room: string, id: string },
+  rules: { room: string, rules: (v) => isRecord(v) && wrongFields(v, RULES).length === 0 },
 };
 
 /** Checks one parsed line: the entry, or what is wrong with it. */
@@ -159,6 +185,20 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
         if (player) removePlayer(room, player);
         break;
       }
+      case "left": {
+        const player = room.players.get(entry.id);
+        if (player) keepLine(room, player);
+        break;
+      }
+      case "score":
+        score(room, entry);
+        break;
+      case "rules":
+        // Known rules only: a field a later version added is not carried into this one's views.
+        room.rules = Object.fromEntries(
+          Object.keys(DEFAULT_RULES).map((k) => [k, entry.rules[k as keyof Rules]]),
+        ) as unknown as Rules;
+        break;
       case "round": {
         const same = entry.number === room.round.number;
         room.round = {
@@ -168,6 +208,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
           pending: [],
           placed: same ? room.round.placed : [],
           lockedOut: entry.lockedOut,
+          answered: [],
         };
         break;
       }
@@ -186,14 +227,32 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
   return rooms;
 }
 
+/** Sets a line of the leaderboard: a player's points and team, or a departed player's line. */
+function score(room: Room, entry: Extract<Entry, { e: "score" }>): void {
+  const { id, name, team, points } = entry;
+  const player = room.players.get(id);
+  if (!player) {
+    dropLine(room, id);
+    return addLine(room, id, { name, team, points });
+  }
+  if (player.team !== null) member(room, player.team, -1);
+  if (team !== null) member(room, team, 1);
+  player.team = team;
+  player.points = points;
+}
+
 /** The entries that recreate the rooms as they are: a compacted journal. */
 export function snapshot(rooms: Iterable<Room>, epoch: number): Entry[] {
   const entries: Entry[] = [{ e: "clock", epoch }];
   for (const room of rooms) {
     entries.push({ e: "room", room: room.code, secret: room.secret });
+    if (JSON.stringify(room.rules) !== JSON.stringify(DEFAULT_RULES))
+      entries.push({ e: "rules", room: room.code, rules: { ...room.rules } });
     for (const p of room.players.values()) {
       entries.push({ e: "player", room: room.code, id: p.id, name: p.name, token: p.token, plain: p.plain });
+      if (p.points !== 0 || p.team !== null) entries.push(scoreEntry(room, p));
     }
+    for (const [id, l] of room.departed) entries.push({ e: "score", room: room.code, id, ...l });
     entries.push(roundEntry(room));
     if (room.round.placed.length) {
       entries.push({

@@ -1,5 +1,5 @@
 /**
- * Player names: what a name may be (checkName) and how two names are compared (nameKey), so that
+ * Player and team names: what a name may be (checkName, checkTeam) and how two are compared (nameKey), so that
  * invisible characters, bidi overrides and look-alike widths can neither hide a name nor copy one.
  */
 
@@ -41,15 +41,23 @@ function visibleOnly(text: string): string {
  * trimmed, NFC-normalized; 1 to LIMITS.name characters, no control characters.
  */
 export function checkName(raw: string): Parsed<string> {
+  return checkText(raw, "name", LIMITS.name, "BAD_NAME");
+}
+
+/** Checks a team name by the rules names follow: 1 to LIMITS.team characters. */
+export function checkTeam(raw: string): Parsed<string> {
+  return checkText(raw, "team", LIMITS.team, "BAD_TEAM");
+}
+
+function checkText(raw: string, what: string, max: number, code: "BAD_NAME" | "BAD_TEAM"): Parsed<string> {
   const visible = visibleOnly(raw).trim();
   if (/\p{Cc}/u.test(visible))
-    return { ok: false, code: "BAD_NAME", message: "name must not contain control characters" };
-  const name = visible.replace(SPACES, " ").normalize("NFC");
-  if (!name) return { ok: false, code: "BAD_NAME", message: "name must not be empty" };
-  if ([...name].length > LIMITS.name) {
-    return { ok: false, code: "BAD_NAME", message: `name must be at most ${LIMITS.name} characters` };
-  }
-  return { ok: true, msg: name };
+    return { ok: false, code, message: `${what} must not contain control characters` };
+  const text = visible.replace(SPACES, " ").normalize("NFC");
+  if (!text) return { ok: false, code, message: `${what} must not be empty` };
+  if ([...text].length > max)
+    return { ok: false, code, message: `${what} must be at most ${max} characters` };
+  return { ok: true, msg: text };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface Press {
   uncertainty: number;
   /** How many times the player buzzed this round (repeats get the same verdict again). */
   asks: number;
+  /** The player's team when it pressed (only each team's first press is placed under `teamFirst`). */
+  team?: string;
 }
 
 /** A press with its final place. */
@@ -40,10 +42,15 @@ export interface Round {
   /** Final presses, in place order. */
   readonly placed: readonly Placed[];
   readonly lockedOut: readonly string[];
+  /** Players whose press came after a teammate's placed one (under `teamFirst`): they take no place. */
+  readonly answered: readonly string[];
 }
 
-/** Why a buzz or a host action was refused. */
-export type RoundError = "FALSE_START" | "LOCKED_OUT";
+/**
+ * Why a buzz was refused: too early (a lockout), already locked out, too late (the round was open
+ * and is locked now: no lockout, nothing to forgive), or a teammate's press came first.
+ */
+export type RoundError = "FALSE_START" | "LOCKED_OUT" | "ROUND_LOCKED" | "TEAM_ANSWERED";
 
 /** The outcome of a buzz: recorded (or a repeat), or refused with a code. */
 export type BuzzResult =
@@ -52,7 +59,7 @@ export type BuzzResult =
 
 /** A new round in the given phase (the default room starts open, like the original). */
 export function newRound(number: number, phase: Phase = "locked"): Round {
-  return { number, phase, releaseAt: null, pending: [], placed: [], lockedOut: [] };
+  return { number, phase, releaseAt: null, pending: [], placed: [], lockedOut: [], answered: [] };
 }
 
 /** Opens the round now, or arms it to open `countdown` ms from now. */
@@ -95,8 +102,11 @@ export function buzz(round: Round, input: Omit<Press, "asks">): BuzzResult {
 /** What became of one buzz of a batch. */
 export type Outcome = { ok: true; repeat: Placed | "pending" | null } | { ok: false; code: RoundError };
 
-/** Where a player stands in a round: a final place, a pending press, locked out, or not in it yet. */
-export type Standing = Placed | "pending" | "locked" | undefined;
+/**
+ * Where a player stands in a round: a final place, a pending press, locked out, beaten to it by a
+ * teammate, or not in it yet.
+ */
+export type Standing = Placed | "pending" | "locked" | "answered" | undefined;
 
 /**
  * Records a batch of buzzes in arrival order, as `buzz` would one by one, in one pass: a server
@@ -133,6 +143,13 @@ export function buzzAll(
       return { ok: true, repeat: "pending" };
     }
     if (now === "locked") return { ok: false, code: "LOCKED_OUT" };
+    if (now === "answered") return { ok: false, code: "TEAM_ANSWERED" };
+    // A round that was open and is locked again is over for presses after its opening: too late, not too early.
+    const late =
+      round.phase === "locked" &&
+      round.releaseAt !== null &&
+      input.press + input.uncertainty >= round.releaseAt;
+    if (late) return { ok: false, code: "ROUND_LOCKED" };
     if (round.phase === "locked" || input.press + input.uncertainty < releaseAt) {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);
@@ -170,6 +187,7 @@ export function standing(round: Round, player: string): Standing {
     for (const p of round.placed) index.set(p.player, p);
     for (const p of round.pending) index.set(p.player, "pending");
     for (const id of round.lockedOut) index.set(id, "locked");
+    for (const id of round.answered) index.set(id, "answered");
     indexes.set(round, index);
   }
   return index.get(player);
@@ -202,22 +220,32 @@ export function nextSettle(round: Round, maxBound: number, maxWait: number): num
 /**
  * Makes final every pending press that no later arrival can precede: its press is at or before
  * `horizon` (now minus the largest uplink bound of players who could still buzz), or it has
- * waited `maxWait`. Returns the round and the presses placed by this call, in place order.
+ * waited `maxWait`. With `teamFirst`, a press whose team has a place already takes none: it is
+ * `answered`. Returns the round, the presses placed by this call in place order, and those answered.
  */
 export function settle(
   round: Round,
   now: number,
   horizon: number,
   maxWait: number,
-): { round: Round; placed: Placed[] } {
+  teamFirst = false,
+): { round: Round; placed: Placed[]; answered: Press[] } {
   const queue = [...round.pending].sort(byPress);
   const done: Placed[] = [];
+  const answered: Press[] = [];
+  // Decided in press order, here where places are: the team's earliest press wins, not its first arrival.
+  const teams = new Set(teamFirst ? round.placed.map((p) => p.team) : []);
   let last = round.placed.at(-1);
   const winner = round.placed[0];
   while (queue.length > 0) {
     const next = queue[0] as Press;
     if (next.press > horizon && next.arrival + maxWait > now) break;
     queue.shift();
+    if (teamFirst && next.team !== undefined && teams.has(next.team)) {
+      answered.push(next);
+      continue;
+    }
+    teams.add(next.team);
     // A straggler past max-wait never jumps ahead of a place already announced.
     const press = last ? Math.max(next.press, last.press) : next.press;
     const first = winner ?? done[0];
@@ -231,16 +259,25 @@ export function settle(
     done.push(placed);
     last = placed;
   }
-  if (done.length === 0) return { round, placed: [] };
-  const next = { ...round, pending: queue, placed: [...round.placed, ...done] };
-  return {
-    round: carry(
-      round,
-      next,
-      done.map((p): [string, Standing] => [p.player, p]),
-    ),
-    placed: done,
+  if (done.length === 0 && answered.length === 0) return { round, placed: [], answered };
+  const next = {
+    ...round,
+    pending: queue,
+    placed: done.length ? [...round.placed, ...done] : round.placed,
+    answered: answered.length ? [...round.answered, ...answered.map((p) => p.player)] : round.answered,
   };
+  const changed = [
+    ...done.map((p): [string, Standing] => [p.player, p]),
+    ...answered.map((p): [string, Standing] => [p.player, "answered"]),
+  ];
+  return { round: carry(round, next, changed), placed: done, answered };
+}
+
+/** Lifts a player's lockout in this round: it may buzz again (a round where it is not locked out is unchanged). */
+export function forgive(round: Round, player: string): Round {
+  if (standing(round, player) !== "locked") return round;
+  const next = { ...round, lockedOut: round.lockedOut.filter((id) => id !== player) };
+  return carry(round, next, [[player, undefined]]);
 }
 
 /** Whether a player can still buzz this round (not placed, pending or locked out). */

@@ -15,9 +15,9 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
     next.lockedOut = false;
   }
   if (delta.phase !== undefined) next.phase = delta.phase;
-  // Both are times left as of sending: they mean nothing once their phase is over.
+  // Both are times left as of sending: they mean nothing once their phase (or round) is over.
   if (next.phase !== "armed") delete next.countdown;
-  if (next.phase !== "open") delete next.closesIn;
+  if (next.phase !== "open" || next.round !== view.round) delete next.closesIn;
   if (delta.countdown !== undefined) next.countdown = delta.countdown;
   if (delta.closesIn !== undefined) next.closesIn = delta.closesIn;
   if (delta.playerCount !== undefined) next.playerCount = delta.playerCount;

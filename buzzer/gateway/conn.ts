@@ -115,7 +115,7 @@ export function rejoin(conns: Iterable<Socket>, room: string): RoomCommand[] {
   const commands: RoomCommand[] = [];
   for (const { data } of conns) {
     if (data.room !== room) continue;
-    commands.push({ type: "rebind", conn: data.id, room, player: data.player });
+    commands.push({ type: "rebind", conn: data.id, room, player: data.player, host: data.host });
     if (data.player && data.probes.link)
       commands.push({ type: "link", room, player: data.player, link: data.probes.link });
   }

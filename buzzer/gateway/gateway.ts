@@ -197,6 +197,7 @@ export class Gateway {
       token: msg.token,
       secret: msg.secret,
       watch: msg.watch,
+      team: msg.team,
       link: conn.probes.link,
       mayAdd: this.admission.mayJoin(conn.address, now),
       address: conn.address,

@@ -28,6 +28,8 @@ export type RoomCommand =
       secret?: string;
       watch?: boolean;
       plain?: boolean;
+      /** The team a new player joins (see protocol.ts join). */
+      team?: string;
       /** The connection's link as measured so far (probing starts when it opens). */
       link: Link | null;
       /** Whether the connection's address may add one more player now (per-address admission). */
@@ -46,8 +48,8 @@ export type RoomCommand =
   | { type: "prospects"; room: string; gateway: string; link: Link | null; unmeasured: boolean }
   /** A connection closed: a player's, or a host's or viewer's (`player` null). */
   | { type: "leave"; conn: ConnId; room: string; player: string | null }
-  /** After a takeover: a connection still open on a gateway is in the room again (see RedisBus). */
-  | { type: "rebind"; conn: ConnId; room: string; player: string | null }
+  /** After a takeover: a connection still open on a gateway is in the room again (see RedisBus); `host` for a host's. */
+  | { type: "rebind"; conn: ConnId; room: string; player: string | null; host?: boolean }
   /** A client missed a delta: send it a fresh snapshot (a player's, or a host's or viewer's). */
   | { type: "sync"; conn: ConnId; room: string; player: string | null }
   /** A host action; `conn` is null for the server's own terminal. */

@@ -6,6 +6,8 @@ import * as rules from "../round.ts";
 import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
 import { log, publishSoon, refuse, type Settings } from "./effects.ts";
 import { keep } from "./records.ts";
+import { autoLock } from "./rules.ts";
+import { addPoints } from "./scores.ts";
 import { openLinks, type Room } from "./state.ts";
 
 /** A buzz command, as the owner hands a batch of them to the engine. */
@@ -23,6 +25,7 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     // A repeat of a final place, or a locked-out player, is answered at once: nothing can change.
     const where = rules.standing(room.round, player.id);
     if (where === "locked") refuse(out, s, b.conn, "LOCKED_OUT", "you are locked out of this round");
+    else if (where === "answered") teamAnswered(room, [{ player: player.id, asks: 1 }], s, out);
     else if (typeof where === "object") tell(room, where, 1, out);
     else batch.push(b);
   }
@@ -30,12 +33,13 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
   const before = room.round;
   const { round, outcomes } = rules.buzzAll(
     before,
-    batch.map(({ claim }) => ({
-      player: claim.player,
-      press: claim.press,
-      arrival: claim.arrival,
-      uncertainty: claim.uncertainty,
-    })),
+    batch.map(({ claim }) => {
+      const team = room.players.get(claim.player)?.team ?? null;
+      const { player, press, arrival, uncertainty } = claim;
+      return team === null
+        ? { player, press, arrival, uncertainty }
+        : { player, press, arrival, uncertainty, team };
+    }),
   );
   room.round = round;
   if (round.lockedOut !== before.lockedOut) out.push({ type: "persist", entries: [roundEntry(room)] });
@@ -45,10 +49,15 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
       if (outcome.repeat === null) room.claims.set(claim.player, claim);
     } else if (outcome.code === "LOCKED_OUT") {
       refuse(out, s, conn, "LOCKED_OUT", "you are locked out of this round");
+    } else if (outcome.code === "ROUND_LOCKED") {
+      refuse(out, s, conn, "ROUND_LOCKED", "too late: the round is locked");
+    } else if (outcome.code === "TEAM_ANSWERED") {
+      teamAnswered(room, [{ player: claim.player, asks: 1 }], s, out);
     } else {
-      const name = room.players.get(claim.player)?.name ?? claim.player;
-      if (s.logging) out.push(log(room, `${name} false start: locked out of round ${round.number}`));
+      const player = room.players.get(claim.player);
+      if (s.logging) out.push(log(room, `${player?.name} false start: locked out of round ${round.number}`));
       refuse(out, s, conn, "FALSE_START", "too early: you are locked out of this round");
+      if (player) addPoints(room, player, room.rules.falseStart, "false start", s, out);
       publishSoon(room, now);
     }
   }
@@ -97,10 +106,35 @@ export function settle(room: Room, now: number, s: Settings, out: RoomEffect[]) 
   room.settleAt = null;
   if (room.round.pending.length === 0) return;
   const reach = reachOf(room, now, s);
-  const { round, placed } = rules.settle(room.round, now, now - reach, s.maxWait);
+  const { round, placed, answered } = rules.settle(
+    room.round,
+    now,
+    now - reach,
+    s.maxWait,
+    room.rules.teamFirst,
+  );
   room.round = round;
   announce(room, placed, now, s, out);
+  teamAnswered(room, answered, s, out);
+  autoLock(room, now, s, out);
   room.settleAt = rules.nextSettle(round, reach, s.maxWait);
+}
+
+/** Tells players whose teammate's press took the team's place that theirs takes none (once per buzz). */
+export function teamAnswered(
+  room: Room,
+  presses: readonly Pick<rules.Press, "player" | "asks">[],
+  s: Settings,
+  out: RoomEffect[],
+) {
+  for (const { player: id, asks } of presses) {
+    const player = room.players.get(id);
+    if (!player?.conn) continue;
+    const first = room.round.placed.find((p) => p.team !== undefined && p.team === player.team);
+    const who = (first && room.players.get(first.player)?.name) ?? "a teammate";
+    const message = `${who} buzzed first for team ${player.team}`;
+    for (let i = 0; i < asks; i++) refuse(out, s, player.conn, "TEAM_ANSWERED", message);
+  }
 }
 
 /** Journals newly placed presses, then tells their players, records and logs them. */

@@ -2,6 +2,7 @@
 import type { Rate } from "../limit.ts";
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
+import { ownKey, tellScores } from "./board.ts";
 import type { RoomEffect } from "./commands.ts";
 import { type Player, type Room, removePlayer } from "./state.ts";
 import { playerDelta, playerView, staffView } from "./views.ts";
@@ -44,7 +45,10 @@ export function publishSoon(room: Room, now: number): void {
   room.publishAt ??= now + Math.min(MAX_PUBLISH_DELAY, PUBLISH_DELAY + extra);
 }
 
-/** Sends the room's changes to everyone in it now: a snapshot to hosts and viewers, a delta to players. */
+/**
+ * Sends the room's changes to everyone in it now: a snapshot to hosts and viewers, a delta to
+ * players, and to each player whose own score changed, that score.
+ */
 export function publishNow(room: Room, now: number, out: RoomEffect[]): void {
   room.publishAt = null;
   const delta = playerDelta(room, now);
@@ -56,6 +60,7 @@ export function publishNow(room: Room, now: number, out: RoomEffect[]): void {
     audience: "staff",
     msg: { type: "state", ...staffView(room, now) },
   });
+  tellScores(room, out);
 }
 
 /** Sends one connection a snapshot of the room: a player's, or the one hosts and viewers get. */
@@ -67,6 +72,8 @@ export function snapshot(
   out: RoomEffect[],
 ): void {
   const view = player === null ? staffView(room, now) : playerView(room, now, player);
+  const p = player === null ? undefined : room.players.get(player);
+  if (p && view.you) p.told = ownKey(view.you);
   out.push({ type: "send", conn, msg: { type: "state", ...view } });
 }
 

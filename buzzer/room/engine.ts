@@ -7,25 +7,18 @@
 import { Close } from "../../lib/close.ts";
 import { sameSecret } from "../../lib/secret.ts";
 import type { Link } from "../fair.ts";
-import { roundEntry } from "../journal.ts";
+import { roundEntry, scoreEntry } from "../journal.ts";
 import { JOINS_PER_ADDRESS } from "../limit.ts";
 import { checkName } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
 import { type Buzz, buzzes, raiseReach, settle, tell, unmeasuredWait } from "./decide.ts";
-import {
-  forget,
-  log,
-  publishNow,
-  publishSoon,
-  refuse,
-  roundLine,
-  type Settings,
-  snapshot,
-} from "./effects.ts";
+import { log, publishNow, publishSoon, refuse, roundLine, type Settings, snapshot } from "./effects.ts";
 import { addOne, guardOf, maySecret, pruneGuards, wrongSecret } from "./guards.ts";
 import { host } from "./host.ts";
+import { timeUp, timing } from "./rules.ts";
+import { depart, teamFor } from "./scores.ts";
 import { addPlayer, type Player, type Room } from "./state.ts";
 
 /** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
@@ -74,7 +67,7 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       snapshot(room, now, cmd.conn, cmd.player, out);
       break;
     case "rebind":
-      rebind(room, cmd.conn, cmd.player, now);
+      rebind(room, cmd.conn, cmd.player, cmd.host === true, now);
       break;
     case "tick":
       tick(room, now, s, out);
@@ -127,6 +120,8 @@ function join(
   if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
     return no("BAD_TOKEN", "resume token must be 32 hex digits");
   }
+  const team = cmd.team === undefined ? null : teamFor(room, cmd.team);
+  if (team && !team.ok) return no(team.code, team.message);
   if (!cmd.mayAdd || !addOne(guard, now, rate)) {
     return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
   }
@@ -140,11 +135,14 @@ function join(
     conn: null,
     link: cmd.link,
     leftAt: null,
+    team: team?.msg ?? null,
   });
   raiseReach(room, cmd.link, s);
   const { id, name: taken, token } = player;
-  out.push({ type: "persist", entries: [{ e: "player", room: room.code, id, name: taken, token, plain }] });
-  if (s.logging) out.push(log(room, `${taken} joined${plain ? " (plain text)" : ""}`));
+  const entries = [{ e: "player" as const, room: room.code, id, name: taken, token, plain }];
+  out.push({ type: "persist", entries: team ? [...entries, scoreEntry(room, player)] : entries });
+  if (s.logging)
+    out.push(log(room, `${taken} joined${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`));
   enter(room, cmd.conn, { player, host: false, added: true }, now, out);
 }
 
@@ -174,6 +172,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
     if (who.link) player.link = who.link;
   } else {
     room.watchers++;
+    if (host) room.hosts.add(conn);
   }
   out.push({
     type: "bind",
@@ -205,6 +204,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
 function leave(room: Room, conn: string, id: string | null, now: number, s: Settings, out: RoomEffect[]) {
   if (id === null) {
     room.watchers = Math.max(0, room.watchers - 1);
+    if (room.hosts.delete(conn)) publishSoon(room, now);
     return;
   }
   const player = room.players.get(id);
@@ -214,7 +214,7 @@ function leave(room: Room, conn: string, id: string | null, now: number, s: Sett
   if (s.logging) out.push(log(room, `${player.name} disconnected`));
   // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
   // stays only while it has a press in the round.
-  if (player.plain && rules.standing(room.round, id) === undefined) forget(room, player, out);
+  if (player.plain && rules.standing(room.round, id) === undefined) depart(room, player, out);
   // One fewer player who could still buzz: the window may close sooner. Looked at on the next tick,
   // so a thousand clients leaving together cost one pass, not a thousand.
   if (room.round.pending.length > 0) room.settleAt = now;
@@ -226,17 +226,23 @@ function tick(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   if (round.phase === "armed" && round.releaseAt !== null && now >= round.releaseAt - TIMER_SLACK) {
     // Timers may fire a hair early against the monotonic clock: the release time itself is the rule.
     room.round = rules.release(round, Math.max(now, round.releaseAt));
+    timing(room, round, now);
     out.push({ type: "persist", entries: [roundEntry(room)] });
     if (s.logging) out.push(log(room, roundLine(room.round, now)));
     publishNow(room, now, out);
   }
+  timeUp(room, now, TIMER_SLACK, s, out);
   if (room.settleAt !== null && now >= room.settleAt) settle(room, now, s, out);
   if (room.publishAt !== null && now >= room.publishAt) publishNow(room, now, out);
 }
 
-/** A connection that stayed open through a takeover is in the room again, as the player it was. */
-function rebind(room: Room, conn: string, id: string | null, now: number) {
-  if (id === null) return void room.watchers++;
+/** A connection that stayed open through a takeover is in the room again, as the player, host or viewer it was. */
+function rebind(room: Room, conn: string, id: string | null, host: boolean, now: number) {
+  if (id === null) {
+    room.watchers++;
+    if (host) room.hosts.add(conn);
+    return publishSoon(room, now);
+  }
   const player = room.players.get(id);
   if (!player || (player.conn !== null && player.conn !== conn)) return;
   player.conn = conn;
@@ -253,7 +259,7 @@ function sweep(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   const before = room.players.size;
   for (const p of room.players.values()) {
     if (p.conn !== null || p.leftAt === null || now - p.leftAt < s.resumeGrace) continue;
-    if (rules.standing(room.round, p.id) === undefined) forget(room, p, out);
+    if (rules.standing(room.round, p.id) === undefined) depart(room, p, out);
   }
   if (room.players.size < before) publishSoon(room, now);
 }
@@ -261,7 +267,12 @@ function sweep(room: Room, now: number, s: Settings, out: RoomEffect[]) {
 /** The earliest moment the room needs a tick: a settle, a release or a publish; null for none. */
 function nextWake(room: Room): number | null {
   const { round } = room;
-  const times = [room.settleAt, room.publishAt, round.phase === "armed" ? round.releaseAt : null];
+  const times = [
+    room.settleAt,
+    room.publishAt,
+    round.phase === "armed" ? round.releaseAt : null,
+    round.phase === "open" ? room.closesAt : null,
+  ];
   let at: number | null = null;
   for (const t of times) if (t !== null && (at === null || t < at)) at = t;
   return at;

@@ -4,8 +4,9 @@
  */
 import type { Link } from "../fair.ts";
 import { nameKey } from "../names.ts";
-import type { Phase } from "../protocol.ts";
+import { DEFAULT_RULES, type Phase, type Rules, type ScoreView, type TeamView } from "../protocol.ts";
 import { newRound, type Round, standing } from "../round.ts";
+import type { Board, Line } from "./board.ts";
 import type { Guard } from "./guards.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 
@@ -22,7 +23,14 @@ export interface Player {
   link: Link | null;
   /** When the player's connection went away (null while connected): it is forgotten after a grace period. */
   leftAt: number | null;
+  points: number;
+  team: string | null;
+  /** The own score the player was last told (see board.ts ownKey), or null before its first snapshot. */
+  told: string | null;
 }
+
+/** A player as it is added: with no points, in a team or none, told nothing yet. */
+export type NewPlayer = Omit<Player, "points" | "team" | "told"> & { team?: string | null };
 
 /** A room: code, host secret, players by id, the current round and what it needs to decide it. */
 export interface Room {
@@ -66,6 +74,20 @@ export interface Room {
   /** The version of the last delta players were sent, and what it told them. */
   version: number;
   told: Told;
+  rules: Rules;
+  /** Hosts' connections in the room now (viewers are not hosts: with none, no one runs the room). */
+  hosts: Set<string>;
+  /** When the per-question timer locks the open round, or null for no timer. */
+  closesAt: number | null;
+  /** Leaderboard lines of players forgotten after the resume grace, by their old id (bounded, see board.ts). */
+  departed: Map<string, Line>;
+  /** Teams by nameKey: the spelling first used, and how many players and departed lines are in each. */
+  teams: Map<string, { name: string; members: number }>;
+  /** The leaderboard as last worked out, and whether a score, team or line changed since. */
+  board: Board | null;
+  stale: boolean;
+  /** Whether scores changed since players were last told their own (see board.ts tellScores). */
+  rescore: boolean;
 }
 
 /** What players have been told of a room, so the next delta carries only what changed. */
@@ -75,6 +97,12 @@ export interface Told {
   playerCount: number;
   /** How many of the round's first places they have been sent. */
   places: number;
+  hosted: boolean;
+  /** The timer's deadline players were sent (as closesIn), or null. */
+  closesAt: number | null;
+  /** The top of the leaderboard and the teams they were sent (also what a player's snapshot shows). */
+  scores: ScoreView[];
+  teams: TeamView[];
 }
 
 /** A new room in the given phase (the default room starts open so the first buzz wins, as in the original). */
@@ -99,12 +127,29 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     reach: { ms: 0, at: -Infinity },
     guards: new Map(),
     version: 0,
-    told: { round: 1, phase, playerCount: 0, places: 0 },
+    told: {
+      round: 1,
+      phase,
+      playerCount: 0,
+      places: 0,
+      hosted: false,
+      closesAt: null,
+      scores: [],
+      teams: [],
+    },
+    rules: { ...DEFAULT_RULES },
+    hosts: new Set(),
+    closesAt: null,
+    departed: new Map(),
+    teams: new Map(),
+    board: null,
+    stale: true,
+    rescore: false,
   };
 }
 
 /** Adds a player to a room under a name no one else in it has: `Alice`, then `Alice (2)`… */
-export function addPlayer(room: Room, player: Player): Player {
+export function addPlayer(room: Room, player: NewPlayer): Player {
   const base = nameKey(player.name);
   let name = player.name;
   if (room.names.has(base)) {
@@ -113,10 +158,12 @@ export function addPlayer(room: Room, player: Player): Player {
     name = `${player.name} (${n})`;
     room.suffixes.set(base, n + 1);
   }
-  const added = { ...player, name };
+  const added: Player = { ...player, name, points: 0, team: player.team ?? null, told: null };
   room.players.set(added.id, added);
   room.names.add(nameKey(name));
   if (added.token) room.tokens.set(added.token, added.id);
+  if (added.team !== null) member(room, added.team, 1);
+  changed(room);
   return added;
 }
 
@@ -127,6 +174,22 @@ export function removePlayer(room: Room, player: Player): void {
   room.names.delete(key);
   room.suffixes.delete(key);
   room.tokens.delete(player.token);
+  if (player.team !== null) member(room, player.team, -1);
+  changed(room);
+}
+
+/** Counts a member in or out of a team: a team exists while it has a player or a departed line. */
+export function member(room: Room, team: string, by: 1 | -1): void {
+  const key = nameKey(team);
+  const members = (room.teams.get(key)?.members ?? 0) + by;
+  if (members > 0) room.teams.set(key, { name: room.teams.get(key)?.name ?? team, members });
+  else room.teams.delete(key);
+}
+
+/** Notes that the leaderboard changed: it is worked out again, and players told, at the next publish. */
+export function changed(room: Room): void {
+  room.stale = true;
+  room.rescore = true;
 }
 
 /** The links of everyone who could still buzz this round: connected players not in it yet, and prospects. */

@@ -4,11 +4,19 @@
  * bytes a player receives depend on what changed, never on how many are in the room.
  */
 import { gapSeconds } from "../format.ts";
-import { type PlaceView, type PlayerView, type RoomDelta, type RoomView, VIEW } from "../protocol.ts";
+import {
+  type PlaceView,
+  type PlayerView,
+  type RoomDelta,
+  type RoomView,
+  type ScoreView,
+  VIEW,
+} from "../protocol.ts";
 import { standing } from "../round.ts";
+import { boardOf, ownScore } from "./board.ts";
 import type { Room } from "./state.ts";
 
-/** The room as hosts and viewers see it: the first players and places, with counts. */
+/** The room as hosts and viewers see it: the first players, places and scores, with counts, and the rules. */
 export function staffView(room: Room, now: number): RoomView {
   const players: PlayerView[] = [];
   for (const p of room.players.values()) {
@@ -18,16 +26,39 @@ export function staffView(room: Room, now: number): RoomView {
       name: p.name,
       connected: p.conn !== null,
       lockedOut: standing(room.round, p.id) === "locked",
+      points: p.points,
+      ...(p.team !== null ? { team: p.team } : {}),
       ...(p.link ? { rtt: hundredths(p.link.rtt), jitter: hundredths(p.link.jitter) } : {}),
     });
   }
-  return { ...common(room, now), players, order: places(room, 0, VIEW.order) };
+  const board = boardOf(room);
+  return {
+    ...common(room, now),
+    players,
+    order: places(room, 0, VIEW.order),
+    scores: board.lines.slice(0, VIEW.scores),
+    teams: board.teams,
+    rules: { ...room.rules },
+  };
 }
 
-/** The room as one player sees it on joining: the top of the order, the count, its own lockout. */
+/**
+ * The room as one player sees it on joining: the top of the order and of the leaderboard as
+ * players were last told them (the next delta brings what changed since), its lockout and its score.
+ */
 export function playerView(room: Room, now: number, player: string): RoomView {
   const lockedOut = standing(room.round, player) === "locked";
-  return { ...common(room, now), players: [], order: places(room, 0, VIEW.top), lockedOut };
+  const p = room.players.get(player);
+  const { scores, teams } = room.told;
+  return {
+    ...common(room, now),
+    players: [],
+    order: places(room, 0, VIEW.top),
+    lockedOut,
+    scores,
+    teams,
+    ...(p ? { you: ownScore(room, p) } : {}),
+  };
 }
 
 /** What changed for players since they were last told, as the next version; null when nothing did. */
@@ -47,14 +78,35 @@ export function playerDelta(room: Room, now: number): RoomDelta | null {
   if (room.players.size !== told.playerCount) delta.playerCount = room.players.size;
   const shown = Math.min(round.placed.length, VIEW.top);
   if (shown > told.places) delta.order = places(room, told.places, shown);
+  const hosted = room.hosts.size > 0;
+  if (hosted !== told.hosted) delta.hosted = hosted;
+  const closesAt = closing(room);
+  if (closesAt !== null && closesAt !== told.closesAt)
+    delta.closesIn = Math.max(0, Math.round(closesAt - now));
+  let { scores, teams } = told;
+  // Compared as text: a top of VIEW.top lines and at most LIMITS.teams teams cost little to write out.
+  const board = boardOf(room);
+  const top = playersTop(board.lines);
+  if (JSON.stringify(top) !== JSON.stringify(scores)) delta.scores = scores = top;
+  if (JSON.stringify(board.teams) !== JSON.stringify(teams)) delta.teams = teams = board.teams;
   if (Object.keys(delta).length === 2) return null;
   room.version = delta.version;
-  room.told = { round: round.number, phase: round.phase, playerCount: room.players.size, places: shown };
+  room.told = {
+    round: round.number,
+    phase: round.phase,
+    playerCount: room.players.size,
+    places: shown,
+    hosted,
+    closesAt,
+    scores,
+    teams,
+  };
   return delta;
 }
 
-function common(room: Room, now: number): Omit<RoomView, "players" | "order"> {
+function common(room: Room, now: number): Omit<RoomView, "players" | "order" | "scores" | "teams"> {
   const { round } = room;
+  const closesAt = closing(room);
   return {
     room: room.code,
     version: room.version,
@@ -64,7 +116,27 @@ function common(room: Room, now: number): Omit<RoomView, "players" | "order"> {
       ? { countdown: Math.max(0, Math.round(round.releaseAt - now)) }
       : {}),
     playerCount: room.players.size,
+    hosted: room.hosts.size > 0,
+    ...(closesAt !== null ? { closesIn: Math.max(0, Math.round(closesAt - now)) } : {}),
   };
+}
+
+/**
+ * The leaderboard's top as players see it: lines that have points (a line at 0 is no news, and a
+ * room filling up would otherwise send every player a new top with each join).
+ */
+function playersTop(lines: readonly ScoreView[]): ScoreView[] {
+  const top: ScoreView[] = [];
+  for (const line of lines) {
+    if (top.length >= VIEW.top) break;
+    if (line.points !== 0) top.push(line);
+  }
+  return top;
+}
+
+/** When the timer locks the round, while it is open; null otherwise. */
+function closing(room: Room): number | null {
+  return room.round.phase === "open" ? room.closesAt : null;
 }
 
 function places(room: Room, from: number, to: number): PlaceView[] {

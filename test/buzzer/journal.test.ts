@@ -60,6 +60,7 @@ describe("journal", () => {
     ];
     const round = replay(armed, 1_000_000).get("QUIZ")?.round;
     expect(round).toEqual({
+      answered: [],
       number: 2,
       phase: "locked",
       releaseAt: null,

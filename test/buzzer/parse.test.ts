@@ -19,6 +19,11 @@ describe("protocol", () => {
       secret: 128,
       backlog: 1_048_576,
       countdown: 60_000,
+      team: 24,
+      teams: 20,
+      points: 1000,
+      timer: 600_000,
+      bans: 1000,
     });
     expect(PLAIN_BUZZ).toBe("buzz");
   });
@@ -26,10 +31,26 @@ describe("protocol", () => {
   describe("parseClient accepts", () => {
     test("a join with every field", () => {
       expect(
-        parse({ type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true }),
+        parse({
+          type: "join",
+          name: "Ann",
+          room: "abc",
+          token: "tok",
+          secret: "s3cret",
+          watch: true,
+          team: "Red",
+        }),
       ).toStrictEqual({
         ok: true,
-        msg: { type: "join", name: "Ann", room: "abc", token: "tok", secret: "s3cret", watch: true },
+        msg: {
+          type: "join",
+          name: "Ann",
+          room: "abc",
+          token: "tok",
+          secret: "s3cret",
+          watch: true,
+          team: "Red",
+        },
       });
     });
 
@@ -45,6 +66,7 @@ describe("protocol", () => {
         token: "t".repeat(64),
         secret: "s".repeat(128),
         watch: false,
+        team: "t".repeat(96),
       };
       expect(parse(msg)).toStrictEqual({ ok: true, msg });
     });
@@ -90,10 +112,13 @@ describe("protocol", () => {
     test("a kick with a player id up to 64 characters", () => {
       expect(parse({ type: "kick", player: "p1" })).toStrictEqual({
         ok: true,
-        msg: { type: "kick", player: "p1" },
+        msg: { type: "kick", player: "p1", ban: undefined },
       });
       const player = "p".repeat(64);
-      expect(parse({ type: "kick", player })).toStrictEqual({ ok: true, msg: { type: "kick", player } });
+      expect(parse({ type: "kick", player, ban: true })).toStrictEqual({
+        ok: true,
+        msg: { type: "kick", player, ban: true },
+      });
     });
 
     test("a log in each format and without one", () => {

@@ -5,6 +5,7 @@ import {
   buzz,
   canBuzz,
   buzzAll as decideAll,
+  forgive,
   lock,
   newRound,
   nextSettle,
@@ -59,6 +60,7 @@ describe("round", () => {
         pending: [],
         placed: [],
         lockedOut: [],
+        answered: [],
       });
     });
 
@@ -70,6 +72,7 @@ describe("round", () => {
         pending: [],
         placed: [],
         lockedOut: [],
+        answered: [],
       });
     });
   });
@@ -177,6 +180,7 @@ describe("round", () => {
         pending: [],
         placed: [],
         lockedOut: [],
+        answered: [],
       });
     });
 
@@ -454,7 +458,7 @@ describe("round", () => {
 
     test("places nothing when nothing is pending", () => {
       const r = open();
-      expect(settle(r, 1e9, 1e9, 0)).toStrictEqual({ round: r, placed: [] });
+      expect(settle(r, 1e9, 1e9, 0)).toStrictEqual({ round: r, placed: [], answered: [] });
     });
 
     test("places a press once the horizon reaches it exactly", () => {
@@ -731,8 +735,7 @@ describe("round standing", () => {
     r = settle(r, 15, 15, Number.POSITIVE_INFINITY).round;
     expect(standing(r, "a")).toMatchObject({ player: "a", place: 1 });
     expect(standing(r, "b")).toBe("pending");
-    r = lock(r);
-    r = decideAll(r, [at("c", 30)]).round;
+    r = decideAll(lock(arm(newRound(2), 50, 100)), [at("c", 30)]).round;
     expect(standing(r, "c")).toBe("locked");
     expect(standing(reset(r), "a")).toBeUndefined();
   });
@@ -743,5 +746,71 @@ describe("round standing", () => {
     const second = settle(first, 100, 100, 0).round;
     expect(standing(second, "a")).toMatchObject({ place: 1 });
     expect(standing(first, "a")).toBe("pending");
+  });
+});
+
+describe("round quiz rules", () => {
+  const teamed = (player: string, team: string, press: number, arrival = press) => ({
+    ...at(player, press, arrival),
+    team,
+  });
+
+  test("answers a press after a round was open and locked again with ROUND_LOCKED, locking no one out", () => {
+    const r = lock(arm(newRound(1), 100));
+    const late = buzz(r, at("a", 150));
+    expect(late).toMatchObject({ ok: false, code: "ROUND_LOCKED" });
+    expect(late.round).toBe(r);
+    expect(standing(late.round, "a")).toBeUndefined();
+    // A press from before the opening is still a false start.
+    expect(buzz(r, at("b", 90))).toMatchObject({ ok: false, code: "FALSE_START" });
+  });
+
+  test("forgive lifts a lockout: the player may buzz again and is placed", () => {
+    const armed = arm(newRound(1), 0, 100);
+    const locked = decideAll(armed, [at("a", 50)]).round;
+    expect(standing(locked, "a")).toBe("locked");
+    const forgiven = forgive(release(locked, 100), "a");
+    expect(forgiven.lockedOut).toEqual([]);
+    expect(standing(forgiven, "a")).toBeUndefined();
+    const placed = settleTo(accepted(buzz(forgiven, at("a", 120))), 120);
+    expect(placed.placed.map((p) => [p.player, p.place])).toEqual([["a", 1]]);
+  });
+
+  test("forgive leaves a round where the player is not locked out unchanged", () => {
+    const r = decideAll(open(), [at("a", 10)]).round;
+    expect(forgive(r, "a")).toBe(r);
+    expect(forgive(r, "nobody")).toBe(r);
+  });
+
+  test("teamFirst places each team's earliest press, not its first arrival, and answers the teammate", () => {
+    const r = decideAll(open(), [
+      teamed("a", "Red", 30, 31),
+      teamed("b", "Red", 20, 60),
+      teamed("c", "Blue", 40),
+    ]);
+    const { round, placed, answered } = settle(r.round, 100, 100, 1000, true);
+    expect(placed.map((p) => [p.player, p.place])).toEqual([
+      ["b", 1],
+      ["c", 2],
+    ]);
+    expect(answered.map((p) => p.player)).toEqual(["a"]);
+    expect(round.answered).toEqual(["a"]);
+    expect(standing(round, "a")).toBe("answered");
+    expect(buzz(round, teamed("a", "Red", 150))).toMatchObject({ ok: false, code: "TEAM_ANSWERED" });
+  });
+
+  test("teamFirst answers a teammate whose press comes after the team's place was final", () => {
+    const first = settle(decideAll(open(), [teamed("a", "Red", 10)]).round, 50, 50, 1000, true).round;
+    const later = decideAll(first, [teamed("b", "Red", 60), at("c", 70)]).round;
+    const { placed, answered } = settle(later, 200, 200, 1000, true);
+    expect(placed.map((p) => [p.player, p.place])).toEqual([["c", 2]]);
+    expect(answered.map((p) => p.player)).toEqual(["b"]);
+  });
+
+  test("without teamFirst teammates each take a place", () => {
+    const r = decideAll(open(), [teamed("a", "Red", 30), teamed("b", "Red", 20)]).round;
+    const { placed, answered } = settle(r, 100, 100, 1000);
+    expect(placed.map((p) => p.player)).toEqual(["b", "a"]);
+    expect(answered).toEqual([]);
   });
 });

@@ -306,6 +306,9 @@ describe("Gateway", () => {
       players: [],
       playerCount: 0,
       order: [],
+      hosted: true,
+      scores: [],
+      teams: [],
     };
     const delta: ServerMessage = { type: "delta", room: "QUIZ", version: 3, phase: "open" };
     gateway.deliver([

@@ -63,6 +63,10 @@ describe("engine", () => {
         playerCount: 1,
         order: [],
         lockedOut: false,
+        hosted: false,
+        scores: [],
+        teams: [],
+        you: { points: 0, rank: 1 },
       });
       expect(room.players.get("00000001")).toMatchObject({ name: "Alice", conn: "c1", plain: false });
     });
@@ -487,7 +491,7 @@ describe("engine", () => {
   });
 
   describe("sweep", () => {
-    test("forgets a departed player once resumeGrace has passed, journaling a kick", () => {
+    test("forgets a departed player once resumeGrace has passed, journaling that it left", () => {
       const { room, s, ids } = roomWith([null, null]);
       const a = ids[0] as string;
       apply(room, leaveCmd("c1", a), 1000, s);
@@ -496,7 +500,7 @@ describe("engine", () => {
       expect(room.players.has(a)).toBe(true);
       const swept = apply(room, { type: "sweep" }, 1000 + GRACE, s);
       expect(swept).toEqual([
-        { type: "persist", entries: [{ e: "kick", room: "QUIZ", id: a }] },
+        { type: "persist", entries: [{ e: "left", room: "QUIZ", id: a }] },
         { type: "wake", at: 1000 + GRACE + PUBLISH_DELAY },
       ]);
       expect(room.players.has(a)).toBe(false);
@@ -524,7 +528,7 @@ describe("engine", () => {
       apply(room, hostCmd({ type: "reset" }), 300 + GRACE, s);
       const swept = apply(room, { type: "sweep" }, 400 + GRACE, s);
       expect(ofType(swept, "persist")).toEqual([
-        { type: "persist", entries: [{ e: "kick", room: "QUIZ", id: a }] },
+        { type: "persist", entries: [{ e: "left", room: "QUIZ", id: a }] },
       ]);
       expect(room.players.size).toBe(0);
     });

@@ -398,7 +398,7 @@ describe("Owner sweep", () => {
     expect(owner.rooms.get("MAIN")?.players.has(a)).toBe(true);
     clock.advance(1);
     expect(owner.rooms.get("MAIN")?.players.has(a)).toBe(false);
-    expect(journaled().filter((e) => e.e === "kick")).toEqual([{ e: "kick", room: "MAIN", id: a }]);
+    expect(journaled().filter((e) => e.e === "left")).toEqual([{ e: "left", room: "MAIN", id: a }]);
   });
 
   test("sweeps every sweepEvery ms when told", () => {

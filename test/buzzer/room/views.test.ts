@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { RoomView } from "../../../buzzer/protocol.ts";
+import { DEFAULT_RULES, type RoomView } from "../../../buzzer/protocol.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
@@ -71,11 +71,18 @@ describe("views", () => {
           round: 1,
           phase: "open",
           players: [
-            { id: a, name: "P1", connected: true, lockedOut: false },
-            { id: b, name: "P2", connected: true, lockedOut: false, rtt: 10, jitter: 1 },
+            { id: a, name: "P1", connected: true, lockedOut: false, points: 0 },
+            { id: b, name: "P2", connected: true, lockedOut: false, points: 0, rtt: 10, jitter: 1 },
           ],
           playerCount: 2,
           order: [],
+          hosted: false,
+          scores: [
+            { id: a, name: "P1", points: 0, rank: 1 },
+            { id: b, name: "P2", points: 0, rank: 1 },
+          ],
+          teams: [],
+          rules: DEFAULT_RULES,
         },
       ]);
       expect(room.version).toBe(2);
@@ -159,6 +166,10 @@ describe("views", () => {
             playerCount: 2,
             order: [],
             lockedOut: true,
+            hosted: false,
+            scores: [],
+            teams: [],
+            you: { points: 0, rank: 1 },
           },
         },
         { type: "wake", at: 100 + PUBLISH_DELAY },
@@ -176,9 +187,13 @@ describe("views", () => {
           version: 1,
           round: 1,
           phase: "open",
-          players: [{ id: ids[0] as string, name: "P1", connected: true, lockedOut: false }],
+          players: [{ id: ids[0] as string, name: "P1", connected: true, lockedOut: false, points: 0 }],
           playerCount: 1,
           order: [],
+          hosted: false,
+          scores: [{ id: ids[0] as string, name: "P1", points: 0, rank: 1 }],
+          teams: [],
+          rules: DEFAULT_RULES,
         },
       ]);
       expect(ofType(effects, "publish")).toEqual([]);

@@ -1,0 +1,132 @@
+/**
+ * Scores and teams: the host's award, judge, team and forgive, the CSV download, the points a false
+ * start costs, a new player's team, and a departure that keeps the player's line on the board.
+ */
+import { roundEntry, scoreEntry } from "../journal.ts";
+import { checkTeam, nameKey } from "../names.ts";
+import type { Parsed } from "../parse.ts";
+import { LIMITS } from "../protocol.ts";
+import * as rules from "../round.ts";
+import { boardOf, keepLine, scoresCsv } from "./board.ts";
+import type { HostMessage, RoomEffect } from "./commands.ts";
+import { raiseReach } from "./decide.ts";
+import { log, publishNow, refuse, type Settings } from "./effects.ts";
+import { changed, member, type Player, type Room } from "./state.ts";
+
+/** The host actions on scores and teams. */
+export type ScoreAction = Extract<HostMessage, { type: "award" | "judge" | "team" | "forgive" | "scores" }>;
+
+/** Applies a host action on scores or teams; an unknown player is refused with NO_SUCH_PLAYER. */
+export function scoreAction(
+  room: Room,
+  conn: string | null,
+  action: ScoreAction,
+  now: number,
+  s: Settings,
+  out: RoomEffect[],
+): void {
+  if (action.type === "scores") {
+    if (conn)
+      out.push({
+        type: "send",
+        conn,
+        msg: { type: "scores", format: "csv", data: scoresCsv(boardOf(room)) },
+      });
+    return;
+  }
+  const player = room.players.get(action.player);
+  if (!player) {
+    if (conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${action.player} in room ${room.code}`);
+    return;
+  }
+  switch (action.type) {
+    case "award":
+      addPoints(room, player, action.points, "from the host", s, out);
+      break;
+    case "judge": {
+      const points = action.right ? room.rules.right : room.rules.wrong;
+      addPoints(room, player, points, action.right ? "right" : "wrong", s, out);
+      break;
+    }
+    case "team": {
+      const team = action.team === null ? null : teamFor(room, action.team, player.team);
+      if (team !== null && !team.ok) {
+        if (conn) refuse(out, s, conn, team.code, team.message);
+        return;
+      }
+      setTeam(room, player, team?.msg ?? null);
+      out.push({ type: "persist", entries: [scoreEntry(room, player)] });
+      if (s.logging)
+        out.push(log(room, `${player.name} ${team ? `is in team ${team.msg}` : "is in no team"}`));
+      break;
+    }
+    case "forgive":
+      forgive(room, player, s, out);
+      break;
+  }
+  publishNow(room, now, out);
+}
+
+/** Gives a player points (negative takes them away), journals its line and logs why. */
+export function addPoints(
+  room: Room,
+  player: Player,
+  points: number,
+  why: string,
+  s: Settings,
+  out: RoomEffect[],
+) {
+  if (points === 0) return;
+  player.points += points;
+  changed(room);
+  out.push({ type: "persist", entries: [scoreEntry(room, player)] });
+  if (s.logging) {
+    const signed = points > 0 ? `+${points}` : `${points}`;
+    out.push(log(room, `${player.name}: ${signed} (${why}), ${player.points} in all`));
+  }
+}
+
+/**
+ * The team a name joins: an existing one matched as names are (keeping its spelling), or a new one
+ * while the room has fewer than LIMITS.teams (`current`, the player's own team, is not counted if
+ * the player is its last member: moving it frees the place).
+ */
+export function teamFor(room: Room, raw: string, current: string | null = null): Parsed<string> {
+  const checked = checkTeam(raw);
+  if (!checked.ok) return checked;
+  const existing = room.teams.get(nameKey(checked.msg));
+  if (existing) return { ok: true, msg: existing.name };
+  const freed = current !== null && room.teams.get(nameKey(current))?.members === 1 ? 1 : 0;
+  if (room.teams.size - freed >= LIMITS.teams) {
+    const message = `room ${room.code} has ${LIMITS.teams} teams already: join one of them`;
+    return { ok: false, code: "TOO_MANY_TEAMS", message };
+  }
+  return checked;
+}
+
+/** Moves a player into a team (null: into none). */
+export function setTeam(room: Room, player: Player, team: string | null): void {
+  if (team === player.team) return;
+  if (player.team !== null) member(room, player.team, -1);
+  if (team !== null) member(room, team, 1);
+  player.team = team;
+  changed(room);
+}
+
+/** Lets a locked-out player buzz again this round and gives back what the false start cost. */
+function forgive(room: Room, player: Player, s: Settings, out: RoomEffect[]) {
+  const round = rules.forgive(room.round, player.id);
+  if (round === room.round) return;
+  room.round = round;
+  out.push({ type: "persist", entries: [roundEntry(room)] });
+  if (s.logging) out.push(log(room, `${player.name} forgiven: may buzz again in round ${round.number}`));
+  // The window waits for one more player who could buzz.
+  raiseReach(room, player.link, s);
+  addPoints(room, player, -room.rules.falseStart, "false start forgiven", s, out);
+}
+
+/** Forgets a departed player, keeping its line on the leaderboard if it scored (see board.ts keepLine). */
+export function depart(room: Room, player: Player, out: RoomEffect[]): void {
+  keepLine(room, player);
+  out.push({ type: "persist", entries: [{ e: "left", room: room.code, id: player.id }] });
+}
