@@ -167,3 +167,127 @@ describe("projector", () => {
     20_000,
   );
 });
+
+/** Opens the player page of `room` ("" for the default room) on a phone-sized device (or `viewport`). */
+async function phone(room: string, viewport?: { width: number; height: number }): Promise<Page> {
+  if (!browsers) throw new Error("no browser");
+  return browsers.open(await browsers.device(viewport), room ? `/r/${room}` : "/", base);
+}
+
+describe("player page", () => {
+  test.skipIf(!hasChromium)(
+    "offers the room's teams, joins one, and shows the player's score, rank and the leaderboard after an award",
+    async () => {
+      const { host, players } = await room("TEAMS", []);
+      const { peer: owl, welcome: owlWelcome } = await Peer.join(server.url, {
+        name: "Olga",
+        room: "TEAMS",
+        team: "Owls",
+      });
+      const page = await phone("TEAMS");
+      await page.locator("#team-list option[value=Owls]").waitFor({ state: "attached" });
+      await page.fill("#name", "Pat");
+      await page.fill("#team", "Owls");
+      await page.click("#join-button");
+      await page.locator("#conn[data-conn=online]").waitFor();
+      await page.locator("#my-team", { hasText: "Owls" }).waitFor();
+      expect(await text(page, "#my-team")).toBe("· Owls");
+
+      const state = await host.next("state", (s) => s.players.some((p) => p.name === "Pat"), WAIT);
+      const pat = state.players.find((p) => p.name === "Pat");
+      expect(pat?.team).toBe("Owls");
+      host.send({ type: "award", player: pat?.id ?? "", points: 3 });
+      host.send({ type: "award", player: owlWelcome.id, points: 1 });
+      await page.locator("#my-score", { hasText: "3 pts · 1st of 2" }).waitFor();
+      await page.locator("#scores li").nth(1).waitFor();
+      expect(await texts(page, "#scores li .name")).toEqual(["PatOwls", "OlgaOwls"]);
+      expect(await texts(page, "#scores li .points")).toEqual(["3 pts", "1 pt"]);
+      expect(await texts(page, "#teams li .points")).toEqual(["4 pts"]);
+      expect(await page.locator("#scores li.mine .name").textContent()).toBe("PatOwls");
+      for (const p of [host, owl, ...players]) p.close();
+      expect(browsers?.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "says no host runs the room, warns that pressing early locks out, and announces GO assertively",
+    async () => {
+      const page = await phone("HOSTED");
+      await page.fill("#name", "Quin");
+      await page.click("#join-button");
+      // No room HOSTED yet: a host opens it, then leaves.
+      const { peer: host } = await Peer.join(server.url, { room: "HOSTED", secret: "roompass" });
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      expect(await text(page, "#early")).toBe(
+        "Pressing before GO locks you out of the round, and may cost points.",
+      );
+      expect(await page.locator("#host-line").isHidden()).toBe(true);
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      expect(await page.locator("#early").isHidden()).toBe(true);
+      expect(await page.getAttribute("#go-status", "aria-live")).toBe("assertive");
+      expect(await text(page, "#go-status")).toBe("Go!");
+      expect(await text(page, "#status")).toBe("");
+      host.close();
+      await page.locator("#host-line", { hasText: "No host connected right now" }).waitFor();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "in the default room with no host, says the first buzz wins",
+    async () => {
+      const page = await phone("");
+      await page.fill("#name", "Ulla");
+      await page.click("#join-button");
+      await page
+        .locator("#host-line", { hasText: "No host yet — in the default room the first buzz wins" })
+        .waitFor();
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a teammate's later buzz is told in words that the team answered",
+    async () => {
+      const { host } = await room("TF", []);
+      host.send({ type: "rules", rules: { teamFirst: true } });
+      const { peer: mate } = await Peer.join(server.url, { name: "Mo", room: "TF", team: "Cats" });
+      const page = await phone("TF");
+      await page.fill("#name", "Nell");
+      await page.fill("#team", "Cats");
+      await page.click("#join-button");
+      await page.locator("#my-team", { hasText: "Cats" }).waitFor();
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      mate.send({ type: "buzz", at: performance.now() });
+      await mate.next("verdict", () => true, WAIT);
+      await page.tap("#buzz");
+      await page.locator("#buzz[data-state=team]").waitFor();
+      expect(await text(page, "#buzz-big")).toBe("Team answered");
+      expect(await text(page, "#buzz-small")).toBe("A teammate buzzed first");
+      for (const p of [host, mate]) p.close();
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "on a landscape phone the whole buzz button is on screen without scrolling",
+    async () => {
+      const { host } = await room("WIDE", []);
+      const page = await phone("WIDE", { width: 740, height: 360 });
+      await page.fill("#name", "Lee");
+      await page.click("#join-button");
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      const box = await page.locator("#buzz").boundingBox();
+      expect(box).not.toBeNull();
+      expect(box?.y).toBeGreaterThanOrEqual(0);
+      expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(360);
+      expect(box?.height).toBeGreaterThanOrEqual(200);
+      expect(await scrolls(page)).toBe(false);
+      host.close();
+    },
+    15_000,
+  );
+});
