@@ -17,7 +17,6 @@ import {
   countdown,
   goneReason,
   keepScreenOn,
-  ordinal,
   pageSocketUrl,
   playersLabel,
   renderOrder,
@@ -27,6 +26,7 @@ import {
   vibrate,
   whenBack,
 } from "./ui.ts";
+import { ordinal } from "./words.ts";
 
 /** The room in the URL (`/r/CODE`), or null for the server's default room. */
 const pathRoom = roomFromPath(location.pathname);

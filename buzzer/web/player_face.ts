@@ -1,6 +1,6 @@
 /** What the player's buzz button says, from everything the page knows. Pure: no DOM. */
 import { type RoomView, VIEW } from "../protocol.ts";
-import { gapLabel, ordinal } from "./ui.ts";
+import { gapLabel, ordinal } from "./words.ts";
 
 /** This round's outcome for this player, as far as it is known. */
 export type Result =
