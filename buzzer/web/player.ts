@@ -6,7 +6,7 @@
 import { Close } from "../../lib/close.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
-import { pointsLabel, renderScores, renderTeams } from "./board.ts";
+import { renderStanding } from "./player_board.ts";
 import { face, hostLine, myPlace, type Result, warnEarly } from "./player_face.ts";
 import { JoinForm } from "./player_join.ts";
 import { onPress, pressTime } from "./player_press.ts";
@@ -26,13 +26,9 @@ import {
   vibrate,
   whenBack,
 } from "./ui.ts";
-import { ordinal } from "./words.ts";
 
 /** The room in the URL (`/r/CODE`), or null for the server's default room. */
 const pathRoom = roomFromPath(location.pathname);
-
-/** Leaderboard lines a phone shows: the top (players are sent VIEW.top of them). */
-const BOARD_SHOWN = 5;
 
 const ui = {
   code: byId("room-code"),
@@ -44,13 +40,8 @@ const ui = {
   small: byId("buzz-small"),
   status: byId("status"),
   goStatus: byId("go-status"),
-  myTeam: byId("my-team"),
-  myScore: byId("my-score"),
   hostLine: byId("host-line"),
   early: byId("early"),
-  board: byId("board"),
-  teams: byId<HTMLOListElement>("teams"),
-  scores: byId<HTMLOListElement>("scores"),
   hint: byId("hint"),
   screenHint: byId("screen-hint"),
   notice: byId("notice"),
@@ -104,23 +95,7 @@ function render(): void {
   if (ui.playerCount.textContent !== count) ui.playerCount.textContent = count;
   showNote(ui.hostLine, conn === "online" ? hostLine(view, (pathRoom ?? DEFAULT_ROOM) === DEFAULT_ROOM) : "");
   showNote(ui.myPlace, myPlace(result));
-  renderStanding();
-}
-
-/** The player's own score, rank and team, and the top of the leaderboard. */
-function renderStanding(): void {
-  const you = view?.you;
-  showNote(
-    ui.myScore,
-    you ? `${pointsLabel(you.points)} · ${ordinal(you.rank)} of ${view?.playerCount}` : "",
-  );
-  showNote(ui.myTeam, you?.team ? ` · ${you.team}` : "");
-  const scores = view?.scores ?? [];
-  const teams = view?.teams ?? [];
-  ui.board.hidden = !scores.some((s) => s.points !== 0);
-  ui.teams.hidden = teams.length === 0;
-  renderTeams(ui.teams, teams, BOARD_SHOWN, you?.team);
-  renderScores(ui.scores, scores, BOARD_SHOWN, me?.id);
+  renderStanding(view, me?.id);
 }
 
 function renderOrderList(): void {
