@@ -5,7 +5,7 @@
 import { Close } from "../lib/close.ts";
 import { encode, parseServer } from "./parse.ts";
 import type { ClientMessage, ErrorCode, RoomView, ServerMessage } from "./protocol.ts";
-import { applyDelta } from "./view.ts";
+import { applyDelta, applyScore } from "./view.ts";
 
 /** Close codes after which retrying cannot help: kicked, resumed elsewhere, refused by policy. */
 export const FINAL_CLOSES: readonly number[] = [Close.KICKED, Close.REPLACED, Close.POLICY];
@@ -31,13 +31,17 @@ export type SessionStatus =
 /** What a session needs: where to connect, how to join, and where its news goes. */
 export interface SessionOptions {
   url: string;
-  /** Sent on every (re)connect; `watch` joins as a viewer (a projector) instead of a player. */
-  join?: { name?: string; room?: string; secret?: string; watch?: boolean };
+  /**
+   * Sent on every (re)connect; `watch` joins as a viewer (a projector) instead of a player; `team`
+   * is the team a new player joins (a resumed player keeps its own).
+   */
+  join?: { name?: string; room?: string; secret?: string; watch?: boolean; team?: string };
   /** A resume token kept from an earlier session: the first join resumes that player. */
   token?: string;
   /**
    * Every message from the server, pings included (they are already answered). A player's deltas
-   * come as the `state` they lead to: every front end sees whole views of its room.
+   * and `score` messages come as the `state` they lead to: every front end sees whole views of its
+   * room, its own score in `you`.
    */
   onMessage: (msg: ServerMessage) => void;
   onStatus: (status: SessionStatus) => void;
@@ -150,9 +154,9 @@ export class Session {
     ws.addEventListener("open", () => {
       opened = true;
       this.heard(ws);
-      const { name, room, secret, watch } = this.opts.join ?? {};
+      const { name, room, secret, watch, team } = this.opts.join ?? {};
       // The token from an earlier welcome makes this a resume: same player, same place.
-      ws.send(encode({ type: "join", name, room, token: this.token, secret, watch }));
+      ws.send(encode({ type: "join", name, room, token: this.token, secret, watch, team }));
     });
     ws.addEventListener("message", (event) => {
       if (ws === this.ws && !this.stopped) this.receive(ws, String(event.data));
@@ -181,6 +185,10 @@ export class Session {
     // Answered before anything else: the server measures our clock by how fast this comes back.
     if (msg.type === "ping") ws.send(encode({ type: "pong", id: msg.id, t: performance.now() }));
     if (msg.type === "delta") return this.delta(ws, msg);
+    if (msg.type === "score" && this.view) {
+      this.view = applyScore(this.view, msg);
+      return this.opts.onMessage({ type: "state", ...this.view });
+    }
     if (msg.type === "state") this.view = msg;
     this.opts.onMessage(msg);
     // The caller may have closed the session on this message: then nothing more comes of it.

@@ -1,5 +1,5 @@
-/** A client's copy of its room: the snapshot it was sent, kept current by deltas. Pure. */
-import type { PlaceView, RoomDelta, RoomView } from "./protocol.ts";
+/** A client's copy of its room: the snapshot it was sent, kept current by deltas and score messages. Pure. */
+import type { OwnScore, PlaceView, RoomDelta, RoomView } from "./protocol.ts";
 
 /**
  * The view after a delta. A delta the view already holds (sent before a newer snapshot) changes
@@ -15,8 +15,8 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
     next.lockedOut = false;
   }
   if (delta.phase !== undefined) next.phase = delta.phase;
+  // Both are times left as of sending: they mean nothing once their phase (or round) is over.
   if (next.phase !== "armed") delete next.countdown;
-  // A timer runs only while the round is open, and a new round's opening brings its own.
   if (next.phase !== "open" || next.round !== view.round) delete next.closesIn;
   if (delta.countdown !== undefined) next.countdown = delta.countdown;
   if (delta.closesIn !== undefined) next.closesIn = delta.closesIn;
@@ -26,6 +26,13 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
   if (delta.scores) next.scores = delta.scores;
   if (delta.teams) next.teams = delta.teams;
   return next;
+}
+
+/** The view with a player's own score as its `score` message told it (sent to that player alone). */
+export function applyScore(view: RoomView, score: OwnScore): RoomView {
+  const you: OwnScore = { points: score.points, rank: score.rank };
+  if (score.team !== undefined) you.team = score.team;
+  return { ...view, you };
 }
 
 /** Places merged by place number, in place order: a place sent twice is kept once. */

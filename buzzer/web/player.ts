@@ -1,21 +1,22 @@
 /**
- * The player page: join a room with a name (remembered with the resume token per room), then one
- * huge buzz button that reacts on pointerdown or the space bar and sends the event's own time.
+ * The player page: join a room with a name and a team (player_join.ts), then one huge buzz button
+ * that reacts on pointerdown or the space bar and sends the event's own time (player_press.ts),
+ * what it shows (player_face.ts), the player's score and rank, and the top of the leaderboard.
  */
 import { Close } from "../../lib/close.ts";
-import { checkName } from "../names.ts";
-import { DEFAULT_ROOM, type RoomView, type ServerMessage, VIEW } from "../protocol.ts";
+import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
+import { renderStanding } from "./player_board.ts";
+import { face, hostLine, myPlace, type Result, warnEarly } from "./player_face.ts";
+import { JoinForm } from "./player_join.ts";
+import { onPress, pressTime } from "./player_press.ts";
 import {
   byId,
   type ConnState,
   connState,
   countdown,
-  gapLabel,
   goneReason,
-  isShortcut,
   keepScreenOn,
-  ordinal,
   pageSocketUrl,
   playersLabel,
   renderOrder,
@@ -28,42 +29,19 @@ import {
 
 /** The room in the URL (`/r/CODE`), or null for the server's default room. */
 const pathRoom = roomFromPath(location.pathname);
-const storageKey = `buzzer:player:${pathRoom ?? "default"}`;
-
-interface Saved {
-  name: string;
-  token?: string;
-}
-
-function load(): Saved | null {
-  try {
-    const saved = JSON.parse(localStorage.getItem(storageKey) ?? "null");
-    return saved && typeof saved.name === "string" ? saved : null;
-  } catch {
-    return null;
-  }
-}
-
-function save(saved: Saved): void {
-  try {
-    localStorage.setItem(storageKey, JSON.stringify(saved));
-  } catch {
-    // Private mode or full storage: identity then lasts as long as the page.
-  }
-}
 
 const ui = {
   code: byId("room-code"),
   conn: byId("conn"),
-  form: byId<HTMLFormElement>("join-form"),
-  name: byId<HTMLInputElement>("name"),
-  joinError: byId("join-error"),
   game: byId("game"),
   myName: byId("my-name"),
   buzz: byId<HTMLButtonElement>("buzz"),
   big: byId("buzz-big"),
   small: byId("buzz-small"),
   status: byId("status"),
+  goStatus: byId("go-status"),
+  hostLine: byId("host-line"),
+  early: byId("early"),
   hint: byId("hint"),
   screenHint: byId("screen-hint"),
   notice: byId("notice"),
@@ -73,12 +51,6 @@ const ui = {
   playerCount: byId("player-count"),
   leave: byId<HTMLButtonElement>("leave"),
 };
-
-/** This round's outcome for this player, as far as it is known. */
-type Result =
-  | { kind: "pending" }
-  | { kind: "placed"; place: number; gap: number; photo: boolean }
-  | { kind: "out"; why: "FALSE_START" | "LOCKED_OUT" };
 
 let link: Session | null = null;
 let conn: ConnState = "offline";
@@ -90,73 +62,40 @@ let result: Result | null = null;
 let release: { round: number; at: number; passed: boolean } | null = null;
 let stopCountdown: () => void = () => {};
 let waitingFor: string | null = null;
+const form = new JoinForm(pathRoom ?? undefined, (name, team) => {
+  ui.myName.textContent = name;
+  start(name, team);
+});
 
 ui.code.textContent = pathRoom ?? DEFAULT_ROOM;
 
-/** The button's state and the live region's text, from everything known; called on every change. */
+/** The button's state and the live regions' text, from everything known; called on every change. */
 function render(): void {
-  let state: string;
-  let big: string;
-  let small: string;
-  let said: string;
-  const lockedOut = view?.lockedOut === true;
-  if (conn !== "online" || !view) {
-    state = joinedOnce ? "offline" : "connecting";
-    big = waitingFor ? "Waiting" : joinedOnce ? "Offline" : "…";
-    small = waitingFor ?? (joinedOnce ? "Reconnecting…" : "Connecting…");
-    said = small;
-  } else if (result?.kind === "placed" && result.place === 1) {
-    state = "first";
-    big = "You were first!";
-    small = result.photo ? "Photo finish" : "1st place";
-    said = "You were first!";
-  } else if (result?.kind === "placed") {
-    state = "placed";
-    big = gapLabel(result.gap);
-    small = `${ordinal(result.place)} place${result.photo ? " · photo finish" : ""}`;
-    said = `${ordinal(result.place)} place, ${gapLabel(result.gap)} behind the winner`;
-  } else if (result?.kind === "out" || lockedOut) {
-    state = "out";
-    big = "Locked out";
-    small =
-      result?.kind === "out" && result.why === "FALSE_START" ? "False start" : "Wait for the next round";
-    said = `Locked out${small === "False start" ? ": false start" : ""}`;
-  } else if (result?.kind === "pending") {
-    state = "pending";
-    big = "Buzzed!";
-    small = "Waiting for the result…";
-    said = "Buzzed";
-  } else if (view.phase === "open" || (release?.round === view.round && release.passed)) {
-    state = "open";
-    big = "GO!";
-    small = "Press now";
-    said = "Go!";
-  } else if (view.phase === "armed") {
-    state = "armed";
-    big = ui.big.dataset.count ?? "…";
-    small = "Get ready";
-    said = "Get ready";
-  } else {
-    state = "locked";
-    big = "Wait";
-    small = "Don't press yet";
-    said = "Waiting for the host";
-  }
-  ui.buzz.dataset.state = state;
-  if (ui.big.textContent !== big) ui.big.textContent = big;
-  if (ui.small.textContent !== small) ui.small.textContent = small;
-  // The live region changes only when the meaning does, so screen readers are not flooded.
+  const f = face({
+    online: conn === "online",
+    joinedOnce,
+    waitingFor,
+    view,
+    result,
+    released: view !== null && release?.round === view.round && release.passed,
+    count: ui.big.dataset.count,
+  });
+  ui.buzz.dataset.state = f.state;
+  if (ui.big.textContent !== f.big) ui.big.textContent = f.big;
+  if (ui.small.textContent !== f.small) ui.small.textContent = f.small;
+  // GO is announced at once, interrupting; everything else politely, and only when the meaning
+  // changes, so screen readers are not flooded.
+  const go = f.state === "open" ? f.said : "";
+  if (ui.goStatus.textContent !== go) ui.goStatus.textContent = go;
+  const said = go ? "" : f.said;
   if (ui.status.textContent !== said) ui.status.textContent = said;
-  ui.buzz.setAttribute("aria-label", `Buzz. ${big}. ${small}`);
+  ui.buzz.setAttribute("aria-label", `Buzz. ${f.big}. ${f.small}`);
+  ui.early.hidden = !warnEarly(f);
   const count = view ? `· ${playersLabel(view.playerCount)}` : "";
   if (ui.playerCount.textContent !== count) ui.playerCount.textContent = count;
-  showNote(ui.myPlace, myPlace());
-}
-
-/** This player's place under the order when the top places players are sent leave it out, else "". */
-function myPlace(): string {
-  if (result?.kind !== "placed" || result.place <= VIEW.top) return "";
-  return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${result.photo ? " · photo finish" : ""}`;
+  showNote(ui.hostLine, conn === "online" ? hostLine(view, (pathRoom ?? DEFAULT_ROOM) === DEFAULT_ROOM) : "");
+  showNote(ui.myPlace, myPlace(result));
+  renderStanding(view, me?.id);
 }
 
 function renderOrderList(): void {
@@ -175,7 +114,7 @@ function onMessage(msg: ServerMessage): void {
       me = { id: msg.id, name: msg.name };
       joinedOnce = true;
       waitingFor = null;
-      save({ name: msg.name, token: msg.token });
+      form.remember({ name: msg.name, team: form.saved?.team, token: msg.token });
       ui.myName.textContent = msg.name;
       ui.code.textContent = msg.room;
       showGame();
@@ -211,21 +150,22 @@ function onError(code: string, message: string): void {
   switch (code) {
     case "FALSE_START":
     case "LOCKED_OUT":
+    case "TEAM_ANSWERED":
       result = { kind: "out", why: code };
-      vibrate(400);
+      vibrate(code === "TEAM_ANSWERED" ? 120 : 400);
       return;
     case "NO_SUCH_ROOM":
       // The session retries: the room opens when its host arrives (or again after a server restart).
       // A mistyped code looks the same to the server as a room not open yet: the player is told both.
       waitingFor = `No room ${pathRoom ?? DEFAULT_ROOM} is open: check the code, or wait for its host…`;
       return;
-    case "BAD_TOKEN": {
-      const saved = load();
-      if (saved) save({ name: saved.name });
+    case "BAD_TOKEN":
+      form.forgetToken();
       return restart();
-    }
     case "BAD_NAME":
     case "BAD_ROOM":
+    case "BAD_TEAM":
+    case "TOO_MANY_TEAMS":
     case "BANNED":
     case "TOO_MANY_ROOMS":
       stop();
@@ -279,9 +219,7 @@ function startCountdown(round: number, at: number): void {
 /** A press: `at` is the event's timeStamp, the same clock as performance.now(). */
 function press(at: number): void {
   if (!link || ui.game.hidden) return;
-  const now = performance.now();
-  // Events stamped in the future or long ago (odd platforms) are replaced by the handling time.
-  const time = at > 0 && at <= now && now - at < 1000 ? at : now;
+  const time = pressTime(at, performance.now());
   if (result) return; // Already pressed this round: the server would only repeat its answer.
   // Sent now or never: a press kept for a later reconnect would arrive long after the moment.
   if (!link.sendNow({ type: "buzz", at: time })) {
@@ -292,24 +230,7 @@ function press(at: number): void {
   render();
 }
 
-ui.buzz.addEventListener("pointerdown", (event) => {
-  if (event.pointerType === "mouse" && event.button !== 0) return;
-  event.preventDefault();
-  press(event.timeStamp);
-});
-// Keyboard and assistive-technology activation arrives as a click without a pointer (detail 0).
-ui.buzz.addEventListener("click", (event) => {
-  if (event.detail === 0) press(event.timeStamp);
-});
-ui.buzz.addEventListener("contextmenu", (event) => event.preventDefault());
-document.addEventListener("keydown", (event) => {
-  if (event.code !== "Space" && event.key !== " ") return;
-  if (!isShortcut(event) || ui.game.hidden) return;
-  // Space on another focused button (e.g. "Change name") activates that button instead.
-  if (event.target instanceof HTMLButtonElement && event.target !== ui.buzz) return;
-  event.preventDefault();
-  if (!event.repeat) press(event.timeStamp);
-});
+onPress(ui.buzz, () => !ui.game.hidden, press);
 
 function onStatus(status: SessionStatus): void {
   conn = connState(status, conn);
@@ -317,22 +238,22 @@ function onStatus(status: SessionStatus): void {
   if (status.state === "gave up") {
     link = null;
     if (status.code === Close.KICKED) {
-      const saved = load();
-      if (saved) save({ name: saved.name });
+      form.forgetToken();
     }
     showForm(`Disconnected: ${goneReason(status.code, status.reason)}.`);
   }
   render();
 }
 
-function start(name: string): void {
+/** Joins as `name` (in `team`, if a new player), resuming the remembered player of that name. */
+function start(name: string, team?: string): void {
   stop();
   view = null;
   result = null;
-  const saved = load();
+  const saved = form.saved;
   link = new Session({
     url: pageSocketUrl(),
-    join: { name, room: pathRoom ?? undefined },
+    join: { name, room: pathRoom ?? undefined, team },
     // The stored token resumes this player; the session then keeps the token of each welcome.
     token: saved?.name === name ? saved.token : undefined,
     onMessage,
@@ -353,58 +274,37 @@ function stop(): void {
 }
 
 function restart(): void {
-  const saved = load();
-  if (saved) start(saved.name);
+  const saved = form.saved;
+  if (saved) start(saved.name, saved.team);
 }
 
 function showGame(): void {
   ui.conn.hidden = false;
-  ui.form.hidden = true;
+  form.hide();
   ui.game.hidden = false;
   render();
 }
 
-function showForm(error = ""): void {
+function showForm(error = "", refill = false): void {
   ui.conn.hidden = true;
   ui.game.hidden = true;
-  ui.form.hidden = false;
-  ui.joinError.textContent = error;
-  ui.name.value ||= load()?.name ?? "";
-  ui.name.focus();
+  form.show(error, refill);
 }
-
-ui.form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const checked = checkName(ui.name.value);
-  if (!checked.ok) {
-    ui.joinError.textContent = checked.message;
-    ui.name.focus();
-    return;
-  }
-  const saved = load();
-  // A new name is a new player: the old token belongs to the old name.
-  save(saved?.name === checked.msg ? saved : { name: checked.msg });
-  ui.joinError.textContent = "";
-  ui.myName.textContent = checked.msg;
-  start(checked.msg);
-});
 
 ui.leave.addEventListener("click", () => {
   stop();
-  const saved = load();
-  if (saved) save({ name: saved.name });
-  ui.name.value = saved?.name ?? "";
-  showForm();
+  form.forgetToken();
+  showForm("", true);
   setConn(ui.conn, "offline");
 });
 
 // Without a wake lock (plain http on a LAN) the player is told, instead of the screen going dark mid-game.
 if (!keepScreenOn()) ui.screenHint.hidden = false;
 whenBack(() => link?.reconnectNow());
-const saved = load();
+const saved = form.saved;
 if (saved) {
   ui.myName.textContent = saved.name;
-  start(saved.name);
+  start(saved.name, saved.team);
 } else {
   showForm();
 }

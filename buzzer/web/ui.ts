@@ -3,9 +3,9 @@
  * `textContent` or `createElement` here: no page ever parses HTML.
  */
 import { Close } from "../../lib/close.ts";
-import { formatGap } from "../format.ts";
 import { type PlaceView, VIEW } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
+import { gapLabel } from "./words.ts";
 
 /** The element with `id`, typed; throws if the page lacks it (a build mistake, not a runtime state). */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -24,18 +24,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   if (className) el.className = className;
   if (text !== undefined) el.textContent = text;
   return el;
-}
-
-/** Seconds behind the winner as the pages show it: `+0.24 s` (hundredths, as in every other view). */
-export function gapLabel(seconds: number): string {
-  return `+${formatGap(seconds)} s`;
-}
-
-/** 1st, 2nd, 3rd, 4th … */
-export function ordinal(n: number): string {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return `${n}th`;
-  return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
 }
 
 /** The room code in a `/r/CODE` path, upper-cased, or null for any other path. */

@@ -343,13 +343,13 @@ describe("web pages", () => {
       expect(await host.locator("#players tr", { hasText: "Web" }).count()).toBe(0);
       expect(await text(host, "#players-more")).toBe("200 of 230 shown");
 
-      // The projector shows the same 200 places, the cut and the count.
+      // The projector lists the first places it can show from afar and counts the rest of the 200
+      // it was sent, as a lower bound: more places than that exist.
       await screen.locator("#order-more").waitFor();
-      expect(await text(screen, "#order-more")).toBe("First 200 places shown");
+      expect(await text(screen, "#order-more")).toBe("+ 188+ more");
       expect(await text(screen, "#winner-name")).toBe("P1");
-      expect(await screen.locator("#order li").count()).toBe(200);
+      expect(await screen.locator("#order li").count()).toBe(12);
       expect((await texts(screen, "#order li .name")).slice(0, 10)).toEqual(top);
-      expect(await text(screen, "#order li:nth-child(21) .gap")).toBe(gap);
       expect(await text(screen, "#round-label")).toBe("· round 1");
       expect(await text(screen, "#player-count")).toBe("· 230 players");
 

@@ -1,0 +1,32 @@
+/** The player's standing on its page: own score, rank and team, and the top of the leaderboard. */
+import type { RoomView } from "../protocol.ts";
+import { pointsLabel, renderScores, renderTeams } from "./board.ts";
+import { byId, showNote } from "./ui.ts";
+import { ordinal } from "./words.ts";
+
+/** Leaderboard lines a phone shows: the top (players are sent VIEW.top of them). */
+const SHOWN = 5;
+
+const ui = {
+  myTeam: byId("my-team"),
+  myScore: byId("my-score"),
+  board: byId("board"),
+  teams: byId<HTMLOListElement>("teams"),
+  scores: byId<HTMLOListElement>("scores"),
+};
+
+/** Shows the player's score and rank (`3 pts · 2nd of 12`), its team, and the board once anyone scores. */
+export function renderStanding(view: RoomView | null, me: string | undefined): void {
+  const you = view?.you;
+  showNote(
+    ui.myScore,
+    you && view ? `${pointsLabel(you.points)} · ${ordinal(you.rank)} of ${view.playerCount}` : "",
+  );
+  showNote(ui.myTeam, you?.team ? ` · ${you.team}` : "");
+  const scores = view?.scores ?? [];
+  const teams = view?.teams ?? [];
+  ui.board.hidden = !scores.some((s) => s.points !== 0);
+  ui.teams.hidden = teams.length === 0;
+  renderTeams(ui.teams, teams, SHOWN, you?.team);
+  renderScores(ui.scores, scores, SHOWN, me);
+}

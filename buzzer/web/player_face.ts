@@ -1,0 +1,95 @@
+/** What the player's buzz button says, from everything the page knows. Pure: no DOM. */
+import { type RoomView, VIEW } from "../protocol.ts";
+import { gapLabel, ordinal } from "./words.ts";
+
+/** This round's outcome for this player, as far as it is known. */
+export type Result =
+  | { kind: "pending" }
+  | { kind: "placed"; place: number; gap: number; photo: boolean }
+  | { kind: "out"; why: "FALSE_START" | "LOCKED_OUT" | "TEAM_ANSWERED" };
+
+/** Everything the button's face depends on. */
+export interface FaceInput {
+  online: boolean;
+  joinedOnce: boolean;
+  /** Why the page waits (a room not open yet), if it does. */
+  waitingFor: string | null;
+  view: RoomView | null;
+  result: Result | null;
+  /** Whether this round's countdown has run out on this page's clock. */
+  released: boolean;
+  /** Seconds left of the countdown, while it runs. */
+  count: string | undefined;
+}
+
+/** The button's state (its colour), its two lines, and what screen readers are told. */
+export interface Face {
+  state: string;
+  big: string;
+  small: string;
+  said: string;
+}
+
+/** The face of the button for what is known now. */
+export function face({ online, joinedOnce, waitingFor, view, result, released, count }: FaceInput): Face {
+  if (!online || !view) {
+    const small = waitingFor ?? (joinedOnce ? "Reconnecting…" : "Connecting…");
+    const big = waitingFor ? "Waiting" : joinedOnce ? "Offline" : "…";
+    return { state: joinedOnce ? "offline" : "connecting", big, small, said: small };
+  }
+  if (result?.kind === "placed" && result.place === 1) {
+    // The winner's own verdict cannot know of a close second: the order that follows can.
+    const photo = result.photo || view.order[1]?.photo === true;
+    return {
+      state: "first",
+      big: "You were first!",
+      small: photo ? "Photo finish" : "1st place",
+      said: photo ? "You were first! Photo finish" : "You were first!",
+    };
+  }
+  if (result?.kind === "placed") {
+    const place = `${ordinal(result.place)} place`;
+    return {
+      state: "placed",
+      big: gapLabel(result.gap),
+      small: `${place}${result.photo ? " · photo finish" : ""}`,
+      said: `${place}, ${gapLabel(result.gap)} behind the winner`,
+    };
+  }
+  if (result?.kind === "out" && result.why === "TEAM_ANSWERED") {
+    const small = "A teammate buzzed first";
+    return { state: "team", big: "Team answered", small, said: `Your team answered: ${small.toLowerCase()}` };
+  }
+  if (result?.kind === "out" || view.lockedOut === true) {
+    const falseStart = result?.kind === "out" && result.why === "FALSE_START";
+    const small = falseStart ? "False start" : "Wait for the next round";
+    return { state: "out", big: "Locked out", small, said: `Locked out${falseStart ? ": false start" : ""}` };
+  }
+  if (result?.kind === "pending") {
+    return { state: "pending", big: "Buzzed!", small: "Waiting for the result…", said: "Buzzed" };
+  }
+  if (view.phase === "open" || released)
+    return { state: "open", big: "GO!", small: "Press now", said: "Go!" };
+  if (view.phase === "armed")
+    return { state: "armed", big: count ?? "…", small: "Get ready", said: "Get ready" };
+  return { state: "locked", big: "Wait", small: "Don't press yet", said: "Waiting for the host" };
+}
+
+/** Whether to warn that pressing now locks the player out: before GO, while nothing has been pressed. */
+export function warnEarly(f: Face): boolean {
+  return f.state === "locked" || f.state === "armed";
+}
+
+/** The line that says who runs the room: only when no host does. */
+export function hostLine(view: RoomView | null, defaultRoom: boolean): string {
+  if (!view || view.hosted) return "";
+  return defaultRoom
+    ? "No host yet — in the default room the first buzz wins"
+    : "No host connected right now";
+}
+
+/** The player's own place under the order, when the top places players are sent leave it out; else "". */
+export function myPlace(result: Result | null): string {
+  if (result?.kind !== "placed" || result.place <= VIEW.top) return "";
+  return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${result.photo ? " · photo finish" : ""}`;
+}

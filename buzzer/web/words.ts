@@ -1,0 +1,14 @@
+/** How the pages put places and gaps in words. Pure: no DOM, so it is tested without a browser. */
+import { formatGap } from "../format.ts";
+
+/** Seconds behind the winner as the pages show it: `+0.24 s` (hundredths, as in every other view). */
+export function gapLabel(seconds: number): string {
+  return `+${formatGap(seconds)} s`;
+}
+
+/** 1st, 2nd, 3rd, 4th … */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, test } from "bun:test";
+import type { RoomView, ScoreView, TeamView } from "../../buzzer/protocol.ts";
+import { applyDelta, applyScore } from "../../buzzer/view.ts";
+
+const base: RoomView = {
+  room: "QUIZ",
+  version: 4,
+  round: 2,
+  phase: "locked",
+  players: [],
+  playerCount: 2,
+  order: [],
+  hosted: false,
+  scores: [],
+  teams: [],
+};
+const ann: ScoreView = { id: "a", name: "Ann", team: "Owls", points: 3, rank: 1 };
+const ben: ScoreView = { id: "b", name: "Ben", points: 1, rank: 2 };
+const owls: TeamView = { name: "Owls", points: 3, players: 1, rank: 1 };
+
+describe("view", () => {
+  test("a delta's hosted, scores and teams replace the view's", () => {
+    const next = applyDelta(base, {
+      room: "QUIZ",
+      version: 5,
+      hosted: true,
+      scores: [ann, ben],
+      teams: [owls],
+    });
+    expect(next).toEqual({ ...base, version: 5, hosted: true, scores: [ann, ben], teams: [owls] });
+  });
+
+  test("a delta without hosted, scores or teams keeps the view's", () => {
+    const start = { ...base, hosted: true, scores: [ann], teams: [owls] };
+    const next = applyDelta(start, { room: "QUIZ", version: 5, playerCount: 3 });
+    expect(next).toEqual({ ...start, version: 5, playerCount: 3 });
+  });
+
+  test("a new round keeps the scores and teams", () => {
+    const start = { ...base, scores: [ann], teams: [owls] };
+    const next = applyDelta(start, { room: "QUIZ", version: 5, round: 3, phase: "open" });
+    expect(next).toMatchObject({ round: 3, phase: "open", scores: [ann], teams: [owls] });
+  });
+
+  test("closesIn is set by a delta, kept while the round stays open and dropped when it locks", () => {
+    const open = applyDelta(base, { room: "QUIZ", version: 5, phase: "open", closesIn: 30_000 });
+    expect(open).toMatchObject({ phase: "open", closesIn: 30_000 });
+    const still = applyDelta(open as RoomView, { room: "QUIZ", version: 6, playerCount: 3 });
+    expect(still).toMatchObject({ phase: "open", closesIn: 30_000 });
+    const locked = applyDelta(still as RoomView, { room: "QUIZ", version: 7, phase: "locked" });
+    expect(locked).not.toHaveProperty("closesIn");
+  });
+
+  test("a delta that skips a version returns null, whatever it carries", () => {
+    expect(applyDelta(base, { room: "QUIZ", version: 6, scores: [ann] })).toBeNull();
+  });
+
+  test("a score message sets the player's own score and team, replacing the one before", () => {
+    const first = applyScore(base, { points: 2, rank: 3, team: "Owls" });
+    expect(first).toEqual({ ...base, you: { points: 2, rank: 3, team: "Owls" } });
+    expect(applyScore(first, { points: 5, rank: 1 })).toEqual({ ...base, you: { points: 5, rank: 1 } });
+    expect(base).not.toHaveProperty("you");
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, test } from "bun:test";
+import type { PlayerView, RoomView } from "../../../buzzer/protocol.ts";
+import { cues, isLobby } from "../../../buzzer/web/cues.ts";
+
+const player = (id: string, lockedOut = false): PlayerView => ({
+  id,
+  name: id,
+  connected: true,
+  lockedOut,
+  points: 0,
+});
+const place = { id: "a", name: "a", place: 1, gap: 0, photo: false };
+const view = (over: Partial<RoomView> = {}): RoomView => ({
+  room: "Q",
+  version: 1,
+  round: 1,
+  phase: "locked",
+  players: [player("a"), player("b")],
+  playerCount: 2,
+  order: [],
+  hosted: true,
+  scores: [],
+  teams: [],
+  ...over,
+});
+
+describe("cues", () => {
+  test("the first view of a room calls for nothing, whatever it shows", () => {
+    expect(cues(null, view({ phase: "open", order: [place] }))).toEqual([]);
+  });
+
+  test("a round that opens calls for GO once", () => {
+    const open = view({ phase: "open" });
+    expect(cues(view(), open)).toEqual(["go"]);
+    expect(cues(open, { ...open, playerCount: 3 })).toEqual([]);
+    expect(cues(open, view({ round: 2, phase: "open" }))).toEqual(["go"]);
+  });
+
+  test("the first place of a round calls for a beep, later places do not", () => {
+    const open = view({ phase: "open" });
+    const first = view({ phase: "open", order: [place] });
+    expect(cues(open, first)).toEqual(["first"]);
+    expect(cues(first, { ...first, order: [place, { ...place, id: "b", place: 2 }] })).toEqual([]);
+  });
+
+  test("a player newly locked out calls for the false-start sound; one already out does not", () => {
+    const out = view({ players: [player("a", true), player("b")] });
+    expect(cues(view(), out)).toEqual(["falseStart"]);
+    expect(cues(out, out)).toEqual([]);
+    expect(cues(out, { ...out, round: 2, players: [player("a", true), player("b")] })).toEqual([
+      "falseStart",
+    ]);
+  });
+
+  test("the lobby lasts until the first round opens, has a buzz or gives points", () => {
+    expect(isLobby(view())).toBe(true);
+    expect(isLobby(view({ phase: "armed" }))).toBe(false);
+    expect(isLobby(view({ round: 2 }))).toBe(false);
+    expect(isLobby(view({ scores: [{ id: "a", name: "a", points: 1, rank: 1 }] }))).toBe(false);
+    expect(isLobby(view({ scores: [{ id: "a", name: "a", points: 0, rank: 1 }] }))).toBe(true);
+  });
+});

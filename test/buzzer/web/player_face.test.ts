@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import type { RoomView } from "../../../buzzer/protocol.ts";
+import { type FaceInput, face, hostLine, warnEarly } from "../../../buzzer/web/player_face.ts";
+
+const view: RoomView = {
+  room: "Q",
+  version: 1,
+  round: 1,
+  phase: "open",
+  players: [],
+  playerCount: 2,
+  order: [],
+  hosted: true,
+  scores: [],
+  teams: [],
+};
+const input = (over: Partial<FaceInput> = {}): FaceInput => ({
+  online: true,
+  joinedOnce: true,
+  waitingFor: null,
+  view,
+  result: null,
+  released: false,
+  count: undefined,
+  ...over,
+});
+const second = { id: "b", name: "b", place: 2, gap: 0.01, photo: true };
+
+describe("player face", () => {
+  test("the winner sees a photo finish when the second place is one, though its own verdict said none", () => {
+    const won = { kind: "placed", place: 1, gap: 0, photo: false } as const;
+    expect(face(input({ result: won })).small).toBe("1st place");
+    const close = face(
+      input({ result: won, view: { ...view, order: [{ ...second, place: 1, id: "a" }, second] } }),
+    );
+    expect(close).toEqual({
+      state: "first",
+      big: "You were first!",
+      small: "Photo finish",
+      said: "You were first! Photo finish",
+    });
+  });
+
+  test("a teammate's earlier buzz reads as the team having answered", () => {
+    expect(face(input({ result: { kind: "out", why: "TEAM_ANSWERED" } }))).toEqual({
+      state: "team",
+      big: "Team answered",
+      small: "A teammate buzzed first",
+      said: "Your team answered: a teammate buzzed first",
+    });
+  });
+
+  test("pressing early is warned of before GO only", () => {
+    expect(warnEarly(face(input({ view: { ...view, phase: "locked" } })))).toBe(true);
+    expect(warnEarly(face(input({ view: { ...view, phase: "armed" }, count: "2" })))).toBe(true);
+    expect(warnEarly(face(input()))).toBe(false);
+    expect(warnEarly(face(input({ result: { kind: "pending" } })))).toBe(false);
+  });
+
+  test("the host line speaks only when no host runs the room, naming the default room's rule", () => {
+    expect(hostLine(view, true)).toBe("");
+    expect(hostLine({ ...view, hosted: false }, true)).toBe(
+      "No host yet — in the default room the first buzz wins",
+    );
+    expect(hostLine({ ...view, hosted: false }, false)).toBe("No host connected right now");
+    expect(hostLine(null, true)).toBe("");
+  });
+});

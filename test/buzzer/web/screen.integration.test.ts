@@ -1,0 +1,293 @@
+/**
+ * The projector (/screen) and the player page for a quiz, in a real browser against the real
+ * server: a big round fits a 1080p projector without scrolling, the lobby names who joined, the
+ * light theme, the sounds, and the player's score, team and landscape layout.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { startServer } from "../../support.ts";
+import { Peer } from "../peer.ts";
+import { Browsing, hasChromium, text, texts, WAIT } from "./browser.ts";
+
+const HD = { width: 1920, height: 1080 };
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+let server: Server;
+let base: string;
+let browsers: Browsing | null = null;
+
+beforeAll(async () => {
+  server = await startServer("buzzer/buzzer_server.ts", ["--secret", "s3cret"]);
+  base = `http://localhost:${server.port}`;
+  if (hasChromium) browsers = await Browsing.launch();
+});
+
+afterAll(async () => {
+  await browsers?.close();
+  await server?.stop();
+});
+
+/** Opens the projector for `room` at 1920×1080, after running `init` in the page before its scripts. */
+async function projector(room: string, query = "", init?: string): Promise<Page> {
+  if (!browsers) throw new Error("no browser");
+  const context = await browsers.device(HD);
+  if (init) await context.addInitScript({ content: init });
+  const page = await browsers.open(context, `${base}/screen?room=${room}${query}`);
+  await page.locator("#conn[data-conn=online]").waitFor();
+  return page;
+}
+
+/** A host peer for a new room, and `n` player peers joined to it. */
+async function room(code: string, names: string[]): Promise<{ host: Peer; players: Peer[] }> {
+  const { peer: host } = await Peer.join(server.url, { room: code, secret: "roompass" });
+  const joined = await Promise.all(names.map((name) => Peer.join(server.url, { name, room: code })));
+  return { host, players: joined.map((j) => j.peer) };
+}
+
+/** Whether the page scrolls: its content is taller or wider than the window. */
+const scrolls = (page: Page): Promise<boolean> =>
+  page.evaluate(
+    "document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth",
+  );
+
+/** The computed font size of the first element matching `selector`, in px. */
+const fontPx = async (page: Page, selector: string): Promise<number> =>
+  Number.parseFloat(
+    await page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize`),
+  );
+
+/** Records the frequency of every tone the page starts, in `window.tones` (run before the page's scripts). */
+const RECORD_TONES = `
+  window.tones = [];
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (when) {
+    window.tones.push(this.frequency.value);
+    return start.call(this, when);
+  };
+`;
+const tones = (page: Page): Promise<number[]> => page.evaluate("window.tones");
+const toneHeard = (page: Page, frequency: number) =>
+  page.waitForFunction((f) => (globalThis as unknown as { tones: number[] }).tones.includes(f), frequency);
+
+describe("projector", () => {
+  test.skipIf(!hasChromium)(
+    "fifty buzzes fit a 1080p projector without scrolling: the first places and a count of the rest",
+    async () => {
+      const names = Array.from({ length: 50 }, (_, i) => `Player ${i + 1}`);
+      const { host, players } = await room("FIFTY", names);
+      const page = await projector("FIFTY");
+      host.send({ type: "arm" });
+      await Promise.all(players.map((p) => p.next("state", (s) => s.phase === "open", WAIT)));
+      for (const p of players) p.send({ type: "buzz", at: performance.now() });
+      await Promise.all(players.map((p) => p.next("verdict", () => true, WAIT)));
+
+      await page.locator("#order-more", { hasText: "+ 38 more" }).waitFor();
+      expect(await page.locator("#order li").count()).toBe(12);
+      expect(await texts(page, "#order li .place")).toEqual(
+        Array.from({ length: 12 }, (_, i) => String(i + 1)),
+      );
+      expect(await scrolls(page)).toBe(false);
+      // Every shown place is inside the window, none cut off at its foot.
+      const bottom = await page
+        .locator("#order li")
+        .last()
+        .evaluate((el) => el.getBoundingClientRect().bottom);
+      expect(bottom).toBeLessThanOrEqual(HD.height);
+      // Readable from the back of the room: the code and the join URL at 48 px or more.
+      expect(await fontPx(page, "#join-url")).toBeGreaterThanOrEqual(48);
+      expect(await fontPx(page, "#room-code")).toBeGreaterThanOrEqual(48);
+      expect(await text(page, "#join-url")).toBe(`localhost:${server.port}/r/FIFTY`);
+      for (const p of [host, ...players]) p.close();
+    },
+    30_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "the lobby names who has joined and counts them, until the first round opens",
+    async () => {
+      const { host, players } = await room("LOBBY", ["Ann", "Ben"]);
+      const page = await projector("LOBBY");
+      await page.locator("#lobby").waitFor();
+      expect(await text(page, "#phase")).toBe("Join now");
+      expect((await texts(page, "#lobby-names li")).sort()).toEqual(["Ann", "Ben"]);
+      expect(await text(page, "#lobby-count")).toBe("· 2 players");
+      const { peer: cy } = await Peer.join(server.url, { name: "Cy", room: "LOBBY" });
+      await page.locator("#lobby-names li", { hasText: "Cy" }).waitFor();
+      expect(await text(page, "#lobby-count")).toBe("· 3 players");
+      host.send({ type: "arm" });
+      await page.locator("#lobby").waitFor({ state: "hidden" });
+      expect(await text(page, "#phase")).toBe("GO!");
+      expect(await scrolls(page)).toBe(false);
+      for (const p of [host, cy, ...players]) p.close();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "?theme=light shows the light theme, and the button switches back to dark",
+    async () => {
+      const background = (page: Page) =>
+        page.evaluate("getComputedStyle(document.documentElement).backgroundColor");
+      const theme = (page: Page) => page.evaluate("document.documentElement.dataset.theme");
+      const page = await projector("MAIN", "&theme=light");
+      expect(await theme(page)).toBe("light");
+      expect(await background(page)).toBe("rgb(246, 246, 241)");
+      await page.click("#theme");
+      expect(await theme(page)).toBe("dark");
+      expect(await background(page)).toBe("rgb(11, 16, 32)");
+      expect(await text(page, "#theme")).toBe("Light theme");
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "with sound on, the projector beeps on GO, on the first buzz and on a false start; silent until then",
+    async () => {
+      const { host, players } = await room("SOUND", ["Ann", "Ben"]);
+      const [ann, ben] = players as [Peer, Peer];
+      const silent = await projector("SOUND", "", RECORD_TONES);
+      const page = await projector("SOUND", "", RECORD_TONES);
+      await page.click("#sound");
+      expect(await text(page, "#sound")).toBe("Sound on");
+
+      // Ben presses before the round opens: a false start.
+      ben.send({ type: "buzz", at: performance.now() });
+      await ben.next("error", (e) => e.code === "FALSE_START", WAIT);
+      await toneHeard(page, 196);
+      host.send({ type: "arm" });
+      await toneHeard(page, 880);
+      ann.send({ type: "buzz", at: performance.now() });
+      await ann.next("verdict", () => true, WAIT);
+      await toneHeard(page, 1320);
+      expect(await tones(page)).toEqual([196, 880, 1320]);
+      await silent.locator("#winner-name", { hasText: "Ann" }).waitFor();
+      expect(await tones(silent)).toEqual([]);
+      for (const p of [host, ...players]) p.close();
+    },
+    20_000,
+  );
+});
+
+/** Opens the player page of `room` ("" for the default room) on a phone-sized device (or `viewport`). */
+async function phone(room: string, viewport?: { width: number; height: number }): Promise<Page> {
+  if (!browsers) throw new Error("no browser");
+  return browsers.open(await browsers.device(viewport), `${base}${room ? `/r/${room}` : "/"}`);
+}
+
+describe("player page", () => {
+  test.skipIf(!hasChromium)(
+    "offers the room's teams, joins one, and shows the player's score, rank and the leaderboard after an award",
+    async () => {
+      const { host, players } = await room("TEAMS", []);
+      const { peer: owl, welcome: owlWelcome } = await Peer.join(server.url, {
+        name: "Olga",
+        room: "TEAMS",
+        team: "Owls",
+      });
+      const page = await phone("TEAMS");
+      await page.locator("#team-list option[value=Owls]").waitFor({ state: "attached" });
+      await page.fill("#name", "Pat");
+      await page.fill("#team", "Owls");
+      await page.click("#join-button");
+      await page.locator("#conn[data-conn=online]").waitFor();
+      await page.locator("#my-team", { hasText: "Owls" }).waitFor();
+      expect(await text(page, "#my-team")).toBe("· Owls");
+
+      const state = await host.next("state", (s) => s.players.some((p) => p.name === "Pat"), WAIT);
+      const pat = state.players.find((p) => p.name === "Pat");
+      expect(pat?.team).toBe("Owls");
+      host.send({ type: "award", player: pat?.id ?? "", points: 3 });
+      host.send({ type: "award", player: owlWelcome.id, points: 1 });
+      await page.locator("#my-score", { hasText: "3 pts · 1st of 2" }).waitFor();
+      await page.locator("#scores li").nth(1).waitFor();
+      expect(await texts(page, "#scores li .name")).toEqual(["PatOwls", "OlgaOwls"]);
+      expect(await texts(page, "#scores li .points")).toEqual(["3 pts", "1 pt"]);
+      expect(await texts(page, "#teams li .points")).toEqual(["4 pts"]);
+      expect(await page.locator("#scores li.mine .name").textContent()).toBe("PatOwls");
+      for (const p of [host, owl, ...players]) p.close();
+      expect(browsers?.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "says no host runs the room, warns that pressing early locks out, and announces GO assertively",
+    async () => {
+      const page = await phone("HOSTED");
+      await page.fill("#name", "Quin");
+      await page.click("#join-button");
+      // No room HOSTED yet: a host opens it, then leaves.
+      const { peer: host } = await Peer.join(server.url, { room: "HOSTED", secret: "roompass" });
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      expect(await text(page, "#early")).toBe(
+        "Pressing before GO locks you out of the round, and may cost points.",
+      );
+      expect(await page.locator("#host-line").isHidden()).toBe(true);
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      expect(await page.locator("#early").isHidden()).toBe(true);
+      expect(await page.getAttribute("#go-status", "aria-live")).toBe("assertive");
+      expect(await text(page, "#go-status")).toBe("Go!");
+      expect(await text(page, "#status")).toBe("");
+      host.close();
+      await page.locator("#host-line", { hasText: "No host connected right now" }).waitFor();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "in the default room with no host, says the first buzz wins",
+    async () => {
+      const page = await phone("");
+      await page.fill("#name", "Ulla");
+      await page.click("#join-button");
+      await page
+        .locator("#host-line", { hasText: "No host yet — in the default room the first buzz wins" })
+        .waitFor();
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a teammate's later buzz is told in words that the team answered",
+    async () => {
+      const { host } = await room("TF", []);
+      host.send({ type: "rules", rules: { teamFirst: true } });
+      const { peer: mate } = await Peer.join(server.url, { name: "Mo", room: "TF", team: "Cats" });
+      const page = await phone("TF");
+      await page.fill("#name", "Nell");
+      await page.fill("#team", "Cats");
+      await page.click("#join-button");
+      await page.locator("#my-team", { hasText: "Cats" }).waitFor();
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      mate.send({ type: "buzz", at: performance.now() });
+      await mate.next("verdict", () => true, WAIT);
+      await page.tap("#buzz");
+      await page.locator("#buzz[data-state=team]").waitFor();
+      expect(await text(page, "#buzz-big")).toBe("Team answered");
+      expect(await text(page, "#buzz-small")).toBe("A teammate buzzed first");
+      for (const p of [host, mate]) p.close();
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "on a landscape phone the whole buzz button is on screen without scrolling",
+    async () => {
+      const { host } = await room("WIDE", []);
+      const page = await phone("WIDE", { width: 740, height: 360 });
+      await page.fill("#name", "Lee");
+      await page.click("#join-button");
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      const box = await page.locator("#buzz").boundingBox();
+      expect(box).not.toBeNull();
+      expect(box?.y).toBeGreaterThanOrEqual(0);
+      expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(360);
+      expect(box?.height).toBeGreaterThanOrEqual(200);
+      expect(await scrolls(page)).toBe(false);
+      host.close();
+    },
+    15_000,
+  );
+});
