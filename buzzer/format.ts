@@ -13,7 +13,10 @@ export function formatGap(seconds: number): string {
   // Whole milliseconds first, as on the wire, so a raw 0.72499 s and its wire form 0.725 s read the
   // same. Twelve significant digits drop the binary noise of the product (1.0045 * 1000 is
   // 1004.4999999999999) and nothing a clock can measure.
-  const ms = Math.round(Number((seconds * 1000).toPrecision(12)));
+  const x = seconds * 1000;
+  // A gap off the wire (whole ms) is within noise of its integer: the slow path below is for raw ones.
+  const whole = Math.round(x);
+  const ms = Math.abs(x - whole) < 1e-6 ? whole : Math.round(Number(x.toPrecision(12)));
   // An integer over 10 is exact at the halves (23.5), so Math.round is a true half-up here.
   const hundredths = Math.round(ms / 10);
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}`;

@@ -99,6 +99,13 @@ export function buzz(round: Round, input: Omit<Press, "asks">): BuzzResult {
 /** What became of one buzz of a batch. */
 export type Outcome = { ok: true; repeat: Placed | "pending" | null } | { ok: false; code: RoundError };
 
+// The outcomes that carry nothing of their own are shared: a burst of thousands allocates none.
+const RECORDED: Outcome = { ok: true, repeat: null };
+const PENDING_AGAIN: Outcome = { ok: true, repeat: "pending" };
+const LOCKED_OUT: Outcome = { ok: false, code: "LOCKED_OUT" };
+const FALSE_START: Outcome = { ok: false, code: "FALSE_START" };
+const TEAM_ANSWERED: Outcome = { ok: false, code: "TEAM_ANSWERED" };
+
 /**
  * Where a player stands in a round: a final place, a pending press, locked out, beaten to it by a
  * teammate, or not in it yet.
@@ -123,7 +130,7 @@ export function buzzAll(
   // benefit, and is placed at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
   const outcomes = inputs.map((input): Outcome => {
-    const { player } = input;
+    const { player, arrival, uncertainty } = input;
     const now = fresh.has(player) ? fresh.get(player) : standing(round, player);
     if (typeof now === "object") {
       placed ??= [...round.placed];
@@ -137,20 +144,23 @@ export function buzzAll(
       pending ??= [...round.pending];
       const j = pending.findIndex((p) => p.player === player);
       pending[j] = { ...(pending[j] as Press), asks: (pending[j] as Press).asks + 1 };
-      return { ok: true, repeat: "pending" };
+      return PENDING_AGAIN;
     }
-    if (now === "locked") return { ok: false, code: "LOCKED_OUT" };
-    if (now === "answered") return { ok: false, code: "TEAM_ANSWERED" };
-    if (round.phase === "locked" || input.press + input.uncertainty < releaseAt) {
+    if (now === "locked") return LOCKED_OUT;
+    if (now === "answered") return TEAM_ANSWERED;
+    if (round.phase === "locked" || input.press + uncertainty < releaseAt) {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);
       fresh.set(player, "locked");
-      return { ok: false, code: "FALSE_START" };
+      return FALSE_START;
     }
     pending ??= [...round.pending];
-    pending.push({ ...input, press: Math.max(input.press, releaseAt), asks: 1 });
+    // Built field by field: an input may carry more (a gateway's claim), which a press does not keep.
+    const press: Press = { player, press: Math.max(input.press, releaseAt), arrival, uncertainty, asks: 1 };
+    if (input.team !== undefined) press.team = input.team;
+    pending.push(press);
     fresh.set(player, "pending");
-    return { ok: true, repeat: null };
+    return RECORDED;
   });
   const changed = placed || pending || lockedOut;
   if (!changed) return { round, outcomes };
@@ -204,7 +214,8 @@ function byPress(a: Press, b: Press): number {
 
 /** When the earliest pending press can become final, given the largest uplink bound still open. */
 export function nextSettle(round: Round, maxBound: number, maxWait: number): number | null {
-  const first = [...round.pending].sort(byPress)[0];
+  let first: Press | undefined;
+  for (const p of round.pending) if (!first || byPress(p, first) < 0) first = p;
   return first ? Math.min(first.press + maxBound, first.arrival + maxWait) : null;
 }
 
@@ -228,10 +239,10 @@ export function settle(
   const teams = new Set(teamFirst ? round.placed.map((p) => p.team) : []);
   let last = round.placed.at(-1);
   const winner = round.placed[0];
-  while (queue.length > 0) {
-    const next = queue[0] as Press;
+  let taken = 0;
+  for (; taken < queue.length; taken++) {
+    const next = queue[taken] as Press;
     if (next.press > horizon && next.arrival + maxWait > now) break;
-    queue.shift();
     if (teamFirst && next.team !== undefined && teams.has(next.team)) {
       answered.push(next);
       continue;
@@ -240,21 +251,26 @@ export function settle(
     // A straggler past max-wait never jumps ahead of a place already announced.
     const press = last ? Math.max(next.press, last.press) : next.press;
     const first = winner ?? done[0];
+    const { player, arrival, uncertainty, asks } = next;
     const placed: Placed = {
-      ...next,
+      player,
       press,
+      arrival,
+      uncertainty,
+      asks,
       place: round.placed.length + done.length + 1,
       gap: first ? press - first.press : 0,
-      photo: last ? press - last.press < next.uncertainty + last.uncertainty : false,
+      photo: last ? press - last.press < uncertainty + last.uncertainty : false,
     };
+    if (next.team !== undefined) placed.team = next.team;
     done.push(placed);
     last = placed;
   }
   if (done.length === 0 && answered.length === 0) return { round, placed: [], answered };
   const next = {
     ...round,
-    pending: queue,
-    placed: done.length ? [...round.placed, ...done] : round.placed,
+    pending: queue.slice(taken),
+    placed: done.length ? round.placed.concat(done) : round.placed,
     answered: answered.length ? [...round.answered, ...answered.map((p) => p.player)] : round.answered,
   };
   const changed = [

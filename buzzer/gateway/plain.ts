@@ -58,8 +58,10 @@ export function release(ws: Socket, path: PlainPath): void {
 /** A plain buzz that arrived at `at` (and any behind it): the buzzes, or first the join of a new player. */
 function send(ws: Socket, at: number, path: PlainPath): void {
   const conn = ws.data;
-  conn.early.unshift(at);
   const { room } = conn;
+  // The usual case, a bound player's one buzz, goes straight on.
+  if (room && conn.early.length === 0) return path.buzz(ws, room, at);
+  conn.early.unshift(at);
   if (room) {
     for (const t of conn.early.splice(0)) path.buzz(ws, room, t);
     return;

@@ -34,11 +34,11 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
   const { round, outcomes } = rules.buzzAll(
     before,
     batch.map(({ claim }) => {
+      // Most players are in no team: their claim goes in as it is, with nothing copied.
       const team = room.players.get(claim.player)?.team ?? null;
+      if (team === null) return claim;
       const { player, press, arrival, uncertainty } = claim;
-      return team === null
-        ? { player, press, arrival, uncertainty }
-        : { player, press, arrival, uncertainty, team };
+      return { player, press, arrival, uncertainty, team };
     }),
   );
   room.round = round;
@@ -74,7 +74,11 @@ const REACH_FRESH = 20;
  * short — a verdict may wait a moment longer, but no earlier press is ever missed.
  */
 function reachOf(room: Room, now: number, s: Settings): number {
-  if (room.players.size > FULL_SCAN && now - room.reach.at < REACH_FRESH) return room.reach.ms;
+  const { pending, placed, lockedOut } = room.round;
+  // Once every player is in the round, a fresh measure may find no one left to wait for: take it now.
+  const everyone = pending.length + placed.length + lockedOut.length >= room.players.size;
+  const fresh = now - room.reach.at < REACH_FRESH && !(everyone && room.reach.ms > 0);
+  if (room.players.size > FULL_SCAN && fresh) return room.reach.ms;
   const measured = windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation);
   const unmeasured = [...room.prospects.values()].some((p) => p.unmeasured);
   // A buzz from another process's gateway is on the bus a moment before the owner sees it.
@@ -173,7 +177,15 @@ export function tell(room: Room, p: rules.Placed, times: number, out: RoomEffect
   const conn = room.players.get(p.player)?.conn;
   if (!conn) return;
   const gap = gapSeconds(p.gap);
-  const msg = { type: "verdict" as const, round: room.round.number, place: p.place, gap, photo: p.photo };
-  const effect: GatewayEffect = { type: "send", conn, msg: { ...msg, text: verdictText(p.place, gap) } };
+  const text = verdictText(p.place, gap);
+  const msg = {
+    type: "verdict" as const,
+    round: room.round.number,
+    place: p.place,
+    gap,
+    photo: p.photo,
+    text,
+  };
+  const effect: GatewayEffect = { type: "send", conn, msg };
   for (let i = 0; i < times; i++) out.push(effect);
 }

@@ -192,13 +192,15 @@ export function removePlayer(room: Room, player: Player): void {
 function claimName(room: Room, wanted: string): string {
   const base = nameKey(wanted);
   let name = wanted;
+  let key = base;
   if (room.names.has(base)) {
     let n = room.suffixes.get(base) ?? 2;
     while (room.names.has(nameKey(`${wanted} (${n})`))) n++;
     name = `${wanted} (${n})`;
+    key = nameKey(name);
     room.suffixes.set(base, n + 1);
   }
-  room.names.add(nameKey(name));
+  room.names.add(key);
   return name;
 }
 
@@ -223,10 +225,16 @@ export function changed(room: Room): void {
   room.rescore = true;
 }
 
-/** The links of everyone who could still buzz this round: connected players not in it yet, and prospects. */
-export function* openLinks(room: Room): Iterable<Link | null> {
+/**
+ * The measured links of everyone who could still buzz this round: connected players not in it yet,
+ * and prospects (an unmeasured link adds nothing to the window, so it is left out). A list, not a
+ * generator: a big room is scanned often, and a generator costs a resumption per player.
+ */
+export function openLinks(room: Room): Link[] {
+  const links: Link[] = [];
   for (const p of room.players.values()) {
-    if (p.conn !== null && standing(room.round, p.id) === undefined) yield p.link;
+    if (p.link !== null && p.conn !== null && standing(room.round, p.id) === undefined) links.push(p.link);
   }
-  for (const p of room.prospects.values()) yield p.link;
+  for (const p of room.prospects.values()) if (p.link !== null) links.push(p.link);
+  return links;
 }

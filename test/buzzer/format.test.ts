@@ -41,6 +41,22 @@ describe("format", () => {
       expect(formatGap(0.0044999)).toBe("0.00");
       expect(formatGap(1.0045)).toBe("1.01");
     });
+
+    test("reads every wire gap up to 100 s as twelve significant digits do", () => {
+      // The rule spelled out: the product's binary noise dropped, whole ms, hundredths half-up.
+      const byDigits = (seconds: number) => {
+        const ms = Math.round(Number((seconds * 1000).toPrecision(12)));
+        const h = Math.round(ms / 10);
+        return `${Math.floor(h / 100)}.${String(h % 100).padStart(2, "0")}`;
+      };
+      for (let ms = 0; ms <= 100_000; ms++) {
+        const seconds = gapSeconds(ms);
+        if (formatGap(seconds) !== byDigits(seconds)) expect(formatGap(seconds)).toBe(byDigits(seconds));
+      }
+      for (const raw of [0.0009999999, 0.0010000001, 1.0044999999, 99.9994999999, 0.72499999999]) {
+        expect(formatGap(raw)).toBe(byDigits(raw));
+      }
+    });
   });
 
   describe("verdictText", () => {

@@ -158,6 +158,21 @@ describe("decide", () => {
       expect(room.reach).toEqual({ ms: 14, at: 1020 });
     });
 
+    test("a room over 1,000 players measures afresh once every player is in the round, and places them all", () => {
+      const { room, s, ids } = crowd(1000, 1);
+      const fast = ids.slice(0, 1000).map((id, i) => buzz(`c${i + 1}`, id, 995, 1000));
+      expect(verdicts(apply(room, buzzes(...fast), 1000, s))).toEqual([]);
+      expect(room.reach).toEqual({ ms: 102, at: 1000 });
+      // The slow player pressed first; its buzz is the last in, within the cached 20 ms.
+      const last = apply(room, buzzes(buzz("c1001", ids[1000] as string, 990, 1005)), 1005, s);
+      expect(room.reach).toEqual({ ms: 0, at: 1005 });
+      const told = verdicts(last);
+      expect(told).toHaveLength(1001);
+      expect(told[0]).toEqual(["c1001", "first place!"]);
+      expect(told[1]).toEqual(["c1", "response time: 0.01 seconds slower!"]);
+      expect(room.round.pending).toEqual([]);
+    });
+
     test("a room of 1,000 players measures its reach for every look", () => {
       const { room, s, ids } = crowd(999, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
