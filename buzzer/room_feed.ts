@@ -1,6 +1,6 @@
 /**
  * What the terminal client says about a room, pure: a line for each round or phase change, each
- * place once per round, and (for hosts) the numbered player list whenever it changes.
+ * place once per round, the player's own score when it changes, and (for hosts) the numbered player list whenever it changes.
  */
 import { placeLine } from "./format.ts";
 import type { OwnScore, Phase, PlayerView, RoomView } from "./protocol.ts";
@@ -14,10 +14,12 @@ export interface Feed {
   readonly shown: number;
   /** The player list as last printed (null: not yet): `k` and a digit pick from it. */
   readonly roster: readonly PlayerView[] | null;
+  /** The player's own score line as last printed (null: none yet). */
+  readonly score: string | null;
 }
 
 /** A feed that has said nothing yet. */
-export const NEW_FEED: Feed = { round: 0, phase: null, shown: 0, roster: null };
+export const NEW_FEED: Feed = { round: 0, phase: null, shown: 0, roster: null, score: null };
 
 /** The lines a new room state adds, and the feed that remembers them. */
 export function feedState(feed: Feed, view: RoomView, host: boolean): { feed: Feed; lines: string[] } {
@@ -36,7 +38,14 @@ export function feedState(feed: Feed, view: RoomView, host: boolean): { feed: Fe
     roster = view.players;
     lines.push(playersLine(roster));
   }
-  return { feed: { round: view.round, phase: view.phase, shown, roster }, lines };
+  let score = feed.score;
+  // A player's own score, when it changes; a fresh player's zero is not news.
+  const you = view.you ? scoreLine(view.you) : null;
+  if (view.you && you !== score && (score !== null || view.you.points !== 0 || view.you.team !== undefined)) {
+    lines.push(you as string);
+    score = you;
+  }
+  return { feed: { round: view.round, phase: view.phase, shown, roster, score }, lines };
 }
 
 /** `Round 2: open`, or `Round 2: armed, opens in 3.0s`. */

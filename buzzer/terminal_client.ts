@@ -4,7 +4,7 @@
  */
 import { Close } from "../lib/close.ts";
 import { COUNTDOWN_MS, type RoomView, type ServerMessage } from "./protocol.ts";
-import { type Feed, feedState, NEW_FEED, scoreLine, seconds } from "./room_feed.ts";
+import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
 import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
 
@@ -146,14 +146,13 @@ class TerminalClient {
         this.awaiting = Math.max(0, this.awaiting - 1);
         if (msg.code === "FALSE_START") this.last = "false start";
         break;
-      case "score":
-        this.say(this.colour.cyan(scoreLine(msg)));
-        break;
       case "release":
         this.startCountdown(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
         return;
       case "ping":
       case "log":
+      // The session hands a score on as the state it leads to (its `you`), said by the feed.
+      case "score":
         return;
     }
     this.redraw();
