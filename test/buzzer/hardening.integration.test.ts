@@ -152,7 +152,7 @@ describe("buzzer server hardening", () => {
     await room.host.next("log", () => true, 15_000);
     for (const peer of [room.host, room.ann, room.bob]) peer.received.length = 0;
     room.host.send({ type: "arm" });
-    await room.host.next("state", (s) => s.phase === "open");
+    await room.host.next("state", (s) => s.phase === "open", 15_000);
     await stillPlays(room);
     for (const { peer } of crowd) peer.close();
   }, 30_000);
