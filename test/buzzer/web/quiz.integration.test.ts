@@ -1,0 +1,181 @@
+/**
+ * A whole quiz night in a real browser against the real server: a host console, a projector and
+ * four phones in two teams play two questions with points for right and wrong answers, a forgiven
+ * false start, auto-lock after the first buzz and a kick with a ban; then the server restarts from
+ * its `--state` journal, and every screen shows the same, right leaderboard.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { bun, ROOT, type Running, startServer } from "../../support.ts";
+import { Browsing, buzzState, hasChromium, signIn, text, texts, WAIT } from "./browser.ts";
+
+const SECRET = "s3cret";
+const PASS = "quizpass";
+const ROOM = "QUIZ";
+const SHOTS = `${ROOT}docs/screenshots/`;
+
+let browsing: Browsing;
+const dir = mkdtempSync(join(tmpdir(), "buzzer-quiz-"));
+
+beforeAll(async () => {
+  if (hasChromium) browsing = await Browsing.launch();
+});
+
+afterAll(async () => {
+  await browsing?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a screenshot to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (the README shows them). */
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  const png = await page.screenshot({ animations: "disabled", caret: "hide", fullPage });
+  expect(png.byteLength).toBeGreaterThan(2000);
+  if (process.env.UPDATE_SCREENSHOTS === "1") {
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(`${SHOTS}${name}.png`, png);
+  }
+}
+
+/** A phone that joins the quiz room as `name` in `team`. */
+async function phone(base: string, name: string, team?: string): Promise<Page> {
+  const page = await browsing.open(await browsing.device(), `${base}/r/${ROOM}`);
+  await page.fill("#name", name);
+  if (team) await page.fill("#team", team);
+  await page.click("#join-button");
+  await page.locator("#conn[data-conn=online]").waitFor();
+  return page;
+}
+
+/** The host console's leaderboard: `name points` per line, best first. */
+async function hostBoard(host: Page): Promise<string[]> {
+  const names = await texts(host, "#scores li .name");
+  const points = await texts(host, "#scores li .points");
+  return names.map((n, i) => `${n} ${points[i]}`);
+}
+
+/** Waits until the host console's player list has a row for `name`. */
+const row = (host: Page, name: string) => host.locator("#players tr", { hasText: name });
+
+describe("a quiz night", () => {
+  test.skipIf(!hasChromium)(
+    "teams, points right and wrong, a forgiven false start, auto-lock, a kick with ban and a restart end with the right leaderboard on every screen",
+    async () => {
+      const state = join(dir, "quiz.jsonl");
+      const args = ["--secret", SECRET, "--state", state];
+      let server: Running = await startServer("buzzer/buzzer_server.ts", args);
+      const port = (server as Awaited<ReturnType<typeof startServer>>).port;
+      const base = `http://localhost:${port}`;
+      try {
+        const host = await browsing.open(await browsing.device({ width: 1280, height: 900 }), `${base}/host`);
+        await signIn(host, ROOM, PASS);
+        const screenCtx = await browsing.device({ width: 1920, height: 1080 });
+        const screen = await browsing.open(screenCtx, `${base}/screen?room=${ROOM}`);
+        await screen.locator("#conn[data-conn=online]").waitFor();
+
+        const ann = await phone(base, "Ann", "Red");
+        const ben = await phone(base, "Ben", "Blue");
+        const cy = await phone(base, "Cy", "red"); // the existing team's spelling wins
+        const dan = await phone(base, "Dan");
+        for (const name of ["Ann", "Ben", "Cy", "Dan"]) await row(host, name).waitFor();
+        await screen.locator("#lobby-names li", { hasText: "Dan" }).waitFor();
+        await cy.locator("#my-team", { hasText: "Red" }).waitFor();
+
+        // The rules of the night: 2 for right, -1 for wrong or a false start, lock after the first buzz.
+        for (const [name, value] of [
+          ["right", "2"],
+          ["wrong", "-1"],
+          ["falseStart", "-1"],
+          ["autoLock", "1"],
+        ] as const) {
+          await host.fill(`#rules input[name=${name}]`, value);
+          await host.locator(`#rules input[name=${name}]`).blur();
+        }
+
+        // Question 1. Ben presses before the host opens: a false start, forgiven by the host.
+        await buzzState(ben, "locked");
+        await ben.tap("#buzz");
+        await row(host, "Ben").locator(".badge.out", { hasText: "false start" }).waitFor();
+        await host.locator("#scores li", { hasText: "Ben" }).locator(".points", { hasText: "-1" }).waitFor();
+        await host.getByRole("button", { name: "Forgive Ben's false start" }).click();
+        await row(host, "Ben").locator(".badge.out").waitFor({ state: "hidden" });
+        await host.locator("#scores li", { hasText: "Ben" }).locator(".points", { hasText: /^0$/ }).waitFor();
+
+        // The host opens; Ann is first, and the round locks itself behind her.
+        await host.keyboard.press("o");
+        await buzzState(ann, "open");
+        await ann.tap("#buzz");
+        await host.locator("#order li").first().filter({ hasText: "Ann" }).waitFor();
+        await host.locator("#phase", { hasText: "locked" }).waitFor();
+        await host.getByRole("button", { name: "Right: Ann" }).click();
+        await ann.locator("#my-score", { hasText: "2 pts · 1st" }).waitFor();
+
+        // Question 2 in one key. Cy is first and wrong; Ben presses after the auto-lock: a false start.
+        await host.keyboard.press("n");
+        await host.locator("#round-number", { hasText: "2" }).waitFor();
+        await buzzState(cy, "open");
+        await cy.tap("#buzz");
+        await host.locator("#order li").first().filter({ hasText: "Cy" }).waitFor();
+        await host.locator("#phase", { hasText: "locked" }).waitFor();
+        await host.getByRole("button", { name: "Wrong: Cy" }).click();
+        await ben.tap("#buzz");
+        await row(host, "Ben").locator(".badge.out", { hasText: "false start" }).waitFor();
+
+        // Dan misbehaves: kicked and banned, his name cannot come back.
+        await host.getByRole("button", { name: "Kick Dan" }).click();
+        await host.check("#dialog-ban-box");
+        await host.click("#dialog-confirm");
+        await dan.locator("#join-form").waitFor();
+        await row(host, "Dan").waitFor({ state: "detached" });
+
+        const expected = ["Ann 2", "Ben -1", "Cy -1"];
+        await host.locator("#scores li", { hasText: "Cy" }).locator(".points", { hasText: "-1" }).waitFor();
+        expect(await hostBoard(host)).toEqual(expected);
+        await shot(screen, "quiz-screen");
+        await shot(host, "quiz-host", true);
+
+        // The server restarts from its journal; every page comes back by itself.
+        await server.stop();
+        server = bun("buzzer/buzzer_server.ts", ["--port", String(port), ...args]);
+        await server.waitFor(/Server started/, WAIT);
+        for (const page of [host, screen, ann, ben, cy]) {
+          await page.locator("#conn[data-conn=online]").waitFor({ timeout: 3 * WAIT });
+        }
+        await host.locator("#scores li").nth(2).waitFor();
+        expect(await hostBoard(host)).toEqual(expected);
+        expect(await texts(host, "#scores li .rank")).toEqual(["1", "2", "2"]);
+        expect(await texts(host, "#teams li .name")).toEqual(["Red", "Blue"]);
+        expect(await texts(host, "#teams li .points")).toEqual(["1", "-1"]);
+        expect((await texts(host, "#players .player-name")).sort()).toEqual(["Ann", "Ben", "Cy"]);
+
+        // The projector and each phone show the same board.
+        await screen.locator("#scores li").nth(2).waitFor();
+        expect(await texts(screen, "#scores li .points")).toEqual(["2 pts", "−1 pt", "−1 pt"]);
+        expect(await texts(screen, "#teams li .points")).toEqual(["1 pt", "−1 pt"]);
+        for (const [page, mine] of [
+          [ann, "2 pts · 1st of 3"],
+          [ben, "−1 pt · 2nd of 3"],
+          [cy, "−1 pt · 2nd of 3"],
+        ] as const) {
+          await page.locator("#my-score", { hasText: mine }).waitFor();
+          expect(await texts(page, "#scores li .points")).toEqual(["2 pts", "−1 pt", "−1 pt"]);
+        }
+        expect(await text(cy, "#my-team")).toBe("· Red");
+
+        // The ban survived the restart too.
+        await dan.fill("#name", "Dan");
+        await dan.click("#join-button");
+        await dan
+          .locator("#join-error", { hasText: `you were removed from room ${ROOM} by the host` })
+          .waitFor();
+        await shot(ann, "quiz-player", true);
+        expect(browsing.problems).toEqual([]);
+      } finally {
+        await server.stop();
+      }
+    },
+    90_000,
+  );
+});
