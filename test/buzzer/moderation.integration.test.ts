@@ -137,7 +137,7 @@ describe("moderation", () => {
 
 describe("moderation --redis", () => {
   test.if(hasRedis())(
-    "a ban survives the takeover of its room when the owning process is killed",
+    "a ban, the scores, the teams and the rules survive the takeover of their room when the owning process is killed",
     async () => {
       const redis = await startRedis();
       const member = () =>
@@ -153,6 +153,14 @@ describe("moderation --redis", () => {
           room: "BANR",
           name: "Troll",
         });
+        const { peer: quinn, welcome: q } = await Peer.join(servers[0]?.url as string, {
+          room: "BANR",
+          name: "Quinn",
+          team: "Red",
+        });
+        host.send({ type: "rules", rules: { right: 2 } });
+        host.send({ type: "judge", player: q.id, right: true });
+        await quinn.next("score", (s) => s.points === 2, 10_000);
         host.send({ type: "kick", player: welcome.id, ban: true });
         await troll.closed;
         const client = new RedisClient(redis.url);
@@ -170,6 +178,11 @@ describe("moderation --redis", () => {
           expect(await peer.next("error", () => true, 10_000)).toEqual(banned("BANR"));
           peer.close();
         }
+        const { peer: again } = await Peer.join(survivor.url, { room: "BANR", secret: "roomsecret" });
+        const view = await again.next("state", () => true, 10_000);
+        expect(view.scores).toEqual([{ id: q.id, name: "Quinn", team: "Red", points: 2, rank: 1 }]);
+        expect(view.teams).toEqual([{ name: "Red", points: 2, players: 1, rank: 1 }]);
+        expect(view.rules?.right).toBe(2);
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
         await redis.stop();
