@@ -144,6 +144,8 @@ export interface PlaceView {
   gap: number;
   /** Closer to the place before than the two presses' combined uncertainty. */
   photo: boolean;
+  /** Hosts and viewers: how the host marked this answer, once it did. */
+  judged?: "right" | "wrong";
 }
 
 /** A line of the leaderboard: rank 1 is the most points; equal points share a rank. */
@@ -258,6 +260,7 @@ export type ErrorCode =
   | "ROUND_LOCKED"
   | "FALSE_START"
   | "TEAM_ANSWERED"
+  | "ALREADY_JUDGED"
   | "LOCKED_OUT"
   | "RATE_LIMITED"
   | "UNAVAILABLE";

@@ -29,6 +29,11 @@ export function host(
       break;
     case "reset":
     case "next": {
+      // The first question of a room that has not played yet is its first round, not its second.
+      if (action.type === "next" && untouched(room.round)) {
+        open(room, action.countdown ?? 0, now, out);
+        break;
+      }
       // Presses still in their window are placed, and the final order goes out, before the round is cleared.
       const { round, placed, answered } = rules.settle(
         room.round,
@@ -45,6 +50,7 @@ export function host(
       // Everyone can buzz again: the window's reach is measured afresh.
       room.reach = { ms: 0, at: -Infinity };
       room.claims.clear();
+      room.judged.clear();
       room.settleAt = null;
       for (const p of room.players.values()) if (p.plain && p.conn === null) depart(room, p, out);
       if (action.type === "next") open(room, action.countdown ?? 0, now, out);
@@ -81,4 +87,10 @@ export function host(
     if (s.logging) out.push(log(room, roundLine(room.round, now)));
   }
   publishNow(room, now, out);
+}
+
+/** A round nothing has happened in yet: never opened, no press and no lockout. */
+function untouched(round: rules.Round): boolean {
+  const { phase, releaseAt, placed, pending, lockedOut } = round;
+  return phase === "locked" && releaseAt === null && !placed.length && !pending.length && !lockedOut.length;
 }

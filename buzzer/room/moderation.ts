@@ -80,6 +80,9 @@ export function rename(
     const welcome = { type: "welcome" as const, id: player.id, name, room: room.code, token: player.token };
     out.push({ type: "send", conn: player.conn, msg: { ...welcome, host: false } });
   }
+  // Players' deltas only add places: the top ones go out again, under the new name (a place sent
+  // twice replaces the first).
+  if (rules.standing(room.round, player.id) !== undefined) room.told.places = 0;
   publishNow(room, now, out);
 }
 

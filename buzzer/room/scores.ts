@@ -10,7 +10,7 @@ import * as rules from "../round.ts";
 import { boardOf, keepLine, scoresCsv } from "./board.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { raiseReach } from "./decide.ts";
-import { log, publishNow, refuse, type Settings } from "./effects.ts";
+import { log, publishNow, refuse, type Settings, snapshot } from "./effects.ts";
 import { changed, member, type Player, type Room } from "./state.ts";
 
 /** The host actions on scores and teams. */
@@ -44,8 +44,15 @@ export function scoreAction(
       addPoints(room, player, action.points, "from the host", s, out);
       break;
     case "judge": {
-      const points = action.right ? room.rules.right : room.rules.wrong;
-      addPoints(room, player, points, action.right ? "right" : "wrong", s, out);
+      const was = room.judged.get(player.id);
+      if (was) {
+        const message = `${player.name}'s answer is already marked ${was} this round`;
+        if (conn) refuse(out, s, conn, "ALREADY_JUDGED", message);
+        return;
+      }
+      const verdict = action.right ? "right" : "wrong";
+      room.judged.set(player.id, verdict);
+      addPoints(room, player, action.right ? room.rules.right : room.rules.wrong, verdict, s, out);
       break;
     }
     case "team": {
@@ -61,8 +68,11 @@ export function scoreAction(
       break;
     }
     case "forgive":
-      forgive(room, player, s, out);
-      break;
+      if (!forgive(room, player, s, out)) return;
+      publishNow(room, now, out);
+      // Deltas carry nothing of one player's own: its snapshot tells it that it may buzz again.
+      if (player.conn && !player.plain) snapshot(room, now, player.conn, player.id, out);
+      return;
   }
   publishNow(room, now, out);
 }
@@ -113,16 +123,17 @@ export function setTeam(room: Room, player: Player, team: string | null): void {
   changed(room);
 }
 
-/** Lets a locked-out player buzz again this round and gives back what the false start cost. */
-function forgive(room: Room, player: Player, s: Settings, out: RoomEffect[]) {
+/** Lets a locked-out player buzz again this round and gives back what the false start cost; false if it was not locked out. */
+function forgive(room: Room, player: Player, s: Settings, out: RoomEffect[]): boolean {
   const round = rules.forgive(room.round, player.id);
-  if (round === room.round) return;
+  if (round === room.round) return false;
   room.round = round;
   out.push({ type: "persist", entries: [roundEntry(room)] });
   if (s.logging) out.push(log(room, `${player.name} forgiven: may buzz again in round ${round.number}`));
   // The window waits for one more player who could buzz.
   raiseReach(room, player.link, s);
   addPoints(room, player, -room.rules.falseStart, "false start forgiven", s, out);
+  return true;
 }
 
 /** Forgets a departed player, keeping its line on the leaderboard if it scored (see board.ts keepLine). */

@@ -91,6 +91,8 @@ export interface Room {
   rescore: boolean;
   /** Names and tokens the host removed for good: they cannot join again. */
   bans: Bans;
+  /** How the host marked each answer this round, so an answer is marked once (a reloaded console too). */
+  judged: Map<string, "right" | "wrong">;
 }
 
 /** What players have been told of a room, so the next delta carries only what changed. */
@@ -149,6 +151,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     stale: true,
     rescore: false,
     bans: newBans(),
+    judged: new Map(),
   };
 }
 

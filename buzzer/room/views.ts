@@ -35,7 +35,7 @@ export function staffView(room: Room, now: number): RoomView {
   return {
     ...common(room, now),
     players,
-    order: places(room, 0, VIEW.order),
+    order: places(room, 0, VIEW.order, true),
     scores: board.lines.slice(0, VIEW.scores),
     teams: board.teams,
     rules: { ...room.rules },
@@ -148,14 +148,19 @@ function closing(room: Room): number | null {
   return room.round.phase === "open" ? room.closesAt : null;
 }
 
-function places(room: Room, from: number, to: number): PlaceView[] {
-  return room.round.placed.slice(from, to).map((p) => ({
-    id: p.player,
-    name: room.players.get(p.player)?.name ?? "(left)",
-    place: p.place,
-    gap: gapSeconds(p.gap),
-    photo: p.photo,
-  }));
+function places(room: Room, from: number, to: number, staff = false): PlaceView[] {
+  return room.round.placed.slice(from, to).map((p) => {
+    const place: PlaceView = {
+      id: p.player,
+      name: room.players.get(p.player)?.name ?? "(left)",
+      place: p.place,
+      gap: gapSeconds(p.gap),
+      photo: p.photo,
+    };
+    const judged = staff ? room.judged.get(p.player) : undefined;
+    if (judged) place.judged = judged;
+    return place;
+  });
 }
 
 function hundredths(ms: number): number {

@@ -121,6 +121,8 @@ function onMessage(msg: ServerMessage): void {
       break;
     case "state":
       if (view && msg.round !== view.round) newRound();
+      // The host forgave our false start: the button is live again.
+      if (msg.lockedOut === false && result?.kind === "out" && result.why !== "TEAM_ANSWERED") result = null;
       view = msg;
       if (msg.phase === "armed" && msg.countdown !== undefined && release?.round !== msg.round) {
         startCountdown(msg.round, performance.now() + msg.countdown);

@@ -14,6 +14,7 @@ import {
   sentTo,
   settings,
   staffStates,
+  tick,
 } from "./engine_support.ts";
 
 const BANNED = { code: "BANNED", message: "you were removed from room QUIZ by the host" } as const;
@@ -104,6 +105,19 @@ describe("moderation", () => {
       expect(staffStates(effects)[0]?.players.map((p) => p.name)).toEqual(["Ann", "P2"]);
       expect(room.names.has("p1")).toBe(false);
       expect(room.names.has("ann")).toBe(true);
+    });
+
+    test("sends players the places again under the new name (a place sent twice replaces the first)", () => {
+      const { room, s, ids } = roomWith([null, null]);
+      const [a, b] = ids as [string, string];
+      apply(room, buzzes(buzz("c1", a, 100), buzz("c2", b, 150)), 200, s);
+      apply(room, tick, 1000, s);
+      const effects = apply(room, hostCmd({ type: "rename", player: b, name: "Bea" }), 1100, s);
+      expect(
+        deltas(effects)
+          .flatMap((d) => d.order ?? [])
+          .map((p) => p.name),
+      ).toEqual(["P1", "Bea"]);
     });
 
     test("keeps names unique: a name in use gets a number, as a joining player's does", () => {

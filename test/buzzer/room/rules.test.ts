@@ -131,6 +131,12 @@ describe("rules", () => {
     expect(logged(effects)).toEqual(["[QUIZ] Round 2: open"]);
   });
 
+  test("next in a room that has not played yet opens its first round instead of starting a second", () => {
+    const { room, s } = roomWith([null], "locked");
+    apply(room, hostCmd({ type: "next" }), 500, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "open", releaseAt: 500 });
+  });
+
   test("next with a countdown arms the new round, with a release for the gateways", () => {
     const { room, s } = roomWith([null]);
     const effects = apply(room, hostCmd({ type: "next", countdown: 3000 }), 500, s);

@@ -59,15 +59,34 @@ describe("scores", () => {
     expect(room.players.get(a)?.told).toBe("0 2 ");
   });
 
-  test("judge gives the rules' points for right and wrong", () => {
+  test("judge gives the rules' points for right and wrong, once per answer: a second mark is refused", () => {
     const { room, s, ids } = roomWith([null]);
     const a = ids[0] as string;
     apply(room, hostCmd({ type: "rules", rules: { right: 5, wrong: -2 } }), 50, s);
     apply(room, hostCmd({ type: "judge", player: a, right: true }), 100, s);
-    apply(room, hostCmd({ type: "judge", player: a, right: true }), 110, s);
+    const again = apply(room, hostCmd({ type: "judge", player: a, right: false }), 110, s);
+    expect(errors(again)).toEqual([
+      { conn: "h", code: "ALREADY_JUDGED", message: "P1's answer is already marked right this round" },
+    ]);
+    expect(room.players.get(a)?.points).toBe(5);
+    apply(room, hostCmd({ type: "reset" }), 115, s);
     const effects = apply(room, hostCmd({ type: "judge", player: a, right: false }), 120, s);
-    expect(room.players.get(a)?.points).toBe(8);
-    expect(scoreMessages(effects)).toEqual([["c1", 8, 1, undefined]]);
+    expect(room.players.get(a)?.points).toBe(3);
+    expect(scoreMessages(effects)).toEqual([["c1", 3, 1, undefined]]);
+  });
+
+  test("a marked answer says so in the host's and projector's order", () => {
+    const { room, s, ids } = roomWith([null, null]);
+    const [a, b] = ids as [string, string];
+    apply(room, buzzes(buzz("c1", a, 100), buzz("c2", b, 150)), 200, s);
+    apply(room, tick, 1000, s);
+    const effects = apply(room, hostCmd({ type: "judge", player: a, right: false }), 1100, s);
+    const order = staffStates(effects)[0]?.order ?? [];
+    expect(order.map((p) => [p.name, p.judged])).toEqual([
+      ["P1", "wrong"],
+      ["P2", undefined],
+    ]);
+    expect(deltas(effects).flatMap((d) => d.order ?? [])).toEqual([]);
   });
 
   test("refuses an award, judge, team or forgive for an unknown player with NO_SUCH_PLAYER", () => {
@@ -119,6 +138,10 @@ describe("scores", () => {
       { e: "score", room: "QUIZ", id: a, name: "P1", team: null, points: 0 },
     ]);
     expect(staffStates(forgiven)[0]?.players[0]).toMatchObject({ lockedOut: false, points: 0 });
+    // Its own snapshot tells the player it may buzz again (deltas carry nothing of one player's own).
+    expect(sentTo(forgiven, "c1")).toContainEqual(
+      expect.objectContaining({ type: "state", lockedOut: false, you: { points: 0, rank: 1 } }),
+    );
     apply(room, hostCmd({ type: "arm" }), 300, s);
     const again = [...apply(room, buzzes(buzz("c1", a, 310)), 310, s), ...apply(room, tick, 2000, s)];
     expect(sentTo(again, "c1")).toContainEqual(expect.objectContaining({ type: "verdict", place: 1 }));
