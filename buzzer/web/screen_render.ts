@@ -1,16 +1,17 @@
 /**
  * What the projector draws from a view of its room: the lobby before the first round, then the
- * phase, the winner, the first places with a count of the rest, the false starts and the
+ * phase, the winner, the places (large while they fit, then the first few large and the rest in
+ * a denser grid, then as many as fit with a count of the rest), the false starts and the
  * leaderboard, each cut to fit a 1080p screen without scrolling.
  */
 import { DEFAULT_ROOM, type RoomView, VIEW } from "../protocol.ts";
 import { renderScores, renderTeams } from "./board.ts";
 import { isLobby } from "./cues.ts";
-import { trimToFit } from "./fit.ts";
+import { overflows, trimToFit } from "./fit.ts";
 import { byId, h, playersLabel, renderOrder, showNote } from "./ui.ts";
 
-/** Most places the projector lists: the rest are a count, read at a glance from the back. */
-export const ORDER_SHOWN = 12;
+/** Most places the projector lists, past what any screen holds readably: the rest are a count. */
+const ORDER_SHOWN = 80;
 /** Most joined players the lobby names. */
 const LOBBY_SHOWN = 60;
 /** Most false starts named; the rest are counted. */
@@ -82,13 +83,10 @@ function renderRound(view: RoomView | null): void {
   ui.winner.hidden = !winner;
   ui.winnerName.textContent = winner?.name ?? "";
   if (order[1]?.photo) ui.winnerName.append(h("span", "badge", "photo finish"));
-  renderOrder(ui.order, order.slice(0, ORDER_SHOWN));
   ui.orderEmpty.hidden = order.length > 0;
-  // A viewer is sent the first VIEW.order places: past that, the count is a lower bound.
-  const cut = order.length >= VIEW.order;
-  fitWithNote(ui.order, ui.orderMore, order.length, (rest) => `+ ${rest}${cut ? "+" : ""} more`);
   ui.roundLabel.textContent = view ? `· round ${view.round}` : "";
   ui.playerCount.textContent = view ? `· ${playersLabel(view.playerCount)}` : "";
+  // The false starts take room from the order, so they are shown before it is fitted.
   const out = view?.players.filter((p) => p.lockedOut) ?? [];
   const named = out.slice(0, FALSE_STARTS_SHOWN).map((p) => p.name);
   const rest = out.length - named.length;
@@ -96,6 +94,13 @@ function renderRound(view: RoomView | null): void {
     ui.falseStarts,
     out.length ? `False start: ${named.join(", ")}${rest ? ` + ${rest} more` : ""}` : "",
   );
+  renderOrder(ui.order, order.slice(0, ORDER_SHOWN));
+  // Every place large while they all fit; past that, the first few stay large and the rest go dense.
+  ui.order.classList.remove("dense");
+  ui.order.classList.toggle("dense", overflows(ui.order));
+  // A viewer is sent the first VIEW.order places: past that, the count is a lower bound.
+  const cut = order.length >= VIEW.order;
+  fitWithNote(ui.order, ui.orderMore, order.length, (rest) => `+ ${rest}${cut ? "+" : ""} more`);
 }
 
 function renderBoard(view: RoomView | null): void {

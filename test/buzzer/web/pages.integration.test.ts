@@ -35,10 +35,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A fresh browser profile (own storage), phone-sized, as one player's device. */
-function device(): Promise<BrowserContext> {
+/** A fresh browser profile (own storage), phone-sized unless told, as one person's device. */
+function device(viewport?: { width: number; height: number }): Promise<BrowserContext> {
   if (!browsing) throw new Error("no browser");
-  return browsing.device();
+  return browsing.device(viewport);
 }
 
 /** Opens a page of the server in a context, recording its script errors and CSP refusals. */
@@ -46,6 +46,9 @@ function open(context: BrowserContext, path: string, origin = base): Promise<Pag
   if (!browsing) throw new Error("no browser");
   return browsing.open(context, origin + path);
 }
+
+/** A 1080p projector's window. */
+const HD = { width: 1920, height: 1080 };
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -282,7 +285,7 @@ describe("web pages", () => {
       const room = "BIG";
       const host = await open(await device(), "/host");
       await signIn(host, room, "roompass");
-      const screen = await open(await device(), `/screen?room=${room}`);
+      const screen = await open(await device(HD), `/screen?room=${room}`);
       // 229 peers and then the browser player: 230 players, the browser one past the host's 200.
       const peers: Peer[] = [];
       for (let batch = 0; batch < 229; batch += 50) {
@@ -343,12 +346,22 @@ describe("web pages", () => {
       expect(await host.locator("#players tr", { hasText: "Web" }).count()).toBe(0);
       expect(await text(host, "#players-more")).toBe("200 of 230 shown");
 
-      // The projector lists the first places it can show from afar and counts the rest of the 200
-      // it was sent, as a lower bound: more places than that exist.
-      await screen.locator("#order-more").waitFor();
-      expect(await text(screen, "#order-more")).toBe("+ 188+ more");
+      // The 1080p projector lists the first places that fit its screen (about fifty, far fewer
+      // than the 200 it was sent) and counts the rest, as a lower bound: more places than that exist.
+      await screen.locator("#order-more", { hasText: /^\+ \d+\+ more$/ }).waitFor();
+      const shown = await screen.locator("#order li").count();
+      expect(shown).toBeGreaterThanOrEqual(40);
+      expect(shown).toBeLessThan(200);
+      expect(await text(screen, "#order-more")).toBe(`+ ${200 - shown}+ more`);
+      expect(await texts(screen, "#order li .place")).toEqual(
+        Array.from({ length: shown }, (_, i) => String(i + 1)),
+      );
+      const foot = await screen.locator("#order-more").boundingBox();
+      expect((foot?.y ?? 0) + (foot?.height ?? 0)).toBeLessThanOrEqual(HD.height);
+      const last = await screen.locator("#order li").last().boundingBox();
+      expect((last?.y ?? 0) + (last?.height ?? 0)).toBeLessThanOrEqual(HD.height);
+      expect(await screen.evaluate("document.documentElement.scrollHeight <= innerHeight")).toBe(true);
       expect(await text(screen, "#winner-name")).toBe("P1");
-      expect(await screen.locator("#order li").count()).toBe(12);
       expect((await texts(screen, "#order li .name")).slice(0, 10)).toEqual(top);
       expect(await text(screen, "#round-label")).toBe("· round 1");
       expect(await text(screen, "#player-count")).toBe("· 230 players");
