@@ -111,6 +111,10 @@ describe("a quiz night", () => {
         await host.locator("#phase", { hasText: "locked" }).waitFor();
         await host.getByRole("button", { name: "Right: Ann" }).click();
         await ann.locator("#my-score", { hasText: "2 pts · 1st" }).waitFor();
+        await screen
+          .locator("#order li", { hasText: "Ann" })
+          .locator(".badge.right", { hasText: "✓ right" })
+          .waitFor();
 
         // Question 2 in one key. Cy is first and wrong; Ben presses after the auto-lock: a false start.
         await host.keyboard.press("n");
@@ -120,6 +124,8 @@ describe("a quiz night", () => {
         await host.locator("#order li").first().filter({ hasText: "Cy" }).waitFor();
         await host.locator("#phase", { hasText: "locked" }).waitFor();
         await host.getByRole("button", { name: "Wrong: Cy" }).click();
+        // The room sees that the first buzz was not a win.
+        await screen.locator("#winner-name .badge.wrong", { hasText: "✗ wrong" }).waitFor();
         await ben.tap("#buzz");
         await row(host, "Ben").locator(".badge.out", { hasText: "false start" }).waitFor();
 
