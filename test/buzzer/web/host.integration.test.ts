@@ -68,7 +68,9 @@ describe("host console", () => {
       await host.check("#dialog-ban-box");
       await host.click("#dialog-confirm");
       await ben.locator("#join-form").waitFor();
-      expect(await text(ben, "#join-error")).toBe("Disconnected: removed and banned by the host.");
+      expect(await text(ben, "#join-error")).toBe(
+        `The host removed you from room ${room}: you cannot join it again.`,
+      );
       await row(host, "Ben").waitFor({ state: "detached" });
       expect((await texts(host, "#players .player-name")).sort()).toEqual(["Ann"]);
       expect(ann.ws.readyState).toBe(WebSocket.OPEN);
