@@ -54,9 +54,8 @@ async function player(room: string, name: string): Promise<Page> {
 const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim() ?? "";
 /** Empties the join form's error, so the next refusal is seen to be new. */
 const clearError = (page: Page) =>
-  page.evaluate(() => {
-    const error = document.querySelector("#join-error");
-    if (error) error.textContent = "";
+  page.locator("#join-error").evaluate((error) => {
+    error.textContent = "";
   });
 /** What a banned page says, after the kick and on every later try. */
 const bannedText = (room: string) => `The host removed you from room ${room}: you cannot join it again.`;
