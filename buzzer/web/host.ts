@@ -35,6 +35,7 @@ const ui = {
   order: byId<HTMLOListElement>("order"),
   orderEmpty: byId("order-empty"),
   orderMore: byId("order-more"),
+  orderNote: byId("order-note"),
   scores: byId<HTMLOListElement>("scores"),
   scoresEmpty: byId("scores-empty"),
   teams: byId<HTMLOListElement>("teams"),
@@ -85,9 +86,18 @@ const login = hostLogin({
     if (msg.type === "state") onState(msg);
     else if (msg.type === "log") saveLog(msg.format, msg.data);
     else if (msg.type === "scores") saveScores(room, msg.data);
+    else if (msg.type === "error" && msg.code === "ALREADY_JUDGED") orderNotice(msg.message);
     else if (msg.type === "error") ui.detail.textContent = msg.message;
   },
 });
+
+let orderNoteTimer = 0;
+/** Says under the order, for a few seconds, why a verdict was not counted (another tab gave one first). */
+function orderNotice(message: string): void {
+  showNote(ui.orderNote, `${message[0]?.toUpperCase() ?? ""}${message.slice(1)}.`);
+  clearTimeout(orderNoteTimer);
+  orderNoteTimer = window.setTimeout(() => showNote(ui.orderNote, ""), 6000);
+}
 
 /** Online, the console shows the room; offline, it says so and greys what may be stale. */
 function showOnline(status: SessionStatus): void {

@@ -1,6 +1,6 @@
 /**
  * The host console's plain words and checks, without the page: a player's link rated good, fair
- * or poor, and what a host may type for points and names.
+ * or poor, what a host may type for points and names, and what removing offline players asks.
  */
 import { LIMITS, type PlayerView } from "../protocol.ts";
 
@@ -38,4 +38,17 @@ export function pointsProblem(value: string): string {
 /** Checks a name typed by the host (the server checks it again). */
 export function nameProblem(value: string): string {
   return value.length < 1 || value.length > LIMITS.name ? `A name is 1 to ${LIMITS.name} characters.` : "";
+}
+
+/**
+ * What "Remove offline players" asks: how many (at least that many when the list shown is cut),
+ * and that their points stay on the leaderboard, in the right number.
+ */
+export function pruneQuestion(offline: number, more: boolean): { title: string; message: string } {
+  const one = offline === 1 && !more;
+  const count = `${more ? "at least " : ""}${offline} offline player${offline === 1 ? "" : "s"}`;
+  return {
+    title: `Remove ${count}?`,
+    message: `Their points stay on the leaderboard. ${one ? "They can join again as a new player." : "They can join again as new players."}`,
+  };
 }

@@ -5,7 +5,7 @@
  * place, so nothing moves or is replaced under the mouse or a field being typed in.
  */
 import { type ClientMessage, LIMITS, type PlayerView } from "../protocol.ts";
-import { nameProblem, pointsProblem, quality, qualityTitle } from "./host_checks.ts";
+import { nameProblem, pointsProblem, pruneQuestion, quality, qualityTitle } from "./host_checks.ts";
 import { ask } from "./host_dialog.ts";
 import { h } from "./ui.ts";
 
@@ -63,11 +63,8 @@ export class PlayerTable {
   async prune(total: number): Promise<string> {
     const offline = this.shown.filter((p) => !p.connected).length;
     if (!offline) return "No offline players to remove.";
-    const some = total > this.shown.length ? "at least " : "";
-    const count = `${some}${offline} offline player${offline === 1 ? "" : "s"}`;
     const answer = await ask({
-      title: `Remove ${count}?`,
-      message: `${count[0]?.toUpperCase()}${count.slice(1)} leave the room with their points. They can join again as new players.`,
+      ...pruneQuestion(offline, total > this.shown.length),
       confirm: `Remove ${offline}`,
       danger: true,
     });
@@ -156,7 +153,7 @@ export class PlayerTable {
   private async kick(p: PlayerView): Promise<void> {
     const answer = await ask({
       title: `Kick ${p.name}?`,
-      message: `${p.name} leaves the room now. Without a ban, they can join again.`,
+      message: `${p.name} leaves the room now. Without a ban, they can join again; a ban keeps this name and this browser out.`,
       confirm: `Kick ${p.name}`,
       danger: true,
       ban: true,

@@ -7,7 +7,7 @@ import { Close } from "../../lib/close.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import { renderStanding } from "./player_board.ts";
-import { face, hostLine, myPlace, type Result, warnEarly } from "./player_face.ts";
+import { bannedLine, face, hostLine, myPlace, type Result, warnEarly } from "./player_face.ts";
 import { JoinForm } from "./player_join.ts";
 import { onPress, pressTime } from "./player_press.ts";
 import {
@@ -29,6 +29,8 @@ import {
 
 /** The room in the URL (`/r/CODE`), or null for the server's default room. */
 const pathRoom = roomFromPath(location.pathname);
+/** The room this page joins, as the player reads it. */
+const roomCode = pathRoom ?? DEFAULT_ROOM;
 
 const ui = {
   code: byId("room-code"),
@@ -62,12 +64,14 @@ let result: Result | null = null;
 let release: { round: number; at: number; passed: boolean } | null = null;
 let stopCountdown: () => void = () => {};
 let waitingFor: string | null = null;
+/** The resume token the current join sent, if any: the one a BANNED answer refuses. */
+let joinToken: string | undefined;
 const form = new JoinForm(pathRoom ?? undefined, (name, team) => {
   ui.myName.textContent = name;
   start(name, team);
 });
 
-ui.code.textContent = pathRoom ?? DEFAULT_ROOM;
+ui.code.textContent = roomCode;
 
 /** The button's state and the live regions' text, from everything known; called on every change. */
 function render(): void {
@@ -93,7 +97,7 @@ function render(): void {
   ui.early.hidden = !warnEarly(f);
   const count = view ? `· ${playersLabel(view.playerCount)}` : "";
   if (ui.playerCount.textContent !== count) ui.playerCount.textContent = count;
-  showNote(ui.hostLine, conn === "online" ? hostLine(view, (pathRoom ?? DEFAULT_ROOM) === DEFAULT_ROOM) : "");
+  showNote(ui.hostLine, conn === "online" ? hostLine(view, roomCode === DEFAULT_ROOM) : "");
   showNote(ui.myPlace, myPlace(result));
   renderStanding(view, me?.id);
 }
@@ -153,22 +157,27 @@ function onError(code: string, message: string): void {
     case "FALSE_START":
     case "LOCKED_OUT":
     case "TEAM_ANSWERED":
-      result = { kind: "out", why: code };
+      result = { kind: "out", why: code, message };
       vibrate(code === "TEAM_ANSWERED" ? 120 : 400);
       return;
     case "NO_SUCH_ROOM":
       // The session retries: the room opens when its host arrives (or again after a server restart).
       // A mistyped code looks the same to the server as a room not open yet: the player is told both.
-      waitingFor = `No room ${pathRoom ?? DEFAULT_ROOM} is open: check the code, or wait for its host…`;
+      waitingFor = `No room ${roomCode} is open: check the code, or wait for its host…`;
       return;
     case "BAD_TOKEN":
+      // A token the server does not know is banned nowhere either (a restart without its state).
+      if (joinToken === form.bannedToken) form.forgetBan();
       form.forgetToken();
       return restart();
+    case "BANNED":
+      // After a welcome the session resumes with that welcome's token, the one saved.
+      banned(form.saved?.token ?? joinToken);
+      return;
     case "BAD_NAME":
     case "BAD_ROOM":
     case "BAD_TEAM":
     case "TOO_MANY_TEAMS":
-    case "BANNED":
     case "TOO_MANY_ROOMS":
       stop();
       showForm(message);
@@ -239,25 +248,40 @@ function onStatus(status: SessionStatus): void {
   setConn(ui.conn, conn);
   if (status.state === "gave up") {
     link = null;
-    if (status.code === Close.KICKED) {
-      form.forgetToken();
-    }
+    if (status.code === Close.KICKED && status.reason.includes("banned")) return banned(form.saved?.token);
+    if (status.code === Close.KICKED) form.forgetToken();
     showForm(`Disconnected: ${goneReason(status.code, status.reason)}.`);
   }
   render();
 }
 
-/** Joins as `name` (in `team`, if a new player), resuming the remembered player of that name. */
+/**
+ * The host banned this player: the token (if known) is kept and sent with every later join to the
+ * room, so this browser is refused under any name; the player is told in one sentence.
+ */
+function banned(token: string | undefined): void {
+  if (token) form.rememberBan(token);
+  form.forgetToken();
+  stop();
+  showForm(bannedLine(roomCode));
+  render();
+}
+
+/**
+ * Joins as `name` (in `team`, if a new player), resuming the remembered player of that name; a
+ * browser banned from the room sends its banned token instead, whatever the name.
+ */
 function start(name: string, team?: string): void {
   stop();
   view = null;
   result = null;
   const saved = form.saved;
+  joinToken = form.bannedToken ?? (saved?.name === name ? saved.token : undefined);
   link = new Session({
     url: pageSocketUrl(),
     join: { name, room: pathRoom ?? undefined, team },
     // The stored token resumes this player; the session then keeps the token of each welcome.
-    token: saved?.name === name ? saved.token : undefined,
+    token: joinToken,
     onMessage,
     onStatus,
     silence: 10_000,

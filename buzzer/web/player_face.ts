@@ -6,7 +6,7 @@ import { gapLabel, ordinal } from "./words.ts";
 export type Result =
   | { kind: "pending" }
   | { kind: "placed"; place: number; gap: number; photo: boolean }
-  | { kind: "out"; why: "FALSE_START" | "LOCKED_OUT" | "TEAM_ANSWERED" };
+  | { kind: "out"; why: "FALSE_START" | "LOCKED_OUT" | "TEAM_ANSWERED"; message?: string };
 
 /** Everything the button's face depends on. */
 export interface FaceInput {
@@ -57,8 +57,9 @@ export function face({ online, joinedOnce, waitingFor, view, result, released, c
     };
   }
   if (result?.kind === "out" && result.why === "TEAM_ANSWERED") {
-    const small = "A teammate buzzed first";
-    return { state: "team", big: "Team answered", small, said: `Your team answered: ${small.toLowerCase()}` };
+    // The server's words name who buzzed for the team ("Ann buzzed first for team Cats").
+    const small = result.message ? sentence(result.message) : "A teammate buzzed first";
+    return { state: "team", big: "Team answered", small, said: `Team answered: ${small}` };
   }
   if (result?.kind === "out" || view.lockedOut === true) {
     const falseStart = result?.kind === "out" && result.why === "FALSE_START";
@@ -92,4 +93,14 @@ export function hostLine(view: RoomView | null, defaultRoom: boolean): string {
 export function myPlace(result: Result | null): string {
   if (result?.kind !== "placed" || result.place <= VIEW.top) return "";
   return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${result.photo ? " · photo finish" : ""}`;
+}
+
+/** The sentence a banned player reads, after the kick and on any later try to join the room. */
+export function bannedLine(room: string): string {
+  return `The host removed you from room ${room}: you cannot join it again.`;
+}
+
+/** A server message as a sentence of the page: capitalised (its end is left as the server wrote it). */
+function sentence(message: string): string {
+  return `${message[0]?.toUpperCase() ?? ""}${message.slice(1)}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The player page's join form and what it remembers: the name, team and resume token kept per
- * room, and the room's existing teams offered as the team field's suggestions.
+ * room, the token of a player the host banned from the room, and the room's existing teams
+ * offered as the team field's suggestions.
  */
 import { checkName } from "../names.ts";
 import { encode, parseServer } from "../parse.ts";
@@ -98,6 +99,40 @@ export class JoinForm {
   /** Remembers this room's player. */
   remember(saved: Saved): void {
     save(this.key, saved);
+  }
+
+  /**
+   * The token of this browser's player the host banned from this room, if any: sent with every
+   * later join, whatever the name, so the server refuses this browser under a new name too.
+   */
+  get bannedToken(): string | undefined {
+    try {
+      return localStorage.getItem(this.banKey) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps a banned player's token (see bannedToken). */
+  rememberBan(token: string): void {
+    try {
+      localStorage.setItem(this.banKey, token);
+    } catch {
+      // Private mode or full storage: the ban then holds only by name, as for a new browser.
+    }
+  }
+
+  /** Forgets the banned token: the server no longer knows it (a restart without its state). */
+  forgetBan(): void {
+    try {
+      localStorage.removeItem(this.banKey);
+    } catch {
+      // Nothing was kept.
+    }
+  }
+
+  private get banKey(): string {
+    return `buzzer:banned:${this.room ?? "default"}`;
   }
 
   /** Forgets the resume token (the server no longer knows it), keeping the name and team to join again. */

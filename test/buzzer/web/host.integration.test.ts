@@ -68,7 +68,9 @@ describe("host console", () => {
       await host.check("#dialog-ban-box");
       await host.click("#dialog-confirm");
       await ben.locator("#join-form").waitFor();
-      expect(await text(ben, "#join-error")).toBe("Disconnected: removed and banned by the host.");
+      expect(await text(ben, "#join-error")).toBe(
+        `The host removed you from room ${room}: you cannot join it again.`,
+      );
       await row(host, "Ben").waitFor({ state: "detached" });
       expect((await texts(host, "#players .player-name")).sort()).toEqual(["Ann"]);
       expect(ann.ws.readyState).toBe(WebSocket.OPEN);
@@ -160,6 +162,83 @@ describe("host console", () => {
       const csv = await Bun.file((await download.path()) as string).text();
       expect(csv).toContain("Ann");
       expect(csv).toContain("Ben");
+      ann.close();
+      ben.close();
+      expect(browsing.problems).toEqual([]);
+    },
+    30_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "right and wrong follow the server's mark in every tab and after a reload; a verdict given twice is refused in words; a rename shows in the order",
+    async () => {
+      const room = "JUDGE";
+      const host = await console_(room);
+      // A second console whose room updates the test can hold back, as a slow tab would see them.
+      let hold = false;
+      const device = await browsing.device({ width: 1280, height: 900 });
+      await device.routeWebSocket(/.*/, (ws) => {
+        const real = ws.connectToServer();
+        real.onMessage((message) => {
+          if (!(hold && String(message).includes('"type":"state"'))) ws.send(message);
+        });
+      });
+      const other = await browsing.open(device, `${base}/host`);
+      await signIn(other, room, PASS);
+      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
+      const { peer: ben } = await Peer.join(server.url, { name: "Ben", room });
+      await row(host, "Ben").waitFor();
+      await host.keyboard.press("o");
+      await ann.next("state", (s) => s.phase === "open", WAIT);
+      ann.send({ type: "buzz", at: performance.now() });
+      await ann.next("verdict", () => true, WAIT);
+      ben.send({ type: "buzz", at: performance.now() });
+      await ben.next("verdict", () => true, WAIT);
+      await host.locator("#order li").nth(1).waitFor();
+      await other.locator("#order li").nth(1).waitFor();
+      expect(await other.getByRole("button", { name: "Right: Ann" }).isDisabled()).toBe(false);
+
+      // The other tab learns the mark from the server: its buttons for Ann are disabled and show it.
+      await host.getByRole("button", { name: "Right: Ann" }).click();
+      await other.locator('#order li[data-judged="right"]').waitFor();
+      expect(await other.getByRole("button", { name: "Right: Ann" }).isDisabled()).toBe(true);
+      expect(await other.getByRole("button", { name: "Wrong: Ann" }).isDisabled()).toBe(true);
+      expect(await other.getByRole("button", { name: "Right: Ann" }).getAttribute("aria-pressed")).toBe(
+        "true",
+      );
+      expect(await other.getByRole("button", { name: "Wrong: Ben" }).isDisabled()).toBe(false);
+
+      // Both tabs mark Ben before the slow one hears of the first mark: the server counts one and
+      // the slow tab says why its click did nothing.
+      hold = true;
+      await host.getByRole("button", { name: "Wrong: Ben" }).click();
+      await host.locator('#order li[data-judged="wrong"]').waitFor();
+      await other.getByRole("button", { name: "Right: Ben" }).click();
+      await other
+        .locator("#order-note", { hasText: "Ben's answer is already marked wrong this round." })
+        .waitFor();
+      expect(await other.locator("#order-note").isVisible()).toBe(true);
+      hold = false;
+
+      // A reload keeps both marks: they come from the server, not from the page's memory.
+      await host.reload();
+      await host.locator("#conn[data-conn=online]").waitFor();
+      await host.locator('#order li[data-judged="wrong"]').waitFor();
+      for (const name of ["Right: Ann", "Wrong: Ann", "Right: Ben", "Wrong: Ben"])
+        expect(await host.getByRole("button", { name }).isDisabled()).toBe(true);
+      expect(await host.getByRole("button", { name: "Right: Ann" }).getAttribute("aria-pressed")).toBe(
+        "true",
+      );
+
+      // A rename shows at once in the order already shown, in both tabs.
+      await host.getByRole("button", { name: "Rename Ben" }).click();
+      await host.fill("#dialog-input", "Benno");
+      await host.click("#dialog-confirm");
+      for (const page of [host, other]) {
+        await page.locator("#order li .name", { hasText: "Benno" }).waitFor();
+        expect(await page.getByRole("button", { name: "Wrong: Benno" }).isDisabled()).toBe(true);
+        expect(await page.locator("#order li").count()).toBe(2);
+      }
       ann.close();
       ben.close();
       expect(browsing.problems).toEqual([]);

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { nameProblem, pointsProblem, quality, qualityTitle } from "../../../buzzer/web/host_checks.ts";
+import {
+  nameProblem,
+  pointsProblem,
+  pruneQuestion,
+  quality,
+  qualityTitle,
+} from "../../../buzzer/web/host_checks.ts";
 
 describe("host_checks", () => {
   test("quality rates a link good, fair or poor by round trip and jitter, unknown before a measurement", () => {
@@ -33,5 +39,20 @@ describe("host_checks", () => {
     expect(nameProblem("x".repeat(32))).toBe("");
     expect(nameProblem("")).toBe("A name is 1 to 32 characters.");
     expect(nameProblem("x".repeat(33))).toBe("A name is 1 to 32 characters.");
+  });
+
+  test("pruneQuestion counts the offline players in the right number and says their points stay", () => {
+    expect(pruneQuestion(1, false)).toEqual({
+      title: "Remove 1 offline player?",
+      message: "Their points stay on the leaderboard. They can join again as a new player.",
+    });
+    expect(pruneQuestion(3, false)).toEqual({
+      title: "Remove 3 offline players?",
+      message: "Their points stay on the leaderboard. They can join again as new players.",
+    });
+    expect(pruneQuestion(1, true)).toEqual({
+      title: "Remove at least 1 offline player?",
+      message: "Their points stay on the leaderboard. They can join again as new players.",
+    });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The player page under the host's moderation, in a real browser against the real server: a rename
- * shows and survives a reload, and a banned page cannot come back, by its name or by the token it kept.
+ * shows and survives a reload, and a banned page cannot come back, by its name, by the token it kept,
+ * or under a new name in the same browser.
  * Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere it is skipped).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -51,6 +52,13 @@ async function player(room: string, name: string): Promise<Page> {
 }
 
 const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim() ?? "";
+/** Empties the join form's error, so the next refusal is seen to be new. */
+const clearError = (page: Page) =>
+  page.locator("#join-error").evaluate((error) => {
+    error.textContent = "";
+  });
+/** What a banned page says, after the kick and on every later try. */
+const bannedText = (room: string) => `The host removed you from room ${room}: you cannot join it again.`;
 
 describe("player page under moderation", () => {
   test.skipIf(!hasChromium)(
@@ -80,13 +88,12 @@ describe("player page under moderation", () => {
       const state = await host.next("state", (s) => s.players.length === 1);
       host.send({ type: "kick", player: state.players[0]?.id as string, ban: true });
       await page.locator("#join-form").waitFor();
-      expect(await text(page, "#join-error")).toBe("Disconnected: removed and banned by the host.");
-      // The page offers its name again; joining with it is refused in words.
+      expect(await text(page, "#join-error")).toBe(bannedText("PAGE2"));
+      // The page offers its name again; joining with it is refused in the same words.
       expect(await page.inputValue("#name")).toBe("Troll");
+      await clearError(page);
       await page.click("#join-button");
-      await page
-        .locator("#join-error", { hasText: "you were removed from room PAGE2 by the host" })
-        .waitFor();
+      await page.locator("#join-error", { hasText: bannedText("PAGE2") }).waitFor();
       expect(await page.locator("#join-form").isVisible()).toBe(true);
       expect(problems).toEqual([]);
       host.close();
@@ -107,11 +114,51 @@ describe("player page under moderation", () => {
       // Opened again, the page resumes with its stored token by itself, and is refused.
       const again = await context.newPage();
       await again.goto(`http://localhost:${server.port}/r/PAGE3`);
-      await again
-        .locator("#join-error", { hasText: "you were removed from room PAGE3 by the host" })
-        .waitFor();
+      await again.locator("#join-error", { hasText: bannedText("PAGE3") }).waitFor();
       expect(await again.locator("#join-form").isVisible()).toBe(true);
+      // Refused once by its token, the browser keeps that token for any name it tries next.
+      await again.fill("#name", "Casper");
+      await clearError(again);
+      await again.click("#join-button");
+      await again.locator("#join-error", { hasText: bannedText("PAGE3") }).waitFor();
       expect(problems).toEqual([]);
+      host.close();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a banned browser cannot come back under a new name, and a reload does not help",
+    async () => {
+      const { peer: host } = await Peer.join(server.url, { room: "PAGE4", secret: "roomsecret" });
+      const page = await player("PAGE4", "Troll");
+      const state = await host.next("state", (s) => s.players.length === 1);
+      host.send({ type: "kick", player: state.players[0]?.id as string, ban: true });
+      await page.locator("#join-error", { hasText: bannedText("PAGE4") }).waitFor();
+      await host.next("state", (s) => s.players.length === 0);
+      const kept = await page.evaluate(() => localStorage.getItem("buzzer:banned:PAGE4"));
+      expect(kept).toMatch(/^[0-9a-f]{32}$/);
+
+      await page.fill("#name", "Angel");
+      await clearError(page);
+      await page.click("#join-button");
+      await page.locator("#join-error", { hasText: bannedText("PAGE4") }).waitFor();
+      expect(await page.locator("#join-form").isVisible()).toBe(true);
+
+      // Reloaded, the page tries its remembered name by itself and is refused; then a new name is too.
+      await page.reload();
+      await page.locator("#join-error", { hasText: bannedText("PAGE4") }).waitFor();
+      await page.fill("#name", "Saint");
+      await clearError(page);
+      await page.click("#join-button");
+      await page.locator("#join-error", { hasText: bannedText("PAGE4") }).waitFor();
+
+      // Nobody got in: a new player in the room would have shown in the host's view first.
+      const { peer: other } = await Peer.join(server.url, { name: "Fair", room: "PAGE4" });
+      const after = await host.next("state", (s) => s.players.length > 0);
+      expect(after.players.map((p) => p.name)).toEqual(["Fair"]);
+      expect(problems).toEqual([]);
+      other.close();
       host.close();
     },
     20_000,

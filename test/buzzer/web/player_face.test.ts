@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { RoomView } from "../../../buzzer/protocol.ts";
-import { type FaceInput, face, hostLine, warnEarly } from "../../../buzzer/web/player_face.ts";
+import { bannedLine, type FaceInput, face, hostLine, warnEarly } from "../../../buzzer/web/player_face.ts";
 
 const view: RoomView = {
   room: "Q",
@@ -41,13 +41,24 @@ describe("player face", () => {
     });
   });
 
-  test("a teammate's earlier buzz reads as the team having answered", () => {
+  test("a teammate's earlier buzz reads as the team having answered, naming who buzzed when the server did", () => {
     expect(face(input({ result: { kind: "out", why: "TEAM_ANSWERED" } }))).toEqual({
       state: "team",
       big: "Team answered",
       small: "A teammate buzzed first",
-      said: "Your team answered: a teammate buzzed first",
+      said: "Team answered: A teammate buzzed first",
     });
+    const named = { kind: "out", why: "TEAM_ANSWERED", message: "ann buzzed first for team Cats" } as const;
+    expect(face(input({ result: named }))).toEqual({
+      state: "team",
+      big: "Team answered",
+      small: "Ann buzzed first for team Cats",
+      said: "Team answered: Ann buzzed first for team Cats",
+    });
+  });
+
+  test("a ban reads as one sentence naming the room and saying it is for good", () => {
+    expect(bannedLine("QUIZ")).toBe("The host removed you from room QUIZ: you cannot join it again.");
   });
 
   test("pressing early is warned of before GO only", () => {

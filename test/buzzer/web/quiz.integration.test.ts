@@ -174,7 +174,9 @@ describe("a quiz night", () => {
         await dan.fill("#name", "Dan");
         await dan.click("#join-button");
         await dan
-          .locator("#join-error", { hasText: `you were removed from room ${ROOM} by the host` })
+          .locator("#join-error", {
+            hasText: `The host removed you from room ${ROOM}: you cannot join it again.`,
+          })
           .waitFor();
         await shot(ann, "quiz-player", true);
         expect(browsing.problems).toEqual([]);

@@ -264,7 +264,7 @@ describe("player page", () => {
   );
 
   test.skipIf(!hasChromium)(
-    "a teammate's later buzz is told in words that the team answered",
+    "a teammate's later buzz is told in words that the team answered, naming who buzzed for it",
     async () => {
       const { host } = await room("TF", []);
       host.send({ type: "rules", rules: { teamFirst: true } });
@@ -281,7 +281,7 @@ describe("player page", () => {
       await page.tap("#buzz");
       await page.locator("#buzz[data-state=team]").waitFor();
       expect(await text(page, "#buzz-big")).toBe("Team answered");
-      expect(await text(page, "#buzz-small")).toBe("A teammate buzzed first");
+      expect(await text(page, "#buzz-small")).toBe("Mo buzzed first for team Cats");
       for (const p of [host, mate]) p.close();
     },
     15_000,
