@@ -7,11 +7,11 @@ import { Close } from "../../lib/close.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import { renderStanding } from "./player_board.ts";
+import { notice, ui } from "./player_dom.ts";
 import { bannedLine, face, hostLine, myPlace, type Result, warnEarly } from "./player_face.ts";
 import { JoinForm } from "./player_join.ts";
 import { onPress, pressTime } from "./player_press.ts";
 import {
-  byId,
   type ConnState,
   connState,
   countdown,
@@ -31,28 +31,6 @@ import {
 const pathRoom = roomFromPath(location.pathname);
 /** The room this page joins, as the player reads it. */
 const roomCode = pathRoom ?? DEFAULT_ROOM;
-
-const ui = {
-  code: byId("room-code"),
-  conn: byId("conn"),
-  game: byId("game"),
-  myName: byId("my-name"),
-  buzz: byId<HTMLButtonElement>("buzz"),
-  big: byId("buzz-big"),
-  small: byId("buzz-small"),
-  status: byId("status"),
-  goStatus: byId("go-status"),
-  hostLine: byId("host-line"),
-  early: byId("early"),
-  hint: byId("hint"),
-  screenHint: byId("screen-hint"),
-  notice: byId("notice"),
-  order: byId<HTMLOListElement>("order"),
-  orderEmpty: byId("order-empty"),
-  myPlace: byId("my-place"),
-  playerCount: byId("player-count"),
-  leave: byId<HTMLButtonElement>("leave"),
-};
 
 let link: Session | null = null;
 let conn: ConnState = "offline";
@@ -188,18 +166,6 @@ function onError(code: string, message: string): void {
       notice(message);
       return;
   }
-}
-
-let noticeTimer = 0;
-/** Shows a short message under the button for a few seconds, in place of the key hint. */
-function notice(text: string): void {
-  ui.notice.textContent = text;
-  ui.hint.hidden = true;
-  clearTimeout(noticeTimer);
-  noticeTimer = window.setTimeout(() => {
-    ui.notice.textContent = "";
-    ui.hint.hidden = false;
-  }, 4000);
 }
 
 function newRound(): void {
