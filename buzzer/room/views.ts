@@ -36,7 +36,7 @@ export function staffView(room: Room, now: number): RoomView {
     ...common(room, now),
     players,
     order: places(room, 0, VIEW.order, true),
-    scores: board.lines.slice(0, VIEW.scores),
+    scores: scorers(board.lines, VIEW.scores),
     teams: board.teams,
     rules: { ...room.rules },
   };
@@ -86,7 +86,7 @@ export function playerDelta(room: Room, now: number): RoomDelta | null {
   let { scores, teams } = told;
   // Compared as text: a top of VIEW.top lines and at most LIMITS.teams teams cost little to write out.
   const board = boardOf(room);
-  const top = playersTop(board.lines);
+  const top = scorers(board.lines, VIEW.top);
   if (JSON.stringify(top) !== JSON.stringify(scores)) delta.scores = scores = top;
   if (JSON.stringify(board.teams) !== JSON.stringify(teams)) delta.teams = teams = board.teams;
   if (Object.keys(delta).length === 2) return null;
@@ -127,17 +127,17 @@ function common(room: Room, now: number): Omit<RoomView, "players" | "order" | "
  */
 export function toldAsRestored(room: Room): void {
   const board = boardOf(room);
-  room.told = { ...room.told, scores: playersTop(board.lines), teams: board.teams };
+  room.told = { ...room.told, scores: scorers(board.lines, VIEW.top), teams: board.teams };
 }
 
 /**
- * The leaderboard's top as players see it: lines that have points (a line at 0 is no news, and a
- * room filling up would otherwise send every player a new top with each join).
+ * The first `max` lines of the leaderboard that have points: a line of zeros says nothing, and
+ * leaving them out keeps a filling room from sending a new board on every join.
  */
-function playersTop(lines: readonly ScoreView[]): ScoreView[] {
+function scorers(lines: readonly ScoreView[], max: number): ScoreView[] {
   const top: ScoreView[] = [];
   for (const line of lines) {
-    if (top.length >= VIEW.top) break;
+    if (top.length >= max) break;
     if (line.points !== 0) top.push(line);
   }
   return top;

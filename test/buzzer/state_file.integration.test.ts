@@ -77,7 +77,6 @@ describe("buzzer_server.ts --state", () => {
     const scores = [
       { id: cy.id, name: "Cy", team: "Blue", points: 5, rank: 1 },
       { id: ann.id, name: "Ann", team: "Red", points: 2, rank: 2 },
-      { id: bob.id, name: "Bob", team: "Red", points: 0, rank: 3 },
     ];
     const teams = [
       { name: "Blue", points: 5, players: 1, rank: 1 },

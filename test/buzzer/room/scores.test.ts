@@ -48,11 +48,12 @@ describe("scores", () => {
         ],
       },
     ]);
+    // A line at 0 is no news on any screen; its rank still counts it.
     expect(staffStates(effects)[0]?.scores).toEqual([
       { id: b, name: "P2", points: 3, rank: 1 },
-      { id: a, name: "P1", points: 0, rank: 2 },
       { id: c, name: "P3", points: -2, rank: 3 },
     ]);
+    expect(staffStates(effects)[0]?.players.find((p) => p.id === a)?.points).toBe(0);
     expect(staffStates(effects)[0]?.players.map((p) => p.points)).toEqual([0, 3, -2]);
     // P1's rank did not change with this award (2 since P2's): only P3 is told.
     expect(scoreMessages(effects)).toEqual([["c3", -2, 3, undefined]]);
@@ -108,10 +109,10 @@ describe("scores", () => {
     const [a, b, c] = ids as [string, string, string];
     apply(room, hostCmd({ type: "award", player: c, points: 2 }), 100, s);
     const effects = apply(room, hostCmd({ type: "award", player: a, points: 2 }), 100, s);
+    // A line at 0 is not shown, but counted: P2 is third.
     expect(staffStates(effects)[0]?.scores.map((l) => [l.name, l.rank])).toEqual([
       ["P1", 1],
       ["P3", 1],
-      ["P2", 3],
     ]);
     // P1 moves up to 1, P2 down to 3 (two players above it now), P3 stays at 1.
     expect(scoreMessages(effects)).toEqual([
@@ -119,6 +120,12 @@ describe("scores", () => {
       ["c2", 0, 3, undefined],
     ]);
     expect(room.players.get(b)?.told).toBe("0 3 ");
+    const after = apply(room, hostCmd({ type: "award", player: b, points: -1 }), 100, s);
+    expect(staffStates(after)[0]?.scores.map((l) => [l.name, l.rank])).toEqual([
+      ["P1", 1],
+      ["P3", 1],
+      ["P2", 3],
+    ]);
   });
 
   test("a false start costs the rules' points and forgive gives them back and lifts the lockout", () => {
