@@ -69,7 +69,8 @@ describe("buzzer_server.ts --state", () => {
     const rules = { ...DEFAULT_RULES, autoLock: 1, right: 2, falseStart: -1, teamFirst: true };
     host.send({ type: "rules", rules: { autoLock: 1, right: 2, falseStart: -1, teamFirst: true } });
     const { welcome: ann } = await Peer.join(first.url, { room: "QUIZ", name: "Ann", team: "Red" });
-    const { welcome: bob } = await Peer.join(first.url, { room: "QUIZ", name: "Bob", team: " RED " });
+    // Bob, at 0 points, is on no board line, but counts in team Red.
+    await Peer.join(first.url, { room: "QUIZ", name: "Bob", team: " RED " });
     const { welcome: cy } = await Peer.join(first.url, { room: "QUIZ", name: "Cy" });
     host.send({ type: "judge", player: ann.id, right: true });
     host.send({ type: "award", player: cy.id, points: 5 });

@@ -95,3 +95,7 @@ export const text = async (page: Page, selector: string) => (await page.textCont
 /** Every matching element's text, trimmed, in document order. */
 export const texts = (page: Page, selector: string) =>
   page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent?.trim() ?? ""));
+
+/** The names of an order list, without the badges beside them ("photo finish", "✓ right"). */
+export const orderNames = (page: Page, selector = "#order li .name") =>
+  page.locator(selector).evaluateAll((els) => els.map((e) => e.firstChild?.textContent?.trim() ?? ""));

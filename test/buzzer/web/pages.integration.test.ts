@@ -8,7 +8,17 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
 import { bun, ROOT, type Running, startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
-import { Browsing, buzzState, hasChromium, joinAs, signIn, text, texts, WAIT } from "./browser.ts";
+import {
+  Browsing,
+  buzzState,
+  hasChromium,
+  joinAs,
+  orderNames,
+  signIn,
+  text,
+  texts,
+  WAIT,
+} from "./browser.ts";
 
 const SECRET = "s3cret";
 const SHOTS = `${ROOT}docs/screenshots/`;
@@ -158,10 +168,10 @@ describe("web pages", () => {
 
       // The host console lists the order with the same gap, and both players with their links.
       await host.locator("#order li").nth(1).waitFor();
-      expect(await texts(host, "#order li .name")).toEqual(["Ann", "Ben"]);
+      expect(await orderNames(host)).toEqual(["Ann", "Ben"]);
       expect(await text(host, "#order li:nth-child(2) .gap")).toBe(gap);
       expect((await texts(host, "#players .name")).sort()).toEqual(["Ann (connected)", "Ben (connected)"]);
-      expect(await texts(ann, "#order li .name")).toEqual(["Ann", "Ben"]);
+      expect(await orderNames(ann)).toEqual(["Ann", "Ben"]);
 
       // The projector watches the room (no secret) and shows the winner and the order.
       const screen = await open(await device(), `/screen?room=${room}`);
@@ -169,7 +179,7 @@ describe("web pages", () => {
       expect(await text(screen, "#room-code")).toBe(room);
       expect(await text(screen, "#join-url")).toBe(`localhost:${server.port}/r/${room}`);
       expect(await screen.locator("#qr svg path").count()).toBe(1);
-      expect(await texts(screen, "#order li .name")).toEqual(["Ann", "Ben"]);
+      expect(await orderNames(screen)).toEqual(["Ann", "Ben"]);
       expect(await text(screen, "#order li:nth-child(2) .gap")).toBe(gap);
 
       await screenshot(ann, "player");
@@ -232,7 +242,7 @@ describe("web pages", () => {
       expect(verdict.text).toMatch(/^response time: \d+\.\d\d seconds slower!$/);
       await buzzState(web, "first");
       await web.locator("#order li").nth(1).waitFor();
-      expect(await texts(web, "#order li .name")).toEqual(["Web", "Term"]);
+      expect(await orderNames(web)).toEqual(["Web", "Term"]);
       host.close();
       term.close();
       expect(problems).toEqual([]);
@@ -265,9 +275,9 @@ describe("web pages", () => {
       await screen.locator("#winner-name", { hasText: evil }).waitFor();
       await consolePage.locator("#players .name", { hasText: evil }).waitFor();
       expect(await text(player, "#my-name")).toBe(evil);
-      expect(await texts(player, "#order li .name")).toEqual([evil]);
-      expect(await texts(screen, "#order li .name")).toEqual([evil]);
-      expect(await texts(consolePage, "#order li .name")).toEqual([evil]);
+      expect(await orderNames(player)).toEqual([evil]);
+      expect(await orderNames(screen)).toEqual([evil]);
+      expect(await orderNames(consolePage)).toEqual([evil]);
       for (const page of [player, consolePage, screen]) {
         expect(await page.locator("img").count()).toBe(0);
       }
@@ -326,7 +336,7 @@ describe("web pages", () => {
       await web.locator("#order li").nth(9).waitFor();
       expect(await text(web, "#my-place")).toBe(`… 21st: you ${gap}`);
       expect(await texts(web, "#order li .place")).toEqual(top.map((_, i) => String(i + 1)));
-      expect(await texts(web, "#order li .name")).toEqual(top);
+      expect(await orderNames(web)).toEqual(top);
       expect(await web.locator("#order li.mine").count()).toBe(0);
       expect(await text(web, "#player-count")).toBe("· 230 players");
 
@@ -338,7 +348,7 @@ describe("web pages", () => {
       expect(await texts(host, "#order li .place")).toEqual(
         Array.from({ length: 200 }, (_, i) => String(i + 1)),
       );
-      expect((await texts(host, "#order li .name")).slice(0, 10)).toEqual(top);
+      expect((await orderNames(host)).slice(0, 10)).toEqual(top);
       expect(await text(host, "#order li:nth-child(21) .name")).toBe("Web");
       expect(await text(host, "#order li:nth-child(21) .gap")).toBe(gap);
       expect(await text(host, "#player-count")).toBe("(230)");
@@ -362,7 +372,7 @@ describe("web pages", () => {
       expect((last?.y ?? 0) + (last?.height ?? 0)).toBeLessThanOrEqual(HD.height);
       expect(await screen.evaluate("document.documentElement.scrollHeight <= innerHeight")).toBe(true);
       expect(await text(screen, "#winner-name")).toBe("P1");
-      expect((await texts(screen, "#order li .name")).slice(0, 10)).toEqual(top);
+      expect((await orderNames(screen)).slice(0, 10)).toEqual(top);
       expect(await text(screen, "#round-label")).toBe("· round 1");
       expect(await text(screen, "#player-count")).toBe("· 230 players");
 
