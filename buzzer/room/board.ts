@@ -3,6 +3,7 @@
  * a rank), the teams' totals, one player's own score, and the CSV a host downloads. Worked out at
  * most once per published view, however many points changed in between.
  */
+import { csv } from "../../lib/csv.ts";
 import type { OwnScore, ScoreView, TeamView } from "../protocol.ts";
 import type { RoomEffect } from "./commands.ts";
 import { changed, member, type Player, type Room, removePlayer } from "./state.ts";
@@ -115,14 +116,10 @@ export function dropLine(room: Room, id: string): void {
 
 /** The leaderboard as CSV (rank,name,team,points), with text cells a spreadsheet cannot take for formulas. */
 export function scoresCsv(board: Board): string {
-  const rows = board.lines.map((l) => [String(l.rank), text(l.name), text(l.team ?? ""), String(l.points)]);
-  return [["rank", "name", "team", "points"], ...rows].map((r) => `${r.join(",")}\n`).join("");
-}
-
-/** A CSV text cell: quoted when needed, and a leading = + - @ (a formula to a spreadsheet) made text. */
-function text(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return csv([
+    ["rank", "name", "team", "points"],
+    ...board.lines.map((l) => [l.rank, l.name, l.team ?? "", l.points]),
+  ]);
 }
 
 /** Best first: more points, then name. */

@@ -1,4 +1,6 @@
 /** The fairness log: one record per placed press, kept in memory (bounded) and formatted for download. */
+
+import { csv } from "../../lib/csv.ts";
 import type { Bound } from "../fair.ts";
 import type { LogFormat } from "../protocol.ts";
 
@@ -61,11 +63,5 @@ const CSV_COLUMNS: (keyof FairnessRecord)[] = [
 /** Formats fairness records as JSON lines or CSV. */
 export function formatRecords(records: readonly FairnessRecord[], format: LogFormat): string {
   if (format === "jsonl") return records.map((r) => `${JSON.stringify(r)}\n`).join("");
-  const cell = (v: unknown) => {
-    const s = v === null ? "" : String(v);
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [CSV_COLUMNS.join(","), ...records.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(","))]
-    .map((line) => `${line}\n`)
-    .join("");
+  return csv([CSV_COLUMNS, ...records.map((r) => CSV_COLUMNS.map((c) => r[c]))]);
 }
