@@ -31,3 +31,8 @@ export function verdictText(place: number, seconds: number): string {
 export function placeLine(place: number, name: string, seconds: number, photo: boolean): string {
   return `${place}. ${name}${place > 1 ? ` +${formatGap(seconds)}s` : ""}${photo ? " (photo finish)" : ""}`;
 }
+
+/** Points with their sign, as the server's log writes them: `+2`, `-1`, `0`. */
+export function signed(points: number): string {
+  return points > 0 ? `+${points}` : `${points}`;
+}

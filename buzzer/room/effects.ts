@@ -83,6 +83,19 @@ export function forget(room: Room, player: Player, out: RoomEffect[]): void {
   out.push({ type: "persist", entries: [{ e: "kick", room: room.code, id: player.id }] });
 }
 
+/** The player a host action names, or null after refusing the host with NO_SUCH_PLAYER. */
+export function named(
+  room: Room,
+  conn: string | null,
+  id: string,
+  s: Settings,
+  out: RoomEffect[],
+): Player | null {
+  const player = room.players.get(id);
+  if (!player && conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
+  return player ?? null;
+}
+
 /** Refuses one connection's request with a code and a message (and a log line). */
 export function refuse(out: RoomEffect[], s: Settings, conn: string, code: ErrorCode, message: string): void {
   if (s.logging) out.push({ type: "log", line: `Refused a client: ${code} ${message}` });

@@ -8,19 +8,12 @@ import * as rules from "../round.ts";
 import { addBan, isBanned } from "./bans.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { settle } from "./decide.ts";
-import { forget, log, publishNow, refuse, type Settings } from "./effects.ts";
+import { forget, log, named, publishNow, refuse, type Settings } from "./effects.ts";
 import { depart } from "./scores.ts";
-import { type Player, type Room, renamePlayer } from "./state.ts";
+import { type Room, renamePlayer } from "./state.ts";
 
 type Kick = Extract<HostMessage, { type: "kick" }>;
 type Rename = Extract<HostMessage, { type: "rename" }>;
-
-/** The player a host action names, or null after refusing the host with NO_SUCH_PLAYER. */
-function named(room: Room, conn: string | null, id: string, s: Settings, out: RoomEffect[]): Player | null {
-  const player = room.players.get(id);
-  if (!player && conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${id} in room ${room.code}`);
-  return player ?? null;
-}
 
 /** Removes a player (its connection closed with 4001); with `ban`, its name and token cannot join again. */
 export function kick(

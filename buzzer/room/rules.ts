@@ -2,6 +2,7 @@
  * The room's rules in play: the host sets them; a round opened now or at its release gets the
  * per-question timer; a round locks itself when its time is up or its first N places are final.
  */
+import { signed } from "../format.ts";
 import { roundEntry } from "../journal.ts";
 import type { Rules } from "../protocol.ts";
 import * as round from "../round.ts";
@@ -60,7 +61,6 @@ function lockItself(room: Room, now: number, why: string, s: Settings, out: Room
 
 /** `auto-lock after 1, timer 30s, right +1, wrong 0, false start -1, first buzz per team`. */
 export function rulesLine(r: Rules): string {
-  const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
   return [
     r.autoLock ? `auto-lock after ${r.autoLock}` : "no auto-lock",
     r.timer ? `timer ${r.timer / 1000}s` : "no timer",

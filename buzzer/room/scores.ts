@@ -2,6 +2,7 @@
  * Scores and teams: the host's award, judge, team and forgive, the CSV download, the points a false
  * start costs, a new player's team, and a departure that keeps the player's line on the board.
  */
+import { signed } from "../format.ts";
 import { roundEntry, scoreEntry } from "../journal.ts";
 import { checkTeam, nameKey } from "../names.ts";
 import type { Parsed } from "../parse.ts";
@@ -10,7 +11,7 @@ import * as rules from "../round.ts";
 import { boardOf, keepLine, scoresCsv } from "./board.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { raiseReach } from "./decide.ts";
-import { log, publishNow, refuse, type Settings, snapshot } from "./effects.ts";
+import { log, named, publishNow, refuse, type Settings, snapshot } from "./effects.ts";
 import { changed, member, type Player, type Room } from "./state.ts";
 
 /** The host actions on scores and teams. */
@@ -34,11 +35,8 @@ export function scoreAction(
       });
     return;
   }
-  const player = room.players.get(action.player);
-  if (!player) {
-    if (conn) refuse(out, s, conn, "NO_SUCH_PLAYER", `no player ${action.player} in room ${room.code}`);
-    return;
-  }
+  const player = named(room, conn, action.player, s, out);
+  if (!player) return;
   switch (action.type) {
     case "award":
       addPoints(room, player, action.points, "from the host", s, out);
@@ -91,8 +89,7 @@ export function addPoints(
   changed(room);
   out.push({ type: "persist", entries: [scoreEntry(room, player)] });
   if (s.logging) {
-    const signed = points > 0 ? `+${points}` : `${points}`;
-    out.push(log(room, `${player.name}: ${signed} (${why}), ${player.points} in all`));
+    out.push(log(room, `${player.name}: ${signed(points)} (${why}), ${player.points} in all`));
   }
 }
 

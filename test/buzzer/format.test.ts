@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatGap, gapSeconds, placeLine, verdictText } from "../../buzzer/format.ts";
+import { formatGap, gapSeconds, placeLine, signed, verdictText } from "../../buzzer/format.ts";
 
 describe("format", () => {
   describe("gapSeconds", () => {
@@ -89,6 +89,12 @@ describe("format", () => {
     test("flags a photo finish", () => {
       expect(placeLine(2, "Bob", 0.004, true)).toBe("2. Bob +0.00s (photo finish)");
       expect(placeLine(1, "Alice", 0, true)).toBe("1. Alice (photo finish)");
+    });
+  });
+
+  describe("signed", () => {
+    test("gives points with their sign", () => {
+      expect([signed(2), signed(-1), signed(0)]).toEqual(["+2", "-1", "0"]);
     });
   });
 });
