@@ -2,56 +2,39 @@
  * The player page under the host's moderation, in a real browser against the real server: a rename
  * shows and survives a reload, and a banned page cannot come back, by its name, by the token it kept,
  * or under a new name in the same browser.
- * Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere it is skipped).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI)
-  throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
-/** Longest any single wait in the browser may take. */
-const WAIT = 8000;
+import { Browsing, hasChromium, joinAs, text } from "./browser.ts";
 
 let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser | null = null;
+let browsing: Browsing | null = null;
 /** Script errors and CSP refusals any page reported. */
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   server = await startServer("buzzer/buzzer_server.ts", ["--secret", "s3cret"]);
   if (hasChromium) {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+    browsing = await Browsing.launch();
+    problems = browsing.problems;
   }
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await browsing?.close();
   await server?.stop();
 });
 
 /** A player's page on a device of its own, joined to `room` as `name`. */
 async function player(room: string, name: string): Promise<Page> {
-  if (!browser) throw new Error("no browser");
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(error.message));
-  page.on("console", (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());
-  });
-  await page.goto(`http://localhost:${server.port}/r/${room}`);
-  await page.fill("#name", name);
-  await page.click("#join-button");
-  await page.locator("#conn[data-conn=online]").waitFor();
+  if (!browsing) throw new Error("no browser");
+  const page = await browsing.open(await browsing.device(), `http://localhost:${server.port}/r/${room}`);
+  await joinAs(page, name);
   return page;
 }
 
-const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim() ?? "";
 /** Empties the join form's error, so the next refusal is seen to be new. */
 const clearError = (page: Page) =>
   page.locator("#join-error").evaluate((error) => {
