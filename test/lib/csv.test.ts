@@ -3,9 +3,14 @@ import { csv } from "../../lib/csv.ts";
 
 describe("csv", () => {
   test("writes a line per row, numbers, flags and nothing as they are", () => {
-    expect(csv([["rank", "name"], [1, "Ann"], [-2.5, null], [true, ""]])).toBe(
-      "rank,name\n1,Ann\n-2.5,\ntrue,\n",
-    );
+    expect(
+      csv([
+        ["rank", "name"],
+        [1, "Ann"],
+        [-2.5, null],
+        [true, ""],
+      ]),
+    ).toBe("rank,name\n1,Ann\n-2.5,\ntrue,\n");
   });
 
   test("quotes a cell with a quote, a comma or a line break", () => {
