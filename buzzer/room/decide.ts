@@ -4,7 +4,7 @@ import { gapSeconds, placeLine, verdictText } from "../format.ts";
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
-import { log, publishSoon, refuse, type Settings } from "./effects.ts";
+import { holdPublish, log, publishSoon, refuse, type Settings } from "./effects.ts";
 import { keep } from "./records.ts";
 import { autoLock } from "./rules.ts";
 import { addPoints } from "./scores.ts";
@@ -15,6 +15,7 @@ export type Buzz = Extract<RoomCommand, { type: "buzz" }>;
 
 /** Records a batch of buzzes that arrived together, answering final repeats and lockouts at once. */
 export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settings, out: RoomEffect[]) {
+  holdPublish(room, now);
   const batch: Buzz[] = [];
   for (const b of list) {
     const player = room.players.get(b.claim.player);

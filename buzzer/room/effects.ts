@@ -32,17 +32,28 @@ export const PUBLISH_DELAY = 20;
 /** Rooms up to this many players use PUBLISH_DELAY; a bigger one waits 1 ms more per PLAYERS_PER_MS more. */
 const BIG_ROOM = 1000;
 const PLAYERS_PER_MS = 50;
-/** The longest a big room's changes wait to go out together, in ms. */
-const MAX_PUBLISH_DELAY = 250;
+/** The longest a room's changes wait to go out together, in ms, however long buzzes keep coming. */
+export const MAX_PUBLISH_DELAY = 250;
+
+/** How long a room's changes wait for more, in ms: longer in a big room, where a view is one message per player. */
+function quiet(room: Room): number {
+  return PUBLISH_DELAY + Math.max(0, room.players.size - BIG_ROOM) / PLAYERS_PER_MS;
+}
+
+/** Marks the room's view to go out soon: changes within the delay go out together. */
+export function publishSoon(room: Room, now: number): void {
+  room.publish ??= { at: now + quiet(room), latest: now + MAX_PUBLISH_DELAY };
+}
 
 /**
- * Marks the room's view to go out soon: changes within the delay go out together. A big room
- * waits longer (up to MAX_PUBLISH_DELAY), so a burst's verdicts go out before the view that
- * lists its first places: every view is one message to every player, a verdict one to one.
+ * Puts a pending view off while buzzes are still arriving, up to MAX_PUBLISH_DELAY after it was
+ * first due: a burst's verdicts go out before the view that lists its first places. In a big room
+ * a view is one message to every player, a verdict one to one, and a view sent in the middle of a
+ * burst would hold up every verdict still to come.
  */
-export function publishSoon(room: Room, now: number): void {
-  const extra = Math.max(0, room.players.size - BIG_ROOM) / PLAYERS_PER_MS;
-  room.publishAt ??= now + Math.min(MAX_PUBLISH_DELAY, PUBLISH_DELAY + extra);
+export function holdPublish(room: Room, now: number): void {
+  const { publish } = room;
+  if (publish) publish.at = Math.min(publish.latest, Math.max(publish.at, now + quiet(room)));
 }
 
 /**
@@ -50,7 +61,7 @@ export function publishSoon(room: Room, now: number): void {
  * players, and to each player whose own score changed, that score.
  */
 export function publishNow(room: Room, now: number, out: RoomEffect[]): void {
-  room.publishAt = null;
+  room.publish = null;
   const delta = playerDelta(room, now);
   if (delta)
     out.push({ type: "publish", room: room.code, audience: "players", msg: { type: "delta", ...delta } });

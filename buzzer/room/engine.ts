@@ -242,7 +242,7 @@ function tick(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   }
   timeUp(room, now, TIMER_SLACK, s, out);
   if (room.settleAt !== null && now >= room.settleAt) settle(room, now, s, out);
-  if (room.publishAt !== null && now >= room.publishAt) publishNow(room, now, out);
+  if (room.publish !== null && now >= room.publish.at) publishNow(room, now, out);
 }
 
 /** A connection that stayed open through a takeover is in the room again, as the player, host or viewer it was. */
@@ -278,7 +278,7 @@ function nextWake(room: Room): number | null {
   const { round } = room;
   const times = [
     room.settleAt,
-    room.publishAt,
+    room.publish?.at ?? null,
     round.phase === "armed" ? round.releaseAt : null,
     round.phase === "open" ? room.closesAt : null,
   ];

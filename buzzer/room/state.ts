@@ -55,8 +55,11 @@ export interface Room {
   prospects: Map<string, { link: Link | null; unmeasured: boolean }>;
   /** How many anonymous players have joined, for their names. */
   anonymous: number;
-  /** When the room's view goes out next (changes are coalesced), or null when nothing changed. */
-  publishAt: number | null;
+  /**
+   * When the room's view goes out next (changes are coalesced), and the latest it may be put off
+   * to while buzzes keep arriving (see effects.ts holdPublish); null when nothing changed.
+   */
+  publish: { at: number; latest: number } | null;
   /** When pending presses should be looked at again, or null when none are pending. */
   settleAt: number | null;
   /** Hosts and viewers connected now. */
@@ -124,7 +127,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     records: [],
     prospects: new Map(),
     anonymous: 0,
-    publishAt: null,
+    publish: null,
     settleAt: null,
     watchers: 0,
     activeAt: 0,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_RULES, type RoomView } from "../../../buzzer/protocol.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
-import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { MAX_PUBLISH_DELAY, PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { newRoom } from "../../../buzzer/room/state.ts";
 import { playerView } from "../../../buzzer/room/views.ts";
@@ -37,7 +37,7 @@ describe("views", () => {
       const second = apply(room, joinCmd(room, "c2"), 10, s);
       expect(ofType(second, "publish")).toEqual([]);
       expect(wakeAt(second)).toBe(PUBLISH_DELAY);
-      expect(room.publishAt).toBe(PUBLISH_DELAY);
+      expect(room.publish?.at).toBe(PUBLISH_DELAY);
       expect(ofType(apply(room, tick, PUBLISH_DELAY - 1, s), "publish")).toEqual([]);
       const due = apply(room, tick, PUBLISH_DELAY, s);
       expect(audiences(due)).toEqual([
@@ -46,8 +46,25 @@ describe("views", () => {
       ]);
       expect(deltas(due)).toEqual([{ type: "delta", room: "QUIZ", version: 1, playerCount: 2 }]);
       expect(staffStates(due)[0]).toMatchObject({ type: "state", room: "QUIZ", version: 1, playerCount: 2 });
-      expect(room.publishAt).toBeNull();
+      expect(room.publish).toBeNull();
       expect(wakeAt(due)).toBeNull();
+    });
+
+    test("holds a view back while buzzes keep arriving, but no longer than MAX_PUBLISH_DELAY", () => {
+      const { room, s, ids } = roomWith([null, null, null, null]);
+      // Presses from unmeasured links are final at once: each batch places its press and wants a view.
+      const first = apply(room, buzzes(buzz("c1", ids[0] as string, 1000)), 1000, s);
+      expect(wakeAt(first)).toBe(1000 + PUBLISH_DELAY);
+      // Another batch before it is due puts it off: the burst's verdicts go out first.
+      const second = apply(room, buzzes(buzz("c2", ids[1] as string, 1015)), 1015, s);
+      expect(ofType(second, "publish")).toEqual([]);
+      expect(wakeAt(second)).toBe(1015 + PUBLISH_DELAY);
+      expect(ofType(apply(room, tick, 1000 + PUBLISH_DELAY, s), "publish")).toEqual([]);
+      // Buzzes that never stop put it off only up to MAX_PUBLISH_DELAY after it was first due.
+      apply(room, buzzes(buzz("c3", ids[2] as string, 1240)), 1240, s);
+      expect(room.publish?.at).toBe(1000 + MAX_PUBLISH_DELAY);
+      const due = apply(room, tick, 1000 + MAX_PUBLISH_DELAY, s);
+      expect(deltas(due)[0]?.order?.map((p) => p.id)).toEqual(ids.slice(0, 3));
     });
 
     test("wakes at the earliest of settle and publish", () => {
