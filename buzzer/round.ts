@@ -212,10 +212,16 @@ function byPress(a: Press, b: Press): number {
   );
 }
 
+/** The earliest pending press in press order, found in one pass (no copy, no sort). */
+function earliest(pending: readonly Press[]): Press | undefined {
+  let first: Press | undefined;
+  for (const p of pending) if (!first || byPress(p, first) < 0) first = p;
+  return first;
+}
+
 /** When the earliest pending press can become final, given the largest uplink bound still open. */
 export function nextSettle(round: Round, maxBound: number, maxWait: number): number | null {
-  let first: Press | undefined;
-  for (const p of round.pending) if (!first || byPress(p, first) < 0) first = p;
+  const first = earliest(round.pending);
   return first ? Math.min(first.press + maxBound, first.arrival + maxWait) : null;
 }
 
@@ -232,6 +238,11 @@ export function settle(
   maxWait: number,
   teamFirst = false,
 ): { round: Round; placed: Placed[]; answered: Press[] } {
+  // While a burst comes in, the earliest press is usually not final yet, and then none is: the
+  // round is answered unchanged without sorting every pending press once per batch.
+  const first = earliest(round.pending);
+  if (!first || (first.press > horizon && first.arrival + maxWait > now))
+    return { round, placed: [], answered: [] };
   const queue = [...round.pending].sort(byPress);
   const done: Placed[] = [];
   const answered: Press[] = [];
