@@ -5,7 +5,7 @@ import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
 import { holdPublish, log, publishSoon, refuse, type Settings } from "./effects.ts";
-import { keep } from "./records.ts";
+import { keep, recordOf } from "./records.ts";
 import { autoLock } from "./rules.ts";
 import { addPoints } from "./scores.ts";
 import { openLinks, type Room } from "./state.ts";
@@ -17,6 +17,7 @@ export type Buzz = Extract<RoomCommand, { type: "buzz" }>;
 export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settings, out: RoomEffect[]) {
   holdPublish(room, now);
   const batch: Buzz[] = [];
+  const inputs: Omit<rules.Press, "asks">[] = [];
   for (const b of list) {
     const player = room.players.get(b.claim.player);
     if (!player || player.conn !== b.conn) {
@@ -27,24 +28,23 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     const where = rules.standing(room.round, player.id);
     if (where === "locked") refuse(out, s, b.conn, "LOCKED_OUT", "you are locked out of this round");
     else if (where === "answered") teamAnswered(room, [{ player: player.id, asks: 1 }], s, out);
-    else if (typeof where === "object") tell(room, where, 1, out);
-    else batch.push(b);
+    else if (typeof where === "object") tell(room, b.conn, where, 1, out);
+    else {
+      batch.push(b);
+      // Most players are in no team: their claim goes in as it is, with nothing copied.
+      const { claim } = b;
+      const { team } = player;
+      const { press, arrival, uncertainty } = claim;
+      inputs.push(team === null ? claim : { player: player.id, press, arrival, uncertainty, team });
+    }
   }
   if (batch.length === 0) return;
   const before = room.round;
-  const { round, outcomes } = rules.buzzAll(
-    before,
-    batch.map(({ claim }) => {
-      // Most players are in no team: their claim goes in as it is, with nothing copied.
-      const team = room.players.get(claim.player)?.team ?? null;
-      if (team === null) return claim;
-      const { player, press, arrival, uncertainty } = claim;
-      return { player, press, arrival, uncertainty, team };
-    }),
-  );
+  const { round, outcomes } = rules.buzzAll(before, inputs);
   room.round = round;
   if (round.lockedOut !== before.lockedOut) out.push({ type: "persist", entries: [roundEntry(room)] });
-  for (const [i, outcome] of outcomes.entries()) {
+  for (let i = 0; i < outcomes.length; i++) {
+    const outcome = outcomes[i] as rules.Outcome;
     const { conn, claim } = batch[i] as Buzz;
     if (outcome.ok) {
       if (outcome.repeat === null) room.claims.set(claim.player, claim);
@@ -149,34 +149,22 @@ export function announce(room: Room, placed: rules.Placed[], now: number, s: Set
     entries: [{ e: "placed", room: room.code, round: room.round.number, presses: placed }],
   });
   for (const p of placed) {
-    tell(room, p, p.asks, out);
-    const name = room.players.get(p.player)?.name ?? p.player;
+    const player = room.players.get(p.player);
+    if (player?.conn) tell(room, player.conn, p, p.asks, out);
+    const name = player?.name ?? p.player;
     if (s.logging) out.push(log(room, placeLine(p.place, name, gapSeconds(p.gap), p.photo)));
     const claim = room.claims.get(p.player);
     room.claims.delete(p.player);
     if (!claim) continue;
-    const { place, gap, photo, press, uncertainty } = p;
-    const record = {
-      ...claim,
-      room: room.code,
-      round: room.round.number,
-      name,
-      press,
-      uncertainty,
-      place,
-      gap,
-      photo,
-    };
+    const record = recordOf(claim, room.code, room.round.number, name, p);
     keep(room.records, record);
     out.push({ type: "record", record });
   }
   publishSoon(room, now);
 }
 
-/** Sends a player its verdict, once per buzz it is the answer to (the original expects a reply per buzz). */
-export function tell(room: Room, p: rules.Placed, times: number, out: RoomEffect[]) {
-  const conn = room.players.get(p.player)?.conn;
-  if (!conn) return;
+/** Sends a player on `conn` its verdict, once per buzz it is the answer to (the original expects a reply per buzz). */
+export function tell(room: Room, conn: string, p: rules.Placed, times: number, out: RoomEffect[]) {
   const gap = gapSeconds(p.gap);
   const text = verdictText(p.place, gap);
   const msg = {

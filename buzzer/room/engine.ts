@@ -206,7 +206,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
     return;
   }
   const placed = rules.standing(room.round, player.id);
-  if (typeof placed === "object") tell(room, placed, 1, out);
+  if (typeof placed === "object") tell(room, conn, placed, 1, out);
   publishSoon(room, now);
 }
 

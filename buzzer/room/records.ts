@@ -29,6 +29,38 @@ export interface FairnessRecord {
 /** What the gateway measured and decided about a press, carried until the press is placed. */
 export type Claim = Omit<FairnessRecord, "room" | "round" | "name" | "place" | "gap" | "photo">;
 
+/**
+ * The record of a placed press: what the gateway measured of it (its claim) and where it was placed.
+ * Written out field by field: one is made for every buzz of a burst.
+ */
+export function recordOf(
+  claim: Claim,
+  room: string,
+  round: number,
+  name: string,
+  placed: { press: number; uncertainty: number; place: number; gap: number; photo: boolean },
+): FairnessRecord {
+  return {
+    room,
+    round,
+    player: claim.player,
+    name,
+    arrival: claim.arrival,
+    claimed: claim.claimed,
+    mapped: claim.mapped,
+    press: placed.press,
+    offset: claim.offset,
+    rtt: claim.rtt,
+    jitter: claim.jitter,
+    uncertainty: placed.uncertainty,
+    bound: claim.bound,
+    allowance: claim.allowance,
+    place: placed.place,
+    gap: placed.gap,
+    photo: placed.photo,
+  };
+}
+
 /** Fairness records a room keeps in memory for download (every one goes to --fairness-log). */
 export const RECORDS_KEPT = 10_000;
 
