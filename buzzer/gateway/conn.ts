@@ -104,10 +104,12 @@ export function sendError(ws: Socket, code: ErrorCode, message: string): void {
 
 /** Sends a message as the connection speaks (JSON, or a verdict's line of text), remembering a verdict. */
 export function sendTo(ws: Socket, msg: ServerMessage): void {
-  const frame = ws.data.mode !== "plain" ? encode(msg) : msg.type === "verdict" ? msg.text : null;
+  // `data` is read once: on a Bun socket each read is a call into the runtime.
+  const conn = ws.data;
+  const frame = conn.mode !== "plain" ? encode(msg) : msg.type === "verdict" ? msg.text : null;
   if (frame === null) return;
   ws.send(frame);
-  if (msg.type === "verdict") ws.data.verdict = { round: msg.round, frame };
+  if (msg.type === "verdict") conn.verdict = { round: msg.round, frame };
 }
 
 /** What a room's new owner must hear of the connections here that are in it: who they are, their links. */

@@ -155,12 +155,14 @@ export class Gateway {
       this.opts.log?.(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
       return ws.close(Close.UNSUPPORTED_DATA, "binary frames are not supported");
     }
+    // `data` is read once: on a Bun socket each read is a call into the runtime.
+    const conn = ws.data;
     // Hosts hold the room's secret and may script a game quickly, so their rate is higher, but bounded.
-    const { bucket, allowed } = take(ws.data.bucket, now, rateOf(ws.data));
-    ws.data.bucket = bucket;
+    const { bucket, allowed } = take(conn.bucket, now, rateOf(conn));
+    conn.bucket = bucket;
     if (!allowed) return this.refuseFlood(ws, now);
-    if (ws.data.mode !== "json" && data.trim() === PLAIN_BUZZ) return plainBuzz(ws, now, this.plain);
-    if (ws.data.mode === "plain") return void ws.send(`error: send "${PLAIN_BUZZ}" to buzz`);
+    if (conn.mode !== "json" && data.trim() === PLAIN_BUZZ) return plainBuzz(ws, now, this.plain);
+    if (conn.mode === "plain") return void ws.send(`error: send "${PLAIN_BUZZ}" to buzz`);
     const parsed = parseClient(data);
     if (!parsed.ok) return this.error(ws, parsed.code, parsed.message);
     this.dispatch(ws, parsed.msg, now);
@@ -205,7 +207,7 @@ export class Gateway {
   }
 
   private buzz(ws: Socket, room: string, at: number | null, now: number): void {
-    const { player, probes, verdict } = ws.data;
+    const { id, player, probes, verdict } = ws.data;
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
     // A place is final for its round: a repeat gets the same verdict again, without asking the owner.
     if (verdict && verdict.round === this.rounds.get(room)) return void ws.send(verdict.frame);
@@ -214,7 +216,7 @@ export class Gateway {
     if (blocked(probes, now)) this.prober.pingNow(ws, now);
     this.prober.buzzed(now);
     const claim = claimOf(probes, player, at, now, this.opts.maxCompensation, this.opts.clockSkew);
-    this.opts.bus.send({ type: "buzz", conn: ws.data.id, room, claim });
+    this.opts.bus.send({ type: "buzz", conn: id, room, claim });
   }
 
   private bind(ws: Socket, e: Extract<GatewayEffect, { type: "bind" }>): void {
