@@ -230,7 +230,13 @@ async function windowed(key: "greet" | "cycle" | "verdict", title: string, mode:
   );
 }
 
-/** Bursts: one server start and one load generator run per size, `reps` rounds in it. */
+/**
+ * Rounds of each burst run: round 0, in which the connections become players, then enough fresh
+ * rounds for a median that a cold start's first rounds (the JIT compiling the code) do not decide.
+ */
+const burstRounds = Math.max(reps, 10);
+
+/** Bursts: one server start and one load generator run per size, `burstRounds` rounds in it. */
 async function bursts(): Promise<ScenarioSummary[]> {
   const out: ScenarioSummary[] = [];
   for (const size of plan.burstSizes) {
@@ -243,7 +249,7 @@ async function bursts(): Promise<ScenarioSummary[]> {
         continue;
       }
       try {
-        const args = ["--scenario", "burst", "--conns", String(size), "--rounds", String(reps)];
+        const args = ["--scenario", "burst", "--conns", String(size), "--rounds", String(burstRounds)];
         const m = await measure(spec, "buzzer", [...args, "--control", spec.control], 240);
         runs.push({ server: spec.id, rep: 0, ...m });
         const times = (m.result.rounds ?? []).map((r) => r.timeMs.toFixed(0)).join(", ");
@@ -266,11 +272,16 @@ async function bursts(): Promise<ScenarioSummary[]> {
           const rounds = r.rounds ?? [];
           const sum = (f: (x: (typeof rounds)[number]) => number) => rounds.reduce((a, x) => a + f(x), 0);
           const secs = sum((x) => x.timeMs) / 1000;
-          // Clock ticks are 10 ms, a small burst takes a few: CPU figures are summed over all rounds.
+          const cpuUs = (x: (typeof rounds)[number]) => (x.serverCpuSec / size) * 1e6;
+          // Round 0 is the one in which every connection becomes a player (ours joins it to the
+          // room); the later rounds are decisions alone, each the first burst of a fresh round.
           return {
-            timeMs: rounds.map((x) => x.timeMs),
+            joinMs: rounds.slice(0, 1).map((x) => x.timeMs),
+            timeMs: rounds.slice(1).map((x) => x.timeMs),
             sendMs: rounds.map((x) => x.sendMs),
-            cpuUs: [(sum((x) => x.serverCpuSec) / (size * rounds.length)) * 1e6],
+            joinCpuUs: rounds.slice(0, 1).map(cpuUs),
+            cpuUs: rounds.slice(1).map(cpuUs),
+            firstCpuUs: rounds.slice(1, 2).map(cpuUs),
             serverPct: [(sum((x) => x.serverCpuSec) / secs) * 100],
             loadPct: [(sum((x) => x.loadCpuSec) / secs) * 100],
             closeSec: [r.closeSec],
@@ -394,7 +405,7 @@ const roomRun =
   wanted("room") && oursSpec
     ? await rooms(
         plan.roomSizes,
-        reps,
+        burstRounds,
         (args, limitSec) => measure(oursSpec, "buzzer", [...args, "--control", oursSpec.control], limitSec),
         (line) => log(`[${elapsed()}] ${line}`),
       )
@@ -416,6 +427,7 @@ const summary: RunSummary = {
     cpuModel,
     fileLimit: fileLimit(),
     maxClients,
+    burstRounds,
     bun: Bun.version,
     node: version(["node", "--version"]),
     python: version([
