@@ -125,19 +125,21 @@ export function buzzAll(
   let placed: Placed[] | null = null;
   let pending: Press[] | null = null;
   let lockedOut: string[] | null = null;
-  const fresh = new Map<string, Standing>();
+  // The index is updated as the batch goes (a player may buzz twice in one batch), and handed on
+  // to the new round at the end: every change also changes a list, so an unchanged round keeps it.
+  const index = indexOf(round);
   // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
   // benefit, and is placed at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
   const outcomes = inputs.map((input): Outcome => {
     const { player, arrival, uncertainty } = input;
-    const now = fresh.has(player) ? fresh.get(player) : standing(round, player);
+    const now = index.get(player);
     if (typeof now === "object") {
       placed ??= [...round.placed];
       const i = placed.findIndex((p) => p.player === player);
       const again = { ...(placed[i] as Placed), asks: (placed[i] as Placed).asks + 1 };
       placed[i] = again;
-      fresh.set(player, again);
+      index.set(player, again);
       return { ok: true, repeat: again };
     }
     if (now === "pending") {
@@ -151,7 +153,7 @@ export function buzzAll(
     if (round.phase === "locked" || input.press + uncertainty < releaseAt) {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);
-      fresh.set(player, "locked");
+      index.set(player, "locked");
       return FALSE_START;
     }
     pending ??= [...round.pending];
@@ -159,7 +161,7 @@ export function buzzAll(
     const press: Press = { player, press: Math.max(input.press, releaseAt), arrival, uncertainty, asks: 1 };
     if (input.team !== undefined) press.team = input.team;
     pending.push(press);
-    fresh.set(player, "pending");
+    index.set(player, "pending");
     return RECORDED;
   });
   const changed = placed || pending || lockedOut;
@@ -170,7 +172,7 @@ export function buzzAll(
     pending: pending ?? round.pending,
     lockedOut: lockedOut ?? round.lockedOut,
   };
-  return { round: carry(round, next, fresh), outcomes };
+  return { round: carry(round, next), outcomes };
 }
 
 /**
@@ -182,6 +184,11 @@ const indexes = new WeakMap<Round, Map<string, Standing>>();
 
 /** Where a player stands in a round. */
 export function standing(round: Round, player: string): Standing {
+  return indexOf(round).get(player);
+}
+
+/** A round's index, built from its lists on first use. */
+function indexOf(round: Round): Map<string, Standing> {
   let index = indexes.get(round);
   if (!index) {
     index = new Map();
@@ -191,15 +198,15 @@ export function standing(round: Round, player: string): Standing {
     for (const id of round.answered) index.set(id, "answered");
     indexes.set(round, index);
   }
-  return index.get(player);
+  return index;
 }
 
 /** Hands `round`'s index on to `next`, updated by the players that changed; `round` rebuilds its own if asked again. */
-function carry(round: Round, next: Round, changed: Iterable<[string, Standing]> = []): Round {
+function carry(round: Round, next: Round, changed?: (index: Map<string, Standing>) => void): Round {
   const index = indexes.get(round);
   if (index) {
     indexes.delete(round);
-    for (const [player, now] of changed) index.set(player, now);
+    changed?.(index);
     indexes.set(next, index);
   }
   return next;
@@ -284,10 +291,10 @@ export function settle(
     placed: done.length ? round.placed.concat(done) : round.placed,
     answered: answered.length ? [...round.answered, ...answered.map((p) => p.player)] : round.answered,
   };
-  const changed = [
-    ...done.map((p): [string, Standing] => [p.player, p]),
-    ...answered.map((p): [string, Standing] => [p.player, "answered"]),
-  ];
+  const changed = (index: Map<string, Standing>) => {
+    for (const p of done) index.set(p.player, p);
+    for (const p of answered) index.set(p.player, "answered");
+  };
   return { round: carry(round, next, changed), placed: done, answered };
 }
 
@@ -295,7 +302,7 @@ export function settle(
 export function forgive(round: Round, player: string): Round {
   if (standing(round, player) !== "locked") return round;
   const next = { ...round, lockedOut: round.lockedOut.filter((id) => id !== player) };
-  return carry(round, next, [[player, undefined]]);
+  return carry(round, next, (index) => index.set(player, undefined));
 }
 
 /** Whether a player can still buzz this round (not placed, pending or locked out). */
