@@ -22,9 +22,21 @@ export function formatGap(seconds: number): string {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, "0")}`;
 }
 
+/** Verdict texts already written, by gap in seconds: a burst's thousands of verdicts share a few dozen. */
+const slower = new Map<number, string>();
+/** The most texts kept: enough for every hundredth of the first 10 s, far more than a round needs. */
+const SLOWER_KEPT = 1000;
+
 /** The original's reply for a place: `first place!` or `response time: 1.23 seconds slower!`. */
 export function verdictText(place: number, seconds: number): string {
-  return place === 1 ? "first place!" : `response time: ${formatGap(seconds)} seconds slower!`;
+  if (place === 1) return "first place!";
+  let text = slower.get(seconds);
+  if (text === undefined) {
+    text = `response time: ${formatGap(seconds)} seconds slower!`;
+    if (slower.size >= SLOWER_KEPT) slower.clear();
+    slower.set(seconds, text);
+  }
+  return text;
 }
 
 /** One line of a round's order: `1. Alice`, `2. Bob +0.24s`, with ` (photo finish)` when flagged. */
