@@ -160,7 +160,9 @@ const ownerOptions: Omit<OwnerOptions, "clock"> = {
   privateRooms: values["private-rooms"] === true,
   rooms: state?.rooms,
   journal: state ? (_room, entries) => state.write(entries) : undefined,
-  onRecord: logFile ? (record) => appendFileSync(logFile, `${JSON.stringify(record)}\n`) : undefined,
+  onRecords: logFile
+    ? (records) => appendFileSync(logFile, records.map((r) => `${JSON.stringify(r)}\n`).join(""))
+    : undefined,
   log,
 };
 const gatewayOptions = {

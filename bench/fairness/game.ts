@@ -79,7 +79,7 @@ export function startBuzzer(maxWait = 500) {
       },
       clock: systemClock,
       maxRooms: 10_000,
-      onRecord: (r) => records.push(r),
+      onRecords: (batch) => records.push(...batch),
     },
     {
       probeEvery: 2000,

@@ -75,7 +75,8 @@ export type GatewayEffect =
 export type OwnerEffect =
   /** Written to the journal before any other effect of the same step leaves. */
   | { type: "persist"; entries: Entry[] }
-  | { type: "record"; record: FairnessRecord }
+  /** A batch of placed presses, one effect per batch: a burst places thousands at once. */
+  | { type: "records"; records: FairnessRecord[] }
   | { type: "log"; line: string }
   /** Call the engine with a tick at `at` (the earliest of settle, release and publish), or never. */
   | { type: "wake"; at: number | null };

@@ -5,7 +5,7 @@ import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
 import { holdPublish, log, publishSoon, refuse, type Settings } from "./effects.ts";
-import { keep, recordOf } from "./records.ts";
+import { type FairnessRecord, keep, recordOf } from "./records.ts";
 import { autoLock } from "./rules.ts";
 import { addPoints } from "./scores.ts";
 import { openLinks, type Room } from "./state.ts";
@@ -148,6 +148,7 @@ export function announce(room: Room, placed: rules.Placed[], now: number, s: Set
     type: "persist",
     entries: [{ e: "placed", room: room.code, round: room.round.number, presses: placed }],
   });
+  const records: FairnessRecord[] = [];
   for (const p of placed) {
     const player = room.players.get(p.player);
     if (player?.conn) tell(room, player.conn, p, p.asks, out);
@@ -158,8 +159,9 @@ export function announce(room: Room, placed: rules.Placed[], now: number, s: Set
     if (!claim) continue;
     const record = recordOf(claim, room.code, room.round.number, name, p);
     keep(room.records, record);
-    out.push({ type: "record", record });
+    records.push(record);
   }
+  if (records.length) out.push({ type: "records", records });
   publishSoon(room, now);
 }
 

@@ -26,8 +26,8 @@ export interface OwnerOptions {
    * took the room over) drops the room here instead of letting stale effects out.
    */
   journal?: (room: string, entries: Entry[]) => void | Promise<void>;
-  /** Receives every fairness record (e.g. to append to a file). */
-  onRecord?: (record: FairnessRecord) => void;
+  /** Receives every fairness record, a batch at a time (e.g. to append to a file). */
+  onRecords?: (records: FairnessRecord[]) => void;
   log?: (line: string) => void;
   /** Where a failed write is reported (once per kind); stderr by default. */
   warn?: (line: string) => void;
@@ -62,7 +62,7 @@ export class Owner {
   private readonly timers = new Map<string, { at: number; handle: unknown }>();
   private readonly inboxes = new Map<string, Buzz[]>();
   private journal: OwnerOptions["journal"];
-  private onRecord: OwnerOptions["onRecord"];
+  private onRecords: OwnerOptions["onRecords"];
   private sweeper: unknown;
   /** Per room, the last journal write still on its way: later effects wait for it, in order. */
   private readonly tails = new Map<string, Promise<void>>();
@@ -72,7 +72,7 @@ export class Owner {
   constructor(private readonly opts: OwnerOptions) {
     this.rooms = opts.rooms ?? new Map();
     this.journal = opts.journal;
-    this.onRecord = opts.onRecord;
+    this.onRecords = opts.onRecords;
     const main = this.rooms.get(DEFAULT_ROOM);
     // The original has no host: the default room starts open, so the first buzz ever wins.
     if (main) main.secret = opts.settings.mainSecret;
@@ -219,8 +219,8 @@ export class Owner {
       switch (e.type) {
         case "persist":
           break;
-        case "record":
-          this.record(e.record);
+        case "records":
+          this.record(e.records);
           break;
         case "log":
           this.opts.log?.(e.line);
@@ -282,11 +282,11 @@ export class Owner {
     }
   }
 
-  private record(record: FairnessRecord): void {
+  private record(records: FairnessRecord[]): void {
     try {
-      this.onRecord?.(record);
+      this.onRecords?.(records);
     } catch (error) {
-      this.onRecord = undefined;
+      this.onRecords = undefined;
       this.warn(`fairness log write failed (${(error as Error).message}): the game goes on without it`);
     }
   }

@@ -299,7 +299,7 @@ describe("engine", () => {
       const { room, s, ids } = roomWith([null, null]);
       const [a, b] = ids as [string, string];
       const effects = apply(room, buzzes(buzz("c1", a, 1000), buzz("c2", b, 990)), 1000, s);
-      const records = ofType(effects, "record").map((e) => e.record);
+      const records = ofType(effects, "records").flatMap((e) => e.records);
       expect(records).toMatchObject([
         { room: "QUIZ", round: 1, player: b, name: "P2", press: 990, arrival: 990, place: 1, gap: 0 },
         { room: "QUIZ", round: 1, player: a, name: "P1", press: 1000, arrival: 1000, place: 2, gap: 10 },

@@ -31,7 +31,7 @@ describe("host", () => {
     expect(effects.map((e) => (e.type === "send" ? `send ${e.msg.type}` : e.type))).toEqual([
       "persist",
       "send verdict",
-      "record",
+      "records",
       "publish",
       "publish",
       "persist",

@@ -256,7 +256,7 @@ describe("Owner", () => {
 
   test("reports a failing fairness log once and goes on", () => {
     const { owner, clock, warnings, verdicts, join, buzz } = setup({
-      onRecord: () => {
+      onRecords: () => {
         throw new Error("read-only");
       },
     });
