@@ -231,12 +231,16 @@ async function windowed(key: "greet" | "cycle" | "verdict", title: string, mode:
 }
 
 /**
- * Rounds of each burst run: round 0, in which the connections become players, then enough fresh
- * rounds for a median that a cold start's first rounds (the JIT compiling the code) do not decide.
+ * Rounds of a burst run of `size` clients: round 0, in which the connections become players, then
+ * enough fresh rounds for a median that a cold start's first rounds do not decide: at least 10, and
+ * at least 50,000 buzzes in all (up to 50 rounds), the JIT compiling our code on the server's core
+ * until its hot functions have run that often (a small burst's first rounds are mostly compiling).
  */
-const burstRounds = Math.max(reps, 10);
+function burstRounds(size: number): number {
+  return Math.max(reps, 10, Math.min(50, Math.ceil(50_000 / size)));
+}
 
-/** Bursts: one server start and one load generator run per size, `burstRounds` rounds in it. */
+/** Bursts: one server start and one load generator run per size, `burstRounds(size)` rounds in it. */
 async function bursts(): Promise<ScenarioSummary[]> {
   const out: ScenarioSummary[] = [];
   for (const size of plan.burstSizes) {
@@ -249,7 +253,7 @@ async function bursts(): Promise<ScenarioSummary[]> {
         continue;
       }
       try {
-        const args = ["--scenario", "burst", "--conns", String(size), "--rounds", String(burstRounds)];
+        const args = ["--scenario", "burst", "--conns", String(size), "--rounds", String(burstRounds(size))];
         const m = await measure(spec, "buzzer", [...args, "--control", spec.control], 240);
         runs.push({ server: spec.id, rep: 0, ...m });
         const times = (m.result.rounds ?? []).map((r) => r.timeMs.toFixed(0)).join(", ");
@@ -405,7 +409,7 @@ const roomRun =
   wanted("room") && oursSpec
     ? await rooms(
         plan.roomSizes,
-        burstRounds,
+        Math.max(reps, 10),
         (args, limitSec) => measure(oursSpec, "buzzer", [...args, "--control", oursSpec.control], limitSec),
         (line) => log(`[${elapsed()}] ${line}`),
       )
@@ -427,7 +431,6 @@ const summary: RunSummary = {
     cpuModel,
     fileLimit: fileLimit(),
     maxClients,
-    burstRounds,
     bun: Bun.version,
     node: version(["node", "--version"]),
     python: version([
