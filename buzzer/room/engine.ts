@@ -20,7 +20,7 @@ import { host } from "./host.ts";
 import { banned } from "./moderation.ts";
 import { timeUp, timing } from "./rules.ts";
 import { depart, teamFor } from "./scores.ts";
-import { addPlayer, type Player, type Room } from "./state.ts";
+import { addPlayer, freshId, type Player, type Room } from "./state.ts";
 
 /** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
 export type EngineCommand =
@@ -132,7 +132,7 @@ function join(
   }
   const plain = cmd.plain === true;
   const player = addPlayer(room, {
-    id: s.newId().slice(0, 8),
+    id: freshId(room, s.newId),
     name: name?.msg ?? `Player ${++room.anonymous}`,
     // The original protocol has no way to present a token, so plain players get none.
     token: plain ? "" : (cmd.token ?? s.newId()),

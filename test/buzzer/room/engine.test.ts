@@ -247,6 +247,42 @@ describe("engine", () => {
       expect(sentTo(effects, "c1")).toEqual([]);
       expect(room.tokens.size).toBe(0);
     });
+
+    test("gives each new player an id no one in the room has, even when newId repeats its first 8 digits", () => {
+      const room = newRoom("QUIZ", "quiz-secret", "open");
+      // Two ids that differ only past the 8 digits a player id keeps, then a fresh one.
+      const ids = ["ab12cd34".padEnd(32, "0"), "ab12cd34".padEnd(32, "1"), nthId(3)];
+      const s = settings({ newId: () => ids.shift() as string });
+      const bound = ["c1", "c2"].map(
+        (c) => ofType(apply(room, joinCmd(room, c, { plain: true }), 0, s), "bind")[0],
+      );
+      expect(bound.map((b) => b?.player)).toEqual(["ab12cd34", "00000003"]);
+      // Each player's buzz is its own: neither is refused as someone else's.
+      const effects = apply(room, buzzes(buzz("c1", "ab12cd34", 100), buzz("c2", "00000003", 90)), 100, s);
+      expect(errors(effects)).toEqual([]);
+      expect(verdicts(effects)).toEqual([
+        ["c2", "first place!"],
+        ["c1", "response time: 0.01 seconds slower!"],
+      ]);
+    });
+
+    test("gives a new player no id that a kicked player's press or a departed player's line still has", () => {
+      const room = newRoom("QUIZ", "quiz-secret", "open");
+      const ids = [nthId(1), nthId(2), nthId(1), nthId(2), nthId(3)];
+      const s = settings({ newId: () => ids.shift() as string });
+      apply(room, joinCmd(room, "c1", { plain: true }), 0, s);
+      apply(room, joinCmd(room, "c2", { plain: true }), 0, s);
+      apply(room, buzzes(buzz("c1", "00000001", 100)), 100, s);
+      apply(room, hostCmd({ type: "kick", player: "00000001" }), 2000, s);
+      apply(room, hostCmd({ type: "award", player: "00000002", points: 5 }), 2000, s);
+      apply(room, leaveCmd("c2", "00000002"), 2000, s);
+      // Both are gone from the players, but the round still places 00000001 and the board lists 00000002.
+      expect([...room.players.keys()]).toEqual([]);
+      expect(room.round.placed.map((p) => p.player)).toEqual(["00000001"]);
+      expect([...room.departed.keys()]).toEqual(["00000002"]);
+      const bind = ofType(apply(room, joinCmd(room, "c3", { plain: true }), 2000, s), "bind")[0];
+      expect(bind?.player).toBe("00000003");
+    });
   });
 
   describe("buzzes", () => {
