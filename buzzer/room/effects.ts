@@ -42,7 +42,7 @@ function quiet(room: Room): number {
 
 /** Marks the room's view to go out soon: changes within the delay go out together. */
 export function publishSoon(room: Room, now: number): void {
-  room.publish ??= { at: now + quiet(room), latest: now + MAX_PUBLISH_DELAY };
+  room.publish ??= { at: now + Math.min(quiet(room), MAX_PUBLISH_DELAY), latest: now + MAX_PUBLISH_DELAY };
 }
 
 /**

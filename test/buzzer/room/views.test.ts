@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_RULES, type RoomView } from "../../../buzzer/protocol.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
-import { MAX_PUBLISH_DELAY, PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { MAX_PUBLISH_DELAY, PUBLISH_DELAY, publishSoon } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
-import { newRoom } from "../../../buzzer/room/state.ts";
+import { newRoom, type Player } from "../../../buzzer/room/state.ts";
 import { playerView } from "../../../buzzer/room/views.ts";
 import { applyDelta } from "../../../buzzer/view.ts";
 import {
@@ -65,6 +65,20 @@ describe("views", () => {
       expect(room.publish?.at).toBe(1000 + MAX_PUBLISH_DELAY);
       const due = apply(room, tick, 1000 + MAX_PUBLISH_DELAY, s);
       expect(deltas(due)[0]?.order?.map((p) => p.id)).toEqual(ids.slice(0, 3));
+    });
+
+    test("waits longer in a big room, but never past MAX_PUBLISH_DELAY", () => {
+      /** When a room of `size` players publishes a change made at 0 (the players are one, repeated). */
+      const dueIn = (size: number) => {
+        const { room } = roomWith([null]);
+        const player = [...room.players.values()][0] as Player;
+        for (let i = room.players.size; i < size; i++) room.players.set(`x${i}`, player);
+        publishSoon(room, 0);
+        return room.publish?.at;
+      };
+      // 20 ms, and 1 ms more per 50 players over 1,000.
+      expect(dueIn(5000)).toBe(PUBLISH_DELAY + 80);
+      expect(dueIn(20_000)).toBe(MAX_PUBLISH_DELAY);
     });
 
     test("wakes at the earliest of settle and publish", () => {
