@@ -1,8 +1,10 @@
 /**
  * The game journal: what must survive a restart (rooms, players and their resume tokens, each
- * round's phase, lockouts and placed presses, scores, teams and rules) as JSON-lines entries. The room owner writes entries before
- * it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here.
+ * round's phase, lockouts, timer deadline, placed presses and the host's marks, scores, teams and
+ * rules) as JSON-lines entries. The room owner writes entries before it acknowledges, so a verdict
+ * a player has seen is never lost. Pure: no file access here; line shapes are in journal_check.ts.
  */
+import { checkEntry } from "./journal_check.ts";
 import { DEFAULT_RULES, type Rules } from "./protocol.ts";
 import { addBan } from "./room/bans.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
@@ -16,7 +18,7 @@ import {
   renamePlayer,
 } from "./room/state.ts";
 import { toldAsRestored } from "./room/views.ts";
-import type { Placed, Round } from "./round.ts";
+import { type Placed, type Round, standing } from "./round.ts";
 
 /** One journal line. */
 export type Entry =
@@ -38,18 +40,31 @@ export type Entry =
       phase: Round["phase"];
       releaseAt: number | null;
       lockedOut: string[];
+      /** When the open round's timer locks it (on the writer's clock); absent when no timer runs. */
+      closesAt?: number;
     }
   | { e: "placed"; room: string; round: number; presses: Placed[] }
+  /** The host marked a player's answer in a round: a mark stands once, so points are not given twice. */
+  | { e: "judged"; room: string; round: number; id: string; verdict: "right" | "wrong" }
   /** A player's line on the leaderboard as it is now (the name is kept for a player who departs). */
   | { e: "score"; room: string; id: string; name: string; team: string | null; points: number }
   /** A player forgotten after the resume grace: gone, but its line stays on the leaderboard. */
   | { e: "left"; room: string; id: string }
   | { e: "rules"; room: string; rules: Rules };
 
-/** The journal entry for a round's phase and lockouts (its placed presses are entries of their own). */
+/**
+ * The journal entry for a round's phase, lockouts and timer deadline (its placed presses and marks
+ * are entries of their own).
+ */
 export function roundEntry(room: Room): Entry {
   const { number, phase, releaseAt, lockedOut } = room.round;
-  return { e: "round", room: room.code, number, phase, releaseAt, lockedOut: [...lockedOut] };
+  const entry: Entry = { e: "round", room: room.code, number, phase, releaseAt, lockedOut: [...lockedOut] };
+  return phase === "open" && room.closesAt !== null ? { ...entry, closesAt: room.closesAt } : entry;
+}
+
+/** The journal entry for the host's mark of a player's answer in the current round. */
+export function judgedEntry(room: Room, id: string, verdict: "right" | "wrong"): Entry {
+  return { e: "judged", room: room.code, round: room.round.number, id, verdict };
 }
 
 /** The journal entry for a player's line on the leaderboard (its points and team). */
@@ -62,83 +77,6 @@ export function scoreEntry(room: Room, player: Player): Entry {
 export interface ReadJournal {
   entries: Entry[];
   problems: string[];
-}
-
-type Check = (value: unknown) => boolean;
-/** A check for every field of a record, named as the record names them. */
-type Shape<T> = { [K in Exclude<keyof T, "e">]-?: Check };
-
-const string: Check = (v) => typeof v === "string";
-const boolean: Check = (v) => typeof v === "boolean";
-const number: Check = (v) => typeof v === "number" && Number.isFinite(v);
-const integer: Check = (v) => Number.isSafeInteger(v);
-const phase: Check = (v) => v === "open" || v === "locked" || v === "armed";
-const nullOr =
-  (check: Check): Check =>
-  (v) =>
-    v === null || check(v);
-const listOf =
-  (check: Check): Check =>
-  (v) =>
-    Array.isArray(v) && v.every(check);
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-/** The fields of `record` that fail their check in `shape`. */
-const wrongFields = (record: Record<string, unknown>, shape: Record<string, Check>) =>
-  Object.entries(shape)
-    .filter(([field, check]) => !check(record[field]))
-    .map(([field]) => field);
-
-const PLACED: Shape<Placed> = {
-  player: string,
-  press: number,
-  arrival: number,
-  uncertainty: number,
-  asks: integer,
-  place: integer,
-  gap: number,
-  photo: boolean,
-  team: (v) => v === undefined || typeof v === "string",
-};
-
-const RULES: Shape<Rules> = {
-  autoLock: integer,
-  timer: number,
-  right: integer,
-  wrong: integer,
-  falseStart: integer,
-  teamFirst: boolean,
-};
-
-/** One checker per entry kind: replay trusts every field, so each is checked before it gets there. */
-const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
-  clock: { epoch: number },
-  room: { room: string, secret: string },
-  close: { room: string },
-  player: { room: string, id: string, name: string, token: string, plain: boolean },
-  kick: { room: string, id: string },
-  ban: { room: string, name: string, token: string },
-  rename: { room: string, id: string, name: string },
-  round: { room: string, number: integer, phase, releaseAt: nullOr(number), lockedOut: listOf(string) },
-  placed: {
-    room: string,
-    round: integer,
-    presses: listOf((v) => isRecord(v) && wrongFields(v, PLACED).length === 0),
-  },
-  score: { room: string, id: string, name: string, team: nullOr(string), points: integer },
-  left: { room: string, id: string },
-  rules: { room: string, rules: (v) => isRecord(v) && wrongFields(v, RULES).length === 0 },
-};
-
-/** Checks one parsed line: the entry, or what is wrong with it. */
-function checkEntry(value: unknown): { entry: Entry } | { problem: string } {
-  if (!isRecord(value) || typeof value.e !== "string") return { problem: "not a journal entry" };
-  // Own properties only: "constructor" or "__proto__" must not find Object's.
-  if (!Object.hasOwn(SHAPES, value.e)) return { problem: `unknown entry kind ${JSON.stringify(value.e)}` };
-  const wrong = wrongFields(value, SHAPES[value.e as Entry["e"]]);
-  return wrong.length
-    ? { problem: `a ${JSON.stringify(value.e)} entry needs ${wrong.join(", ")}` }
-    : { entry: value as Entry };
 }
 
 /**
@@ -167,9 +105,9 @@ export function parseJournal(text: string): ReadJournal {
 }
 
 /**
- * Rebuilds rooms from entries. Press times in the journal are on the old process's monotonic
- * clock; the `clock` entries carry them onto ours (`epoch`: this process's). An armed round comes
- * back locked: its release timer did not survive, so the host opens it again.
+ * Rebuilds rooms from entries. Press times and timer deadlines in the journal are on the old
+ * process's monotonic clock; the `clock` entries carry them onto ours (`epoch`: this process's). An
+ * armed round comes back locked: its release timer did not survive, so the host opens it again.
  */
 export function replay(entries: Entry[], epoch: number): Map<string, Room> {
   const rooms = new Map<string, Room>();
@@ -234,8 +172,16 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
           lockedOut: entry.lockedOut,
           answered: [],
         };
+        room.closesAt =
+          entry.phase === "open" && entry.closesAt !== undefined ? entry.closesAt + shift : null;
+        if (!same) room.judged.clear();
         break;
       }
+      case "judged":
+        // At most one mark per player or place of the round, as the host's judge allows.
+        if (entry.round === room.round.number && judgeable(room, entry.id))
+          room.judged.set(entry.id, entry.verdict);
+        break;
       case "placed":
         if (entry.round === room.round.number) {
           const presses = entry.presses.map((p) => ({
@@ -250,6 +196,11 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
   }
   for (const room of rooms.values()) toldAsRestored(room);
   return rooms;
+}
+
+/** Whether a mark may name this player: one of the room's, or one with a place in the round (kicked since). */
+function judgeable(room: Room, id: string): boolean {
+  return room.players.has(id) || typeof standing(room.round, id) === "object";
 }
 
 /** Counts `Player N` as an anonymous name already given, so the next anonymous player is not named the same. */
@@ -294,6 +245,7 @@ export function snapshot(rooms: Iterable<Room>, epoch: number): Entry[] {
         presses: [...room.round.placed],
       });
     }
+    for (const [id, verdict] of room.judged) entries.push(judgedEntry(room, id, verdict));
   }
   return entries;
 }

@@ -273,8 +273,8 @@ function sweep(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   if (room.players.size < before) publishSoon(room, now);
 }
 
-/** The earliest moment the room needs a tick: a settle, a release or a publish; null for none. */
-function nextWake(room: Room): number | null {
+/** The earliest moment the room needs a tick: a settle, a release, a publish or the timer; null for none. */
+export function nextWake(room: Room): number | null {
   const { round } = room;
   const times = [
     room.settleAt,

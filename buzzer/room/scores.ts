@@ -3,7 +3,7 @@
  * start costs, a new player's team, and a departure that keeps the player's line on the board.
  */
 import { signed } from "../format.ts";
-import { roundEntry, scoreEntry } from "../journal.ts";
+import { judgedEntry, roundEntry, scoreEntry } from "../journal.ts";
 import { checkTeam, nameKey } from "../names.ts";
 import type { Parsed } from "../parse.ts";
 import { LIMITS } from "../protocol.ts";
@@ -50,6 +50,8 @@ export function scoreAction(
       }
       const verdict = action.right ? "right" : "wrong";
       room.judged.set(player.id, verdict);
+      // Journaled even when the mark is worth no points: a restart must still refuse a second one.
+      out.push({ type: "persist", entries: [judgedEntry(room, player.id, verdict)] });
       addPoints(room, player, action.right ? room.rules.right : room.rules.wrong, verdict, s, out);
       break;
     }

@@ -72,6 +72,91 @@ describe("journal", () => {
     });
   });
 
+  test("carries an open round's timer deadline onto this process's clock", () => {
+    const timed: Entry[] = [
+      ...written,
+      { e: "round", room: "QUIZ", number: 1, phase: "open", releaseAt: 50, lockedOut: [], closesAt: 10_050 },
+    ];
+    expect(replay(timed, 1_000_000).get("QUIZ")?.closesAt).toBe(10_050);
+    // Restarted 20 s after the writer's clock started: 9.6 s of the timer are left.
+    expect(replay(timed, 1_020_000).get("QUIZ")?.closesAt).toBe(-9950);
+  });
+
+  test("brings a round with no deadline back with no timer, and a locked one's timer gone", () => {
+    expect(replay(written, 1_000_000).get("QUIZ")?.closesAt).toBeNull();
+    const locked: Entry[] = [
+      ...written,
+      { e: "round", room: "QUIZ", number: 1, phase: "open", releaseAt: 50, lockedOut: [], closesAt: 10_050 },
+      { e: "round", room: "QUIZ", number: 1, phase: "locked", releaseAt: 50, lockedOut: [] },
+    ];
+    expect(replay(locked, 1_000_000).get("QUIZ")?.closesAt).toBeNull();
+  });
+
+  test("replays the host's marks of the round's answers, and a new round clears them", () => {
+    const judged: Entry[] = [
+      ...written,
+      { e: "judged", room: "QUIZ", round: 1, id: "a1", verdict: "right" },
+      { e: "judged", room: "QUIZ", round: 1, id: "b2", verdict: "wrong" },
+    ];
+    const room = replay(judged, 1_000_000).get("QUIZ");
+    expect([...(room?.judged ?? [])]).toEqual([
+      ["a1", "right"],
+      ["b2", "wrong"],
+    ]);
+    const next = replay(
+      [...judged, { e: "round", room: "QUIZ", number: 2, phase: "open", releaseAt: 900, lockedOut: [] }],
+      1_000_000,
+    ).get("QUIZ");
+    expect(next?.judged.size).toBe(0);
+  });
+
+  test("keeps a mark only for a player or a place of the current round", () => {
+    const kicked: Entry[] = [
+      ...written,
+      { e: "judged", room: "QUIZ", round: 1, id: "a1", verdict: "right" },
+      { e: "kick", room: "QUIZ", id: "a1" },
+      // A placed player kicked since keeps its mark; no one else gets one, nor another round's.
+      { e: "judged", room: "QUIZ", round: 1, id: "a1", verdict: "wrong" },
+      { e: "judged", room: "QUIZ", round: 1, id: "zz", verdict: "right" },
+      { e: "judged", room: "QUIZ", round: 7, id: "b2", verdict: "right" },
+    ];
+    const room = replay(kicked, 1_000_000).get("QUIZ");
+    expect([...(room?.judged ?? [])]).toEqual([["a1", "wrong"]]);
+  });
+
+  test("snapshots the marks and the timer's deadline, which replay to the same room", () => {
+    const rooms = replay(
+      [
+        ...written,
+        {
+          e: "round",
+          room: "QUIZ",
+          number: 1,
+          phase: "open",
+          releaseAt: 50,
+          lockedOut: [],
+          closesAt: 10_050,
+        },
+        { e: "judged", room: "QUIZ", round: 1, id: "b2", verdict: "wrong" },
+      ],
+      1_000_000,
+    );
+    const entries = snapshot(rooms.values(), 1_000_000);
+    expect(entries.filter((e) => e.e === "judged" || e.e === "round")).toEqual([
+      {
+        e: "round",
+        room: "QUIZ",
+        number: 1,
+        phase: "open",
+        releaseAt: null,
+        lockedOut: [],
+        closesAt: 10_050,
+      },
+      { e: "judged", room: "QUIZ", round: 1, id: "b2", verdict: "wrong" },
+    ]);
+    expect(replay(entries, 1_000_000)).toEqual(rooms);
+  });
+
   test("forgets a kicked player and its token", () => {
     const room = replay([...written, { e: "kick", room: "QUIZ", id: "a1" }], 1_000_000).get("QUIZ");
     expect([...(room?.players.keys() ?? [])]).toEqual(["b2"]);
@@ -130,6 +215,8 @@ describe("journal", () => {
       { e: "kick", id: "a1" },
       { e: "round", room: "QUIZ", number: 1.5, phase: "paused", releaseAt: "x", lockedOut: [1] },
       { e: "round", room: "QUIZ", number: 2, phase: "open", lockedOut: [] },
+      { e: "round", room: "QUIZ", number: 2, phase: "open", releaseAt: 5, lockedOut: [], closesAt: null },
+      { e: "judged", room: "QUIZ", round: "1", id: "a1", verdict: "maybe" },
       { e: "placed", room: "QUIZ", round: 1 },
       { e: "placed", room: "QUIZ", round: 1, presses: [null] },
       { e: "placed", room: "QUIZ", round: 1, presses: [{ ...placed("a1", 100, 1), press: "early" }] },
@@ -149,12 +236,14 @@ describe("journal", () => {
         'line 6: a "kick" entry needs room',
         'line 7: a "round" entry needs number, phase, releaseAt, lockedOut',
         'line 8: a "round" entry needs releaseAt',
-        'line 9: a "placed" entry needs presses',
-        'line 10: a "placed" entry needs presses',
+        'line 9: a "round" entry needs closesAt',
+        'line 10: a "judged" entry needs round, verdict',
         'line 11: a "placed" entry needs presses',
-        'line 12: a "score" entry needs team, points',
-        'line 13: a "left" entry needs id',
-        'line 14: a "rules" entry needs rules',
+        'line 12: a "placed" entry needs presses',
+        'line 13: a "placed" entry needs presses',
+        'line 14: a "score" entry needs team, points',
+        'line 15: a "left" entry needs id',
+        'line 16: a "rules" entry needs rules',
       ],
     });
   });
@@ -216,7 +305,7 @@ describe("journal", () => {
     expect(room?.teams.size).toBe(0);
   });
 
-  test("writes a round's phase and lockouts as one entry", () => {
+  test("writes a round's phase, lockouts and timer deadline as one entry", () => {
     const room = newRoom("R1", "pw");
     addPlayer(room, {
       id: "x",
@@ -236,6 +325,10 @@ describe("journal", () => {
       releaseAt: 7,
       lockedOut: ["x"],
     });
+    room.closesAt = 5007;
+    expect(roundEntry(room)).toMatchObject({ phase: "open", closesAt: 5007 });
+    room.round = { ...room.round, phase: "locked" };
+    expect(roundEntry(room)).not.toHaveProperty("closesAt");
   });
 });
 

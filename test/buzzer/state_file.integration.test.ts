@@ -105,6 +105,44 @@ describe("buzzer_server.ts --state", () => {
     }
   });
 
+  test("brings the host's marks and an open round's question timer back after a crash", async () => {
+    const file = join(dir, "timed.jsonl");
+    const first = await startServer("buzzer/buzzer_server.ts", ["--state", file, "--secret", "s3cret"]);
+    const { peer: host } = await Peer.join(first.url, { room: "QUIZ", secret: "quizpw12" });
+    const { peer: ann, welcome: annWelcome } = await Peer.join(first.url, { room: "QUIZ", name: "Ann" });
+    host.send({ type: "rules", rules: { timer: 2000, right: 3 } });
+    host.send({ type: "arm" });
+    await ann.next("state", (s) => s.phase === "open");
+    ann.send({ type: "buzz", at: performance.now() });
+    expect(await ann.next("verdict")).toMatchObject({ place: 1 });
+    host.send({ type: "judge", player: annWelcome.id, right: true });
+    // Marked, and the round still open: the crash comes before its timer runs out.
+    const marked = await host.next("state", (s) => s.order[0]?.judged === "right");
+    expect(marked.phase).toBe("open");
+
+    first.proc.kill("SIGKILL");
+    await first.proc.exited;
+    const second = await startServer("buzzer/buzzer_server.ts", ["--state", file]);
+    try {
+      const { peer: host2 } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw12" });
+      const state = await host2.next("state");
+      expect(state.order.map((p) => [p.name, p.judged])).toEqual([["Ann", "right"]]);
+      expect(state.scores.map((l) => [l.name, l.points])).toEqual([["Ann", 3]]);
+      host2.send({ type: "judge", player: annWelcome.id, right: true });
+      expect(await host2.next("error")).toEqual({
+        type: "error",
+        code: "ALREADY_JUDGED",
+        message: "Ann's answer is already marked right this round",
+      });
+      // Its deadline passes after the restart (or passed before it): either way the round locks itself.
+      const locked = await host2.next("state", (s) => s.phase === "locked", 15_000);
+      expect(locked.round).toBe(1);
+      expect(locked.scores.map((l) => [l.name, l.points])).toEqual([["Ann", 3]]);
+    } finally {
+      await second.stop();
+    }
+  }, 30_000);
+
   test("keeps the default room's secret across restarts when none is given", async () => {
     const file = join(dir, "secret.jsonl");
     const first = await startServer("buzzer/buzzer_server.ts", ["--state", file]);

@@ -4,6 +4,7 @@ import type { Entry } from "../../../buzzer/journal.ts";
 import type { GatewayEffect, RoomCommand } from "../../../buzzer/room/commands.ts";
 import { MIN_SECRET, OWNER_DEFAULTS, Owner, type OwnerOptions } from "../../../buzzer/room/owner.ts";
 import type { Claim } from "../../../buzzer/room/records.ts";
+import { newRoom } from "../../../buzzer/room/state.ts";
 import { FakeClock } from "../../fake_clock.ts";
 
 const FAST: Link = { rtt: 10, high: 12, jitter: 1 };
@@ -267,6 +268,43 @@ describe("Owner", () => {
     clock.runSoon();
     expect(verdicts()).toHaveLength(2);
     expect(warnings).toEqual(["fairness log write failed (read-only): the game goes on without it"]);
+  });
+
+  test("runs a restored room's question timer: a deadline that passed while down locks at the first tick", () => {
+    /** A room restored from a journal with its round open and the timer's deadline `closesAt`. */
+    const restored = (code: string, closesAt: number) => {
+      const room = newRoom(code, "quiz-secret", "open");
+      room.closesAt = closesAt;
+      return room;
+    };
+    const rooms = new Map([
+      ["LATE", restored("LATE", START - 10_000)],
+      ["SOON", restored("SOON", START + 500)],
+    ]);
+    const { owner, clock, journaled } = setup({ rooms });
+    const phase = (code: string) => owner.rooms.get(code)?.round.phase;
+    expect([phase("LATE"), phase("SOON")]).toEqual(["open", "open"]);
+    clock.advance(0);
+    expect([phase("LATE"), phase("SOON")]).toEqual(["locked", "open"]);
+    clock.advance(499);
+    expect(phase("SOON")).toBe("open");
+    clock.advance(1);
+    expect(phase("SOON")).toBe("locked");
+    expect(journaled()).toEqual([
+      { e: "round", room: "LATE", number: 1, phase: "locked", releaseAt: null, lockedOut: [] },
+      { e: "round", room: "SOON", number: 1, phase: "locked", releaseAt: null, lockedOut: [] },
+    ]);
+  });
+
+  test("runs the question timer of a room it adopts from another process", () => {
+    const { owner, clock } = setup({ hostsMain: false });
+    const room = newRoom("QUIZ", "quiz-secret", "open");
+    room.closesAt = START + 300;
+    owner.adopt("QUIZ", room);
+    clock.advance(299);
+    expect(room.round.phase).toBe("open");
+    clock.advance(1);
+    expect(room.round.phase).toBe("locked");
   });
 
   test("detach stops every timer: advancing afterwards delivers nothing", () => {

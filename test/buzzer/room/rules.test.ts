@@ -82,6 +82,18 @@ describe("rules", () => {
     const opened = apply(room, hostCmd({ type: "arm" }), 1000, s);
     expect(room.closesAt).toBe(11_000);
     expect(wakeAt(opened)).toBe(11_000);
+    // Journaled with the round, so a restart keeps the deadline.
+    expect(ofType(opened, "persist").flatMap((p) => p.entries)).toEqual([
+      {
+        e: "round",
+        room: "QUIZ",
+        number: 1,
+        phase: "open",
+        releaseAt: 1000,
+        lockedOut: [],
+        closesAt: 11_000,
+      },
+    ]);
     expect(deltas(opened)).toEqual([
       { type: "delta", room: "QUIZ", version: 3, phase: "open", closesIn: 10_000 },
     ]);
@@ -99,6 +111,9 @@ describe("rules", () => {
     expect(room.round.phase).toBe("locked");
     expect(room.closesAt).toBeNull();
     expect(logged(up)).toEqual(["[QUIZ] Round 1: locked (time is up)"]);
+    expect(ofType(up, "persist").flatMap((p) => p.entries)).toEqual([
+      { e: "round", room: "QUIZ", number: 1, phase: "locked", releaseAt: 1000, lockedOut: [] },
+    ]);
     expect(deltas(up)).toEqual([{ type: "delta", room: "QUIZ", version: 4, phase: "locked" }]);
     expect(staffStates(up)[0]?.closesIn).toBeUndefined();
     expect(wakeAt(up)).toBeNull();
@@ -111,6 +126,9 @@ describe("rules", () => {
     expect(room.closesAt).toBeNull();
     const released = apply(room, tick, 4000, s);
     expect(room.closesAt).toBe(9000);
+    expect(ofType(released, "persist").flatMap((p) => p.entries)).toEqual([
+      { e: "round", room: "QUIZ", number: 1, phase: "open", releaseAt: 4000, lockedOut: [], closesAt: 9000 },
+    ]);
     expect(deltas(released)).toEqual([
       { type: "delta", room: "QUIZ", version: 3, phase: "open", closesIn: 5000 },
     ]);

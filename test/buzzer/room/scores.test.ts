@@ -76,6 +76,21 @@ describe("scores", () => {
     expect(scoreMessages(effects)).toEqual([["c1", 3, 1, undefined]]);
   });
 
+  test("judge journals the mark, even one worth no points, so a restart still refuses a second", () => {
+    const { room, s, ids } = roomWith([null]);
+    const a = ids[0] as string;
+    const effects = apply(room, hostCmd({ type: "judge", player: a, right: false }), 100, s);
+    expect(ofType(effects, "persist").flatMap((p) => p.entries)).toEqual([
+      { e: "judged", room: "QUIZ", round: 1, id: a, verdict: "wrong" },
+    ]);
+    apply(room, hostCmd({ type: "reset" }), 200, s);
+    const next = apply(room, hostCmd({ type: "judge", player: a, right: true }), 300, s);
+    expect(ofType(next, "persist").flatMap((p) => p.entries)).toEqual([
+      { e: "judged", room: "QUIZ", round: 2, id: a, verdict: "right" },
+      { e: "score", room: "QUIZ", id: a, name: "P1", team: null, points: 1 },
+    ]);
+  });
+
   test("a marked answer says so in the host's and projector's order", () => {
     const { room, s, ids } = roomWith([null, null]);
     const [a, b] = ids as [string, string];

@@ -1,0 +1,96 @@
+/**
+ * The shape of every journal entry kind, checked field by field: a line from the journal (a file
+ * anyone with access may have edited, or Redis) is trusted by replay only once it passes.
+ */
+import type { Entry } from "./journal.ts";
+import type { Rules } from "./protocol.ts";
+import type { Placed } from "./round.ts";
+
+type Check = (value: unknown) => boolean;
+/** A check for every field of a record, named as the record names them. */
+type Shape<T> = { [K in Exclude<keyof T, "e">]-?: Check };
+
+const string: Check = (v) => typeof v === "string";
+const boolean: Check = (v) => typeof v === "boolean";
+const number: Check = (v) => typeof v === "number" && Number.isFinite(v);
+const integer: Check = (v) => Number.isSafeInteger(v);
+const phase: Check = (v) => v === "open" || v === "locked" || v === "armed";
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+const nullOr =
+  (check: Check): Check =>
+  (v) =>
+    v === null || check(v);
+const listOf =
+  (check: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(check);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+/** The fields of `record` that fail their check in `shape`. */
+const wrongFields = (record: Record<string, unknown>, shape: Record<string, Check>) =>
+  Object.entries(shape)
+    .filter(([field, check]) => !check(record[field]))
+    .map(([field]) => field);
+
+const PLACED: Shape<Placed> = {
+  player: string,
+  press: number,
+  arrival: number,
+  uncertainty: number,
+  asks: integer,
+  place: integer,
+  gap: number,
+  photo: boolean,
+  team: optional(string),
+};
+
+const RULES: Shape<Rules> = {
+  autoLock: integer,
+  timer: number,
+  right: integer,
+  wrong: integer,
+  falseStart: integer,
+  teamFirst: boolean,
+};
+
+/** One checker per entry kind: replay trusts every field, so each is checked before it gets there. */
+const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
+  clock: { epoch: number },
+  room: { room: string, secret: string },
+  close: { room: string },
+  player: { room: string, id: string, name: string, token: string, plain: boolean },
+  kick: { room: string, id: string },
+  ban: { room: string, name: string, token: string },
+  rename: { room: string, id: string, name: string },
+  round: {
+    room: string,
+    number: integer,
+    phase,
+    releaseAt: nullOr(number),
+    lockedOut: listOf(string),
+    closesAt: optional(number),
+  },
+  placed: {
+    room: string,
+    round: integer,
+    presses: listOf((v) => isRecord(v) && wrongFields(v, PLACED).length === 0),
+  },
+  judged: { room: string, round: integer, id: string, verdict: (v) => v === "right" || v === "wrong" },
+  score: { room: string, id: string, name: string, team: nullOr(string), points: integer },
+  left: { room: string, id: string },
+  rules: { room: string, rules: (v) => isRecord(v) && wrongFields(v, RULES).length === 0 },
+};
+
+/** Checks one parsed line: the entry, or what is wrong with it. */
+export function checkEntry(value: unknown): { entry: Entry } | { problem: string } {
+  if (!isRecord(value) || typeof value.e !== "string") return { problem: "not a journal entry" };
+  // Own properties only: "constructor" or "__proto__" must not find Object's.
+  if (!Object.hasOwn(SHAPES, value.e)) return { problem: `unknown entry kind ${JSON.stringify(value.e)}` };
+  const wrong = wrongFields(value, SHAPES[value.e as Entry["e"]]);
+  return wrong.length
+    ? { problem: `a ${JSON.stringify(value.e)} entry needs ${wrong.join(", ")}` }
+    : { entry: value as Entry };
+}
