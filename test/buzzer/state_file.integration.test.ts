@@ -9,6 +9,17 @@ import { Peer } from "./peer.ts";
 const dir = mkdtempSync(join(tmpdir(), "buzzer-state-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+/** Kills a server as a crash would (nothing written on the way out), restarts it from `file`, and joins room QUIZ as its host. */
+async function crashAndRestart(first: Server, file: string) {
+  first.proc.kill("SIGKILL");
+  await first.proc.exited;
+  const second = await startServer("buzzer/buzzer_server.ts", ["--state", file]);
+  const { peer: host } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw12" });
+  return { second, host, state: await host.next("state") };
+}
+
 describe("buzzer_server.ts --state", () => {
   test("resumes a game after a crash: acknowledged buzzes are neither lost nor duplicated", async () => {
     const file = join(dir, "game.jsonl");
@@ -85,12 +96,8 @@ describe("buzzer_server.ts --state", () => {
     ];
     await host.next("state", (s) => s.scores[0]?.team === "Blue");
 
-    first.proc.kill("SIGKILL");
-    await first.proc.exited;
-    const second = await startServer("buzzer/buzzer_server.ts", ["--state", file]);
+    const { second, state } = await crashAndRestart(first, file);
     try {
-      const { peer: host2 } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw12" });
-      const state = await host2.next("state");
       expect(state.rules).toEqual(rules);
       expect(state.scores).toEqual(scores);
       expect(state.teams).toEqual(teams);
@@ -110,7 +117,8 @@ describe("buzzer_server.ts --state", () => {
     const first = await startServer("buzzer/buzzer_server.ts", ["--state", file, "--secret", "s3cret"]);
     const { peer: host } = await Peer.join(first.url, { room: "QUIZ", secret: "quizpw12" });
     const { peer: ann, welcome: annWelcome } = await Peer.join(first.url, { room: "QUIZ", name: "Ann" });
-    host.send({ type: "rules", rules: { timer: 2000, right: 3 } });
+    // Long enough that the steps before the crash never outlast it on a loaded machine.
+    host.send({ type: "rules", rules: { timer: 6000, right: 3 } });
     host.send({ type: "arm" });
     await ann.next("state", (s) => s.phase === "open");
     ann.send({ type: "buzz", at: performance.now() });
@@ -120,12 +128,8 @@ describe("buzzer_server.ts --state", () => {
     const marked = await host.next("state", (s) => s.order[0]?.judged === "right");
     expect(marked.phase).toBe("open");
 
-    first.proc.kill("SIGKILL");
-    await first.proc.exited;
-    const second = await startServer("buzzer/buzzer_server.ts", ["--state", file]);
+    const { second, host: host2, state } = await crashAndRestart(first, file);
     try {
-      const { peer: host2 } = await Peer.join(second.url, { room: "QUIZ", secret: "quizpw12" });
-      const state = await host2.next("state");
       expect(state.order.map((p) => [p.name, p.judged])).toEqual([["Ann", "right"]]);
       expect(state.scores.map((l) => [l.name, l.points])).toEqual([["Ann", 3]]);
       host2.send({ type: "judge", player: annWelcome.id, right: true });
