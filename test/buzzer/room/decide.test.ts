@@ -215,9 +215,8 @@ describe("decide", () => {
       expect(room.settleAt).toBe(995 + 202);
     });
 
-    // Fails: a resumed player rejoins the open set between measures, but its link does not raise
-    // the cached bound (engine.ts `enter` sets player.link and never calls raiseReach), so a big
-    // room places a press its slow link could still precede.
+    // A resumed player rejoins the open set between measures: its link must raise the cached bound
+    // at once, or a big room would place a press its slow link could still precede.
     test("a resumed player's long link raises a big room's bound at once", () => {
       const { room, s, ids } = crowd(1000, 1);
       const slow = ids[1000] as string;
