@@ -137,7 +137,7 @@ describe("moderation", () => {
 
 describe("moderation --redis", () => {
   test.if(hasRedis())(
-    "a ban, the scores, the teams and the rules survive the takeover of their room when the owning process is killed",
+    "a ban, the scores, the teams, the rules, a mark and the question timer survive the takeover of their room when the owning process is killed",
     async () => {
       const redis = await startRedis();
       const member = () =>
@@ -158,7 +158,10 @@ describe("moderation --redis", () => {
           name: "Quinn",
           team: "Red",
         });
-        host.send({ type: "rules", rules: { right: 2 } });
+        // A timed question is open when the owner dies: long enough that it is still open then.
+        host.send({ type: "rules", rules: { right: 2, timer: 6000 } });
+        host.send({ type: "arm" });
+        await quinn.next("state", (s) => s.phase === "open", 10_000);
         host.send({ type: "judge", player: q.id, right: true });
         await quinn.next("score", (s) => s.points === 2, 10_000);
         host.send({ type: "kick", player: welcome.id, ban: true });
@@ -183,12 +186,21 @@ describe("moderation --redis", () => {
         expect(view.scores).toEqual([{ id: q.id, name: "Quinn", team: "Red", points: 2, rank: 1 }]);
         expect(view.teams).toEqual([{ name: "Red", points: 2, players: 1, rank: 1 }]);
         expect(view.rules?.right).toBe(2);
+        // The mark came over: marking the same answer again is refused, its points not given twice.
+        again.send({ type: "judge", player: q.id, right: true });
+        expect(await again.next("error", () => true, 10_000)).toEqual({
+          type: "error",
+          code: "ALREADY_JUDGED",
+          message: "Quinn's answer is already marked right this round",
+        });
+        // So did the timer: the new owner locks the round when its deadline passes.
+        await again.next("state", (s) => s.phase === "locked", 15_000);
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
         await redis.stop();
       }
     },
-    30_000,
+    45_000,
   );
 });
 
