@@ -3,6 +3,9 @@
  * milliseconds); nothing here reads a clock, opens a socket or sets a timer.
  */
 import type { Phase } from "./protocol.ts";
+import { carry, indexOf, standing } from "./round_index.ts";
+
+export { standing };
 
 /** A press recorded in a round, waiting until no earlier press can still arrive. */
 export interface Press {
@@ -173,43 +176,6 @@ export function buzzAll(
     lockedOut: lockedOut ?? round.lockedOut,
   };
   return { round: carry(round, next), outcomes };
-}
-
-/**
- * Each round's index of who stands where. It is derived from the round's own lists, never kept in
- * step by a caller: built on first use, then handed on to the round a rule makes from this one
- * (which is how a server uses rounds), so a lookup costs O(1) and a batch only its own size.
- */
-const indexes = new WeakMap<Round, Map<string, Standing>>();
-
-/** Where a player stands in a round. */
-export function standing(round: Round, player: string): Standing {
-  return indexOf(round).get(player);
-}
-
-/** A round's index, built from its lists on first use. */
-function indexOf(round: Round): Map<string, Standing> {
-  let index = indexes.get(round);
-  if (!index) {
-    index = new Map();
-    for (const p of round.placed) index.set(p.player, p);
-    for (const p of round.pending) index.set(p.player, "pending");
-    for (const id of round.lockedOut) index.set(id, "locked");
-    for (const id of round.answered) index.set(id, "answered");
-    indexes.set(round, index);
-  }
-  return index;
-}
-
-/** Hands `round`'s index on to `next`, updated by the players that changed; `round` rebuilds its own if asked again. */
-function carry(round: Round, next: Round, changed?: (index: Map<string, Standing>) => void): Round {
-  const index = indexes.get(round);
-  if (index) {
-    indexes.delete(round);
-    changed?.(index);
-    indexes.set(next, index);
-  }
-  return next;
 }
 
 /** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */
