@@ -144,7 +144,7 @@ export interface PlaceView {
   gap: number;
   /** Closer to the place before than the two presses' combined uncertainty. */
   photo: boolean;
-  /** Hosts and viewers: how the host marked this answer, once it did. */
+  /** How the host marked this answer, once it did. */
   judged?: "right" | "wrong";
 }
 
@@ -209,7 +209,8 @@ export interface RoomView {
 
 /**
  * A change to a room since the previous version, as players receive it: only what changed. A new
- * round replaces the order; otherwise `order` adds places (by place number: a repeat is harmless).
+ * round replaces the order; otherwise `order` adds places by place number (a place sent again, renamed
+ * or marked by the host, replaces the one before).
  */
 export interface RoomDelta {
   room: string;

@@ -50,6 +50,9 @@ export function scoreAction(
       }
       const verdict = action.right ? "right" : "wrong";
       room.judged.set(player.id, verdict);
+      // Players' deltas only add places: a marked place they were sent goes out again, with its mark.
+      const where = rules.standing(room.round, player.id);
+      if (typeof where === "object") room.told.places = Math.min(room.told.places, where.place - 1);
       // Journaled even when the mark is worth no points: a restart must still refuse a second one.
       out.push({ type: "persist", entries: [judgedEntry(room, player.id, verdict)] });
       addPoints(room, player, action.right ? room.rules.right : room.rules.wrong, verdict, s, out);

@@ -35,7 +35,7 @@ export function staffView(room: Room, now: number): RoomView {
   return {
     ...common(room, now),
     players,
-    order: places(room, 0, VIEW.order, true),
+    order: places(room, 0, VIEW.order),
     scores: scorers(board.lines, VIEW.scores),
     teams: board.teams,
     rules: { ...room.rules },
@@ -148,7 +148,8 @@ function closing(room: Room): number | null {
   return room.round.phase === "open" ? room.closesAt : null;
 }
 
-function places(room: Room, from: number, to: number, staff = false): PlaceView[] {
+/** Places `from` to `to` of the round, with the host's marks (players see them too: see scores.ts judge). */
+function places(room: Room, from: number, to: number): PlaceView[] {
   return room.round.placed.slice(from, to).map((p) => {
     const place: PlaceView = {
       id: p.player,
@@ -157,7 +158,7 @@ function places(room: Room, from: number, to: number, staff = false): PlaceView[
       gap: gapSeconds(p.gap),
       photo: p.photo,
     };
-    const judged = staff ? room.judged.get(p.player) : undefined;
+    const judged = room.judged.get(p.player);
     if (judged) place.judged = judged;
     return place;
   });

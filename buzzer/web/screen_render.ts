@@ -8,7 +8,7 @@ import { DEFAULT_ROOM, type RoomView, VIEW } from "../protocol.ts";
 import { renderScores, renderTeams } from "./board.ts";
 import { isLobby } from "./cues.ts";
 import { overflows, trimToFit } from "./fit.ts";
-import { byId, h, playersLabel, renderOrder, showNote } from "./ui.ts";
+import { byId, h, judgedBadge, playersLabel, renderOrder, showNote } from "./ui.ts";
 
 /** Most places the projector lists, past what any screen holds readably: the rest are a count. */
 const ORDER_SHOWN = 80;
@@ -83,7 +83,7 @@ function renderRound(view: RoomView | null): void {
   ui.winner.hidden = !winner;
   ui.winnerName.textContent = winner?.name ?? "";
   if (order[1]?.photo) ui.winnerName.append(h("span", "badge", "photo finish"));
-  if (winner?.judged) ui.winnerName.append(mark(winner.judged));
+  if (winner?.judged) ui.winnerName.append(judgedBadge(winner.judged));
   ui.orderEmpty.hidden = order.length > 0;
   ui.roundLabel.textContent = view ? `· round ${view.round}` : "";
   ui.playerCount.textContent = view ? `· ${playersLabel(view.playerCount)}` : "";
@@ -96,21 +96,12 @@ function renderRound(view: RoomView | null): void {
     out.length ? `False start: ${named.join(", ")}${rest ? ` + ${rest} more` : ""}` : "",
   );
   renderOrder(ui.order, order.slice(0, ORDER_SHOWN));
-  // How the host marked each answer, so the room sees a wrong first buzz is not a win.
-  order.slice(0, ORDER_SHOWN).forEach((p, i) => {
-    if (p.judged) ui.order.children[i]?.querySelector(".name")?.append(mark(p.judged));
-  });
   // Every place large while they all fit; past that, the first few stay large and the rest go dense.
   ui.order.classList.remove("dense");
   ui.order.classList.toggle("dense", overflows(ui.order));
   // A viewer is sent the first VIEW.order places: past that, the count is a lower bound.
   const cut = order.length >= VIEW.order;
   fitWithNote(ui.order, ui.orderMore, order.length, (rest) => `+ ${rest}${cut ? "+" : ""} more`);
-}
-
-/** The host's mark of an answer as a badge: ✓ right or ✗ wrong. */
-function mark(judged: "right" | "wrong"): HTMLElement {
-  return h("span", `badge ${judged}`, judged === "right" ? "✓ right" : "✗ wrong");
 }
 
 function renderBoard(view: RoomView | null): void {

@@ -48,9 +48,23 @@ export function orderItem(p: PlaceView, mine?: string): HTMLLIElement {
   return li;
 }
 
-/** Fills an `<ol>` with a round's order (see orderItem). */
+/** The host's mark of an answer as a badge, in words as well as the sign: `✓ right` or `✗ wrong`. */
+export function judgedBadge(judged: "right" | "wrong"): HTMLSpanElement {
+  return h("span", `badge ${judged}`, judged === "right" ? "✓ right" : "✗ wrong");
+}
+
+/**
+ * Fills an `<ol>` with a round's order (see orderItem), each place with the host's mark once it
+ * has one, so the room sees a wrong first buzz is not a win.
+ */
 export function renderOrder(list: HTMLOListElement, order: readonly PlaceView[], mine?: string): void {
-  list.replaceChildren(...order.map((p) => orderItem(p, mine)));
+  list.replaceChildren(
+    ...order.map((p) => {
+      const li = orderItem(p, mine);
+      if (p.judged) li.querySelector(".name")?.append(judgedBadge(p.judged));
+      return li;
+    }),
+  );
 }
 
 /** How many are in the room: `1 player`, `230 players`. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { LIMITS } from "../../../buzzer/protocol.ts";
+import { LIMITS, VIEW } from "../../../buzzer/protocol.ts";
 import { addLine, DEPARTED_KEPT } from "../../../buzzer/room/board.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
@@ -91,18 +91,57 @@ describe("scores", () => {
     ]);
   });
 
-  test("a marked answer says so in the host's and projector's order", () => {
-    const { room, s, ids } = roomWith([null, null]);
-    const [a, b] = ids as [string, string];
-    apply(room, buzzes(buzz("c1", a, 100), buzz("c2", b, 150)), 200, s);
+  test("a marked answer says so in every client's order: players are sent the marked place again", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    apply(room, buzzes(buzz("c1", a, 100), buzz("c2", b, 150), buzz("c3", c, 200)), 250, s);
     apply(room, tick, 1000, s);
-    const effects = apply(room, hostCmd({ type: "judge", player: a, right: false }), 1100, s);
+    expect(room.told.places).toBe(3);
+    const effects = apply(room, hostCmd({ type: "judge", player: b, right: false }), 1100, s);
     const order = staffStates(effects)[0]?.order ?? [];
     expect(order.map((p) => [p.name, p.judged])).toEqual([
-      ["P1", "wrong"],
-      ["P2", undefined],
+      ["P1", undefined],
+      ["P2", "wrong"],
+      ["P3", undefined],
     ]);
-    expect(deltas(effects).flatMap((d) => d.order ?? [])).toEqual([]);
+    // From the marked place on: the places before it are unchanged on the phones.
+    expect(deltas(effects).flatMap((d) => d.order ?? [])).toEqual([
+      { id: b, name: "P2", place: 2, gap: 0.05, photo: false, judged: "wrong" },
+      { id: c, name: "P3", place: 3, gap: 0.1, photo: false },
+    ]);
+    // A phone that joins or asks for a snapshot sees the mark too.
+    const right = apply(room, hostCmd({ type: "judge", player: a, right: true }), 1200, s);
+    expect(
+      deltas(right)
+        .flatMap((d) => d.order ?? [])
+        .map((p) => [p.place, p.judged]),
+    ).toEqual([
+      [1, "right"],
+      [2, "wrong"],
+      [3, undefined],
+    ]);
+    const synced = apply(room, { type: "sync", conn: "c3", room: "QUIZ", player: c }, 1300, s);
+    const snapshot = sentTo(synced, "c3").find((m) => m.type === "state");
+    expect(snapshot?.type === "state" && snapshot.order.map((p) => p.judged)).toEqual([
+      "right",
+      "wrong",
+      undefined,
+    ]);
+  });
+
+  test("a mark on a place players were not sent (past the top VIEW.top) sends them no place", () => {
+    const { room, s, ids } = roomWith(Array(VIEW.top + 1).fill(null));
+    const presses = ids.map((id, i) => buzz(`c${i + 1}`, id, 100 + i * 10));
+    apply(room, buzzes(...presses), 400, s);
+    apply(room, tick, 1000, s);
+    const effects = apply(
+      room,
+      hostCmd({ type: "judge", player: ids[VIEW.top] as string, right: true }),
+      1100,
+      s,
+    );
+    expect(deltas(effects)).toHaveLength(1);
+    expect(deltas(effects)[0]?.order).toBeUndefined();
   });
 
   test("refuses an award, judge, team or forgive for an unknown player with NO_SUCH_PLAYER", () => {

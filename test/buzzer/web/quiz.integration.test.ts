@@ -115,6 +115,13 @@ describe("a quiz night", () => {
           .locator("#order li", { hasText: "Ann" })
           .locator(".badge.right", { hasText: "✓ right" })
           .waitFor();
+        // The phones see the mark too, in words a screen reader says.
+        for (const page of [ann, ben]) {
+          await page
+            .locator("#order li", { hasText: "Ann" })
+            .locator(".badge.right", { hasText: "✓ right" })
+            .waitFor();
+        }
 
         // Question 2 in one key. Cy is first and wrong; Ben presses after the auto-lock: a false start.
         await host.keyboard.press("n");
@@ -126,6 +133,10 @@ describe("a quiz night", () => {
         await host.getByRole("button", { name: "Wrong: Cy" }).click();
         // The room sees that the first buzz was not a win.
         await screen.locator("#winner-name .badge.wrong", { hasText: "✗ wrong" }).waitFor();
+        await cy
+          .locator("#order li", { hasText: "Cy" })
+          .locator(".badge.wrong", { hasText: "✗ wrong" })
+          .waitFor();
         await ben.tap("#buzz");
         await row(host, "Ben").locator(".badge.out", { hasText: "false start" }).waitFor();
 
