@@ -199,6 +199,8 @@ export interface RoomView {
   closesIn?: number;
   /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
   scores: ScoreView[];
+  /** Lines on the whole leaderboard, players who left with points included: what a rank is out of. */
+  scoreCount: number;
   /** Every team, best first. */
   teams: TeamView[];
   /** Hosts and viewers: the room's rules. */
@@ -224,6 +226,7 @@ export interface RoomDelta {
   closesIn?: number;
   /** The leaderboard's top, replacing the one before. */
   scores?: ScoreView[];
+  scoreCount?: number;
   /** Every team, replacing the list before. */
   teams?: TeamView[];
 }

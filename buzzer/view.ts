@@ -21,6 +21,7 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
   if (delta.countdown !== undefined) next.countdown = delta.countdown;
   if (delta.closesIn !== undefined) next.closesIn = delta.closesIn;
   if (delta.playerCount !== undefined) next.playerCount = delta.playerCount;
+  if (delta.scoreCount !== undefined) next.scoreCount = delta.scoreCount;
   if (delta.order) next.order = mergeOrder(next.order, delta.order);
   if (delta.hosted !== undefined) next.hosted = delta.hosted;
   if (delta.scores) next.scores = delta.scores;

@@ -103,6 +103,8 @@ export interface Told {
   round: number;
   phase: Phase;
   playerCount: number;
+  /** Lines on the whole leaderboard (see RoomView.scoreCount). */
+  scoreCount: number;
   /** How many of the round's first places they have been sent. */
   places: number;
   hosted: boolean;
@@ -139,6 +141,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
       round: 1,
       phase,
       playerCount: 0,
+      scoreCount: 0,
       places: 0,
       hosted: false,
       closesAt: null,

@@ -76,6 +76,8 @@ export function playerDelta(room: Room, now: number): RoomDelta | null {
     delta.countdown = Math.max(0, Math.round(round.releaseAt - now));
   }
   if (room.players.size !== told.playerCount) delta.playerCount = room.players.size;
+  const scoreCount = linesOf(room);
+  if (scoreCount !== told.scoreCount) delta.scoreCount = scoreCount;
   const shown = Math.min(round.placed.length, VIEW.top);
   if (shown > told.places) delta.order = places(room, told.places, shown);
   const hosted = room.hosts.size > 0;
@@ -95,6 +97,7 @@ export function playerDelta(room: Room, now: number): RoomDelta | null {
     round: round.number,
     phase: round.phase,
     playerCount: room.players.size,
+    scoreCount,
     places: shown,
     hosted,
     closesAt,
@@ -116,6 +119,7 @@ function common(room: Room, now: number): Omit<RoomView, "players" | "order" | "
       ? { countdown: Math.max(0, Math.round(round.releaseAt - now)) }
       : {}),
     playerCount: room.players.size,
+    scoreCount: linesOf(room),
     hosted: room.hosts.size > 0,
     ...(closesAt !== null ? { closesIn: Math.max(0, Math.round(closesAt - now)) } : {}),
   };
@@ -141,6 +145,11 @@ function scorers(lines: readonly ScoreView[], max: number): ScoreView[] {
     if (line.points !== 0) top.push(line);
   }
   return top;
+}
+
+/** How many lines the leaderboard has: every player's and every kept departed player's (see board.ts boardOf). */
+function linesOf(room: Room): number {
+  return room.players.size + room.departed.size;
 }
 
 /** When the timer locks the round, while it is open; null otherwise. */

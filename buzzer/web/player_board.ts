@@ -15,12 +15,12 @@ const ui = {
   scores: byId<HTMLOListElement>("scores"),
 };
 
-/** Shows the player's score and rank (`3 pts · 2nd of 12`), its team, and the board once anyone scores. */
+/** Shows the player's score and rank among the leaderboard's lines (`3 pts · 2nd of 12`), its team, and the board once anyone scores. */
 export function renderStanding(view: RoomView | null, me: string | undefined): void {
   const you = view?.you;
   showNote(
     ui.myScore,
-    you && view ? `${pointsLabel(you.points)} · ${ordinal(you.rank)} of ${view.playerCount}` : "",
+    you && view ? `${pointsLabel(you.points)} · ${ordinal(you.rank)} of ${view.scoreCount}` : "",
   );
   showNote(ui.myTeam, you?.team ? ` · ${you.team}` : "");
   const scores = view?.scores ?? [];

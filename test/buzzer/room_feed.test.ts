@@ -9,6 +9,7 @@ const view = (you: RoomView["you"]): RoomView => ({
   phase: "locked",
   players: [],
   playerCount: 1,
+  scoreCount: 1,
   order: [],
   hosted: true,
   scores: [],

@@ -9,6 +9,7 @@ const base: RoomView = {
   phase: "locked",
   players: [],
   playerCount: 2,
+  scoreCount: 2,
   order: [],
   hosted: false,
   scores: [],
@@ -19,15 +20,23 @@ const ben: ScoreView = { id: "b", name: "Ben", points: 1, rank: 2 };
 const owls: TeamView = { name: "Owls", points: 3, players: 1, rank: 1 };
 
 describe("view", () => {
-  test("a delta's hosted, scores and teams replace the view's", () => {
+  test("a delta's hosted, scores, scoreCount and teams replace the view's", () => {
     const next = applyDelta(base, {
       room: "QUIZ",
       version: 5,
       hosted: true,
       scores: [ann, ben],
+      scoreCount: 3,
       teams: [owls],
     });
-    expect(next).toEqual({ ...base, version: 5, hosted: true, scores: [ann, ben], teams: [owls] });
+    expect(next).toEqual({
+      ...base,
+      version: 5,
+      hosted: true,
+      scores: [ann, ben],
+      scoreCount: 3,
+      teams: [owls],
+    });
   });
 
   test("a delta without hosted, scores or teams keeps the view's", () => {

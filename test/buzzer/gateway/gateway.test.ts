@@ -305,6 +305,7 @@ describe("Gateway", () => {
       phase: "open",
       players: [],
       playerCount: 0,
+      scoreCount: 0,
       order: [],
       hosted: true,
       scores: [],

@@ -61,6 +61,7 @@ describe("engine", () => {
         phase: "locked",
         players: [],
         playerCount: 1,
+        scoreCount: 1,
         order: [],
         lockedOut: false,
         hosted: false,
@@ -544,7 +545,7 @@ describe("engine", () => {
       expect(room.names.has("p1")).toBe(false);
       // Players are told the count once the publish is due.
       expect(deltas(apply(room, tick, 1000 + GRACE + PUBLISH_DELAY, s))).toEqual([
-        { type: "delta", room: "QUIZ", version: 2, playerCount: 1 },
+        { type: "delta", room: "QUIZ", version: 2, playerCount: 1, scoreCount: 1 },
       ]);
     });
 

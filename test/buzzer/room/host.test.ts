@@ -87,7 +87,9 @@ describe("host", () => {
     expect(ofType(effects, "close")).toEqual([
       { type: "close", conn: "c1", code: 4001, reason: "removed by the host" },
     ]);
-    expect(deltas(effects)).toEqual([{ type: "delta", room: "QUIZ", version: 2, playerCount: 1 }]);
+    expect(deltas(effects)).toEqual([
+      { type: "delta", room: "QUIZ", version: 2, playerCount: 1, scoreCount: 1 },
+    ]);
     expect(staffStates(effects)[0]?.players.map((p) => p.id)).toEqual([ids[1] as string]);
     expect(room.players.has(a)).toBe(false);
     expect(room.names.has("P1")).toBe(false);

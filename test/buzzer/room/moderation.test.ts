@@ -36,7 +36,9 @@ describe("moderation", () => {
         { type: "close", conn: "c1", code: 4001, reason: "removed and banned by the host" },
       ]);
       expect(lines(effects)).toEqual(["[QUIZ] P1 was kicked and banned"]);
-      expect(deltas(effects)).toEqual([{ type: "delta", room: "QUIZ", version: 2, playerCount: 1 }]);
+      expect(deltas(effects)).toEqual([
+        { type: "delta", room: "QUIZ", version: 2, playerCount: 1, scoreCount: 1 },
+      ]);
       expect(room.players.has(a)).toBe(false);
     });
 
@@ -192,7 +194,9 @@ describe("moderation", () => {
       expect(lines(effects)).toEqual(["[QUIZ] Removed 2 offline players"]);
       expect(ofType(effects, "close")).toEqual([]);
       expect([...room.players.keys()]).toEqual([b]);
-      expect(deltas(effects)).toEqual([{ type: "delta", room: "QUIZ", version: 2, playerCount: 1 }]);
+      expect(deltas(effects)).toEqual([
+        { type: "delta", room: "QUIZ", version: 2, playerCount: 1, scoreCount: 1 },
+      ]);
       expect(staffStates(effects)[0]?.players.map((p) => p.id)).toEqual([b]);
     });
 

@@ -307,6 +307,29 @@ describe("departed players' lines", () => {
     expect(staffStates(kicked)[0]?.scores.map((l) => l.name)).toEqual(["P1"]);
   });
 
+  test("a rank is out of every line on the board: a departed player with points counts, one without does not", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    apply(room, hostCmd({ type: "award", player: a, points: 4 }), 10, s);
+    apply(room, tick, 10 + PUBLISH_DELAY, s);
+    apply(room, leaveCmd("c1", a), 100, s);
+    apply(room, leaveCmd("c2", b), 100, s);
+    apply(room, { type: "sweep" }, 100 + GRACE, s);
+    const after = apply(room, tick, 100 + GRACE + PUBLISH_DELAY, s);
+    // P1 left with 4 points and keeps its line; P2 left with none and is gone: P3 is 2nd of 2.
+    expect(deltas(after)).toEqual([
+      { type: "delta", room: "QUIZ", version: room.version, playerCount: 1, scoreCount: 2 },
+    ]);
+    expect(staffStates(after)[0]).toMatchObject({ playerCount: 1, scoreCount: 2 });
+    const synced = apply(room, { type: "sync", conn: "c3", room: "QUIZ", player: c }, 200 + GRACE, s);
+    expect(sentTo(synced, "c3")[0]).toMatchObject({
+      type: "state",
+      playerCount: 1,
+      scoreCount: 2,
+      you: { points: 0, rank: 2 },
+    });
+  });
+
   test(`keeps at most DEPARTED_KEPT departed lines, dropping the lowest`, () => {
     const room = newRoom("QUIZ", "quiz-secret");
     for (let i = 0; i <= DEPARTED_KEPT; i++)

@@ -44,8 +44,16 @@ describe("views", () => {
         ["players", "delta"],
         ["staff", "state"],
       ]);
-      expect(deltas(due)).toEqual([{ type: "delta", room: "QUIZ", version: 1, playerCount: 2 }]);
-      expect(staffStates(due)[0]).toMatchObject({ type: "state", room: "QUIZ", version: 1, playerCount: 2 });
+      expect(deltas(due)).toEqual([
+        { type: "delta", room: "QUIZ", version: 1, playerCount: 2, scoreCount: 2 },
+      ]);
+      expect(staffStates(due)[0]).toMatchObject({
+        type: "state",
+        room: "QUIZ",
+        version: 1,
+        playerCount: 2,
+        scoreCount: 2,
+      });
       expect(room.publish).toBeNull();
       expect(wakeAt(due)).toBeNull();
     });
@@ -106,6 +114,7 @@ describe("views", () => {
             { id: b, name: "P2", connected: true, lockedOut: false, points: 0, rtt: 10, jitter: 1 },
           ],
           playerCount: 2,
+          scoreCount: 2,
           order: [],
           hosted: false,
           scores: [],
@@ -169,7 +178,7 @@ describe("views", () => {
       // The eleventh and twelfth places are never news to players (they get their own verdicts).
       apply(room, joinCmd(room, "c13", { name: "Late" }), 400, s);
       expect(deltas(apply(room, tick, 400 + PUBLISH_DELAY, s))).toEqual([
-        { type: "delta", room: "QUIZ", version: 3, playerCount: 13 },
+        { type: "delta", room: "QUIZ", version: 3, playerCount: 13, scoreCount: 13 },
       ]);
     });
   });
@@ -192,6 +201,7 @@ describe("views", () => {
             phase: "locked",
             players: [],
             playerCount: 2,
+            scoreCount: 2,
             order: [],
             lockedOut: true,
             hosted: false,
@@ -217,6 +227,7 @@ describe("views", () => {
           phase: "open",
           players: [{ id: ids[0] as string, name: "P1", connected: true, lockedOut: false, points: 0 }],
           playerCount: 1,
+          scoreCount: 1,
           order: [],
           hosted: false,
           scores: [],
@@ -250,7 +261,7 @@ describe("views", () => {
       apply(room, buzzes(buzz("c2", b, 1600)), 1600, s);
       take(apply(room, tick, 1620, s));
       expect(view).toEqual(playerView(room, 1620, "00000007"));
-      expect(view).toMatchObject({ version: 9, round: 2, phase: "open", playerCount: 3 });
+      expect(view).toMatchObject({ version: 9, round: 2, phase: "open", playerCount: 3, scoreCount: 3 });
     });
   });
 });

@@ -17,6 +17,7 @@ const view = (over: Partial<RoomView> = {}): RoomView => ({
   phase: "locked",
   players: [player("a"), player("b")],
   playerCount: 2,
+  scoreCount: 2,
   order: [],
   hosted: true,
   scores: [],

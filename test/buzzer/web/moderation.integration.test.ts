@@ -1,7 +1,7 @@
 /**
  * The player page under the host's moderation, in a real browser against the real server: a rename
- * shows and survives a reload, and a banned page cannot come back, by its name, by the token it kept,
- * or under a new name in the same browser.
+ * shows and survives a reload, a banned page cannot come back, by its name, by the token it kept,
+ * or under a new name in the same browser, and a removed player's points still count in a rank.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
@@ -142,6 +142,26 @@ describe("player page under moderation", () => {
       expect(after.players.map((p) => p.name)).toEqual(["Fair"]);
       expect(problems).toEqual([]);
       other.close();
+      host.close();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a phone's rank is out of every line on the board, a player removed with points included",
+    async () => {
+      const { peer: host } = await Peer.join(server.url, { room: "PAGE5", secret: "roomsecret" });
+      const page = await player("PAGE5", "Pat");
+      const { peer: quin, welcome } = await Peer.join(server.url, { room: "PAGE5", name: "Quin" });
+      host.send({ type: "award", player: welcome.id, points: 3 });
+      await page.locator("#my-score", { hasText: "0 pts · 2nd of 2" }).waitFor();
+      quin.close();
+      await host.next("state", (s) => s.players.some((p) => p.name === "Quin" && !p.connected));
+      host.send({ type: "prune" });
+      // Quin is gone from the room, its 3 points stay on the board: one player, two lines.
+      await page.locator("#player-count", { hasText: "1 player" }).waitFor();
+      expect(await text(page, "#my-score")).toBe("0 pts · 2nd of 2");
+      expect(problems).toEqual([]);
       host.close();
     },
     20_000,

@@ -9,6 +9,7 @@ const view: RoomView = {
   phase: "open",
   players: [],
   playerCount: 2,
+  scoreCount: 2,
   order: [],
   hosted: true,
   scores: [],
