@@ -225,11 +225,13 @@ if (process.stdin.isTTY) {
     n: { type: "reset" },
     x: { type: "next" },
   } as const;
+  // The operator runs the default room by keys: its players are not told it has no host.
+  buzzer.terminal(DEFAULT_ROOM, true);
   readKeys(
     (key) => {
       if (key === CTRL_C || key === "q") process.kill(process.pid, "SIGINT");
       else if (key in keys) buzzer.host(DEFAULT_ROOM, keys[key as keyof typeof keys]);
     },
-    () => {},
+    () => buzzer.terminal(DEFAULT_ROOM, false),
   );
 }

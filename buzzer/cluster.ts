@@ -43,6 +43,11 @@ export async function clustered(
     attach: (server: Server<Conn>, allowed: ReadonlySet<string>) => sockets.attach(server, allowed),
     /** A host action from the server's own terminal, for the room's owner wherever it runs. */
     host: (room: string, action: HostMessage) => bus?.send({ type: "host", conn: null, room, action }),
+    /**
+     * The server's own terminal takes (`on`) or gives up running a room by keys, at the room's owner
+     * now (not journaled: an owner that takes the room over later counts connected hosts only).
+     */
+    terminal: (room: string, on: boolean) => bus?.send({ type: "terminal", room, on }),
     /** Stops every timer and leaves the cluster (this process's rooms pass to others). */
     detach() {
       sockets.detach();

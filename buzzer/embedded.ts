@@ -21,6 +21,8 @@ export function embedded(owner: OwnerOptions, gateway: Omit<GatewayOptions, "bus
     attach: (server: Server<Conn>, allowed: ReadonlySet<string>) => sockets.attach(server, allowed),
     /** A host action from the server's own terminal. */
     host: (room: string, action: HostMessage) => rooms.hostKey(room, action),
+    /** The server's own terminal takes (`on`) or gives up running a room by keys. */
+    terminal: (room: string, on: boolean) => rooms.handle({ type: "terminal", room, on }),
     /** Stops every timer. */
     detach() {
       sockets.detach();

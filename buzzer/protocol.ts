@@ -193,7 +193,10 @@ export interface RoomView {
   order: PlaceView[];
   /** In a snapshot sent to one player: whether that player is locked out of this round. */
   lockedOut?: boolean;
-  /** Whether a host is connected (with none, the default room plays as the original: first buzz wins). */
+  /**
+   * Whether a host runs the room: one is connected, or the server's own terminal takes host keys
+   * (with none, the default room plays as the original: first buzz wins).
+   */
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */
   closesIn?: number;

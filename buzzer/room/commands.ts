@@ -53,7 +53,9 @@ export type RoomCommand =
   /** A client missed a delta: send it a fresh snapshot (a player's, or a host's or viewer's). */
   | { type: "sync"; conn: ConnId; room: string; player: string | null }
   /** A host action; `conn` is null for the server's own terminal. */
-  | { type: "host"; conn: ConnId | null; room: string; action: HostMessage };
+  | { type: "host"; conn: ConnId | null; room: string; action: HostMessage }
+  /** The server's own terminal takes (`on`) or gives up running the room by keys: a host while it does. */
+  | { type: "terminal"; room: string; on: boolean };
 
 /** What an owner asks of the gateways: only these cross the bus. */
 export type GatewayEffect =

@@ -64,6 +64,11 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
     case "host":
       host(room, cmd.conn, cmd.action, now, s, out);
       break;
+    case "terminal":
+      room.terminal = cmd.on;
+      // Players are told whether a host runs the room.
+      publishSoon(room, now);
+      break;
     case "sync":
       snapshot(room, now, cmd.conn, cmd.player, out);
       break;

@@ -81,6 +81,8 @@ export interface Room {
   rules: Rules;
   /** Hosts' connections in the room now (viewers are not hosts: with none, no one runs the room). */
   hosts: Set<string>;
+  /** Whether the server's own terminal runs the room by keys: a host as much as a connected console. */
+  terminal: boolean;
   /** When the per-question timer locks the open round, or null for no timer. */
   closesAt: number | null;
   /** Leaderboard lines of players forgotten after the resume grace, by their old id (bounded, see board.ts). */
@@ -150,6 +152,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     },
     rules: { ...DEFAULT_RULES },
     hosts: new Set(),
+    terminal: false,
     closesAt: null,
     departed: new Map(),
     teams: new Map(),

@@ -80,7 +80,7 @@ export function playerDelta(room: Room, now: number): RoomDelta | null {
   if (scoreCount !== told.scoreCount) delta.scoreCount = scoreCount;
   const shown = Math.min(round.placed.length, VIEW.top);
   if (shown > told.places) delta.order = places(room, told.places, shown);
-  const hosted = room.hosts.size > 0;
+  const hosted = isHosted(room);
   if (hosted !== told.hosted) delta.hosted = hosted;
   const closesAt = closing(room);
   if (closesAt !== null && closesAt !== told.closesAt)
@@ -120,7 +120,7 @@ function common(room: Room, now: number): Omit<RoomView, "players" | "order" | "
       : {}),
     playerCount: room.players.size,
     scoreCount: linesOf(room),
-    hosted: room.hosts.size > 0,
+    hosted: isHosted(room),
     ...(closesAt !== null ? { closesIn: Math.max(0, Math.round(closesAt - now)) } : {}),
   };
 }
@@ -145,6 +145,11 @@ function scorers(lines: readonly ScoreView[], max: number): ScoreView[] {
     if (line.points !== 0) top.push(line);
   }
   return top;
+}
+
+/** Whether anyone runs the room: a host's connection, or the server's own terminal. */
+function isHosted(room: Room): boolean {
+  return room.hosts.size > 0 || room.terminal;
 }
 
 /** How many lines the leaderboard has: every player's and every kept departed player's (see board.ts boardOf). */

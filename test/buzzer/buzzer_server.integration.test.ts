@@ -434,6 +434,35 @@ describe("buzzer_server.ts options", () => {
     expect(tty.output()).toEndWith("Server stopped\r\n");
   });
 
+  test("run from a terminal, it hosts the default room: players are not told the room has no host", async () => {
+    const tty = inTerminal("buzzer/buzzer_server.ts", ["--port", "0", "--secret", "x"]);
+    try {
+      const [, url] = await tty.waitFor(/Server started on (ws:\/\/\S+:\d+)/);
+      await tty.waitFor(/Host keys: /);
+      const { peer } = await Peer.join(url as string, { name: "Pat" });
+      expect(await peer.next("state")).toMatchObject({ room: "MAIN", hosted: true });
+      peer.close();
+    } finally {
+      tty.proc.kill("SIGTERM");
+      await tty.proc.exited;
+    }
+  });
+
+  test("with stdin not a terminal, no one hosts the default room until a host joins", async () => {
+    const piped = await startServer("buzzer/buzzer_server.ts", ["--secret", "x"]);
+    try {
+      expect(piped.stdout()).not.toContain("Host keys");
+      const { peer } = await Peer.join(piped.url, { name: "Pat" });
+      expect(await peer.next("state")).toMatchObject({ room: "MAIN", hosted: false });
+      const { peer: host } = await Peer.join(piped.url, { secret: "x" });
+      await peer.next("state", (v) => v.hosted);
+      host.close();
+      peer.close();
+    } finally {
+      await piped.stop();
+    }
+  });
+
   test("prints a random secret when none is given", async () => {
     const random = await startServer("buzzer/buzzer_server.ts");
     await random.waitFor(/Host secret for room MAIN: [0-9a-f]{12}\n/);

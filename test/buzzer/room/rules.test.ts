@@ -210,6 +210,25 @@ describe("rules", () => {
     expect(room.hosts.has("h2")).toBe(true);
   });
 
+  test("the server's own terminal counts as a host while it runs the room by keys", () => {
+    const { room, s, ids } = roomWith([null]);
+    const on = apply(room, { type: "terminal", room: "QUIZ", on: true }, 100, s);
+    expect(deltas(on)).toEqual([]);
+    expect(deltas(apply(room, tick, 100 + PUBLISH_DELAY, s))).toEqual([
+      { type: "delta", room: "QUIZ", version: 2, hosted: true },
+    ]);
+    const synced = apply(room, { type: "sync", conn: "c1", room: "QUIZ", player: ids[0] as string }, 150, s);
+    expect(sentTo(synced, "c1")[0]).toMatchObject({ type: "state", hosted: true });
+    // A host console coming and going changes nothing while the terminal runs the room.
+    apply(room, joinCmd(room, "h1", { secret: "quiz-secret" }), 200, s);
+    apply(room, leaveCmd("h1", null), 210, s);
+    expect(deltas(apply(room, tick, 210 + PUBLISH_DELAY, s))).toEqual([]);
+    apply(room, { type: "terminal", room: "QUIZ", on: false }, 300, s);
+    expect(deltas(apply(room, tick, 300 + PUBLISH_DELAY, s))).toEqual([
+      { type: "delta", room: "QUIZ", version: 3, hosted: false },
+    ]);
+  });
+
   test("settings stay per room: a new room plays by the default rules", () => {
     const { room } = roomWith([], "open", settings());
     expect(room.rules).toEqual(DEFAULT_RULES);
