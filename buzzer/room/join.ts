@@ -1,0 +1,143 @@
+/**
+ * Who comes into a room and as what: a new player, a player back with its resume token, a host
+ * (with the secret) or a viewer; each is welcomed and sent a snapshot.
+ */
+import { Close } from "../../lib/close.ts";
+import { sameSecret } from "../../lib/secret.ts";
+import type { Link } from "../fair.ts";
+import { scoreEntry } from "../journal.ts";
+import { JOINS_PER_ADDRESS } from "../limit.ts";
+import { checkName } from "../names.ts";
+import type { ErrorCode } from "../protocol.ts";
+import * as rules from "../round.ts";
+import type { RoomCommand, RoomEffect } from "./commands.ts";
+import { raiseReach, tell } from "./decide.ts";
+import { log, publishSoon, refuse, type Settings, snapshot } from "./effects.ts";
+import { addOne, guardOf, maySecret, wrongSecret } from "./guards.ts";
+import { banned } from "./moderation.ts";
+import { teamFor } from "./scores.ts";
+import { addPlayer, freshId, type Player, type Room } from "./state.ts";
+
+/** A resume token is 32 hex digits (an unknown well-formed one is adopted, e.g. after a restart). */
+const TOKEN = /^[0-9a-f]{32}$/;
+
+/** Lets a connection into a room as a player, host or viewer, or refuses it with a coded error. */
+export function join(
+  room: Room,
+  cmd: Extract<RoomCommand, { type: "join" }>,
+  now: number,
+  s: Settings,
+  out: RoomEffect[],
+) {
+  const no = (code: ErrorCode, message: string) => refuse(out, s, cmd.conn, code, message);
+  const rate = s.joinRate ?? JOINS_PER_ADDRESS;
+  const guard = guardOf(room, cmd.address, now, rate);
+  if (cmd.secret !== undefined) {
+    if (!maySecret(guard, now))
+      return no("RATE_LIMITED", "too many wrong secrets from your address: wait a minute");
+    if (!sameSecret(cmd.secret, room.secret) && !sameSecret(cmd.secret, s.mainSecret)) {
+      wrongSecret(guard, now);
+      return no("BAD_SECRET", `wrong host secret for room ${room.code}`);
+    }
+    return enter(room, cmd.conn, { player: null, host: true }, now, out);
+  }
+  if (cmd.watch) return enter(room, cmd.conn, { player: null, host: false }, now, out);
+  const name = cmd.name !== undefined ? checkName(cmd.name) : null;
+  if (name && !name.ok) return no(name.code, name.message);
+  const bannedToken = banned(room, { token: cmd.token });
+  if (bannedToken) return no("BANNED", bannedToken);
+  const known = cmd.token ? room.players.get(room.tokens.get(cmd.token) ?? "") : undefined;
+  if (known) {
+    // A player back may be a slow one the window's bound has not counted since it left.
+    raiseReach(room, cmd.link ?? known.link, s);
+    return enter(room, cmd.conn, { player: known, host: false, link: cmd.link }, now, out);
+  }
+  if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
+    return no("BAD_TOKEN", "resume token must be 32 hex digits");
+  }
+  const bannedName = banned(room, { name: name?.msg });
+  if (bannedName) return no("BANNED", bannedName);
+  const team = cmd.team === undefined ? null : teamFor(room, cmd.team);
+  if (team && !team.ok) return no(team.code, team.message);
+  if (!cmd.mayAdd || !addOne(guard, now, rate)) {
+    return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
+  }
+  const plain = cmd.plain === true;
+  const player = addPlayer(room, {
+    id: freshId(room, s.newId),
+    name: name?.msg ?? `Player ${++room.anonymous}`,
+    // The original protocol has no way to present a token, so plain players get none.
+    token: plain ? "" : (cmd.token ?? s.newId()),
+    plain,
+    conn: null,
+    link: cmd.link,
+    leftAt: null,
+    team: team?.msg ?? null,
+  });
+  raiseReach(room, cmd.link, s);
+  const { id, name: taken, token } = player;
+  const entries = [{ e: "player" as const, room: room.code, id, name: taken, token, plain }];
+  out.push({ type: "persist", entries: team ? [...entries, scoreEntry(room, player)] : entries });
+  if (s.logging)
+    out.push(log(room, `${taken} joined${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`));
+  enter(room, cmd.conn, { player, host: false, added: true }, now, out);
+}
+
+/** Who a connection enters as: a player (new or resumed), or a host or viewer. */
+interface Entrant {
+  player: Player | null;
+  host: boolean;
+  /** A player new to the room (the gateway counts it against the address). */
+  added?: boolean;
+  /** The link measured on the new connection, for a resumed player. */
+  link?: Link | null;
+}
+
+function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEffect[]) {
+  const { player, host } = who;
+  if (player) {
+    if (player.conn !== null && player.conn !== conn) {
+      out.push({
+        type: "close",
+        conn: player.conn,
+        code: Close.REPLACED,
+        reason: "resumed on another connection",
+      });
+    }
+    player.conn = conn;
+    player.leftAt = null;
+    if (who.link) player.link = who.link;
+  } else {
+    room.watchers++;
+    if (host) room.hosts.add(conn);
+  }
+  out.push({
+    type: "bind",
+    conn,
+    room: room.code,
+    player: player?.id ?? null,
+    host,
+    added: who.added === true,
+  });
+  if (!player?.plain) {
+    const role = host ? "host" : "viewer";
+    const welcome = {
+      type: "welcome" as const,
+      id: player?.id ?? role,
+      name: player?.name ?? role,
+      room: room.code,
+      token: player?.token ?? "",
+      host,
+    };
+    out.push({ type: "send", conn, msg: welcome });
+    snapshot(room, now, conn, player?.id ?? null, out);
+  }
+  if (!player) {
+    // Players are told whether a host runs the room.
+    if (host) publishSoon(room, now);
+    return;
+  }
+  const placed = rules.standing(room.round, player.id);
+  if (typeof placed === "object") tell(room, conn, placed, 1, out);
+  publishSoon(room, now);
+}
