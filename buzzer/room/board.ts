@@ -4,6 +4,7 @@
  * most once per published view, however many points changed in between.
  */
 import { csv } from "../../lib/csv.ts";
+import { nameKey } from "../names.ts";
 import type { OwnScore, ScoreView, TeamView } from "../protocol.ts";
 import type { RoomEffect } from "./commands.ts";
 import { changed, member, type Player, type Room, removePlayer } from "./state.ts";
@@ -13,6 +14,8 @@ export interface Line {
   name: string;
   team: string | null;
   points: number;
+  /** The address the player last joined from, if known: a join from it under the name brings the line back. */
+  address?: string;
 }
 
 /** Departed players' lines a room keeps: past it, the lowest goes (a long open room stays bounded). */
@@ -89,13 +92,15 @@ export function tellScores(room: Room, out: RoomEffect[]): void {
  */
 export function keepLine(room: Room, player: Player): void {
   removePlayer(room, player);
-  addLine(room, player.id, { name: player.name, team: player.team, points: player.points });
+  const { name, team, points, address } = player;
+  addLine(room, player.id, address ? { name, team, points, address } : { name, team, points });
 }
 
 /** Keeps a departed player's line (if it scored), dropping the lowest line past DEPARTED_KEPT. */
 export function addLine(room: Room, id: string, line: Line): void {
   if (line.points === 0) return;
   room.departed.set(id, line);
+  if (line.address) room.returning.set(lineKey(line.address, line.name), id);
   if (line.team !== null) member(room, line.team, 1);
   changed(room);
   if (room.departed.size > DEPARTED_KEPT) {
@@ -110,8 +115,15 @@ export function dropLine(room: Room, id: string): void {
   const line = room.departed.get(id);
   if (!line) return;
   room.departed.delete(id);
+  const key = line.address ? lineKey(line.address, line.name) : "";
+  if (room.returning.get(key) === id) room.returning.delete(key);
   if (line.team !== null) member(room, line.team, -1);
   changed(room);
+}
+
+/** What a departed line is found by when its player joins again (see returning.ts): its address and name key. */
+export function lineKey(address: string, name: string): string {
+  return `${address}\n${nameKey(name)}`;
 }
 
 /** The leaderboard as CSV (rank,name,team,points), with text cells a spreadsheet cannot take for formulas. */

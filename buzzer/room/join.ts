@@ -5,7 +5,7 @@
 import { Close } from "../../lib/close.ts";
 import { sameSecret } from "../../lib/secret.ts";
 import type { Link } from "../fair.ts";
-import { scoreEntry } from "../journal.ts";
+import { type Entry, scoreEntry } from "../journal.ts";
 import { JOINS_PER_ADDRESS } from "../limit.ts";
 import { checkName } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
@@ -15,8 +15,9 @@ import { raiseReach, tell } from "./decide.ts";
 import { log, publishSoon, refuse, type Settings, snapshot } from "./effects.ts";
 import { addOne, guardOf, maySecret, wrongSecret } from "./guards.ts";
 import { banned } from "./moderation.ts";
+import { returning, takeLine } from "./returning.ts";
 import { teamFor } from "./scores.ts";
-import { addPlayer, freshId, type Player, type Room } from "./state.ts";
+import { ADDRESS_KEPT, addPlayer, freshId, type Player, type Room } from "./state.ts";
 
 /** A resume token is 32 hex digits (an unknown well-formed one is adopted, e.g. after a restart). */
 const TOKEN = /^[0-9a-f]{32}$/;
@@ -29,6 +30,7 @@ export function join(
   s: Settings,
   out: RoomEffect[],
 ) {
+  const address = cmd.address.slice(0, ADDRESS_KEPT);
   const no = (code: ErrorCode, message: string) => refuse(out, s, cmd.conn, code, message);
   const rate = s.joinRate ?? JOINS_PER_ADDRESS;
   const guard = guardOf(room, cmd.address, now, rate);
@@ -50,19 +52,27 @@ export function join(
   if (known) {
     // A player back may be a slow one the window's bound has not counted since it left.
     raiseReach(room, cmd.link ?? known.link, s);
-    return enter(room, cmd.conn, { player: known, host: false, link: cmd.link }, now, out);
+    return enter(room, cmd.conn, { player: known, host: false, link: cmd.link, address }, now, out);
   }
   if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
     return no("BAD_TOKEN", "resume token must be 32 hex digits");
   }
   const bannedName = banned(room, { name: name?.msg });
   if (bannedName) return no("BANNED", bannedName);
-  const team = cmd.team === undefined ? null : teamFor(room, cmd.team);
+  const plain = cmd.plain === true;
+  const back = name && cmd.token === undefined ? returning(room, name.msg, address, plain) : null;
+  if (back && "player" in back) {
+    if (s.logging) out.push(log(room, `${back.player.name} is back under the same name`));
+    raiseReach(room, cmd.link ?? back.player.link, s);
+    return enter(room, cmd.conn, { player: back.player, host: false, link: cmd.link, address }, now, out);
+  }
+  // A departed line comes back with its team; a join's own team counts only for a line in none.
+  const wanted = back?.line.team ?? cmd.team;
+  const team = wanted === undefined || wanted === null ? null : teamFor(room, wanted);
   if (team && !team.ok) return no(team.code, team.message);
   if (!cmd.mayAdd || !addOne(guard, now, rate)) {
     return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
   }
-  const plain = cmd.plain === true;
   const player = addPlayer(room, {
     id: freshId(room, s.newId),
     name: name?.msg ?? `Player ${++room.anonymous}`,
@@ -73,13 +83,17 @@ export function join(
     link: cmd.link,
     leftAt: null,
     team: team?.msg ?? null,
+    address,
   });
   raiseReach(room, cmd.link, s);
   const { id, name: taken, token } = player;
-  const entries = [{ e: "player" as const, room: room.code, id, name: taken, token, plain }];
-  out.push({ type: "persist", entries: team ? [...entries, scoreEntry(room, player)] : entries });
-  if (s.logging)
-    out.push(log(room, `${taken} joined${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`));
+  const entries: Entry[] = [{ e: "player", room: room.code, id, name: taken, token, plain }];
+  if (back) entries.push(...takeLine(room, player, back.id));
+  out.push({ type: "persist", entries: team || back ? [...entries, scoreEntry(room, player)] : entries });
+  if (s.logging) {
+    const how = `${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`;
+    out.push(log(room, `${taken} joined${how}${back ? `, back with ${player.points} points` : ""}`));
+  }
   enter(room, cmd.conn, { player, host: false, added: true }, now, out);
 }
 
@@ -91,6 +105,8 @@ interface Entrant {
   added?: boolean;
   /** The link measured on the new connection, for a resumed player. */
   link?: Link | null;
+  /** The address a resumed player comes from now (a name coming back is matched against it). */
+  address?: string;
 }
 
 function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEffect[]) {
@@ -107,6 +123,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
     player.conn = conn;
     player.leftAt = null;
     if (who.link) player.link = who.link;
+    if (who.address !== undefined) player.address = who.address;
   } else {
     room.watchers++;
     if (host) room.hosts.add(conn);

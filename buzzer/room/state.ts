@@ -28,10 +28,18 @@ export interface Player {
   team: string | null;
   /** The own score the player was last told (see board.ts ownKey), or null before its first snapshot. */
   told: string | null;
+  /** The address the player last joined from (at most ADDRESS_KEPT characters; "" unknown): see returning.ts. */
+  address: string;
 }
 
 /** A player as it is added: with no points, in a team or none, told nothing yet. */
-export type NewPlayer = Omit<Player, "points" | "team" | "told"> & { team?: string | null };
+export type NewPlayer = Omit<Player, "points" | "team" | "told" | "address"> & {
+  team?: string | null;
+  address?: string;
+};
+
+/** The most of an address a player keeps: an address is a name for where a join came from, not data. */
+export const ADDRESS_KEPT = 64;
 
 /** A room: code, host secret, players by id, the current round and what it needs to decide it. */
 export interface Room {
@@ -45,6 +53,10 @@ export interface Room {
   names: Set<string>;
   /** The next number to try for a name already taken (so a thousand Alices cost no more than one). */
   suffixes: Map<string, number>;
+  /** Who holds each name in `names`, by player id: a join under a name finds its offline holder (see returning.ts). */
+  holders: Map<string, string>;
+  /** Departed lines by the address and name key they left with (see returning.ts), so a join finds its own. */
+  returning: Map<string, string>;
   /** Per-press details from the gateway, kept until the press is placed and recorded. */
   claims: Map<string, Claim>;
   records: FairnessRecord[];
@@ -127,6 +139,8 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     tokens: new Map(),
     names: new Set(),
     suffixes: new Map(),
+    holders: new Map(),
+    returning: new Map(),
     claims: new Map(),
     records: [],
     prospects: new Map(),
@@ -168,10 +182,11 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
 export function addPlayer(room: Room, player: NewPlayer): Player {
   const added: Player = {
     ...player,
-    name: claimName(room, player.name),
+    name: claimName(room, player.name, player.id),
     points: 0,
     team: player.team ?? null,
     told: null,
+    address: (player.address ?? "").slice(0, ADDRESS_KEPT),
   };
   room.players.set(added.id, added);
   if (added.token) room.tokens.set(added.token, added.id);
@@ -195,7 +210,7 @@ export function freshId(room: Room, newId: () => string): string {
 /** Gives a player another name, made unique in the room as a joining player's is; returns it. */
 export function renamePlayer(room: Room, player: Player, name: string): string {
   releaseName(room, player.name);
-  player.name = claimName(room, name);
+  player.name = claimName(room, name, player.id);
   changed(room);
   return player.name;
 }
@@ -213,7 +228,7 @@ export function removePlayer(room: Room, player: Player): void {
 }
 
 /** Takes `name`, or the first free `name (n)`, for a player of the room. */
-function claimName(room: Room, wanted: string): string {
+function claimName(room: Room, wanted: string, id: string): string {
   const base = nameKey(wanted);
   let name = wanted;
   let key = base;
@@ -225,6 +240,7 @@ function claimName(room: Room, wanted: string): string {
     room.suffixes.set(base, n + 1);
   }
   room.names.add(key);
+  room.holders.set(key, id);
   return name;
 }
 
@@ -232,6 +248,7 @@ function claimName(room: Room, wanted: string): string {
 function releaseName(room: Room, name: string): void {
   const key = nameKey(name);
   room.names.delete(key);
+  room.holders.delete(key);
   room.suffixes.delete(key);
 }
 

@@ -1,0 +1,43 @@
+/**
+ * A player back under its name, as quiz systems let a phone that lost its token or a restarted
+ * terminal client back in: a join with no token, from the address the player last joined from,
+ * under the name of a player who is offline (within the resume grace) is that player again; under
+ * the name of a departed line, it gets the line's points back. From another address it is someone
+ * else, so no one takes over another device's points; a connected player's name is never taken over.
+ */
+import type { Entry } from "../journal.ts";
+import { nameKey } from "../names.ts";
+import { dropLine, type Line, lineKey } from "./board.ts";
+import { changed, type Player, type Room } from "./state.ts";
+
+/** Who a join's name and address come back as: an offline player, a departed line (with its old id), or no one. */
+export function returning(
+  room: Room,
+  name: string,
+  address: string,
+  plain: boolean,
+): { player: Player } | { id: string; line: Line } | null {
+  // An unknown address is no one's: two clients without one would take each other's places.
+  if (address === "") return null;
+  const holder = room.players.get(room.holders.get(nameKey(name)) ?? "");
+  if (holder) {
+    const away = holder.conn === null && holder.leftAt !== null;
+    return away && holder.address === address && holder.plain === plain ? { player: holder } : null;
+  }
+  const id = room.returning.get(lineKey(address, name));
+  const line = id === undefined ? undefined : room.departed.get(id);
+  return id !== undefined && line ? { id, line } : null;
+}
+
+/**
+ * Gives a new player a departed line's points (its team it joined with) and drops the line; returns
+ * what journals it (the line's id scored at 0 is no line on replay).
+ */
+export function takeLine(room: Room, player: Player, id: string): Entry[] {
+  const line = room.departed.get(id);
+  if (!line) return [];
+  player.points += line.points;
+  dropLine(room, id);
+  changed(room);
+  return [{ e: "score", room: room.code, id, name: line.name, team: null, points: 0 }];
+}

@@ -1,0 +1,139 @@
+import { describe, expect, test } from "bun:test";
+import type { Entry } from "../../../buzzer/journal.ts";
+import { replay } from "../../../buzzer/journal.ts";
+import { apply, type EngineCommand } from "../../../buzzer/room/engine.ts";
+import { newRoom } from "../../../buzzer/room/state.ts";
+import {
+  errors,
+  GRACE,
+  hostCmd,
+  joinCmd,
+  leaveCmd,
+  nthId,
+  ofType,
+  sentTo,
+  settings,
+  tick,
+} from "./engine_support.ts";
+
+const HOME = "10.0.0.1";
+const ELSEWHERE = "10.0.0.2";
+/** The n-th id handed out, as a player id (its first 8 digits). */
+const pid = (n: number) => nthId(n).slice(0, 8);
+
+/** A room where Carol (on c1, from HOME, in team Owls) has 5 points and Dan (c2) is connected; every journal entry kept. */
+function quiz() {
+  const s = settings();
+  const room = newRoom("QUIZ", "quiz-secret", "open");
+  const journal: Entry[] = [{ e: "room", room: "QUIZ", secret: "quiz-secret" }];
+  const run = (cmd: EngineCommand, at: number) => {
+    const effects = apply(room, cmd, at, s);
+    for (const p of ofType(effects, "persist")) journal.push(...p.entries);
+    return effects;
+  };
+  run(joinCmd(room, "c1", { name: "Carol", team: "Owls", address: HOME }), 0);
+  run(joinCmd(room, "c2", { name: "Dan", address: HOME }), 0);
+  const carol = pid(1);
+  run(hostCmd({ type: "award", player: carol, points: 5 }), 10);
+  run(tick, 100);
+  return { room, s, run, journal, carol };
+}
+
+const welcome = (effects: ReturnType<typeof apply>, conn: string) =>
+  sentTo(effects, conn).find((m) => m.type === "welcome");
+
+describe("returning", () => {
+  test("a join with no token under an offline player's name from its address resumes that player", () => {
+    const { room, run, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    const effects = run(joinCmd(room, "c3", { name: "carol", address: HOME }), 2000);
+    expect(errors(effects)).toEqual([]);
+    expect(welcome(effects, "c3")).toEqual({
+      type: "welcome",
+      id: carol,
+      name: "Carol",
+      room: "QUIZ",
+      token: nthId(2),
+      host: false,
+    });
+    expect(ofType(effects, "bind")).toEqual([
+      { type: "bind", conn: "c3", room: "QUIZ", player: carol, host: false, added: false },
+    ]);
+    // Nothing new to journal: the same player, on a new connection.
+    expect(ofType(effects, "persist")).toEqual([]);
+    expect(room.players.size).toBe(2);
+    expect(room.players.get(carol)).toMatchObject({ conn: "c3", leftAt: null, points: 5, team: "Owls" });
+  });
+
+  test("a connected player's name is still taken: the newcomer is Carol (2)", () => {
+    const { room, run } = quiz();
+    const effects = run(joinCmd(room, "c3", { name: "Carol", address: HOME }), 2000);
+    expect(welcome(effects, "c3")).toMatchObject({ id: pid(5), name: "Carol (2)" });
+    expect(room.players.get(pid(5))?.points).toBe(0);
+  });
+
+  test("from another address an offline player's name is someone else's: a new player, with no points", () => {
+    const { room, run, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    const effects = run(joinCmd(room, "c3", { name: "Carol", address: ELSEWHERE }), 2000);
+    expect(welcome(effects, "c3")).toMatchObject({ id: pid(5), name: "Carol (2)" });
+    expect(room.players.get(pid(5))?.points).toBe(0);
+    expect(room.players.get(carol)).toMatchObject({ conn: null, points: 5 });
+  });
+
+  test("a player remembers the address it last joined from: a token resume elsewhere moves it", () => {
+    const { room, run, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    run(joinCmd(room, "c3", { token: nthId(2), address: ELSEWHERE }), 1500);
+    run(leaveCmd("c3", carol), 1600);
+    const effects = run(joinCmd(room, "c4", { name: "Carol", address: HOME }), 2000);
+    expect(welcome(effects, "c4")).toMatchObject({ name: "Carol (2)" });
+    const back = run(joinCmd(room, "c5", { name: "Carol", address: ELSEWHERE }), 2100);
+    expect(welcome(back, "c5")).toMatchObject({ id: carol, name: "Carol" });
+  });
+
+  test("a banned name stays banned, from the same address too", () => {
+    const { room, run, carol } = quiz();
+    run(hostCmd({ type: "kick", player: carol, ban: true }), 1000);
+    const effects = run(joinCmd(room, "c3", { name: "Carol", address: HOME }), 2000);
+    expect(errors(effects)).toEqual([
+      { conn: "c3", code: "BANNED", message: "you were removed from room QUIZ by the host" },
+    ]);
+  });
+
+  test("a departed line's name from its address brings its points and team back, and a replay agrees", () => {
+    const { room, run, journal, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    run({ type: "sweep" }, 1000 + GRACE);
+    expect(room.departed.get(carol)).toEqual({ name: "Carol", team: "Owls", points: 5, address: HOME });
+    const effects = run(joinCmd(room, "c3", { name: "Carol", address: HOME }), 2000 + GRACE);
+    const id = pid(5);
+    expect(welcome(effects, "c3")).toMatchObject({ id, name: "Carol" });
+    expect(room.players.get(id)).toMatchObject({ points: 5, team: "Owls" });
+    expect(room.departed.size).toBe(0);
+    expect(room.returning.size).toBe(0);
+    expect(room.teams.get("owls")).toEqual({ name: "Owls", members: 1 });
+    run(tick, 3000 + GRACE);
+    expect(room.told.scores).toEqual([{ id, name: "Carol", team: "Owls", points: 5, rank: 1 }]);
+    const restored = replay(journal, 0).get("QUIZ");
+    expect(restored?.departed.size).toBe(0);
+    expect(restored?.players.get(id)).toMatchObject({ name: "Carol", points: 5, team: "Owls" });
+  });
+
+  test("a departed line's name from another address is a new player with no points; the line stays", () => {
+    const { room, run, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    run({ type: "sweep" }, 1000 + GRACE);
+    const effects = run(joinCmd(room, "c3", { name: "Carol", address: ELSEWHERE }), 2000 + GRACE);
+    expect(welcome(effects, "c3")).toMatchObject({ name: "Carol" });
+    expect(room.players.get(pid(5))?.points).toBe(0);
+    expect(room.departed.get(carol)?.points).toBe(5);
+  });
+
+  test("a join with a resume token is never matched by name", () => {
+    const { room, run, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    const effects = run(joinCmd(room, "c3", { name: "Carol", token: nthId(99), address: HOME }), 2000);
+    expect(welcome(effects, "c3")).toMatchObject({ name: "Carol (2)" });
+  });
+});
