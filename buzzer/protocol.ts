@@ -186,8 +186,9 @@ export interface RoomView {
   phase: Phase;
   /** Milliseconds until release while armed, as of sending. */
   countdown?: number;
-  /** The first players, up to VIEW.players (none for players); `playerCount` says how many in all. */
+  /** The first players, up to VIEW.players (none for players). */
   players: PlayerView[];
+  /** Players connected now (not those away within the resume grace). */
   playerCount: number;
   /** The first places, up to VIEW.order for hosts and viewers, VIEW.top for players. */
   order: PlaceView[];

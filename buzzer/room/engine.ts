@@ -15,7 +15,7 @@ import { host } from "./host.ts";
 import { join } from "./join.ts";
 import { timeUp, timing } from "./rules.ts";
 import { depart } from "./scores.ts";
-import type { Room } from "./state.ts";
+import { type Room, setConn } from "./state.ts";
 
 /** What the engine is applied to: a command from the bus, a batch of buzzes, or a timer's tick. */
 export type EngineCommand =
@@ -96,7 +96,7 @@ function leave(room: Room, conn: string, id: string | null, now: number, s: Sett
   }
   const player = room.players.get(id);
   if (!player || player.conn !== conn) return;
-  player.conn = null;
+  setConn(room, player, null);
   player.leftAt = now;
   if (s.logging) out.push(log(room, `${player.name} disconnected`));
   // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
@@ -132,7 +132,7 @@ function rebind(room: Room, conn: string, id: string | null, host: boolean, now:
   }
   const player = room.players.get(id);
   if (!player || (player.conn !== null && player.conn !== conn)) return;
-  player.conn = conn;
+  setConn(room, player, conn);
   player.leftAt = null;
   publishSoon(room, now);
 }

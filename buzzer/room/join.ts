@@ -17,7 +17,7 @@ import { addOne, guardOf, maySecret, wrongSecret } from "./guards.ts";
 import { banned } from "./moderation.ts";
 import { returning, takeLine } from "./returning.ts";
 import { teamFor } from "./scores.ts";
-import { ADDRESS_KEPT, addPlayer, freshId, type Player, type Room } from "./state.ts";
+import { ADDRESS_KEPT, addPlayer, freshId, type Player, type Room, setConn } from "./state.ts";
 
 /** A resume token is 32 hex digits (an unknown well-formed one is adopted, e.g. after a restart). */
 const TOKEN = /^[0-9a-f]{32}$/;
@@ -120,7 +120,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
         reason: "resumed on another connection",
       });
     }
-    player.conn = conn;
+    setConn(room, player, conn);
     player.leftAt = null;
     if (who.link) player.link = who.link;
     if (who.address !== undefined) player.address = who.address;

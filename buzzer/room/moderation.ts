@@ -26,14 +26,15 @@ export function kick(
 ) {
   const player = named(room, conn, action.player, s, out);
   if (!player) return;
-  const { name, token } = player;
+  // Removing the player takes it off its connection: the connection is closed after.
+  const { name, token, conn: was } = player;
   if (action.ban) {
     addBan(room.bans, { name, token });
     out.push({ type: "persist", entries: [{ e: "ban", room: room.code, name, token }] });
   }
   forget(room, player, out);
   const reason = action.ban ? "removed and banned by the host" : "removed by the host";
-  if (player.conn) out.push({ type: "close", conn: player.conn, code: Close.KICKED, reason });
+  if (was) out.push({ type: "close", conn: was, code: Close.KICKED, reason });
   if (s.logging) out.push(log(room, `${name} was ${action.ban ? "kicked and banned" : "kicked"}`));
   // The removed player may have been the one the decision window was waiting for.
   settle(room, now, s, out);

@@ -76,6 +76,8 @@ export interface Room {
   settleAt: number | null;
   /** Hosts and viewers connected now. */
   watchers: number;
+  /** Players connected now (see setConn, the one place it changes): what a view's playerCount says. */
+  online: number;
   /** When anyone last did anything in the room: an idle, empty room is closed. */
   activeAt: number;
   /** The address that opened the room (each address may hold only a few). */
@@ -148,6 +150,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     publish: null,
     settleAt: null,
     watchers: 0,
+    online: 0,
     activeAt: 0,
     openedBy,
     reach: { ms: 0, at: -Infinity },
@@ -182,6 +185,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
 export function addPlayer(room: Room, player: NewPlayer): Player {
   const added: Player = {
     ...player,
+    conn: null,
     name: claimName(room, player.name, player.id),
     points: 0,
     team: player.team ?? null,
@@ -189,6 +193,7 @@ export function addPlayer(room: Room, player: NewPlayer): Player {
     address: (player.address ?? "").slice(0, ADDRESS_KEPT),
   };
   room.players.set(added.id, added);
+  setConn(room, added, player.conn);
   if (added.token) room.tokens.set(added.token, added.id);
   if (added.team !== null) member(room, added.team, 1);
   changed(room);
@@ -221,10 +226,20 @@ export function renamePlayer(room: Room, player: Player, name: string): string {
  */
 export function removePlayer(room: Room, player: Player): void {
   room.players.delete(player.id);
+  setConn(room, player, null);
   releaseName(room, player.name);
   room.tokens.delete(player.token);
   if (player.team !== null) member(room, player.team, -1);
   changed(room);
+}
+
+/**
+ * Puts a player on a connection, or off one (null): the one place the room's count of connected
+ * players changes, so it stays right whichever way a player comes, goes or is removed.
+ */
+export function setConn(room: Room, player: Player, conn: string | null): void {
+  room.online += (conn !== null ? 1 : 0) - (player.conn !== null ? 1 : 0);
+  player.conn = conn;
 }
 
 /** Takes `name`, or the first free `name (n)`, for a player of the room. */

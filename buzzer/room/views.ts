@@ -75,7 +75,7 @@ export function playerDelta(room: Room, now: number): RoomDelta | null {
   if (delta.phase === "armed" && round.releaseAt !== null) {
     delta.countdown = Math.max(0, Math.round(round.releaseAt - now));
   }
-  if (room.players.size !== told.playerCount) delta.playerCount = room.players.size;
+  if (room.online !== told.playerCount) delta.playerCount = room.online;
   const scoreCount = linesOf(room);
   if (scoreCount !== told.scoreCount) delta.scoreCount = scoreCount;
   const shown = Math.min(round.placed.length, VIEW.top);
@@ -96,7 +96,7 @@ export function playerDelta(room: Room, now: number): RoomDelta | null {
   room.told = {
     round: round.number,
     phase: round.phase,
-    playerCount: room.players.size,
+    playerCount: room.online,
     scoreCount,
     places: shown,
     hosted,
@@ -118,7 +118,7 @@ function common(room: Room, now: number): Omit<RoomView, "players" | "order" | "
     ...(round.phase === "armed" && round.releaseAt !== null
       ? { countdown: Math.max(0, Math.round(round.releaseAt - now)) }
       : {}),
-    playerCount: room.players.size,
+    playerCount: room.online,
     scoreCount: linesOf(room),
     hosted: isHosted(room),
     ...(closesAt !== null ? { closesIn: Math.max(0, Math.round(closesAt - now)) } : {}),

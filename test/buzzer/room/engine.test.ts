@@ -532,7 +532,10 @@ describe("engine", () => {
       const { room, s, ids } = roomWith([null, null]);
       const a = ids[0] as string;
       apply(room, leaveCmd("c1", a), 1000, s);
-      apply(room, tick, 1000 + PUBLISH_DELAY, s);
+      // Players are told the count of players online at once; the leaderboard keeps the line.
+      expect(deltas(apply(room, tick, 1000 + PUBLISH_DELAY, s))).toEqual([
+        { type: "delta", room: "QUIZ", version: 2, playerCount: 1 },
+      ]);
       expect(apply(room, { type: "sweep" }, 1000 + GRACE - 1, s)).toEqual([{ type: "wake", at: null }]);
       expect(room.players.has(a)).toBe(true);
       const swept = apply(room, { type: "sweep" }, 1000 + GRACE, s);
@@ -543,9 +546,9 @@ describe("engine", () => {
       expect(room.players.has(a)).toBe(false);
       expect(room.tokens.has(nthId(2))).toBe(false);
       expect(room.names.has("p1")).toBe(false);
-      // Players are told the count once the publish is due.
+      // Players are told the leaderboard's line count once the publish is due.
       expect(deltas(apply(room, tick, 1000 + GRACE + PUBLISH_DELAY, s))).toEqual([
-        { type: "delta", room: "QUIZ", version: 2, playerCount: 1, scoreCount: 1 },
+        { type: "delta", room: "QUIZ", version: 3, scoreCount: 1 },
       ]);
     });
 

@@ -15,6 +15,7 @@ import {
   hostCmd,
   joinCmd,
   leaveCmd,
+  nthId,
   ofType,
   roomWith,
   SLOW,
@@ -160,11 +161,11 @@ describe("views", () => {
       // Locking a locked round: hosts and viewers are sent the room, players nothing.
       const locked = apply(room, hostCmd({ type: "lock" }), 100, s);
       expect(audiences(locked)).toEqual([["staff", "state"]]);
-      // A JSON player going away stays in the room: the count players see is the same.
-      apply(room, leaveCmd("c1", ids[0] as string), 200, s);
-      const due = apply(room, tick, 200 + PUBLISH_DELAY, s);
+      // A player's link changing is nothing players see.
+      apply(room, { type: "link", room: "QUIZ", player: ids[0] as string, link: FAST }, 200, s);
+      const due = apply(room, hostCmd({ type: "lock" }), 300, s);
       expect(audiences(due)).toEqual([["staff", "state"]]);
-      expect(staffStates(due)[0]?.players[0]).toMatchObject({ connected: false });
+      expect(staffStates(due)[0]?.players[0]).toMatchObject({ rtt: FAST.rtt });
       expect(room.version).toBe(1);
     });
 
@@ -263,5 +264,60 @@ describe("views", () => {
       expect(view).toEqual(playerView(room, 1620, "00000007"));
       expect(view).toMatchObject({ version: 9, round: 2, phase: "open", playerCount: 3, scoreCount: 3 });
     });
+  });
+});
+
+describe("playerCount", () => {
+  test("counts the players connected now through joins, leaves, resumes, rebinds, kicks, prunes and sweeps", () => {
+    const { room, s, ids } = roomWith([null, null, null, null]);
+    const [a, b, c, d] = ids as [string, string, string, string];
+    let at = 1000;
+    /** Applies a command and checks the count players and staff are shown against the players connected. */
+    const step = (cmd: Parameters<typeof apply>[1], online: number) => {
+      at += 100;
+      const effects = [...apply(room, cmd, at, s), ...apply(room, tick, at + 50, s)];
+      const connected = [...room.players.values()].filter((p) => p.conn !== null).length;
+      expect([room.online, connected]).toEqual([online, online]);
+      // Hosts are sent the room on every change (a leave from a stale connection is none).
+      expect(staffStates(effects).at(-1)?.playerCount ?? online).toBe(online);
+      expect(room.told.playerCount).toBe(online);
+    };
+    step(joinCmd(room, "c5", { name: "Eve" }), 5);
+    step(leaveCmd("c1", a), 4);
+    // A leave from a connection the player is no longer on changes nothing.
+    step(leaveCmd("c1", a), 4);
+    step(joinCmd(room, "c6", { token: nthId(2) }), 5);
+    // Resumed on another connection while still on one: one player, one count.
+    step(joinCmd(room, "c7", { token: nthId(2) }), 5);
+    step(leaveCmd("c2", b), 4);
+    // Back under its name from the same address, with no token.
+    step(joinCmd(room, "c8", { name: "P2" }), 5);
+    step(hostCmd({ type: "kick", player: c }), 4);
+    step(hostCmd({ type: "kick", player: d, ban: true }), 3);
+    step(leaveCmd("c7", a), 2);
+    step({ type: "rebind", conn: "c9", room: "QUIZ", player: a }, 3);
+    step(leaveCmd("c9", a), 2);
+    step(hostCmd({ type: "prune" }), 2);
+    expect(room.players.has(a)).toBe(false);
+    step(leaveCmd("c8", b), 1);
+    step({ type: "sweep" }, 1);
+    at += s.resumeGrace;
+    step({ type: "sweep" }, 1);
+    expect(room.players.size).toBe(1);
+    // A plain-text player who leaves is forgotten at once.
+    step(joinCmd(room, "p1", { plain: true }), 2);
+    const plain = [...room.players.values()].find((p) => p.plain)?.id as string;
+    step(leaveCmd("p1", plain), 1);
+  });
+
+  test("a player going away is counted out of what players are told; the leaderboard keeps its line", () => {
+    const { room, s, ids } = roomWith([null, null]);
+    apply(room, hostCmd({ type: "award", player: ids[0] as string, points: 2 }), 50, s);
+    apply(room, tick, 100, s);
+    apply(room, leaveCmd("c1", ids[0] as string), 200, s);
+    expect(deltas(apply(room, tick, 200 + PUBLISH_DELAY, s))).toEqual([
+      { type: "delta", room: "QUIZ", version: 3, playerCount: 1 },
+    ]);
+    expect(playerView(room, 300, ids[1] as string)).toMatchObject({ playerCount: 1, scoreCount: 2 });
   });
 });
