@@ -11,6 +11,7 @@ import { settle } from "./decide.ts";
 import { forget, log, named, publishNow, refuse, type Settings } from "./effects.ts";
 import { depart } from "./scores.ts";
 import { type Room, renamePlayer } from "./state.ts";
+import { resendPlace } from "./views.ts";
 
 type Kick = Extract<HostMessage, { type: "kick" }>;
 type Rename = Extract<HostMessage, { type: "rename" }>;
@@ -32,6 +33,8 @@ export function kick(
     addBan(room.bans, { name, token });
     out.push({ type: "persist", entries: [{ e: "ban", room: room.code, name, token }] });
   }
+  // A place players were sent goes out again, as "(left)".
+  resendPlace(room, player.id);
   forget(room, player, out);
   const reason = action.ban ? "removed and banned by the host" : "removed by the host";
   if (was) out.push({ type: "close", conn: was, code: Close.KICKED, reason });

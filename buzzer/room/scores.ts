@@ -13,6 +13,7 @@ import type { HostMessage, RoomEffect } from "./commands.ts";
 import { raiseReach } from "./decide.ts";
 import { log, named, publishNow, refuse, type Settings, snapshot } from "./effects.ts";
 import { changed, member, type Player, type Room } from "./state.ts";
+import { resendPlace } from "./views.ts";
 
 /** The host actions on scores and teams. */
 export type ScoreAction = Extract<HostMessage, { type: "award" | "judge" | "team" | "forgive" | "scores" }>;
@@ -50,9 +51,8 @@ export function scoreAction(
       }
       const verdict = action.right ? "right" : "wrong";
       room.judged.set(player.id, verdict);
-      // Players' deltas only add places: a marked place they were sent goes out again, with its mark.
-      const where = rules.standing(room.round, player.id);
-      if (typeof where === "object") room.told.places = Math.min(room.told.places, where.place - 1);
+      // A marked place players were sent goes out again, with its mark.
+      resendPlace(room, player.id);
       // Journaled even when the mark is worth no points: a restart must still refuse a second one.
       out.push({ type: "persist", entries: [judgedEntry(room, player.id, verdict)] });
       addPoints(room, player, action.right ? room.rules.right : room.rules.wrong, verdict, s, out);

@@ -157,6 +157,15 @@ function linesOf(room: Room): number {
   return room.players.size + room.departed.size;
 }
 
+/**
+ * Players' deltas only add places: a player's place they were sent goes out again in the next one
+ * (marked, or shown as "(left)"), and the places after it with it.
+ */
+export function resendPlace(room: Room, player: string): void {
+  const where = standing(room.round, player);
+  if (typeof where === "object") room.told.places = Math.min(room.told.places, where.place - 1);
+}
+
 /** When the timer locks the round, while it is open; null otherwise. */
 function closing(room: Room): number | null {
   return room.round.phase === "open" ? room.closesAt : null;

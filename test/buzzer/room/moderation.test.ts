@@ -42,6 +42,29 @@ describe("moderation", () => {
       expect(room.players.has(a)).toBe(false);
     });
 
+    test("sends players a kicked player's place again, as (left), with the places after it", () => {
+      for (const ban of [false, true]) {
+        const { room, s, ids } = roomWith([null, null, null]);
+        const [a, b, c] = ids as [string, string, string];
+        apply(room, buzzes(buzz("c1", a, 100), buzz("c2", b, 150), buzz("c3", c, 180)), 200, s);
+        apply(room, tick, 1000, s);
+        expect(room.told.places).toBe(3);
+        const effects = apply(room, hostCmd({ type: "kick", player: b, ban }), 1100, s);
+        expect(deltas(effects).flatMap((d) => d.order ?? [])).toEqual([
+          { id: b, name: "(left)", place: 2, gap: 0.05, photo: false },
+          { id: c, name: "P3", place: 3, gap: 0.08, photo: false },
+        ]);
+      }
+    });
+
+    test("a kicked player with no place sends players no places again", () => {
+      const { room, s, ids } = roomWith([null, null]);
+      apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 200, s);
+      apply(room, tick, 1000, s);
+      const effects = apply(room, hostCmd({ type: "kick", player: ids[1] as string }), 1100, s);
+      expect(deltas(effects).flatMap((d) => d.order ?? [])).toEqual([]);
+    });
+
     test("refuses a later join with the banned token, with BANNED in words", () => {
       const { room, s, ids } = roomWith([null, null]);
       apply(room, hostCmd({ type: "kick", player: ids[0] as string, ban: true }), 50, s);
