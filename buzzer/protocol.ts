@@ -254,6 +254,7 @@ export type ErrorCode =
   | "NOT_JOINED"
   | "ALREADY_JOINED"
   | "BAD_NAME"
+  | "NAME_TAKEN"
   | "BAD_ROOM"
   | "NO_SUCH_ROOM"
   | "TOO_MANY_ROOMS"

@@ -3,7 +3,7 @@
  * and remove every player who is not connected. Each is journaled, so it survives a restart.
  */
 import { Close } from "../../lib/close.ts";
-import { checkName } from "../names.ts";
+import { checkName, nameKey } from "../names.ts";
 import * as rules from "../round.ts";
 import { addBan, isBanned } from "./bans.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
@@ -52,7 +52,7 @@ export function banned(room: Room, who: { token?: string; name?: string }): stri
   return isBanned(room.bans, who) ? `you were removed from room ${room.code} by the host` : null;
 }
 
-/** Gives a player another name (checked as a join's is, unique in the room) and tells it with a new welcome. */
+/** Gives a player another name (checked as a join's is; another player's is NAME_TAKEN) and tells it with a new welcome. */
 export function rename(
   room: Room,
   conn: string | null,
@@ -66,6 +66,12 @@ export function rename(
   const checked = checkName(action.name);
   if (!checked.ok) {
     if (conn) refuse(out, s, conn, checked.code, checked.message);
+    return;
+  }
+  // A rename that quietly became "Dave (3)" is not what the host asked for: it is refused instead.
+  const holder = room.holders.get(nameKey(checked.msg));
+  if (holder !== undefined && holder !== player.id) {
+    if (conn) refuse(out, s, conn, "NAME_TAKEN", `"${checked.msg}" is taken by another player`);
     return;
   }
   const before = player.name;

@@ -145,14 +145,35 @@ describe("moderation", () => {
       ).toEqual(["P1", "Bea"]);
     });
 
-    test("keeps names unique: a name in use gets a number, as a joining player's does", () => {
+    test("refuses another player's name with NAME_TAKEN, however it is spelled, and changes nothing", () => {
       const { room, s, ids } = roomWith([null, null]);
-      const effects = apply(room, hostCmd({ type: "rename", player: ids[1] as string, name: "p1" }), 50, s);
+      const [a, b] = ids as [string, string];
+      // An offline player's name is taken too: it may come back under it.
+      apply(room, leaveCmd("c1", a), 40, s);
+      for (const name of ["P1", "p1", " Ｐ１ "]) {
+        const effects = apply(room, hostCmd({ type: "rename", player: b, name }), 50, s);
+        expect(errors(effects)).toEqual([
+          { conn: "h", code: "NAME_TAKEN", message: `"${name.trim()}" is taken by another player` },
+        ]);
+        expect(ofType(effects, "persist")).toEqual([]);
+        expect(ofType(effects, "publish")).toEqual([]);
+        expect(sentTo(effects, "c2")).toEqual([]);
+      }
+      expect(room.players.get(b)?.name).toBe("P2");
+      expect(room.players.get(a)?.name).toBe("P1");
+    });
+
+    test("a name freed by a rename may be taken by the next rename, as it is", () => {
+      const { room, s, ids } = roomWith([null, null]);
+      const [a, b] = ids as [string, string];
+      apply(room, hostCmd({ type: "rename", player: a, name: "Ann" }), 50, s);
+      const effects = apply(room, hostCmd({ type: "rename", player: b, name: "P1" }), 60, s);
+      expect(errors(effects)).toEqual([]);
       expect(ofType(effects, "persist")[0]?.entries).toEqual([
-        { e: "rename", room: "QUIZ", id: ids[1] as string, name: "p1 (2)" },
+        { e: "rename", room: "QUIZ", id: b, name: "P1" },
       ]);
       // The old name is free again: a new player takes it as it is.
-      const join = apply(room, joinCmd(room, "c3", { name: "P2" }), 60, s);
+      const join = apply(room, joinCmd(room, "c3", { name: "P2" }), 70, s);
       expect(sentTo(join, "c3")[0]).toMatchObject({ type: "welcome", name: "P2" });
     });
 
