@@ -69,7 +69,7 @@ export function rename(
     return;
   }
   // A rename that quietly became "Dave (3)" is not what the host asked for: it is refused instead.
-  const holder = room.holders.get(nameKey(checked.msg));
+  const holder = room.names.get(nameKey(checked.msg));
   if (holder !== undefined && holder !== player.id) {
     if (conn) refuse(out, s, conn, "NAME_TAKEN", `"${checked.msg}" is taken by another player`);
     return;

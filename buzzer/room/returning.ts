@@ -19,7 +19,7 @@ export function returning(
 ): { player: Player } | { id: string; line: Line } | null {
   // An unknown address is no one's: two clients without one would take each other's places.
   if (address === "") return null;
-  const holder = room.players.get(room.holders.get(nameKey(name)) ?? "");
+  const holder = room.players.get(room.names.get(nameKey(name)) ?? "");
   if (holder) {
     const away = holder.conn === null && holder.leftAt !== null;
     return away && holder.address === address && holder.plain === plain ? { player: holder } : null;

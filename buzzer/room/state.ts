@@ -49,12 +49,13 @@ export interface Room {
   players: Map<string, Player>;
   /** Resume token → player id. */
   tokens: Map<string, string>;
-  /** Names in use, compared as `nameKey` compares them, so a join finds a free one without listing every player. */
-  names: Set<string>;
+  /**
+   * Names in use, compared as `nameKey` compares them, each with the id of the player who holds it:
+   * a join finds a free name, or its offline holder (see returning.ts), without listing every player.
+   */
+  names: Map<string, string>;
   /** The next number to try for a name already taken (so a thousand Alices cost no more than one). */
   suffixes: Map<string, number>;
-  /** Who holds each name in `names`, by player id: a join under a name finds its offline holder (see returning.ts). */
-  holders: Map<string, string>;
   /** Departed lines by the address and name key they left with (see returning.ts), so a join finds its own. */
   returning: Map<string, string>;
   /** Per-press details from the gateway, kept until the press is placed and recorded. */
@@ -139,9 +140,8 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     round: newRound(1, phase),
     players: new Map(),
     tokens: new Map(),
-    names: new Set(),
+    names: new Map(),
     suffixes: new Map(),
-    holders: new Map(),
     returning: new Map(),
     claims: new Map(),
     records: [],
@@ -254,8 +254,7 @@ function claimName(room: Room, wanted: string, id: string): string {
     key = nameKey(name);
     room.suffixes.set(base, n + 1);
   }
-  room.names.add(key);
-  room.holders.set(key, id);
+  room.names.set(key, id);
   return name;
 }
 
@@ -263,7 +262,6 @@ function claimName(room: Room, wanted: string, id: string): string {
 function releaseName(room: Room, name: string): void {
   const key = nameKey(name);
   room.names.delete(key);
-  room.holders.delete(key);
   room.suffixes.delete(key);
 }
 
