@@ -218,7 +218,7 @@ ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));
 ui.reset.addEventListener("click", () => send({ type: "reset" }));
 ui.prune.addEventListener("click", async () => {
-  ui.detail.textContent = await players.prune(view?.playerCount ?? 0);
+  ui.detail.textContent = await players.prune(view?.playerCount ?? 0, view?.order ?? []);
 });
 ui.scoresCsv.addEventListener("click", () => send({ type: "scores" }));
 ui.logCsv.addEventListener("click", () => send({ type: "log", format: "csv" }));

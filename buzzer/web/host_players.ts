@@ -4,8 +4,16 @@
  * kick with an optional ban, remove offline players). Rows are kept by player id and updated in
  * place, so nothing moves or is replaced under the mouse or a field being typed in.
  */
-import { type ClientMessage, LIMITS, type PlayerView } from "../protocol.ts";
-import { nameProblem, pointsProblem, pruneQuestion, quality, qualityTitle } from "./host_checks.ts";
+import { type ClientMessage, LIMITS, type PlaceView, type PlayerView } from "../protocol.ts";
+import {
+  nameProblem,
+  pointsProblem,
+  pruneCount,
+  pruneQuestion,
+  pruneStaying,
+  quality,
+  qualityTitle,
+} from "./host_checks.ts";
 import { ask } from "./host_dialog.ts";
 import { h } from "./ui.ts";
 
@@ -59,13 +67,18 @@ export class PlayerTable {
     }
   }
 
-  /** Asks to remove the offline players shown, saying how many, then asks the server to. */
-  async prune(total: number): Promise<string> {
-    const offline = this.shown.filter((p) => !p.connected).length;
-    if (!offline) return "No offline players to remove.";
+  /**
+   * Asks to remove the offline players shown, saying how many go and how many who buzzed in the
+   * round `order` stay (as the server decides), then asks the server to.
+   */
+  async prune(total: number, order: readonly PlaceView[]): Promise<string> {
+    const count = pruneCount(this.shown, order, total);
+    if (!count.gone) {
+      return ["No offline players to remove now.", pruneStaying(count.staying)].filter(Boolean).join(" ");
+    }
     const answer = await ask({
-      ...pruneQuestion(offline, total > this.shown.length),
-      confirm: `Remove ${offline}`,
+      ...pruneQuestion(count),
+      confirm: `Remove ${count.gone}`,
       danger: true,
     });
     if (answer) this.send({ type: "prune" });
