@@ -87,7 +87,7 @@ const login = hostLogin({
     else if (msg.type === "log") saveLog(msg.format, msg.data);
     else if (msg.type === "scores") saveScores(room, msg.data);
     else if (msg.type === "error" && msg.code === "ALREADY_JUDGED") orderNotice(msg.message);
-    else if (msg.type === "error") ui.detail.textContent = msg.message;
+    else if (msg.type === "error" && !players.refused(msg.message)) ui.detail.textContent = msg.message;
   },
 });
 
