@@ -87,7 +87,7 @@ const login = hostLogin({
     else if (msg.type === "log") saveLog(msg.format, msg.data);
     else if (msg.type === "scores") saveScores(room, msg.data);
     else if (msg.type === "error" && msg.code === "ALREADY_JUDGED") orderNotice(msg.message);
-    else if (msg.type === "error") ui.detail.textContent = msg.message;
+    else if (msg.type === "error" && !players.refused(msg.message)) ui.detail.textContent = msg.message;
   },
 });
 
@@ -218,7 +218,7 @@ ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));
 ui.reset.addEventListener("click", () => send({ type: "reset" }));
 ui.prune.addEventListener("click", async () => {
-  ui.detail.textContent = await players.prune(view?.playerCount ?? 0);
+  ui.detail.textContent = await players.prune(view?.playerCount ?? 0, view?.order ?? []);
 });
 ui.scoresCsv.addEventListener("click", () => send({ type: "scores" }));
 ui.logCsv.addEventListener("click", () => send({ type: "log", format: "csv" }));

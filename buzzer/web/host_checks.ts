@@ -2,7 +2,7 @@
  * The host console's plain words and checks, without the page: a player's link rated good, fair
  * or poor, what a host may type for points and names, and what removing offline players asks.
  */
-import { LIMITS, type PlayerView } from "../protocol.ts";
+import { LIMITS, type PlaceView, type PlayerView } from "../protocol.ts";
 
 /** A player's link in plain words: how a buzz from there compares, from round trip and jitter. */
 export type Quality = "good" | "fair" | "poor" | "unknown";
@@ -40,15 +40,55 @@ export function nameProblem(value: string): string {
   return value.length < 1 || value.length > LIMITS.name ? `A name is 1 to ${LIMITS.name} characters.` : "";
 }
 
+/** The offline players a prune removes and keeps, as the console sees them. */
+export interface PruneCount {
+  /** Offline players shown who have no part in the current round: the ones a prune removes. */
+  gone: number;
+  /** Offline players shown with a place or a false start this round: the server keeps them until the next. */
+  staying: number;
+  /** The player list is cut short: there may be more of both. */
+  more: boolean;
+}
+
 /**
- * What "Remove offline players" asks: how many (at least that many when the list shown is cut),
- * and that their points stay on the leaderboard, in the right number.
+ * Counts what a prune does to the players shown (moderation.ts `prune`): an offline player with a
+ * place in `order` or a false start this round stays until the next round, the others go.
  */
-export function pruneQuestion(offline: number, more: boolean): { title: string; message: string } {
-  const one = offline === 1 && !more;
-  const count = `${more ? "at least " : ""}${offline} offline player${offline === 1 ? "" : "s"}`;
+export function pruneCount(
+  players: readonly PlayerView[],
+  order: readonly PlaceView[],
+  total: number,
+): PruneCount {
+  const placed = new Set(order.map((p) => p.id));
+  const offline = players.filter((p) => !p.connected);
+  const staying = offline.filter((p) => p.lockedOut || placed.has(p.id)).length;
+  return { gone: offline.length - staying, staying, more: total > players.length };
+}
+
+const offlinePlayers = (n: number) => `${n} offline player${n === 1 ? "" : "s"}`;
+
+/** The note on the players a prune keeps: `10 who buzzed this round stay until the next.` (empty for none). */
+export function pruneStaying(staying: number): string {
+  if (!staying) return "";
+  return `${staying} who buzzed this round ${staying === 1 ? "stays" : "stay"} until the next.`;
+}
+
+/**
+ * What "Remove offline players" asks: how many go (at least that many when the list shown is cut),
+ * how many who buzzed this round stay until the next, and that the removed players' points stay on
+ * the leaderboard, in the right number.
+ */
+export function pruneQuestion(count: PruneCount): { title: string; message: string } {
+  const { gone, staying, more } = count;
+  const one = gone === 1 && !more;
   return {
-    title: `Remove ${count}?`,
-    message: `Their points stay on the leaderboard. ${one ? "They can join again as a new player." : "They can join again as new players."}`,
+    title: `Remove ${more ? "at least " : ""}${offlinePlayers(gone)}?`,
+    message: [
+      pruneStaying(staying),
+      "Their points stay on the leaderboard.",
+      one ? "They can join again as a new player." : "They can join again as new players.",
+    ]
+      .filter(Boolean)
+      .join(" "),
   };
 }

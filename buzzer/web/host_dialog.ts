@@ -15,6 +15,11 @@ export interface Ask {
   field?: { label: string; type: "text" | "number"; value: string; check: (value: string) => string };
   /** Offer the "also ban" box. */
   ban?: boolean;
+  /**
+   * Acts on the answer before the dialog closes, resolving with the server's refusal in words (or
+   * "" when done): a refusal shows in the dialog, where the host is looking, and the dialog stays.
+   */
+  act?: (answer: Answer) => Promise<string>;
 }
 
 /** The answer: the field's value (trimmed) and whether "also ban" was ticked; null if cancelled. */
@@ -45,6 +50,7 @@ function finish(answer: Answer | null): void {
   const done = settle;
   settle = null;
   current = null;
+  ui.confirm.disabled = false;
   if (ui.dialog.open) ui.dialog.close();
   done?.(answer);
 }
@@ -97,7 +103,19 @@ ui.form.addEventListener("submit", (event) => {
     ui.input.focus();
     return;
   }
-  finish({ value, ban: !ui.ban.hidden && ui.banBox.checked });
+  const answer = { value, ban: !ui.ban.hidden && ui.banBox.checked };
+  const asked = current;
+  if (!asked.act) return finish(answer);
+  ui.error.textContent = "";
+  ui.confirm.disabled = true;
+  void asked.act(answer).then((refused) => {
+    // Cancelled, or another question opened, while the server was asked: this answer is old.
+    if (current !== asked) return;
+    ui.confirm.disabled = false;
+    if (!refused) return finish(answer);
+    ui.error.textContent = refused;
+    ui.input.focus();
+  });
 });
 ui.cancel.addEventListener("click", () => finish(null));
 // Escape closes a modal dialog by itself: that is a cancel too (unless another question opened since).

@@ -4,8 +4,16 @@
  * kick with an optional ban, remove offline players). Rows are kept by player id and updated in
  * place, so nothing moves or is replaced under the mouse or a field being typed in.
  */
-import { type ClientMessage, LIMITS, type PlayerView } from "../protocol.ts";
-import { nameProblem, pointsProblem, pruneQuestion, quality, qualityTitle } from "./host_checks.ts";
+import { type ClientMessage, LIMITS, type PlaceView, type PlayerView } from "../protocol.ts";
+import {
+  nameProblem,
+  pointsProblem,
+  pruneCount,
+  pruneQuestion,
+  pruneStaying,
+  quality,
+  qualityTitle,
+} from "./host_checks.ts";
 import { ask } from "./host_dialog.ts";
 import { h } from "./ui.ts";
 
@@ -32,10 +40,15 @@ function button(text: string, label: string, className = "small"): HTMLButtonEle
   return b;
 }
 
+/** How long a rename waits for the server's answer before the dialog closes anyway, in ms. */
+const RENAME_WAIT = 5000;
+
 /** The player table, kept in step with each state the console receives. */
 export class PlayerTable {
   private readonly rows = new Map<string, Row>();
   private shown: readonly PlayerView[] = [];
+  /** A rename sent and not yet answered: the player, its name before, and where the answer goes. */
+  private renaming: { id: string; before: string; done: (refused: string) => void } | null = null;
 
   constructor(
     private readonly body: HTMLTableSectionElement,
@@ -45,6 +58,8 @@ export class PlayerTable {
   /** Shows `players` in the server's order, reusing each player's row. */
   render(players: readonly PlayerView[]): void {
     this.shown = players;
+    const renamed = this.renaming && players.find((p) => p.id === this.renaming?.id);
+    if (renamed && renamed.name !== this.renaming?.before) this.answer("");
     const seen = new Set<string>();
     players.forEach((p, i) => {
       seen.add(p.id);
@@ -59,13 +74,34 @@ export class PlayerTable {
     }
   }
 
-  /** Asks to remove the offline players shown, saying how many, then asks the server to. */
-  async prune(total: number): Promise<string> {
-    const offline = this.shown.filter((p) => !p.connected).length;
-    if (!offline) return "No offline players to remove.";
+  /**
+   * Takes the server's refusal as the answer to a rename waiting for one (shown in its dialog);
+   * returns false when no rename waits, for the console to show the error itself.
+   */
+  refused(message: string): boolean {
+    if (!this.renaming) return false;
+    this.answer(`${message[0]?.toUpperCase() ?? ""}${message.slice(1)}.`);
+    return true;
+  }
+
+  private answer(refused: string): void {
+    const waiting = this.renaming;
+    this.renaming = null;
+    waiting?.done(refused);
+  }
+
+  /**
+   * Asks to remove the offline players shown, saying how many go and how many who buzzed in the
+   * round `order` stay (as the server decides), then asks the server to.
+   */
+  async prune(total: number, order: readonly PlaceView[]): Promise<string> {
+    const count = pruneCount(this.shown, order, total);
+    if (!count.gone) {
+      return ["No offline players to remove now.", pruneStaying(count.staying)].filter(Boolean).join(" ");
+    }
     const answer = await ask({
-      ...pruneQuestion(offline, total > this.shown.length),
-      confirm: `Remove ${offline}`,
+      ...pruneQuestion(count),
+      confirm: `Remove ${count.gone}`,
       danger: true,
     });
     if (answer) this.send({ type: "prune" });
@@ -162,14 +198,34 @@ export class PlayerTable {
     this.send(answer.ban ? { type: "kick", player: p.id, ban: true } : { type: "kick", player: p.id });
   }
 
+  /** Asks for a new name and keeps the dialog open until the server renames (or refuses, said there). */
   private async rename(p: PlayerView): Promise<void> {
-    const answer = await ask({
+    await ask({
       title: `Rename ${p.name}`,
       message: "Everyone sees the new name at once.",
       confirm: "Rename",
       field: { label: "New name", type: "text", value: p.name, check: nameProblem },
+      act: ({ value }) => {
+        if (value === p.name) return Promise.resolve("");
+        this.answer("");
+        if (!this.send({ type: "rename", player: p.id, name: value }))
+          return Promise.resolve("Not connected.");
+        return new Promise<string>((done) => {
+          // A rename the server takes without a visible change (the same name, tidied) is not waited for.
+          const timer = window.setTimeout(() => this.answer(""), RENAME_WAIT);
+          this.renaming = {
+            id: p.id,
+            before: p.name,
+            done: (refused) => {
+              clearTimeout(timer);
+              done(refused);
+            },
+          };
+        });
+      },
     });
-    if (answer && answer.value !== p.name) this.send({ type: "rename", player: p.id, name: answer.value });
+    // Cancelled while waiting: a later refusal is the console's to show.
+    this.answer("");
   }
 
   private async award(p: PlayerView): Promise<void> {

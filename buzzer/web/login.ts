@@ -8,6 +8,12 @@ import { Session, type SessionStatus } from "../session.ts";
 import { byId, goneReason, pageSocketUrl, setConn, showStatus, validRoom, whenBack } from "./ui.ts";
 
 const STORAGE_KEY = "buzzer:host";
+/**
+ * How long the console waits to sign in again after the server refused it for too many wrong
+ * secrets from this address, in ms: the server says "wait a minute", and retrying sooner only
+ * spends the allowance that lets the right secret in.
+ */
+export const LOCKED_OUT_WAIT = 60_000;
 
 export interface Credentials {
   room: string;
@@ -42,12 +48,14 @@ export function hostLogin(opts: LoginOptions) {
   const pill = byId("conn");
   let link: Session | null = null;
   let joined = false;
+  let againTimer = 0;
   whenBack(() => link?.reconnectNow());
 
   const prefill = new URLSearchParams(location.search).get("room");
   roomInput.value = prefill && validRoom(prefill) ? prefill.toUpperCase() : DEFAULT_ROOM;
 
   const signOut = (message = "") => {
+    clearTimeout(againTimer);
     const old = link;
     link = null;
     void old?.close();
@@ -61,7 +69,28 @@ export function hostLogin(opts: LoginOptions) {
     (roomInput.value ? secretInput : roomInput).focus();
   };
 
+  /**
+   * Stops a sign-in the server refused for a while (too many wrong secrets from this address): its
+   * message is shown on the sign-in form, with the secret kept, and the console tries again once after
+   * LOCKED_OUT_WAIT (or when the host presses the button), not every few seconds.
+   */
+  const waitOut = (creds: Credentials, keep: boolean, message: string) => {
+    const old = link;
+    link = null;
+    void old?.close();
+    error.textContent = `${message} (trying again in a minute)`;
+    roomInput.value = creds.room;
+    secretInput.value = creds.secret;
+    form.hidden = false;
+    pill.hidden = true;
+    setConn(pill, "offline");
+    opts.onJoined(false, creds.room);
+    clearTimeout(againTimer);
+    againTimer = window.setTimeout(() => signIn(creds, keep), LOCKED_OUT_WAIT);
+  };
+
   const signIn = (creds: Credentials, keep: boolean) => {
+    clearTimeout(againTimer);
     void link?.close();
     error.textContent = "";
     pill.hidden = false;
@@ -83,7 +112,9 @@ export function hostLogin(opts: LoginOptions) {
           if (keep) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(creds));
           else sessionStorage.removeItem(STORAGE_KEY);
           opts.onJoined(true, msg.room);
-        } else if (msg.type === "error" && !joined && msg.code !== "RATE_LIMITED") {
+        } else if (msg.type === "error" && !joined && msg.code === "RATE_LIMITED") {
+          return waitOut(creds, keep, msg.message);
+        } else if (msg.type === "error" && !joined) {
           sessionStorage.removeItem(STORAGE_KEY);
           return signOut(msg.message);
         }

@@ -27,8 +27,10 @@ import {
   whenBack,
 } from "./ui.ts";
 
-/** The room in the URL (`/r/CODE`), or null for the server's default room. */
-const pathRoom = roomFromPath(location.pathname);
+/** The room the URL names (`/r/CODE`), or none for the server's default room, or a bad code. */
+const linked = roomFromPath(location.pathname);
+/** The room in the URL, or undefined for the server's default room (or a bad link, which joins nothing). */
+const pathRoom = linked.ok ? linked.room : undefined;
 /** The room this page joins, as the player reads it. */
 const roomCode = pathRoom ?? DEFAULT_ROOM;
 
@@ -44,7 +46,7 @@ let stopCountdown: () => void = () => {};
 let waitingFor: string | null = null;
 /** The resume token the current join sent, if any: the one a BANNED answer refuses. */
 let joinToken: string | undefined;
-const form = new JoinForm(pathRoom ?? undefined, (name, team) => {
+const form = new JoinForm(pathRoom, (name, team) => {
   ui.myName.textContent = name;
   start(name, team);
 });
@@ -245,7 +247,7 @@ function start(name: string, team?: string): void {
   joinToken = form.bannedToken ?? (saved?.name === name ? saved.token : undefined);
   link = new Session({
     url: pageSocketUrl(),
-    join: { name, room: pathRoom ?? undefined, team },
+    join: { name, room: pathRoom, team },
     // The stored token resumes this player; the session then keeps the token of each welcome.
     token: joinToken,
     onMessage,
@@ -294,7 +296,13 @@ ui.leave.addEventListener("click", () => {
 if (!keepScreenOn()) ui.screenHint.hidden = false;
 whenBack(() => link?.reconnectNow());
 const saved = form.saved;
-if (saved) {
+if (!linked.ok) {
+  // A link with a bad room code joins no room: the player is told to check it.
+  ui.code.textContent = "";
+  form.hide();
+  ui.badLink.textContent = linked.message;
+  ui.badLink.hidden = false;
+} else if (saved) {
   ui.myName.textContent = saved.name;
   start(saved.name, saved.team);
 } else {

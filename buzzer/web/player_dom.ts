@@ -5,6 +5,7 @@ import { byId } from "./ui.ts";
 export const ui = {
   code: byId("room-code"),
   conn: byId("conn"),
+  badLink: byId("bad-link"),
   game: byId("game"),
   myName: byId("my-name"),
   buzz: byId<HTMLButtonElement>("buzz"),

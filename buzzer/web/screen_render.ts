@@ -9,6 +9,7 @@ import { renderScores, renderTeams } from "./board.ts";
 import { isLobby } from "./cues.ts";
 import { overflows, trimToFit } from "./fit.ts";
 import { byId, h, judgedBadge, playersLabel, renderOrder, showNote } from "./ui.ts";
+import { quietLockLabel } from "./words.ts";
 
 /** Most places the projector lists, past what any screen holds readably: the rest are a count. */
 const ORDER_SHOWN = 80;
@@ -50,14 +51,20 @@ export function setPhase(phase: string, text: string): void {
   if (ui.phase.textContent !== text) ui.phase.textContent = text;
 }
 
+/** The last round this projector saw open: a lock without a buzz after it is the timer's or the host's. */
+let openRound = -1;
+
 /** Draws everything but the phase's countdown, which the page runs itself; null clears the room. */
 export function renderRoom(view: RoomView | null): void {
   const lobby = view !== null && isLobby(view);
   ui.lobby.hidden = !lobby;
   ui.round.hidden = lobby;
+  if (view?.phase === "open") openRound = view.round;
   if (view?.phase === "open") setPhase("open", view.order.length ? "Open" : "GO!");
-  else if (view?.phase === "locked")
-    setPhase("locked", lobby ? "Join now" : view.order.length ? "Locked" : "Get ready");
+  else if (view?.phase === "locked") {
+    const quiet = quietLockLabel(openRound === view.round, view.rules?.timer);
+    setPhase("locked", lobby ? "Join now" : view.order.length ? "Locked" : quiet);
+  }
   const unhosted = view !== null && !view.hosted;
   ui.hostNote.hidden = !unhosted;
   if (unhosted) {

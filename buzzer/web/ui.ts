@@ -3,6 +3,7 @@
  * `textContent` or `createElement` here: no page ever parses HTML.
  */
 import { Close } from "../../lib/close.ts";
+import { checkRoom } from "../parse.ts";
 import { type PlaceView, VIEW } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
 import { gapLabel } from "./words.ts";
@@ -26,15 +27,34 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** The room code in a `/r/CODE` path, upper-cased, or null for any other path. */
-export function roomFromPath(pathname: string): string | null {
-  const match = /^\/r\/([A-Za-z0-9]{1,8})\/?$/.exec(pathname);
-  return match?.[1] ? match[1].toUpperCase() : null;
+/** The room a page's path names: none (the default room), a checked code, or a code that is not valid. */
+export type PathRoom = { ok: true; room?: string } | { ok: false; message: string };
+
+/**
+ * The room in a `/r/CODE` path, upper-cased, checked by the server's own rule (parse.ts); any other
+ * path names no room. A code that is not valid is refused with a message in words, never read as
+ * the default room: a mistyped link must not put players in the wrong game.
+ */
+export function roomFromPath(pathname: string): PathRoom {
+  const match = /^\/r\/([^/]*)\/?$/.exec(pathname);
+  if (!match) return { ok: true };
+  let raw = match[1] ?? "";
+  try {
+    raw = decodeURIComponent(raw);
+  } catch {
+    // A broken %-escape is shown as typed.
+  }
+  const checked = checkRoom(raw);
+  if (checked.ok) return { ok: true, room: checked.msg };
+  // Quoted as typed, cut short: a link is any length.
+  const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
+  return { ok: false, message: `"${shown}" is not a room code: check the link (${checked.message}).` };
 }
 
-/** Whether `code` is a valid room code (1 to 8 letters or digits). */
+/** Whether `code` is a valid room code (the server's rule: 1 to 8 letters or digits). */
 export function validRoom(code: string): boolean {
-  return /^[A-Za-z0-9]{1,8}$/.test(code);
+  // checkRoom trims what a client sends; a code kept or shown by a page must have no spaces to trim.
+  return code === code.trim() && checkRoom(code).ok;
 }
 
 /** One place of a round's order as a list item: place, name, gap and a photo-finish flag. */

@@ -12,3 +12,13 @@ export function ordinal(n: number): string {
   if (tens >= 11 && tens <= 13) return `${n}th`;
   return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
 }
+
+/**
+ * The projector's word for a locked round with no buzz: "Time's up" when the round was seen open
+ * under a question timer (the timer locked it), "Locked" when seen open without one (the host
+ * locked it), else "Get ready" (a new round the host has not opened yet).
+ */
+export function quietLockLabel(sawOpen: boolean, timer: number | undefined): string {
+  if (!sawOpen) return "Get ready";
+  return timer ? "Time's up" : "Locked";
+}

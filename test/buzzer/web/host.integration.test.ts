@@ -109,6 +109,30 @@ describe("host console", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "a rename the server refuses keeps its dialog open with the server's reason; a good name then closes it",
+    async () => {
+      const room = "NAMES";
+      const host = await console_(room);
+      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
+      await row(host, "Ann").waitFor();
+      await host.getByRole("button", { name: "Rename Ann" }).click();
+      // A zero-width space passes the console's length check; the server drops it and finds no name.
+      await host.fill("#dialog-input", "\u200b");
+      await host.click("#dialog-confirm");
+      await host.locator("#dialog-error", { hasText: "Name must not be empty." }).waitFor();
+      expect(await host.locator("#dialog[open]").count()).toBe(1);
+      expect(await text(host, "#phase-detail")).not.toContain("must not be empty");
+      await host.fill("#dialog-input", "Annie");
+      await host.click("#dialog-confirm");
+      await host.locator("#dialog[open]").waitFor({ state: "detached" });
+      await row(host, "Annie").waitFor();
+      ann.close();
+      expect(browsing.problems).toEqual([]);
+    },
+    30_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "right, wrong and awarded points show on the leaderboard, by player and by team, and download as CSV",
     async () => {
       const room = "SCORE";

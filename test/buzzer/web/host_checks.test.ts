@@ -1,8 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import type { PlaceView, PlayerView } from "../../../buzzer/protocol.ts";
 import {
   nameProblem,
   pointsProblem,
+  pruneCount,
   pruneQuestion,
+  pruneStaying,
   quality,
   qualityTitle,
 } from "../../../buzzer/web/host_checks.ts";
@@ -41,18 +44,49 @@ describe("host_checks", () => {
     expect(nameProblem("x".repeat(33))).toBe("A name is 1 to 32 characters.");
   });
 
-  test("pruneQuestion counts the offline players in the right number and says their points stay", () => {
-    expect(pruneQuestion(1, false)).toEqual({
+  test("pruneQuestion counts the offline players who go in the right number and says their points stay", () => {
+    expect(pruneQuestion({ gone: 1, staying: 0, more: false })).toEqual({
       title: "Remove 1 offline player?",
       message: "Their points stay on the leaderboard. They can join again as a new player.",
     });
-    expect(pruneQuestion(3, false)).toEqual({
+    expect(pruneQuestion({ gone: 3, staying: 0, more: false })).toEqual({
       title: "Remove 3 offline players?",
       message: "Their points stay on the leaderboard. They can join again as new players.",
     });
-    expect(pruneQuestion(1, true)).toEqual({
+    expect(pruneQuestion({ gone: 1, staying: 0, more: true })).toEqual({
       title: "Remove at least 1 offline player?",
       message: "Their points stay on the leaderboard. They can join again as new players.",
     });
+  });
+
+  test("pruneQuestion says the offline players who buzzed this round stay until the next", () => {
+    expect(pruneQuestion({ gone: 1, staying: 10, more: false })).toEqual({
+      title: "Remove 1 offline player?",
+      message:
+        "10 who buzzed this round stay until the next. Their points stay on the leaderboard. They can join again as a new player.",
+    });
+    expect(pruneStaying(1)).toBe("1 who buzzed this round stays until the next.");
+    expect(pruneStaying(0)).toBe("");
+  });
+
+  test("pruneCount keeps offline players with a place or a false start this round, as the server's prune does", () => {
+    const player = (id: string, connected: boolean, lockedOut = false): PlayerView => ({
+      id,
+      name: id,
+      connected,
+      lockedOut,
+      points: 0,
+    });
+    const place = (id: string, n: number): PlaceView => ({ id, name: id, place: n, gap: 0, photo: false });
+    const players = [
+      player("on", true),
+      player("placed", false),
+      player("out", false, true),
+      player("idle", false),
+      player("idle2", false),
+    ];
+    const order = [place("on", 1), place("placed", 2)];
+    expect(pruneCount(players, order, 5)).toEqual({ gone: 2, staying: 2, more: false });
+    expect(pruneCount(players, [], 6)).toEqual({ gone: 3, staying: 1, more: true });
   });
 });

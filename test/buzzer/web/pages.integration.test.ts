@@ -114,6 +114,30 @@ describe("web pages", () => {
       .waitFor();
   });
 
+  test("a link with a bad room code says so on the player page and joins no room", async () => {
+    const links: [string, string][] = [
+      ["/r/bad!!", "bad!!"],
+      ["/r/ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"],
+      ["/r/caf%C3%A9", "café"],
+    ];
+    for (const [path, shown] of links) {
+      const page = await open(await device(), path);
+      const alert = page.locator("#bad-link");
+      await alert.waitFor();
+      expect(await alert.textContent()).toBe(
+        `"${shown}" is not a room code: check the link (room code must be 1 to 8 letters or digits).`,
+      );
+      expect(await page.locator("#join-form").isHidden()).toBe(true);
+      expect(await page.locator("#game").isHidden()).toBe(true);
+      expect(await text(page, "#room-code")).toBe("");
+    }
+    // The plain page still joins the default room.
+    const plain = await open(await device(), "/");
+    expect(await plain.locator("#bad-link").isHidden()).toBe(true);
+    await joinAs(plain, "Plain");
+    expect(await text(plain, "#room-code")).toBe("MAIN");
+  });
+
   test("a WebSocket upgrade from a foreign origin is refused with 403", async () => {
     const upgrade = {
       Connection: "Upgrade",
