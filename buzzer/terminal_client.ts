@@ -3,10 +3,10 @@
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
 import { Close } from "../lib/close.ts";
-import { COUNTDOWN_MS, type RoomView, type ServerMessage } from "./protocol.ts";
+import { COUNTDOWN_MS, type PlayerView, type RoomView, type ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
-import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
+import { BACKSPACE, CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
 
 /** Who to be and where: the program (for error lines), the server, a name, a room, a host secret. */
 export interface ClientConfig {
@@ -23,7 +23,7 @@ const DRAIN_MS = 3000;
 /** Players are probed every 2 s: this long without a word means the link is dead. Hosts are not probed. */
 const SILENCE_MS = 7000;
 
-const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, k and a number kick, q quit`;
+const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, k and a number then Enter kick, q quit`;
 const PLAYER_KEYS = "Press space to buzz, q to quit";
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
@@ -50,7 +50,8 @@ class TerminalClient {
   private awaiting = 0;
   /** Rounds whose verdict was printed: a resume sends it again, which is no news. */
   private readonly told = new Set<number>();
-  private kicking = false;
+  /** The digits typed after `k` (null: not kicking), and the list they pick from as it stood then. */
+  private kicking: { digits: string; roster: readonly PlayerView[] } | null = null;
   private countdown: { round: number; timers: ReturnType<typeof setTimeout>[] } | null = null;
   /** The last round whose GO! was shown, so a late state does not count down again. */
   private released = 0;
@@ -90,14 +91,7 @@ class TerminalClient {
   }
 
   private hostKey(key: string): void {
-    if (this.kicking) {
-      this.kicking = false;
-      if (!/^[1-9]$/.test(key)) return this.say("Kick cancelled");
-      const player = this.feed.roster?.[Number(key) - 1];
-      if (!player) return this.say(`No player [${key}] in the list`);
-      this.say(`Kicking ${player.name}`);
-      return this.session.send({ type: "kick", player: player.id });
-    }
+    if (this.kicking) return this.kickKey(this.kicking, key);
     switch (key) {
       case "o":
         return this.session.send({ type: "arm" });
@@ -108,9 +102,37 @@ class TerminalClient {
       case "n":
         return this.session.send({ type: "reset" });
       case "k":
-        this.kicking = true;
-        return this.say("Kick: press the player's number");
+        this.kicking = { digits: "", roster: this.feed.roster ?? [] };
+        this.say("Kick: type the player's number, then Enter (Escape cancels)");
+        return this.redraw();
     }
+  }
+
+  /**
+   * A key while kicking: digits build the number, Backspace takes one back, Enter kicks, anything
+   * else cancels. Nothing is sent before Enter, so [1] is never kicked on the way to [10].
+   */
+  private kickKey(kick: { digits: string; roster: readonly PlayerView[] }, key: string): void {
+    if (/^[0-9]$/.test(key) && kick.digits.length < 3) {
+      kick.digits += key;
+      return this.redraw();
+    }
+    if (key === BACKSPACE || key === "\b") {
+      kick.digits = kick.digits.slice(0, -1);
+      return this.redraw();
+    }
+    this.kicking = null;
+    this.redraw();
+    if ((key !== "\r" && key !== "\n") || kick.digits === "") return this.say("Kick cancelled");
+    const number = Number(kick.digits);
+    const player = kick.roster[number - 1];
+    if (!player) return this.say(`No player [${number}] in the list`);
+    // The list was reprinted while typing with someone else at this number: ask again.
+    if (this.feed.roster?.[number - 1]?.id !== player.id) {
+      return this.say("The player list changed: kick cancelled, press k again");
+    }
+    this.say(`Kicking ${player.name}`);
+    this.session.send({ type: "kick", player: player.id });
   }
 
   private message(msg: ServerMessage): void {
@@ -259,6 +281,7 @@ class TerminalClient {
           this.last && `last: ${this.last}`,
         ]
       : [];
+    if (this.kicking) parts.push(`kick [${this.kicking.digits}]`);
     this.screen.status([...parts, this.link].filter(Boolean).join(" · "));
   }
 }

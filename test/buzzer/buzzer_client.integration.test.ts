@@ -244,10 +244,39 @@ describe("buzzer_client.ts", () => {
     bob.press(" ");
     await bob.waitFor(/^Received: first place!$/m);
     await host.waitFor(/^1\. Bob$/m);
-    host.press("k1");
+    host.press("k1\r");
     await alice.waitFor(/^Kicked by the host — not reconnecting$/m);
     expect(await alice.proc.exited).toBe(1);
   });
+
+  test("a host kicks [10] of 11 by its number and Enter; Escape cancels a number half typed", async () => {
+    const host = await joined(["--secret", SECRET]);
+    const players = await Promise.all(
+      Array.from({ length: 11 }, (_, i) => Peer.join(server.url, { name: `P${i + 1}` })),
+    );
+    const closed = players.map(({ peer }) => {
+      let gone = false;
+      void peer.closed.then(() => {
+        gone = true;
+      });
+      return () => gone;
+    });
+    const [list] = await host.waitFor(/^Players: .*\[11\] P\d+.*$/m);
+    const tenth = list.match(/\[10\] (P\d+)/)?.[1];
+    const index = players.findIndex(({ welcome }) => welcome.name === tenth);
+    expect(index).toBeGreaterThanOrEqual(0);
+    host.press("k1");
+    host.press("\x1b");
+    await host.waitFor(/^Kick cancelled$/m);
+    host.press("k1");
+    host.press("0");
+    host.press("\r");
+    await host.waitFor(new RegExp(`^Kicking ${tenth}$`, "m"));
+    expect((await players[index]?.peer.closed)?.code).toBe(4001);
+    // The kicks go out in order on one connection: a kick of [1] would have closed its player first.
+    expect(closed.map((gone) => gone())).toEqual(Array.from({ length: 11 }, (_, i) => i === index));
+    for (const { peer } of players) peer.close();
+  }, 15000);
 
   test("reconnects to a restarted server and buzzes again", async () => {
     const alice = await joined(["--name", "Alice"]);
