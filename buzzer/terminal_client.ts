@@ -25,6 +25,8 @@ const SILENCE_MS = 7000;
 
 const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, k and a number then Enter kick, q quit`;
 const PLAYER_KEYS = "Press space to buzz, q to quit";
+const ALREADY = "Already buzzed this round";
+const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
 export function runClient(config: ClientConfig): void {
@@ -50,6 +52,12 @@ class TerminalClient {
   private awaiting = 0;
   /** Rounds whose verdict was printed: a resume sends it again, which is no news. */
   private readonly told = new Set<number>();
+  /** The round a teammate answered for us (TEAM_ANSWERED): pressing again cannot change it. */
+  private answered = 0;
+  /** A press waits in the session's queue for the next join (at most one does). */
+  private queuedBuzz = false;
+  /** The last line that said why a press was not sent, so a held key says it once. */
+  private noted: string | null = null;
   /** The digits typed after `k` (null: not kicking), and the list they pick from as it stood then. */
   private kicking: { digits: string; roster: readonly PlayerView[] } | null = null;
   private countdown: { round: number; timers: ReturnType<typeof setTimeout>[] } | null = null;
@@ -85,9 +93,36 @@ class TerminalClient {
     if (this.host) return this.hostKey(key);
     // In a pipe every space or newline is a press; on a terminal only the space bar.
     if (key !== " " && (this.tty || key !== "\n")) return;
-    if (this.welcomed && !this.session.isJoined) this.say("Not connected: the buzz goes out on reconnect");
+    const held = this.held();
+    if (held) {
+      // A held space bar repeats: one line says why, not one per key.
+      if (held !== this.noted) this.say(held);
+      this.noted = held;
+      return;
+    }
+    this.noted = null;
+    this.queuedBuzz = !this.session.isJoined;
+    if (this.welcomed && this.queuedBuzz) {
+      this.noted = NOT_CONNECTED;
+      this.say(NOT_CONNECTED);
+    }
     this.awaiting++;
     this.session.buzz(at);
+  }
+
+  /**
+   * Why a press would change nothing, so is not sent (null: send it): a buzz is on its way or
+   * queued, or this round has already answered it. The server would only repeat its answer, and a
+   * key held down would flood it into closing the connection.
+   */
+  private held(): string | null {
+    if (this.awaiting > 0) return this.session.isJoined ? ALREADY : NOT_CONNECTED;
+    const view = this.view;
+    if (!view) return null;
+    if (this.told.has(view.round)) return ALREADY;
+    if (view.lockedOut) return "Locked out of this round";
+    if (this.answered === view.round) return "Your team has answered this round";
+    return null;
   }
 
   private hostKey(key: string): void {
@@ -167,6 +202,11 @@ class TerminalClient {
         }
         this.awaiting = Math.max(0, this.awaiting - 1);
         if (msg.code === "FALSE_START") this.last = "false start";
+        // The session's next state says so too; until then, further presses would be refused the same way.
+        if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
+          this.view = { ...this.view, lockedOut: true };
+        }
+        if (msg.code === "TEAM_ANSWERED" && this.view) this.answered = this.view.round;
         break;
       case "release":
         this.startCountdown(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
@@ -182,6 +222,11 @@ class TerminalClient {
   }
 
   private state(view: RoomView): void {
+    // A new round takes a new first press, even if an answer to the last one was lost on the way.
+    if (this.view && view.round !== this.view.round) {
+      this.awaiting = 0;
+      this.noted = null;
+    }
     this.view = view;
     const { feed, lines } = feedState(this.feed, view, this.host);
     this.feed = feed;
@@ -203,6 +248,9 @@ class TerminalClient {
         break;
       case "connected":
         this.link = "";
+        // Queued presses went out with the join; a buzz lost with the old connection gets no answer.
+        this.awaiting = this.queuedBuzz ? 1 : 0;
+        this.queuedBuzz = false;
         break;
       case "retrying":
         this.link = `retrying in ${seconds(status.delay)}`;

@@ -282,8 +282,8 @@ describe("buzzer_client.ts", () => {
     const alice = await joined(["--name", "Alice"]);
     await server.stop();
     await alice.waitFor(/^Connection lost — reconnecting…$/m);
-    // Pressed while the server is down: kept and sent after the join.
-    alice.press(" ");
+    // Pressed (three times) while the server is down: one is kept and sent after the join.
+    alice.press("   ");
     server = await startServer("buzzer/buzzer_server.ts", [
       "--secret",
       SECRET,
@@ -292,6 +292,35 @@ describe("buzzer_client.ts", () => {
     ]);
     await alice.waitFor(/^Reconnected$/m);
     await alice.waitFor(/^Received: first place!$/m);
+    // A new round from the host comes after any further answer to Alice's presses.
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 2: locked$/m);
+    host.close();
+    expect(alice.screen().match(/^Not connected: the buzz goes out on reconnect$/gm)).toHaveLength(1);
+    expect(alice.screen().match(/^Received: /gm)).toHaveLength(1);
+  });
+
+  test("a held space bar sends one buzz a round: one verdict, one line for the repeats", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    // Key auto-repeat: a burst of spaces, as many as the rate limit would close the connection for.
+    alice.press(" ".repeat(40));
+    await alice.waitFor(/^Received: first place!$/m);
+    alice.press(" ".repeat(40));
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 2: locked$/m);
+    host.send({ type: "arm" });
+    await alice.waitFor(/^Round 2: open$/m);
+    alice.press(" ".repeat(40));
+    await alice.waitFor(/^Received: first place![\s\S]*^Received: first place!$/m);
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 3: locked$/m);
+    host.close();
+    const screen = alice.screen();
+    expect(screen.match(/^Received: /gm)).toHaveLength(2);
+    expect(screen.match(/^Already buzzed this round$/gm)).toHaveLength(2);
+    expect(screen).not.toMatch(/slow down|Connection lost|Reconnected/i);
   });
 
   test("resumes a dropped connection as the same player, with the verdict it missed", async () => {
