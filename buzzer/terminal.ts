@@ -3,9 +3,6 @@
 /** Ctrl+C: raw mode delivers it as a byte instead of a SIGINT, so we handle it ourselves. */
 export const CTRL_C = "\x03";
 
-/** What the Backspace key sends in raw mode on most terminals (DEL). */
-export const BACKSPACE = "\x7f";
-
 /** Whether to colour output: a TTY, and NO_COLOR unset (https://no-color.org). */
 export function useColour(stream: { isTTY?: boolean } = process.stdout): boolean {
   return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";

@@ -3,10 +3,11 @@
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
 import { Close } from "../lib/close.ts";
-import { COUNTDOWN_MS, type PlayerView, type RoomView, type ServerMessage } from "./protocol.ts";
+import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
+import type { RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
-import { BACKSPACE, CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
+import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
 
 /** Who to be and where: the program (for error lines), the server, a name, a room, a host secret. */
 export interface ClientConfig {
@@ -23,7 +24,6 @@ const DRAIN_MS = 3000;
 /** Players are probed every 2 s: this long without a word means the link is dead. Hosts are not probed. */
 const SILENCE_MS = 7000;
 
-const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, k and a number then Enter kick, q quit`;
 const PLAYER_KEYS = "Press space to buzz, q to quit";
 const ALREADY = "Already buzzed this round";
 const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
@@ -58,8 +58,8 @@ class TerminalClient {
   private queuedBuzz = false;
   /** The last line that said why a press was not sent, so a held key says it once. */
   private noted: string | null = null;
-  /** The digits typed after `k` (null: not kicking), and the list they pick from as it stood then. */
-  private kicking: { digits: string; roster: readonly PlayerView[] } | null = null;
+  /** The player's number being typed after `k` (null: not kicking). */
+  private kicking: Kick | null = null;
   private countdown: { round: number; timers: ReturnType<typeof setTimeout>[] } | null = null;
   /** The last round whose GO! was shown, so a late state does not count down again. */
   private released = 0;
@@ -126,48 +126,11 @@ class TerminalClient {
   }
 
   private hostKey(key: string): void {
-    if (this.kicking) return this.kickKey(this.kicking, key);
-    switch (key) {
-      case "o":
-        return this.session.send({ type: "arm" });
-      case "c":
-        return this.session.send({ type: "arm", countdown: COUNTDOWN_MS });
-      case "l":
-        return this.session.send({ type: "lock" });
-      case "n":
-        return this.session.send({ type: "reset" });
-      case "k":
-        this.kicking = { digits: "", roster: this.feed.roster ?? [] };
-        this.say("Kick: type the player's number, then Enter (Escape cancels)");
-        return this.redraw();
-    }
-  }
-
-  /**
-   * A key while kicking: digits build the number, Backspace takes one back, Enter kicks, anything
-   * else cancels. Nothing is sent before Enter, so [1] is never kicked on the way to [10].
-   */
-  private kickKey(kick: { digits: string; roster: readonly PlayerView[] }, key: string): void {
-    if (/^[0-9]$/.test(key) && kick.digits.length < 3) {
-      kick.digits += key;
-      return this.redraw();
-    }
-    if (key === BACKSPACE || key === "\b") {
-      kick.digits = kick.digits.slice(0, -1);
-      return this.redraw();
-    }
-    this.kicking = null;
+    const step = hostKey(key, this.kicking, this.view, this.feed.roster);
+    this.kicking = step.kick;
+    if (step.say) this.say(step.say);
+    if (step.send) this.session.send(step.send);
     this.redraw();
-    if ((key !== "\r" && key !== "\n") || kick.digits === "") return this.say("Kick cancelled");
-    const number = Number(kick.digits);
-    const player = kick.roster[number - 1];
-    if (!player) return this.say(`No player [${number}] in the list`);
-    // The list was reprinted while typing with someone else at this number: ask again.
-    if (this.feed.roster?.[number - 1]?.id !== player.id) {
-      return this.say("The player list changed: kick cancelled, press k again");
-    }
-    this.say(`Kicking ${player.name}`);
-    this.session.send({ type: "kick", player: player.id });
   }
 
   private message(msg: ServerMessage): void {
