@@ -43,6 +43,8 @@ class TerminalClient {
   private feed: Feed = NEW_FEED;
   private view: RoomView | null = null;
   private me = "";
+  /** The player's id, to tell its own place in the order. */
+  private myId = "";
   /** The connection's state for the status line, empty while joined. */
   private link = "";
   /** Your last result for the status line. */
@@ -144,6 +146,7 @@ class TerminalClient {
           if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
         }
         this.me = msg.name;
+        this.myId = msg.id;
         this.welcomed = true;
         break;
       case "state":
@@ -191,7 +194,7 @@ class TerminalClient {
       this.noted = null;
     }
     this.view = view;
-    const { feed, lines } = feedState(this.feed, view, this.host);
+    const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;
     const running = this.countdown;
     if (running && (running.round !== view.round || view.phase === "locked")) this.stopCountdown();

@@ -197,6 +197,21 @@ describe("buzzer_client.ts", () => {
     host.close();
   });
 
+  test("shows the host's ✓/✗ marks in the order, to the host and the player, and tells the player", async () => {
+    const host = await joined(["--secret", SECRET]);
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: judge } = await Peer.join(server.url, { secret: SECRET });
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    await host.waitFor(/^1\. Alice$/m);
+    const state = await judge.next("state", (v) => v.order.length === 1);
+    judge.send({ type: "judge", player: state.order[0]?.id as string, right: true });
+    await alice.waitFor(/^1\. Alice ✓ right$/m);
+    await alice.waitFor(/^The host marked your answer ✓ right$/m);
+    await host.waitFor(/^1\. Alice ✓ right$/m);
+    judge.close();
+  });
+
   test("Ctrl+C quits with 0 and takes the terminal out of raw mode", async () => {
     const alice = await joined(["--name", "Alice"]);
     expect(alice.terminal.localFlags & (ICANON | ECHO)).toBe(0);
