@@ -265,9 +265,13 @@ class TerminalClient {
     this.quitIfDrained();
   }
 
-  /** Piped input has ended and everything it asked for is sent and answered: done. */
+  /**
+   * Piped input has ended, the join was answered (a refusal, a wrong secret say, exits 1 on its
+   * own) and everything the input asked for is sent and answered: done.
+   */
   private quitIfDrained(): void {
-    if (this.inputEnded && this.awaiting === 0 && this.session.queued === 0) void this.quit(0);
+    if (!this.inputEnded || !this.welcomed) return;
+    if (this.awaiting === 0 && this.session.queued === 0) void this.quit(0);
   }
 
   private async quit(code: number): Promise<void> {

@@ -245,6 +245,15 @@ describe("buzzer_client.ts", () => {
     expect(result.code).toBe(0);
   });
 
+  test("a host with piped input and a wrong secret says so and exits 1, as on a terminal", async () => {
+    const result = await run([process.execPath, CLIENT, "--url", server.url, "--secret", "wrong"], "");
+    expect(result.stdout).toContain("Error: wrong host secret for room MAIN\n");
+    expect(result.code).toBe(1);
+    const ok = await run([process.execPath, CLIENT, "--url", server.url, "--secret", SECRET], "o\n");
+    expect(ok.stdout).toContain("Hosting room MAIN\n");
+    expect(ok.code).toBe(0);
+  });
+
   test("a host starts a round: an early buzz is a false start, the open round has a winner", async () => {
     const host = await joined(["--secret", SECRET]);
     const alice = await joined(["--name", "Alice"]);
