@@ -229,7 +229,11 @@ if (process.stdin.isTTY) {
   buzzer.terminal(DEFAULT_ROOM, true);
   readKeys(
     (key) => {
-      if (key === CTRL_C || key === "q") process.kill(process.pid, "SIGINT");
+      if (key === CTRL_C || key === "q") return void process.kill(process.pid, "SIGINT");
+      // Run here (not by another process of a cluster), the round tells when a key would change nothing.
+      const round = owner.rooms.get(DEFAULT_ROOM)?.round;
+      const already = { o: "open", l: "locked" }[key];
+      if (round && already === round.phase) console.log(`Round ${round.number} is ${already} already`);
       else if (key in keys) buzzer.host(DEFAULT_ROOM, keys[key as keyof typeof keys]);
     },
     () => buzzer.terminal(DEFAULT_ROOM, false),

@@ -1,9 +1,10 @@
 /**
  * What the terminal client says about a room, pure: a line for each round or phase change, each
- * place once per round, the player's own score when it changes, and (for hosts) the numbered player list whenever it changes.
+ * place once per round and again when the host marks it, the player's own score when it changes,
+ * and (for hosts) the numbered player list whenever it changes.
  */
 import { placeLine } from "./format.ts";
-import type { OwnScore, Phase, PlayerView, RoomView } from "./protocol.ts";
+import type { OwnScore, Phase, PlaceView, PlayerView, RoomView } from "./protocol.ts";
 
 /** What has been said so far, so that each change is said once. */
 export interface Feed {
@@ -12,6 +13,8 @@ export interface Feed {
   readonly phase: Phase | null;
   /** Highest place announced in `round`. */
   readonly shown: number;
+  /** The host's marks announced in `round`, by place. */
+  readonly judged: Readonly<Record<number, Judged>>;
   /** The player list as last printed (null: not yet): `k` and a digit pick from it. */
   readonly roster: readonly PlayerView[] | null;
   /** The player's own score line as last printed (null: none yet). */
@@ -19,18 +22,37 @@ export interface Feed {
 }
 
 /** A feed that has said nothing yet. */
-export const NEW_FEED: Feed = { round: 0, phase: null, shown: 0, roster: null, score: null };
+export const NEW_FEED: Feed = { round: 0, phase: null, shown: 0, judged: {}, roster: null, score: null };
 
-/** The lines a new room state adds, and the feed that remembers them. */
-export function feedState(feed: Feed, view: RoomView, host: boolean): { feed: Feed; lines: string[] } {
+type Judged = NonNullable<PlaceView["judged"]>;
+
+/**
+ * The lines a new room state adds, and the feed that remembers them. `me` is the player's own id:
+ * the host's mark on its place gets a line of its own.
+ */
+export function feedState(
+  feed: Feed,
+  view: RoomView,
+  host: boolean,
+  me?: string,
+): { feed: Feed; lines: string[] } {
   const lines: string[] = [];
   const sameRound = view.round === feed.round;
   if (!sameRound || view.phase !== feed.phase) lines.push(roundLine(view));
   let shown = sameRound ? feed.shown : 0;
+  let judged = sameRound ? feed.judged : {};
   for (const place of [...view.order].sort((a, b) => a.place - b.place)) {
-    if (place.place <= shown) continue;
-    lines.push(placeLine(place.place, place.name, place.gap, place.photo));
-    shown = place.place;
+    const mark = place.judged;
+    const marked = mark !== undefined && judged[place.place] !== mark;
+    // A place already said is said again only when the host marks it.
+    if (place.place <= shown && !marked) continue;
+    lines.push(
+      `${placeLine(place.place, place.name, place.gap, place.photo)}${mark ? ` ${markText(mark)}` : ""}`,
+    );
+    shown = Math.max(shown, place.place);
+    if (!marked) continue;
+    judged = { ...judged, [place.place]: mark };
+    if (place.id === me) lines.push(`The host marked your answer ${markText(mark)}`);
   }
   let roster = feed.roster;
   // Round trips are left out of the comparison: they change on every probe and would flood the screen.
@@ -45,7 +67,12 @@ export function feedState(feed: Feed, view: RoomView, host: boolean): { feed: Fe
     lines.push(you as string);
     score = you;
   }
-  return { feed: { round: view.round, phase: view.phase, shown, roster, score }, lines };
+  return { feed: { round: view.round, phase: view.phase, shown, judged, roster, score }, lines };
+}
+
+/** The host's mark as text: `✓ right` or `✗ wrong`. */
+export function markText(mark: Judged): string {
+  return mark === "right" ? "✓ right" : "✗ wrong";
 }
 
 /** `Round 2: open`, or `Round 2: armed, opens in 3.0s`. */

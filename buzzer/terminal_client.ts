@@ -3,7 +3,8 @@
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
 import { Close } from "../lib/close.ts";
-import { COUNTDOWN_MS, type RoomView, type ServerMessage } from "./protocol.ts";
+import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
+import type { RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
 import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
@@ -23,8 +24,9 @@ const DRAIN_MS = 3000;
 /** Players are probed every 2 s: this long without a word means the link is dead. Hosts are not probed. */
 const SILENCE_MS = 7000;
 
-const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, k and a number kick, q quit`;
 const PLAYER_KEYS = "Press space to buzz, q to quit";
+const ALREADY = "Already buzzed this round";
+const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
 export function runClient(config: ClientConfig): void {
@@ -41,6 +43,8 @@ class TerminalClient {
   private feed: Feed = NEW_FEED;
   private view: RoomView | null = null;
   private me = "";
+  /** The player's id, to tell its own place in the order. */
+  private myId = "";
   /** The connection's state for the status line, empty while joined. */
   private link = "";
   /** Your last result for the status line. */
@@ -50,7 +54,14 @@ class TerminalClient {
   private awaiting = 0;
   /** Rounds whose verdict was printed: a resume sends it again, which is no news. */
   private readonly told = new Set<number>();
-  private kicking = false;
+  /** The round a teammate answered for us (TEAM_ANSWERED): pressing again cannot change it. */
+  private answered = 0;
+  /** A press waits in the session's queue for the next join (at most one does). */
+  private queuedBuzz = false;
+  /** The last line that said why a press was not sent, so a held key says it once. */
+  private noted: string | null = null;
+  /** The player's number being typed after `k` (null: not kicking). */
+  private kicking: Kick | null = null;
   private countdown: { round: number; timers: ReturnType<typeof setTimeout>[] } | null = null;
   /** The last round whose GO! was shown, so a late state does not count down again. */
   private released = 0;
@@ -84,33 +95,44 @@ class TerminalClient {
     if (this.host) return this.hostKey(key);
     // In a pipe every space or newline is a press; on a terminal only the space bar.
     if (key !== " " && (this.tty || key !== "\n")) return;
-    if (this.welcomed && !this.session.isJoined) this.say("Not connected: the buzz goes out on reconnect");
+    const held = this.held();
+    if (held) {
+      // A held space bar repeats: one line says why, not one per key.
+      if (held !== this.noted) this.say(held);
+      this.noted = held;
+      return;
+    }
+    this.noted = null;
+    this.queuedBuzz = !this.session.isJoined;
+    if (this.welcomed && this.queuedBuzz) {
+      this.noted = NOT_CONNECTED;
+      this.say(NOT_CONNECTED);
+    }
     this.awaiting++;
     this.session.buzz(at);
   }
 
+  /**
+   * Why a press would change nothing, so is not sent (null: send it): a buzz is on its way or
+   * queued, or this round has already answered it. The server would only repeat its answer, and a
+   * key held down would flood it into closing the connection.
+   */
+  private held(): string | null {
+    if (this.awaiting > 0) return this.session.isJoined ? ALREADY : NOT_CONNECTED;
+    const view = this.view;
+    if (!view) return null;
+    if (this.told.has(view.round)) return ALREADY;
+    if (view.lockedOut) return "Locked out of this round";
+    if (this.answered === view.round) return "Your team has answered this round";
+    return null;
+  }
+
   private hostKey(key: string): void {
-    if (this.kicking) {
-      this.kicking = false;
-      if (!/^[1-9]$/.test(key)) return this.say("Kick cancelled");
-      const player = this.feed.roster?.[Number(key) - 1];
-      if (!player) return this.say(`No player [${key}] in the list`);
-      this.say(`Kicking ${player.name}`);
-      return this.session.send({ type: "kick", player: player.id });
-    }
-    switch (key) {
-      case "o":
-        return this.session.send({ type: "arm" });
-      case "c":
-        return this.session.send({ type: "arm", countdown: COUNTDOWN_MS });
-      case "l":
-        return this.session.send({ type: "lock" });
-      case "n":
-        return this.session.send({ type: "reset" });
-      case "k":
-        this.kicking = true;
-        return this.say("Kick: press the player's number");
-    }
+    const step = hostKey(key, this.kicking, this.view, this.feed.roster);
+    this.kicking = step.kick;
+    if (step.say) this.say(step.say);
+    if (step.send) this.session.send(step.send);
+    this.redraw();
   }
 
   private message(msg: ServerMessage): void {
@@ -124,6 +146,7 @@ class TerminalClient {
           if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
         }
         this.me = msg.name;
+        this.myId = msg.id;
         this.welcomed = true;
         break;
       case "state":
@@ -145,6 +168,11 @@ class TerminalClient {
         }
         this.awaiting = Math.max(0, this.awaiting - 1);
         if (msg.code === "FALSE_START") this.last = "false start";
+        // The session's next state says so too; until then, further presses would be refused the same way.
+        if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
+          this.view = { ...this.view, lockedOut: true };
+        }
+        if (msg.code === "TEAM_ANSWERED" && this.view) this.answered = this.view.round;
         break;
       case "release":
         this.startCountdown(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
@@ -160,8 +188,13 @@ class TerminalClient {
   }
 
   private state(view: RoomView): void {
+    // A new round takes a new first press, even if an answer to the last one was lost on the way.
+    if (this.view && view.round !== this.view.round) {
+      this.awaiting = 0;
+      this.noted = null;
+    }
     this.view = view;
-    const { feed, lines } = feedState(this.feed, view, this.host);
+    const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;
     const running = this.countdown;
     if (running && (running.round !== view.round || view.phase === "locked")) this.stopCountdown();
@@ -181,6 +214,9 @@ class TerminalClient {
         break;
       case "connected":
         this.link = "";
+        // Queued presses went out with the join; a buzz lost with the old connection gets no answer.
+        this.awaiting = this.queuedBuzz ? 1 : 0;
+        this.queuedBuzz = false;
         break;
       case "retrying":
         this.link = `retrying in ${seconds(status.delay)}`;
@@ -229,9 +265,13 @@ class TerminalClient {
     this.quitIfDrained();
   }
 
-  /** Piped input has ended and everything it asked for is sent and answered: done. */
+  /**
+   * Piped input has ended, the join was answered (a refusal, a wrong secret say, exits 1 on its
+   * own) and everything the input asked for is sent and answered: done.
+   */
   private quitIfDrained(): void {
-    if (this.inputEnded && this.awaiting === 0 && this.session.queued === 0) void this.quit(0);
+    if (!this.inputEnded || !this.welcomed) return;
+    if (this.awaiting === 0 && this.session.queued === 0) void this.quit(0);
   }
 
   private async quit(code: number): Promise<void> {
@@ -259,6 +299,7 @@ class TerminalClient {
           this.last && `last: ${this.last}`,
         ]
       : [];
+    if (this.kicking) parts.push(`kick [${this.kicking.digits}]`);
     this.screen.status([...parts, this.link].filter(Boolean).join(" · "));
   }
 }

@@ -23,6 +23,26 @@ export const MAX_PAYLOAD = 64 * 1024;
 
 const normal = new Set<number>([Close.NORMAL, Close.GOING_AWAY, 1005]);
 
+/** What the standard codes that carry no reason of their own mean, in words. */
+const WORDS = new Map<number, string>([
+  [1006, "dropped without a goodbye"],
+  [Close.UNSUPPORTED_DATA, "unsupported data"],
+  [Close.POLICY, "refused by policy"],
+  [Close.TOO_BIG, "message too big"],
+  [Close.SERVER_ERROR, "server error"],
+  [Close.TRY_AGAIN_LATER, "server busy"],
+  [Close.KICKED, "removed by the host"],
+  [Close.FLOOD, "too many messages"],
+  [Close.SLOW_CONSUMER, "too slow reading"],
+  [Close.REPLACED, "resumed on another connection"],
+]);
+
+/** Why a connection ended abnormally, in words for the host's screen, or null for an ordinary goodbye. */
+export function closeWords(code: number, reason: string): string | null {
+  if (normal.has(code)) return null;
+  return reason || WORDS.get(code) || `code ${code}`;
+}
+
 /** The one log line for a connection that ended abnormally, or null for an ordinary goodbye. */
 export function closeLine(who: string, code: number, reason: string): string | null {
   if (normal.has(code)) return null;

@@ -19,6 +19,8 @@ export interface Conn {
   room: string | null;
   player: string | null;
   host: boolean;
+  /** The player's name as last welcomed (kept after a kick, for the line that says so). */
+  name: string | null;
   /** A join is on its way to the owner. */
   joining: boolean;
   /** When plain buzzes arrived while the join is on its way (sent on once bound, see gateway.ts bind). */
@@ -57,6 +59,7 @@ export function newConn(id: string, address: string, now: number): Conn {
     room: null,
     player: null,
     host: false,
+    name: null,
     joining: false,
     early: [],
     verdict: null,
@@ -91,6 +94,11 @@ export function evictIdle(conns: Map<string, Socket>, now: number, grace: number
   return false;
 }
 
+/** Who a connection is, for the server's lines: the player's name, `the host`, or `a client`. */
+export function whoIs(conn: Conn): string {
+  return conn.host ? "the host" : (conn.name ?? "a client");
+}
+
 /** The pub/sub topic of what a room publishes to one audience. */
 export function topic(room: string, audience: Audience): string {
   return `${audience}:${room}`;
@@ -106,6 +114,9 @@ export function sendError(ws: Socket, code: ErrorCode, message: string): void {
 export function sendTo(ws: Socket, msg: ServerMessage): void {
   // `data` is read once: on a Bun socket each read is a call into the runtime.
   const conn = ws.data;
+  // A welcome is sent on every join and rename: the name the server's lines call the connection by.
+  // Only players get a resume token; a host's or viewer's welcome names a role, not a person.
+  if (msg.type === "welcome" && msg.token) conn.name = msg.name;
   const frame = conn.mode !== "plain" ? encode(msg) : msg.type === "verdict" ? msg.text : null;
   if (frame === null) return;
   ws.send(frame);

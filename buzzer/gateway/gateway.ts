@@ -4,7 +4,7 @@
  * the rooms' owners; the effects that come back it delivers to sockets. It decides no room.
  */
 import type { Server, WebSocketHandler } from "bun";
-import { Close, closeLine } from "../../lib/close.ts";
+import { Close, closeWords } from "../../lib/close.ts";
 import { fullBucket, RATE, take } from "../limit.ts";
 import { checkRoom, encode, parseClient } from "../parse.ts";
 import { type ClientMessage, DEFAULT_ROOM, type ErrorCode, LIMITS, PLAIN_BUZZ } from "../protocol.ts";
@@ -23,6 +23,7 @@ import {
   sendError,
   sendTo,
   topic,
+  whoIs,
 } from "./conn.ts";
 import type { GatewayOptions } from "./options.ts";
 import { type PlainPath, plainBuzz, release } from "./plain.ts";
@@ -151,8 +152,8 @@ export class Gateway {
 
   private onMessage(ws: Socket, data: string | Buffer): void {
     const now = this.opts.clock.now();
+    // Closed with a reason: the line that says so is the close's own (onClose).
     if (typeof data !== "string") {
-      this.opts.log?.(`Closed a client: ${Close.UNSUPPORTED_DATA} binary frames are not supported`);
       return ws.close(Close.UNSUPPORTED_DATA, "binary frames are not supported");
     }
     // `data` is read once: on a Bun socket each read is a call into the runtime.
@@ -240,14 +241,13 @@ export class Gateway {
     this.admission.disconnect(conn.address);
     // A room none of whose players is here any more needs no remembered round (rooms come and go).
     if (this.prober.closed(ws) && conn.room) this.rounds.delete(conn.room);
-    const line = closeLine(conn.player ? `player ${conn.player}` : "a client", code, reason);
-    if (line) this.opts.log?.(line);
+    const why = closeWords(code, reason);
+    if (why) this.opts.log?.(`Closed ${whoIs(conn)}'s connection: ${why}`);
     if (conn.room) this.opts.bus.send({ type: "leave", conn: conn.id, room: conn.room, player: conn.player });
   }
 
   private refuseFlood(ws: Socket, now: number): void {
     if (ws.data.bucket.refused >= RATE.closeAfter) {
-      this.opts.log?.(`Closed a client: ${Close.FLOOD} too many messages`);
       // A flooder that reconnects starts with its address's join allowance spent.
       this.admission.spendJoins(ws.data.address, now);
       return ws.close(Close.FLOOD, "too many messages");
@@ -269,8 +269,7 @@ export class Gateway {
   }
 
   private error(ws: Socket, code: ErrorCode, message: string): void {
-    const who = ws.data.player ? `player ${ws.data.player}` : "a client";
-    this.opts.log?.(`Refused ${who}: ${code} ${message}`);
+    this.opts.log?.(`Refused ${whoIs(ws.data)}: ${message}`);
     sendError(ws, code, message);
   }
 }

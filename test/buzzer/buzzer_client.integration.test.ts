@@ -197,6 +197,21 @@ describe("buzzer_client.ts", () => {
     host.close();
   });
 
+  test("shows the host's ✓/✗ marks in the order, to the host and the player, and tells the player", async () => {
+    const host = await joined(["--secret", SECRET]);
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: judge } = await Peer.join(server.url, { secret: SECRET });
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    await host.waitFor(/^1\. Alice$/m);
+    const state = await judge.next("state", (v) => v.order.length === 1);
+    judge.send({ type: "judge", player: state.order[0]?.id as string, right: true });
+    await alice.waitFor(/^1\. Alice ✓ right$/m);
+    await alice.waitFor(/^The host marked your answer ✓ right$/m);
+    await host.waitFor(/^1\. Alice ✓ right$/m);
+    judge.close();
+  });
+
   test("Ctrl+C quits with 0 and takes the terminal out of raw mode", async () => {
     const alice = await joined(["--name", "Alice"]);
     expect(alice.terminal.localFlags & (ICANON | ECHO)).toBe(0);
@@ -230,6 +245,15 @@ describe("buzzer_client.ts", () => {
     expect(result.code).toBe(0);
   });
 
+  test("a host with piped input and a wrong secret says so and exits 1, as on a terminal", async () => {
+    const result = await run([process.execPath, CLIENT, "--url", server.url, "--secret", "wrong"], "");
+    expect(result.stdout).toContain("Error: wrong host secret for room MAIN\n");
+    expect(result.code).toBe(1);
+    const ok = await run([process.execPath, CLIENT, "--url", server.url, "--secret", SECRET], "o\n");
+    expect(ok.stdout).toContain("Hosting room MAIN\n");
+    expect(ok.code).toBe(0);
+  });
+
   test("a host starts a round: an early buzz is a false start, the open round has a winner", async () => {
     const host = await joined(["--secret", SECRET]);
     const alice = await joined(["--name", "Alice"]);
@@ -244,17 +268,46 @@ describe("buzzer_client.ts", () => {
     bob.press(" ");
     await bob.waitFor(/^Received: first place!$/m);
     await host.waitFor(/^1\. Bob$/m);
-    host.press("k1");
+    host.press("k1\r");
     await alice.waitFor(/^Kicked by the host — not reconnecting$/m);
     expect(await alice.proc.exited).toBe(1);
   });
+
+  test("a host kicks [10] of 11 by its number and Enter; Escape cancels a number half typed", async () => {
+    const host = await joined(["--secret", SECRET]);
+    const players = await Promise.all(
+      Array.from({ length: 11 }, (_, i) => Peer.join(server.url, { name: `P${i + 1}` })),
+    );
+    const closed = players.map(({ peer }) => {
+      let gone = false;
+      void peer.closed.then(() => {
+        gone = true;
+      });
+      return () => gone;
+    });
+    const [list] = await host.waitFor(/^Players: .*\[11\] P\d+.*$/m);
+    const tenth = list.match(/\[10\] (P\d+)/)?.[1];
+    const index = players.findIndex(({ welcome }) => welcome.name === tenth);
+    expect(index).toBeGreaterThanOrEqual(0);
+    host.press("k1");
+    host.press("\x1b");
+    await host.waitFor(/^Kick cancelled$/m);
+    host.press("k1");
+    host.press("0");
+    host.press("\r");
+    await host.waitFor(new RegExp(`^Kicking ${tenth}$`, "m"));
+    expect((await players[index]?.peer.closed)?.code).toBe(4001);
+    // The kicks go out in order on one connection: a kick of [1] would have closed its player first.
+    expect(closed.map((gone) => gone())).toEqual(Array.from({ length: 11 }, (_, i) => i === index));
+    for (const { peer } of players) peer.close();
+  }, 15000);
 
   test("reconnects to a restarted server and buzzes again", async () => {
     const alice = await joined(["--name", "Alice"]);
     await server.stop();
     await alice.waitFor(/^Connection lost — reconnecting…$/m);
-    // Pressed while the server is down: kept and sent after the join.
-    alice.press(" ");
+    // Pressed (three times) while the server is down: one is kept and sent after the join.
+    alice.press("   ");
     server = await startServer("buzzer/buzzer_server.ts", [
       "--secret",
       SECRET,
@@ -263,6 +316,35 @@ describe("buzzer_client.ts", () => {
     ]);
     await alice.waitFor(/^Reconnected$/m);
     await alice.waitFor(/^Received: first place!$/m);
+    // A new round from the host comes after any further answer to Alice's presses.
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 2: locked$/m);
+    host.close();
+    expect(alice.screen().match(/^Not connected: the buzz goes out on reconnect$/gm)).toHaveLength(1);
+    expect(alice.screen().match(/^Received: /gm)).toHaveLength(1);
+  });
+
+  test("a held space bar sends one buzz a round: one verdict, one line for the repeats", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    // Key auto-repeat: a burst of spaces, as many as the rate limit would close the connection for.
+    alice.press(" ".repeat(40));
+    await alice.waitFor(/^Received: first place!$/m);
+    alice.press(" ".repeat(40));
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 2: locked$/m);
+    host.send({ type: "arm" });
+    await alice.waitFor(/^Round 2: open$/m);
+    alice.press(" ".repeat(40));
+    await alice.waitFor(/^Received: first place![\s\S]*^Received: first place!$/m);
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 3: locked$/m);
+    host.close();
+    const screen = alice.screen();
+    expect(screen.match(/^Received: /gm)).toHaveLength(2);
+    expect(screen.match(/^Already buzzed this round$/gm)).toHaveLength(2);
+    expect(screen).not.toMatch(/slow down|Connection lost|Reconnected/i);
   });
 
   test("resumes a dropped connection as the same player, with the verdict it missed", async () => {

@@ -229,6 +229,8 @@ describe("buzzer_server.ts", () => {
     host.send({ type: "kick", player: welcome.id });
     const closed = await troll.closed;
     expect([closed.code, closed.reason]).toEqual([4001, "removed by the host"]);
+    // The server's screen names the player and says why in words, not by code.
+    await server.waitFor(/^Closed Troll's connection: removed by the host$/m);
     const state = await host.next("state", (s) => s.players.length === 0);
     expect(state.players).toEqual([]);
     host.send({ type: "kick", player: "nobody" });
@@ -384,6 +386,13 @@ describe("buzzer_server.ts bad input", () => {
       for (let i = 0; i < 400; i++) flood.ws.send('{"type":"pong","id":0,"t":0}');
       const closed = await flood.closed;
       expect([closed.code, closed.reason]).toEqual([4002, "too many messages"]);
+      // One line for the warning and one for the close, by name and in words.
+      await fresh.waitFor(/^Closed Flood's connection: too many messages$/m);
+      expect(
+        fresh.stdout().match(/^Refused Flood: slow down: at most 20 messages per second$/gm),
+      ).toHaveLength(1);
+      expect(fresh.stdout().match(/^Closed .*too many messages$/gm)).toHaveLength(1);
+      expect(fresh.stdout()).not.toMatch(/4002|RATE_LIMITED/);
       fair.send({ type: "buzz", at: performance.now() });
       expect(await fair.next("verdict")).toMatchObject({ place: 1 });
     } finally {
@@ -423,12 +432,17 @@ describe("buzzer_server.ts options", () => {
     await tty.waitFor(/Host keys: o open, c countdown 3s, l lock, n new round, x next question, q quit/);
     tty.type("l");
     await tty.waitFor(/Round 1: locked\r\n/);
+    tty.type("l");
+    await tty.waitFor(/Round 1 is locked already\r\n/);
+    expect(tty.output().match(/Round 1: locked/g)).toHaveLength(1);
     tty.type("n");
     await tty.waitFor(/Round 2: locked\r\n/);
     tty.type("c");
     await tty.waitFor(/Round 2: armed, opens in 3\.0s\r\n/);
     tty.type("o");
     await tty.waitFor(/Round 2: open\r\n/);
+    tty.type("o");
+    await tty.waitFor(/Round 2 is open already\r\n/);
     tty.type("\x03");
     expect(await tty.proc.exited).toBe(0);
     expect(tty.output()).toEndWith("Server stopped\r\n");

@@ -35,4 +35,27 @@ describe("room_feed", () => {
       "Score: 2 points, rank 2",
     ]);
   });
+
+  test("feedState says a place again when the host marks it, and the player's own mark in a line", () => {
+    const order = (judged?: "right" | "wrong"): RoomView => ({
+      ...view(undefined),
+      phase: "locked",
+      order: [
+        { id: "a", name: "Alice", place: 1, gap: 0, photo: false, ...(judged ? { judged } : {}) },
+        { id: "b", name: "Bob", place: 2, gap: 0.25, photo: false },
+      ],
+    });
+    const placed = feedState(NEW_FEED, order(), false, "a");
+    expect(placed.lines).toEqual(["Round 1: locked", "1. Alice", "2. Bob +0.25s"]);
+    const right = feedState(placed.feed, order("right"), false, "a");
+    expect(right.lines).toEqual(["1. Alice ✓ right", "The host marked your answer ✓ right"]);
+    expect(feedState(right.feed, order("right"), false, "a").lines).toEqual([]);
+    expect(feedState(right.feed, order("wrong"), false, "b").lines).toEqual(["1. Alice ✗ wrong"]);
+    // Joined after the mark: the place is said once, with it.
+    expect(feedState(NEW_FEED, order("wrong"), false, "b").lines).toEqual([
+      "Round 1: locked",
+      "1. Alice ✗ wrong",
+      "2. Bob +0.25s",
+    ]);
+  });
 });

@@ -1,0 +1,72 @@
+import { describe, expect, test } from "bun:test";
+import { type HostStep, hostKey, type Kick } from "../../buzzer/host_keys.ts";
+import type { Phase, PlayerView, RoomView } from "../../buzzer/protocol.ts";
+
+const players: PlayerView[] = Array.from({ length: 11 }, (_, i) => ({
+  id: `id${i + 1}`,
+  name: `P${i + 1}`,
+  connected: true,
+  lockedOut: false,
+  points: 0,
+}));
+
+const room = (phase: Phase): RoomView => ({
+  room: "MAIN",
+  version: 0,
+  round: 2,
+  phase,
+  players,
+  playerCount: players.length,
+  scoreCount: 0,
+  order: [],
+  hosted: true,
+  scores: [],
+  teams: [],
+});
+
+/** The steps for typing `keys` one by one, from no kick. */
+function typed(keys: string, roster: readonly PlayerView[] = players): HostStep[] {
+  let kick: Kick | null = null;
+  return [...keys].map((key) => {
+    const step = hostKey(key, kick, room("open"), roster);
+    kick = step.kick;
+    return step;
+  });
+}
+
+describe("host_keys", () => {
+  test("k, 1, 0 and Enter kick the tenth player, and nothing is sent before Enter", () => {
+    const steps = typed("k10\r");
+    expect(steps.slice(0, 3).map((s) => s.send)).toEqual([undefined, undefined, undefined]);
+    expect(steps[0]?.say).toBe("Kick: type the player's number, then Enter (Escape cancels)");
+    expect(steps[3]).toEqual({ kick: null, say: "Kicking P10", send: { type: "kick", player: "id10" } });
+  });
+
+  test("Escape, any other key or Enter with no number cancels; Backspace takes a digit back", () => {
+    expect(typed("k1\x1b").at(-1)).toEqual({ kick: null, say: "Kick cancelled" });
+    expect(typed("k1x").at(-1)).toEqual({ kick: null, say: "Kick cancelled" });
+    expect(typed("k\r").at(-1)).toEqual({ kick: null, say: "Kick cancelled" });
+    expect(typed("k12\x7f\r").at(-1)?.send).toEqual({ type: "kick", player: "id1" });
+  });
+
+  test("a number not in the list, or one whose player changed while typing, kicks nobody", () => {
+    expect(typed("k12\r").at(-1)).toEqual({ kick: null, say: "No player [12] in the list" });
+    const kick: Kick = { digits: "3", roster: players };
+    const reprinted = [players[0], players[1], players[3]] as PlayerView[];
+    expect(hostKey("\r", kick, room("open"), reprinted)).toEqual({
+      kick: null,
+      say: "The player list changed: kick cancelled, press k again",
+    });
+  });
+
+  test("l on a locked round and o on an open one say so instead of sending", () => {
+    expect(hostKey("l", null, room("locked"), players)).toEqual({
+      kick: null,
+      say: "Round 2 is locked already",
+    });
+    expect(hostKey("o", null, room("open"), players)).toEqual({ kick: null, say: "Round 2 is open already" });
+    expect(hostKey("l", null, room("open"), players).send).toEqual({ type: "lock" });
+    expect(hostKey("o", null, room("locked"), players).send).toEqual({ type: "arm" });
+    expect(hostKey("o", null, room("armed"), players).send).toEqual({ type: "arm" });
+  });
+});
