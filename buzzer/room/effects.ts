@@ -107,9 +107,14 @@ export function named(
   return player ?? null;
 }
 
+/** Refusals the room's log already tells of, or that answer a player's extra press. */
+const QUIET_REFUSALS: ReadonlySet<ErrorCode> = new Set(["FALSE_START", "LOCKED_OUT", "TEAM_ANSWERED"]);
+
 /** Refuses one connection's request with a code and a message (and a log line). */
 export function refuse(out: RoomEffect[], s: Settings, conn: string, code: ErrorCode, message: string): void {
-  if (s.logging) out.push({ type: "log", line: `Refused a client: ${code} ${message}` });
+  // The server's terminal is the host's screen: a refusal is logged in words, and not at all when
+  // it only repeats what the room logged already (a false start) or answers a player's extra press.
+  if (s.logging && !QUIET_REFUSALS.has(code)) out.push({ type: "log", line: `Refused a client: ${message}` });
   out.push({ type: "error", conn, code, message });
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { newRoom } from "../../../buzzer/room/state.ts";
@@ -168,7 +169,7 @@ describe("engine", () => {
       const room = newRoom("QUIZ", "quiz-secret");
       const effects = apply(room, joinCmd(room, "c1", { secret: "guess" }), 0, settings({ logging: true }));
       expect(effects).toEqual([
-        { type: "log", line: "Refused a client: BAD_SECRET wrong host secret for room QUIZ" },
+        { type: "log", line: "Refused a client: wrong host secret for room QUIZ" },
         { type: "error", conn: "c1", code: "BAD_SECRET", message: "wrong host secret for room QUIZ" },
         { type: "wake", at: null },
       ]);
@@ -408,6 +409,16 @@ describe("engine", () => {
       // The lockout lasts the round, even once it opens.
       apply(room, { type: "host", conn: "h", room: "QUIZ", action: { type: "arm" } }, 300, s);
       expect(errors(apply(room, buzzes(buzz("c1", a, 400)), 400, s))).toMatchObject([{ code: "LOCKED_OUT" }]);
+    });
+
+    test("logs a false start once, in words, and a locked-out player's extra press not at all", () => {
+      const { room, s, ids } = roomWith([null], "locked", settings({ logging: true }));
+      const a = ids[0] as string;
+      const lines = (effects: RoomEffect[]) => ofType(effects, "log").map((e) => e.line);
+      expect(lines(apply(room, buzzes(buzz("c1", a, 100)), 100, s))).toEqual([
+        "[QUIZ] P1 false start: locked out of round 1",
+      ]);
+      expect(lines(apply(room, buzzes(buzz("c1", a, 200)), 200, s))).toEqual([]);
     });
 
     test("arms a round: a release effect names the opening time, and the wake-up is at it", () => {
