@@ -118,7 +118,7 @@ export function report(samples: Sample[], final: Final | null, s: SoakSettings):
         ["verdicts checked", int(sum((x) => x.verdicts))],
         ["errors", `${errors}${errorSamples.length ? ` — ${errorSamples.join("; ")}` : ""}`],
         ["server RSS once the players had connected (MiB)", f1(s.rssStartMiB)],
-        ["players in the room at the end", final ? int(final.playerCount) : "–"],
+        ["players connected at the end", final ? int(final.playerCount) : "–"],
         ["fairness records kept in memory at the end", final ? int(final.records) : "–"],
         ["… as JSON lines (MiB)", final ? f1(final.logKiB / 1024) : "–"],
         ["fairness records added per minute (after the warm-up)", int(recordsPerMin)],
@@ -144,7 +144,7 @@ export function report(samples: Sample[], final: Final | null, s: SoakSettings):
         "server CPU",
         "load CPU",
         "others",
-        "players",
+        "players connected",
         "errors",
       ],
       samples.map((x) => [
