@@ -100,7 +100,12 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     value: "MS",
     help: "with --redis across machines: how far their clocks may differ (NTP's accuracy, e.g. 5)",
   },
-  "fairness-log": { type: "string", value: "FILE", help: "append every placed press to FILE (JSON lines)" },
+  "fairness-log": {
+    type: "string",
+    value: "FILE",
+    // The host's download is kept in memory only, so a restart empties it: this is where all of it goes.
+    help: "append every placed press to FILE (JSON lines; the host's download holds only the presses since this process started)",
+  },
 });
 const log = logger(values.quiet === true);
 const joinRate = {

@@ -9,6 +9,7 @@ import { DEFAULT_RULES, type Rules } from "./protocol.ts";
 import { addBan } from "./room/bans.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
 import {
+  ADDRESS_KEPT,
   addPlayer,
   member,
   newRoom,
@@ -27,7 +28,11 @@ export type Entry =
   | { e: "room"; room: string; secret: string }
   /** The room was closed (idle): it and its players are gone. */
   | { e: "close"; room: string }
-  | { e: "player"; room: string; id: string; name: string; token: string; plain: boolean }
+  /**
+   * A player joined (or, for a known id, resumed from another address); `address` (absent in older
+   * journals) lets it come back by name (see room/returning.ts).
+   */
+  | { e: "player"; room: string; id: string; name: string; token: string; plain: boolean; address?: string }
   | { e: "kick"; room: string; id: string }
   /** The host banned a name and a resume token from the room (the player's own `kick` follows). */
   | { e: "ban"; room: string; name: string; token: string }
@@ -46,8 +51,19 @@ export type Entry =
   | { e: "placed"; room: string; round: number; presses: Placed[] }
   /** The host marked a player's answer in a round: a mark stands once, so points are not given twice. */
   | { e: "judged"; room: string; round: number; id: string; verdict: "right" | "wrong" }
-  /** A player's line on the leaderboard as it is now (the name is kept for a player who departs). */
-  | { e: "score"; room: string; id: string; name: string; team: string | null; points: number }
+  /**
+   * A player's line on the leaderboard as it is now (the name is kept for a player who departs); a
+   * departed line's carries the address its player last joined from, if known.
+   */
+  | {
+      e: "score";
+      room: string;
+      id: string;
+      name: string;
+      team: string | null;
+      points: number;
+      address?: string;
+    }
   /** A player forgotten after the resume grace: gone, but its line stays on the leaderboard. */
   | { e: "left"; room: string; id: string }
   | { e: "rules"; room: string; rules: Rules };
@@ -60,6 +76,13 @@ export function roundEntry(room: Room): Entry {
   const { number, phase, releaseAt, lockedOut } = room.round;
   const entry: Entry = { e: "round", room: room.code, number, phase, releaseAt, lockedOut: [...lockedOut] };
   return phase === "open" && room.closesAt !== null ? { ...entry, closesAt: room.closesAt } : entry;
+}
+
+/** The journal entry for a player who joined: who it is, its resume token and, if known, its address. */
+export function playerEntry(room: Room, player: Player): Entry {
+  const { id, name, token, plain, address } = player;
+  const entry: Entry = { e: "player", room: room.code, id, name, token, plain };
+  return address ? { ...entry, address } : entry;
 }
 
 /** The journal entry for the host's mark of a player's answer in the current round. */
@@ -129,8 +152,11 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
     if (!room) continue;
     switch (entry.e) {
       case "player": {
-        const { id, name, token, plain } = entry;
-        addPlayer(room, { id, name, token, plain, conn: null, link: null, leftAt: null });
+        const { id, name, token, plain, address } = entry;
+        const known = room.players.get(id);
+        // A player's entry again: it came back from another address.
+        if (known) known.address = (address ?? "").slice(0, ADDRESS_KEPT);
+        else addPlayer(room, { id, name, token, plain, conn: null, link: null, leftAt: null, address });
         countAnonymous(room, name);
         break;
       }
@@ -210,12 +236,13 @@ function countAnonymous(room: Room, name: string): void {
 
 /** Sets a line of the leaderboard: a player's points and team, or a departed player's line. */
 function score(room: Room, entry: Extract<Entry, { e: "score" }>): void {
-  const { id, name, team, points } = entry;
+  const { id, name, team, points, address } = entry;
   const player = room.players.get(id);
   if (!player) {
     dropLine(room, id);
     countAnonymous(room, name);
-    return addLine(room, id, { name, team, points });
+    const kept = address?.slice(0, ADDRESS_KEPT);
+    return addLine(room, id, kept ? { name, team, points, address: kept } : { name, team, points });
   }
   if (player.team !== null) member(room, player.team, -1);
   if (team !== null) member(room, team, 1);
@@ -232,7 +259,7 @@ export function snapshot(rooms: Iterable<Room>, epoch: number): Entry[] {
       entries.push({ e: "rules", room: room.code, rules: { ...room.rules } });
     for (const { name, token } of room.bans.list) entries.push({ e: "ban", room: room.code, name, token });
     for (const p of room.players.values()) {
-      entries.push({ e: "player", room: room.code, id: p.id, name: p.name, token: p.token, plain: p.plain });
+      entries.push(playerEntry(room, p));
       if (p.points !== 0 || p.team !== null) entries.push(scoreEntry(room, p));
     }
     for (const [id, l] of room.departed) entries.push({ e: "score", room: room.code, id, ...l });

@@ -2,12 +2,13 @@
  * The terminal buzzer client: keys in; verdicts, the room's order and a status line out, over a
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
-import { Close } from "../lib/close.ts";
 import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
 import type { RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
 import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
+import { Countdown } from "./terminal_countdown.ts";
+import { goneLine, retryLine, statusLine } from "./terminal_lines.ts";
 
 /** Who to be and where: the program (for error lines), the server, a name, a room, a host secret. */
 export interface ClientConfig {
@@ -62,15 +63,14 @@ class TerminalClient {
   private noted: string | null = null;
   /** The player's number being typed after `k` (null: not kicking). */
   private kicking: Kick | null = null;
-  private countdown: { round: number; timers: ReturnType<typeof setTimeout>[] } | null = null;
-  /** The last round whose GO! was shown, so a late state does not count down again. */
-  private released = 0;
+  private readonly countdown: Countdown;
   private inputEnded = false;
   private quitting = false;
 
   constructor(private readonly config: ClientConfig) {
     this.host = config.secret !== undefined;
     this.screen = screen(process.stdout, this.colour.dim);
+    this.countdown = new Countdown((line) => this.say(line), this.colour.bold(this.colour.green("GO!")));
     this.session = new Session({
       url: config.url,
       join: { name: config.name, room: config.room, secret: config.secret },
@@ -175,7 +175,7 @@ class TerminalClient {
         if (msg.code === "TEAM_ANSWERED" && this.view) this.answered = this.view.round;
         break;
       case "release":
-        this.startCountdown(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
+        this.countdown.start(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
         return;
       case "ping":
       case "log":
@@ -196,14 +196,7 @@ class TerminalClient {
     this.view = view;
     const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;
-    const running = this.countdown;
-    if (running && (running.round !== view.round || view.phase === "locked")) this.stopCountdown();
-    // The server opened before our own timer fired (our clock runs behind): GO now.
-    else if (running && view.phase === "open") this.go(running.round);
-    // Joined or resumed during a countdown: no release came, so count down from the state.
-    else if (!running && view.phase === "armed" && view.countdown !== undefined) {
-      this.startCountdown(view.round, view.countdown);
-    }
+    this.countdown.follow(view);
     for (const line of lines) this.say(line);
   }
 
@@ -228,29 +221,6 @@ class TerminalClient {
     }
     this.redraw();
     this.quitIfDrained();
-  }
-
-  /** Counts down the whole seconds still ahead, then shows GO! at the release time. */
-  private startCountdown(round: number, ms: number): void {
-    if (round === this.released) return;
-    this.stopCountdown();
-    const timers: ReturnType<typeof setTimeout>[] = [];
-    for (let k = Math.ceil(ms / 1000) - 1; k >= 1; k--) {
-      timers.push(setTimeout(() => this.say(`${k}…`), ms - k * 1000));
-    }
-    timers.push(setTimeout(() => this.go(round), Math.max(0, ms)));
-    this.countdown = { round, timers };
-  }
-
-  private stopCountdown(): void {
-    for (const timer of this.countdown?.timers ?? []) clearTimeout(timer);
-    this.countdown = null;
-  }
-
-  private go(round: number): void {
-    this.stopCountdown();
-    this.released = round;
-    this.say(this.colour.bold(this.colour.green("GO!")));
   }
 
   private endOfInput(): void {
@@ -279,7 +249,7 @@ class TerminalClient {
     this.quitting = true;
     // The terminal is restored first, whatever happens to the connection.
     this.stopKeys();
-    this.stopCountdown();
+    this.countdown.stop();
     this.screen.clear();
     await this.session.close();
     process.exit(code);
@@ -290,31 +260,7 @@ class TerminalClient {
   }
 
   private redraw(): void {
-    const v = this.view;
-    const parts = v
-      ? [
-          this.host ? `hosting ${v.room}` : `${this.me} in ${v.room}`,
-          `${v.playerCount} player${v.playerCount === 1 ? "" : "s"}`,
-          `round ${v.round} ${v.phase}`,
-          this.last && `last: ${this.last}`,
-        ]
-      : [];
-    if (this.kicking) parts.push(`kick [${this.kicking.digits}]`);
-    this.screen.status([...parts, this.link].filter(Boolean).join(" · "));
+    const { view, host, me, last, kicking, link } = this;
+    this.screen.status(statusLine({ view, host, me, last, kicking, link }));
   }
-}
-
-/** What a retry means to the user. */
-function retryLine(url: string, status: Extract<SessionStatus, { state: "retrying" }>): string {
-  const when = seconds(status.delay);
-  if (status.why === "lost") return "Connection lost — reconnecting…";
-  if (status.why === "refused") return `Joining again in ${when}`;
-  return `Cannot connect to ${url} (is the server running?) — retrying in ${when}`;
-}
-
-/** Why the session ended for good, in words. */
-function goneLine(code: number, reason: string): string {
-  if (code === Close.KICKED) return "Kicked by the host — not reconnecting";
-  if (code === Close.REPLACED) return "This player was resumed on another connection — not reconnecting";
-  return `Refused by the server (${code}${reason ? ` ${reason}` : ""}) — not reconnecting`;
 }

@@ -90,14 +90,24 @@ export function parseOptions(
   return { values, positionals: parsed.positionals };
 }
 
-/** Formats the --help text from the specs. */
+/** The width --help wraps its descriptions to: a terminal's classic 80 columns. */
+const HELP_WIDTH = 80;
+
+/**
+ * Formats the --help text from the specs: descriptions start in one column, two spaces after the
+ * longest option, and wrap under it to HELP_WIDTH (a word longer than the room left stays whole).
+ */
 export function help(program: string, summary: string, specs: OptionSpecs, usageTail = ""): string {
-  const rows = Object.entries(specs).map(([name, s]) => {
-    const flag = `${s.short ? `-${s.short}, ` : "    "}--${name}${s.value ? ` ${s.value}` : ""}`;
+  const flags = Object.entries(specs).map(
+    ([name, s]) => `  ${s.short ? `-${s.short}, ` : "    "}--${name}${s.value ? ` ${s.value}` : ""}`,
+  );
+  const column = Math.max(...flags.map((f) => f.length)) + 2;
+  const rows = Object.values(specs).flatMap((s, i) => {
     const extras = [s.default !== undefined ? `default ${s.default}` : "", s.env ? `env ${s.env}` : ""]
       .filter(Boolean)
       .join(", ");
-    return `  ${flag.padEnd(24)} ${s.help}${extras ? ` (${extras})` : ""}`;
+    const lines = wrap(`${s.help}${extras ? ` (${extras})` : ""}`, HELP_WIDTH - column);
+    return lines.map((line, j) => `${(j === 0 ? (flags[i] as string) : "").padEnd(column)}${line}`);
   });
   return [
     `Usage: bun ${program} [options]${usageTail ? ` ${usageTail}` : ""}`,
@@ -107,6 +117,19 @@ export function help(program: string, summary: string, specs: OptionSpecs, usage
     "Options:",
     ...rows,
   ].join("\n");
+}
+
+/** Breaks text into lines of at most `width` characters at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
 
 /** Reads a port option: an integer from 0 to 65535, else one line and exit 2. */

@@ -5,7 +5,7 @@
 import { Close } from "../../lib/close.ts";
 import { sameSecret } from "../../lib/secret.ts";
 import type { Link } from "../fair.ts";
-import { type Entry, scoreEntry } from "../journal.ts";
+import { type Entry, playerEntry, scoreEntry } from "../journal.ts";
 import { JOINS_PER_ADDRESS } from "../limit.ts";
 import { checkName } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
@@ -86,13 +86,12 @@ export function join(
     address,
   });
   raiseReach(room, cmd.link, s);
-  const { id, name: taken, token } = player;
-  const entries: Entry[] = [{ e: "player", room: room.code, id, name: taken, token, plain }];
+  const entries: Entry[] = [playerEntry(room, player)];
   if (back) entries.push(...takeLine(room, player, back.id));
   out.push({ type: "persist", entries: team || back ? [...entries, scoreEntry(room, player)] : entries });
   if (s.logging) {
     const how = `${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`;
-    out.push(log(room, `${taken} joined${how}${back ? `, back with ${player.points} points` : ""}`));
+    out.push(log(room, `${player.name} joined${how}${back ? `, back with ${player.points} points` : ""}`));
   }
   enter(room, cmd.conn, { player, host: false, added: true }, now, out);
 }
@@ -123,7 +122,11 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
     setConn(room, player, conn);
     player.leftAt = null;
     if (who.link) player.link = who.link;
-    if (who.address !== undefined) player.address = who.address;
+    if (who.address !== undefined && who.address !== player.address) {
+      player.address = who.address;
+      // The address a name comes back from must survive a restart too.
+      out.push({ type: "persist", entries: [playerEntry(room, player)] });
+    }
   } else {
     room.watchers++;
     if (host) room.hosts.add(conn);

@@ -21,8 +21,10 @@ export function returning(
   if (address === "") return null;
   const holder = room.players.get(room.names.get(nameKey(name)) ?? "");
   if (holder) {
-    const away = holder.conn === null && holder.leftAt !== null;
-    return away && holder.address === address && holder.plain === plain ? { player: holder } : null;
+    // Not connected: left, or restored from a journal and not back yet.
+    return holder.conn === null && holder.address === address && holder.plain === plain
+      ? { player: holder }
+      : null;
   }
   const id = room.returning.get(lineKey(address, name));
   const line = id === undefined ? undefined : room.departed.get(id);

@@ -511,6 +511,18 @@ describe("buzzer_server.ts options", () => {
     expect(log.stdout).toBe("");
   });
 
+  test("--help says the fairness-log download holds only this process's presses, and --fairness-log keeps all", async () => {
+    const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--help"]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    const at = lines.findIndex((l) => l.includes("--fairness-log FILE"));
+    expect(lines.slice(at, at + 3).map((l) => l.trim())).toEqual([
+      "--fairness-log FILE          append every placed press to FILE (JSON",
+      "lines; the host's download holds only the",
+      "presses since this process started)",
+    ]);
+  });
+
   test("refuses a bad --max-wait in one line", async () => {
     const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--max-wait=-1"]);
     expect(result.code).toBe(2);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { type Entry, parseJournal, replay, roundEntry, snapshot } from "../../buzzer/journal.ts";
 import { DEFAULT_RULES } from "../../buzzer/protocol.ts";
 import { type Bans, isBanned } from "../../buzzer/room/bans.ts";
-import { addPlayer, newRoom, type Room } from "../../buzzer/room/state.ts";
+import { ADDRESS_KEPT, addPlayer, newRoom, type Room } from "../../buzzer/room/state.ts";
 import type { Placed } from "../../buzzer/round.ts";
 
 const placed = (player: string, press: number, place: number): Placed => ({
@@ -292,6 +292,88 @@ describe("journal", () => {
       { e: "score", room: "QUIZ", id: "c3", name: "Cy", team: null, points: -2 },
     ]);
     expect(replay(compacted, 1_000_000).get("QUIZ")).toEqual(room);
+  });
+
+  test("replays a player's address and a departed line's; entries written without one load with none", () => {
+    const room = replay(
+      [
+        ...written,
+        {
+          e: "player",
+          room: "QUIZ",
+          id: "c3",
+          name: "Cy",
+          token: "v".repeat(32),
+          plain: false,
+          address: "10.0.0.1",
+        },
+        // Cy resumed from another address: its entry again.
+        {
+          e: "player",
+          room: "QUIZ",
+          id: "c3",
+          name: "Cy",
+          token: "v".repeat(32),
+          plain: false,
+          address: "10.0.0.2",
+        },
+        { e: "score", room: "QUIZ", id: "d4", name: "Di", team: null, points: 2, address: "10.0.0.3" },
+        { e: "score", room: "QUIZ", id: "e5", name: "Ed", team: null, points: 1 },
+      ],
+      1_000_000,
+    ).get("QUIZ") as Room;
+    expect([...room.players.values()].map((p) => [p.id, p.name, p.address])).toEqual([
+      ["a1", "Ann", ""],
+      ["b2", "Player 3", ""],
+      ["c3", "Cy", "10.0.0.2"],
+    ]);
+    expect([...room.departed]).toEqual([
+      ["d4", { name: "Di", team: null, points: 2, address: "10.0.0.3" }],
+      ["e5", { name: "Ed", team: null, points: 1 }],
+    ]);
+    expect([...room.returning]).toEqual([["10.0.0.3\ndi", "d4"]]);
+    const compacted = snapshot([room], 1_000_000);
+    expect(compacted.filter((e) => e.e === "player" && e.id === "c3")).toEqual([
+      {
+        e: "player",
+        room: "QUIZ",
+        id: "c3",
+        name: "Cy",
+        token: "v".repeat(32),
+        plain: false,
+        address: "10.0.0.2",
+      },
+    ]);
+    expect(replay(compacted, 1_000_000).get("QUIZ")).toEqual(room);
+  });
+
+  test("keeps at most ADDRESS_KEPT characters of an address from the journal", () => {
+    const long = "a".repeat(ADDRESS_KEPT + 10);
+    const room = replay(
+      [
+        ...written,
+        {
+          e: "player",
+          room: "QUIZ",
+          id: "c3",
+          name: "Cy",
+          token: "v".repeat(32),
+          plain: false,
+          address: long,
+        },
+        { e: "score", room: "QUIZ", id: "d4", name: "Di", team: null, points: 2, address: long },
+      ],
+      1_000_000,
+    ).get("QUIZ");
+    expect(room?.players.get("c3")?.address).toBe(long.slice(0, ADDRESS_KEPT));
+    expect(room?.departed.get("d4")?.address).toBe(long.slice(0, ADDRESS_KEPT));
+  });
+
+  test("reports an address that is not a string", () => {
+    const bad = { e: "player", room: "QUIZ", id: "c3", name: "Cy", token: "v", plain: false, address: 7 };
+    expect(parseJournal(`${JSON.stringify(bad)}\n`).problems).toEqual([
+      'line 1: a "player" entry needs address',
+    ]);
   });
 
   test("a kick takes the player's score with it", () => {

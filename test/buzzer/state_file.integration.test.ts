@@ -107,6 +107,10 @@ describe("buzzer_server.ts --state", () => {
         scores: [scores[0], scores[1]],
         teams,
       });
+      // Cy's client lost its token: from the same address, its name brings its points back.
+      const { peer: cyBack, welcome: cyAgain } = await Peer.join(second.url, { room: "QUIZ", name: "Cy" });
+      expect(cyAgain.id).toBe(cy.id);
+      expect((await cyBack.next("state")).you).toMatchObject({ points: 5, rank: 1, team: "Blue" });
     } finally {
       await second.stop();
     }

@@ -34,7 +34,17 @@ describe("engine", () => {
       expect(effects.map((e) => e.type)).toEqual(["persist", "bind", "send", "send", "wake"]);
       expect(effects[0]).toEqual({
         type: "persist",
-        entries: [{ e: "player", room: "QUIZ", id: "00000001", name: "Alice", token, plain: false }],
+        entries: [
+          {
+            e: "player",
+            room: "QUIZ",
+            id: "00000001",
+            name: "Alice",
+            token,
+            plain: false,
+            address: "10.0.0.1",
+          },
+        ],
       });
       expect(effects[1]).toEqual({
         type: "bind",
@@ -244,7 +254,17 @@ describe("engine", () => {
       const effects = apply(room, joinCmd(room, "c1", { plain: true }), 0, settings());
       expect(effects[0]).toEqual({
         type: "persist",
-        entries: [{ e: "player", room: "QUIZ", id: "00000001", name: "Player 1", token: "", plain: true }],
+        entries: [
+          {
+            e: "player",
+            room: "QUIZ",
+            id: "00000001",
+            name: "Player 1",
+            token: "",
+            plain: true,
+            address: "10.0.0.1",
+          },
+        ],
       });
       expect(sentTo(effects, "c1")).toEqual([]);
       expect(room.tokens.size).toBe(0);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { Entry } from "../../../buzzer/journal.ts";
 import { replay } from "../../../buzzer/journal.ts";
 import { apply, type EngineCommand } from "../../../buzzer/room/engine.ts";
-import { newRoom } from "../../../buzzer/room/state.ts";
+import { newRoom, type Room } from "../../../buzzer/room/state.ts";
 import {
   errors,
   GRACE,
@@ -128,6 +128,24 @@ describe("returning", () => {
     expect(welcome(effects, "c3")).toMatchObject({ name: "Carol" });
     expect(room.players.get(pid(5))?.points).toBe(0);
     expect(room.departed.get(carol)?.points).toBe(5);
+  });
+
+  test("after a restart a player's name from its address resumes it: the journal keeps the address", () => {
+    const { room, run, journal, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    // Dan resumes with its token from elsewhere: its new address is journaled too.
+    run(leaveCmd("c2", pid(3)), 1000);
+    run(joinCmd(room, "c9", { token: nthId(4), address: ELSEWHERE }), 1100);
+    run(leaveCmd("c9", pid(3)), 1200);
+    const restored = replay(journal, 0).get("QUIZ") as Room;
+    const again = (cmd: EngineCommand, at: number) => apply(restored, cmd, at, settings());
+    const back = again(joinCmd(restored, "c3", { name: "Carol", address: HOME }), 2000);
+    expect(welcome(back, "c3")).toMatchObject({ id: carol, name: "Carol" });
+    expect(restored.players.get(carol)).toMatchObject({ conn: "c3", points: 5, team: "Owls" });
+    const other = again(joinCmd(restored, "c4", { name: "Dan", address: HOME }), 2000);
+    expect(welcome(other, "c4")).toMatchObject({ name: "Dan (2)" });
+    const dan = again(joinCmd(restored, "c5", { name: "Dan", address: ELSEWHERE }), 2000);
+    expect(welcome(dan, "c5")).toMatchObject({ id: pid(3), name: "Dan" });
   });
 
   test("a join with a resume token is never matched by name", () => {

@@ -231,7 +231,15 @@ describe("teams", () => {
     const first = apply(room, joinCmd(room, "c1", { name: "Ann", team: "  Red Team " }), 0, s);
     const [a] = [...room.players.keys()] as [string];
     expect(ofType(first, "persist")[0]?.entries).toEqual([
-      { e: "player", room: "QUIZ", id: a, name: "Ann", token: expect.any(String), plain: false },
+      {
+        e: "player",
+        room: "QUIZ",
+        id: a,
+        name: "Ann",
+        token: expect.any(String),
+        plain: false,
+        address: "10.0.0.1",
+      },
       { e: "score", room: "QUIZ", id: a, name: "Ann", team: "Red Team", points: 0 },
     ]);
     expect(sentTo(first, "c1")[1]).toMatchObject({ you: { points: 0, rank: 1, team: "Red Team" } });
