@@ -151,6 +151,14 @@ function sweep(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   if (room.players.size < before) publishSoon(room, now);
 }
 
+/**
+ * Starts a room restored from its journal or taken over: its players have no connection here, and
+ * their resume grace runs from now, so those who never come back are forgotten like any who left.
+ */
+export function awaitReturns(room: Room, now: number): void {
+  for (const p of room.players.values()) if (p.conn === null) p.leftAt ??= now;
+}
+
 /** The earliest moment the room needs a tick: a settle, a release, a publish or the timer; null for none. */
 export function nextWake(room: Room): number | null {
   const { round } = room;

@@ -9,7 +9,7 @@ import type { Clock } from "../time.ts";
 import type { GatewayEffect, HostMessage, RoomCommand, RoomEffect } from "./commands.ts";
 import type { Buzz } from "./decide.ts";
 import type { Settings } from "./effects.ts";
-import { apply, decided, type EngineCommand, nextWake } from "./engine.ts";
+import { apply, awaitReturns, decided, type EngineCommand, nextWake } from "./engine.ts";
 import type { FairnessRecord } from "./records.ts";
 import { newRoom, type Room } from "./state.ts";
 
@@ -77,8 +77,7 @@ export class Owner {
     // The original has no host: the default room starts open, so the first buzz ever wins.
     if (main) main.secret = opts.settings.mainSecret;
     else if (opts.hostsMain !== false) this.adopt(DEFAULT_ROOM);
-    // A restored room's open round keeps its deadline (one that passed meanwhile locks at the first tick).
-    for (const room of this.rooms.values()) this.wake(room, nextWake(room), opts.clock.now());
+    for (const room of this.rooms.values()) this.resume(room);
     // Often enough that a departed player is forgotten within about twice its grace.
     const every =
       opts.sweepEvery ?? Math.min(OWNER_DEFAULTS.sweepEvery, Math.max(1000, opts.settings.resumeGrace / 2));
@@ -124,7 +123,14 @@ export class Owner {
     // sees a gap and asks for a fresh snapshot rather than trust its old view.
     if (restored) room.version = Math.floor(this.opts.clock.now());
     this.rooms.set(code, room);
-    if (restored) this.wake(room, nextWake(room), this.opts.clock.now());
+    if (restored) this.resume(room);
+  }
+
+  /** Runs a restored room: its open round keeps its deadline (one passed meanwhile locks at the first tick). */
+  private resume(room: Room): void {
+    const now = this.opts.clock.now();
+    awaitReturns(room, now);
+    this.wake(room, nextWake(room), now);
   }
 
   /** Lets a room go (another owner has it now): its timers stop and nothing more of it goes out. */

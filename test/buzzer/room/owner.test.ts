@@ -4,7 +4,7 @@ import type { Entry } from "../../../buzzer/journal.ts";
 import type { GatewayEffect, RoomCommand } from "../../../buzzer/room/commands.ts";
 import { MIN_SECRET, OWNER_DEFAULTS, Owner, type OwnerOptions } from "../../../buzzer/room/owner.ts";
 import type { Claim } from "../../../buzzer/room/records.ts";
-import { newRoom } from "../../../buzzer/room/state.ts";
+import { addPlayer, newRoom } from "../../../buzzer/room/state.ts";
 import { FakeClock } from "../../fake_clock.ts";
 
 const FAST: Link = { rtt: 10, high: 12, jitter: 1 };
@@ -437,6 +437,18 @@ describe("Owner sweep", () => {
     clock.advance(1);
     expect(owner.rooms.get("MAIN")?.players.has(a)).toBe(false);
     expect(journaled().filter((e) => e.e === "left")).toEqual([{ e: "left", room: "MAIN", id: a }]);
+  });
+
+  test("forgets a restored player who never comes back, once the resume grace from the restart has passed", () => {
+    const room = newRoom("MAIN", "quiz-secret", "open");
+    const back = { name: "Back", plain: false, conn: null, link: null, leftAt: null, address: "10.0.0.1" };
+    const a = addPlayer(room, { ...back, id: "aaaaaaaa", token: "a".repeat(32) });
+    const { owner, clock } = setup({ rooms: new Map([["MAIN", room]]) });
+    // Restored at START: the sweep at 30 s finds it within its grace, the one at 60 s forgets it.
+    clock.advance(60_000 - 1);
+    expect(owner.rooms.get("MAIN")?.players.has(a.id)).toBe(true);
+    clock.advance(1);
+    expect(owner.rooms.get("MAIN")?.players.has(a.id)).toBe(false);
   });
 
   test("sweeps every sweepEvery ms when told", () => {
