@@ -78,7 +78,7 @@ function render(): void {
   const count = view ? `· ${playersLabel(view.playerCount)}` : "";
   if (ui.playerCount.textContent !== count) ui.playerCount.textContent = count;
   showNote(ui.hostLine, conn === "online" ? hostLine(view, roomCode === DEFAULT_ROOM) : "");
-  showNote(ui.myPlace, myPlace(result));
+  showNote(ui.myPlace, myPlace(result, view?.you?.judged));
   renderStanding(view, me?.id);
 }
 

@@ -288,6 +288,38 @@ describe("player page", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "a phone placed past the top ten sees the host's mark on its own place",
+    async () => {
+      const names = Array.from({ length: 11 }, (_, i) => `Q${i + 1}`);
+      const { host, players } = await room("DEEP", names);
+      const page = await phone("DEEP");
+      await page.fill("#name", "Twelve");
+      await page.click("#join-button");
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      await Promise.all(players.map((p) => p.next("state", (s) => s.phase === "open", WAIT)));
+      for (const p of players) p.send({ type: "buzz", at: performance.now() });
+      await Promise.all(players.map((p) => p.next("verdict", () => true, WAIT)));
+      await page.tap("#buzz");
+      await page.locator("#buzz[data-state=placed]").waitFor();
+      expect(await text(page, "#buzz-small")).toMatch(/^12th place/);
+      await page.locator("#my-place").waitFor();
+      const state = await host.next("state", (s) => s.order.some((p) => p.name === "Twelve"), WAIT);
+      host.send({
+        type: "judge",
+        player: state.order.find((p) => p.name === "Twelve")?.id ?? "",
+        right: true,
+      });
+      await page.locator("#my-place", { hasText: "✓ right" }).waitFor();
+      expect(await text(page, "#my-place")).toMatch(/^… 12th: you \+\d+\.\d\d s · ✓ right$/);
+      for (const p of [host, ...players]) p.close();
+      expect(browsers?.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "on a landscape phone the whole buzz button is on screen without scrolling",
     async () => {
       const { host } = await room("WIDE", []);
