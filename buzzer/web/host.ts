@@ -6,6 +6,7 @@
  */
 import { type ClientMessage, COUNTDOWN_MS, type LogFormat, type RoomView } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
+import { armLabel, COUNTDOWN_RANGE, countdownMs } from "./host_checks.ts";
 import { asking, dismiss } from "./host_dialog.ts";
 import { showJoin } from "./host_join.ts";
 import { OrderList } from "./host_order.ts";
@@ -188,13 +189,13 @@ function send(msg: ClientMessage): boolean {
 }
 
 function armCountdown(): void {
-  const seconds = Number(ui.seconds.value);
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 60) {
-    ui.detail.textContent = "Countdown: 0 to 60 seconds";
+  const ms = countdownMs(ui.seconds.value);
+  if (ms === null) {
+    ui.detail.textContent = COUNTDOWN_RANGE;
     ui.seconds.focus();
     return;
   }
-  send({ type: "arm", countdown: Math.round(seconds * 1000) });
+  send({ type: "arm", countdown: ms });
 }
 
 function saveLog(format: LogFormat, data: string): void {
@@ -204,9 +205,8 @@ function saveLog(format: LogFormat, data: string): void {
 }
 
 function showArmLabel(): void {
-  const seconds = Number(ui.seconds.value);
-  ui.armLabel.textContent =
-    Number.isFinite(seconds) && ui.seconds.value !== "" ? `Countdown ${seconds} s` : "Countdown";
+  ui.armLabel.textContent = armLabel(ui.seconds.value);
+  ui.seconds.setAttribute("aria-invalid", String(countdownMs(ui.seconds.value) === null));
 }
 
 ui.seconds.value = String(COUNTDOWN_MS / 1000);
