@@ -15,6 +15,7 @@ import { rulesPanel } from "./host_rules.ts";
 import { renderBoard, saveScores } from "./host_scores.ts";
 import { hostLogin } from "./login.ts";
 import { Beeper, byId, countdown, download, h, isShortcut, orderCutNote, showNote, shownOf } from "./ui.ts";
+import { phaseDetail } from "./words.ts";
 
 const ui = {
   code: byId("room-code"),
@@ -169,14 +170,14 @@ function showTimer(next: RoomView): void {
     stopTimer = countdown(
       performance.now() + next.closesIn,
       (s) => {
-        ui.detail.textContent = `buzzers live · closes in ${s} s`;
+        ui.detail.textContent = `${phaseDetail("open")} · closes in ${s} s`;
       },
       () => {
         ui.detail.textContent = "time is up";
       },
     );
   } else {
-    ui.detail.textContent = next.phase === "open" ? "buzzers live" : "";
+    ui.detail.textContent = phaseDetail(next.phase);
   }
 }
 
