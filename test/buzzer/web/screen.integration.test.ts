@@ -118,6 +118,43 @@ describe("projector", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "the leaderboard shows whole team and player names of about twelve characters on a 1080p projector",
+    async () => {
+      const { peer: host } = await Peer.join(server.url, { room: "WIDEB", secret: "roompass" });
+      const people = [
+        ["Alexandra K.", "Foxes United"],
+        ["Bartholomew", "Night Owls 7"],
+        ["Christabel M", "Quiz Wizards"],
+        ["Demetrius L.", "Foxes United"],
+      ] as const;
+      const joined = await Promise.all(
+        people.map(([name, team]) => Peer.join(server.url, { name, room: "WIDEB", team })),
+      );
+      joined.forEach(({ welcome }, i) => {
+        host.send({ type: "award", player: welcome.id, points: 100 + i });
+      });
+      const page = await projector("WIDEB");
+      await page.locator("#teams li").nth(2).waitFor();
+      await page.locator("#scores li").nth(3).waitFor();
+      // Each line's name and team (or a team's members) are whole: nothing cut to "…".
+      const cut = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>("#board li :is(.name, .team)")]
+          .filter((e) => e.scrollWidth > e.clientWidth)
+          .map((e) => e.textContent),
+      );
+      expect(cut).toEqual([]);
+      expect(await texts(page, "#teams li .name")).toEqual([
+        "Foxes United2 players",
+        "Quiz Wizards1 player",
+        "Night Owls 71 player",
+      ]);
+      expect(await scrolls(page)).toBe(false);
+      for (const p of [host, ...joined.map((j) => j.peer)]) p.close();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "the lobby names who has joined and counts them, until the first round opens",
     async () => {
       const { host, players } = await room("LOBBY", ["Ann", "Ben"]);
