@@ -137,11 +137,9 @@ describe("projector", () => {
       await page.locator("#teams li").nth(2).waitFor();
       await page.locator("#scores li").nth(3).waitFor();
       // Each line's name and team (or a team's members) are whole: nothing cut to "…".
-      const cut = await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>("#board li :is(.name, .team)")]
-          .filter((e) => e.scrollWidth > e.clientWidth)
-          .map((e) => e.textContent),
-      );
+      const cut = await page
+        .locator("#board li :is(.name, .team)")
+        .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
       expect(cut).toEqual([]);
       expect(await texts(page, "#teams li .name")).toEqual([
         "Foxes United2 players",
