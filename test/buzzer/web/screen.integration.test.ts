@@ -355,6 +355,35 @@ describe("player page", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "a phone reloaded with a verdict shows it again and logs no console error (no vibration before a tap)",
+    async () => {
+      const { host } = await room("RELOAD", []);
+      const page = await phone("RELOAD");
+      const logged: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error" || msg.type() === "warning") logged.push(msg.text());
+      });
+      await page.fill("#name", "Rhea");
+      await page.click("#join-button");
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      await page.tap("#buzz");
+      await page.locator("#buzz[data-state=first]").waitFor();
+      await page.reload();
+      await page.locator("#buzz[data-state=first]").waitFor();
+      // A line logged now comes after anything the verdict's handling logged.
+      const barrier = page.waitForEvent("console", (msg) => msg.text() === "barrier");
+      await page.evaluate("setTimeout(() => console.log('barrier'))");
+      await barrier;
+      expect(logged).toEqual([]);
+      host.close();
+      expect(browsers?.problems).toEqual([]);
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "on a landscape phone the whole buzz button is on screen without scrolling",
     async () => {
       const { host } = await room("WIDE", []);
