@@ -171,6 +171,8 @@ export interface OwnScore {
   points: number;
   rank: number;
   team?: string;
+  /** How the host marked this player's answer this round, once it did (its place may be past VIEW.top). */
+  judged?: "right" | "wrong";
 }
 
 /**

@@ -13,6 +13,8 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
     next.round = delta.round;
     next.order = [];
     next.lockedOut = false;
+    // The host's mark of one's own answer is this round's.
+    if (next.you?.judged) next.you = withoutMark(next.you);
   }
   if (delta.phase !== undefined) next.phase = delta.phase;
   // Both are times left as of sending: they mean nothing once their phase (or round) is over.
@@ -33,7 +35,15 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
 export function applyScore(view: RoomView, score: OwnScore): RoomView {
   const you: OwnScore = { points: score.points, rank: score.rank };
   if (score.team !== undefined) you.team = score.team;
+  // A mark is told once a round: a later score (another's award moved the rank) keeps it.
+  const judged = score.judged ?? view.you?.judged;
+  if (judged !== undefined) you.judged = judged;
   return { ...view, you };
+}
+
+/** A player's own score without the host's mark, as a new round starts it. */
+function withoutMark({ judged: _, ...you }: OwnScore): OwnScore {
+  return you;
 }
 
 /** Places merged by place number, in place order: a place sent twice is kept once. */

@@ -8,7 +8,7 @@ import { checkTeam, nameKey } from "../names.ts";
 import type { Parsed } from "../parse.ts";
 import { LIMITS } from "../protocol.ts";
 import * as rules from "../round.ts";
-import { boardOf, keepLine, scoresCsv } from "./board.ts";
+import { boardOf, keepLine, ownKey, ownScore, scoresCsv } from "./board.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { raiseReach } from "./decide.ts";
 import { log, named, publishNow, refuse, type Settings, snapshot } from "./effects.ts";
@@ -56,6 +56,7 @@ export function scoreAction(
       // Journaled even when the mark is worth no points: a restart must still refuse a second one.
       out.push({ type: "persist", entries: [judgedEntry(room, player.id, verdict)] });
       addPoints(room, player, action.right ? room.rules.right : room.rules.wrong, verdict, s, out);
+      tellMark(room, player, verdict, out);
       break;
     }
     case "team": {
@@ -78,6 +79,19 @@ export function scoreAction(
       return;
   }
   publishNow(room, now, out);
+}
+
+/**
+ * Tells a marked player its mark in its own score message, even when the mark is worth no points:
+ * a place past VIEW.top is not in the order players are sent, so nothing else would say it.
+ */
+function tellMark(room: Room, player: Player, verdict: "right" | "wrong", out: RoomEffect[]): void {
+  if (player.conn === null || player.plain) return;
+  boardOf(room);
+  const score = ownScore(room, player);
+  // Told now with its rank: the publish that follows need not tell this player again.
+  player.told = ownKey(score);
+  out.push({ type: "send", conn: player.conn, msg: { type: "score", ...score, judged: verdict } });
 }
 
 /** Gives a player points (negative takes them away), journals its line and logs why. */

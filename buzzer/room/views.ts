@@ -5,6 +5,7 @@
  */
 import { gapSeconds } from "../format.ts";
 import {
+  type OwnScore,
   type PlaceView,
   type PlayerView,
   type RoomDelta,
@@ -57,8 +58,14 @@ export function playerView(room: Room, now: number, player: string): RoomView {
     lockedOut,
     scores,
     teams,
-    ...(p ? { you: ownScore(room, p) } : {}),
+    ...(p ? { you: youOf(room, p.id, ownScore(room, p)) } : {}),
   };
+}
+
+/** A player's own score with the host's mark of its answer this round, if it has one. */
+function youOf(room: Room, player: string, score: OwnScore): OwnScore {
+  const judged = room.judged.get(player);
+  return judged ? { ...score, judged } : score;
 }
 
 /** What changed for players since they were last told, as the next version; null when nothing did. */

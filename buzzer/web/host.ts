@@ -6,6 +6,7 @@
  */
 import { type ClientMessage, COUNTDOWN_MS, type LogFormat, type RoomView } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
+import { armLabel, COUNTDOWN_RANGE, countdownMs } from "./host_checks.ts";
 import { asking, dismiss } from "./host_dialog.ts";
 import { showJoin } from "./host_join.ts";
 import { OrderList } from "./host_order.ts";
@@ -14,6 +15,7 @@ import { rulesPanel } from "./host_rules.ts";
 import { renderBoard, saveScores } from "./host_scores.ts";
 import { hostLogin } from "./login.ts";
 import { Beeper, byId, countdown, download, h, isShortcut, orderCutNote, showNote, shownOf } from "./ui.ts";
+import { phaseDetail } from "./words.ts";
 
 const ui = {
   code: byId("room-code"),
@@ -168,14 +170,14 @@ function showTimer(next: RoomView): void {
     stopTimer = countdown(
       performance.now() + next.closesIn,
       (s) => {
-        ui.detail.textContent = `buzzers live · closes in ${s} s`;
+        ui.detail.textContent = `${phaseDetail("open")} · closes in ${s} s`;
       },
       () => {
         ui.detail.textContent = "time is up";
       },
     );
   } else {
-    ui.detail.textContent = next.phase === "open" ? "buzzers live" : "";
+    ui.detail.textContent = phaseDetail(next.phase);
   }
 }
 
@@ -188,13 +190,13 @@ function send(msg: ClientMessage): boolean {
 }
 
 function armCountdown(): void {
-  const seconds = Number(ui.seconds.value);
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 60) {
-    ui.detail.textContent = "Countdown: 0 to 60 seconds";
+  const ms = countdownMs(ui.seconds.value);
+  if (ms === null) {
+    ui.detail.textContent = COUNTDOWN_RANGE;
     ui.seconds.focus();
     return;
   }
-  send({ type: "arm", countdown: Math.round(seconds * 1000) });
+  send({ type: "arm", countdown: ms });
 }
 
 function saveLog(format: LogFormat, data: string): void {
@@ -204,9 +206,8 @@ function saveLog(format: LogFormat, data: string): void {
 }
 
 function showArmLabel(): void {
-  const seconds = Number(ui.seconds.value);
-  ui.armLabel.textContent =
-    Number.isFinite(seconds) && ui.seconds.value !== "" ? `Countdown ${seconds} s` : "Countdown";
+  ui.armLabel.textContent = armLabel(ui.seconds.value);
+  ui.seconds.setAttribute("aria-invalid", String(countdownMs(ui.seconds.value) === null));
 }
 
 ui.seconds.value = String(COUNTDOWN_MS / 1000);

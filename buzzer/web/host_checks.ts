@@ -35,6 +35,23 @@ export function pointsProblem(value: string): string {
   return "";
 }
 
+/** The countdown the host typed, in whole ms, or null unless it is a number of seconds the server accepts. */
+export function countdownMs(value: string): number | null {
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds)) return null;
+  const ms = Math.round(seconds * 1000);
+  return ms >= 0 && ms <= LIMITS.countdown ? ms : null;
+}
+
+/** What the countdown field allows, as the host is told when it holds something else. */
+export const COUNTDOWN_RANGE = `Countdown: 0 to ${LIMITS.countdown / 1000} seconds`;
+
+/** The countdown button's label: the seconds it arms, or none while the field holds no countdown allowed. */
+export function armLabel(value: string): string {
+  const ms = countdownMs(value);
+  return ms === null ? "Countdown" : `Countdown ${ms / 1000} s`;
+}
+
 /** Checks a name typed by the host (the server checks it again). */
 export function nameProblem(value: string): string {
   return value.length < 1 || value.length > LIMITS.name ? `A name is 1 to ${LIMITS.name} characters.` : "";

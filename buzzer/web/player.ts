@@ -1,7 +1,8 @@
 /**
  * The player page: join a room with a name and a team (player_join.ts), then one huge buzz button
- * that reacts on pointerdown or the space bar and sends the event's own time (player_press.ts),
- * what it shows (player_face.ts), the player's score and rank, and the top of the leaderboard.
+ * that reacts on pointerdown or the space bar and sends the event's own time (player_press.ts), the
+ * countdown to an armed round's release (player_release.ts), what it shows (player_face.ts), the
+ * player's score and rank, and the top of the leaderboard.
  */
 import { Close } from "../../lib/close.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
@@ -11,10 +12,10 @@ import { notice, ui } from "./player_dom.ts";
 import { bannedLine, face, hostLine, myPlace, type Result, warnEarly } from "./player_face.ts";
 import { JoinForm } from "./player_join.ts";
 import { onPress, pressTime } from "./player_press.ts";
+import { Release } from "./player_release.ts";
 import {
   type ConnState,
   connState,
-  countdown,
   goneReason,
   keepScreenOn,
   pageSocketUrl,
@@ -40,9 +41,11 @@ let joinedOnce = false;
 let me: { id: string; name: string } | null = null;
 let view: RoomView | null = null;
 let result: Result | null = null;
-/** When the armed round opens, on this page's performance.now() clock, and whether that has passed. */
-let release: { round: number; at: number; passed: boolean } | null = null;
-let stopCountdown: () => void = () => {};
+const release = new Release((seconds) => {
+  if (seconds === null) delete ui.big.dataset.count;
+  else ui.big.dataset.count = String(seconds);
+  render();
+});
 let waitingFor: string | null = null;
 /** The resume token the current join sent, if any: the one a BANNED answer refuses. */
 let joinToken: string | undefined;
@@ -61,7 +64,7 @@ function render(): void {
     waitingFor,
     view,
     result,
-    released: view !== null && release?.round === view.round && release.passed,
+    released: view !== null && release.passed(view.round),
     count: ui.big.dataset.count,
   });
   ui.buzz.dataset.state = f.state;
@@ -78,7 +81,7 @@ function render(): void {
   const count = view ? `· ${playersLabel(view.playerCount)}` : "";
   if (ui.playerCount.textContent !== count) ui.playerCount.textContent = count;
   showNote(ui.hostLine, conn === "online" ? hostLine(view, roomCode === DEFAULT_ROOM) : "");
-  showNote(ui.myPlace, myPlace(result));
+  showNote(ui.myPlace, myPlace(result, view?.you?.judged));
   renderStanding(view, me?.id);
 }
 
@@ -108,17 +111,14 @@ function onMessage(msg: ServerMessage): void {
       // The host forgave our false start: the button is live again.
       if (msg.lockedOut === false && result?.kind === "out" && result.why !== "TEAM_ANSWERED") result = null;
       view = msg;
-      if (msg.phase === "armed" && msg.countdown !== undefined && release?.round !== msg.round) {
-        startCountdown(msg.round, performance.now() + msg.countdown);
+      if (msg.phase === "armed" && msg.countdown !== undefined && !release.has(msg.round)) {
+        release.start(msg.round, performance.now() + msg.countdown, view.round);
       }
-      if (msg.phase !== "armed") {
-        stopCountdown();
-        if (release?.round !== msg.round || msg.phase === "locked") release = null;
-      }
+      if (msg.phase !== "armed") release.settle(msg.round, msg.phase);
       renderOrderList();
       break;
     case "release":
-      startCountdown(msg.round, msg.at ?? performance.now() + msg.countdown);
+      release.start(msg.round, msg.at ?? performance.now() + msg.countdown, view?.round);
       break;
     case "verdict":
       if (view && msg.round < view.round) return;
@@ -172,27 +172,8 @@ function onError(code: string, message: string): void {
 
 function newRound(): void {
   result = null;
-  release = null;
-  stopCountdown();
+  release.clear();
   delete ui.big.dataset.count;
-}
-
-function startCountdown(round: number, at: number): void {
-  stopCountdown();
-  if (view && round < view.round) return;
-  release = { round, at, passed: false };
-  stopCountdown = countdown(
-    at,
-    (seconds) => {
-      ui.big.dataset.count = String(seconds);
-      render();
-    },
-    () => {
-      if (release?.round === round) release.passed = true;
-      delete ui.big.dataset.count;
-      render();
-    },
-  );
 }
 
 /** A press: `at` is the event's timeStamp, the same clock as performance.now(). */

@@ -89,10 +89,15 @@ export function hostLine(view: RoomView | null, defaultRoom: boolean): string {
     : "No host connected right now";
 }
 
-/** The player's own place under the order, when the top places players are sent leave it out; else "". */
-export function myPlace(result: Result | null): string {
+/**
+ * The player's own place under the order, with the host's mark once it is given, when the top
+ * places players are sent leave it out; else "".
+ */
+export function myPlace(result: Result | null, judged?: "right" | "wrong"): string {
   if (result?.kind !== "placed" || result.place <= VIEW.top) return "";
-  return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${result.photo ? " · photo finish" : ""}`;
+  const photo = result.photo ? " · photo finish" : "";
+  const mark = judged ? ` · ${judged === "right" ? "✓ right" : "✗ wrong"}` : "";
+  return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${photo}${mark}`;
 }
 
 /** The sentence a banned player reads, after the kick and on any later try to join the room. */

@@ -187,8 +187,12 @@ export function keepScreenOn(): boolean {
   return true;
 }
 
-/** Vibrates where the device can; ignored elsewhere. */
+/**
+ * Vibrates where the device can, once the page has had a tap or key press; ignored elsewhere.
+ * Chrome refuses (and logs an error for) a vibration before any gesture, as after a reload.
+ */
 export function vibrate(pattern: number | number[]): void {
+  if (navigator.userActivation?.hasBeenActive === false) return;
   try {
     navigator.vibrate?.(pattern);
   } catch {

@@ -1,5 +1,6 @@
 /** How the pages put places and gaps in words. Pure: no DOM, so it is tested without a browser. */
 import { formatGap } from "../format.ts";
+import type { Phase } from "../protocol.ts";
 
 /** Seconds behind the winner as the pages show it: `+0.24 s` (hundredths, as in every other view). */
 export function gapLabel(seconds: number): string {
@@ -21,4 +22,13 @@ export function ordinal(n: number): string {
 export function quietLockLabel(sawOpen: boolean, timer: number | undefined): string {
   if (!sawOpen) return "Get ready";
   return timer ? "Time's up" : "Locked";
+}
+
+/**
+ * What the host console says next to the phase when no timer runs: a locked round, fresh or
+ * closed, turns any press into a false start (an armed round's countdown speaks for itself).
+ */
+export function phaseDetail(phase: Phase): string {
+  if (phase === "open") return "buzzers live";
+  return phase === "locked" ? "buzzers closed: a press now is a false start" : "";
 }

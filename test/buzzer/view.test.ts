@@ -70,4 +70,15 @@ describe("view", () => {
     expect(applyScore(first, { points: 5, rank: 1 })).toEqual({ ...base, you: { points: 5, rank: 1 } });
     expect(base).not.toHaveProperty("you");
   });
+
+  test("the host's mark of one's own answer stays through later score messages and goes with its round", () => {
+    const marked = applyScore(base, { points: 1, rank: 1, judged: "right" });
+    expect(marked.you).toEqual({ points: 1, rank: 1, judged: "right" });
+    const moved = applyScore(marked, { points: 1, rank: 2 });
+    expect(moved.you).toEqual({ points: 1, rank: 2, judged: "right" });
+    expect(
+      applyDelta({ ...moved, version: 4 }, { room: "QUIZ", version: 5, phase: "open" })?.you?.judged,
+    ).toBe("right");
+    expect(applyDelta(moved, { room: "QUIZ", version: 5, round: 3 })?.you).toEqual({ points: 1, rank: 2 });
+  });
 });

@@ -144,6 +144,33 @@ describe("scores", () => {
     expect(deltas(effects)[0]?.order).toBeUndefined();
   });
 
+  test("a marked player is told its mark in its own score message, worth points or not, and in its snapshot", () => {
+    const { room, s, ids } = roomWith(Array(VIEW.top + 2).fill(null));
+    const presses = ids.map((id, i) => buzz(`c${i + 1}`, id, 100 + i * 10));
+    apply(room, buzzes(...presses), 400, s);
+    apply(room, tick, 1000, s);
+    const twelfth = ids[VIEW.top + 1] as string;
+    const conn = `c${VIEW.top + 2}`;
+    const right = apply(room, hostCmd({ type: "judge", player: twelfth, right: true }), 1100, s);
+    // Only the marked player hears of its mark, once.
+    const marks = right.flatMap((e) =>
+      e.type === "send" && e.msg.type === "score" && e.msg.judged ? [[e.conn, e.msg.judged]] : [],
+    );
+    expect(marks).toEqual([[conn, "right"]]);
+    expect(sentTo(right, conn).filter((m) => m.type === "score")).toEqual([
+      { type: "score", points: 1, rank: 1, judged: "right" },
+    ]);
+    const synced = apply(room, { type: "sync", conn, room: "QUIZ", player: twelfth }, 1200, s);
+    const snapshot = sentTo(synced, conn).find((m) => m.type === "state");
+    expect(snapshot?.type === "state" && snapshot.you).toEqual({ points: 1, rank: 1, judged: "right" });
+    // A wrong answer worth nothing is told as well: nothing else would say it.
+    const eleventh = ids[VIEW.top] as string;
+    const wrong = apply(room, hostCmd({ type: "judge", player: eleventh, right: false }), 1300, s);
+    expect(sentTo(wrong, `c${VIEW.top + 1}`).filter((m) => m.type === "score")).toEqual([
+      { type: "score", points: 0, rank: 2, judged: "wrong" },
+    ]);
+  });
+
   test("refuses an award, judge, team or forgive for an unknown player with NO_SUCH_PLAYER", () => {
     const { room, s } = roomWith([null]);
     for (const action of [

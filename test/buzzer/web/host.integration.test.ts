@@ -290,6 +290,7 @@ describe("host console", () => {
       await host.keyboard.press("r");
       await host.locator("#round-number", { hasText: "3" }).waitFor();
       await host.locator("#phase", { hasText: "locked" }).waitFor();
+      expect(await text(host, "#phase-detail")).toBe("buzzers closed: a press now is a false start");
 
       // A buzz before the round opens is a false start: the console shows it and can forgive it.
       peer.send({ type: "buzz", at: performance.now() });

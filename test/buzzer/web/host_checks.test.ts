@@ -1,6 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import type { PlaceView, PlayerView } from "../../../buzzer/protocol.ts";
+import { LIMITS, type PlaceView, type PlayerView } from "../../../buzzer/protocol.ts";
 import {
+  armLabel,
+  COUNTDOWN_RANGE,
+  countdownMs,
   nameProblem,
   pointsProblem,
   pruneCount,
@@ -88,5 +91,19 @@ describe("host_checks", () => {
     const order = [place("on", 1), place("placed", 2)];
     expect(pruneCount(players, order, 5)).toEqual({ gone: 2, staying: 2, more: false });
     expect(pruneCount(players, [], 6)).toEqual({ gone: 3, staying: 1, more: true });
+  });
+
+  test("the countdown button names only a countdown the server accepts: 0 to LIMITS.countdown", () => {
+    expect(armLabel("3")).toBe("Countdown 3 s");
+    expect(armLabel("0")).toBe("Countdown 0 s");
+    expect(armLabel("60")).toBe("Countdown 60 s");
+    expect(armLabel("2.5")).toBe("Countdown 2.5 s");
+    for (const bad of ["-5", "999", "60.5", "", " ", "abc", "Infinity"]) {
+      expect(armLabel(bad)).toBe("Countdown");
+      expect(countdownMs(bad)).toBeNull();
+    }
+    expect(countdownMs("2.5")).toBe(2500);
+    expect(countdownMs("60")).toBe(LIMITS.countdown);
+    expect(COUNTDOWN_RANGE).toBe("Countdown: 0 to 60 seconds");
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import type { RoomView } from "../../../buzzer/protocol.ts";
-import { bannedLine, type FaceInput, face, hostLine, warnEarly } from "../../../buzzer/web/player_face.ts";
+import {
+  bannedLine,
+  type FaceInput,
+  face,
+  hostLine,
+  myPlace,
+  warnEarly,
+} from "../../../buzzer/web/player_face.ts";
 
 const view: RoomView = {
   room: "Q",
@@ -76,5 +83,15 @@ describe("player face", () => {
     );
     expect(hostLine({ ...view, hosted: false }, false)).toBe("No host connected right now");
     expect(hostLine(null, true)).toBe("");
+  });
+
+  test("a place past the top ten is shown under the order with the host's mark once it is given", () => {
+    const twelfth = { kind: "placed" as const, place: 12, gap: 0.81, photo: false };
+    expect(myPlace(twelfth)).toBe("… 12th: you +0.81 s");
+    expect(myPlace(twelfth, "right")).toBe("… 12th: you +0.81 s · ✓ right");
+    expect(myPlace({ ...twelfth, photo: true }, "wrong")).toBe(
+      "… 12th: you +0.81 s · photo finish · ✗ wrong",
+    );
+    expect(myPlace({ ...twelfth, place: 10 }, "right")).toBe("");
   });
 });

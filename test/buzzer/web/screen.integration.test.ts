@@ -118,6 +118,41 @@ describe("projector", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "the leaderboard shows whole team and player names of about twelve characters on a 1080p projector",
+    async () => {
+      const { peer: host } = await Peer.join(server.url, { room: "WIDEB", secret: "roompass" });
+      const people = [
+        ["Alexandra K.", "Foxes United"],
+        ["Bartholomew", "Night Owls 7"],
+        ["Christabel M", "Quiz Wizards"],
+        ["Demetrius L.", "Foxes United"],
+      ] as const;
+      const joined = await Promise.all(
+        people.map(([name, team]) => Peer.join(server.url, { name, room: "WIDEB", team })),
+      );
+      joined.forEach(({ welcome }, i) => {
+        host.send({ type: "award", player: welcome.id, points: 100 + i });
+      });
+      const page = await projector("WIDEB");
+      await page.locator("#teams li").nth(2).waitFor();
+      await page.locator("#scores li").nth(3).waitFor();
+      // Each line's name and team (or a team's members) are whole: nothing cut to "…".
+      const cut = await page
+        .locator("#board li :is(.name, .team)")
+        .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+      expect(cut).toEqual([]);
+      expect(await texts(page, "#teams li .name")).toEqual([
+        "Foxes United2 players",
+        "Quiz Wizards1 player",
+        "Night Owls 71 player",
+      ]);
+      expect(await scrolls(page)).toBe(false);
+      for (const p of [host, ...joined.map((j) => j.peer)]) p.close();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "the lobby names who has joined and counts them, until the first round opens",
     async () => {
       const { host, players } = await room("LOBBY", ["Ann", "Ben"]);
@@ -283,6 +318,67 @@ describe("player page", () => {
       expect(await text(page, "#buzz-big")).toBe("Team answered");
       expect(await text(page, "#buzz-small")).toBe("Mo buzzed first for team Cats");
       for (const p of [host, mate]) p.close();
+    },
+    15_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a phone placed past the top ten sees the host's mark on its own place",
+    async () => {
+      const names = Array.from({ length: 11 }, (_, i) => `Q${i + 1}`);
+      const { host, players } = await room("DEEP", names);
+      const page = await phone("DEEP");
+      await page.fill("#name", "Twelve");
+      await page.click("#join-button");
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      await Promise.all(players.map((p) => p.next("state", (s) => s.phase === "open", WAIT)));
+      for (const p of players) p.send({ type: "buzz", at: performance.now() });
+      await Promise.all(players.map((p) => p.next("verdict", () => true, WAIT)));
+      await page.tap("#buzz");
+      await page.locator("#buzz[data-state=placed]").waitFor();
+      expect(await text(page, "#buzz-small")).toMatch(/^12th place/);
+      await page.locator("#my-place").waitFor();
+      const state = await host.next("state", (s) => s.order.some((p) => p.name === "Twelve"), WAIT);
+      host.send({
+        type: "judge",
+        player: state.order.find((p) => p.name === "Twelve")?.id ?? "",
+        right: true,
+      });
+      await page.locator("#my-place", { hasText: "✓ right" }).waitFor();
+      expect(await text(page, "#my-place")).toMatch(/^… 12th: you \+\d+\.\d\d s · ✓ right$/);
+      for (const p of [host, ...players]) p.close();
+      expect(browsers?.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a phone reloaded with a verdict shows it again and logs no console error (no vibration before a tap)",
+    async () => {
+      const { host } = await room("RELOAD", []);
+      const page = await phone("RELOAD");
+      const logged: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error" || msg.type() === "warning") logged.push(msg.text());
+      });
+      await page.fill("#name", "Rhea");
+      await page.click("#join-button");
+      await page.locator("#buzz[data-state=locked]").waitFor();
+      host.send({ type: "arm" });
+      await page.locator("#buzz[data-state=open]").waitFor();
+      await page.tap("#buzz");
+      await page.locator("#buzz[data-state=first]").waitFor();
+      await page.reload();
+      await page.locator("#buzz[data-state=first]").waitFor();
+      // A line logged now comes after anything the verdict's handling logged.
+      const barrier = page.waitForEvent("console", (msg) => msg.text() === "barrier");
+      await page.evaluate("setTimeout(() => console.log('barrier'))");
+      await barrier;
+      expect(logged).toEqual([]);
+      host.close();
+      expect(browsers?.problems).toEqual([]);
     },
     15_000,
   );
