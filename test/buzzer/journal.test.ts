@@ -294,29 +294,24 @@ describe("journal", () => {
     expect(replay(compacted, 1_000_000).get("QUIZ")).toEqual(room);
   });
 
+  /** Cy's join entry, from `address`. */
+  const cyFrom = (address: string): Entry => ({
+    e: "player",
+    room: "QUIZ",
+    id: "c3",
+    name: "Cy",
+    token: "v".repeat(32),
+    plain: false,
+    address,
+  });
+
   test("replays a player's address and a departed line's; entries written without one load with none", () => {
     const room = replay(
       [
         ...written,
-        {
-          e: "player",
-          room: "QUIZ",
-          id: "c3",
-          name: "Cy",
-          token: "v".repeat(32),
-          plain: false,
-          address: "10.0.0.1",
-        },
+        cyFrom("10.0.0.1"),
         // Cy resumed from another address: its entry again.
-        {
-          e: "player",
-          room: "QUIZ",
-          id: "c3",
-          name: "Cy",
-          token: "v".repeat(32),
-          plain: false,
-          address: "10.0.0.2",
-        },
+        cyFrom("10.0.0.2"),
         { e: "score", room: "QUIZ", id: "d4", name: "Di", team: null, points: 2, address: "10.0.0.3" },
         { e: "score", room: "QUIZ", id: "e5", name: "Ed", team: null, points: 1 },
       ],
@@ -333,17 +328,7 @@ describe("journal", () => {
     ]);
     expect([...room.returning]).toEqual([["10.0.0.3\ndi", "d4"]]);
     const compacted = snapshot([room], 1_000_000);
-    expect(compacted.filter((e) => e.e === "player" && e.id === "c3")).toEqual([
-      {
-        e: "player",
-        room: "QUIZ",
-        id: "c3",
-        name: "Cy",
-        token: "v".repeat(32),
-        plain: false,
-        address: "10.0.0.2",
-      },
-    ]);
+    expect(compacted.filter((e) => e.e === "player" && e.id === "c3")).toEqual([cyFrom("10.0.0.2")]);
     expect(replay(compacted, 1_000_000).get("QUIZ")).toEqual(room);
   });
 
@@ -352,15 +337,7 @@ describe("journal", () => {
     const room = replay(
       [
         ...written,
-        {
-          e: "player",
-          room: "QUIZ",
-          id: "c3",
-          name: "Cy",
-          token: "v".repeat(32),
-          plain: false,
-          address: long,
-        },
+        cyFrom(long),
         { e: "score", room: "QUIZ", id: "d4", name: "Di", team: null, points: 2, address: long },
       ],
       1_000_000,
