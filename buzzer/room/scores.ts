@@ -55,7 +55,10 @@ export function scoreAction(
       resendPlace(room, player.id);
       // Journaled even when the mark is worth no points: a restart must still refuse a second one.
       out.push({ type: "persist", entries: [judgedEntry(room, player.id, verdict)] });
-      addPoints(room, player, action.right ? room.rules.right : room.rules.wrong, verdict, s, out);
+      const points = action.right ? room.rules.right : room.rules.wrong;
+      addPoints(room, player, points, verdict, s, out);
+      // A mark worth no points changes no score, but the server's terminal still tells the host of it.
+      if (points === 0 && s.logging) out.push(log(room, `${player.name}: ${verdict}, no points`));
       tellMark(room, player, verdict, out);
       break;
     }

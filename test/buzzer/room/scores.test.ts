@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { LIMITS, VIEW } from "../../../buzzer/protocol.ts";
 import { addLine, DEPARTED_KEPT } from "../../../buzzer/room/board.ts";
+import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { newRoom } from "../../../buzzer/room/state.ts";
@@ -88,6 +89,18 @@ describe("scores", () => {
     expect(ofType(next, "persist").flatMap((p) => p.entries)).toEqual([
       { e: "judged", room: "QUIZ", round: 2, id: a, verdict: "right" },
       { e: "score", room: "QUIZ", id: a, name: "P1", team: null, points: 1 },
+    ]);
+  });
+
+  test("judge logs every mark for the server's terminal, one worth no points too", () => {
+    const { room, s, ids } = roomWith([null, null], "open", settings({ logging: true }));
+    const [a, b] = ids as [string, string];
+    const lines = (effects: RoomEffect[]) => ofType(effects, "log").map((e) => e.line);
+    expect(lines(apply(room, hostCmd({ type: "judge", player: a, right: true }), 100, s))).toEqual([
+      "[QUIZ] P1: +1 (right), 1 in all",
+    ]);
+    expect(lines(apply(room, hostCmd({ type: "judge", player: b, right: false }), 110, s))).toEqual([
+      "[QUIZ] P2: wrong, no points",
     ]);
   });
 
