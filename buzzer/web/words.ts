@@ -14,14 +14,18 @@ export function ordinal(n: number): string {
   return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
 }
 
+/** How close to the question timer's deadline a lock may come and still be the timer's, in ms (delivery). */
+export const TIMER_SLACK = 250;
+
 /**
  * The projector's word for a locked round with no buzz: "Time's up" when the round was seen open
- * under a question timer (the timer locked it), "Locked" when seen open without one (the host
- * locked it), else "Get ready" (a new round the host has not opened yet).
+ * and locked at its question timer's deadline (`closesAt`, on this page's clock; null for none),
+ * "Locked" when seen open and locked before it (the host locked it), else "Get ready" (a new round
+ * the host has not opened yet).
  */
-export function quietLockLabel(sawOpen: boolean, timer: number | undefined): string {
+export function quietLockLabel(sawOpen: boolean, closesAt: number | null, now: number): string {
   if (!sawOpen) return "Get ready";
-  return timer ? "Time's up" : "Locked";
+  return closesAt !== null && now >= closesAt - TIMER_SLACK ? "Time's up" : "Locked";
 }
 
 /**
