@@ -78,7 +78,7 @@ export function hostLogin(opts: LoginOptions) {
     const old = link;
     link = null;
     void old?.close();
-    error.textContent = `${message} (trying again in a minute)`;
+    error.textContent = `${message}. The console tries again by itself then.`;
     roomInput.value = creds.room;
     secretInput.value = creds.secret;
     form.hidden = false;

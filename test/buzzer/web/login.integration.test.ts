@@ -58,7 +58,8 @@ describe("host login", () => {
       await page.fill("#room", "MAIN");
       await page.fill("#secret", SECRET);
       await page.click("#login-button");
-      const reason = "too many wrong secrets from your address: wait a minute (trying again in a minute)";
+      const reason =
+        "too many wrong secrets from your address: wait a minute. The console tries again by itself then.";
       await page.locator("#login-error", { hasText: reason }).waitFor();
       expect(await page.locator("#login-form").isVisible()).toBe(true);
       expect(await page.locator("#console").isHidden()).toBe(true);
