@@ -5,7 +5,7 @@
  */
 import type { Server } from "bun";
 import { embedded } from "../../buzzer/embedded.ts";
-import { MAX_COMPENSATION } from "../../buzzer/fair.ts";
+import { MARGIN, MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import type { Conn } from "../../buzzer/gateway/gateway.ts";
 import { encode, parseServer } from "../../buzzer/parse.ts";
 import type { ServerMessage } from "../../buzzer/protocol.ts";
@@ -219,7 +219,10 @@ export async function playGames(o: GameOptions): Promise<PressResult[]> {
       host.ws.send(encode({ type: "arm" }));
       await opened;
       const order = players.map((p) => ({ p, key: rand() })).sort((a, b) => a.key - b.key);
-      let t = performance.now() + 30 + rand() * 50;
+      // A forged press may be placed up to the compensation cap before it arrived: presses start that
+      // much after the open, so a forger is judged on what it gains, never locked out as a false start.
+      const lead = o.forgers ? MAX_COMPENSATION + MARGIN : 0;
+      let t = performance.now() + lead + 30 + rand() * 50;
       const presses = order.map(({ p }) => {
         const at = t;
         t += (o.minGap ?? 10) + rand() * ((o.maxGap ?? 150) - (o.minGap ?? 10));
