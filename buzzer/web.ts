@@ -12,6 +12,8 @@ const WEB = new URL("./web/", import.meta.url).pathname;
 export const PAGES = {
   "/": "player.html",
   "/r/:code": "player.html",
+  // A link cut short before its code: the page says so rather than a bare 404.
+  "/r/": "player.html",
   "/host": "host.html",
   "/screen": "screen.html",
 } as const;

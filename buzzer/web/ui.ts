@@ -44,6 +44,7 @@ export function roomFromPath(pathname: string): PathRoom {
   } catch {
     // A broken %-escape is shown as typed.
   }
+  if (raw === "") return { ok: false, message: "This link names no room: check the link." };
   const checked = checkRoom(raw);
   if (checked.ok) return { ok: true, room: checked.msg };
   // Quoted as typed, cut short: a link is any length.

@@ -131,6 +131,10 @@ describe("web pages", () => {
       expect(await page.locator("#game").isHidden()).toBe(true);
       expect(await text(page, "#room-code")).toBe("");
     }
+    // A link cut short before its code is served the page, which says so.
+    const cut = await open(await device(), "/r/");
+    await cut.locator("#bad-link", { hasText: "This link names no room: check the link." }).waitFor();
+    expect(await cut.locator("#join-form").isHidden()).toBe(true);
     // The plain page still joins the default room.
     const plain = await open(await device(), "/");
     expect(await plain.locator("#bad-link").isHidden()).toBe(true);
