@@ -1,5 +1,5 @@
 /**
- * How gaps and places read, in one place for the server's log, the wire's `text`, the terminal
+ * How gaps, places and the host's marks read, in one place for the server's log, the wire's `text`, the terminal
  * client and the web pages, so that one press never shows two different numbers. Pure: no Bun, no DOM.
  */
 
@@ -42,6 +42,11 @@ export function verdictText(place: number, seconds: number): string {
 /** One line of a round's order: `1. Alice`, `2. Bob +0.24s`, with ` (photo finish)` when flagged. */
 export function placeLine(place: number, name: string, seconds: number, photo: boolean): string {
   return `${place}. ${name}${place > 1 ? ` +${formatGap(seconds)}s` : ""}${photo ? " (photo finish)" : ""}`;
+}
+
+/** The host's mark of an answer, the sign and the word: `✓ right` or `✗ wrong`. */
+export function markText(mark: "right" | "wrong"): string {
+  return mark === "right" ? "✓ right" : "✗ wrong";
 }
 
 /** Points with their sign, as the server's log writes them: `+2`, `-1`, `0`. */

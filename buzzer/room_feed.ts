@@ -3,7 +3,7 @@
  * place once per round and again when the host marks it, the player's own score when it changes,
  * and (for hosts) the numbered player list whenever it changes.
  */
-import { placeLine } from "./format.ts";
+import { markText, placeLine } from "./format.ts";
 import type { OwnScore, Phase, PlaceView, PlayerView, RoomView } from "./protocol.ts";
 
 /** What has been said so far, so that each change is said once. */
@@ -68,11 +68,6 @@ export function feedState(
     score = you;
   }
   return { feed: { round: view.round, phase: view.phase, shown, judged, roster, score }, lines };
-}
-
-/** The host's mark as text: `✓ right` or `✗ wrong`. */
-export function markText(mark: Judged): string {
-  return mark === "right" ? "✓ right" : "✗ wrong";
 }
 
 /** `Round 2: open`, or `Round 2: armed, opens in 3.0s`. */

@@ -1,4 +1,5 @@
 /** What the player's buzz button says, from everything the page knows. Pure: no DOM. */
+import { markText } from "../format.ts";
 import { type RoomView, VIEW } from "../protocol.ts";
 import { gapLabel, ordinal } from "./words.ts";
 
@@ -96,7 +97,7 @@ export function hostLine(view: RoomView | null, defaultRoom: boolean): string {
 export function myPlace(result: Result | null, judged?: "right" | "wrong"): string {
   if (result?.kind !== "placed" || result.place <= VIEW.top) return "";
   const photo = result.photo ? " · photo finish" : "";
-  const mark = judged ? ` · ${judged === "right" ? "✓ right" : "✗ wrong"}` : "";
+  const mark = judged ? ` · ${markText(judged)}` : "";
   return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${photo}${mark}`;
 }
 

@@ -3,6 +3,7 @@
  * `textContent` or `createElement` here: no page ever parses HTML.
  */
 import { Close } from "../../lib/close.ts";
+import { markText } from "../format.ts";
 import { checkRoom } from "../parse.ts";
 import { type PlaceView, VIEW } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
@@ -71,7 +72,7 @@ export function orderItem(p: PlaceView, mine?: string): HTMLLIElement {
 
 /** The host's mark of an answer as a badge, in words as well as the sign: `✓ right` or `✗ wrong`. */
 export function judgedBadge(judged: "right" | "wrong"): HTMLSpanElement {
-  return h("span", `badge ${judged}`, judged === "right" ? "✓ right" : "✗ wrong");
+  return h("span", `badge ${judged}`, markText(judged));
 }
 
 /**
