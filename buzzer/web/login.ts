@@ -75,17 +75,9 @@ export function hostLogin(opts: LoginOptions) {
    * LOCKED_OUT_WAIT (or when the host presses the button), not every few seconds.
    */
   const waitOut = (creds: Credentials, keep: boolean, message: string) => {
-    const old = link;
-    link = null;
-    void old?.close();
-    error.textContent = `${message}. The console tries again by itself then.`;
     roomInput.value = creds.room;
+    signOut(`${message}. The console tries again by itself then.`);
     secretInput.value = creds.secret;
-    form.hidden = false;
-    pill.hidden = true;
-    setConn(pill, "offline");
-    opts.onJoined(false, creds.room);
-    clearTimeout(againTimer);
     againTimer = window.setTimeout(() => signIn(creds, keep), LOCKED_OUT_WAIT);
   };
 
