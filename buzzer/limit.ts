@@ -21,6 +21,12 @@ export const JOINS_PER_ADDRESS: Rate = { burst: 200, perSecond: 5 };
 /** How many wrong host secrets one address may try: ten, then one every six seconds. */
 export const SECRETS_PER_ADDRESS: Rate = { burst: 10, perSecond: 1 / 6 };
 
+/**
+ * A bucket never used: full at any rate (its tokens are capped at the rate's burst when taken).
+ * One object serves every new connection, as `take` never changes a bucket but returns a new one.
+ */
+export const UNUSED: Bucket = Object.freeze({ tokens: Number.POSITIVE_INFINITY, at: 0, refused: 0 });
+
 /** A full bucket at time `now`. */
 export function fullBucket(now: number, rate: Rate = RATE): Bucket {
   return { tokens: rate.burst, at: now, refused: 0 };

@@ -1,14 +1,16 @@
 /** One connection's state on a gateway, kept on ServerWebSocket.data, and the limits on what it sends. */
 import type { ServerWebSocket } from "bun";
 import { Close } from "../../lib/close.ts";
-import { type Bucket, fullBucket, RATE, type Rate } from "../limit.ts";
+import { type Bucket, RATE, type Rate, UNUSED } from "../limit.ts";
 import { encode } from "../parse.ts";
 import type { ErrorCode, ServerMessage } from "../protocol.ts";
 import type { Audience, RoomCommand } from "../room/commands.ts";
+import type { ConnTable } from "./conn_table.ts";
 import { newProbes, type Probes } from "./probes.ts";
 
 /** Per-connection state. */
 export interface Conn {
+  /** Given when the connection opens (see ConnTable). */
   id: string;
   /** The client's address, as the upgrade saw it (per-address limits count by it). */
   address: string;
@@ -23,8 +25,8 @@ export interface Conn {
   name: string | null;
   /** A join is on its way to the owner. */
   joining: boolean;
-  /** When plain buzzes arrived while the join is on its way (sent on once bound, see gateway.ts bind). */
-  early: number[];
+  /** When plain buzzes arrived while the join is on its way (sent on once bound, see gateway.ts bind); none is null. */
+  early: number[] | null;
   /** When a plain buzz arrived that waits for a fresh measure of this client's link (see gateway.ts). */
   held: number | null;
   /** The last verdict sent, as sent: a repeat in the same round is answered with it again. */
@@ -50,9 +52,9 @@ const EVICT_SCAN = 1000;
 export const HOST_RATE: Rate = { burst: 1000, perSecond: 500 };
 
 /** Fresh state for a connection from `address` opening at `now`. */
-export function newConn(id: string, address: string, now: number): Conn {
+export function newConn(address: string, now: number): Conn {
   return {
-    id,
+    id: "",
     address,
     openedAt: now,
     mode: "new",
@@ -61,14 +63,21 @@ export function newConn(id: string, address: string, now: number): Conn {
     host: false,
     name: null,
     joining: false,
-    early: [],
+    early: null,
     verdict: null,
     held: null,
-    bucket: fullBucket(now),
+    bucket: UNUSED,
     rateWarnedAt: -Infinity,
     badSecrets: 0,
     probes: newProbes(now),
   };
+}
+
+/** The plain buzzes that waited for a join or a measure, oldest first; none wait after. */
+export function takeEarly(conn: Conn): number[] {
+  const early = conn.early ?? [];
+  conn.early = null;
+  return early;
 }
 
 /** The message rate a connection is held to: a host's, or everyone else's. */
@@ -77,10 +86,10 @@ export function rateOf(conn: Conn): Rate {
 }
 
 /**
- * Closes the oldest connection idle (not joined, never buzzed) for at least `grace` ms, among the
- * first EVICT_SCAN, to make room for a newcomer; false when there is none.
+ * Closes a connection idle (not joined, never buzzed) for at least `grace` ms, among the first
+ * EVICT_SCAN, to make room for a newcomer; false when there is none.
  */
-export function evictIdle(conns: Map<string, Socket>, now: number, grace: number): boolean {
+export function evictIdle(conns: ConnTable, now: number, grace: number): boolean {
   let looked = 0;
   for (const ws of conns.values()) {
     if (++looked > EVICT_SCAN) break;

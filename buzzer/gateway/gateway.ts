@@ -5,7 +5,7 @@
  */
 import type { Server, WebSocketHandler } from "bun";
 import { Close, closeWords } from "../../lib/close.ts";
-import { fullBucket, RATE, take } from "../limit.ts";
+import { RATE, take, UNUSED } from "../limit.ts";
 import { checkRoom, encode, parseClient } from "../parse.ts";
 import { type ClientMessage, DEFAULT_ROOM, type ErrorCode, LIMITS, PLAIN_BUZZ } from "../protocol.ts";
 import type { GatewayEffect } from "../room/commands.ts";
@@ -14,7 +14,6 @@ import { Admission } from "./admission.ts";
 import {
   type Conn,
   evictIdle,
-  HOST_RATE,
   IDLE_GRACE,
   newConn,
   rateOf,
@@ -22,9 +21,11 @@ import {
   type Socket,
   sendError,
   sendTo,
+  takeEarly,
   topic,
   whoIs,
 } from "./conn.ts";
+import { ConnTable } from "./conn_table.ts";
 import type { GatewayOptions } from "./options.ts";
 import { type PlainPath, plainBuzz, release } from "./plain.ts";
 import { Prober } from "./prober.ts";
@@ -38,17 +39,17 @@ const MAX_BAD_SECRETS = 5;
 
 /** Holds the sockets and speaks the wire protocol; rooms are decided elsewhere, across the bus. */
 export class Gateway {
-  private readonly conns = new Map<string, Socket>();
+  private readonly conns: ConnTable;
   private readonly admission: Admission;
   private readonly prober: Prober;
   private readonly plain: PlainPath;
-  private seq = 0;
   /** Each room's current round, as its published states and deltas tell (for answering repeats). */
   private readonly rounds = new Map<string, number>();
   /** The `host:port` forms clients may use (see web.ts allowedHosts); none until the server listens. */
   private allowed: ReadonlySet<string> = new Set();
 
   constructor(private readonly opts: GatewayOptions) {
+    this.conns = new ConnTable(opts.id);
     this.admission = new Admission(opts.joinsPerAddress);
     this.prober = new Prober(opts, this.conns, this.admission, (ws) => release(ws, this.plain));
     this.plain = {
@@ -90,7 +91,7 @@ export class Gateway {
     if (!this.admission.connect(address, this.opts.connectionsPerAddress)) {
       return refuse(429, `too many connections from ${address}`);
     }
-    const data = newConn(`${this.opts.id}.${++this.seq}`, address, now);
+    const data = newConn(address, now);
     if (server.upgrade(req, { data })) return undefined;
     this.admission.disconnect(address);
     return new Response("Not found\n", { status: 404 });
@@ -102,7 +103,9 @@ export class Gateway {
     // A client that stops reading is closed once 1 MiB waits for it, rather than grow memory for good.
     backpressureLimit: LIMITS.backlog,
     closeOnBackpressureLimit: true,
-    open: (ws) => void this.conns.set(ws.data.id, ws),
+    open: (ws) => {
+      ws.data.id = this.conns.add(ws);
+    },
     // Decided synchronously: Bun does not await async handlers in order, and order is the point.
     message: (ws, data) => this.onMessage(ws, data),
     close: (ws, code, reason) => this.onClose(ws, code, reason),
@@ -227,12 +230,13 @@ export class Gateway {
     conn.room = e.room;
     conn.player = e.player;
     conn.host = e.host;
-    if (e.host) conn.bucket = fullBucket(now, HOST_RATE);
+    // A host starts afresh at the host's rate.
+    if (e.host) conn.bucket = UNUSED;
     // A plain connection's join was counted when it was made; a JSON player's when the owner added it.
     if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
     if (conn.mode === "json") ws.subscribe(topic(e.room, e.player === null ? "staff" : "players"));
-    for (const at of conn.early.splice(0)) if (e.player !== null) this.buzz(ws, e.room, null, at);
+    for (const at of takeEarly(conn)) if (e.player !== null) this.buzz(ws, e.room, null, at);
   }
 
   private onClose(ws: Socket, code: number, reason: string): void {
@@ -260,7 +264,7 @@ export class Gateway {
   /** A refusal the owner decided: wrong secrets also count against the address and the connection. */
   private refused(ws: Socket, code: ErrorCode, message: string): void {
     ws.data.joining = false;
-    ws.data.early.length = 0;
+    ws.data.early = null;
     if (code === "BAD_SECRET") {
       this.admission.wrongSecret(ws.data.address, this.opts.clock.now());
       if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");

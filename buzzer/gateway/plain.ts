@@ -8,7 +8,8 @@ import type { Bus } from "../bus/local.ts";
 import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Clock } from "../time.ts";
 import type { Admission } from "./admission.ts";
-import type { Socket } from "./conn.ts";
+import { type Socket, takeEarly } from "./conn.ts";
+import type { ConnTable } from "./conn_table.ts";
 import type { Prober } from "./prober.ts";
 
 /** What the plain path needs of its gateway. */
@@ -17,7 +18,7 @@ export interface PlainPath {
   clock: Clock;
   admission: Admission;
   prober: Prober;
-  conns: ReadonlyMap<string, Socket>;
+  conns: ConnTable;
   /** The longest a held buzz waits for its measure, in ms (a round trip within the cap comes back by then). */
   maxCompensation: number;
   /** Sends a bound player's buzz that arrived at `at`. */
@@ -28,7 +29,10 @@ export interface PlainPath {
 export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
   const conn = ws.data;
   // A buzz waits for its measure (below), or for the join: this one waits behind it.
-  if (conn.held !== null || conn.joining) return void conn.early.push(now);
+  if (conn.held !== null || conn.joining) {
+    conn.early = [...(conn.early ?? []), now];
+    return;
+  }
   if (conn.mode === "new") {
     // Every new plain-text connection is a new player, so a client that reconnects in a loop
     // meets the same per-address limit as JSON joins.
@@ -60,10 +64,10 @@ function send(ws: Socket, at: number, path: PlainPath): void {
   const conn = ws.data;
   const { room } = conn;
   // The usual case, a bound player's one buzz, goes straight on.
-  if (room && conn.early.length === 0) return path.buzz(ws, room, at);
-  conn.early.unshift(at);
+  if (room && conn.early === null) return path.buzz(ws, room, at);
+  conn.early = [at, ...(conn.early ?? [])];
   if (room) {
-    for (const t of conn.early.splice(0)) path.buzz(ws, room, t);
+    for (const t of takeEarly(conn)) path.buzz(ws, room, t);
     return;
   }
   conn.joining = true;

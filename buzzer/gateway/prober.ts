@@ -10,6 +10,7 @@ import { encode } from "../parse.ts";
 import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Admission } from "./admission.ts";
 import type { Conn, Socket } from "./conn.ts";
+import type { ConnTable } from "./conn_table.ts";
 import type { GatewayOptions } from "./gateway.ts";
 import { frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
 
@@ -46,7 +47,7 @@ export class Prober {
 
   constructor(
     private readonly opts: GatewayOptions,
-    private readonly conns: Map<string, Socket>,
+    private readonly conns: ConnTable,
     private readonly admission: Admission,
     /** Called when a connection's newest ping frame is answered (a fresh measure of its link). */
     private readonly onMeasured: (ws: Socket) => void,

@@ -19,7 +19,7 @@ describe("Gateway.fetch", () => {
     expect(lines).toEqual(["Refused a connection: the server is full, try again later"]);
   });
 
-  test("closes the oldest connection idle past idleGrace with 1013 to make room", () => {
+  test("closes a connection idle past idleGrace with 1013 to make room", () => {
     const { clock, connect, json, request } = setup(undefined, { maxConnections: 3, idleGrace: 5000 });
     const joined = connect();
     json(joined, { type: "join" });
@@ -28,7 +28,7 @@ describe("Gateway.fetch", () => {
     clock.advance(5000);
     const fresh = request("10.0.0.9");
     expect(fresh).toBeInstanceOf(FakeSocket);
-    // A joined connection is never closed for room, however old: the oldest idle one is.
+    // A joined connection is never closed for room, however old: an idle one is (the first in the table).
     expect(joined.closed).toBeNull();
     expect(idle.closed).toEqual({ code: 1013, reason: "idle while the server is full" });
     expect(idleToo.closed).toBeNull();

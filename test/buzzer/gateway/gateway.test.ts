@@ -91,7 +91,7 @@ describe("Gateway", () => {
         },
       },
     ]);
-    expect(socket.data.early).toEqual([]);
+    expect(socket.data.early).toBeNull();
     gateway.deliver([bind]);
     expect(of("buzz")).toHaveLength(1);
   });
@@ -123,7 +123,7 @@ describe("Gateway", () => {
         message: "too many players joined from your address: try again shortly",
       },
     ]);
-    expect(socket.data.early).toEqual([]);
+    expect(socket.data.early).toBeNull();
     expect(socket.sent).toEqual(["error: too many players joined from your address: try again shortly"]);
     expect(of("buzz")).toEqual([]);
   });

@@ -1,0 +1,64 @@
+/**
+ * A gateway's open connections by id. Slots in an array, reused as connections come and go, rather
+ * than a Map: a JavaScriptCore Map costs about 150 bytes an entry, as much as the connection's own
+ * state, and a gateway holds tens of thousands of connections. An id names its slot and is never
+ * given twice, so an owner's effect for a connection that has gone never reaches its slot's next one.
+ */
+import type { Socket } from "./conn.ts";
+
+/** Open connections, found by id in constant time, iterated in slot order. */
+export class ConnTable {
+  private readonly slots: (Socket | null)[] = [];
+  /** Slots free for reuse, the most recently freed last. */
+  private readonly free: number[] = [];
+  private seq = 0;
+  private count = 0;
+
+  /** `prefix` names the gateway: ids are `prefix.N.SLOT`, N counting every connection it has opened. */
+  constructor(private readonly prefix: string) {}
+
+  /** How many connections are open. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Puts an opening connection in a slot and returns its new id. */
+  add(ws: Socket): string {
+    const slot = this.free.pop() ?? this.slots.length;
+    this.slots[slot] = ws;
+    this.count++;
+    return `${this.prefix}.${++this.seq}.${slot}`;
+  }
+
+  /** The open connection with this id, if any. */
+  get(id: string): Socket | undefined {
+    const ws = this.slots[slotOf(id)];
+    return ws && ws.data.id === id ? ws : undefined;
+  }
+
+  /** Whether the connection with this id is open. */
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  /** Frees the slot of the connection with this id; false if it was not open. */
+  delete(id: string): boolean {
+    const slot = slotOf(id);
+    const ws = this.slots[slot];
+    if (!ws || ws.data.id !== id) return false;
+    this.slots[slot] = null;
+    this.free.push(slot);
+    this.count--;
+    return true;
+  }
+
+  /** Every open connection, in slot order. */
+  *values(): IterableIterator<Socket> {
+    for (const ws of this.slots) if (ws) yield ws;
+  }
+}
+
+/** The slot an id names (its last part); for an id of another form, one that holds nothing or another id. */
+function slotOf(id: string): number {
+  return Number(id.slice(id.lastIndexOf(".") + 1));
+}
