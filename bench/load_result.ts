@@ -93,7 +93,7 @@ export interface LoadResult {
   closeSec: number;
   window?: WindowResult;
   rounds?: BurstRound[];
-  idle?: { rssBeforeKiB: number; rssAfterKiB: number; kibPerConn: number };
+  idle?: { rssBeforeKiB: number; rssAfterKiB: number; kibPerConn: number; anonKibPerConn: number };
   room?: { join: RoomJoin; rounds: RoomRound[] };
 }
 

@@ -53,9 +53,22 @@ function statSeconds(pid: number): number {
 
 /** Resident memory of a process in KiB (VmRSS in /proc/PID/status). */
 export function rssKiB(pid: number): number {
+  return statusKiB(pid, "VmRSS");
+}
+
+/**
+ * The anonymous part of a process's resident memory in KiB (RssAnon): its heaps and compiled code,
+ * without the pages of its executable, which a process faults in as it first runs code and which
+ * are not the memory of any connection.
+ */
+export function anonKiB(pid: number): number {
+  return statusKiB(pid, "RssAnon");
+}
+
+function statusKiB(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const match = status.match(/^VmRSS:\s+(\d+) kB$/m);
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB$`, "m"));
+  if (!match) throw new Error(`no ${field} for pid ${pid}`);
   return Number(match[1]);
 }
 

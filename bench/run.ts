@@ -323,7 +323,7 @@ async function idle(): Promise<ScenarioSummary> {
         );
         runs.push({ server: spec.id, rep, ...m });
         log(
-          `[${elapsed()}] idle ${spec.label} rep ${rep + 1}: ${m.result.idle?.kibPerConn.toFixed(2)} KiB/conn`,
+          `[${elapsed()}] idle ${spec.label} rep ${rep + 1}: ${m.result.idle?.kibPerConn.toFixed(2)} KiB/conn (anonymous ${m.result.idle?.anonKibPerConn.toFixed(2)})`,
         );
       } catch (e) {
         log(`[${elapsed()}] idle ${spec.label} rep ${rep + 1}: ${(e as Error).message}`);
@@ -340,6 +340,7 @@ async function idle(): Promise<ScenarioSummary> {
       r.idle
         ? {
             kib: [r.idle.kibPerConn],
+            anonKib: [r.idle.anonKibPerConn],
             rssBeforeMiB: [r.idle.rssBeforeKiB / 1024],
             rssAfterMiB: [r.idle.rssAfterKiB / 1024],
           }

@@ -1,6 +1,6 @@
 /** The idle scenario: the server's memory per open, silent connection. */
 import { sleep } from "../harness.ts";
-import { rssKiB } from "../procfs.ts";
+import { anonKiB, rssKiB } from "../procfs.ts";
 import type { Session } from "./session.ts";
 
 /** Server RSS before and after opening --conns idle connections (needs --pid). */
@@ -12,10 +12,10 @@ export async function idle(session: Session): Promise<void> {
   await session.closeAll(await session.openMany(100));
   session.closing = false;
   await sleep(1000);
-  const before = rssKiB(pid);
+  const [before, anonBefore] = [rssKiB(pid), anonKiB(pid)];
   const conns = await session.openMany(settings.conns);
   await sleep(1000);
-  const after = rssKiB(pid);
+  const [after, anonAfter] = [rssKiB(pid), anonKiB(pid)];
   const open = conns.filter((c) => c.isOpen).length;
   // Each connection that opened and stayed open is one verified reply (the handshake).
   result.sent = settings.conns;
@@ -26,6 +26,7 @@ export async function idle(session: Session): Promise<void> {
     rssBeforeKiB: before,
     rssAfterKiB: after,
     kibPerConn: (after - before) / Math.max(1, open),
+    anonKibPerConn: (anonAfter - anonBefore) / Math.max(1, open),
   };
   await session.closeAll(conns);
 }
