@@ -203,6 +203,8 @@ export interface RoomView {
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */
   closesIn?: number;
+  /** Hosts and viewers, once the open round is locked: what locked it (its question timer, auto-lock, the host). */
+  lockedBy?: "timer" | "autoLock" | "host";
   /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
   scores: ScoreView[];
   /** Lines on the whole leaderboard, players who left with points included: what a rank is out of. */
