@@ -45,6 +45,18 @@ export function tokensAt(bucket: Bucket, now: number, rate: Rate = RATE): number
   return Math.min(rate.burst, bucket.tokens + ((now - bucket.at) * rate.perSecond) / 1000);
 }
 
+/** Whole seconds until a bucket holds a token again, rounded up: 0 when it holds one now (what a refusal says to wait). */
+export function secondsToToken(bucket: Bucket, now: number, rate: Rate = RATE): number {
+  const missing = 1 - tokensAt(bucket, now, rate);
+  // Less a hair, so floating-point noise (5.000000000000001) does not add a whole second.
+  return missing > 0 ? Math.max(1, Math.ceil(missing / rate.perSecond - 1e-9)) : 0;
+}
+
+/** Why a host secret is refused before it is even compared, in words: how long the address must wait. */
+export function secretsRefusal(seconds: number): string {
+  return `too many wrong secrets from your address: wait ${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+}
+
 /** Whether a bucket has refilled completely by `now` (so it can be forgotten). */
 export function isFull(bucket: Bucket, now: number, rate: Rate = RATE): boolean {
   return tokensAt(bucket, now, rate) >= rate.burst;

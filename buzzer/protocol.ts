@@ -203,6 +203,8 @@ export interface RoomView {
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */
   closesIn?: number;
+  /** Hosts and viewers, once the open round is locked: what locked it (its question timer, auto-lock, the host). */
+  lockedBy?: "timer" | "autoLock" | "host";
   /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
   scores: ScoreView[];
   /** Lines on the whole leaderboard, players who left with points included: what a rank is out of. */
@@ -278,14 +280,7 @@ export type ErrorCode =
 
 /** Messages the server sends to JSON clients. */
 export type ServerMessage =
-  | {
-      type: "welcome";
-      id: string;
-      name: string;
-      room: string;
-      token: string;
-      host: boolean;
-    }
+  | { type: "welcome"; id: string; name: string; room: string; token: string; host: boolean }
   | ({ type: "state" } & RoomView)
   | ({ type: "delta" } & RoomDelta)
   /** Your result: place, seconds behind the winner, and the original's line for it. */
@@ -296,7 +291,8 @@ export type ServerMessage =
   | { type: "release"; round: number; at?: number; countdown: number }
   /** Your own score changed (or your rank did): sent to that player alone. */
   | ({ type: "score" } & OwnScore)
-  | { type: "error"; code: ErrorCode; message: string }
+  /** A refusal; RATE_LIMITED for wrong secrets says in `retryIn` the whole seconds until a retry may pass. */
+  | { type: "error"; code: ErrorCode; message: string; retryIn?: number }
   | { type: "log"; format: LogFormat; data: string }
   /** The scores as CSV, for the host who asked. */
   | { type: "scores"; format: "csv"; data: string };

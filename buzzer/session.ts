@@ -199,7 +199,8 @@ export class Session {
     if (this.stopped || ws !== this.ws) return;
     if (msg.type === "error" && !this.joined && TRANSIENT_JOIN_ERRORS.has(msg.code)) {
       ws.close(Close.NORMAL);
-      return this.retry("refused");
+      // No sooner than the server said a retry may pass (`retryIn`, after too many wrong secrets).
+      return this.retry("refused", (msg.retryIn ?? 0) * 1000);
     }
     if (msg.type !== "welcome") return;
     if (msg.token) this.token = msg.token;
@@ -209,13 +210,13 @@ export class Session {
     this.opts.onStatus({ state: "connected" });
   }
 
-  /** Drops the current socket (its late events are ignored) and connects again after a backoff. */
-  private retry(why: "unreachable" | "lost" | "refused"): void {
+  /** Drops the current socket (its late events are ignored) and connects again after a backoff, `atLeast` ms. */
+  private retry(why: "unreachable" | "lost" | "refused", atLeast = 0): void {
     this.forget();
     if (this.stopped) return;
     const { first, max } = this.opts.backoff ?? BACKOFF;
     const base = Math.min(max, first * 2 ** this.attempt++);
-    const delay = Math.round(base * (1 - JITTER + 2 * JITTER * Math.random()));
+    const delay = Math.max(atLeast, Math.round(base * (1 - JITTER + 2 * JITTER * Math.random())));
     this.opts.onStatus({ state: "retrying", delay, why });
     this.retryTimer = setTimeout(() => this.open(), delay);
   }

@@ -2,7 +2,16 @@
  * Per-address limits, pure (time passed in): how many connections an address may hold, how many
  * players it may add, and how many wrong host secrets it may try. Entries are forgotten once unused.
  */
-import { type Bucket, fullBucket, isFull, type Rate, SECRETS_PER_ADDRESS, take, tokensAt } from "../limit.ts";
+import {
+  type Bucket,
+  fullBucket,
+  isFull,
+  type Rate,
+  SECRETS_PER_ADDRESS,
+  secondsToToken,
+  take,
+  tokensAt,
+} from "../limit.ts";
 
 interface AddressLimits {
   joins: Bucket;
@@ -50,9 +59,9 @@ export class Admission {
     this.of(address, now).joins = { tokens: 0, at: now, refused: 0 };
   }
 
-  /** Whether the address may try a host secret now; checked before the secret, so a guesser learns nothing. */
-  maySecret(address: string, now: number): boolean {
-    return tokensAt(this.of(address, now).secrets, now, SECRETS_PER_ADDRESS) >= 1;
+  /** Whole seconds until the address may try a host secret, 0 for now; checked before the secret, so a guesser learns nothing. */
+  secretWait(address: string, now: number): number {
+    return secondsToToken(this.of(address, now).secrets, now, SECRETS_PER_ADDRESS);
   }
 
   /** Counts one wrong secret against the address. */

@@ -113,10 +113,10 @@ export function topic(room: string, audience: Audience): string {
   return `${audience}:${room}`;
 }
 
-/** Tells a client what was refused: an `error` message, or a line of text for a plain-text client. */
-export function sendError(ws: Socket, code: ErrorCode, message: string): void {
+/** Tells a client what was refused (and when to retry, in s): an `error` message, or a line of text for a plain-text client. */
+export function sendError(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
   if (ws.data.mode === "plain") ws.send(`error: ${message}`);
-  else ws.send(encode({ type: "error", code, message }));
+  else ws.send(encode({ type: "error", code, message, ...(retryIn !== undefined ? { retryIn } : {}) }));
 }
 
 /** Sends a message as the connection speaks (JSON, or a verdict's line of text), remembering a verdict. */

@@ -5,7 +5,7 @@
  */
 import type { Server, WebSocketHandler } from "bun";
 import { Close, closeWords } from "../../lib/close.ts";
-import { RATE, take, UNUSED } from "../limit.ts";
+import { RATE, secretsRefusal, take, UNUSED } from "../limit.ts";
 import { checkRoom, encode, parseClient } from "../parse.ts";
 import { type ClientMessage, DEFAULT_ROOM, type ErrorCode, LIMITS, PLAIN_BUZZ } from "../protocol.ts";
 import type { GatewayEffect } from "../room/commands.ts";
@@ -137,7 +137,7 @@ export class Gateway {
           sendTo(ws, e.msg);
           break;
         case "error":
-          this.refused(ws, e.code, e.message);
+          this.refused(ws, e.code, e.message, e.retryIn);
           break;
         case "bind":
           this.bind(ws, e);
@@ -190,9 +190,8 @@ export class Gateway {
       return this.error(ws, "ALREADY_JOINED", "this connection has already joined");
     const code = msg.room ? checkRoom(msg.room) : { ok: true as const, msg: DEFAULT_ROOM };
     if (!code.ok) return this.error(ws, code.code, code.message);
-    if (msg.secret !== undefined && !this.admission.maySecret(conn.address, now)) {
-      return this.error(ws, "RATE_LIMITED", "too many wrong secrets from your address: wait a minute");
-    }
+    const wait = msg.secret !== undefined ? this.admission.secretWait(conn.address, now) : 0;
+    if (wait > 0) return this.error(ws, "RATE_LIMITED", secretsRefusal(wait), wait);
     conn.mode = "json";
     conn.joining = true;
     this.opts.bus.send({
@@ -262,18 +261,18 @@ export class Gateway {
   }
 
   /** A refusal the owner decided: wrong secrets also count against the address and the connection. */
-  private refused(ws: Socket, code: ErrorCode, message: string): void {
+  private refused(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
     ws.data.joining = false;
     ws.data.early = null;
     if (code === "BAD_SECRET") {
       this.admission.wrongSecret(ws.data.address, this.opts.clock.now());
       if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");
     }
-    sendError(ws, code, message);
+    sendError(ws, code, message, retryIn);
   }
 
-  private error(ws: Socket, code: ErrorCode, message: string): void {
+  private error(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
     this.opts.log?.(`Refused ${whoIs(ws.data)}: ${message}`);
-    sendError(ws, code, message);
+    sendError(ws, code, message, retryIn);
   }
 }

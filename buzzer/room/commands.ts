@@ -63,8 +63,8 @@ export type GatewayEffect =
   | { type: "send"; conn: ConnId; msg: ServerMessage }
   /** The connection is now in a room: as `player` (an id), or as a host or viewer (null). */
   | { type: "bind"; conn: ConnId; room: string; player: string | null; host: boolean; added: boolean }
-  /** A refusal for one connection; the gateway also counts wrong secrets against its address. */
-  | { type: "error"; conn: ConnId; code: ErrorCode; message: string }
+  /** A refusal for one connection (`retryIn` as the error says); the gateway also counts wrong secrets against its address. */
+  | { type: "error"; conn: ConnId; code: ErrorCode; message: string; retryIn?: number }
   | { type: "close"; conn: ConnId; code: number; reason: string }
   /** A message for everyone in a room: its players, or its hosts and viewers. */
   | { type: "publish"; room: string; audience: Audience; msg: ServerMessage }

@@ -110,12 +110,19 @@ export function named(
 /** Refusals the room's log already tells of, or that answer a player's extra press. */
 const QUIET_REFUSALS: ReadonlySet<ErrorCode> = new Set(["FALSE_START", "LOCKED_OUT", "TEAM_ANSWERED"]);
 
-/** Refuses one connection's request with a code and a message (and a log line). */
-export function refuse(out: RoomEffect[], s: Settings, conn: string, code: ErrorCode, message: string): void {
+/** Refuses one connection's request with a code and a message (and a log line); `retryIn` says when to try again, in s. */
+export function refuse(
+  out: RoomEffect[],
+  s: Settings,
+  conn: string,
+  code: ErrorCode,
+  message: string,
+  retryIn?: number,
+): void {
   // The server's terminal is the host's screen: a refusal is logged in words, and not at all when
   // it only repeats what the room logged already (a false start) or answers a player's extra press.
   if (s.logging && !QUIET_REFUSALS.has(code)) out.push({ type: "log", line: `Refused a client: ${message}` });
-  out.push({ type: "error", conn, code, message });
+  out.push({ type: "error", conn, code, message, ...(retryIn !== undefined ? { retryIn } : {}) });
 }
 
 /** The log line for a round's phase: `Round 2: armed, opens in 3.0s`. */

@@ -3,7 +3,15 @@
  * In a cluster every join for a room goes to the room's one owner, so these hold across processes:
  * a guesser cannot multiply its tries by the number of processes (the gateway keeps its own too).
  */
-import { type Bucket, fullBucket, isFull, type Rate, SECRETS_PER_ADDRESS, take, tokensAt } from "../limit.ts";
+import {
+  type Bucket,
+  fullBucket,
+  isFull,
+  type Rate,
+  SECRETS_PER_ADDRESS,
+  secondsToToken,
+  take,
+} from "../limit.ts";
 import type { Room } from "./state.ts";
 
 /** One address's allowances in one room. */
@@ -22,9 +30,9 @@ export function guardOf(room: Room, address: string, now: number, joinRate: Rate
   return guard;
 }
 
-/** Whether the address may try a host secret now (checked before the secret: a guesser learns nothing). */
-export function maySecret(guard: Guard, now: number): boolean {
-  return tokensAt(guard.secrets, now, SECRETS_PER_ADDRESS) >= 1;
+/** Whole seconds until the address may try a host secret, 0 for now (checked before the secret: a guesser learns nothing). */
+export function secretWait(guard: Guard, now: number): number {
+  return secondsToToken(guard.secrets, now, SECRETS_PER_ADDRESS);
 }
 
 /** Counts a wrong secret against the address. */

@@ -6,14 +6,14 @@ import { Close } from "../../lib/close.ts";
 import { sameSecret } from "../../lib/secret.ts";
 import type { Link } from "../fair.ts";
 import { type Entry, playerEntry, scoreEntry } from "../journal.ts";
-import { JOINS_PER_ADDRESS } from "../limit.ts";
+import { JOINS_PER_ADDRESS, secretsRefusal } from "../limit.ts";
 import { checkName } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
 import { raiseReach, tell } from "./decide.ts";
 import { log, publishSoon, refuse, type Settings, snapshot } from "./effects.ts";
-import { addOne, guardOf, maySecret, wrongSecret } from "./guards.ts";
+import { addOne, guardOf, secretWait, wrongSecret } from "./guards.ts";
 import { banned } from "./moderation.ts";
 import { returning, takeLine } from "./returning.ts";
 import { teamFor } from "./scores.ts";
@@ -31,12 +31,13 @@ export function join(
   out: RoomEffect[],
 ) {
   const address = cmd.address.slice(0, ADDRESS_KEPT);
-  const no = (code: ErrorCode, message: string) => refuse(out, s, cmd.conn, code, message);
+  const no = (code: ErrorCode, message: string, retryIn?: number) =>
+    refuse(out, s, cmd.conn, code, message, retryIn);
   const rate = s.joinRate ?? JOINS_PER_ADDRESS;
   const guard = guardOf(room, cmd.address, now, rate);
   if (cmd.secret !== undefined) {
-    if (!maySecret(guard, now))
-      return no("RATE_LIMITED", "too many wrong secrets from your address: wait a minute");
+    const wait = secretWait(guard, now);
+    if (wait > 0) return no("RATE_LIMITED", secretsRefusal(wait), wait);
     if (!sameSecret(cmd.secret, room.secret) && !sameSecret(cmd.secret, s.mainSecret)) {
       wrongSecret(guard, now);
       return no("BAD_SECRET", `wrong host secret for room ${room.code}`);

@@ -28,19 +28,23 @@ export function open(room: Room, countdown: number, now: number, out: RoomEffect
 
 /**
  * Starts or stops the per-question timer as the round's phase changed from `before`: a round that
- * opens locks itself `timer` ms after its opening; a round no longer open has no timer.
+ * opens locks itself `timer` ms after its opening; a round no longer open has no timer. A change of
+ * phase or round also says what locked it: the host, when it locked the open round.
  */
 export function timing(room: Room, before: round.Round, now: number): void {
   const { phase, releaseAt } = room.round;
+  const sameRound = before.number === room.round.number;
+  if (phase !== before.phase || !sameRound)
+    room.lockedBy = sameRound && before.phase === "open" && phase === "locked" ? "host" : null;
   if (phase !== "open") room.closesAt = null;
-  else if (before.phase !== "open" || before.number !== room.round.number)
+  else if (before.phase !== "open" || !sameRound)
     room.closesAt = room.rules.timer > 0 ? (releaseAt ?? now) + room.rules.timer : null;
 }
 
 /** Locks an open round whose time is up (at `now`, a tick at or after its deadline). */
 export function timeUp(room: Room, now: number, slack: number, s: Settings, out: RoomEffect[]): void {
   if (room.round.phase !== "open" || room.closesAt === null || now < room.closesAt - slack) return;
-  lockItself(room, now, "time is up", s, out);
+  lockItself(room, now, "timer", "time is up", s, out);
   publishNow(room, now, out);
 }
 
@@ -48,13 +52,21 @@ export function timeUp(room: Room, now: number, slack: number, s: Settings, out:
 export function autoLock(room: Room, now: number, s: Settings, out: RoomEffect[]): void {
   const { autoLock } = room.rules;
   if (autoLock === 0 || room.round.phase !== "open" || room.round.placed.length < autoLock) return;
-  lockItself(room, now, `${autoLock} ${autoLock === 1 ? "buzz" : "buzzes"} in`, s, out);
+  lockItself(room, now, "autoLock", `${autoLock} ${autoLock === 1 ? "buzz" : "buzzes"} in`, s, out);
   publishSoon(room, now);
 }
 
-function lockItself(room: Room, now: number, why: string, s: Settings, out: RoomEffect[]): void {
+function lockItself(
+  room: Room,
+  now: number,
+  by: "timer" | "autoLock",
+  why: string,
+  s: Settings,
+  out: RoomEffect[],
+): void {
   room.round = round.lock(room.round);
   room.closesAt = null;
+  room.lockedBy = by;
   out.push({ type: "persist", entries: [roundEntry(room)] });
   if (s.logging) out.push(log(room, `${roundLine(room.round, now)} (${why})`));
 }

@@ -100,6 +100,8 @@ export interface Room {
   terminal: boolean;
   /** When the per-question timer locks the open round, or null for no timer. */
   closesAt: number | null;
+  /** What locked the round once it was open; null while open, or before it opened. */
+  lockedBy: "timer" | "autoLock" | "host" | null;
   /** Leaderboard lines of players forgotten after the resume grace, by their old id (bounded, see board.ts). */
   departed: Map<string, Line>;
   /** Teams by nameKey: the spelling first used, and how many players and departed lines are in each. */
@@ -171,6 +173,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     hosts: new Set(),
     terminal: false,
     closesAt: null,
+    lockedBy: null,
     departed: new Map(),
     teams: new Map(),
     board: null,

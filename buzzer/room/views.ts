@@ -40,6 +40,7 @@ export function staffView(room: Room, now: number): RoomView {
     scores: scorers(board.lines, VIEW.scores),
     teams: board.teams,
     rules: { ...room.rules },
+    ...(room.lockedBy !== null ? { lockedBy: room.lockedBy } : {}),
   };
 }
 

@@ -19,11 +19,12 @@ export function cues(before: RoomView | null, after: RoomView): Cue[] {
   return out;
 }
 
-/** Whether the room is still gathering: the first round has not been opened, no buzz, no points. */
+/** Whether the room is still gathering: the first round has not been played, no buzz, no points. */
 export function isLobby(view: RoomView): boolean {
   return (
     view.round === 1 &&
     view.phase === "locked" &&
+    view.lockedBy === undefined &&
     view.order.length === 0 &&
     view.scores.every((s) => s.points === 0)
   );

@@ -3,17 +3,14 @@
  * URL, kept in sessionStorage only when asked), then a session that joins as host and rejoins
  * with the same secret after every reconnect.
  */
+import { SECRETS_PER_ADDRESS } from "../limit.ts";
 import { type ClientMessage, DEFAULT_ROOM, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import { byId, goneReason, pageSocketUrl, setConn, showStatus, validRoom, whenBack } from "./ui.ts";
 
 const STORAGE_KEY = "buzzer:host";
-/**
- * How long the console waits to sign in again after the server refused it for too many wrong
- * secrets from this address, in ms: the server says "wait a minute", and retrying sooner only
- * spends the allowance that lets the right secret in.
- */
-export const LOCKED_OUT_WAIT = 60_000;
+/** Seconds to wait out a refusal for too many wrong secrets that does not say (`retryIn`): the allowance's pace. */
+const SECRET_PACE = Math.ceil(1 / SECRETS_PER_ADDRESS.perSecond);
 
 export interface Credentials {
   room: string;
@@ -71,14 +68,14 @@ export function hostLogin(opts: LoginOptions) {
 
   /**
    * Stops a sign-in the server refused for a while (too many wrong secrets from this address): its
-   * message is shown on the sign-in form, with the secret kept, and the console tries again once after
-   * LOCKED_OUT_WAIT (or when the host presses the button), not every few seconds.
+   * message is shown on the sign-in form, with the secret kept, and the console tries again once
+   * after the `retryIn` seconds the server said (or when the host presses the button).
    */
-  const waitOut = (creds: Credentials, keep: boolean, message: string) => {
+  const waitOut = (creds: Credentials, keep: boolean, message: string, retryIn = SECRET_PACE) => {
     roomInput.value = creds.room;
     signOut(`${message}. The console tries again by itself then.`);
     secretInput.value = creds.secret;
-    againTimer = window.setTimeout(() => signIn(creds, keep), LOCKED_OUT_WAIT);
+    againTimer = window.setTimeout(() => signIn(creds, keep), retryIn * 1000);
   };
 
   const signIn = (creds: Credentials, keep: boolean) => {
@@ -105,7 +102,7 @@ export function hostLogin(opts: LoginOptions) {
           else sessionStorage.removeItem(STORAGE_KEY);
           opts.onJoined(true, msg.room);
         } else if (msg.type === "error" && !joined && msg.code === "RATE_LIMITED") {
-          return waitOut(creds, keep, msg.message);
+          return waitOut(creds, keep, msg.message, msg.retryIn);
         } else if (msg.type === "error" && !joined) {
           sessionStorage.removeItem(STORAGE_KEY);
           return signOut(msg.message);

@@ -51,24 +51,14 @@ export function setPhase(phase: string, text: string): void {
   if (ui.phase.textContent !== text) ui.phase.textContent = text;
 }
 
-/** The last round this projector saw open: a lock without a buzz after it is the timer's or the host's. */
-let openRound = -1;
-/** When that round's question timer locks it, on this page's clock (null without a timer). */
-let closesAt: number | null = null;
-
 /** Draws everything but the phase's countdown, which the page runs itself; null clears the room. */
 export function renderRoom(view: RoomView | null): void {
   const lobby = view !== null && isLobby(view);
   ui.lobby.hidden = !lobby;
   ui.round.hidden = lobby;
-  if (view?.phase === "open") {
-    openRound = view.round;
-    closesAt = view.closesIn === undefined ? null : performance.now() + view.closesIn;
-  }
   if (view?.phase === "open") setPhase("open", view.order.length ? "Open" : "GO!");
   else if (view?.phase === "locked") {
-    const quiet = quietLockLabel(openRound === view.round, closesAt, performance.now());
-    setPhase("locked", lobby ? "Join now" : view.order.length ? "Locked" : quiet);
+    setPhase("locked", lobby ? "Join now" : view.order.length ? "Locked" : quietLockLabel(view.lockedBy));
   }
   const unhosted = view !== null && !view.hosted;
   ui.hostNote.hidden = !unhosted;

@@ -1,6 +1,6 @@
 /** How the pages put places and gaps in words. Pure: no DOM, so it is tested without a browser. */
 import { formatGap } from "../format.ts";
-import type { Phase } from "../protocol.ts";
+import type { Phase, RoomView } from "../protocol.ts";
 
 /** Seconds behind the winner as the pages show it: `+0.24 s` (hundredths, as in every other view). */
 export function gapLabel(seconds: number): string {
@@ -14,18 +14,14 @@ export function ordinal(n: number): string {
   return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
 }
 
-/** How close to the question timer's deadline a lock may come and still be the timer's, in ms (delivery). */
-export const TIMER_SLACK = 250;
-
 /**
- * The projector's word for a locked round with no buzz: "Time's up" when the round was seen open
- * and locked at its question timer's deadline (`closesAt`, on this page's clock; null for none),
- * "Locked" when seen open and locked before it (the host locked it), else "Get ready" (a new round
- * the host has not opened yet).
+ * The projector's word for a locked round with no buzz, from what the server says locked it: "Time's
+ * up" for the question timer, "Locked" for a lock once it was open, else "Get ready" (a new round
+ * the host has not opened yet). The snapshot says it, so a projector opened later reads the same.
  */
-export function quietLockLabel(sawOpen: boolean, closesAt: number | null, now: number): string {
-  if (!sawOpen) return "Get ready";
-  return closesAt !== null && now >= closesAt - TIMER_SLACK ? "Time's up" : "Locked";
+export function quietLockLabel(lockedBy: RoomView["lockedBy"]): string {
+  if (lockedBy === undefined) return "Get ready";
+  return lockedBy === "timer" ? "Time's up" : "Locked";
 }
 
 /**

@@ -254,6 +254,26 @@ describe("buzzer_client.ts", () => {
     expect(ok.code).toBe(0);
   });
 
+  test("a host locked out by wrong secrets is told how long to wait, joins again no sooner, and gets in", async () => {
+    // Ten wrong secrets from this address (the client's too) spend its allowance: one try every 6 s after.
+    for (let i = 0; i < 10; i++) {
+      const guesser = new Peer(server.url);
+      await guesser.opened;
+      guesser.send({ type: "join", secret: `wrong${i}` });
+      expect((await guesser.next("error")).code).toBe("BAD_SECRET");
+      guesser.close();
+    }
+    const host = tty(["--url", server.url, "--secret", SECRET]);
+    const [, wait] = await host.waitFor(
+      /^Error: too many wrong secrets from your address: wait (\d) seconds?$/m,
+    );
+    const [, again] = await host.waitFor(/^Joining again in ([\d.]+)s$/m);
+    expect(Number(again)).toBeGreaterThanOrEqual(Number(wait));
+    await host.waitFor(/^Hosting room MAIN$/m, 15_000);
+    // The retry came once the server allowed it: refused once, not again and again.
+    expect(host.screen().match(/^Error:/gm)).toHaveLength(1);
+  }, 20_000);
+
   test("a host starts a round: an early buzz is a false start, the open round has a winner", async () => {
     const host = await joined(["--secret", SECRET]);
     const alice = await joined(["--name", "Alice"]);

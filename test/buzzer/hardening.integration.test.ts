@@ -241,10 +241,16 @@ describe("buzzer server limits per address", () => {
       const host = new Peer(fresh.url);
       await host.opened;
       host.send({ type: "join", secret: "right" });
-      expect(await host.next("error")).toEqual({
+      // Told how long to wait, in words and in whole seconds: until the allowance (one try every 6 s) has one.
+      const refusal = await host.next("error");
+      const retryIn = refusal.retryIn ?? 0;
+      expect(retryIn).toBeGreaterThanOrEqual(1);
+      expect(retryIn).toBeLessThanOrEqual(6);
+      expect(refusal).toEqual({
         type: "error",
         code: "RATE_LIMITED",
-        message: "too many wrong secrets from your address: wait a minute",
+        message: `too many wrong secrets from your address: wait ${retryIn} ${retryIn === 1 ? "second" : "seconds"}`,
+        retryIn,
       });
     } finally {
       await fresh.stop();

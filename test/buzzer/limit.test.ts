@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { type Bucket, fullBucket, RATE, take } from "../../buzzer/limit.ts";
+import {
+  type Bucket,
+  fullBucket,
+  RATE,
+  SECRETS_PER_ADDRESS,
+  secondsToToken,
+  secretsRefusal,
+  take,
+} from "../../buzzer/limit.ts";
 
 /** Takes `n` times at `now`, returning the last bucket and how many were allowed. */
 function takeMany(bucket: Bucket, now: number, n: number): { bucket: Bucket; allowed: number } {
@@ -83,6 +91,26 @@ describe("limit", () => {
     expect(allowed.allowed).toBe(true);
     expect(allowed.bucket.refused).toBe(0);
     expect(take(allowed.bucket, 50).bucket.refused).toBe(1);
+  });
+
+  test("secondsToToken is the whole seconds until one token, rounded up; 0 with one in hand", () => {
+    const rate = SECRETS_PER_ADDRESS;
+    expect(rate).toEqual({ burst: 10, perSecond: 1 / 6 });
+    const spent: Bucket = { tokens: 0, at: 1000, refused: 0 };
+    expect(secondsToToken(spent, 1000, rate)).toBe(6);
+    expect(secondsToToken(spent, 1001, rate)).toBe(6);
+    expect(secondsToToken(spent, 2000, rate)).toBe(5);
+    expect(secondsToToken(spent, 6999, rate)).toBe(1);
+    expect(secondsToToken(spent, 7000, rate)).toBe(0);
+    expect(secondsToToken(fullBucket(0, rate), 0, rate)).toBe(0);
+    // Partly refilled: what is missing of one token, at the rate's pace.
+    expect(secondsToToken({ tokens: 0.5, at: 0, refused: 2 }, 0, rate)).toBe(3);
+    expect(secondsToToken(drained(0), 0)).toBe(1);
+  });
+
+  test("secretsRefusal says how long to wait in words", () => {
+    expect(secretsRefusal(6)).toBe("too many wrong secrets from your address: wait 6 seconds");
+    expect(secretsRefusal(1)).toBe("too many wrong secrets from your address: wait 1 second");
   });
 
   test("never mutates the bucket it is given", () => {

@@ -200,9 +200,19 @@ describe("engine", () => {
           type: "error",
           conn: "g1.99",
           code: "RATE_LIMITED",
-          message: "too many wrong secrets from your address: wait a minute",
+          message: "too many wrong secrets from your address: wait 6 seconds",
+          retryIn: 6,
         },
       ]);
+      // The refusal counts down as the allowance refills (one try every 6 s), and then lets it in.
+      const later = apply(room, joinCmd(room, "g1.101", { secret: "quiz-secret" }), 4500, s);
+      expect(ofType(later, "error")[0]).toMatchObject({
+        message: "too many wrong secrets from your address: wait 2 seconds",
+        retryIn: 2,
+      });
+      expect(
+        ofType(apply(room, joinCmd(room, "g1.102", { secret: "quiz-secret" }), 6000, s), "bind"),
+      ).toHaveLength(1);
       const other = apply(
         room,
         joinCmd(room, "g1.100", { secret: "quiz-secret", address: "10.0.0.2" }),

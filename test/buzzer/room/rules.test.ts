@@ -136,6 +136,40 @@ describe("rules", () => {
     expect(room.round.phase).toBe("locked");
   });
 
+  test("hosts and viewers are told what locked the open round, in every view and a late viewer's snapshot", () => {
+    const { room, s } = roomWith([null], "locked");
+    const lockedBy = (effects: ReturnType<typeof apply>) => {
+      const [state] = staffStates(effects);
+      expect(state).toBeDefined();
+      return state?.lockedBy ?? "nothing";
+    };
+    const viewer = (conn: string, now: number) =>
+      sentTo(apply(room, joinCmd(room, conn, { watch: true }), now, s), conn).find((m) => m.type === "state");
+    // A round not opened yet, and an armed one locked before its release, were locked by no one.
+    expect(lockedBy(apply(room, hostCmd({ type: "arm", countdown: 3000 }), 10, s))).toBe("nothing");
+    expect(lockedBy(apply(room, hostCmd({ type: "lock" }), 20, s))).toBe("nothing");
+    expect(viewer("v1", 30)).not.toHaveProperty("lockedBy");
+    apply(room, hostCmd({ type: "arm" }), 100, s);
+    expect(lockedBy(apply(room, hostCmd({ type: "lock" }), 200, s))).toBe("host");
+    expect(viewer("v2", 210)).toMatchObject({ phase: "locked", lockedBy: "host" });
+    // Opened again, then locked by its timer: the timer's, until the round changes.
+    apply(room, hostCmd({ type: "rules", rules: { timer: 1000 } }), 300, s);
+    expect(lockedBy(apply(room, hostCmd({ type: "arm" }), 400, s))).toBe("nothing");
+    expect(lockedBy(apply(room, tick, 1400, s))).toBe("timer");
+    expect(lockedBy(apply(room, hostCmd({ type: "lock" }), 1500, s))).toBe("timer");
+    expect(viewer("v3", 1600)).toMatchObject({ phase: "locked", lockedBy: "timer" });
+    expect(lockedBy(apply(room, hostCmd({ type: "reset" }), 1700, s))).toBe("nothing");
+    // Players are not told: their page has a face of its own for a locked round.
+    apply(room, hostCmd({ type: "rules", rules: { timer: 0, autoLock: 1 } }), 1800, s);
+    apply(room, hostCmd({ type: "arm" }), 1900, s);
+    const first = room.players.keys().next().value as string;
+    apply(room, buzzes(buzz("c1", first, 2000)), 2000, s);
+    const published = apply(room, tick, 2000 + PUBLISH_DELAY, s);
+    expect(room.lockedBy).toBe("autoLock");
+    expect(lockedBy(published)).toBe("autoLock");
+    expect(deltas(published)[0]).not.toHaveProperty("lockedBy");
+  });
+
   test("next starts a new round and opens it at once, in one delta", () => {
     const { room, s, ids } = roomWith([null]);
     apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 100, s);

@@ -56,6 +56,9 @@ describe("cues", () => {
   test("the lobby lasts until the first round opens, has a buzz or gives points", () => {
     expect(isLobby(view())).toBe(true);
     expect(isLobby(view({ phase: "armed" }))).toBe(false);
+    // Opened and locked with no buzz: played, not gathering.
+    expect(isLobby(view({ lockedBy: "timer" }))).toBe(false);
+    expect(isLobby(view({ lockedBy: "host" }))).toBe(false);
     expect(isLobby(view({ round: 2 }))).toBe(false);
     expect(isLobby(view({ scores: [{ id: "a", name: "a", points: 1, rank: 1 }] }))).toBe(false);
     expect(isLobby(view({ scores: [{ id: "a", name: "a", points: 0, rank: 1 }] }))).toBe(true);

@@ -174,6 +174,53 @@ describe("projector", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "a projector opened after a round was locked shows what one that watched it shows: places, Locked, Time's up",
+    async () => {
+      const { host, players } = await room("LATE", ["Ann", "Ben"]);
+      const [ann] = players as [Peer, Peer];
+      const watching = await projector("LATE");
+      const headline = async (page: Page) => ({
+        phase: await text(page, "#phase"),
+        winner: await text(page, "#winner-name"),
+        order: await texts(page, "#order li .name"),
+      });
+      // A round locked by the host after a buzz.
+      host.send({ type: "arm" });
+      await ann.next("state", (s) => s.phase === "open", WAIT);
+      ann.send({ type: "buzz", at: performance.now() });
+      await ann.next("verdict", () => true, WAIT);
+      host.send({ type: "lock" });
+      await watching.locator("#phase[data-phase=locked]").waitFor();
+      const placed = { phase: "Locked", winner: "Ann", order: ["Ann"] };
+      expect(await headline(watching)).toEqual(placed);
+      const late = await projector("LATE");
+      await late.locator("#winner-name", { hasText: "Ann" }).waitFor();
+      expect(await headline(late)).toEqual(placed);
+
+      // A round the question timer locked with no buzz, then one the host locked with none.
+      host.send({ type: "rules", rules: { timer: 1000 } });
+      host.send({ type: "next" });
+      await host.next("state", (s) => s.round === 2 && s.phase === "locked", WAIT);
+      await watching.locator("#phase", { hasText: "Time's up" }).waitFor();
+      await late.reload();
+      await late.locator("#conn[data-conn=online]").waitFor();
+      await late.locator("#round-label", { hasText: "round 2" }).waitFor();
+      expect(await headline(late)).toEqual({ phase: "Time's up", winner: "", order: [] });
+      host.send({ type: "rules", rules: { timer: 0 } });
+      host.send({ type: "next" });
+      await host.next("state", (s) => s.round === 3 && s.phase === "open", WAIT);
+      host.send({ type: "lock" });
+      await watching.locator("#phase", { hasText: "Locked" }).waitFor();
+      await late.reload();
+      await late.locator("#round-label", { hasText: "round 3" }).waitFor();
+      expect(await text(late, "#phase")).toBe("Locked");
+      for (const p of [host, ...players]) p.close();
+      expect(browsers?.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "?theme=light shows the light theme, and the button switches back to dark",
     async () => {
       const background = (page: Page) =>
