@@ -136,6 +136,15 @@ const tls =
         key: orFail(`${program}: cannot read --tls-key ${keyPath}`, () => readFileSync(keyPath, "utf8")),
       }
     : undefined;
+// An empty value is a shell variable left unset (`--secret "$SECRET"`): an empty secret would make
+// anyone who sends an empty one the host, and an empty --redis would run this process alone, apart from the rest.
+if (values.secret === "")
+  fail(
+    `${program}: --secret is empty (is its variable set?): give a secret, or leave it out for a random one`,
+    2,
+  );
+if (redisUrl === "")
+  fail(`${program}: --redis is empty (is its variable set?): give a URL like redis://HOST:PORT`, 2);
 if (redisUrl !== undefined) {
   if (statePath !== undefined)
     fail(`${program}: --state and --redis do not go together: with --redis the game is kept in Redis`, 2);

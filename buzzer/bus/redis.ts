@@ -11,6 +11,9 @@ import type { Owner } from "../room/owner.ts";
 import { Leases } from "./leases.ts";
 import type { Bus } from "./local.ts";
 
+/** How long to wait before asking again for a room whose owner stopped listening, in ms. */
+const RETRY_MS = 100;
+
 const channel = {
   owner: (pid: string) => `bz:owner:${pid}`,
   gateway: (pid: string) => `bz:gateway:${pid}`,
@@ -79,6 +82,16 @@ export class RedisBus implements Bus {
     void this.find(cmd.room);
   }
 
+  /** Asks again for a room whose owner stopped listening, after a pause: its lease may last 3 s more. */
+  private retry(cmd: RoomCommand): void {
+    const { room } = cmd;
+    if (this.waiting.has(room) || this.leases.holds(room) || this.owners.has(room)) return this.send(cmd);
+    this.waiting.set(room, [cmd]);
+    // Not at once: until the dead owner's lease runs out every look names it again, and asking in a
+    // loop would flood Redis (tens of thousands of calls a room) just when a process has died.
+    setTimeout(() => void (this.started && this.find(room)), RETRY_MS);
+  }
+
   /** Stops listening and renewing: this process's rooms go to others once their leases run out. */
   close(): void {
     this.started = false;
@@ -104,7 +117,7 @@ export class RedisBus implements Bus {
     if (heard > 0) return;
     // No one listens there any more (the process died): find the room's owner again, or become it.
     if (this.owners.get(cmd.room) === owner) this.owners.delete(cmd.room);
-    this.send(cmd);
+    this.retry(cmd);
   }
 
   private async find(room: string): Promise<void> {

@@ -8,7 +8,7 @@ import { holdPublish, log, publishSoon, refuse, type Settings } from "./effects.
 import { type FairnessRecord, keep, recordOf } from "./records.ts";
 import { autoLock } from "./rules.ts";
 import { addPoints } from "./scores.ts";
-import { openLinks, type Room } from "./state.ts";
+import { openLinks, type Player, type Room, setConn } from "./state.ts";
 
 /** A buzz command, as the owner hands a batch of them to the engine. */
 export type Buzz = Extract<RoomCommand, { type: "buzz" }>;
@@ -20,6 +20,9 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
   const inputs: Omit<rules.Press, "asks">[] = [];
   for (const b of list) {
     const player = room.players.get(b.claim.player);
+    // After a takeover a gateway's buzz may reach the new owner before its rebind (each gateway hears
+    // of the takeover on its own): the connection a gateway bound to a player with none here is theirs.
+    if (player?.conn === null) rejoin(room, player, b.conn, now);
     if (!player || player.conn !== b.conn) {
       refuse(out, s, b.conn, "NOT_PLAYER", "hosts and viewers do not buzz");
       continue;
@@ -179,4 +182,11 @@ export function tell(room: Room, conn: string, p: rules.Placed, times: number, o
   };
   const effect: GatewayEffect = { type: "send", conn, msg };
   for (let i = 0; i < times; i++) out.push(effect);
+}
+
+/** A player back on a connection that stayed open through a takeover (see engine.ts rebind). */
+export function rejoin(room: Room, player: Player, conn: string, now: number): void {
+  setConn(room, player, conn);
+  player.leftAt = null;
+  publishSoon(room, now);
 }

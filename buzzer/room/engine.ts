@@ -8,7 +8,7 @@ import { roundEntry } from "../journal.ts";
 import { JOINS_PER_ADDRESS } from "../limit.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
-import { type Buzz, buzzes, raiseReach, settle, unmeasuredWait } from "./decide.ts";
+import { type Buzz, buzzes, raiseReach, rejoin, settle, unmeasuredWait } from "./decide.ts";
 import { log, publishNow, publishSoon, roundLine, type Settings, snapshot } from "./effects.ts";
 import { pruneGuards } from "./guards.ts";
 import { host } from "./host.ts";
@@ -132,9 +132,7 @@ function rebind(room: Room, conn: string, id: string | null, host: boolean, now:
   }
   const player = room.players.get(id);
   if (!player || (player.conn !== null && player.conn !== conn)) return;
-  setConn(room, player, conn);
-  player.leftAt = null;
-  publishSoon(room, now);
+  rejoin(room, player, conn, now);
 }
 
 /**

@@ -523,6 +523,30 @@ describe("buzzer_server.ts options", () => {
     ]);
   });
 
+  test("refuses an empty --secret or --redis (a shell variable left unset) in one line, with exit code 2", async () => {
+    const secret = await run([process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--secret", ""]);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toBe(
+      "buzzer/buzzer_server.ts: --secret is empty (is its variable set?): give a secret, or leave it out for a random one\n",
+    );
+    expect(secret.stdout).toBe("");
+    const redis = await run([
+      process.execPath,
+      "buzzer/buzzer_server.ts",
+      "--port",
+      "0",
+      "--secret",
+      "cluster-secret",
+      "--redis",
+      "",
+    ]);
+    expect(redis.code).toBe(2);
+    expect(redis.stderr).toBe(
+      "buzzer/buzzer_server.ts: --redis is empty (is its variable set?): give a URL like redis://HOST:PORT\n",
+    );
+    expect(redis.stdout).toBe("");
+  });
+
   test("refuses a bad --max-wait in one line", async () => {
     const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--max-wait=-1"]);
     expect(result.code).toBe(2);

@@ -36,6 +36,14 @@ async function ownerOf(room: string): Promise<string | null> {
   return value?.split(":")[0] ?? null;
 }
 
+/** Whether no process listens on a channel any more (Redis has seen its subscriber go). */
+async function listenerGone(channel: string): Promise<boolean> {
+  const client = new RedisClient(redis.url);
+  const [, count] = (await client.send("PUBSUB", ["NUMSUB", channel])) as [string, number];
+  client.close();
+  return count === 0;
+}
+
 beforeAll(async () => {
   if (redisAvailable) redis = await startRedis();
 });
@@ -161,6 +169,43 @@ describe("buzzer_server.ts --redis", () => {
       }
     },
     90_000,
+  );
+});
+
+describe("buzzer_server.ts --redis takeover", () => {
+  test.if(redisAvailable)(
+    "a buzz sent while the dead owner's lease runs out is placed by the new owner, and the wait asks Redis a few times, not in a loop",
+    async () => {
+      const [a, b] = (await Promise.all([member(), member()])) as [Server, Server];
+      const admin = new RedisClient(redis.url);
+      try {
+        const { peer: host } = await Peer.join(a.url, { room: "AFTER", secret: SECRET });
+        const { peer: bea } = await Peer.join(b.url, { room: "AFTER", name: "Bea" });
+        host.send({ type: "arm" });
+        await bea.next("state", (s) => s.phase === "open", 5000);
+        const dead = await pidOf(a);
+        a.proc.kill("SIGKILL");
+        await a.proc.exited;
+        // Redis has seen the owner go, and its lease has up to 3 s to run: Bea's buzz waits for it.
+        while (!(await listenerGone(`bz:owner:${dead}`))) await Bun.sleep(20);
+        await admin.send("CONFIG", ["RESETSTAT"]);
+        bea.send({ type: "buzz", at: performance.now() });
+        const answer = await Promise.race([
+          bea.next("verdict", () => true, 10_000),
+          bea.next("error", () => true, 10_000),
+        ]);
+        expect(answer).toMatchObject({ type: "verdict", place: 1, text: "first place!" });
+        // Looks for the room's owner, lease renewals and journal writes: tens, where a loop made thousands.
+        const stats = String(await admin.send("INFO", ["commandstats"]));
+        const calls = (name: string) =>
+          Number(stats.match(new RegExp(`cmdstat_${name}:calls=(\\d+)`))?.[1] ?? 0);
+        expect(calls("eval") + calls("publish")).toBeLessThan(300);
+      } finally {
+        admin.close();
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+    30_000,
   );
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
-import { apply } from "../../../buzzer/room/engine.ts";
-import { newRoom } from "../../../buzzer/room/state.ts";
+import { apply, awaitReturns } from "../../../buzzer/room/engine.ts";
+import { newRoom, type Player, setConn } from "../../../buzzer/room/state.ts";
 import {
   buzz,
   buzzes,
@@ -389,6 +389,23 @@ describe("engine", () => {
         { conn: "host", code: "NOT_PLAYER", message: "hosts and viewers do not buzz" },
       ]);
       expect(room.round.pending).toEqual([]);
+    });
+
+    test("places a buzz that reaches a room taken over before its connection's rebind, and binds the player to it", () => {
+      const { room, s, ids } = roomWith([null]);
+      const player = room.players.get(ids[0] as string) as Player;
+      // Taken over: the journal restores the player with no connection, until its gateway rebinds it.
+      setConn(room, player, null);
+      awaitReturns(room, 50);
+      const effects = apply(room, buzzes(buzz("b.7", player.id, 100)), 100, s);
+      expect(errors(effects)).toEqual([]);
+      apply(room, tick, 2000, s);
+      expect(player.conn).toBe("b.7");
+      expect(player.leftAt).toBeNull();
+      expect(room.round.placed.map((p) => p.player)).toEqual([player.id]);
+      // The rebind that follows changes nothing.
+      apply(room, { type: "rebind", conn: "b.7", room: "QUIZ", player: player.id }, 2100, s);
+      expect(room.online).toBe(1);
     });
 
     test("answers a repeat of a placed press at once with the same verdict", () => {
