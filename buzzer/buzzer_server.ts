@@ -136,6 +136,9 @@ const tls =
         key: orFail(`${program}: cannot read --tls-key ${keyPath}`, () => readFileSync(keyPath, "utf8")),
       }
     : undefined;
+// The server's secret hosts every room: an empty one would let anyone who sends `secret: ""` host them all.
+if (values.secret === "")
+  fail(`${program}: --secret must not be empty (anyone could host with an empty one)`, 2);
 if (redisUrl !== undefined) {
   if (statePath !== undefined)
     fail(`${program}: --state and --redis do not go together: with --redis the game is kept in Redis`, 2);

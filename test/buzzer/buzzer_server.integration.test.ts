@@ -523,6 +523,15 @@ describe("buzzer_server.ts options", () => {
     ]);
   });
 
+  test("refuses an empty --secret, which would let anyone host every room", async () => {
+    const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--secret", ""]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "buzzer/buzzer_server.ts: --secret must not be empty (anyone could host with an empty one)\n",
+    );
+    expect(result.stdout).toBe("");
+  });
+
   test("refuses a bad --max-wait in one line", async () => {
     const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--max-wait=-1"]);
     expect(result.code).toBe(2);
