@@ -2,9 +2,15 @@
  * Fair-ordering accuracy: the same simulated games ranked by corrected press time (ours) and by
  * arrival (what other buzzers do). Prints a Markdown table. Usage: bun bench/fairness.ts [--quick]
  */
+import { parseOptions } from "../lib/options.ts";
 import { loopbackLatency, playGames, quantileAbs, score } from "./fairness/game.ts";
 
-const quick = process.argv.includes("--quick");
+const { values } = parseOptions(
+  "bench/fairness.ts",
+  "Fair ordering: simulated games ranked by press time (ours) and by arrival; a Markdown table.",
+  { quick: { type: "boolean", help: "fewer games and rounds (what bun run bench appends)" } },
+);
+const quick = values.quick === true;
 const base = {
   rooms: quick ? 4 : 10,
   rounds: quick ? 5 : 20,

@@ -26,7 +26,7 @@ import type { RunSummary, ScenarioSummary, ServerSummary } from "./summary.ts";
 
 const program = "bench/run.ts";
 const { values } = parseOptions(program, "Every scenario against ours, bare Bun, Node+ws and Python.", {
-  quick: { type: "boolean", help: "2 repeats, 1 s windows (about 2.5 min)" },
+  quick: { type: "boolean", help: "2 repeats, 1 s windows (about 4 min)" },
   reps: { type: "string", value: "N", help: "repeats (default 5; 2 with --quick)" },
   only: { type: "string", value: "LIST", help: "scenarios: greet,cycle,verdict,burst,room,idle" },
   servers: { type: "string", value: "LIST", help: "servers: ours,bare,node,python" },

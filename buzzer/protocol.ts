@@ -270,7 +270,6 @@ export type ErrorCode =
   | "BANNED"
   | "BAD_TEAM"
   | "TOO_MANY_TEAMS"
-  | "ROUND_LOCKED"
   | "FALSE_START"
   | "TEAM_ANSWERED"
   | "ALREADY_JUDGED"

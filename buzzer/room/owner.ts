@@ -76,7 +76,8 @@ export class Owner {
     const main = this.rooms.get(DEFAULT_ROOM);
     // The original has no host: the default room starts open, so the first buzz ever wins.
     if (main) main.secret = opts.settings.mainSecret;
-    else if (opts.hostsMain !== false) this.adopt(DEFAULT_ROOM);
+    else if (opts.hostsMain !== false)
+      this.rooms.set(DEFAULT_ROOM, newRoom(DEFAULT_ROOM, opts.settings.mainSecret, "open"));
     for (const room of this.rooms.values()) this.resume(room);
     // Often enough that a departed player is forgotten within about twice its grace.
     const every =
@@ -112,7 +113,7 @@ export class Owner {
     this.opts.clock.soon(() => this.flush(room));
   }
 
-  /** Takes a room on (restored from its journal, or new: the default room starts open). */
+  /** Takes a room on in a cluster: restored from its journal, or new (only the default room: open, and journaled). */
   adopt(code: string, restored?: Room): void {
     // A room never written is opened by its host's join (see open); only the default room is always there.
     if (!restored && code !== DEFAULT_ROOM) return;
@@ -123,7 +124,10 @@ export class Owner {
     // sees a gap and asks for a fresh snapshot rather than trust its old view.
     if (restored) room.version = Math.floor(this.opts.clock.now());
     this.rooms.set(code, room);
-    if (restored) this.resume(room);
+    if (restored) return this.resume(room);
+    // Written as a room a host opens is: in a cluster the next owner restores it from this journal.
+    const written = this.write(code, [{ e: "room", room: code, secret: room.secret }, roundEntry(room)]);
+    if (written) this.tails.set(code, written);
   }
 
   /** Runs a restored room: its open round keeps its deadline (one passed meanwhile locks at the first tick). */

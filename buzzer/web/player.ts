@@ -162,7 +162,6 @@ function onError(code: string, message: string): void {
       stop();
       showForm(message);
       return;
-    case "ROUND_LOCKED":
     case "RATE_LIMITED":
       if (result?.kind === "pending") result = null;
       notice(message);

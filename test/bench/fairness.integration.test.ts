@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { type GameOptions, type PressResult, quantileAbs, score } from "../../bench/fairness/game.ts";
 import { MARGIN, MAX_COMPENSATION } from "../../buzzer/fair.ts";
-import { hasRedis, ROOT } from "../support.ts";
+import { hasRedis, ROOT, run } from "../support.ts";
 
 /** Runs the harness in a process of its own, so this runner's event loop cannot skew its network. */
 async function play<T>(args: string[]): Promise<T> {
@@ -143,6 +143,20 @@ describe("fairness harness across processes (Redis)", () => {
     },
     90_000,
   );
+});
+
+describe("bench/fairness.ts", () => {
+  test("--help lists its options and plays no game; an unknown option is refused", async () => {
+    const help = await run([process.execPath, "bench/fairness.ts", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toStartWith("Usage: bun bench/fairness.ts [options]\n");
+    expect(help.stdout).toContain("--quick");
+    expect(help.stdout).not.toContain("| scenario |");
+    const typo = await run([process.execPath, "bench/fairness.ts", "--quik"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("bench/fairness.ts: Unknown option '--quik' (see --help)\n");
+    expect(typo.stdout).toBe("");
+  });
 });
 
 /** Whether a press was the true first of its round. */

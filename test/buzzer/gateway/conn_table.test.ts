@@ -45,7 +45,17 @@ describe("ConnTable", () => {
   test("finds nothing for an id of another form or another gateway", () => {
     const table = new ConnTable("g1");
     const a = open(table);
-    for (const id of ["", "g1", "g1.", "g1.1", "g2.1.0", "g1.1.0.", "g1.1.-1", "x.y.z", a.data.id.slice(0, -1)])
+    for (const id of [
+      "",
+      "g1",
+      "g1.",
+      "g1.1",
+      "g2.1.0",
+      "g1.1.0.",
+      "g1.1.-1",
+      "x.y.z",
+      a.data.id.slice(0, -1),
+    ])
       expect(table.get(id)).toBeUndefined();
     expect(table.get(a.data.id)).toBe(a.ws);
   });

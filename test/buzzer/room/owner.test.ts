@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type Link, MAX_COMPENSATION } from "../../../buzzer/fair.ts";
-import type { Entry } from "../../../buzzer/journal.ts";
+import { type Entry, replay } from "../../../buzzer/journal.ts";
 import type { GatewayEffect, RoomCommand } from "../../../buzzer/room/commands.ts";
 import { MIN_SECRET, OWNER_DEFAULTS, Owner, type OwnerOptions } from "../../../buzzer/room/owner.ts";
 import type { Claim } from "../../../buzzer/room/records.ts";
@@ -305,6 +305,19 @@ describe("Owner", () => {
     expect(room.round.phase).toBe("open");
     clock.advance(1);
     expect(room.round.phase).toBe("locked");
+  });
+
+  test("journals the default room it takes on new, so the next owner restores its players and places", () => {
+    const { owner, clock, join, buzz, journaled } = setup({ hostsMain: false });
+    owner.adopt("MAIN");
+    const a = join("a");
+    owner.handle(buzz("a", a, START));
+    clock.runSoon();
+    clock.advance(1000);
+    const main = replay(journaled(), 0).get("MAIN");
+    expect(main?.secret).toBe("main-secret");
+    expect([...(main?.players.keys() ?? [])]).toEqual([a]);
+    expect(main?.round.placed.map((p) => [p.player, p.place])).toEqual([[a, 1]]);
   });
 
   test("detach stops every timer: advancing afterwards delivers nothing", () => {
