@@ -233,8 +233,9 @@ export function markdown(r: RunSummary): string {
     "",
     ...idleTable(r.idle),
     "",
-    "Server RSS (VmRSS in /proc/PID/status) 1 s after 100 warm-up connections closed, and 1 s after the last of the " +
-      "idle connections opened, divided by their number. No collector was forced in any runtime. **Of which anonymous**: " +
+    "Server RSS (VmRSS in /proc/PID/status) 1 s after 100 warm-up connections closed, and the least of it over the 5 s after the last of the " +
+      "idle connections opened (read every 250 ms: the memory opening leaves behind is given back 1 to 4 s later, when a collection " +
+      "happens to run, and a single reading at 1 s varied by half from run to run), divided by their number. No collector was forced in any runtime. **Of which anonymous**: " +
       "the same for RssAnon, the heaps and compiled code without the pages of the runtime's executable, which a server faults " +
       "in as it first runs code (its garbage collector and compilers, during the first thousands of connections): " +
       "those pages are the same whatever each connection holds, and they vary from run to run.",
