@@ -28,10 +28,13 @@ export async function clustered(
     settings: { ...owner.settings, busDelay: BUS_DELAY + (gateway.clockSkew ?? 0) },
     clock: wallClock,
     hostsMain: false,
-    journal: (room, entries) => (bus as RedisBus).leases.write(room, entries),
+    journal: (room, entries) => (bus as RedisBus).write(room, entries),
+    // While Redis is away, what fails for want of it is not reported line by line.
+    warn: (line) => bus?.report(line),
     onLost: (room) => bus?.leases.forget(room),
   });
-  bus = new RedisBus({ url, pid, owner: rooms, warn: owner.warn ?? ((line) => console.error(line)) });
+  const warn = owner.warn ?? ((line: string) => console.error(line));
+  bus = new RedisBus({ url, pid, owner: rooms, warn });
   const sockets = new Gateway({ ...gateway, id: pid, clock: wallClock, bus });
   bus.attach(sockets);
   await bus.start();

@@ -16,6 +16,8 @@ export const Close = {
   SLOW_CONSUMER: 4003,
   /** Another connection resumed this player's identity. */
   REPLACED: 4004,
+  /** The room's saved game is gone (the store lost its data): joining again starts afresh. */
+  RESET: 4005,
 } as const;
 
 /** Largest message any of our servers accepts, in bytes; larger frames are closed with 1009. */
@@ -35,6 +37,7 @@ const WORDS = new Map<number, string>([
   [Close.FLOOD, "too many messages"],
   [Close.SLOW_CONSUMER, "too slow reading"],
   [Close.REPLACED, "resumed on another connection"],
+  [Close.RESET, "the game's data was lost"],
 ]);
 
 /** Why a connection ended abnormally, in words for the host's screen, or null for an ordinary goodbye. */

@@ -161,9 +161,16 @@ export function hasRedis(): boolean {
   return ok;
 }
 
-/** A real redis-server on a free port, keeping nothing on disk; resolves once it accepts connections. */
-export async function startRedis(): Promise<Running & { url: string }> {
-  const port = await freePort();
+/**
+ * A real redis-server on a free port (or `port`, to restart one), keeping nothing on disk unless
+ * given a `dir` (then `SHUTDOWN SAVE` keeps its data there for the next start); resolves once it
+ * accepts connections.
+ */
+export async function startRedis(
+  options: { port?: number; dir?: string } = {},
+): Promise<Running & { url: string; port: number }> {
+  const port = options.port ?? (await freePort());
+  const disk = options.dir ? ["--dir", options.dir] : [];
   const running = spawn([
     "redis-server",
     "--port",
@@ -174,9 +181,10 @@ export async function startRedis(): Promise<Running & { url: string }> {
     "",
     "--appendonly",
     "no",
+    ...disk,
   ]);
   await running.waitFor(/Ready to accept connections/);
-  return { ...running, url: `redis://127.0.0.1:${port}` };
+  return { ...running, url: `redis://127.0.0.1:${port}`, port };
 }
 
 /** A TCP port free on loopback right now. */

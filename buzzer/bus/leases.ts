@@ -4,6 +4,8 @@
  * Every takeover increments the room's epoch, and every journal write checks, in the same atomic
  * script, that the lease still holds the writer's value: an owner that paused past its lease can
  * never write after another took over (a fencing token), and so never sends a verdict it did not keep.
+ * Every script also checks `bz:store`, an id set once per Redis dataset: a Redis that came back
+ * empty (or was flushed) answers LOST instead of handing out leases to rooms whose journals are gone.
  */
 import type { RedisClient } from "bun";
 import { type Entry, parseJournal, replay, snapshot } from "../journal.ts";
@@ -16,22 +18,32 @@ const key = {
   lease: (room: string) => `bz:lease:${room}`,
   epoch: (room: string) => `bz:epoch:${room}`,
   journal: (room: string) => `bz:journal:${room}`,
+  store: "bz:store",
 };
 
+/** The start of every script that needs the game's data: KEYS[1] is `bz:store`, ARGV[1] our id for it. */
+const CHECK = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('LOST Redis no longer has the game data') end
+`;
+
+/** Whether an error is Redis saying the game's data is gone (restarted empty, or flushed). */
+export function isStoreLost(error: unknown): boolean {
+  return String((error as Error)?.message).startsWith("LOST");
+}
+
 /** Takes a free lease (a new epoch), or names its holder: returns "PID:EPOCH". */
-const TAKE = `local v = redis.call('GET', KEYS[1])
+const TAKE = `${CHECK}local v = redis.call('GET', KEYS[2])
 if v then return v end
-local e = redis.call('INCR', KEYS[2])
-v = ARGV[1] .. ':' .. e
-redis.call('SET', KEYS[1], v, 'PX', ARGV[2])
+local e = redis.call('INCR', KEYS[3])
+v = ARGV[2] .. ':' .. e
+redis.call('SET', KEYS[2], v, 'PX', ARGV[3])
 return v`;
 /** Extends a lease that is still ours; 0 when it is not. */
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+const RENEW = `${CHECK}if redis.call('GET', KEYS[2]) == ARGV[2] then return redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 return 0`;
-/** Appends journal lines if the lease is still ours (ARGV[2] = 1 replaces the journal: a compaction). */
-const APPEND = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED another process owns this room') end
-if ARGV[2] == '1' then redis.call('DEL', KEYS[2]) end
-for i = 3, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+/** Appends journal lines if the lease is still ours (ARGV[3] = 1 replaces the journal: a compaction). */
+const APPEND = `${CHECK}if redis.call('GET', KEYS[2]) ~= ARGV[2] then return redis.error_reply('FENCED another process owns this room') end
+if ARGV[3] == '1' then redis.call('DEL', KEYS[3]) end
+for i = 4, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
 return 1`;
 
 /** The leases this process holds, and its journal writes under them. */
@@ -39,6 +51,8 @@ export class Leases {
   /** Room → the lease value this process holds for it. */
   private readonly held = new Map<string, string>();
   private renewer: ReturnType<typeof setInterval> | null = null;
+  /** The id of the Redis dataset this process's leases and journals are in (see joinStore). */
+  private dataset = "";
 
   constructor(
     private readonly redis: RedisClient,
@@ -50,10 +64,43 @@ export class Leases {
     return this.held.has(room);
   }
 
+  /**
+   * Names the Redis dataset, or learns the name another process gave it: at start, and once it is
+   * found lost. Returns whether this process named it (the first to see the loss tells everyone).
+   */
+  async joinStore(): Promise<boolean> {
+    const mine = crypto.randomUUID();
+    await this.redis.send("SET", [key.store, mine, "NX"]);
+    this.dataset = String(await this.redis.send("GET", [key.store]));
+    return this.dataset === mine;
+  }
+
+  /** The id of the Redis dataset this process works in. */
+  get store(): string {
+    return this.dataset;
+  }
+
+  /** Works in the dataset another process named after Redis lost the game's data. */
+  useStore(name: string): void {
+    this.dataset = name;
+  }
+
+  /** Whether Redis still has the dataset this process joined (a Redis back from a restart may not). */
+  async storeKept(): Promise<boolean> {
+    return String(await this.redis.send("GET", [key.store])) === this.dataset;
+  }
+
+  /** Forgets every lease (Redis went away, or lost them): returns the rooms that were held. */
+  forgetAll(): string[] {
+    const rooms = [...this.held.keys()];
+    this.held.clear();
+    return rooms;
+  }
+
   /** Takes the room's lease if it is free; returns the owner's process id (ours if taken). */
   async take(room: string): Promise<string> {
     const value = String(
-      await this.redis.send("EVAL", [TAKE, "2", key.lease(room), key.epoch(room), this.pid, `${LEASE_MS}`]),
+      await this.eval(TAKE, [key.lease(room), key.epoch(room)], [this.pid, `${LEASE_MS}`]),
     );
     const holder = value.slice(0, value.indexOf(":"));
     if (holder === this.pid) this.held.set(room, value);
@@ -75,31 +122,21 @@ export class Leases {
     const value = this.held.get(room);
     if (value === undefined) throw new Error("this process does not own the room");
     const lines = entries.map((e) => JSON.stringify(e));
-    await this.redis.send("EVAL", [
-      APPEND,
-      "2",
-      key.lease(room),
-      key.journal(room),
-      value,
-      replace ? "1" : "0",
-      ...lines,
-    ]);
+    await this.eval(APPEND, [key.lease(room), key.journal(room)], [value, replace ? "1" : "0", ...lines]);
   }
 
-  /** Renews every lease held, a third of a lease period apart; `lost` hears of any that was not ours any more. */
-  startRenewing(lost: (room: string) => void): void {
+  /**
+   * Renews every lease held, a third of a lease period apart; `lost` hears of any that was not ours
+   * any more, `failed` of a renewal Redis could not carry out (e.g. LOST).
+   */
+  startRenewing(lost: (room: string) => void, failed: (error: unknown) => void): void {
     this.renewer = setInterval(() => {
       for (const [room, value] of this.held) {
-        this.redis.send("EVAL", [RENEW, "1", key.lease(room), value, `${LEASE_MS}`]).then(
-          (renewed) => {
-            if (renewed) return;
-            this.held.delete(room);
-            lost(room);
-          },
-          // Redis unreachable from here: our fenced writes fail too, so the owner lets the room go at its
-          // next write (Owner) and takes it back, or finds its new owner, when Redis answers again.
-          () => {},
-        );
+        this.eval(RENEW, [key.lease(room)], [value, `${LEASE_MS}`]).then((renewed) => {
+          if (renewed) return;
+          this.held.delete(room);
+          lost(room);
+        }, failed);
       }
     }, LEASE_MS / 3);
   }
@@ -118,6 +155,11 @@ export class Leases {
   async release(room: string): Promise<void> {
     const value = this.held.get(room);
     this.held.delete(room);
-    if (value) await this.redis.send("EVAL", [RENEW, "1", key.lease(room), value, "1"]);
+    if (value) await this.eval(RENEW, [key.lease(room)], [value, "1"]);
+  }
+
+  /** Runs a script behind the dataset check: `bz:store` goes first in its keys, our id for it in its args. */
+  private eval(script: string, keys: string[], args: string[]): Promise<unknown> {
+    return this.redis.send("EVAL", [script, `${keys.length + 1}`, key.store, ...keys, this.dataset, ...args]);
   }
 }

@@ -4,15 +4,27 @@
  * effects for connections go to their gateway's channel; a room's published views go once to every
  * gateway (one Redis message per change, not one per player), which relays them with Bun's pub/sub.
  * A command for a room no one owns makes its sender the owner, restoring the room from its journal.
+ * While Redis is away (redis_link.ts) nothing is decided: this process's rooms are let go and
+ * commands are refused with UNAVAILABLE; once it is back, rooms are taken over from their journals
+ * again, or, if Redis lost the game's data, every client is asked to join again.
  */
-import { RedisClient } from "bun";
+import type { RedisClient } from "bun";
+import type { Entry } from "../journal.ts";
 import type { GatewayEffect, RoomCommand } from "../room/commands.ts";
 import type { Owner } from "../room/owner.ts";
-import { Leases } from "./leases.ts";
+import { isStoreLost, Leases } from "./leases.ts";
 import type { Bus } from "./local.ts";
+import { RedisLink } from "./redis_link.ts";
 
 /** How long to wait before asking again for a room whose owner stopped listening, in ms. */
 const RETRY_MS = 100;
+
+/** What a command that needs Redis is told while Redis cannot be reached. */
+const UNREACHABLE = "the game's store cannot be reached: try again in a moment";
+
+/** The line each process's operator reads when Redis lost the game's data. */
+const RESET_LINE =
+  "Redis: the game's data is gone (Redis restarted empty, or was flushed): every room's game ends, its clients are asked to join again, and MAIN starts afresh";
 
 const channel = {
   owner: (pid: string) => `bz:owner:${pid}`,
@@ -32,6 +44,7 @@ export interface RedisBusOptions {
 /** Many processes, one game: commands to each room's owner, effects back to the gateways. */
 export class RedisBus implements Bus {
   readonly leases: Leases;
+  private readonly link: RedisLink;
   private readonly redis: RedisClient;
   private readonly sub: RedisClient;
   private gateway: { deliver(effects: GatewayEffect[]): void } | null = null;
@@ -40,29 +53,48 @@ export class RedisBus implements Bus {
   /** Rooms whose owner is being looked up, with the commands that wait for it, in order. */
   private readonly waiting = new Map<string, RoomCommand[]>();
   private started = false;
+  /** The reset under way after Redis lost the game's data (one at a time). */
+  private resetting: Promise<boolean> | null = null;
 
   constructor(private readonly opts: RedisBusOptions) {
-    this.redis = new RedisClient(opts.url);
-    this.sub = new RedisClient(opts.url);
+    this.link = new RedisLink(opts.url, {
+      warn: opts.warn,
+      down: () => this.letGo(),
+      up: () => void this.back(),
+    });
+    this.redis = this.link.redis;
+    this.sub = this.link.sub;
     this.leases = new Leases(this.redis, opts.pid);
   }
 
   /** Connects to Redis and listens; fails (with Redis's reason) if Redis cannot be reached. */
   async start(): Promise<void> {
-    // The working clients retry a lost connection by themselves; a first look, which does not,
-    // turns a Redis that is not there into a clear error now instead of a wait.
-    const look = new RedisClient(this.opts.url, { autoReconnect: false, connectionTimeout: 5000 });
-    await look.connect();
-    look.close();
-    await Promise.all([this.redis.connect(), this.sub.connect()]);
+    await this.link.start();
+    await this.leases.joinStore();
     await this.listen();
-    // Bun's subscriber reconnects by itself but does not subscribe again: we do, or this process
-    // would silently stop hearing its rooms' commands.
-    this.sub.onconnect = () => void (this.started && this.listen().catch((e) => this.problem(e)));
-    this.sub.onclose = (error) => this.problem(error);
     this.opts.owner.connect((effects) => this.fromOwner(effects));
-    this.leases.startRenewing((room) => this.opts.owner.drop(room));
+    this.leases.startRenewing(
+      (room) => this.opts.owner.drop(room),
+      (error) => void (isStoreLost(error) && this.reset()),
+    );
     this.started = true;
+  }
+
+  /** Writes a room's journal under its lease; a write that finds Redis's data gone starts the reset. */
+  async write(room: string, entries: Entry[]): Promise<void> {
+    await this.leases.write(room, entries).catch((error) => {
+      if (!isStoreLost(error)) throw error;
+      // Let go quietly here: the owner's own letting go would say another process runs the room.
+      this.opts.owner.drop(room, true);
+      this.leases.forget(room);
+      void this.reset();
+      throw error;
+    });
+  }
+
+  /** Reports a line unless Redis is away: then what fails is a consequence the operator was told of. */
+  report(line: string): void {
+    if (this.link.isUp) this.opts.warn(line);
   }
 
   /** Routes the owner's effects to the gateway that holds the sockets (this process's own). */
@@ -72,6 +104,7 @@ export class RedisBus implements Bus {
 
   /** Hands a command to its room's owner: here, on another process, or found first. */
   send(cmd: RoomCommand): void {
+    if (!this.link.isUp) return this.refuse([cmd]);
     // A room being taken over waits until its journal is read, even once its lease is ours.
     const queue = this.waiting.get(cmd.room);
     if (queue) return void queue.push(cmd);
@@ -96,8 +129,65 @@ export class RedisBus implements Bus {
   close(): void {
     this.started = false;
     this.leases.stop();
-    this.sub.close();
-    this.redis.close();
+    this.link.close();
+  }
+
+  /** Redis went away: nothing can be journaled, and leases may run out meanwhile, so this process's rooms go. */
+  private letGo(): void {
+    // Once Redis is back the next command for a room takes it over from its journal, here or elsewhere.
+    for (const room of this.leases.forgetAll()) this.opts.owner.drop(room, true);
+    this.owners.clear();
+  }
+
+  /** Redis is back: listen again (Bun's subscriber does not), and see whether it kept the game's data. */
+  private async back(): Promise<void> {
+    try {
+      await this.listen();
+      if (!(await this.leases.storeKept())) await this.reset();
+    } catch (error) {
+      this.link.problem(error);
+    }
+  }
+
+  /**
+   * Redis lost the game's data (`named`: another process saw it first and named the new dataset):
+   * once per loss, this process's rooms end and its clients are asked to join again; the first
+   * process to see it tells the others, which may not see it themselves. Resolves false if Redis
+   * could not be asked.
+   */
+  private reset(named?: string): Promise<boolean> {
+    if (named === this.leases.store) return Promise.resolve(true);
+    this.resetting ??= (async () => {
+      const old = this.leases.store;
+      let first = false;
+      try {
+        if (named === undefined) first = await this.leases.joinStore();
+        else this.leases.useStore(named);
+      } catch (error) {
+        this.link.problem(error);
+        return false;
+      } finally {
+        this.resetting = null;
+      }
+      if (this.leases.store === old) return true;
+      this.letGo();
+      this.opts.warn(RESET_LINE);
+      this.gateway?.deliver([{ type: "dataLost" }]);
+      if (first)
+        void this.publish(channel.all, { from: this.opts.pid, effects: [], store: this.leases.store });
+      return true;
+    })();
+    return this.resetting;
+  }
+
+  /** Commands Redis is needed for and cannot be reached for: their connections are told to try again. */
+  private refuse(commands: RoomCommand[]): void {
+    const refused: GatewayEffect[] = [];
+    for (const c of commands) {
+      if ("conn" in c && c.conn !== null)
+        refused.push({ type: "error", conn: c.conn, code: "UNAVAILABLE", message: UNREACHABLE });
+    }
+    if (refused.length) this.gateway?.deliver(refused);
   }
 
   private async listen(): Promise<void> {
@@ -107,8 +197,11 @@ export class RedisBus implements Bus {
     await this.sub.subscribe(channel.owner(pid), (text) => this.send(JSON.parse(text)));
     await this.sub.subscribe(channel.gateway(pid), (text) => this.gateway?.deliver(JSON.parse(text)));
     await this.sub.subscribe(channel.all, (text) => {
-      const { from, effects } = JSON.parse(text) as { from: string; effects: GatewayEffect[] };
-      if (from !== pid) this.gateway?.deliver(effects);
+      const message = JSON.parse(text) as { from: string; effects: GatewayEffect[]; store?: string };
+      if (message.from === pid) return;
+      // Another process saw Redis lose the game's data first: this one's rooms and clients go too.
+      if (message.store !== undefined) return void this.reset(message.store);
+      this.gateway?.deliver(message.effects);
     });
   }
 
@@ -133,20 +226,15 @@ export class RedisBus implements Bus {
         this.owners.set(room, owner);
       }
     } catch (error) {
-      this.problem(error);
+      // Redis lost the game's data: once the reset has named the new dataset, the commands go on.
+      const again = isStoreLost(error) && (await this.reset());
+      if (!again) this.link.problem(error);
       // Redis cannot be asked: no process can decide the room now (none splits it off on its own).
       // The commands are refused, not sent round in a loop; clients try again.
-      const refused = (this.waiting.get(room) ?? []).filter((c) => "conn" in c && c.conn !== null);
+      queue = this.waiting.get(room) ?? [];
       this.waiting.delete(room);
-      const message = "the game's store cannot be reached: try again in a moment";
-      this.gateway?.deliver(
-        refused.map((c) => ({
-          type: "error",
-          conn: (c as { conn: string }).conn,
-          code: "UNAVAILABLE",
-          message,
-        })),
-      );
+      if (again) for (const cmd of queue) this.send(cmd);
+      else this.refuse(queue);
       return;
     }
     queue = this.waiting.get(room) ?? [];
@@ -176,10 +264,6 @@ export class RedisBus implements Bus {
   }
 
   private async publish(to: string, message: unknown): Promise<void> {
-    await this.redis.publish(to, JSON.stringify(message)).catch((e) => this.problem(e));
-  }
-
-  private problem(error: unknown): void {
-    this.opts.warn(`Redis: ${(error as Error)?.message ?? error}`);
+    await this.redis.publish(to, JSON.stringify(message)).catch((e) => this.link.problem(e));
   }
 }

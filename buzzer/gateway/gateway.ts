@@ -37,6 +37,9 @@ export type { GatewayOptions } from "./options.ts";
 /** Wrong secrets one connection may send before it is closed. */
 const MAX_BAD_SECRETS = 5;
 
+/** How a connection in a room is closed when Redis lost the game's data: its client joins again. */
+const RESET_REASON = { code: Close.RESET, reason: "the game's data was lost: join again" };
+
 /** Holds the sockets and speaks the wire protocol; rooms are decided elsewhere, across the bus. */
 export class Gateway {
   private readonly conns: ConnTable;
@@ -130,6 +133,10 @@ export class Gateway {
         this.prober.forgetProspects();
         continue;
       }
+      if (e.type === "dataLost") {
+        for (const ws of [...this.conns.values()]) if (ws.data.room !== null) this.close(ws, RESET_REASON);
+        continue;
+      }
       const ws = this.conns.get(e.conn);
       if (!ws) continue;
       switch (e.type) {
@@ -143,11 +150,7 @@ export class Gateway {
           this.bind(ws, e);
           break;
         case "close":
-          // The owner has let go of this connection already: its closing tells the room nothing.
-          this.prober.closed(ws);
-          ws.data.room = null;
-          ws.data.player = null;
-          ws.close(e.code, e.reason);
+          this.close(ws, e);
           break;
       }
     }
@@ -258,6 +261,14 @@ export class Gateway {
     if (now - ws.data.rateWarnedAt < 1000) return;
     ws.data.rateWarnedAt = now;
     this.error(ws, "RATE_LIMITED", `slow down: at most ${rateOf(ws.data).perSecond} messages per second`);
+  }
+
+  /** Closes a connection the owner has let go of already: its closing tells the room nothing. */
+  private close(ws: Socket, how: { code: number; reason: string }): void {
+    this.prober.closed(ws);
+    ws.data.room = null;
+    ws.data.player = null;
+    ws.close(how.code, how.reason);
   }
 
   /** A refusal the owner decided: wrong secrets also count against the address and the connection. */

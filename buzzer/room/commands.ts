@@ -71,7 +71,9 @@ export type GatewayEffect =
   /** An armed round opens at `at` (owner's clock): each gateway tells each client on the client's clock. */
   | { type: "release"; room: string; round: number; at: number }
   /** A new owner took the room over: gateways tell it which of their connections are in it. */
-  | { type: "adopted"; room: string };
+  | { type: "adopted"; room: string }
+  /** Redis lost every room's journal: gateways close every connection in a room, so its client joins again. */
+  | { type: "dataLost" };
 
 /** What an owner does itself with an engine's results: persist, record, log, wake. */
 export type OwnerEffect =

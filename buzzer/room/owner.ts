@@ -137,14 +137,14 @@ export class Owner {
     this.wake(room, nextWake(room), now);
   }
 
-  /** Lets a room go (another owner has it now): its timers stop and nothing more of it goes out. */
-  drop(code: string): void {
+  /** Lets a room go (another owner has it now; `quietly` if Redis is away): its timers stop, nothing more goes out. */
+  drop(code: string, quietly = false): void {
     const room = this.rooms.get(code);
     if (!room) return;
     this.wake(room, null, this.opts.clock.now());
     this.inboxes.delete(code);
     this.rooms.delete(code);
-    this.opts.log?.(`Room ${code} is run by another process now`);
+    if (!quietly) this.opts.log?.(`Room ${code} is run by another process now`);
   }
 
   /** A host action from the server's own terminal. */
