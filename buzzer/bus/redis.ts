@@ -14,6 +14,7 @@ import type { GatewayEffect, RoomCommand } from "../room/commands.ts";
 import type { Owner } from "../room/owner.ts";
 import { isStoreLost, Leases } from "./leases.ts";
 import type { Bus } from "./local.ts";
+import { CHECK_AFTER_MS, Redelivery } from "./redelivery.ts";
 import { RedisLink } from "./redis_link.ts";
 
 /** How long to wait before asking again for a room whose owner stopped listening, in ms. */
@@ -55,6 +56,9 @@ export class RedisBus implements Bus {
   private started = false;
   /** The reset under way after Redis lost the game's data (one at a time). */
   private resetting: Promise<boolean> | null = null;
+  /** This gateway's joins and buzzes forwarded to other processes and not yet answered. */
+  private readonly redelivery = new Redelivery();
+  private checker: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: RedisBusOptions) {
     this.link = new RedisLink(opts.url, {
@@ -77,6 +81,7 @@ export class RedisBus implements Bus {
       (room) => this.opts.owner.drop(room),
       (error) => void (isStoreLost(error) && this.reset()),
     );
+    this.checker = setInterval(() => void this.recheck(), CHECK_AFTER_MS);
     this.started = true;
   }
 
@@ -104,6 +109,7 @@ export class RedisBus implements Bus {
 
   /** Hands a command to its room's owner: here, on another process, or found first. */
   send(cmd: RoomCommand): void {
+    if (cmd.type === "leave") this.redelivery.left(cmd.conn);
     if (!this.link.isUp) return this.refuse([cmd]);
     // A room being taken over waits until its journal is read, even once its lease is ours.
     const queue = this.waiting.get(cmd.room);
@@ -128,6 +134,7 @@ export class RedisBus implements Bus {
   /** Stops listening and renewing: this process's rooms go to others once their leases run out. */
   close(): void {
     this.started = false;
+    if (this.checker) clearInterval(this.checker);
     this.leases.stop();
     this.link.close();
   }
@@ -172,12 +179,40 @@ export class RedisBus implements Bus {
       if (this.leases.store === old) return true;
       this.letGo();
       this.opts.warn(RESET_LINE);
-      this.gateway?.deliver([{ type: "dataLost" }]);
+      this.toGateway([{ type: "dataLost" }]);
       if (first)
         void this.publish(channel.all, { from: this.opts.pid, effects: [], store: this.leases.store });
       return true;
     })();
     return this.resetting;
+  }
+
+  /** Effects for this process's gateway: what they answer is no longer waited on. */
+  private toGateway(effects: GatewayEffect[]): void {
+    this.redelivery.answered(effects);
+    this.gateway?.deliver(effects);
+  }
+
+  /**
+   * Sends again this gateway's joins and buzzes that went to a process which stopped listening
+   * before it answered them (redelivery.ts): they reach whoever takes the room over.
+   */
+  private async recheck(): Promise<void> {
+    const owners = this.redelivery.due(performance.now());
+    if (owners.size === 0 || !this.link.isUp) return;
+    const listening = new Map<string, boolean>();
+    try {
+      for (const owner of owners) {
+        const [, count] = (await this.redis.send("PUBSUB", ["NUMSUB", channel.owner(owner)])) as [
+          string,
+          number,
+        ];
+        listening.set(owner, Number(count) > 0);
+      }
+    } catch (error) {
+      return this.link.problem(error);
+    }
+    for (const cmd of this.redelivery.checked(listening, performance.now())) this.send(cmd);
   }
 
   /** Commands Redis is needed for and cannot be reached for: their connections are told to try again. */
@@ -187,7 +222,7 @@ export class RedisBus implements Bus {
       if ("conn" in c && c.conn !== null)
         refused.push({ type: "error", conn: c.conn, code: "UNAVAILABLE", message: UNREACHABLE });
     }
-    if (refused.length) this.gateway?.deliver(refused);
+    if (refused.length) this.toGateway(refused);
   }
 
   private async listen(): Promise<void> {
@@ -195,19 +230,24 @@ export class RedisBus implements Bus {
     // After a reconnect the old subscriptions are gone on the server but not in Bun's bookkeeping.
     if (this.started) await Promise.resolve(this.sub.unsubscribe()).catch(() => {});
     await this.sub.subscribe(channel.owner(pid), (text) => this.send(JSON.parse(text)));
-    await this.sub.subscribe(channel.gateway(pid), (text) => this.gateway?.deliver(JSON.parse(text)));
+    await this.sub.subscribe(channel.gateway(pid), (text) => this.toGateway(JSON.parse(text)));
     await this.sub.subscribe(channel.all, (text) => {
       const message = JSON.parse(text) as { from: string; effects: GatewayEffect[]; store?: string };
       if (message.from === pid) return;
       // Another process saw Redis lose the game's data first: this one's rooms and clients go too.
       if (message.store !== undefined) return void this.reset(message.store);
-      this.gateway?.deliver(message.effects);
+      this.toGateway(message.effects);
     });
   }
 
   private async forward(owner: string, cmd: RoomCommand): Promise<void> {
+    // Heard is not handled: an owner that dies with it unread loses it, so its answer is waited on
+    // (redelivery.ts), from before it leaves: the answer may come back before Redis says it was heard.
+    const ours = "conn" in cmd && cmd.conn !== null && cmd.conn.startsWith(`${this.opts.pid}.`);
+    if (ours) this.redelivery.forwarded(cmd, owner, performance.now());
     const heard = await this.redis.publish(channel.owner(owner), JSON.stringify(cmd)).catch(() => 0);
     if (heard > 0) return;
+    this.redelivery.unheard(cmd);
     // No one listens there any more (the process died): find the room's owner again, or become it.
     if (this.owners.get(cmd.room) === owner) this.owners.delete(cmd.room);
     this.retry(cmd);
@@ -258,7 +298,7 @@ export class RedisBus implements Bus {
       if (gateway === pid) here.push(e);
       else there.set(gateway, [...(there.get(gateway) ?? []), e]);
     }
-    if (here.length) this.gateway?.deliver(here);
+    if (here.length) this.toGateway(here);
     for (const [gateway, list] of there) void this.publish(channel.gateway(gateway), list);
     if (all.length) void this.publish(channel.all, { from: pid, effects: all });
   }

@@ -290,3 +290,37 @@ describe("buzzer_server.ts --redis without Redis", () => {
     );
   });
 });
+
+describe("buzzer_server.ts --redis when an owner dies with a command on its way", () => {
+  test.if(redisAvailable)(
+    "a join published to an owner in the instant it dies is sent again, and the room's next owner answers it",
+    async () => {
+      const b = await member();
+      const ghost = new RedisClient(redis.url);
+      const admin = new RedisClient(redis.url);
+      try {
+        // A process that holds room LOST's lease and hears its channel, but dies before it answers:
+        // what Redis does for an owner killed with a message on its way (delivered, never handled).
+        await admin.send("SET", ["bz:lease:LOST", "ghost:1", "PX", "60000"]);
+        let swallowed = 0;
+        await ghost.subscribe("bz:owner:ghost", () => void swallowed++);
+        const host = new Peer(b.url);
+        await host.opened;
+        host.send({ type: "join", room: "LOST", secret: SECRET });
+        while (swallowed === 0) await Bun.sleep(20);
+        // The ghost is gone now: its subscription and, its lease run out, its lease.
+        ghost.close();
+        await admin.send("DEL", ["bz:lease:LOST"]);
+        const welcome = await host.next("welcome", () => true, 20_000);
+        expect(welcome).toMatchObject({ type: "welcome", room: "LOST" });
+        expect(await ownerOf("LOST")).toBe(await pidOf(b));
+        expect(swallowed).toBe(1);
+      } finally {
+        ghost.close();
+        admin.close();
+        await b.stop();
+      }
+    },
+    40_000,
+  );
+});
