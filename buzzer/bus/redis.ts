@@ -16,6 +16,7 @@ import { isStoreLost, Leases } from "./leases.ts";
 import type { Bus } from "./local.ts";
 import { CHECK_AFTER_MS, Redelivery } from "./redelivery.ts";
 import { RedisLink } from "./redis_link.ts";
+import { channel, gatewayOf, route } from "./routing.ts";
 
 /** How long to wait before asking again for a room whose owner stopped listening, in ms. */
 const RETRY_MS = 100;
@@ -26,12 +27,6 @@ const UNREACHABLE = "the game's store cannot be reached: try again in a moment";
 /** The line each process's operator reads when Redis lost the game's data. */
 const RESET_LINE =
   "Redis: the game's data is gone (Redis restarted empty, or was flushed): every room's game ends, its clients are asked to join again, and MAIN starts afresh";
-
-const channel = {
-  owner: (pid: string) => `bz:owner:${pid}`,
-  gateway: (pid: string) => `bz:gateway:${pid}`,
-  all: "bz:all",
-};
 
 /** What the bus needs: Redis, this process's id, its owner, and where a problem is reported. */
 export interface RedisBusOptions {
@@ -243,7 +238,7 @@ export class RedisBus implements Bus {
   private async forward(owner: string, cmd: RoomCommand): Promise<void> {
     // Heard is not handled: an owner that dies with it unread loses it, so its answer is waited on
     // (redelivery.ts), from before it leaves: the answer may come back before Redis says it was heard.
-    const ours = "conn" in cmd && cmd.conn !== null && cmd.conn.startsWith(`${this.opts.pid}.`);
+    const ours = "conn" in cmd && cmd.conn !== null && gatewayOf(cmd.conn) === this.opts.pid;
     if (ours) this.redelivery.forwarded(cmd, owner, performance.now());
     const heard = await this.redis.publish(channel.owner(owner), JSON.stringify(cmd)).catch(() => 0);
     if (heard > 0) return;
@@ -285,19 +280,7 @@ export class RedisBus implements Bus {
   /** Effects to the gateways: a connection's to its own gateway, a room's to every gateway. */
   private fromOwner(effects: GatewayEffect[]): void {
     const { pid } = this.opts;
-    const here: GatewayEffect[] = [];
-    const all: GatewayEffect[] = [];
-    const there = new Map<string, GatewayEffect[]>();
-    for (const e of effects) {
-      if (!("conn" in e)) {
-        here.push(e);
-        all.push(e);
-        continue;
-      }
-      const gateway = e.conn.slice(0, e.conn.indexOf("."));
-      if (gateway === pid) here.push(e);
-      else there.set(gateway, [...(there.get(gateway) ?? []), e]);
-    }
+    const { here, all, there } = route(effects, pid);
     if (here.length) this.toGateway(here);
     for (const [gateway, list] of there) void this.publish(channel.gateway(gateway), list);
     if (all.length) void this.publish(channel.all, { from: pid, effects: all });
