@@ -4,12 +4,13 @@
  * leaves, and hands the rest to the bus. It never touches a socket.
  */
 import { type Entry, roundEntry } from "../journal.ts";
-import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
+import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Clock } from "../time.ts";
 import type { GatewayEffect, HostMessage, RoomCommand, RoomEffect } from "./commands.ts";
 import type { Buzz } from "./decide.ts";
 import type { Settings } from "./effects.ts";
 import { apply, awaitReturns, decided, type EngineCommand, nextWake } from "./engine.ts";
+import { mayOpen } from "./opening.ts";
 import type { FairnessRecord } from "./records.ts";
 import { newRoom, type Room } from "./state.ts";
 
@@ -51,9 +52,6 @@ export const OWNER_DEFAULTS = {
   roomIdle: 30 * 60_000,
   sweepEvery: 60_000,
 };
-
-/** Shortest secret a new room may have: long enough that the per-address guess limit makes guessing hopeless. */
-export const MIN_SECRET = 8;
 
 /** Runs rooms: commands in, effects out to the bus, timers and the journal in between. */
 export class Owner {
@@ -186,25 +184,18 @@ export class Owner {
 
   /** Opens the room a host's join names, or refuses the join. */
   private open(cmd: Extract<RoomCommand, { type: "join" }>): Room | undefined {
-    const refuse = (code: ErrorCode, message: string): undefined => {
-      this.deliver([{ type: "error", conn: cmd.conn, code, message }]);
-    };
-    if (cmd.secret === undefined)
-      return refuse("NO_SUCH_ROOM", `no room ${cmd.room} (a host opens it first)`);
-    if (this.opts.privateRooms && cmd.secret !== this.opts.settings.mainSecret) {
-      return refuse("BAD_SECRET", "only the server's secret opens new rooms here");
+    const { settings, privateRooms = false, maxRooms } = this.opts;
+    const opening = mayOpen(this.rooms, cmd, {
+      mainSecret: settings.mainSecret,
+      privateRooms,
+      maxRooms,
+      roomsPerAddress: this.opts.roomsPerAddress ?? OWNER_DEFAULTS.roomsPerAddress,
+    });
+    if (!opening.ok) {
+      const { code, message } = opening;
+      return void this.deliver([{ type: "error", conn: cmd.conn, code, message }]);
     }
-    if (this.rooms.size >= this.opts.maxRooms) return refuse("TOO_MANY_ROOMS", "no more rooms can be opened");
-    let held = 0;
-    for (const r of this.rooms.values()) if (r.openedBy === cmd.address) held++;
-    if (held >= (this.opts.roomsPerAddress ?? OWNER_DEFAULTS.roomsPerAddress)) {
-      return refuse("TOO_MANY_ROOMS", `your address holds ${held} rooms already: they close when idle`);
-    }
-    // The server's own secret is the operator's choice: it opens rooms whatever its length.
-    if (cmd.secret.length < MIN_SECRET && cmd.secret !== this.opts.settings.mainSecret) {
-      return refuse("BAD_SECRET", `a new room's secret needs at least ${MIN_SECRET} characters`);
-    }
-    const room = newRoom(cmd.room, cmd.secret, "locked", cmd.address);
+    const room = newRoom(cmd.room, opening.secret, "locked", cmd.address);
     room.activeAt = this.opts.clock.now();
     this.rooms.set(room.code, room);
     const written = this.write(room.code, [

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { MIN_SECRET } from "../../../buzzer/room/owner.ts";
+import { MIN_SECRET } from "../../../buzzer/room/opening.ts";
 import { ROOT } from "../../support.ts";
 
 const html = readFileSync(`${ROOT}buzzer/web/host.html`, "utf8");
