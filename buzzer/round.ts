@@ -7,6 +7,11 @@ import { carry, indexOf, standing } from "./round_index.ts";
 
 export { standing };
 
+/** Everyone who stands somewhere in a round, by id: for a scan of many players, one lookup of the index, not one per player. */
+export function standings(round: Round): ReadonlyMap<string, Standing> {
+  return indexOf(round);
+}
+
 /** A press recorded in a round, waiting until no earlier press can still arrive. */
 export interface Press {
   player: string;

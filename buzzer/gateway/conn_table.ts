@@ -58,7 +58,16 @@ export class ConnTable {
   }
 }
 
-/** The slot an id names (its last part); for an id of another form, one that holds nothing or another id. */
+/**
+ * The slot an id names: its last part, read digit by digit from the end (no substring: a burst's
+ * verdicts look up thousands of ids); -1, which holds nothing, for an id of another form.
+ */
 function slotOf(id: string): number {
-  return Number(id.slice(id.lastIndexOf(".") + 1));
+  let slot = 0;
+  for (let i = id.length - 1, unit = 1; i >= 0; i--, unit *= 10) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit >= 0 && digit <= 9) slot += digit * unit;
+    else return id[i] === "." && i < id.length - 1 ? slot : -1;
+  }
+  return -1;
 }

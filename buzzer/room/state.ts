@@ -5,7 +5,7 @@
 import type { Link } from "../fair.ts";
 import { nameKey } from "../names.ts";
 import { DEFAULT_RULES, type Phase, type Rules, type ScoreView, type TeamView } from "../protocol.ts";
-import { newRound, type Round, standing } from "../round.ts";
+import { newRound, type Round, standing, standings } from "../round.ts";
 import { type Bans, newBans } from "./bans.ts";
 import type { Board, Line } from "./board.ts";
 import type { Guard } from "./guards.ts";
@@ -289,8 +289,9 @@ export function changed(room: Room): void {
  */
 export function openLinks(room: Room): Link[] {
   const links: Link[] = [];
+  const inRound = standings(room.round);
   for (const p of room.players.values()) {
-    if (p.link !== null && p.conn !== null && standing(room.round, p.id) === undefined) links.push(p.link);
+    if (p.link !== null && p.conn !== null && !inRound.has(p.id)) links.push(p.link);
   }
   for (const p of room.prospects.values()) if (p.link !== null) links.push(p.link);
   return links;
