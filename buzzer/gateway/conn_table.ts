@@ -52,6 +52,11 @@ export class ConnTable {
     return true;
   }
 
+  /** Calls `fn` for every open connection, in slot order: no iterator, for the prober's look at all of them each tick. */
+  forEach(fn: (ws: Socket) => void): void {
+    for (const ws of this.slots) if (ws) fn(ws);
+  }
+
   /** Every open connection, in slot order. */
   *values(): IterableIterator<Socket> {
     for (const ws of this.slots) if (ws) yield ws;

@@ -146,14 +146,14 @@ export class Prober {
     const steady = Math.max(this.opts.probeEvery, (this.conns.size * 1000) / (PROBE_BUDGET * STEADY_SHARE));
     let prospect: Link | null = null;
     let unmeasured = false;
-    for (const ws of this.conns.values()) {
+    this.conns.forEach((ws) => {
       const p = ws.data.probes;
       // Connections that may still send a plain buzz: their links, and whether one cannot be measured.
       if (ws.data.mode === "new" || ws.data.held !== null) {
         if (p.link && uplinkAllowance(p.link) > uplinkAllowance(prospect)) prospect = p.link;
         else if (!p.link && (!p.answered || ws.data.held !== null)) unmeasured = true;
       }
-      if (budget <= 0) continue;
+      if (budget <= 0) return;
       if (now >= p.nextFrameAt && mayPing(p, now)) {
         this.pingNow(ws, now, steady);
         budget--;
@@ -164,7 +164,7 @@ export class Prober {
         jsonSent(p, id, now, steady);
         budget--;
       }
-    }
+    });
     this.sendProspect(prospect, unmeasured);
     if (++this.ticks % 100 === 0) this.admission.prune(now);
   }

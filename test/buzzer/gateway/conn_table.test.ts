@@ -40,6 +40,11 @@ describe("ConnTable", () => {
     expect([...table.values()]).toEqual([a.ws, c.ws]);
     const d = open(table);
     expect([...table.values()]).toEqual([a.ws, d.ws, c.ws]);
+    const seen: unknown[] = [];
+    table.forEach((ws) => {
+      seen.push(ws);
+    });
+    expect(seen).toEqual([a.ws, d.ws, c.ws]);
   });
 
   test("finds nothing for an id of another form or another gateway", () => {
