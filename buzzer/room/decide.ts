@@ -18,6 +18,8 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
   holdPublish(room, now);
   const batch: Buzz[] = [];
   const inputs: Omit<rules.Press, "asks">[] = [];
+  // Where everyone stands, looked up once for the batch: the round does not change until buzzAll.
+  const standings = rules.standings(room.round);
   for (const b of list) {
     const player = room.players.get(b.claim.player);
     // After a takeover a gateway's buzz may reach the new owner before its rebind (each gateway hears
@@ -28,7 +30,7 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
       continue;
     }
     // A repeat of a final place, or a locked-out player, is answered at once: nothing can change.
-    const where = rules.standing(room.round, player.id);
+    const where = standings.get(player.id);
     if (where === "locked") refuse(out, s, b.conn, "LOCKED_OUT", "you are locked out of this round");
     else if (where === "answered") teamAnswered(room, [{ player: player.id, asks: 1 }], s, out);
     else if (typeof where === "object") tell(room, b.conn, where, 1, out);
