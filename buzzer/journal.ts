@@ -47,6 +47,8 @@ export type Entry =
       lockedOut: string[];
       /** When the open round's timer locks it (on the writer's clock); absent when no timer runs. */
       closesAt?: number;
+      /** What locked the round once it was open (absent in a round never opened, and in older journals). */
+      lockedBy?: Exclude<Room["lockedBy"], null>;
     }
   | { e: "placed"; room: string; round: number; presses: Placed[] }
   /** The host marked a player's answer in a round: a mark stands once, so points are not given twice. */
@@ -69,13 +71,15 @@ export type Entry =
   | { e: "rules"; room: string; rules: Rules };
 
 /**
- * The journal entry for a round's phase, lockouts and timer deadline (its placed presses and marks
- * are entries of their own).
+ * The journal entry for a round's phase, lockouts, timer deadline and what locked it, so a
+ * projector after a restart still says "Time's up" (its placed presses and marks are entries of
+ * their own).
  */
 export function roundEntry(room: Room): Entry {
   const { number, phase, releaseAt, lockedOut } = room.round;
   const entry: Entry = { e: "round", room: room.code, number, phase, releaseAt, lockedOut: [...lockedOut] };
-  return phase === "open" && room.closesAt !== null ? { ...entry, closesAt: room.closesAt } : entry;
+  if (phase === "open" && room.closesAt !== null) return { ...entry, closesAt: room.closesAt };
+  return phase === "locked" && room.lockedBy !== null ? { ...entry, lockedBy: room.lockedBy } : entry;
 }
 
 /** The journal entry for a player who joined: who it is, its resume token and, if known, its address. */
@@ -200,6 +204,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
         };
         room.closesAt =
           entry.phase === "open" && entry.closesAt !== undefined ? entry.closesAt + shift : null;
+        room.lockedBy = entry.phase === "locked" ? (entry.lockedBy ?? null) : null;
         if (!same) room.judged.clear();
         break;
       }

@@ -15,6 +15,7 @@ const boolean: Check = (v) => typeof v === "boolean";
 const number: Check = (v) => typeof v === "number" && Number.isFinite(v);
 const integer: Check = (v) => Number.isSafeInteger(v);
 const phase: Check = (v) => v === "open" || v === "locked" || v === "armed";
+const locker: Check = (v) => v === "timer" || v === "autoLock" || v === "host";
 const optional =
   (check: Check): Check =>
   (v) =>
@@ -79,6 +80,7 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     releaseAt: nullOr(number),
     lockedOut: listOf(string),
     closesAt: optional(number),
+    lockedBy: optional(locker),
   },
   placed: {
     room: string,

@@ -30,7 +30,7 @@ export function host(
     case "reset":
     case "next": {
       // The first question of a room that has not played yet is its first round, not its second.
-      if (action.type === "next" && untouched(room.round)) {
+      if (action.type === "next" && untouched(room)) {
         open(room, action.countdown ?? 0, now, out);
         break;
       }
@@ -89,8 +89,12 @@ export function host(
   publishNow(room, now, out);
 }
 
-/** A round nothing has happened in yet: never opened, no press and no lockout. */
-function untouched(round: rules.Round): boolean {
-  const { phase, releaseAt, placed, pending, lockedOut } = round;
+/**
+ * A round nothing has happened in yet: never opened (a journal does not keep the release time of
+ * one that was, but keeps what locked it), no press and no lockout.
+ */
+function untouched(room: Room): boolean {
+  const { phase, releaseAt, placed, pending, lockedOut } = room.round;
+  if (room.lockedBy !== null) return false;
   return phase === "locked" && releaseAt === null && !placed.length && !pending.length && !lockedOut.length;
 }

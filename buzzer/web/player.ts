@@ -192,6 +192,10 @@ function press(at: number): void {
 onPress(ui.buzz, () => !ui.game.hidden, press);
 
 function onStatus(status: SessionStatus): void {
+  // A press still unanswered when the connection dropped: if the room recorded it, its verdict comes
+  // again after the resume; if it was lost with the connection (a server that died), none ever
+  // will, and the button must be live again rather than wait for it all round.
+  if (status.state === "connected" && conn === "reconnecting" && result?.kind === "pending") result = null;
   conn = connState(status, conn);
   setConn(ui.conn, conn);
   if (status.state === "gave up") {

@@ -364,6 +364,36 @@ describe("journal", () => {
     expect(room?.teams.size).toBe(0);
   });
 
+  test("keeps what locked a round once open, so a room replayed from it still says so", () => {
+    const room = newRoom("R1", "pw");
+    room.round = { ...room.round, phase: "locked", releaseAt: 7 };
+    room.lockedBy = "timer";
+    expect(roundEntry(room)).toEqual({
+      e: "round",
+      room: "R1",
+      number: 1,
+      phase: "locked",
+      releaseAt: 7,
+      lockedOut: [],
+      lockedBy: "timer",
+    });
+    const entries = snapshot([room], 1_000_000);
+    expect(replay(entries, 1_000_000).get("R1")?.lockedBy).toBe("timer");
+    // A new round, and a journal written before lockedBy was kept, were locked by no one.
+    const next: Entry = {
+      e: "round",
+      room: "R1",
+      number: 2,
+      phase: "locked",
+      releaseAt: null,
+      lockedOut: [],
+    };
+    expect(replay([...entries, next], 1_000_000).get("R1")?.lockedBy).toBeNull();
+    expect(parseJournal(`${JSON.stringify({ ...next, lockedBy: "bored" })}\n`).problems).toEqual([
+      'line 1: a "round" entry needs lockedBy',
+    ]);
+  });
+
   test("writes a round's phase, lockouts and timer deadline as one entry", () => {
     const room = newRoom("R1", "pw");
     addPlayer(room, {

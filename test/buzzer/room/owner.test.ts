@@ -292,8 +292,24 @@ describe("Owner", () => {
     clock.advance(1);
     expect(phase("SOON")).toBe("locked");
     expect(journaled()).toEqual([
-      { e: "round", room: "LATE", number: 1, phase: "locked", releaseAt: null, lockedOut: [] },
-      { e: "round", room: "SOON", number: 1, phase: "locked", releaseAt: null, lockedOut: [] },
+      {
+        e: "round",
+        room: "LATE",
+        number: 1,
+        phase: "locked",
+        releaseAt: null,
+        lockedOut: [],
+        lockedBy: "timer",
+      },
+      {
+        e: "round",
+        room: "SOON",
+        number: 1,
+        phase: "locked",
+        releaseAt: null,
+        lockedOut: [],
+        lockedBy: "timer",
+      },
     ]);
   });
 

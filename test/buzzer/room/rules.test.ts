@@ -1,8 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { replay, snapshot } from "../../../buzzer/journal.ts";
 import { DEFAULT_RULES } from "../../../buzzer/protocol.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { rulesLine } from "../../../buzzer/room/rules.ts";
+import type { Room } from "../../../buzzer/room/state.ts";
 import {
   buzz,
   buzzes,
@@ -63,6 +65,7 @@ describe("rules", () => {
       phase: "locked",
       releaseAt: null,
       lockedOut: [],
+      lockedBy: "autoLock",
     });
     expect(logged(second)).toEqual(["[QUIZ] 2. P2 +0.10s", "[QUIZ] Round 1: locked (2 buzzes in)"]);
     const published = apply(room, tick, 200 + PUBLISH_DELAY, s);
@@ -112,7 +115,15 @@ describe("rules", () => {
     expect(room.closesAt).toBeNull();
     expect(logged(up)).toEqual(["[QUIZ] Round 1: locked (time is up)"]);
     expect(ofType(up, "persist").flatMap((p) => p.entries)).toEqual([
-      { e: "round", room: "QUIZ", number: 1, phase: "locked", releaseAt: 1000, lockedOut: [] },
+      {
+        e: "round",
+        room: "QUIZ",
+        number: 1,
+        phase: "locked",
+        releaseAt: 1000,
+        lockedOut: [],
+        lockedBy: "timer",
+      },
     ]);
     expect(deltas(up)).toEqual([{ type: "delta", room: "QUIZ", version: 4, phase: "locked" }]);
     expect(staffStates(up)[0]?.closesIn).toBeUndefined();
@@ -187,6 +198,17 @@ describe("rules", () => {
     const { room, s } = roomWith([null], "locked");
     apply(room, hostCmd({ type: "next" }), 500, s);
     expect(room.round).toMatchObject({ number: 1, phase: "open", releaseAt: 500 });
+  });
+
+  test("next after a restart starts a second round when the first was opened and locked, though no one buzzed", () => {
+    const { room, s } = roomWith([null], "locked");
+    apply(room, hostCmd({ type: "rules", rules: { timer: 1000 } }), 10, s);
+    apply(room, hostCmd({ type: "arm" }), 100, s);
+    apply(room, tick, 1100, s);
+    const restored = replay(snapshot([room], 0), 0).get("QUIZ") as Room;
+    expect(restored.lockedBy).toBe("timer");
+    apply(restored, hostCmd({ type: "next" }), 2000, s);
+    expect(restored.round).toMatchObject({ number: 2, phase: "open", releaseAt: 2000 });
   });
 
   test("next with a countdown arms the new round, with a release for the gateways", () => {

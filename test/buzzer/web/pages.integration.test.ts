@@ -4,7 +4,9 @@
  * headers and origin rule hold, and a player page survives a server restart (browser.ts: Chromium).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { bun, ROOT, type Running, startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
@@ -464,5 +466,39 @@ describe("web pages", () => {
       }
     },
     20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a press lost with a server that died is not waited for after the reconnect: the button is live again",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "buzzer-pages-"));
+      const args = ["--secret", SECRET, "--state", join(dir, "game.jsonl")];
+      let own: Running = await startServer("buzzer/buzzer_server.ts", args);
+      const port = (own as Server).port;
+      try {
+        const page = await open(await device(), "/", `http://localhost:${port}`);
+        await joinAs(page, "Rita");
+        await buzzState(page, "open");
+        // The server stops reading, so the press waits in its socket and dies with it.
+        own.proc.kill("SIGSTOP");
+        await page.tap("#buzz");
+        await buzzState(page, "pending");
+        own.proc.kill("SIGKILL");
+        await own.proc.exited;
+        own = bun("buzzer/buzzer_server.ts", ["--port", String(port), ...args]);
+        await own.waitFor(/Server started/);
+        await page.locator("#conn[data-conn=online]").waitFor({ timeout: 3 * WAIT });
+        await buzzState(page, "open");
+        await page.tap("#buzz");
+        await buzzState(page, "first");
+        expect(await text(page, "#status")).toBe("You were first!");
+        await page.close();
+        expect(problems).toEqual([]);
+      } finally {
+        await own.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
   );
 });
