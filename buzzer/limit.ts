@@ -61,3 +61,36 @@ export function secretsRefusal(seconds: number): string {
 export function isFull(bucket: Bucket, now: number, rate: Rate = RATE): boolean {
   return tokensAt(bucket, now, rate) >= rate.burst;
 }
+
+/** One address's allowances: new players it may add, wrong host secrets it may try. */
+export interface Guard {
+  joins: Bucket;
+  secrets: Bucket;
+}
+
+/** An address's allowances, full at `now`. */
+export function newGuard(now: number, joinRate: Rate): Guard {
+  return { joins: fullBucket(now, joinRate), secrets: fullBucket(now, SECRETS_PER_ADDRESS) };
+}
+
+/** Whole seconds until the address may try a host secret, 0 for now (checked before the secret: a guesser learns nothing). */
+export function secretWait(guard: Guard, now: number): number {
+  return secondsToToken(guard.secrets, now, SECRETS_PER_ADDRESS);
+}
+
+/** Counts a wrong secret against the address. */
+export function wrongSecret(guard: Guard, now: number): void {
+  guard.secrets = take(guard.secrets, now, SECRETS_PER_ADDRESS).bucket;
+}
+
+/** Spends one new player of the address's allowance; false when it is spent. */
+export function addOne(guard: Guard, now: number, joinRate: Rate): boolean {
+  const { bucket, allowed } = take(guard.joins, now, joinRate);
+  guard.joins = bucket;
+  return allowed;
+}
+
+/** Whether both allowances have refilled by `now`, so the address can be forgotten. */
+export function refilled(guard: Guard, now: number, joinRate: Rate): boolean {
+  return isFull(guard.joins, now, joinRate) && isFull(guard.secrets, now, SECRETS_PER_ADDRESS);
+}

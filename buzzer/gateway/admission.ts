@@ -3,24 +3,19 @@
  * players it may add, and how many wrong host secrets it may try. Entries are forgotten once unused.
  */
 import {
-  type Bucket,
-  fullBucket,
-  isFull,
+  addOne,
+  type Guard,
+  newGuard,
   type Rate,
-  SECRETS_PER_ADDRESS,
-  secondsToToken,
-  take,
+  refilled,
+  secretWait,
   tokensAt,
+  wrongSecret,
 } from "../limit.ts";
-
-interface AddressLimits {
-  joins: Bucket;
-  secrets: Bucket;
-}
 
 /** The join and secret allowances of every address that has used some. */
 export class Admission {
-  private readonly addresses = new Map<string, AddressLimits>();
+  private readonly addresses = new Map<string, Guard>();
   /** Open connections per address (an entry goes when its last connection does). */
   private readonly open = new Map<string, number>();
 
@@ -48,10 +43,7 @@ export class Admission {
 
   /** Spends one join; false when the allowance was already spent. */
   join(address: string, now: number): boolean {
-    const limits = this.of(address, now);
-    const { bucket, allowed } = take(limits.joins, now, this.joinRate);
-    limits.joins = bucket;
-    return allowed;
+    return addOne(this.of(address, now), now, this.joinRate);
   }
 
   /** Empties the address's join allowance (a flooder that reconnects gets nowhere for a while). */
@@ -61,30 +53,26 @@ export class Admission {
 
   /** Whole seconds until the address may try a host secret, 0 for now; checked before the secret, so a guesser learns nothing. */
   secretWait(address: string, now: number): number {
-    return secondsToToken(this.of(address, now).secrets, now, SECRETS_PER_ADDRESS);
+    return secretWait(this.of(address, now), now);
   }
 
   /** Counts one wrong secret against the address. */
   wrongSecret(address: string, now: number): void {
-    const limits = this.of(address, now);
-    limits.secrets = take(limits.secrets, now, SECRETS_PER_ADDRESS).bucket;
+    wrongSecret(this.of(address, now), now);
   }
 
   /** Forgets addresses whose allowances have refilled, so the table does not grow for good. */
   prune(now: number): void {
-    for (const [address, limits] of this.addresses) {
-      if (isFull(limits.joins, now, this.joinRate) && isFull(limits.secrets, now, SECRETS_PER_ADDRESS)) {
-        this.addresses.delete(address);
-      }
-    }
+    for (const [address, guard] of this.addresses)
+      if (refilled(guard, now, this.joinRate)) this.addresses.delete(address);
   }
 
-  private of(address: string, now: number): AddressLimits {
-    let limits = this.addresses.get(address);
-    if (!limits) {
-      limits = { joins: fullBucket(now, this.joinRate), secrets: fullBucket(now, SECRETS_PER_ADDRESS) };
-      this.addresses.set(address, limits);
+  private of(address: string, now: number): Guard {
+    let guard = this.addresses.get(address);
+    if (!guard) {
+      guard = newGuard(now, this.joinRate);
+      this.addresses.set(address, guard);
     }
-    return limits;
+    return guard;
   }
 }

@@ -3,12 +3,12 @@
  * it. Plain data and small functions; the engine decides what happens to it.
  */
 import type { Link } from "../fair.ts";
+import type { Guard } from "../limit.ts";
 import { nameKey } from "../names.ts";
 import { DEFAULT_RULES, type Phase, type Rules, type ScoreView, type TeamView } from "../protocol.ts";
 import { newRound, type Round, standing, standings } from "../round.ts";
 import { type Bans, newBans } from "./bans.ts";
 import type { Board, Line } from "./board.ts";
-import type { Guard } from "./guards.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 
 /** A player in a room; survives disconnects so a resume keeps identity and recorded buzzes. */
