@@ -145,6 +145,13 @@ class TerminalClient {
           this.say(msg.host ? `Hosting room ${msg.room}` : `Joined room ${msg.room} as ${msg.name}`);
           if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
         }
+        // A new id for our token: a server that forgot us (restarted without its game), whose
+        // rounds are new even where their numbers are not: nothing said or pressed carries over.
+        if (this.myId && msg.id !== this.myId) {
+          this.newRound();
+          this.feed = NEW_FEED;
+          this.view = null;
+        }
         this.me = msg.name;
         this.myId = msg.id;
         this.welcomed = true;
@@ -188,16 +195,24 @@ class TerminalClient {
   }
 
   private state(view: RoomView): void {
-    // A new round takes a new first press, even if an answer to the last one was lost on the way.
-    if (this.view && view.round !== this.view.round) {
-      this.awaiting = 0;
-      this.noted = null;
-    }
+    if (this.view && view.round !== this.view.round) this.newRound();
     this.view = view;
     const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;
     this.countdown.follow(view);
     for (const line of lines) this.say(line);
+  }
+
+  /**
+   * A new round takes a new first press, even if an answer to the last one was lost on the way,
+   * and the status line shows the new round's phase, not the last one's result.
+   */
+  private newRound(): void {
+    this.awaiting = 0;
+    this.noted = null;
+    this.last = "";
+    this.told.clear();
+    this.answered = 0;
   }
 
   private status(status: SessionStatus): void {

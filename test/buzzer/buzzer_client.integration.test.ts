@@ -187,6 +187,25 @@ describe("buzzer_client.ts", () => {
     expect(alice.screen()).toMatch(/^1\. Alice$/m);
   });
 
+  test("a new round clears the last round's result from the status line, which shows the new phase", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const bob = await joined(["--name", "Bob"]);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    bob.press(" ");
+    await bob.waitFor(SLOWER);
+    await bob.waitFor(
+      /^Bob in MAIN · 2 players · round 1 open · last: response time: [\d.]+ seconds slower!$/m,
+    );
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await bob.waitFor(/^Round 2: locked$/m);
+    await bob.waitFor(/^Bob in MAIN · 2 players · round 2 locked$/m);
+    host.send({ type: "arm", countdown: 60_000 });
+    await alice.waitFor(/^Alice in MAIN · 2 players · round 2 armed$/m);
+    host.close();
+  });
+
   test("prints the player's own score when the host awards it points", async () => {
     const alice = await joined(["--name", "Alice"]);
     const { peer: host } = await Peer.join(server.url, { secret: SECRET });
@@ -344,6 +363,27 @@ describe("buzzer_client.ts", () => {
     expect(alice.screen().match(/^Not connected: the buzz goes out on reconnect$/gm)).toHaveLength(1);
     expect(alice.screen().match(/^Received: /gm)).toHaveLength(1);
   });
+
+  test("after a restart that forgot the game, buzzes again in the new server's round 1", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    alice.press(" ");
+    await alice.waitFor(/^1\. Alice$/m);
+    await server.stop();
+    await alice.waitFor(/^Connection lost — reconnecting…$/m);
+    server = await startServer("buzzer/buzzer_server.ts", [
+      "--secret",
+      SECRET,
+      "--port",
+      String(server.port),
+    ]);
+    await alice.waitFor(/^Reconnected$/m, 10_000);
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 1 open$/m);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place![\s\S]*^Received: first place!$/m);
+    // Its place in the new round is said again, as the first in that round.
+    await alice.waitFor(/^1\. Alice[\s\S]*^1\. Alice$/m);
+    expect(alice.screen()).not.toContain("Already buzzed this round");
+  }, 15_000);
 
   test("a held space bar sends one buzz a round: one verdict, one line for the repeats", async () => {
     const alice = await joined(["--name", "Alice"]);
