@@ -65,6 +65,8 @@ class TerminalClient {
   private kicking: Kick | null = null;
   private readonly countdown: Countdown;
   private inputEnded = false;
+  /** The last join was refused for now (the session joins again later): said, and not yet undone. */
+  private refused = false;
   private quitting = false;
 
   constructor(private readonly config: ClientConfig) {
@@ -169,8 +171,10 @@ class TerminalClient {
       case "error":
         this.say(this.colour.red(`Error: ${msg.message}`));
         if (!this.session.isJoined) {
-          // A bad name, room code or secret does not get better by retrying; the session retries the rest.
-          if (!TRANSIENT_JOIN_ERRORS.has(msg.code)) return void this.quit(1);
+          // A bad name, room code or secret does not get better by retrying; the session retries
+          // the rest, unless piped input has ended: then nothing is left to wait for.
+          if (!TRANSIENT_JOIN_ERRORS.has(msg.code) || this.inputEnded) return void this.quit(1);
+          this.refused = true;
           break;
         }
         this.awaiting = Math.max(0, this.awaiting - 1);
@@ -222,6 +226,7 @@ class TerminalClient {
         break;
       case "connected":
         this.link = "";
+        this.refused = false;
         // Queued presses went out with the join; a buzz lost with the old connection gets no answer.
         this.awaiting = this.queuedBuzz ? 1 : 0;
         this.queuedBuzz = false;
@@ -240,6 +245,8 @@ class TerminalClient {
 
   private endOfInput(): void {
     this.inputEnded = true;
+    // The refusal already said is the answer: waiting out a retry would only hide it.
+    if (this.refused) return void this.quit(1);
     setTimeout(() => {
       if (this.quitting) return;
       process.stderr.write(

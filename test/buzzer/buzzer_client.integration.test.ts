@@ -162,6 +162,17 @@ function closedPort(): number {
   return port;
 }
 
+/** Ten wrong secrets from this address (the clients' too) spend its allowance: one try every 6 s after. */
+async function spendSecrets(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const guesser = new Peer(server.url);
+    await guesser.opened;
+    guesser.send({ type: "join", secret: `wrong${i}` });
+    expect((await guesser.next("error")).code).toBe("BAD_SECRET");
+    guesser.close();
+  }
+}
+
 describe("buzzer_client.ts", () => {
   beforeEach(async () => {
     server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
@@ -274,14 +285,7 @@ describe("buzzer_client.ts", () => {
   });
 
   test("a host locked out by wrong secrets is told how long to wait, joins again no sooner, and gets in", async () => {
-    // Ten wrong secrets from this address (the client's too) spend its allowance: one try every 6 s after.
-    for (let i = 0; i < 10; i++) {
-      const guesser = new Peer(server.url);
-      await guesser.opened;
-      guesser.send({ type: "join", secret: `wrong${i}` });
-      expect((await guesser.next("error")).code).toBe("BAD_SECRET");
-      guesser.close();
-    }
+    await spendSecrets();
     const host = tty(["--url", server.url, "--secret", SECRET]);
     const [, wait] = await host.waitFor(
       /^Error: too many wrong secrets from your address: wait (\d) seconds?$/m,
@@ -292,6 +296,14 @@ describe("buzzer_client.ts", () => {
     // The retry came once the server allowed it: refused once, not again and again.
     expect(host.screen().match(/^Error:/gm)).toHaveLength(1);
   }, 20_000);
+
+  test("a host with piped input, locked out by wrong secrets, says the server's refusal and exits 1", async () => {
+    await spendSecrets();
+    const result = await run([process.execPath, CLIENT, "--url", server.url, "--secret", SECRET], "");
+    expect(result.stdout).toMatch(/^Error: too many wrong secrets from your address: wait \d seconds?\n$/);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+  });
 
   test("a host starts a round: an early buzz is a false start, the open round has a winner", async () => {
     const host = await joined(["--secret", SECRET]);
