@@ -28,6 +28,7 @@ const SILENCE_MS = 7000;
 const PLAYER_KEYS = "Press space to buzz, q to quit";
 const ALREADY = "Already buzzed this round";
 const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
+const FALSE_START = "false start";
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
 export function runClient(config: ClientConfig): void {
@@ -178,7 +179,7 @@ class TerminalClient {
           break;
         }
         this.awaiting = Math.max(0, this.awaiting - 1);
-        if (msg.code === "FALSE_START") this.last = "false start";
+        if (msg.code === "FALSE_START") this.last = FALSE_START;
         // The session's next state says so too; until then, further presses would be refused the same way.
         if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
           this.view = { ...this.view, lockedOut: true };
@@ -200,6 +201,8 @@ class TerminalClient {
 
   private state(view: RoomView): void {
     if (this.view && view.round !== this.view.round) this.newRound();
+    // The host forgave the false start: the status line no longer says it.
+    else if (this.view?.lockedOut && view.lockedOut === false && this.last === FALSE_START) this.last = "";
     this.view = view;
     const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;

@@ -217,6 +217,23 @@ describe("buzzer_client.ts", () => {
     host.close();
   });
 
+  test("a false start forgiven by the host leaves the status line, and the next press counts", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 2: locked$/m);
+    alice.press(" ");
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked · last: false start$/m);
+    const state = await host.next("state", (v) => v.players.some((p) => p.lockedOut));
+    host.send({ type: "forgive", player: state.players[0]?.id as string });
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked$/m);
+    host.send({ type: "arm" });
+    await alice.waitFor(/^Round 2: open$/m);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    host.close();
+  });
+
   test("prints the player's own score when the host awards it points", async () => {
     const alice = await joined(["--name", "Alice"]);
     const { peer: host } = await Peer.join(server.url, { secret: SECRET });
