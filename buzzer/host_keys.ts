@@ -6,7 +6,7 @@ import { type ClientMessage, COUNTDOWN_MS, type PlayerView, type RoomView } from
 import { seconds } from "./room_feed.ts";
 
 /** The keys, as the host is told them once joined. */
-export const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, k and a number then Enter kick, q quit`;
+export const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, x next question, k and a number then Enter kick, q quit`;
 
 /** A kick being typed: the digits so far, and the player list they pick from as it stood at `k`. */
 export interface Kick {
@@ -45,6 +45,8 @@ export function hostKey(
       return { kick, send: { type: "lock" } };
     case "n":
       return { kick, send: { type: "reset" } };
+    case "x":
+      return { kick, send: { type: "next" } };
     case "k":
       return {
         kick: { digits: "", roster: roster ?? [] },

@@ -28,6 +28,7 @@ const SILENCE_MS = 7000;
 const PLAYER_KEYS = "Press space to buzz, q to quit";
 const ALREADY = "Already buzzed this round";
 const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
+const FALSE_START = "false start";
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
 export function runClient(config: ClientConfig): void {
@@ -65,6 +66,8 @@ class TerminalClient {
   private kicking: Kick | null = null;
   private readonly countdown: Countdown;
   private inputEnded = false;
+  /** The last join was refused for now (the session joins again later): said, and not yet undone. */
+  private refused = false;
   private quitting = false;
 
   constructor(private readonly config: ClientConfig) {
@@ -145,6 +148,13 @@ class TerminalClient {
           this.say(msg.host ? `Hosting room ${msg.room}` : `Joined room ${msg.room} as ${msg.name}`);
           if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
         }
+        // A new id for our token: a server that forgot us (restarted without its game), whose
+        // rounds are new even where their numbers are not: nothing said or pressed carries over.
+        if (this.myId && msg.id !== this.myId) {
+          this.newRound();
+          this.feed = NEW_FEED;
+          this.view = null;
+        }
         this.me = msg.name;
         this.myId = msg.id;
         this.welcomed = true;
@@ -162,12 +172,14 @@ class TerminalClient {
       case "error":
         this.say(this.colour.red(`Error: ${msg.message}`));
         if (!this.session.isJoined) {
-          // A bad name, room code or secret does not get better by retrying; the session retries the rest.
-          if (!TRANSIENT_JOIN_ERRORS.has(msg.code)) return void this.quit(1);
+          // A bad name, room code or secret does not get better by retrying; the session retries
+          // the rest, unless piped input has ended: then nothing is left to wait for.
+          if (!TRANSIENT_JOIN_ERRORS.has(msg.code) || this.inputEnded) return void this.quit(1);
+          this.refused = true;
           break;
         }
         this.awaiting = Math.max(0, this.awaiting - 1);
-        if (msg.code === "FALSE_START") this.last = "false start";
+        if (msg.code === "FALSE_START") this.last = FALSE_START;
         // The session's next state says so too; until then, further presses would be refused the same way.
         if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
           this.view = { ...this.view, lockedOut: true };
@@ -188,16 +200,26 @@ class TerminalClient {
   }
 
   private state(view: RoomView): void {
-    // A new round takes a new first press, even if an answer to the last one was lost on the way.
-    if (this.view && view.round !== this.view.round) {
-      this.awaiting = 0;
-      this.noted = null;
-    }
+    if (this.view && view.round !== this.view.round) this.newRound();
+    // The host forgave the false start: the status line no longer says it.
+    else if (this.view?.lockedOut && view.lockedOut === false && this.last === FALSE_START) this.last = "";
     this.view = view;
     const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;
     this.countdown.follow(view);
     for (const line of lines) this.say(line);
+  }
+
+  /**
+   * A new round takes a new first press, even if an answer to the last one was lost on the way,
+   * and the status line shows the new round's phase, not the last one's result.
+   */
+  private newRound(): void {
+    this.awaiting = 0;
+    this.noted = null;
+    this.last = "";
+    this.told.clear();
+    this.answered = 0;
   }
 
   private status(status: SessionStatus): void {
@@ -207,6 +229,7 @@ class TerminalClient {
         break;
       case "connected":
         this.link = "";
+        this.refused = false;
         // Queued presses went out with the join; a buzz lost with the old connection gets no answer.
         this.awaiting = this.queuedBuzz ? 1 : 0;
         this.queuedBuzz = false;
@@ -225,6 +248,8 @@ class TerminalClient {
 
   private endOfInput(): void {
     this.inputEnded = true;
+    // The refusal already said is the answer: waiting out a retry would only hide it.
+    if (this.refused) return void this.quit(1);
     setTimeout(() => {
       if (this.quitting) return;
       process.stderr.write(

@@ -162,6 +162,17 @@ function closedPort(): number {
   return port;
 }
 
+/** Ten wrong secrets from this address (the clients' too) spend its allowance: one try every 6 s after. */
+async function spendSecrets(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const guesser = new Peer(server.url);
+    await guesser.opened;
+    guesser.send({ type: "join", secret: `wrong${i}` });
+    expect((await guesser.next("error")).code).toBe("BAD_SECRET");
+    guesser.close();
+  }
+}
+
 describe("buzzer_client.ts", () => {
   beforeEach(async () => {
     server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
@@ -185,6 +196,42 @@ describe("buzzer_client.ts", () => {
     await bob.waitFor(SLOWER);
     await alice.waitFor(/^2\. Bob \+\d+\.\d\ds/m);
     expect(alice.screen()).toMatch(/^1\. Alice$/m);
+  });
+
+  test("a new round clears the last round's result from the status line, which shows the new phase", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const bob = await joined(["--name", "Bob"]);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    bob.press(" ");
+    await bob.waitFor(SLOWER);
+    await bob.waitFor(
+      /^Bob in MAIN · 2 players · round 1 open · last: response time: [\d.]+ seconds slower!$/m,
+    );
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await bob.waitFor(/^Round 2: locked$/m);
+    await bob.waitFor(/^Bob in MAIN · 2 players · round 2 locked$/m);
+    host.send({ type: "arm", countdown: 60_000 });
+    await alice.waitFor(/^Alice in MAIN · 2 players · round 2 armed$/m);
+    host.close();
+  });
+
+  test("a false start forgiven by the host leaves the status line, and the next press counts", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 2: locked$/m);
+    alice.press(" ");
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked · last: false start$/m);
+    const state = await host.next("state", (v) => v.players.some((p) => p.lockedOut));
+    host.send({ type: "forgive", player: state.players[0]?.id as string });
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked$/m);
+    host.send({ type: "arm" });
+    await alice.waitFor(/^Round 2: open$/m);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    host.close();
   });
 
   test("prints the player's own score when the host awards it points", async () => {
@@ -255,14 +302,7 @@ describe("buzzer_client.ts", () => {
   });
 
   test("a host locked out by wrong secrets is told how long to wait, joins again no sooner, and gets in", async () => {
-    // Ten wrong secrets from this address (the client's too) spend its allowance: one try every 6 s after.
-    for (let i = 0; i < 10; i++) {
-      const guesser = new Peer(server.url);
-      await guesser.opened;
-      guesser.send({ type: "join", secret: `wrong${i}` });
-      expect((await guesser.next("error")).code).toBe("BAD_SECRET");
-      guesser.close();
-    }
+    await spendSecrets();
     const host = tty(["--url", server.url, "--secret", SECRET]);
     const [, wait] = await host.waitFor(
       /^Error: too many wrong secrets from your address: wait (\d) seconds?$/m,
@@ -273,6 +313,14 @@ describe("buzzer_client.ts", () => {
     // The retry came once the server allowed it: refused once, not again and again.
     expect(host.screen().match(/^Error:/gm)).toHaveLength(1);
   }, 20_000);
+
+  test("a host with piped input, locked out by wrong secrets, says the server's refusal and exits 1", async () => {
+    await spendSecrets();
+    const result = await run([process.execPath, CLIENT, "--url", server.url, "--secret", SECRET], "");
+    expect(result.stdout).toMatch(/^Error: too many wrong secrets from your address: wait \d seconds?\n$/);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+  });
 
   test("a host starts a round: an early buzz is a false start, the open round has a winner", async () => {
     const host = await joined(["--secret", SECRET]);
@@ -344,6 +392,27 @@ describe("buzzer_client.ts", () => {
     expect(alice.screen().match(/^Not connected: the buzz goes out on reconnect$/gm)).toHaveLength(1);
     expect(alice.screen().match(/^Received: /gm)).toHaveLength(1);
   });
+
+  test("after a restart that forgot the game, buzzes again in the new server's round 1", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    alice.press(" ");
+    await alice.waitFor(/^1\. Alice$/m);
+    await server.stop();
+    await alice.waitFor(/^Connection lost — reconnecting…$/m);
+    server = await startServer("buzzer/buzzer_server.ts", [
+      "--secret",
+      SECRET,
+      "--port",
+      String(server.port),
+    ]);
+    await alice.waitFor(/^Reconnected$/m, 10_000);
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 1 open$/m);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place![\s\S]*^Received: first place!$/m);
+    // Its place in the new round is said again, as the first in that round.
+    await alice.waitFor(/^1\. Alice[\s\S]*^1\. Alice$/m);
+    expect(alice.screen()).not.toContain("Already buzzed this round");
+  }, 15_000);
 
   test("a held space bar sends one buzz a round: one verdict, one line for the repeats", async () => {
     const alice = await joined(["--name", "Alice"]);

@@ -483,34 +483,6 @@ describe("buzzer_server.ts options", () => {
     await random.stop();
   });
 
-  test("says in one line when --state or --fairness-log cannot be written", async () => {
-    const state = await run([
-      process.execPath,
-      "buzzer/buzzer_server.ts",
-      "--port",
-      "0",
-      "--state",
-      "/nonexistent/game.jsonl",
-    ]);
-    expect(state.code).toBe(1);
-    expect(state.stderr).toBe(
-      "buzzer/buzzer_server.ts: cannot write --state /nonexistent/game.jsonl: ENOENT: no such file or directory, open '/nonexistent/game.jsonl.tmp'\n",
-    );
-    const log = await run([
-      process.execPath,
-      "buzzer/buzzer_server.ts",
-      "--port",
-      "0",
-      "--fairness-log",
-      "/nonexistent/f.jsonl",
-    ]);
-    expect(log.code).toBe(1);
-    expect(log.stderr).toBe(
-      "buzzer/buzzer_server.ts: cannot write --fairness-log /nonexistent/f.jsonl: ENOENT: no such file or directory, open '/nonexistent/f.jsonl'\n",
-    );
-    expect(log.stdout).toBe("");
-  });
-
   test("--help says the fairness-log download holds only this process's presses, and --fairness-log keeps all", async () => {
     const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--help"]);
     expect(result.code).toBe(0);
@@ -523,35 +495,46 @@ describe("buzzer_server.ts options", () => {
     ]);
   });
 
-  test("refuses an empty --secret or --redis (a shell variable left unset) in one line, with exit code 2", async () => {
-    const secret = await run([process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--secret", ""]);
-    expect(secret.code).toBe(2);
-    expect(secret.stderr).toBe(
-      "buzzer/buzzer_server.ts: --secret is empty (is its variable set?): give a secret, or leave it out for a random one\n",
-    );
-    expect(secret.stdout).toBe("");
-    const redis = await run([
-      process.execPath,
-      "buzzer/buzzer_server.ts",
-      "--port",
-      "0",
-      "--secret",
-      "cluster-secret",
-      "--redis",
-      "",
-    ]);
-    expect(redis.code).toBe(2);
-    expect(redis.stderr).toBe(
-      "buzzer/buzzer_server.ts: --redis is empty (is its variable set?): give a URL like redis://HOST:PORT\n",
-    );
-    expect(redis.stdout).toBe("");
-  });
-
-  test("refuses a bad --max-wait in one line", async () => {
-    const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--max-wait=-1"]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      "buzzer/buzzer_server.ts: invalid --max-wait '-1': expected a number from 0 to 10000\n",
-    );
-  });
+  const SERVER = "buzzer/buzzer_server.ts";
+  /** What a misused option gets: the arguments, the exit code and the one line on stderr, exactly. */
+  const refusals: [string, string[], number, string][] = [
+    [
+      "an unwritable --state",
+      ["--port", "0", "--state", "/nonexistent/game.jsonl"],
+      1,
+      `${SERVER}: cannot write --state /nonexistent/game.jsonl: ENOENT: no such file or directory, open '/nonexistent/game.jsonl.tmp'`,
+    ],
+    [
+      "an unwritable --fairness-log",
+      ["--port", "0", "--fairness-log", "/nonexistent/f.jsonl"],
+      1,
+      `${SERVER}: cannot write --fairness-log /nonexistent/f.jsonl: ENOENT: no such file or directory, open '/nonexistent/f.jsonl'`,
+    ],
+    [
+      "an empty --secret (a shell variable left unset)",
+      ["--port", "0", "--secret", ""],
+      2,
+      `${SERVER}: --secret is empty (is its variable set?): give a secret, or leave it out for a random one`,
+    ],
+    [
+      "an empty --redis (a shell variable left unset)",
+      ["--port", "0", "--secret", "cluster-secret", "--redis", ""],
+      2,
+      `${SERVER}: --redis is empty (is its variable set?): give a URL like redis://HOST:PORT`,
+    ],
+    [
+      "a bad --max-wait",
+      ["--max-wait=-1"],
+      2,
+      `${SERVER}: invalid --max-wait '-1': expected a number from 0 to 10000`,
+    ],
+  ];
+  for (const [what, args, code, line] of refusals) {
+    test(`refuses ${what} in one line on stderr, with exit code ${code}`, async () => {
+      const result = await run([process.execPath, SERVER, ...args]);
+      expect(result.code).toBe(code);
+      expect(result.stderr).toBe(`${line}\n`);
+      expect(result.stdout).toBe("");
+    });
+  }
 });

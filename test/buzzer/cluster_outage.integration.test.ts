@@ -51,25 +51,44 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/**
+ * A real Redis (with its data kept on disk in a fresh folder if `persist`) and two server
+ * processes on it, all stopped (and the folder removed) after the test.
+ */
+async function cluster(persist = false) {
+  const dir = persist ? mkdtempSync(join(tmpdir(), "buzzer-redis-")) : undefined;
+  if (dir) cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+  let redis = await startRedis({ dir });
+  cleanup.push(() => redis.stop());
+  const servers = await Promise.all([member(redis), member(redis)]);
+  cleanup.push(() => Promise.all(servers.map((s) => s.stop())));
+  const [a, b] = servers as [Server, Server];
+  return {
+    servers,
+    a,
+    b,
+    /** The Redis running now. */
+    redis: () => redis,
+    /** Starts Redis again on its port, with its data if kept, once it has stopped. */
+    async restartRedis() {
+      redis = await startRedis({ port: redis.port, dir });
+    },
+  };
+}
+
 describe("buzzer_server.ts --redis when Redis goes down", () => {
   test.if(redisAvailable)(
     "each process says once that Redis is lost and once that it is back, refuses commands with UNAVAILABLE meanwhile, and the round goes on after",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "buzzer-redis-"));
-      cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
-      let redis = await startRedis({ dir });
-      cleanup.push(() => redis.stop());
-      const servers = await Promise.all([member(redis), member(redis)]);
-      cleanup.push(() => Promise.all(servers.map((s) => s.stop())));
-      const [a, b] = servers as [Server, Server];
+      const { servers, a, b, redis, restartRedis } = await cluster(true);
       const { peer: host } = await Peer.join(a.url, { room: "DOWN", secret: SECRET });
       const { peer: bea } = await Peer.join(b.url, { room: "DOWN", name: "Bea" });
       host.send({ type: "arm" });
       await bea.next("state", (s) => s.phase === "open", 10_000);
 
       // Saved to disk first, so that Redis comes back with the game (as one run with persistence does).
-      await admin(redis, "SHUTDOWN", ["SAVE"]).catch(() => {});
-      await redis.proc.exited;
+      await admin(redis(), "SHUTDOWN", ["SAVE"]).catch(() => {});
+      await redis().proc.exited;
       await Promise.all(servers.map((s) => printed(s, LOST)));
       // Every try is refused while Redis is away, and none of them is a line of its own.
       for (let i = 0; i < 3; i++) {
@@ -79,7 +98,7 @@ describe("buzzer_server.ts --redis when Redis goes down", () => {
       host.send({ type: "lock" });
       expect(await host.next("error", () => true, 10_000)).toEqual(UNAVAILABLE);
 
-      redis = await startRedis({ port: redis.port, dir });
+      await restartRedis();
       await Promise.all(servers.map((s) => printed(s, BACK)));
       bea.send({ type: "buzz", at: performance.now() });
       expect(await bea.next("verdict", () => true, 10_000)).toMatchObject({ place: 1, text: "first place!" });
@@ -93,17 +112,16 @@ describe("buzzer_server.ts --redis when Redis goes down", () => {
 
 describe("buzzer_server.ts --redis when Redis loses the game's data", () => {
   /** MAIN with a player on each process, and room GONE with its host on one and a player on the other. */
-  async function game(redis: Redis) {
-    const servers = await Promise.all([member(redis), member(redis)]);
-    cleanup.push(() => Promise.all(servers.map((s) => s.stop())));
-    const [a, b] = servers as [Server, Server];
+  async function game() {
+    const running = await cluster();
+    const { a, b } = running;
     const { peer: ann } = await Peer.join(a.url, { name: "Ann" });
     const { peer: bea } = await Peer.join(b.url, { name: "Bea" });
     ann.send({ type: "buzz", at: performance.now() });
     expect(await ann.next("verdict", () => true, 10_000)).toMatchObject({ place: 1 });
     const { peer: host } = await Peer.join(a.url, { room: "GONE", secret: SECRET });
     const { peer: cy } = await Peer.join(b.url, { room: "GONE", name: "Cy" });
-    return { servers, a, b, peers: [ann, bea, host, cy] };
+    return { ...running, peers: [ann, bea, host, cy] };
   }
 
   /** What a process's operator and every client see, and that MAIN and GONE can be joined afresh. */
@@ -134,13 +152,11 @@ describe("buzzer_server.ts --redis when Redis loses the game's data", () => {
   test.if(redisAvailable)(
     "restarted empty: every client in a room is closed with 4005 and a reason, each operator reads one line, and MAIN works afresh",
     async () => {
-      let redis = await startRedis();
-      cleanup.push(() => redis.stop());
-      const played = await game(redis);
-      redis.proc.kill("SIGKILL");
-      await redis.proc.exited;
+      const played = await game();
+      played.redis().proc.kill("SIGKILL");
+      await played.redis().proc.exited;
       await Promise.all(played.servers.map((s) => printed(s, LOST)));
-      redis = await startRedis({ port: redis.port });
+      await played.restartRedis();
       await afterwards(played);
       for (const s of played.servers) expect(s.stderr()).toBe(LOST + BACK + RESET);
     },
@@ -150,10 +166,8 @@ describe("buzzer_server.ts --redis when Redis loses the game's data", () => {
   test.if(redisAvailable)(
     "flushed (FLUSHALL): every client in a room is closed with 4005 and a reason, each operator reads one line, and MAIN works afresh",
     async () => {
-      const redis = await startRedis();
-      cleanup.push(() => redis.stop());
-      const played = await game(redis);
-      await admin(redis, "FLUSHALL");
+      const played = await game();
+      await admin(played.redis(), "FLUSHALL");
       await afterwards(played);
       for (const s of played.servers) expect(s.stderr()).toBe(RESET);
     },

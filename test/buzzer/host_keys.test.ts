@@ -59,6 +59,11 @@ describe("host_keys", () => {
     });
   });
 
+  test("n starts a new round and x the next question, as the server's own keys do", () => {
+    expect(hostKey("n", null, room("open"), players)).toEqual({ kick: null, send: { type: "reset" } });
+    expect(hostKey("x", null, room("open"), players)).toEqual({ kick: null, send: { type: "next" } });
+  });
+
   test("l on a locked round and o on an open one say so instead of sending", () => {
     expect(hostKey("l", null, room("locked"), players)).toEqual({
       kick: null,
