@@ -17,6 +17,8 @@ const SECRET = "s3cret";
 const ICANON = process.platform === "darwin" ? 0x100 : 0x2;
 const ECHO = 0x8;
 const SLOWER = /^Received: response time: \d+\.\d\d seconds slower!$/m;
+/** How long an exited client's output must stay quiet before a wait for a line gives up on it, in ms. */
+const OUTPUT_SETTLE_MS = 200;
 
 /** A client in a pseudo-terminal: keys in, its screen as plain lines out, the terminal's modes. */
 interface Tty {
@@ -50,7 +52,16 @@ function tty(args: string[]): Tty {
     terminal,
     env: { ...process.env, NO_COLOR: "1" },
   });
-  proc.exited.then(() => {
+  // What a client wrote just before it exited can reach us after its exit is known: waiters give
+  // up on an exited client only once its output has been quiet for a moment.
+  let settled = false;
+  proc.exited.then(async () => {
+    let seen = -1;
+    while (seen !== text.length) {
+      seen = text.length;
+      await Bun.sleep(OUTPUT_SETTLE_MS);
+    }
+    settled = true;
     for (const w of waiters) w();
   });
   // The status line is redrawn after a carriage return: keep what follows the last one.
@@ -69,7 +80,7 @@ function tty(args: string[]): Tty {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = screen().match(pattern);
-          if (!match && proc.exitCode === null) return;
+          if (!match && !settled) return;
           waiters.delete(check);
           clearTimeout(timer);
           if (match) resolve(match);
