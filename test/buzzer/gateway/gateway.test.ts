@@ -149,6 +149,22 @@ describe("Gateway", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  test("maps a JSON player's press by its clock pings, and tells it a round's release on its own clock", () => {
+    const { clock, gateway, server, connect, json, of } = setup();
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    json(socket, { type: "join", name: "Ann" });
+    clock.advance(100);
+    expect(socket.messages.at(-1)).toEqual({ type: "ping", id: 1 });
+    // The client's clock is 5 s ahead of the server's, and its pong comes back at once.
+    json(socket, { type: "pong", id: 1, t: clock.now() + 5000 });
+    json(socket, { type: "buzz", at: clock.now() + 5000 - 30 });
+    expect(of("buzz")[0]?.claim).toMatchObject({ claimed: START + 5070, mapped: START + 70, offset: 5000 });
+    gateway.deliver([{ type: "release", room: "MAIN", round: 2, at: START + 1000 }]);
+    expect(socket.messages.at(-1)).toEqual({ type: "release", round: 2, countdown: 900, at: START + 6000 });
+    gateway.detach();
+  });
+
   test("tells the default room the longest link among connections that have not joined", () => {
     const { clock, gateway, server, handlers, connect, of } = setup();
     gateway.attach(server, ALLOWED);
