@@ -86,14 +86,13 @@ export class Gateway {
       return refuse(403, `foreign origin ${origin} or unknown host ${host}`);
     }
     const now = this.opts.clock.now();
-    const address = server.requestIP(req)?.address ?? "";
+    const seen = server.requestIP(req)?.address ?? "";
     const full = this.conns.size >= this.opts.maxConnections;
     if (full && !evictIdle(this.conns, now, this.opts.idleGrace ?? IDLE_GRACE)) {
       return refuse(503, "the server is full, try again later");
     }
-    if (!this.admission.connect(address, this.opts.connectionsPerAddress)) {
-      return refuse(429, `too many connections from ${address}`);
-    }
+    const address = this.admission.connect(seen, this.opts.connectionsPerAddress);
+    if (address === null) return refuse(429, `too many connections from ${seen}`);
     const data = newConn(address, now);
     if (server.upgrade(req, { data })) return undefined;
     this.admission.disconnect(address);
