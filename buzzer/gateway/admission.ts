@@ -16,24 +16,34 @@ import {
 /** The join and secret allowances of every address that has used some. */
 export class Admission {
   private readonly addresses = new Map<string, Guard>();
-  /** Open connections per address (an entry goes when its last connection does). */
-  private readonly open = new Map<string, number>();
+  /**
+   * Open connections per address (an entry goes when its last connection does), with the address
+   * as first seen: its connections all keep that one string (each upgrade reads a new one).
+   */
+  private readonly open = new Map<string, { address: string; count: number }>();
 
   constructor(private readonly joinRate: Rate) {}
 
-  /** Counts a connection opening from the address; false (nothing counted) when it already holds `max`. */
-  connect(address: string, max: number): boolean {
-    const count = this.open.get(address) ?? 0;
-    if (count >= max) return false;
-    this.open.set(address, count + 1);
-    return true;
+  /**
+   * Counts a connection opening from the address and returns the address's shared string for the
+   * connection to keep; null (nothing counted) when the address already holds `max`.
+   */
+  connect(address: string, max: number): string | null {
+    const entry = this.open.get(address);
+    if (!entry) {
+      if (max < 1) return null;
+      this.open.set(address, { address, count: 1 });
+      return address;
+    }
+    if (entry.count >= max) return null;
+    entry.count++;
+    return entry.address;
   }
 
   /** Counts a connection from the address closing. */
   disconnect(address: string): void {
-    const count = (this.open.get(address) ?? 1) - 1;
-    if (count > 0) this.open.set(address, count);
-    else this.open.delete(address);
+    const entry = this.open.get(address);
+    if (entry && --entry.count <= 0) this.open.delete(address);
   }
 
   /** Whether the address may add a player now (nothing is spent). */

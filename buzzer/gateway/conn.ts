@@ -10,8 +10,10 @@ import { newProbes, type Probes } from "./probes.ts";
 
 /** Per-connection state. */
 export interface Conn {
-  /** Given when the connection opens (see ConnTable). */
-  id: string;
+  /** Its slot in the gateway's ConnTable, given when the connection opens. */
+  slot: number;
+  /** What the rooms' owners know the connection by, given at its first use (see ConnTable.idOf). */
+  id: string | null;
   /** The client's address, as the upgrade saw it (per-address limits count by it). */
   address: string;
   openedAt: number;
@@ -54,7 +56,8 @@ export const HOST_RATE: Rate = { burst: 1000, perSecond: 500 };
 /** Fresh state for a connection from `address` opening at `now`. */
 export function newConn(address: string, now: number): Conn {
   return {
-    id: "",
+    slot: -1,
+    id: null,
     address,
     openedAt: now,
     mode: "new",
@@ -96,7 +99,7 @@ export function evictIdle(conns: ConnTable, now: number, grace: number): boolean
     const { mode, openedAt, joining } = ws.data;
     if (mode !== "new" || joining || now - openedAt < grace) continue;
     // Taken out now, so the next newcomer in the same turn looks for another.
-    conns.delete(ws.data.id);
+    conns.delete(ws.data);
     ws.close(Close.TRY_AGAIN_LATER, "idle while the server is full");
     return true;
   }
@@ -133,11 +136,11 @@ export function sendTo(ws: Socket, msg: ServerMessage): void {
 }
 
 /** What a room's new owner must hear of the connections here that are in it: who they are, their links. */
-export function rejoin(conns: Iterable<Socket>, room: string): RoomCommand[] {
+export function rejoin(conns: ConnTable, room: string): RoomCommand[] {
   const commands: RoomCommand[] = [];
-  for (const { data } of conns) {
+  for (const { data } of conns.values()) {
     if (data.room !== room) continue;
-    commands.push({ type: "rebind", conn: data.id, room, player: data.player, host: data.host });
+    commands.push({ type: "rebind", conn: conns.idOf(data), room, player: data.player, host: data.host });
     if (data.player && data.probes.link)
       commands.push({ type: "link", room, player: data.player, link: data.probes.link });
   }

@@ -3,8 +3,10 @@
  * than a Map: a JavaScriptCore Map costs about 150 bytes an entry, as much as the connection's own
  * state, and a gateway holds tens of thousands of connections. An id names its slot and is never
  * given twice, so an owner's effect for a connection that has gone never reaches its slot's next one.
+ * An id is given at a connection's first use of it (its first command to an owner), not when it
+ * opens: an idle connection never needs one, and the string costs about 100 bytes.
  */
-import type { Socket } from "./conn.ts";
+import type { Conn, Socket } from "./conn.ts";
 
 /** Open connections, found by id in constant time, iterated in slot order. */
 export class ConnTable {
@@ -22,12 +24,18 @@ export class ConnTable {
     return this.count;
   }
 
-  /** Puts an opening connection in a slot and returns its new id. */
-  add(ws: Socket): string {
+  /** Puts an opening connection in a slot. */
+  add(ws: Socket): void {
     const slot = this.free.pop() ?? this.slots.length;
     this.slots[slot] = ws;
+    ws.data.slot = slot;
     this.count++;
-    return `${this.prefix}.${++this.seq}.${slot}`;
+  }
+
+  /** The connection's id, given now if it has none yet. */
+  idOf(conn: Conn): string {
+    conn.id ??= `${this.prefix}.${++this.seq}.${conn.slot}`;
+    return conn.id;
   }
 
   /** The open connection with this id, if any. */
@@ -36,18 +44,16 @@ export class ConnTable {
     return ws && ws.data.id === id ? ws : undefined;
   }
 
-  /** Whether the connection with this id is open. */
-  has(id: string): boolean {
-    return this.get(id) !== undefined;
+  /** Whether the connection is open. */
+  has(conn: Conn): boolean {
+    return this.slots[conn.slot]?.data === conn;
   }
 
-  /** Frees the slot of the connection with this id; false if it was not open. */
-  delete(id: string): boolean {
-    const slot = slotOf(id);
-    const ws = this.slots[slot];
-    if (!ws || ws.data.id !== id) return false;
-    this.slots[slot] = null;
-    this.free.push(slot);
+  /** Frees the connection's slot; false if it was not open. */
+  delete(conn: Conn): boolean {
+    if (!this.has(conn)) return false;
+    this.slots[conn.slot] = null;
+    this.free.push(conn.slot);
     this.count--;
     return true;
   }

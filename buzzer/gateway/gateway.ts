@@ -86,14 +86,13 @@ export class Gateway {
       return refuse(403, `foreign origin ${origin} or unknown host ${host}`);
     }
     const now = this.opts.clock.now();
-    const address = server.requestIP(req)?.address ?? "";
+    const seen = server.requestIP(req)?.address ?? "";
     const full = this.conns.size >= this.opts.maxConnections;
     if (full && !evictIdle(this.conns, now, this.opts.idleGrace ?? IDLE_GRACE)) {
       return refuse(503, "the server is full, try again later");
     }
-    if (!this.admission.connect(address, this.opts.connectionsPerAddress)) {
-      return refuse(429, `too many connections from ${address}`);
-    }
+    const address = this.admission.connect(seen, this.opts.connectionsPerAddress);
+    if (address === null) return refuse(429, `too many connections from ${seen}`);
     const data = newConn(address, now);
     if (server.upgrade(req, { data })) return undefined;
     this.admission.disconnect(address);
@@ -107,7 +106,7 @@ export class Gateway {
     backpressureLimit: LIMITS.backlog,
     closeOnBackpressureLimit: true,
     open: (ws) => {
-      ws.data.id = this.conns.add(ws);
+      this.conns.add(ws);
     },
     // Decided synchronously: Bun does not await async handlers in order, and order is the point.
     message: (ws, data) => this.onMessage(ws, data),
@@ -129,7 +128,7 @@ export class Gateway {
         continue;
       }
       if (e.type === "adopted") {
-        for (const cmd of rejoin(this.conns.values(), e.room)) this.opts.bus.send(cmd);
+        for (const cmd of rejoin(this.conns, e.room)) this.opts.bus.send(cmd);
         this.prober.forgetProspects();
         continue;
       }
@@ -181,10 +180,11 @@ export class Gateway {
     if (msg.type === "pong") return this.prober.onPong(ws, msg.id, msg.t, now);
     if (!conn.room) return this.error(ws, "NOT_JOINED", "join a room first");
     if (msg.type === "buzz") return this.buzz(ws, conn.room, msg.at ?? null, now);
+    const id = this.conns.idOf(conn);
     if (msg.type === "sync")
-      return this.opts.bus.send({ type: "sync", conn: conn.id, room: conn.room, player: conn.player });
+      return this.opts.bus.send({ type: "sync", conn: id, room: conn.room, player: conn.player });
     if (!conn.host) return this.error(ws, "NOT_HOST", "host actions need the room's secret");
-    this.opts.bus.send({ type: "host", conn: conn.id, room: conn.room, action: msg });
+    this.opts.bus.send({ type: "host", conn: id, room: conn.room, action: msg });
   }
 
   private join(ws: Socket, msg: Extract<ClientMessage, { type: "join" }>, now: number): void {
@@ -199,7 +199,7 @@ export class Gateway {
     conn.joining = true;
     this.opts.bus.send({
       type: "join",
-      conn: conn.id,
+      conn: this.conns.idOf(conn),
       room: code.msg,
       name: msg.name,
       token: msg.token,
@@ -213,7 +213,8 @@ export class Gateway {
   }
 
   private buzz(ws: Socket, room: string, at: number | null, now: number): void {
-    const { id, player, probes, verdict } = ws.data;
+    const conn = ws.data;
+    const { player, probes, verdict } = conn;
     if (!player) return this.error(ws, "NOT_PLAYER", "hosts and viewers do not buzz");
     // A place is final for its round: a repeat gets the same verdict again, without asking the owner.
     if (verdict && verdict.round === this.rounds.get(room)) return void ws.send(verdict.frame);
@@ -222,7 +223,7 @@ export class Gateway {
     if (blocked(probes, now)) this.prober.pingNow(ws, now);
     this.prober.buzzed(now);
     const claim = claimOf(probes, player, at, now, this.opts.maxCompensation, this.opts.clockSkew);
-    this.opts.bus.send({ type: "buzz", conn: id, room, claim });
+    this.opts.bus.send({ type: "buzz", conn: this.conns.idOf(conn), room, claim });
   }
 
   private bind(ws: Socket, e: Extract<GatewayEffect, { type: "bind" }>): void {
@@ -243,13 +244,19 @@ export class Gateway {
 
   private onClose(ws: Socket, code: number, reason: string): void {
     const conn = ws.data;
-    this.conns.delete(conn.id);
+    this.conns.delete(conn);
     this.admission.disconnect(conn.address);
     // A room none of whose players is here any more needs no remembered round (rooms come and go).
     if (this.prober.closed(ws) && conn.room) this.rounds.delete(conn.room);
     const why = closeWords(code, reason);
     if (why) this.opts.log?.(`Closed ${whoIs(conn)}'s connection: ${why}`);
-    if (conn.room) this.opts.bus.send({ type: "leave", conn: conn.id, room: conn.room, player: conn.player });
+    if (conn.room)
+      this.opts.bus.send({
+        type: "leave",
+        conn: this.conns.idOf(conn),
+        room: conn.room,
+        player: conn.player,
+      });
   }
 
   private refuseFlood(ws: Socket, now: number): void {

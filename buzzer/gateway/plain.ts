@@ -54,7 +54,7 @@ export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
 /** Sends a held plain buzz on, once its link is measured or the wait is over. */
 export function release(ws: Socket, path: PlainPath): void {
   const at = ws.data.held;
-  if (at === null || !path.conns.has(ws.data.id)) return;
+  if (at === null || !path.conns.has(ws.data)) return;
   ws.data.held = null;
   send(ws, at, path);
 }
@@ -74,7 +74,7 @@ function send(ws: Socket, at: number, path: PlainPath): void {
   // The buzzes go out once the owner has bound the connection to its new player (gateway.ts bind).
   path.bus.send({
     type: "join",
-    conn: conn.id,
+    conn: path.conns.idOf(conn),
     room: DEFAULT_ROOM,
     plain: true,
     link: conn.probes.link,

@@ -12,7 +12,7 @@ import type { Admission } from "./admission.ts";
 import type { Conn, Socket } from "./conn.ts";
 import type { ConnTable } from "./conn_table.ts";
 import type { GatewayOptions } from "./gateway.ts";
-import { frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
+import { clockOf, frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
 
 /** How often the prober looks for probes that are due, in ms. */
 const TICK = 100;
@@ -132,7 +132,7 @@ export class Prober {
     const now = this.opts.clock.now();
     for (const ws of this.rooms.get(room) ?? []) {
       if (ws.data.mode !== "json") continue;
-      const est = ws.data.probes.est;
+      const est = clockOf(ws.data.probes);
       const msg = { type: "release" as const, round, countdown: Math.round(at - now) };
       ws.send(encode(est ? { ...msg, at: at + est.offset } : msg));
     }
@@ -158,10 +158,10 @@ export class Prober {
         this.pingNow(ws, now, steady);
         budget--;
       }
-      if (now >= p.nextJsonAt) {
+      if (p.json && now >= p.json.nextAt) {
         const id = ++this.probeSeq;
         ws.send(encode({ type: "ping", id }));
-        jsonSent(p, id, now, steady);
+        jsonSent(p.json, id, now, steady);
         budget--;
       }
     });

@@ -21,19 +21,28 @@ export interface Probes {
   rtts: number[] | null;
   /** The link those round trips describe, or null before the first. */
   link: Link | null;
-  /** Readings of a JSON client's clock (JSON pings), for its offset and drift. */
-  clock: ClockState;
-  est: ClockEstimate | null;
-  /** Sent JSON pings not yet answered: id → server send time (none until the first). */
-  sent: Map<number, number> | null;
+  /** A JSON player's clock probes, from its join (startJson); null for every other connection. */
+  json: JsonProbes | null;
   frameCount: number;
   nextFrameAt: number;
-  jsonCount: number;
-  nextJsonAt: number;
   /** When the newest ping frame went out; only its answer is a fresh measure (see frameAnswered). */
   lastPingAt: number;
   /** Whether the newest ping frame has been answered. */
   answered: boolean;
+}
+
+/**
+ * JSON pings and what they measured: apart from Probes, so that the tens of thousands of
+ * connections that never join as JSON players do not carry their fields.
+ */
+export interface JsonProbes {
+  /** Readings of the client's clock, for its offset and drift. */
+  clock: ClockState;
+  est: ClockEstimate | null;
+  /** Sent pings not yet answered: id → server send time. */
+  sent: Map<number, number>;
+  count: number;
+  nextAt: number;
 }
 
 /** Ping frames sent quickly after a connection opens, before settling to the steady interval. */
@@ -44,8 +53,6 @@ export const JSON_WARMUP = { probes: 32, every: 40 };
 const FRAME_WINDOW = 12;
 /** How much a link's round trips must move, in ms, before the rooms' owners are told. */
 const LINK_STEP = 1;
-/** One empty sample window shared by every new connection (windows are immutable): idle connections cost less. */
-const NO_SAMPLES = emptyClock();
 /**
  * A ping frame unanswered this long, in ms, means a client that is not reading: the original's
  * client blocks its event loop while it waits for a key, and answers its pings only after it buzzes.
@@ -59,14 +66,10 @@ export function newProbes(now: number): Probes {
   return {
     rtts: null,
     link: null,
-    clock: NO_SAMPLES,
-    est: null,
-    sent: null,
+    json: null,
     frameCount: 0,
     // The first ping waits a moment, so a burst of new clients is answered before it is measured.
     nextFrameAt: now + FRAME_WARMUP.firstAfter,
-    jsonCount: 0,
-    nextJsonAt: Infinity,
     lastPingAt: -Infinity,
     answered: true,
   };
@@ -74,7 +77,7 @@ export function newProbes(now: number): Probes {
 
 /** Starts JSON pings (a JSON client joined). */
 export function startJson(p: Probes, now: number): void {
-  if (p.nextJsonAt === Infinity) p.nextJsonAt = now;
+  p.json ??= { clock: emptyClock(), est: null, sent: new Map(), count: 0, nextAt: now };
 }
 
 /** Whether a ping frame may go out now: one at a time, so each answer is known for what it answers. */
@@ -96,12 +99,11 @@ export function frameSent(p: Probes, now: number, steady: number): void {
 }
 
 /** Notes a JSON ping `id` sent at `now`. */
-export function jsonSent(p: Probes, id: number, now: number, steady: number): void {
-  p.sent ??= new Map();
-  if (p.sent.size >= MAX_UNANSWERED) p.sent.clear();
-  p.sent.set(id, now);
-  p.jsonCount++;
-  p.nextJsonAt = now + (p.jsonCount < JSON_WARMUP.probes ? JSON_WARMUP.every : steady);
+export function jsonSent(json: JsonProbes, id: number, now: number, steady: number): void {
+  if (json.sent.size >= MAX_UNANSWERED) json.sent.clear();
+  json.sent.set(id, now);
+  json.count++;
+  json.nextAt = now + (json.count < JSON_WARMUP.probes ? JSON_WARMUP.every : steady);
 }
 
 /**
@@ -131,11 +133,17 @@ const STALE = { fresh: false, changed: false };
 
 /** Records a JSON pong: probe `id` read `tc` on the client's clock, answered at `t1`. */
 export function jsonAnswered(p: Probes, id: number, tc: number, t1: number): void {
-  const t0 = p.sent?.get(id);
-  if (t0 === undefined) return;
-  p.sent?.delete(id);
-  p.clock = addSample(p.clock, { t0, tc, t1 });
-  p.est = estimate(p.clock);
+  const json = p.json;
+  const t0 = json?.sent.get(id);
+  if (!json || t0 === undefined) return;
+  json.sent.delete(id);
+  json.clock = addSample(json.clock, { t0, tc, t1 });
+  json.est = estimate(json.clock);
+}
+
+/** What a JSON client's pings have estimated of its clock, if anything. */
+export function clockOf(p: Probes): ClockEstimate | null {
+  return p.json?.est ?? null;
 }
 
 /** A press as this connection's measures bound it (fair.ts), with what the fairness log records of it. */
@@ -148,7 +156,8 @@ export function claimOf(
   /** How far this process's clock may be from the owner's, in ms (0 on one machine). */
   clockSkew = 0,
 ): Claim {
-  const { est, link } = p;
+  const { link } = p;
+  const est = clockOf(p);
   const mapped = at !== null && est ? serverTime(est, at) : null;
   const bounded = boundPress(now, mapped, link, MARGIN, maxCompensation);
   return {

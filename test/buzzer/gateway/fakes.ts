@@ -60,6 +60,11 @@ export class FakeSocket {
   get ws(): Socket {
     return this as unknown as Socket;
   }
+  /** The id the gateway gave this connection (at its first command to an owner). */
+  get id(): string {
+    if (this.data.id === null) throw new Error("this connection has no id yet");
+    return this.data.id;
+  }
   /** What was sent, JSON frames parsed. */
   get messages(): unknown[] {
     return this.sent.map((m) => (m.startsWith("{") ? JSON.parse(m) : m));

@@ -16,7 +16,7 @@ describe("Gateway", () => {
     const { connect, message, bus } = setup();
     const socket = connect();
     message(socket, "buzz\n");
-    const id = socket.data.id;
+    const id = socket.id;
     expect(bus.commands.map((c) => c.type)).toEqual(["join", "buzz"]);
     expect(bus.commands[0]).toEqual({
       type: "join",
@@ -49,7 +49,7 @@ describe("Gateway", () => {
     const { connect, message, gateway, bus } = setup(() => []);
     const socket = connect();
     message(socket, "buzz");
-    const id = socket.data.id;
+    const id = socket.id;
     gateway.deliver([{ type: "bind", conn: id, room: "MAIN", player: "p1", host: false, added: true }]);
     expect(bus.commands.map((c) => c.type)).toEqual(["join", "buzz"]);
     expect(bus.commands[1]).toMatchObject({ claim: { player: "p1", arrival: START } });
@@ -64,7 +64,7 @@ describe("Gateway", () => {
     clock.advance(30);
     const bind: GatewayEffect = {
       type: "bind",
-      conn: socket.data.id,
+      conn: socket.id,
       room: "MAIN",
       player: "p1",
       host: false,
@@ -74,7 +74,7 @@ describe("Gateway", () => {
     expect(of("buzz")).toEqual([
       {
         type: "buzz",
-        conn: socket.data.id,
+        conn: socket.id,
         room: "MAIN",
         claim: {
           player: "p1",
@@ -106,7 +106,7 @@ describe("Gateway", () => {
     clock.advance(10);
     message(socket, "buzz");
     gateway.deliver([
-      { type: "bind", conn: socket.data.id, room: "MAIN", player: "p1", host: false, added: true },
+      { type: "bind", conn: socket.id, room: "MAIN", player: "p1", host: false, added: true },
     ]);
     expect(of("buzz").map((b) => b.claim.arrival)).toEqual([START, START + 10]);
   });
@@ -118,7 +118,7 @@ describe("Gateway", () => {
     gateway.deliver([
       {
         type: "error",
-        conn: socket.data.id,
+        conn: socket.id,
         code: "RATE_LIMITED",
         message: "too many players joined from your address: try again shortly",
       },
@@ -147,6 +147,22 @@ describe("Gateway", () => {
     expect(buzz?.claim).toMatchObject({ rtt: 200, bound: "estimated", allowance: 202 });
     gateway.detach();
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  test("maps a JSON player's press by its clock pings, and tells it a round's release on its own clock", () => {
+    const { clock, gateway, server, connect, json, of } = setup();
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    json(socket, { type: "join", name: "Ann" });
+    clock.advance(100);
+    expect(socket.messages.at(-1)).toEqual({ type: "ping", id: 1 });
+    // The client's clock is 5 s ahead of the server's, and its pong comes back at once.
+    json(socket, { type: "pong", id: 1, t: clock.now() + 5000 });
+    json(socket, { type: "buzz", at: clock.now() + 5000 - 30 });
+    expect(of("buzz")[0]?.claim).toMatchObject({ claimed: START + 5070, mapped: START + 70, offset: 5000 });
+    gateway.deliver([{ type: "release", room: "MAIN", round: 2, at: START + 1000 }]);
+    expect(socket.messages.at(-1)).toEqual({ type: "release", round: 2, countdown: 900, at: START + 6000 });
+    gateway.detach();
   });
 
   test("tells the default room the longest link among connections that have not joined", () => {
@@ -195,7 +211,7 @@ describe("Gateway", () => {
     expect(of("join")).toEqual([
       {
         type: "join",
-        conn: socket.data.id,
+        conn: socket.id,
         room: "QUIZ",
         name: "Alice",
         token: undefined,
@@ -207,7 +223,7 @@ describe("Gateway", () => {
       },
     ]);
     expect(socket.topics).toEqual(["players:QUIZ"]);
-    expect(socket.data).toMatchObject({ mode: "json", room: "QUIZ", player: `p-${socket.data.id}` });
+    expect(socket.data).toMatchObject({ mode: "json", room: "QUIZ", player: `p-${socket.id}` });
   });
 
   test("answers a host action from a non-host with NOT_HOST, and passes a host's on", () => {
@@ -222,9 +238,7 @@ describe("Gateway", () => {
     const host = connect();
     json(host, { type: "join", secret: "right" });
     json(host, { type: "lock" });
-    expect(of("host")).toEqual([
-      { type: "host", conn: host.data.id, room: "MAIN", action: { type: "lock" } },
-    ]);
+    expect(of("host")).toEqual([{ type: "host", conn: host.id, room: "MAIN", action: { type: "lock" } }]);
   });
 
   test("warns a flooding client with RATE_LIMITED once, then closes it with 4002", () => {
@@ -254,15 +268,17 @@ describe("Gateway", () => {
   test("closes a connection with 1008 at its fifth wrong secret", () => {
     const { connect, json, gateway } = setup(() => []);
     const socket = connect();
+    // Its first join gives the connection its id, which the owner's refusals name.
+    json(socket, { type: "join", secret: "guess0" });
     const refusal: GatewayEffect = {
       type: "error",
-      conn: socket.data.id,
+      conn: socket.id,
       code: "BAD_SECRET",
       message: "wrong host secret for room MAIN",
     };
-    for (let i = 0; i < 4; i++) {
-      json(socket, { type: "join", secret: `guess${i}` });
+    for (let i = 1; i <= 4; i++) {
       gateway.deliver([refusal]);
+      if (i < 4) json(socket, { type: "join", secret: `guess${i}` });
     }
     expect(socket.messages).toHaveLength(4);
     expect(socket.messages[3]).toEqual({
@@ -284,9 +300,9 @@ describe("Gateway", () => {
     const web = connect();
     json(web, { type: "join", name: "Alice" });
     gateway.deliver([
-      verdict(plain.data.id, 2, 0.04, "response time: 0.04 seconds slower!"),
-      verdict(web.data.id, 1, 0, "first place!"),
-      { type: "send", conn: plain.data.id, msg: { type: "ping", id: 7 } },
+      verdict(plain.id, 2, 0.04, "response time: 0.04 seconds slower!"),
+      verdict(web.id, 1, 0, "first place!"),
+      { type: "send", conn: plain.id, msg: { type: "ping", id: 7 } },
     ]);
     expect(plain.sent).toEqual(["response time: 0.04 seconds slower!"]);
     expect(web.messages).toEqual([
@@ -334,8 +350,8 @@ describe("Gateway", () => {
     close(host, 1001);
     close(viewer, 1001);
     expect(of("leave")).toEqual([
-      { type: "leave", conn: host.data.id, room: "QUIZ", player: null },
-      { type: "leave", conn: viewer.data.id, room: "QUIZ", player: null },
+      { type: "leave", conn: host.id, room: "QUIZ", player: null },
+      { type: "leave", conn: viewer.id, room: "QUIZ", player: null },
     ]);
   });
 
@@ -350,8 +366,8 @@ describe("Gateway", () => {
     json(host, { type: "join", room: "QUIZ", secret: "right" });
     json(host, { type: "sync" });
     expect(of("sync")).toEqual([
-      { type: "sync", conn: player.data.id, room: "QUIZ", player: `p-${player.data.id}` },
-      { type: "sync", conn: host.data.id, room: "QUIZ", player: null },
+      { type: "sync", conn: player.id, room: "QUIZ", player: `p-${player.id}` },
+      { type: "sync", conn: host.id, room: "QUIZ", player: null },
     ]);
   });
 
@@ -371,7 +387,7 @@ describe("Gateway", () => {
     clock.advance(100);
     answer(200.5);
     expect(of("link")).toEqual([
-      { type: "link", room: "QUIZ", player: `p-${socket.data.id}`, link: { rtt: 200, high: 200, jitter: 0 } },
+      { type: "link", room: "QUIZ", player: `p-${socket.id}`, link: { rtt: 200, high: 200, jitter: 0 } },
     ]);
     clock.advance(300 - 200.5);
     answer(100);
@@ -385,7 +401,7 @@ describe("Gateway", () => {
     const { connect, json, gateway, handlers, of } = setup();
     const socket = connect();
     json(socket, { type: "join" });
-    gateway.deliver([{ type: "close", conn: socket.data.id, code: 4001, reason: "removed by the host" }]);
+    gateway.deliver([{ type: "close", conn: socket.id, code: 4001, reason: "removed by the host" }]);
     expect(socket.closed).toEqual({ code: 4001, reason: "removed by the host" });
     handlers.close?.(socket.ws, 4001, "removed by the host");
     expect(of("leave")).toEqual([]);
@@ -396,9 +412,7 @@ describe("Gateway", () => {
     const socket = connect();
     json(socket, { type: "join", room: "QUIZ" });
     close(socket, 1001);
-    expect(of("leave")).toEqual([
-      { type: "leave", conn: socket.data.id, room: "QUIZ", player: `p-${socket.data.id}` },
-    ]);
+    expect(of("leave")).toEqual([{ type: "leave", conn: socket.id, room: "QUIZ", player: `p-${socket.id}` }]);
   });
 
   test("closes a connection that sends a binary frame with 1003", () => {
