@@ -370,6 +370,8 @@ describe("web pages", () => {
       expect(await orderNames(web)).toEqual(top);
       expect(await web.locator("#order li.mine").count()).toBe(0);
       expect(await text(web, "#player-count")).toBe("· 230 players");
+      // No one has points yet: every player shares rank 1, and the page does not say "1st of 230".
+      expect(await text(web, "#my-score")).toBe("0 pts");
 
       // The host console lists the first 200 players (the browser player joined last) and says so,
       // and the first 200 places, the browser player's among them with the gap its page shows.
