@@ -192,8 +192,12 @@ export interface RoomView {
   players: PlayerView[];
   /** Players connected now (not those away within the resume grace). */
   playerCount: number;
+  /** Hosts and viewers: players in the room not connected now (away within the resume grace), listed or not. */
+  offlineCount?: number;
   /** The first places, up to VIEW.order for hosts and viewers, VIEW.top for players. */
   order: PlaceView[];
+  /** Hosts and viewers: places in the round's order, listed or not. */
+  placeCount?: number;
   /** In a snapshot sent to one player: whether that player is locked out of this round. */
   lockedOut?: boolean;
   /**

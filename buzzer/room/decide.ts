@@ -1,10 +1,10 @@
 /** Deciding buzzes: a batch is recorded, then every press no one can still precede is placed and told. */
 import { type Link, MARGIN, uplinkAllowance, windowReach } from "../fair.ts";
-import { gapSeconds, placeLine, verdictText } from "../format.ts";
+import { gapSeconds, verdictText } from "../format.ts";
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
-import { holdPublish, log, publishSoon, refuse, type Settings } from "./effects.ts";
+import { holdPublish, log, placeLog, publishSoon, refuse, type Settings } from "./effects.ts";
 import { type FairnessRecord, keep, recordOf } from "./records.ts";
 import { autoLock } from "./rules.ts";
 import { addPoints } from "./scores.ts";
@@ -158,7 +158,8 @@ export function announce(room: Room, placed: rules.Placed[], now: number, s: Set
     const player = room.players.get(p.player);
     if (player?.conn) tell(room, player.conn, p, p.asks, out);
     const name = player?.name ?? p.player;
-    if (s.logging) out.push(log(room, placeLine(p.place, name, gapSeconds(p.gap), p.photo)));
+    const line = s.logging ? placeLog(p.place, name, gapSeconds(p.gap), p.photo) : null;
+    if (line !== null) out.push(log(room, line));
     const claim = room.claims.get(p.player);
     room.claims.delete(p.player);
     if (!claim) continue;

@@ -1,4 +1,5 @@
 /** Small helpers every part of the engine uses to produce effects: publish, refuse, log. */
+import { placeLine } from "../format.ts";
 import type { Rate } from "../limit.ts";
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
@@ -134,4 +135,26 @@ export function roundLine(round: Round, now: number): string {
 /** A log line about a room (prefixed with its code, except in the default room). */
 export function log(room: Room, line: string): RoomEffect {
   return { type: "log", line: room.code === DEFAULT_ROOM ? line : `[${room.code}] ${line}` };
+}
+
+/** Places of a round printed one line each (the original's buzz order); the rest share one line. */
+export const PLACES_LOGGED = 10;
+/** Players a room prints each join and disconnect of; past that, a line per hundred keeps a big room's terminal readable. */
+export const PLAYERS_LOGGED = 100;
+
+/** The log line for a place: the first PLACES_LOGGED each, then one saying where the rest are; null after that. */
+export function placeLog(place: number, name: string, gap: number, photo: boolean): string | null {
+  if (place <= PLACES_LOGGED) return placeLine(place, name, gap, photo);
+  if (place > PLACES_LOGGED + 1) return null;
+  return `… places after ${PLACES_LOGGED} are not printed: the host console and --fairness-log have them`;
+}
+
+/**
+ * The log line for a player who joined or left (`line`) in a room of `players` players, `online` of
+ * them connected: the line itself in a small room, past PLAYERS_LOGGED a count at each hundred, else null.
+ */
+export function crowdLog(line: string, players: number, online: number, joined: boolean): string | null {
+  if (players <= PLAYERS_LOGGED) return line;
+  if (joined) return players % 100 === 0 ? `${players} players in the room` : null;
+  return online % 100 === 0 ? `${online} players connected` : null;
 }

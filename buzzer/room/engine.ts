@@ -9,7 +9,7 @@ import { JOINS_PER_ADDRESS } from "../limit.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
 import { type Buzz, buzzes, raiseReach, rejoin, settle, unmeasuredWait } from "./decide.ts";
-import { log, publishNow, publishSoon, roundLine, type Settings, snapshot } from "./effects.ts";
+import { crowdLog, log, publishNow, publishSoon, roundLine, type Settings, snapshot } from "./effects.ts";
 import { pruneGuards } from "./guards.ts";
 import { host } from "./host.ts";
 import { join } from "./join.ts";
@@ -98,7 +98,10 @@ function leave(room: Room, conn: string, id: string | null, now: number, s: Sett
   if (!player || player.conn !== conn) return;
   setConn(room, player, null);
   player.leftAt = now;
-  if (s.logging) out.push(log(room, `${player.name} disconnected`));
+  const said = s.logging
+    ? crowdLog(`${player.name} disconnected`, room.players.size, room.online, false)
+    : null;
+  if (said !== null) out.push(log(room, said));
   // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
   // stays only while it has a press in the round.
   if (player.plain && rules.standing(room.round, id) === undefined) depart(room, player, out);

@@ -12,7 +12,7 @@ import type { ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
 import { raiseReach, tell } from "./decide.ts";
-import { log, publishSoon, refuse, type Settings, snapshot } from "./effects.ts";
+import { crowdLog, log, publishSoon, refuse, type Settings, snapshot } from "./effects.ts";
 import { guardOf } from "./guards.ts";
 import { banned } from "./moderation.ts";
 import { returning, takeLine } from "./returning.ts";
@@ -92,7 +92,9 @@ export function join(
   out.push({ type: "persist", entries: team || back ? [...entries, scoreEntry(room, player)] : entries });
   if (s.logging) {
     const how = `${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`;
-    out.push(log(room, `${player.name} joined${how}${back ? `, back with ${player.points} points` : ""}`));
+    const line = `${player.name} joined${how}${back ? `, back with ${player.points} points` : ""}`;
+    const said = crowdLog(line, room.players.size, room.online, true);
+    if (said !== null) out.push(log(room, said));
   }
   enter(room, cmd.conn, { player, host: false, added: true }, now, out);
 }

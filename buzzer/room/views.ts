@@ -36,7 +36,9 @@ export function staffView(room: Room, now: number): RoomView {
   return {
     ...common(room, now),
     players,
+    offlineCount: room.players.size - room.online,
     order: places(room, 0, VIEW.order),
+    placeCount: room.round.placed.length,
     scores: scorers(board.lines, VIEW.scores),
     teams: board.teams,
     rules: { ...room.rules },

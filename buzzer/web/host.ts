@@ -137,11 +137,11 @@ function onState(next: RoomView): void {
   ui.lock.disabled = next.phase === "locked";
   order.render(next.round, next.order);
   ui.orderEmpty.hidden = next.order.length > 0;
-  showNote(ui.orderMore, orderCutNote(next.order));
+  showNote(ui.orderMore, orderCutNote(next.order.length, next.placeCount));
   players.render(next.players);
   ui.playersEmpty.hidden = next.players.length > 0;
   ui.playerCount.textContent = next.playerCount ? `(${next.playerCount})` : "";
-  showNote(ui.playersMore, shownOf(next.players.length, next.playerCount));
+  showNote(ui.playersMore, shownOf(next.players.length, next.playerCount + (next.offlineCount ?? 0)));
   const teams = next.teams ?? [];
   ui.teamNames.replaceChildren(...teams.map((t) => Object.assign(h("option"), { value: t.name })));
   renderBoard(
@@ -219,7 +219,7 @@ ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));
 ui.reset.addEventListener("click", () => send({ type: "reset" }));
 ui.prune.addEventListener("click", async () => {
-  ui.detail.textContent = await players.prune(view?.playerCount ?? 0, view?.order ?? []);
+  ui.detail.textContent = await players.prune(view?.offlineCount ?? 0, view?.order ?? []);
 });
 ui.scoresCsv.addEventListener("click", () => send({ type: "scores" }));
 ui.logCsv.addEventListener("click", () => send({ type: "log", format: "csv" }));

@@ -59,27 +59,29 @@ export function nameProblem(value: string): string {
 
 /** The offline players a prune removes and keeps, as the console sees them. */
 export interface PruneCount {
-  /** Offline players shown who have no part in the current round: the ones a prune removes. */
+  /** Offline players with no part in the current round: the ones a prune removes (at most, when `more`). */
   gone: number;
   /** Offline players shown with a place or a false start this round: the server keeps them until the next. */
   staying: number;
-  /** The player list is cut short: there may be more of both. */
+  /** Some offline players are past the list shown: `gone` counts them all as going, though some may stay. */
   more: boolean;
 }
 
 /**
- * Counts what a prune does to the players shown (moderation.ts `prune`): an offline player with a
- * place in `order` or a false start this round stays until the next round, the others go.
+ * Counts what a prune does (moderation.ts `prune`) from the players shown and the room's `offline`
+ * count: an offline player with a place in `order` or a false start this round stays until the next
+ * round, the others go. In a room bigger than the list, the offline players past it are counted too.
  */
 export function pruneCount(
   players: readonly PlayerView[],
   order: readonly PlaceView[],
-  total: number,
+  offline: number,
 ): PruneCount {
   const placed = new Set(order.map((p) => p.id));
-  const offline = players.filter((p) => !p.connected);
-  const staying = offline.filter((p) => p.lockedOut || placed.has(p.id)).length;
-  return { gone: offline.length - staying, staying, more: total > players.length };
+  const shown = players.filter((p) => !p.connected);
+  const staying = shown.filter((p) => p.lockedOut || placed.has(p.id)).length;
+  const more = offline > shown.length;
+  return { gone: (more ? offline : shown.length) - staying, staying, more };
 }
 
 const offlinePlayers = (n: number) => `${n} offline player${n === 1 ? "" : "s"}`;
@@ -91,7 +93,7 @@ export function pruneStaying(staying: number): string {
 }
 
 /**
- * What "Remove offline players" asks: how many go (at least that many when the list shown is cut),
+ * What "Remove offline players" asks: how many go (up to that many when some are past the list shown),
  * how many who buzzed this round stay until the next, and that the removed players' points stay on
  * the leaderboard, in the right number.
  */
@@ -99,7 +101,7 @@ export function pruneQuestion(count: PruneCount): { title: string; message: stri
   const { gone, staying, more } = count;
   const one = gone === 1 && !more;
   return {
-    title: `Remove ${more ? "at least " : ""}${offlinePlayers(gone)}?`,
+    title: `Remove ${more ? "up to " : ""}${offlinePlayers(gone)}?`,
     message: [
       pruneStaying(staying),
       "Their points stay on the leaderboard.",

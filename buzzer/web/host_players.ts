@@ -91,11 +91,11 @@ export class PlayerTable {
   }
 
   /**
-   * Asks to remove the offline players shown, saying how many go and how many who buzzed in the
+   * Asks to remove the room's `offline` players, saying how many go and how many who buzzed in the
    * round `order` stay (as the server decides), then asks the server to.
    */
-  async prune(total: number, order: readonly PlaceView[]): Promise<string> {
-    const count = pruneCount(this.shown, order, total);
+  async prune(offline: number, order: readonly PlaceView[]): Promise<string> {
+    const count = pruneCount(this.shown, order, offline);
     if (!count.gone) {
       return ["No offline players to remove now.", pruneStaying(count.staying)].filter(Boolean).join(" ");
     }

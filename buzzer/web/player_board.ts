@@ -2,7 +2,7 @@
 import type { RoomView } from "../protocol.ts";
 import { pointsLabel, renderScores, renderTeams } from "./board.ts";
 import { byId, showNote } from "./ui.ts";
-import { ordinal } from "./words.ts";
+import { rankNote } from "./words.ts";
 
 /** Leaderboard lines a phone shows: the top (players are sent VIEW.top of them). */
 const SHOWN = 5;
@@ -15,17 +15,16 @@ const ui = {
   scores: byId<HTMLOListElement>("scores"),
 };
 
-/** Shows the player's score and rank among the leaderboard's lines (`3 pts · 2nd of 12`), its team, and the board once anyone scores. */
+/** Shows the player's score and, once anyone scores, its rank among the leaderboard's lines (`3 pts · 2nd of 12`), its team, and the board. */
 export function renderStanding(view: RoomView | null, me: string | undefined): void {
   const you = view?.you;
-  showNote(
-    ui.myScore,
-    you && view ? `${pointsLabel(you.points)} · ${ordinal(you.rank)} of ${view.scoreCount}` : "",
-  );
-  showNote(ui.myTeam, you?.team ? ` · ${you.team}` : "");
   const scores = view?.scores ?? [];
+  const scored = scores.some((s) => s.points !== 0);
+  const rank = you && view ? rankNote(you.rank, view.scoreCount, scored) : "";
+  showNote(ui.myScore, you ? [pointsLabel(you.points), rank].filter(Boolean).join(" · ") : "");
+  showNote(ui.myTeam, you?.team ? ` · ${you.team}` : "");
   const teams = view?.teams ?? [];
-  ui.board.hidden = !scores.some((s) => s.points !== 0);
+  ui.board.hidden = !scored;
   ui.teams.hidden = teams.length === 0;
   renderTeams(ui.teams, teams, SHOWN, you?.team);
   renderScores(ui.scores, scores, SHOWN, me);

@@ -4,7 +4,7 @@
  * a denser grid, then as many as fit with a count of the rest), the false starts and the
  * leaderboard, each cut to fit a 1080p screen without scrolling.
  */
-import { DEFAULT_ROOM, type RoomView, VIEW } from "../protocol.ts";
+import { DEFAULT_ROOM, type RoomView } from "../protocol.ts";
 import { renderScores, renderTeams } from "./board.ts";
 import { isLobby } from "./cues.ts";
 import { overflows, trimToFit } from "./fit.ts";
@@ -101,9 +101,8 @@ function renderRound(view: RoomView | null): void {
   // Every place large while they all fit; past that, the first few stay large and the rest go dense.
   ui.order.classList.remove("dense");
   ui.order.classList.toggle("dense", overflows(ui.order));
-  // A viewer is sent the first VIEW.order places: past that, the count is a lower bound.
-  const cut = order.length >= VIEW.order;
-  fitWithNote(ui.order, ui.orderMore, order.length, (rest) => `+ ${rest}${cut ? "+" : ""} more`);
+  // A viewer is sent the first VIEW.order places and the count of them all (placeCount).
+  fitWithNote(ui.order, ui.orderMore, view?.placeCount ?? order.length, (rest) => `+ ${rest} more`);
 }
 
 function renderBoard(view: RoomView | null): void {

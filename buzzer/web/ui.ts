@@ -5,7 +5,7 @@
 import { Close } from "../../lib/close.ts";
 import { markText } from "../format.ts";
 import { checkRoom } from "../parse.ts";
-import { type PlaceView, VIEW } from "../protocol.ts";
+import type { PlaceView } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
 import { gapLabel } from "./words.ts";
 
@@ -99,12 +99,9 @@ export function shownOf(shown: number, total: number): string {
   return total > shown ? `${shown} of ${total} shown` : "";
 }
 
-/**
- * The note under an order the server cut at VIEW.order places, empty otherwise. It cannot say how
- * many more there are: a snapshot counts the room's players, not the round's places.
- */
-export function orderCutNote(order: readonly PlaceView[]): string {
-  return order.length >= VIEW.order ? `First ${VIEW.order} places shown` : "";
+/** The note under an order the server cut short (`First 200 of 907 places shown`), empty otherwise. */
+export function orderCutNote(shown: number, total = shown): string {
+  return total > shown ? `First ${shown} of ${total} places shown` : "";
 }
 
 /** Shows a note (as text), or hides its element when there is nothing to say. */

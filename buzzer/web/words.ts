@@ -15,6 +15,14 @@ export function ordinal(n: number): string {
 }
 
 /**
+ * A player's rank as its page shows it (`2nd of 12`), or "" while no one has points: everyone then
+ * shares rank 1, and "1st of 1501" on every phone before the first answer would tell them all they lead.
+ */
+export function rankNote(rank: number, of: number, anyScored: boolean): string {
+  return anyScored ? `${ordinal(rank)} of ${of}` : "";
+}
+
+/**
  * The projector's word for a locked round with no buzz, from what the server says locked it: "Time's
  * up" for the question timer, "Locked" for a lock once it was open, else "Get ready" (a new round
  * the host has not opened yet). The snapshot says it, so a projector opened later reads the same.

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Link } from "../../../buzzer/fair.ts";
+import { PLACES_LOGGED } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import {
   buzz,
@@ -9,6 +10,7 @@ import {
   joinCmd,
   leaveCmd,
   nthId,
+  ofType,
   roomWith,
   SLOW,
   settings,
@@ -18,6 +20,21 @@ import {
 } from "./engine_support.ts";
 
 describe("decide", () => {
+  test("logs the first PLACES_LOGGED places one line each, then one line for the rest", () => {
+    const { room, ids } = roomWith(Array.from({ length: 30 }, () => null));
+    const s = settings({ logging: true });
+    const effects = [
+      ...apply(room, buzzes(...ids.map((id, i) => buzz(`c${i + 1}`, id, 100 + i * 10))), 500, s),
+      ...apply(room, tick, 2000, s),
+    ];
+    const lines = ofType(effects, "log").map((e) => e.line);
+    expect(lines.length).toBe(PLACES_LOGGED + 1);
+    expect(lines.slice(0, 2)).toEqual(["[QUIZ] 1. P1", "[QUIZ] 2. P2 +0.01s"]);
+    expect(lines.at(-1)).toBe(
+      `[QUIZ] … places after ${PLACES_LOGGED} are not printed: the host console and --fairness-log have them`,
+    );
+  });
+
   describe("decision window", () => {
     test("does not place a press while a connected player with a long link could still have pressed earlier", () => {
       const { room, s, ids } = roomWith([FAST, SLOW]);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
-import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { PLAYERS_LOGGED, PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply, awaitReturns } from "../../../buzzer/room/engine.ts";
 import { newRoom, type Player, setConn } from "../../../buzzer/room/state.ts";
 import {
@@ -105,6 +105,26 @@ describe("engine", () => {
       const room = newRoom("QUIZ", "quiz-secret");
       const effects = apply(room, joinCmd(room, "c1", { name: "Alice" }), 0, settings({ logging: true }));
       expect(ofType(effects, "log")).toEqual([{ type: "log", line: "[QUIZ] Alice joined" }]);
+    });
+
+    test("in a room past PLAYERS_LOGGED logs a count at each hundred instead of each join and disconnect", () => {
+      const room = newRoom("QUIZ", "quiz-secret");
+      const s = settings({ logging: true });
+      const lines: string[] = [];
+      const step = (effects: RoomEffect[]) => lines.push(...ofType(effects, "log").map((e) => e.line));
+      const ids: string[] = [];
+      for (let i = 1; i <= 200; i++) {
+        const effects = apply(room, joinCmd(room, `c${i}`, { name: `P${i}` }), 0, s);
+        ids.push(ofType(effects, "bind")[0]?.player as string);
+        step(effects);
+      }
+      for (let i = 200; i > 99; i--) step(apply(room, leaveCmd(`c${i}`, ids[i - 1] as string), 10, s));
+      expect(lines.length).toBe(PLAYERS_LOGGED + 2);
+      expect(lines.slice(PLAYERS_LOGGED - 1)).toEqual([
+        "[QUIZ] P100 joined",
+        "[QUIZ] 200 players in the room",
+        "[QUIZ] 100 players connected",
+      ]);
     });
 
     test("resumes by token: same identity, no new journal entry, and the old connection closed with 4004", () => {

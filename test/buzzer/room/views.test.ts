@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { DEFAULT_RULES, type RoomView } from "../../../buzzer/protocol.ts";
+import { DEFAULT_RULES, type RoomView, VIEW } from "../../../buzzer/protocol.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { MAX_PUBLISH_DELAY, PUBLISH_DELAY, publishSoon } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
@@ -115,8 +115,10 @@ describe("views", () => {
             { id: b, name: "P2", connected: true, lockedOut: false, points: 0, rtt: 10, jitter: 1 },
           ],
           playerCount: 2,
+          offlineCount: 0,
           scoreCount: 2,
           order: [],
+          placeCount: 0,
           hosted: false,
           scores: [],
           teams: [],
@@ -124,6 +126,18 @@ describe("views", () => {
         },
       ]);
       expect(room.version).toBe(2);
+    });
+
+    test("counts for hosts and viewers the places and offline players past the lists they are sent", () => {
+      const n = VIEW.players + 5;
+      const { room, s, ids } = roomWith(Array.from({ length: n }, () => null));
+      apply(room, buzzes(...ids.map((id, i) => buzz(`c${i + 1}`, id, 100 + i))), 100, s);
+      // The last three to join, past the list, leave: away within the resume grace, still players.
+      for (let i = n - 3; i < n; i++) apply(room, leaveCmd(`c${i + 1}`, ids[i] as string), 900, s);
+      const state = staffStates(apply(room, tick, 2000, s)).at(-1);
+      expect(state?.players.length).toBe(VIEW.players);
+      expect(state?.order.length).toBe(VIEW.order);
+      expect(state).toMatchObject({ playerCount: n - 3, offlineCount: 3, placeCount: n });
     });
 
     test("adds only the new places to the order, one version at a time", () => {
@@ -228,8 +242,10 @@ describe("views", () => {
           phase: "open",
           players: [{ id: ids[0] as string, name: "P1", connected: true, lockedOut: false, points: 0 }],
           playerCount: 1,
+          offlineCount: 0,
           scoreCount: 1,
           order: [],
+          placeCount: 0,
           hosted: false,
           scores: [],
           teams: [],

@@ -370,11 +370,13 @@ describe("web pages", () => {
       expect(await orderNames(web)).toEqual(top);
       expect(await web.locator("#order li.mine").count()).toBe(0);
       expect(await text(web, "#player-count")).toBe("· 230 players");
+      // No one has points yet: every player shares rank 1, and the page does not say "1st of 230".
+      expect(await text(web, "#my-score")).toBe("0 pts");
 
       // The host console lists the first 200 players (the browser player joined last) and says so,
       // and the first 200 places, the browser player's among them with the gap its page shows.
       await host.locator("#order-more").waitFor();
-      expect(await text(host, "#order-more")).toBe("First 200 places shown");
+      expect(await text(host, "#order-more")).toBe("First 200 of 230 places shown");
       expect(await host.locator("#order li").count()).toBe(200);
       expect(await texts(host, "#order li .place")).toEqual(
         Array.from({ length: 200 }, (_, i) => String(i + 1)),
@@ -388,12 +390,12 @@ describe("web pages", () => {
       expect(await text(host, "#players-more")).toBe("200 of 230 shown");
 
       // The 1080p projector lists the first places that fit its screen (about fifty, far fewer
-      // than the 200 it was sent) and counts the rest, as a lower bound: more places than that exist.
-      await screen.locator("#order-more", { hasText: /^\+ \d+\+ more$/ }).waitFor();
+      // than the 200 it was sent) and counts the rest, the 30 it was not sent included.
+      await screen.locator("#order-more", { hasText: /^\+ \d+ more$/ }).waitFor();
       const shown = await screen.locator("#order li").count();
       expect(shown).toBeGreaterThanOrEqual(40);
       expect(shown).toBeLessThan(200);
-      expect(await text(screen, "#order-more")).toBe(`+ ${200 - shown}+ more`);
+      expect(await text(screen, "#order-more")).toBe(`+ ${230 - shown} more`);
       expect(await texts(screen, "#order li .place")).toEqual(
         Array.from({ length: shown }, (_, i) => String(i + 1)),
       );
@@ -414,6 +416,17 @@ describe("web pages", () => {
       await host.locator("#order-more").waitFor({ state: "hidden" });
       await screen.locator("#order-more").waitFor({ state: "hidden" });
       expect(await text(host, "#players-more")).toBe("200 of 230 shown");
+
+      // 29 players past the list go offline: still in the room and counted, and the host removes
+      // them though none of them is shown.
+      for (const p of peers.slice(200)) p.close();
+      await host.locator("#player-count", { hasText: "(201)" }).waitFor();
+      expect(await text(host, "#players-more")).toBe("200 of 230 shown");
+      await host.click("#prune");
+      await host.locator("#dialog-title", { hasText: "Remove up to 29 offline players?" }).waitFor();
+      await host.click("#dialog-confirm");
+      await host.locator("#players-more", { hasText: "200 of 201 shown" }).waitFor();
+      expect(await text(host, "#player-count")).toBe("(201)");
       for (const p of peers) p.close();
       expect(problems).toEqual([]);
     },

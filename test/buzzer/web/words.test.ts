@@ -1,7 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { phaseDetail, quietLockLabel } from "../../../buzzer/web/words.ts";
+import { phaseDetail, quietLockLabel, rankNote } from "../../../buzzer/web/words.ts";
 
 describe("words", () => {
+  test("rankNote gives a player's rank out of the leaderboard's lines only once anyone has points", () => {
+    expect(rankNote(2, 12, true)).toBe("2nd of 12");
+    expect(rankNote(1, 1501, false)).toBe("");
+  });
+
   test("quietLockLabel says what locked a round with no buzz: time's up, locked, or get ready for one not opened", () => {
     expect(quietLockLabel("timer")).toBe("Time's up");
     expect(quietLockLabel("host")).toBe("Locked");
