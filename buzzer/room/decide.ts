@@ -158,7 +158,7 @@ export function announce(room: Room, placed: rules.Placed[], now: number, s: Set
     const player = room.players.get(p.player);
     if (player?.conn) tell(room, player.conn, p, p.asks, out);
     const name = player?.name ?? p.player;
-    const line = s.logging ? placeLog(p.place, name, gapSeconds(p.gap), p.photo) : null;
+    const line = s.logging ? placeLog(p.place, name, gapSeconds(p.gap), p.photo, room.players.size) : null;
     if (line !== null) out.push(log(room, line));
     const claim = room.claims.get(p.player);
     room.claims.delete(p.player);

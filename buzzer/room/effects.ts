@@ -137,14 +137,23 @@ export function log(room: Room, line: string): RoomEffect {
   return { type: "log", line: room.code === DEFAULT_ROOM ? line : `[${room.code}] ${line}` };
 }
 
-/** Places of a round printed one line each (the original's buzz order); the rest share one line. */
-export const PLACES_LOGGED = 10;
-/** Players a room prints each join and disconnect of; past that, a line per hundred keeps a big room's terminal readable. */
+/** Players a room prints each join, disconnect and place of; past that, a big room's terminal stays readable. */
 export const PLAYERS_LOGGED = 100;
+/** Places of a round a big room prints one line each; the rest share one line. */
+export const PLACES_LOGGED = 10;
 
-/** The log line for a place: the first PLACES_LOGGED each, then one saying where the rest are; null after that. */
-export function placeLog(place: number, name: string, gap: number, photo: boolean): string | null {
-  if (place <= PLACES_LOGGED) return placeLine(place, name, gap, photo);
+/**
+ * The log line for a place in a room of `players`: every place in a small room; in a big one the
+ * first PLACES_LOGGED, then one line saying where the rest are, then null.
+ */
+export function placeLog(
+  place: number,
+  name: string,
+  gap: number,
+  photo: boolean,
+  players: number,
+): string | null {
+  if (place <= PLACES_LOGGED || players <= PLAYERS_LOGGED) return placeLine(place, name, gap, photo);
   if (place > PLACES_LOGGED + 1) return null;
   return `… places after ${PLACES_LOGGED} are not printed: the host console and --fairness-log have them`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Link } from "../../../buzzer/fair.ts";
-import { PLACES_LOGGED } from "../../../buzzer/room/effects.ts";
+import { PLACES_LOGGED, PLAYERS_LOGGED } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import {
   buzz,
@@ -20,12 +20,24 @@ import {
 } from "./engine_support.ts";
 
 describe("decide", () => {
-  test("logs the first PLACES_LOGGED places one line each, then one line for the rest", () => {
-    const { room, ids } = roomWith(Array.from({ length: 30 }, () => null));
+  test("logs every place of a small room, one line each", () => {
+    const { room, ids } = roomWith(Array.from({ length: PLAYERS_LOGGED }, () => null));
     const s = settings({ logging: true });
     const effects = [
       ...apply(room, buzzes(...ids.map((id, i) => buzz(`c${i + 1}`, id, 100 + i * 10))), 500, s),
-      ...apply(room, tick, 2000, s),
+      ...apply(room, tick, 5000, s),
+    ];
+    const lines = ofType(effects, "log").map((e) => e.line);
+    expect(lines.length).toBe(PLAYERS_LOGGED);
+    expect(lines.at(-1)).toMatch(new RegExp(`^\\[QUIZ\\] ${PLAYERS_LOGGED}\\. P${PLAYERS_LOGGED} \\+`));
+  });
+
+  test("logs the first PLACES_LOGGED places of a big room one line each, then one line for the rest", () => {
+    const { room, ids } = roomWith(Array.from({ length: PLAYERS_LOGGED + 1 }, () => null));
+    const s = settings({ logging: true });
+    const effects = [
+      ...apply(room, buzzes(...ids.map((id, i) => buzz(`c${i + 1}`, id, 100 + i * 10))), 500, s),
+      ...apply(room, tick, 5000, s),
     ];
     const lines = ofType(effects, "log").map((e) => e.line);
     expect(lines.length).toBe(PLACES_LOGGED + 1);
