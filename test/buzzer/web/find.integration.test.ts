@@ -1,7 +1,7 @@
 /**
  * The host console's search in a real browser against the real server: in a room bigger than the
- * console's lists, the host finds a player past them by name and by place, marks its answer and
- * kicks it, from the search's rows (browser.ts: Chromium).
+ * console's lists, the host finds a player past them by name and by place, marks its answer, renames
+ * it and kicks it, from the search's rows (browser.ts: Chromium).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startServer } from "../../support.ts";
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe("host console search", () => {
   test.skipIf(!hasChromium)(
-    "finds player #220 of 230 by name and by place, marks its answer right and kicks it",
+    "finds player #220 of 230 by name and by place, then marks its answer right, renames it and kicks it",
     async () => {
       if (!browsing) throw new Error("no browser");
       const room = "FIND";
@@ -79,9 +79,18 @@ describe("host console search", () => {
       await host.locator("#found tr[data-judged=right] td.points", { hasText: "1" }).waitFor();
       expect(await row.getByRole("button", { name: "Wrong: P220" }).isDisabled()).toBe(true);
 
+      // Renamed from the search's row (the place still finds it): the dialog waits for the new name.
+      await row.getByRole("button", { name: "Rename P220" }).click();
+      await host.fill("#dialog-input", "Zed");
+      await host.click("#dialog-confirm");
+      expect((await p220.next("welcome", () => true, WAIT)).name).toBe("Zed");
+      await host.locator("#dialog").waitFor({ state: "hidden" });
+      const renamed = host.locator("#found tr", { hasText: "Zed" });
+      expect(await renamed.locator(".badge.place").textContent()).toBe("220th this round");
+
       // Kicked from the search's row: the player is closed, and the search finds no one.
-      await row.getByRole("button", { name: "Kick P220" }).click();
-      await host.locator("#dialog-title", { hasText: "Kick P220?" }).waitFor();
+      await renamed.getByRole("button", { name: "Kick Zed" }).click();
+      await host.locator("#dialog-title", { hasText: "Kick Zed?" }).waitFor();
       await host.click("#dialog-confirm");
       expect((await p220.closed).code).toBe(4001);
       await host.locator("#found-note", { hasText: "No player matches" }).waitFor();
