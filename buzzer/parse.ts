@@ -75,6 +75,10 @@ export function parseClient(text: string): Parsed<ClientMessage> {
     case "judge":
     case "team":
       return parsePlayerAction(m);
+    case "find":
+      if (typeof m.query !== "string" || m.query.length > LIMITS.query)
+        return bad(`find.query must be a string of at most ${LIMITS.query} characters`);
+      return { ok: true, msg: { type: "find", query: m.query } };
     case "rules":
       return parseRules(m.rules);
     case "log":

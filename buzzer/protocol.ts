@@ -37,6 +37,8 @@ export const LIMITS = {
   timer: 600_000,
   /** Most names and tokens a room's host may ban. */
   bans: 1000,
+  /** Longest player search a host may send, in UTF-16 units: a name pasted with invisible characters fits. */
+  query: 128,
 } as const;
 
 /** How a room plays: when rounds lock themselves, and what answers and false starts are worth. */
@@ -114,6 +116,8 @@ export type ClientMessage =
   | { type: "rules"; rules: Partial<Rules> }
   /** Host: ask for the scores as CSV. */
   | { type: "scores" }
+  /** Host: find players by name (folded as names are compared), or by place this round (`12` or `#12`). */
+  | { type: "find"; query: string }
   /** Host: ask for the fairness log. */
   | { type: "log"; format?: LogFormat }
   /** Ask for a fresh snapshot of the room (after a missed delta). */
@@ -133,6 +137,12 @@ export interface PlayerView {
   /** Measured round trip and jitter in ms, when known. */
   rtt?: number;
   jitter?: number;
+}
+
+/** A player a host's search found: as the player list shows it, with its place this round if it has one. */
+export interface FoundPlayer extends PlayerView {
+  place?: number;
+  judged?: "right" | "wrong";
 }
 
 /** One place in a round's order. */
@@ -253,6 +263,8 @@ export const VIEW = {
   players: 200,
   /** Leaderboard lines a host console or projector is shown. */
   scores: 200,
+  /** Players one search answers with (`count` says how many matched). */
+  found: 20,
 } as const;
 
 /** Error codes a client may receive; the message says the same in words. */
@@ -297,5 +309,7 @@ export type ServerMessage =
   /** A refusal; RATE_LIMITED for wrong secrets says in `retryIn` the whole seconds until a retry may pass. */
   | { type: "error"; code: ErrorCode; message: string; retryIn?: number }
   | { type: "log"; format: LogFormat; data: string }
+  /** The answer to a host's `find`, for that host alone: the first matches, best first, and how many matched. */
+  | { type: "found"; query: string; players: FoundPlayer[]; count: number }
   /** The scores as CSV, for the host who asked. */
   | { type: "scores"; format: "csv"; data: string };

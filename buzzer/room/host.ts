@@ -1,9 +1,10 @@
-/** Host actions: open, countdown, lock, new round, next question, moderation, scores, rules, and the fairness log download. */
+/** Host actions: open, countdown, lock, new round, next question, moderation, a search for players, scores, rules, and the fairness log download. */
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { announce, teamAnswered } from "./decide.ts";
 import { log, publishNow, roundLine, type Settings } from "./effects.ts";
+import { find } from "./find.ts";
 import { kick, prune, rename } from "./moderation.ts";
 import { formatRecords } from "./records.ts";
 import { open, setRules, timing } from "./rules.ts";
@@ -70,6 +71,8 @@ export function host(
       return scoreAction(room, conn, action, now, s, out);
     case "rules":
       return setRules(room, action.rules, now, s, out);
+    case "find":
+      return find(room, conn, action.query, out);
     case "log": {
       const format = action.format ?? "jsonl";
       if (conn)

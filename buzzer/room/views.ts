@@ -15,22 +15,14 @@ import {
 } from "../protocol.ts";
 import { standing } from "../round.ts";
 import { boardOf, ownScore } from "./board.ts";
-import type { Room } from "./state.ts";
+import type { Player, Room } from "./state.ts";
 
 /** The room as hosts and viewers see it: the first players, places and scores, with counts, and the rules. */
 export function staffView(room: Room, now: number): RoomView {
   const players: PlayerView[] = [];
   for (const p of room.players.values()) {
     if (players.length >= VIEW.players) break;
-    players.push({
-      id: p.id,
-      name: p.name,
-      connected: p.conn !== null,
-      lockedOut: standing(room.round, p.id) === "locked",
-      points: p.points,
-      ...(p.team !== null ? { team: p.team } : {}),
-      ...(p.link ? { rtt: hundredths(p.link.rtt), jitter: hundredths(p.link.jitter) } : {}),
-    });
+    players.push(listed(room, p));
   }
   const board = boardOf(room);
   return {
@@ -43,6 +35,19 @@ export function staffView(room: Room, now: number): RoomView {
     teams: board.teams,
     rules: { ...room.rules },
     ...(room.lockedBy !== null ? { lockedBy: room.lockedBy } : {}),
+  };
+}
+
+/** A player as the host's list shows it (and a host's search finds it). */
+export function listed(room: Room, p: Player): PlayerView {
+  return {
+    id: p.id,
+    name: p.name,
+    connected: p.conn !== null,
+    lockedOut: standing(room.round, p.id) === "locked",
+    points: p.points,
+    ...(p.team !== null ? { team: p.team } : {}),
+    ...(p.link ? { rtt: hundredths(p.link.rtt), jitter: hundredths(p.link.jitter) } : {}),
   };
 }
 

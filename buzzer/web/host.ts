@@ -1,14 +1,16 @@
 /**
  * The host console: the join link and its QR code at the top; next question, open, arm with a
  * countdown, lock and new round (buttons and the keys n, o, c, l, r); the order with right and
- * wrong; the leaderboard; the players with their teams and moderation; the round rules; and the
- * downloads. While the connection is down it says so instead of showing the last phase.
+ * wrong; the leaderboard; the players with their teams and moderation, and a search for any of
+ * them; the round rules; and the downloads. While the connection is down it says so instead of showing the last phase.
  */
 import { type ClientMessage, COUNTDOWN_MS, type LogFormat, type RoomView } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
 import { armLabel, COUNTDOWN_RANGE, countdownMs } from "./host_checks.ts";
 import { asking, dismiss } from "./host_dialog.ts";
+import { FindBox } from "./host_find.ts";
 import { showJoin } from "./host_join.ts";
+import { Judging } from "./host_judge.ts";
 import { OrderList } from "./host_order.ts";
 import { PlayerTable } from "./host_players.ts";
 import { rulesPanel } from "./host_rules.ts";
@@ -47,6 +49,9 @@ const ui = {
   playersEmpty: byId("players-empty"),
   playersMore: byId("players-more"),
   playerCount: byId("player-count"),
+  find: byId<HTMLInputElement>("find"),
+  found: byId<HTMLTableSectionElement>("found"),
+  foundNote: byId("found-note"),
   teamNames: byId<HTMLDataListElement>("team-names"),
   prune: byId<HTMLButtonElement>("prune"),
   rules: byId<HTMLFormElement>("rules"),
@@ -64,8 +69,12 @@ let online = false;
 let beeped = -1;
 let stopTimer: () => void = () => {};
 
-const order = new OrderList(ui.order, send);
-const players = new PlayerTable(ui.players, send);
+const judging = new Judging(send);
+const order = new OrderList(ui.order, judging);
+const players = new PlayerTable(ui.players, send, judging);
+const find = new FindBox({ input: ui.find, body: ui.found, note: ui.foundNote }, send, judging, () => {
+  if (view) showPlayers(view);
+});
 const showRules = rulesPanel(ui.rules, ui.rulesNote, send);
 
 const login = hostLogin({
@@ -88,8 +97,10 @@ const login = hostLogin({
     if (msg.type === "state") onState(msg);
     else if (msg.type === "log") saveLog(msg.format, msg.data);
     else if (msg.type === "scores") saveScores(room, msg.data);
+    else if (msg.type === "found") find.onFound(msg);
     else if (msg.type === "error" && msg.code === "ALREADY_JUDGED") orderNotice(msg.message);
-    else if (msg.type === "error" && !players.refused(msg.message)) ui.detail.textContent = msg.message;
+    else if (msg.type === "error" && !players.refused(msg.message) && !find.table.refused(msg.message))
+      ui.detail.textContent = msg.message;
   },
 });
 
@@ -113,6 +124,7 @@ function showOnline(status: SessionStatus): void {
   }
   dismiss();
   stopTimer();
+  find.offline();
   ui.phase.dataset.phase = "offline";
   ui.phase.textContent = "offline";
   ui.detail.textContent =
@@ -139,9 +151,9 @@ function onState(next: RoomView): void {
   ui.orderEmpty.hidden = next.order.length > 0;
   showNote(ui.orderMore, orderCutNote(next.order.length, next.placeCount));
   players.render(next.players);
-  ui.playersEmpty.hidden = next.players.length > 0;
   ui.playerCount.textContent = next.playerCount ? `(${next.playerCount})` : "";
-  showNote(ui.playersMore, shownOf(next.players.length, next.playerCount + (next.offlineCount ?? 0)));
+  find.roomChanged(next.playerCount + (next.offlineCount ?? 0));
+  showPlayers(next);
   const teams = next.teams ?? [];
   ui.teamNames.replaceChildren(...teams.map((t) => Object.assign(h("option"), { value: t.name })));
   renderBoard(
@@ -150,6 +162,15 @@ function onState(next: RoomView): void {
     teams,
   );
   showRules(next.rules);
+}
+
+/** The player list, or while the host searches, the search's results in its place. */
+function showPlayers(next: RoomView): void {
+  const listed = !find.active;
+  ui.players.hidden = !listed;
+  ui.playersEmpty.hidden = !listed || next.players.length > 0;
+  const total = next.playerCount + (next.offlineCount ?? 0);
+  showNote(ui.playersMore, listed ? shownOf(next.players.length, total) : "");
 }
 
 /** The countdown to release while armed, the question timer while open. */

@@ -111,3 +111,15 @@ export function pruneQuestion(count: PruneCount): { title: string; message: stri
       .join(" "),
   };
 }
+
+/**
+ * The note over a search's results: `3 of 1500 players match`, or when more matched than the server
+ * sends, how to see the rest (`First 20 of 57 matches shown: type more of the name`).
+ */
+export function foundNote(shown: number, count: number, total: number): string {
+  if (count === 0) return "No player matches";
+  if (count > shown) return `First ${shown} of ${count} matches shown: type more of the name`;
+  // The room's size comes with its last state, which a search may be ahead of.
+  const of = Math.max(total, count);
+  return `${count} of ${of} player${of === 1 ? "" : "s"} ${count === 1 ? "matches" : "match"}`;
+}

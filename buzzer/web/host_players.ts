@@ -2,9 +2,16 @@
  * The host console's player list: who is online (a connection-quality dot, the numbers on hover),
  * their team, points and false start, and the moderation a host needs (forgive, points, rename,
  * kick with an optional ban, remove offline players). Rows are kept by player id and updated in
- * place, so nothing moves or is replaced under the mouse or a field being typed in.
+ * place, so nothing moves or is replaced under the mouse or a field being typed in. A search's
+ * results are the same rows, with the player's place this round and its right and wrong buttons.
  */
-import { type ClientMessage, LIMITS, type PlaceView, type PlayerView } from "../protocol.ts";
+import {
+  type ClientMessage,
+  type FoundPlayer,
+  LIMITS,
+  type PlaceView,
+  type PlayerView,
+} from "../protocol.ts";
 import {
   nameProblem,
   pointsProblem,
@@ -15,7 +22,9 @@ import {
   qualityTitle,
 } from "./host_checks.ts";
 import { ask } from "./host_dialog.ts";
+import type { JudgeButtons, Judging } from "./host_judge.ts";
 import { h } from "./ui.ts";
+import { ordinal } from "./words.ts";
 
 interface Row {
   tr: HTMLTableRowElement;
@@ -24,13 +33,15 @@ interface Row {
   status: HTMLSpanElement;
   offline: HTMLSpanElement;
   out: HTMLSpanElement;
+  place: HTMLSpanElement;
+  judge: JudgeButtons;
   team: HTMLInputElement;
   points: HTMLTableCellElement;
   forgive: HTMLButtonElement;
   award: HTMLButtonElement;
   rename: HTMLButtonElement;
   kick: HTMLButtonElement;
-  player: PlayerView;
+  player: FoundPlayer;
 }
 
 function button(text: string, label: string, className = "small"): HTMLButtonElement {
@@ -46,20 +57,23 @@ const RENAME_WAIT = 5000;
 /** The player table, kept in step with each state the console receives. */
 export class PlayerTable {
   private readonly rows = new Map<string, Row>();
-  private shown: readonly PlayerView[] = [];
+  private shown: readonly FoundPlayer[] = [];
   /** A rename sent and not yet answered: the player, its name before, and where the answer goes. */
   private renaming: { id: string; before: string; done: (refused: string) => void } | null = null;
 
   constructor(
     private readonly body: HTMLTableSectionElement,
     private readonly send: (msg: ClientMessage) => boolean,
+    private readonly judging: Judging,
   ) {}
 
   /** Shows `players` in the server's order, reusing each player's row. */
-  render(players: readonly PlayerView[]): void {
+  render(players: readonly FoundPlayer[]): void {
     this.shown = players;
-    const renamed = this.renaming && players.find((p) => p.id === this.renaming?.id);
-    if (renamed && renamed.name !== this.renaming?.before) this.answer("");
+    // Renamed, or gone from the rows (renamed out of a search's results, or kicked): the wait is over.
+    const waiting = this.renaming;
+    const renamed = waiting && players.find((p) => p.id === waiting.id);
+    if (waiting && renamed?.name !== waiting.before) this.answer("");
     const seen = new Set<string>();
     players.forEach((p, i) => {
       seen.add(p.id);
@@ -108,7 +122,7 @@ export class PlayerTable {
     return "";
   }
 
-  private create(p: PlayerView): Row {
+  private create(p: FoundPlayer): Row {
     const tr = h("tr");
     tr.dataset.player = p.id;
     const nameCell = h("td", "name");
@@ -117,7 +131,8 @@ export class PlayerTable {
     const status = h("span", "visually-hidden");
     const offline = h("span", "badge offline");
     const out = h("span", "badge out");
-    nameCell.append(dot, name, status, offline, out);
+    const place = h("span", "badge place");
+    nameCell.append(dot, name, status, offline, out, place);
     const team = h("input", "team-input");
     team.type = "text";
     team.maxLength = LIMITS.team;
@@ -133,7 +148,8 @@ export class PlayerTable {
     const kick = button("Kick", "", "small danger");
     const actions = h("td");
     const wrap = h("span", "row-actions");
-    wrap.append(forgive, award, rename, kick);
+    const judge = this.judging.buttons(tr, p);
+    wrap.append(judge.el, forgive, award, rename, kick);
     actions.append(wrap);
     tr.append(nameCell, teamCell, points, actions);
     const row: Row = {
@@ -143,6 +159,8 @@ export class PlayerTable {
       status,
       offline,
       out,
+      place,
+      judge,
       team,
       points,
       forgive,
@@ -164,7 +182,7 @@ export class PlayerTable {
     return row;
   }
 
-  private update(row: Row, p: PlayerView): void {
+  private update(row: Row, p: FoundPlayer): void {
     row.player = p;
     row.tr.classList.toggle("offline", !p.connected);
     row.dot.dataset.quality = p.connected ? quality(p.rtt, p.jitter) : "offline";
@@ -177,6 +195,12 @@ export class PlayerTable {
     row.out.textContent = p.lockedOut ? "false start" : "";
     row.out.hidden = !p.lockedOut;
     row.forgive.hidden = !p.lockedOut;
+    // Only a search's results carry a place: the list's rows have no answer to mark.
+    row.place.textContent = p.place === undefined ? "" : `${ordinal(p.place)} this round`;
+    row.place.hidden = p.place === undefined;
+    row.judge.el.hidden = p.place === undefined;
+    if (p.place !== undefined) row.judge.update(p);
+    else delete row.tr.dataset.judged;
     row.forgive.setAttribute("aria-label", `Forgive ${p.name}'s false start`);
     row.award.setAttribute("aria-label", `Give ${p.name} points`);
     row.rename.setAttribute("aria-label", `Rename ${p.name}`);

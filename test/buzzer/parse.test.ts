@@ -24,6 +24,7 @@ describe("protocol", () => {
       points: 1000,
       timer: 600_000,
       bans: 1000,
+      query: 128,
     });
     expect(PLAIN_BUZZ).toBe("buzz");
   });
@@ -119,6 +120,11 @@ describe("protocol", () => {
         ok: true,
         msg: { type: "kick", player, ban: true },
       });
+    });
+
+    test("a find with a query up to 128 characters, empty or not, kept as sent", () => {
+      for (const query of ["", " ann ", "#12", "q".repeat(LIMITS.query)])
+        expect(parse({ type: "find", query })).toStrictEqual({ ok: true, msg: { type: "find", query } });
     });
 
     test("a log in each format and without one", () => {
@@ -258,6 +264,12 @@ describe("protocol", () => {
       expect(parse({ type: "kick", player: 7 })).toStrictEqual(result);
       expect(parse({ type: "kick", player: null })).toStrictEqual(result);
       expect(parse({ type: "kick", player: "p".repeat(65) })).toStrictEqual(result);
+    });
+
+    test("a find whose query is missing, not a string or longer than 128 characters", () => {
+      const result = badMessage("find.query must be a string of at most 128 characters");
+      for (const query of [undefined, null, 12, ["ann"], "q".repeat(LIMITS.query + 1)])
+        expect(parse({ type: "find", query })).toStrictEqual(result);
     });
 
     test("a log in a format other than jsonl or csv", () => {

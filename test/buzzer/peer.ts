@@ -58,6 +58,17 @@ export class Peer {
     return { peer, welcome };
   }
 
+  /** Joins `count` players named P1, P2… to a room, fifty at a time; resolves with them in that order. */
+  static async crowd(url: string, room: string, count: number): Promise<Peer[]> {
+    const peers: Peer[] = [];
+    for (let batch = 0; batch < count; batch += 50) {
+      const names = Array.from({ length: Math.min(50, count - batch) }, (_, i) => `P${batch + i + 1}`);
+      const joined = await Promise.all(names.map((name) => Peer.join(url, { name, room })));
+      peers.push(...joined.map((j) => j.peer));
+    }
+    return peers;
+  }
+
   send(msg: ClientMessage | Record<string, unknown>): void {
     this.ws.send(encode(msg as ClientMessage));
   }

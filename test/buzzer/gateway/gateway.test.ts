@@ -241,6 +241,23 @@ describe("Gateway", () => {
     expect(of("host")).toEqual([{ type: "host", conn: host.id, room: "MAIN", action: { type: "lock" } }]);
   });
 
+  test("answers a player's search for players with NOT_HOST, and passes a host's on to the owner", () => {
+    const { connect, json, of } = setup();
+    const player = connect();
+    json(player, { type: "join" });
+    json(player, { type: "find", query: "Dave" });
+    expect(player.messages).toEqual([
+      { type: "error", code: "NOT_HOST", message: "host actions need the room's secret" },
+    ]);
+    expect(of("host")).toEqual([]);
+    const host = connect();
+    json(host, { type: "join", secret: "right" });
+    json(host, { type: "find", query: "Dave" });
+    expect(of("host")).toEqual([
+      { type: "host", conn: host.id, room: "MAIN", action: { type: "find", query: "Dave" } },
+    ]);
+  });
+
   test("warns a flooding client with RATE_LIMITED once, then closes it with 4002", () => {
     const { connect, json } = setup();
     const socket = connect();

@@ -4,6 +4,7 @@ import {
   armLabel,
   COUNTDOWN_RANGE,
   countdownMs,
+  foundNote,
   nameProblem,
   pointsProblem,
   pruneCount,
@@ -106,5 +107,14 @@ describe("host_checks", () => {
     expect(countdownMs("2.5")).toBe(2500);
     expect(countdownMs("60")).toBe(LIMITS.countdown);
     expect(COUNTDOWN_RANGE).toBe("Countdown: 0 to 60 seconds");
+  });
+
+  test("foundNote counts a search's matches out of the room, and says how to narrow one cut short", () => {
+    expect(foundNote(0, 0, 1500)).toBe("No player matches");
+    expect(foundNote(1, 1, 1500)).toBe("1 of 1500 players matches");
+    expect(foundNote(3, 3, 1500)).toBe("3 of 1500 players match");
+    expect(foundNote(1, 1, 1)).toBe("1 of 1 player matches");
+    expect(foundNote(2, 2, 1)).toBe("2 of 2 players match");
+    expect(foundNote(20, 57, 1500)).toBe("First 20 of 57 matches shown: type more of the name");
   });
 });

@@ -328,12 +328,7 @@ describe("web pages", () => {
       await signIn(host, room, "roompass");
       const screen = await open(await device(HD), `/screen?room=${room}`);
       // 229 peers and then the browser player: 230 players, the browser one past the host's 200.
-      const peers: Peer[] = [];
-      for (let batch = 0; batch < 229; batch += 50) {
-        const names = Array.from({ length: Math.min(50, 229 - batch) }, (_, i) => `P${batch + i + 1}`);
-        const joined = await Promise.all(names.map((name) => Peer.join(server.url, { name, room })));
-        peers.push(...joined.map((j) => j.peer));
-      }
+      const peers = await Peer.crowd(server.url, room, 229);
       const web = await open(await device(), `/r/${room}`);
       await joinAs(web, "Web");
       await buzzState(web, "locked");

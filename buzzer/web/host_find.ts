@@ -1,0 +1,99 @@
+/**
+ * The host console's search for players: the way to anyone past the first VIEW.players it lists (or
+ * the places past VIEW.order). What is typed is sent as a `find`; the server's `found` shows in rows
+ * made as the list's are (host_players.ts), with the player's place this round and right and wrong.
+ */
+import { type ClientMessage, LIMITS, type ServerMessage } from "../protocol.ts";
+import { foundNote } from "./host_checks.ts";
+import type { Judging } from "./host_judge.ts";
+import { PlayerTable } from "./host_players.ts";
+import { showNote } from "./ui.ts";
+
+type Found = Extract<ServerMessage, { type: "found" }>;
+
+/** The search box, its results and the note that counts them. */
+export class FindBox {
+  /** The rows of the results: the player list's own rows, in their own table body. */
+  readonly table: PlayerTable;
+  /** What the box holds now ("" for no search). */
+  private query = "";
+  /** The query sent and not answered yet: one at a time, however fast the room changes. */
+  private asked: string | null = null;
+  /** The room changed, or the box did, while a search was out: search again once it is answered. */
+  private again = false;
+  private total = 0;
+
+  constructor(
+    private readonly ui: { input: HTMLInputElement; body: HTMLTableSectionElement; note: HTMLElement },
+    private readonly send: (msg: ClientMessage) => boolean,
+    judging: Judging,
+    /** Called when a search starts or ends: the console shows the results or its list. */
+    private readonly onActive: (active: boolean) => void,
+  ) {
+    this.table = new PlayerTable(ui.body, send, judging);
+    ui.input.maxLength = LIMITS.query;
+    // "search" is Escape clearing the box, in browsers that have it.
+    for (const type of ["input", "search"]) ui.input.addEventListener(type, () => this.typed());
+  }
+
+  /** Whether the console shows a search's results rather than its list. */
+  get active(): boolean {
+    return this.query !== "";
+  }
+
+  /**
+   * The room changed: the search runs again, so its rows are as current as the list beside them (a
+   * kicked player goes, a new round's places clear, a player who joined since is found). Asked for
+   * at most one at a time, a busy room costs one search per round trip, not one per change.
+   */
+  roomChanged(players: number): void {
+    this.total = players;
+    if (this.active) this.ask();
+  }
+
+  /** The connection dropped: an answer still out will not come, and the next state asks again. */
+  offline(): void {
+    this.asked = null;
+    this.again = false;
+  }
+
+  /** Shows the server's answer, if it is for what the box holds; asks again if that changed meanwhile. */
+  onFound(msg: Found): void {
+    if (msg.query !== this.asked) return;
+    this.asked = null;
+    if (msg.query === this.query) this.show(msg);
+    if (this.again || msg.query !== this.query) {
+      this.again = false;
+      if (this.active) this.ask();
+    }
+  }
+
+  private typed(): void {
+    const was = this.active;
+    this.query = this.ui.input.value.trim();
+    if (this.active && !was) showNote(this.ui.note, "Searching…");
+    if (this.active) this.ask();
+    else this.clear();
+    if (this.active !== was) this.onActive(this.active);
+  }
+
+  private ask(): void {
+    if (this.asked !== null) {
+      this.again = true;
+      return;
+    }
+    if (this.send({ type: "find", query: this.query })) this.asked = this.query;
+  }
+
+  private show(msg: Found): void {
+    this.table.render(msg.players);
+    this.ui.body.hidden = false;
+    showNote(this.ui.note, foundNote(msg.players.length, msg.count, this.total));
+  }
+
+  private clear(): void {
+    this.table.render([]);
+    this.ui.body.hidden = true;
+    showNote(this.ui.note, "");
+  }
+}
