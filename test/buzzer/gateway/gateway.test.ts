@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { MAX_COMPENSATION } from "../../../buzzer/fair.ts";
 import type { ServerMessage } from "../../../buzzer/protocol.ts";
 import type { GatewayEffect } from "../../../buzzer/room/commands.ts";
 import { START, setup } from "./fakes.ts";
@@ -147,6 +148,41 @@ describe("Gateway", () => {
     expect(buzz?.claim).toMatchObject({ rtt: 200, bound: "estimated", allowance: 202 });
     gateway.detach();
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  test("holds a plain buzz of a client not answering its pings for a fresh measure; buzzes behind it go with it, once", () => {
+    const { clock, gateway, server, handlers, connect, message, of } = setup(() => []);
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    // Its first ping frame (at 200 ms) goes unanswered past the timeout: the client is not reading.
+    clock.advance(800);
+    message(socket, "buzz");
+    const held = socket.pings.at(-1);
+    if (!held) throw new Error("no ping frame was sent on the buzz");
+    clock.advance(10);
+    message(socket, "buzz");
+    expect([of("join"), socket.data.waiting]).toEqual([
+      [],
+      { for: "measure", at: [START + 800, START + 810] },
+    ]);
+    clock.advance(20);
+    handlers.pong?.(socket.ws, Buffer.from(held));
+    expect([of("join").length, socket.data.waiting]).toEqual([
+      1,
+      { for: "join", at: [START + 800, START + 810] },
+    ]);
+    // The wait's own end, while the join is on its way, sends nothing again.
+    clock.advance(MAX_COMPENSATION);
+    expect(of("join")).toHaveLength(1);
+    gateway.deliver([
+      { type: "bind", conn: socket.id, room: "MAIN", player: "p1", host: false, added: true },
+    ]);
+    expect(of("buzz").map((b) => [b.claim.arrival, b.claim.rtt])).toEqual([
+      [START + 800, 30],
+      [START + 810, 30],
+    ]);
+    expect(socket.data.waiting).toBeNull();
+    gateway.detach();
   });
 
   test("maps a JSON player's press by its clock pings, and tells it a round's release on its own clock", () => {
