@@ -4,13 +4,16 @@
  * state, and a gateway holds tens of thousands of connections. An id names its slot and is never
  * given twice, so an owner's effect for a connection that has gone never reaches its slot's next one.
  * An id is given at a connection's first use of it (its first command to an owner), not when it
- * opens: an idle connection never needs one, and the string costs about 100 bytes.
+ * opens: an idle connection never needs one, and the string costs about 100 bytes. When each opened
+ * is kept here too, by slot (8 bytes), rather than on the connection (see conn.ts Conn).
  */
 import type { Conn, Socket } from "./conn.ts";
 
 /** Open connections, found by id in constant time, iterated in slot order. */
 export class ConnTable {
   private readonly slots: (Socket | null)[] = [];
+  /** When the connection in each slot opened. */
+  private readonly opened: number[] = [];
   /** Slots free for reuse, the most recently freed last. */
   private readonly free: number[] = [];
   private seq = 0;
@@ -24,10 +27,11 @@ export class ConnTable {
     return this.count;
   }
 
-  /** Puts an opening connection in a slot. */
-  add(ws: Socket): void {
+  /** Puts a connection opening at `now` in a slot. */
+  add(ws: Socket, now: number): void {
     const slot = this.free.pop() ?? this.slots.length;
     this.slots[slot] = ws;
+    this.opened[slot] = now;
     ws.data.slot = slot;
     this.count++;
   }
@@ -42,6 +46,11 @@ export class ConnTable {
   get(id: string): Socket | undefined {
     const ws = this.slots[slotOf(id)];
     return ws && ws.data.id === id ? ws : undefined;
+  }
+
+  /** When the connection opened (never, for one not open: it is not idle). */
+  openedAt(conn: Conn): number {
+    return this.opened[conn.slot] ?? Number.POSITIVE_INFINITY;
   }
 
   /** Whether the connection is open. */

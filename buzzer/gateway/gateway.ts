@@ -21,7 +21,7 @@ import {
   type Socket,
   sendError,
   sendTo,
-  takeEarly,
+  takeWaiting,
   topic,
   whoIs,
 } from "./conn.ts";
@@ -34,9 +34,6 @@ import { blocked, claimOf } from "./probes.ts";
 export type { Conn, Socket } from "./conn.ts";
 export type { GatewayOptions } from "./options.ts";
 
-/** Wrong secrets one connection may send before it is closed. */
-const MAX_BAD_SECRETS = 5;
-
 /** How a connection in a room is closed when Redis lost the game's data: its client joins again. */
 const RESET_REASON = { code: Close.RESET, reason: "the game's data was lost: join again" };
 
@@ -48,6 +45,8 @@ export class Gateway {
   private readonly plain: PlainPath;
   /** Each room's current round, as its published states and deltas tell (for answering repeats). */
   private readonly rounds = new Map<string, number>();
+  /** When each connection refused for its rate was last told so: only those, not every connection, carry it. */
+  private readonly warnedAt = new WeakMap<Conn, number>();
   /** The `host:port` forms clients may use (see web.ts allowedHosts); none until the server listens. */
   private allowed: ReadonlySet<string> = new Set();
 
@@ -106,7 +105,7 @@ export class Gateway {
     backpressureLimit: LIMITS.backlog,
     closeOnBackpressureLimit: true,
     open: (ws) => {
-      this.conns.add(ws);
+      this.conns.add(ws, this.opts.clock.now());
     },
     // Decided synchronously: Bun does not await async handlers in order, and order is the point.
     message: (ws, data) => this.onMessage(ws, data),
@@ -189,14 +188,13 @@ export class Gateway {
 
   private join(ws: Socket, msg: Extract<ClientMessage, { type: "join" }>, now: number): void {
     const conn = ws.data;
-    if (conn.room || conn.joining)
-      return this.error(ws, "ALREADY_JOINED", "this connection has already joined");
+    // A JSON connection has joined, or its join is on its way (a refused one is new again).
+    if (conn.mode === "json") return this.error(ws, "ALREADY_JOINED", "this connection has already joined");
     const code = msg.room ? checkRoom(msg.room) : { ok: true as const, msg: DEFAULT_ROOM };
     if (!code.ok) return this.error(ws, code.code, code.message);
     const wait = msg.secret !== undefined ? this.admission.secretWait(conn.address, now) : 0;
     if (wait > 0) return this.error(ws, "RATE_LIMITED", secretsRefusal(wait), wait);
     conn.mode = "json";
-    conn.joining = true;
     this.opts.bus.send({
       type: "join",
       conn: this.conns.idOf(conn),
@@ -229,7 +227,6 @@ export class Gateway {
   private bind(ws: Socket, e: Extract<GatewayEffect, { type: "bind" }>): void {
     const conn = ws.data;
     const now = this.opts.clock.now();
-    conn.joining = false;
     conn.room = e.room;
     conn.player = e.player;
     conn.host = e.host;
@@ -239,7 +236,7 @@ export class Gateway {
     if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
     if (conn.mode === "json") ws.subscribe(topic(e.room, e.player === null ? "staff" : "players"));
-    for (const at of takeEarly(conn)) if (e.player !== null) this.buzz(ws, e.room, null, at);
+    for (const at of takeWaiting(conn)) if (e.player !== null) this.buzz(ws, e.room, null, at);
   }
 
   private onClose(ws: Socket, code: number, reason: string): void {
@@ -260,14 +257,15 @@ export class Gateway {
   }
 
   private refuseFlood(ws: Socket, now: number): void {
-    if (ws.data.bucket.refused >= RATE.closeAfter) {
+    const conn = ws.data;
+    if (conn.bucket.refused >= RATE.closeAfter) {
       // A flooder that reconnects starts with its address's join allowance spent.
-      this.admission.spendJoins(ws.data.address, now);
+      this.admission.spendJoins(conn.address, now);
       return ws.close(Close.FLOOD, "too many messages");
     }
-    if (now - ws.data.rateWarnedAt < 1000) return;
-    ws.data.rateWarnedAt = now;
-    this.error(ws, "RATE_LIMITED", `slow down: at most ${rateOf(ws.data).perSecond} messages per second`);
+    if (now - (this.warnedAt.get(conn) ?? Number.NEGATIVE_INFINITY) < 1000) return;
+    this.warnedAt.set(conn, now);
+    this.error(ws, "RATE_LIMITED", `slow down: at most ${rateOf(conn).perSecond} messages per second`);
   }
 
   /** Closes a connection the owner has let go of already: its closing tells the room nothing. */
@@ -278,14 +276,16 @@ export class Gateway {
     ws.close(how.code, how.reason);
   }
 
-  /** A refusal the owner decided: wrong secrets also count against the address and the connection. */
+  /** A refusal the owner decided: wrong secrets count against the address (join refuses them once it is spent). */
   private refused(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
-    ws.data.joining = false;
-    ws.data.early = null;
-    if (code === "BAD_SECRET") {
-      this.admission.wrongSecret(ws.data.address, this.opts.clock.now());
-      if (++ws.data.badSecrets >= MAX_BAD_SECRETS) return ws.close(Close.POLICY, "too many wrong secrets");
+    const conn = ws.data;
+    if (conn.room === null) {
+      // A join was refused (the one command an unjoined connection sends): the plain buzzes that
+      // waited for it are dropped, and a JSON connection is new again, free to join again.
+      conn.waiting = null;
+      if (conn.mode === "json") conn.mode = "new";
     }
+    if (code === "BAD_SECRET") this.admission.wrongSecret(conn.address, this.opts.clock.now());
     sendError(ws, code, message, retryIn);
   }
 

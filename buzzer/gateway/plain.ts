@@ -8,7 +8,7 @@ import type { Bus } from "../bus/local.ts";
 import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Clock } from "../time.ts";
 import type { Admission } from "./admission.ts";
-import { type Socket, takeEarly } from "./conn.ts";
+import type { Socket } from "./conn.ts";
 import type { ConnTable } from "./conn_table.ts";
 import type { Prober } from "./prober.ts";
 
@@ -29,8 +29,8 @@ export interface PlainPath {
 export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
   const conn = ws.data;
   // A buzz waits for its measure (below), or for the join: this one waits behind it.
-  if (conn.held !== null || conn.joining) {
-    conn.early = [...(conn.early ?? []), now];
+  if (conn.waiting !== null) {
+    conn.waiting.at.push(now);
     return;
   }
   if (conn.mode === "new") {
@@ -43,35 +43,30 @@ export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
   }
   // Never measured (its pings unanswered): measured now, while it waits for its reply.
   if (conn.probes.link === null && !conn.probes.answered) {
-    conn.held = now;
+    conn.waiting = { for: "measure", at: [now] };
     path.prober.pingNow(ws, now);
     path.clock.after(path.maxCompensation, () => release(ws, path));
     return;
   }
-  send(ws, now, path);
+  // The usual case, a bound player's buzz, goes straight on.
+  if (conn.room) return path.buzz(ws, conn.room, now);
+  join(ws, [now], path);
 }
 
-/** Sends a held plain buzz on, once its link is measured or the wait is over. */
+/** Sends held plain buzzes on, once the link is measured or the wait is over. */
 export function release(ws: Socket, path: PlainPath): void {
-  const at = ws.data.held;
-  if (at === null || !path.conns.has(ws.data)) return;
-  ws.data.held = null;
-  send(ws, at, path);
+  const conn = ws.data;
+  const { waiting, room } = conn;
+  if (waiting?.for !== "measure" || !path.conns.has(conn)) return;
+  conn.waiting = null;
+  if (room) for (const at of waiting.at) path.buzz(ws, room, at);
+  else join(ws, waiting.at, path);
 }
 
-/** A plain buzz that arrived at `at` (and any behind it): the buzzes, or first the join of a new player. */
-function send(ws: Socket, at: number, path: PlainPath): void {
+/** Joins a new plain player; its buzzes that arrived `at` go out once the owner has bound it (gateway.ts bind). */
+function join(ws: Socket, at: number[], path: PlainPath): void {
   const conn = ws.data;
-  const { room } = conn;
-  // The usual case, a bound player's one buzz, goes straight on.
-  if (room && conn.early === null) return path.buzz(ws, room, at);
-  conn.early = [at, ...(conn.early ?? [])];
-  if (room) {
-    for (const t of takeEarly(conn)) path.buzz(ws, room, t);
-    return;
-  }
-  conn.joining = true;
-  // The buzzes go out once the owner has bound the connection to its new player (gateway.ts bind).
+  conn.waiting = { for: "join", at };
   path.bus.send({
     type: "join",
     conn: path.conns.idOf(conn),

@@ -9,7 +9,7 @@ import { uplinkAllowance } from "../fair.ts";
 import { encode } from "../parse.ts";
 import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Admission } from "./admission.ts";
-import type { Conn, Socket } from "./conn.ts";
+import { type Conn, held, type Socket } from "./conn.ts";
 import type { ConnTable } from "./conn_table.ts";
 import type { GatewayOptions } from "./gateway.ts";
 import { clockOf, frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
@@ -149,9 +149,10 @@ export class Prober {
     this.conns.forEach((ws) => {
       const p = ws.data.probes;
       // Connections that may still send a plain buzz: their links, and whether one cannot be measured.
-      if (ws.data.mode === "new" || ws.data.held !== null) {
+      const holds = held(ws.data);
+      if (ws.data.mode === "new" || holds) {
         if (p.link && uplinkAllowance(p.link) > uplinkAllowance(prospect)) prospect = p.link;
-        else if (!p.link && (!p.answered || ws.data.held !== null)) unmeasured = true;
+        else if (!p.link && (!p.answered || holds)) unmeasured = true;
       }
       if (budget <= 0) return;
       if (now >= p.nextFrameAt && mayPing(p, now)) {

@@ -6,7 +6,7 @@ import { FakeSocket } from "./fakes.ts";
 /** A connection as the gateway's open handler files it. */
 function open(table: ConnTable): FakeSocket {
   const socket = new FakeSocket(newConn("10.0.0.1", 0));
-  table.add(socket.ws);
+  table.add(socket.ws, 0);
   return socket;
 }
 

@@ -57,6 +57,18 @@ describe("Gateway.fetch", () => {
     expect([joining.closed, plain.closed]).toEqual([null, null]);
   });
 
+  test("closes a connection whose join was refused, once idle past its grace, as one that never joined", () => {
+    const { clock, connect, json, gateway, request } = setup(() => [], { maxConnections: 1, idleGrace: 10 });
+    const refused = connect();
+    json(refused, { type: "join", secret: "guess" });
+    gateway.deliver([
+      { type: "error", conn: refused.id, code: "BAD_SECRET", message: "wrong host secret for room MAIN" },
+    ]);
+    clock.advance(10);
+    expect(request("10.0.0.2")).toBeInstanceOf(FakeSocket);
+    expect(refused.closed).toEqual({ code: 1013, reason: "idle while the server is full" });
+  });
+
   test("refuses a connection past connectionsPerAddress with 429, and counts one that closes", async () => {
     const { connect, request, close, lines } = setup(undefined, { connectionsPerAddress: 2 });
     const first = connect("10.0.0.1");

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { MAX_COMPENSATION } from "../../../buzzer/fair.ts";
 import type { ServerMessage } from "../../../buzzer/protocol.ts";
 import type { GatewayEffect } from "../../../buzzer/room/commands.ts";
 import { START, setup } from "./fakes.ts";
@@ -59,7 +60,7 @@ describe("Gateway", () => {
     const { clock, connect, message, gateway, of } = setup(() => []);
     const socket = connect();
     message(socket, "buzz");
-    expect(socket.data.early).toEqual([START]);
+    expect(socket.data.waiting).toEqual({ for: "join", at: [START] });
     expect(of("buzz")).toEqual([]);
     clock.advance(30);
     const bind: GatewayEffect = {
@@ -91,7 +92,7 @@ describe("Gateway", () => {
         },
       },
     ]);
-    expect(socket.data.early).toBeNull();
+    expect(socket.data.waiting).toBeNull();
     gateway.deliver([bind]);
     expect(of("buzz")).toHaveLength(1);
   });
@@ -123,7 +124,7 @@ describe("Gateway", () => {
         message: "too many players joined from your address: try again shortly",
       },
     ]);
-    expect(socket.data.early).toBeNull();
+    expect(socket.data.waiting).toBeNull();
     expect(socket.sent).toEqual(["error: too many players joined from your address: try again shortly"]);
     expect(of("buzz")).toEqual([]);
   });
@@ -147,6 +148,41 @@ describe("Gateway", () => {
     expect(buzz?.claim).toMatchObject({ rtt: 200, bound: "estimated", allowance: 202 });
     gateway.detach();
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  test("holds a plain buzz of a client not answering its pings for a fresh measure; buzzes behind it go with it, once", () => {
+    const { clock, gateway, server, handlers, connect, message, of } = setup(() => []);
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    // Its first ping frame (at 200 ms) goes unanswered past the timeout: the client is not reading.
+    clock.advance(800);
+    message(socket, "buzz");
+    const held = socket.pings.at(-1);
+    if (!held) throw new Error("no ping frame was sent on the buzz");
+    clock.advance(10);
+    message(socket, "buzz");
+    expect([of("join"), socket.data.waiting]).toEqual([
+      [],
+      { for: "measure", at: [START + 800, START + 810] },
+    ]);
+    clock.advance(20);
+    handlers.pong?.(socket.ws, Buffer.from(held));
+    expect([of("join").length, socket.data.waiting]).toEqual([
+      1,
+      { for: "join", at: [START + 800, START + 810] },
+    ]);
+    // The wait's own end, while the join is on its way, sends nothing again.
+    clock.advance(MAX_COMPENSATION);
+    expect(of("join")).toHaveLength(1);
+    gateway.deliver([
+      { type: "bind", conn: socket.id, room: "MAIN", player: "p1", host: false, added: true },
+    ]);
+    expect(of("buzz").map((b) => [b.claim.arrival, b.claim.rtt])).toEqual([
+      [START + 800, 30],
+      [START + 810, 30],
+    ]);
+    expect(socket.data.waiting).toBeNull();
+    gateway.detach();
   });
 
   test("maps a JSON player's press by its clock pings, and tells it a round's release on its own clock", () => {
@@ -282,32 +318,51 @@ describe("Gateway", () => {
     expect(of("join")).toEqual([]);
   });
 
-  test("closes a connection with 1008 at its fifth wrong secret", () => {
-    const { connect, json, gateway } = setup(() => []);
+  test("counts wrong secrets against the address: past ten, a join with a secret is refused here, on any connection, until a try refills", () => {
+    const { clock, connect, json, gateway, of } = setup(() => []);
     const socket = connect();
-    // Its first join gives the connection its id, which the owner's refusals name.
-    json(socket, { type: "join", secret: "guess0" });
-    const refusal: GatewayEffect = {
-      type: "error",
-      conn: socket.id,
-      code: "BAD_SECRET",
-      message: "wrong host secret for room MAIN",
-    };
-    for (let i = 1; i <= 4; i++) {
-      gateway.deliver([refusal]);
-      if (i < 4) json(socket, { type: "join", secret: `guess${i}` });
+    const refuse = () =>
+      gateway.deliver([
+        { type: "error", conn: socket.id, code: "BAD_SECRET", message: "wrong host secret for room MAIN" },
+      ]);
+    // A refused join leaves the connection free to join again: ten guesses reach the owner.
+    for (let i = 0; i < 10; i++) {
+      json(socket, { type: "join", secret: `guess${i}` });
+      refuse();
     }
-    expect(socket.messages).toHaveLength(4);
-    expect(socket.messages[3]).toEqual({
+    expect(of("join")).toHaveLength(10);
+    const locked = {
       type: "error",
-      code: "BAD_SECRET",
-      message: "wrong host secret for room MAIN",
-    });
-    expect(socket.closed).toBeNull();
-    json(socket, { type: "join", secret: "guess4" });
-    gateway.deliver([refusal]);
-    expect(socket.closed).toEqual({ code: 1008, reason: "too many wrong secrets" });
-    expect(socket.messages).toHaveLength(4);
+      code: "RATE_LIMITED",
+      message: "too many wrong secrets from your address: wait 6 seconds",
+      retryIn: 6,
+    };
+    json(socket, { type: "join", secret: "guess10" });
+    const other = connect();
+    json(other, { type: "join", secret: "guess11" });
+    expect([socket.messages.at(-1), other.messages]).toEqual([locked, [locked]]);
+    expect(of("join")).toHaveLength(10);
+    // Neither connection is closed; a join without a secret still goes on, and a guess after the wait.
+    expect([socket.closed, other.closed]).toEqual([null, null]);
+    json(other, { type: "join", name: "Ann" });
+    clock.advance(6000);
+    json(socket, { type: "join", secret: "guess12" });
+    expect(of("join").map((j) => j.secret)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `guess${i}`),
+      undefined,
+      "guess12",
+    ]);
+  });
+
+  test("answers a second join on its way with ALREADY_JOINED, not sending it on", () => {
+    const { connect, json, of } = setup(() => []);
+    const socket = connect();
+    json(socket, { type: "join", name: "Ann" });
+    json(socket, { type: "join", name: "Ann" });
+    expect(socket.messages).toEqual([
+      { type: "error", code: "ALREADY_JOINED", message: "this connection has already joined" },
+    ]);
+    expect(of("join")).toHaveLength(1);
   });
 
   test("delivers a verdict as its plain text to a plain connection and as JSON to the others", () => {
