@@ -71,7 +71,7 @@ export function feedState(
 }
 
 /** `Round 2: open`, or `Round 2: armed, opens in 3.0s`. */
-export function roundLine(view: Pick<RoomView, "round" | "phase" | "countdown">): string {
+function roundLine(view: Pick<RoomView, "round" | "phase" | "countdown">): string {
   const opens =
     view.phase === "armed" && view.countdown !== undefined
       ? `, opens in ${(view.countdown / 1000).toFixed(1)}s`
@@ -80,7 +80,7 @@ export function roundLine(view: Pick<RoomView, "round" | "phase" | "countdown">)
 }
 
 /** `Players: [1] Alice (rtt 12 ms, jitter 1.5 ms), [2] Bob (away)`, numbered for kicking. */
-export function playersLine(players: readonly PlayerView[]): string {
+function playersLine(players: readonly PlayerView[]): string {
   if (players.length === 0) return "Players: none yet";
   const entries = players.map((p, i) => {
     const notes = [
