@@ -1,5 +1,5 @@
 /** Small helpers every part of the engine uses to produce effects: publish, refuse, log. */
-import { placeLine } from "../format.ts";
+import { placeLine, roundText } from "../format.ts";
 import type { Rate } from "../limit.ts";
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
@@ -128,8 +128,8 @@ export function refuse(
 
 /** The log line for a round's phase: `Round 2: armed, opens in 3.0s`. */
 export function roundLine(round: Round, now: number): string {
-  const opens = round.phase === "armed" && round.releaseAt !== null;
-  return `Round ${round.number}: ${round.phase}${opens ? `, opens in ${(((round.releaseAt as number) - now) / 1000).toFixed(1)}s` : ""}`;
+  const opensIn = round.phase === "armed" && round.releaseAt !== null ? round.releaseAt - now : null;
+  return roundText(round.number, round.phase, opensIn);
 }
 
 /** A log line about a room (prefixed with its code, except in the default room). */
