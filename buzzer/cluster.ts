@@ -4,6 +4,7 @@
  * on a machine reads alike (and NTP keeps close across machines).
  */
 import type { Server } from "bun";
+import { randomHex } from "../lib/secret.ts";
 import { RedisBus } from "./bus/redis.ts";
 import { type Conn, Gateway, type GatewayOptions } from "./gateway/gateway.ts";
 import type { HostMessage } from "./room/commands.ts";
@@ -20,7 +21,7 @@ export async function clustered(
   gateway: Omit<GatewayOptions, "bus" | "clock" | "id">,
 ) {
   // No dots: a connection's id is its gateway's id, then `.N.SLOT` (see gateway/conn_table.ts).
-  const pid = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+  const pid = randomHex(12);
   let bus: RedisBus | null = null;
   const rooms = new Owner({
     ...owner,
