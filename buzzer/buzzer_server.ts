@@ -4,6 +4,7 @@ import { fail, orFail } from "../lib/fail.ts";
 import { openFileLimit } from "../lib/files.ts";
 import { logger } from "../lib/log.ts";
 import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
+import { randomHex } from "../lib/secret.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
 import { clustered } from "./cluster.ts";
 import { embedded } from "./embedded.ts";
@@ -19,10 +20,6 @@ import { allowedHosts, joinInfo, webRoutes } from "./web.ts";
 
 const program = "buzzer/buzzer_server.ts";
 
-/** A random host secret: 12 hex digits (48 bits), hopeless to guess at the per-address limit. */
-function randomSecret(): string {
-  return crypto.randomUUID().replaceAll("-", "").slice(0, 12);
-}
 /** Files kept free for the server's own use (journal, logs, pages) when connections fill the limit. */
 const FILE_RESERVE = 64;
 const { values } = parseOptions(program, "Game-show buzzer server: the first to press wins.", {
@@ -155,7 +152,8 @@ if (redisUrl !== undefined) {
 const state = statePath
   ? orFail(`${program}: cannot read --state ${statePath}`, () => openState(statePath))
   : null;
-const secret = String(values.secret ?? state?.rooms?.get(DEFAULT_ROOM)?.secret ?? randomSecret());
+// A random secret is 12 hex digits (48 bits): hopeless to guess at the per-address limit.
+const secret = String(values.secret ?? state?.rooms?.get(DEFAULT_ROOM)?.secret ?? randomHex(12));
 const logFile = values["fairness-log"] as string | undefined;
 // Checked now, not at the first buzz: a file that cannot be written is a start-up error.
 if (logFile) orFail(`${program}: cannot write --fairness-log ${logFile}`, () => appendFileSync(logFile, ""));
@@ -165,7 +163,7 @@ const ownerOptions: Omit<OwnerOptions, "clock"> = {
     maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
     mainSecret: secret,
     logging: log !== undefined,
-    newId: () => crypto.randomUUID().replaceAll("-", ""),
+    newId: () => randomHex(),
     maxCompensation,
     resumeGrace: numberOption(program, "resume-grace", values["resume-grace"], 0, 86_400) * 1000,
     joinRate,

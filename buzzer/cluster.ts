@@ -4,6 +4,7 @@
  * on a machine reads alike (and NTP keeps close across machines).
  */
 import type { Server } from "bun";
+import { randomHex } from "../lib/secret.ts";
 import { RedisBus } from "./bus/redis.ts";
 import { type Conn, Gateway, type GatewayOptions } from "./gateway/gateway.ts";
 import type { HostMessage } from "./room/commands.ts";
@@ -11,7 +12,7 @@ import { Owner, type OwnerOptions } from "./room/owner.ts";
 import { wallClock } from "./time.ts";
 
 /** The longest a buzz takes from one process's gateway to another's owner over Redis, in ms. */
-export const BUS_DELAY = 10;
+const BUS_DELAY = 10;
 
 /** Joins the cluster at `url`: rejects with Redis's reason when it cannot be reached. */
 export async function clustered(
@@ -19,8 +20,8 @@ export async function clustered(
   owner: Omit<OwnerOptions, "clock" | "journal">,
   gateway: Omit<GatewayOptions, "bus" | "clock" | "id">,
 ) {
-  // No dots: a connection's id is its gateway's id, a dot and a number.
-  const pid = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+  // No dots: a connection's id is its gateway's id, then `.N.SLOT` (see gateway/conn_table.ts).
+  const pid = randomHex(12);
   let bus: RedisBus | null = null;
   const rooms = new Owner({
     ...owner,

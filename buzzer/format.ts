@@ -1,7 +1,9 @@
 /**
- * How gaps, places and the host's marks read, in one place for the server's log, the wire's `text`, the terminal
- * client and the web pages, so that one press never shows two different numbers. Pure: no Bun, no DOM.
+ * How gaps, places, rounds, links and the host's marks read, in one place for the server's log, the wire's
+ * `text`, the terminal client and the web pages, so that one press never shows two different numbers.
+ * Pure: no Bun, no DOM.
  */
+import type { Phase } from "./protocol.ts";
 
 /** A gap of `ms` milliseconds as the seconds sent on the wire: whole milliseconds, the one rounding before display. */
 export function gapSeconds(ms: number): number {
@@ -42,6 +44,16 @@ export function verdictText(place: number, seconds: number): string {
 /** One line of a round's order: `1. Alice`, `2. Bob +0.24s`, with ` (photo finish)` when flagged. */
 export function placeLine(place: number, name: string, seconds: number, photo: boolean): string {
   return `${place}. ${name}${place > 1 ? ` +${formatGap(seconds)}s` : ""}${photo ? " (photo finish)" : ""}`;
+}
+
+/** A round's phase as the server's log and the terminal client write it: `Round 2: armed, opens in 3.0s`. */
+export function roundText(round: number, phase: Phase, opensIn: number | null): string {
+  return `Round ${round}: ${phase}${opensIn !== null ? `, opens in ${(opensIn / 1000).toFixed(1)}s` : ""}`;
+}
+
+/** A round trip or jitter for people: a tenth under 10 ms (`2.1 ms`), whole ms above (`23 ms`). */
+export function formatMs(ms: number): string {
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 }
 
 /** The host's mark of an answer, the sign and the word: `✓ right` or `✗ wrong`. */

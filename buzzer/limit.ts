@@ -58,7 +58,7 @@ export function secretsRefusal(seconds: number): string {
 }
 
 /** Whether a bucket has refilled completely by `now` (so it can be forgotten). */
-export function isFull(bucket: Bucket, now: number, rate: Rate = RATE): boolean {
+function isFull(bucket: Bucket, now: number, rate: Rate = RATE): boolean {
   return tokensAt(bucket, now, rate) >= rate.burst;
 }
 

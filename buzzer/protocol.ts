@@ -1,15 +1,12 @@
 /**
- * The buzzer's wire protocol: every message type, its validation and its limits, shared by the
- * server, the terminal client and the web pages. JSON messages carry a `type`; the original's
- * plain-text protocol (send `buzz`, get one line back) is the compatibility path.
+ * The wire protocol of the server, the terminal client and the pages: every JSON message (each has a `type`)
+ * and its limits (parse.ts checks each frame against them); the original's plain `buzz` is the other path.
  */
 
 /** What the original protocol's clients send: the plain text `buzz`. */
 export const PLAIN_BUZZ = "buzz";
-
 /** The room that clients without a room code, and the original's plain-text clients, join. */
 export const DEFAULT_ROOM = "MAIN";
-
 /** The countdown a host arms by default (the `c` key and the console's preset), in ms. */
 export const COUNTDOWN_MS = 3000;
 
@@ -72,10 +69,7 @@ export type Phase = "open" | "locked" | "armed";
 
 /** Messages a client sends. */
 export type ClientMessage =
-  /**
-   * Enter a room as a player; as its host with the room's secret; or, with `watch`, as a viewer
-   * (a projector) that sees the room but does not play. Players resume with their token.
-   */
+  /** Enter a room: as a player (`token` resumes), its host (`secret`) or a viewer (`watch`, a projector). */
   | {
       type: "join";
       name?: string;
@@ -186,9 +180,8 @@ export interface OwnScore {
 }
 
 /**
- * A snapshot of a room, sent when a client joins, resumes or asks (`sync`); hosts and viewers get
- * one on every change. Players get the top of the order and no player list (a phone needs neither
- * for a big room), then deltas.
+ * A room's snapshot: on join, resume or `sync`, and to hosts and viewers on every change. Players get
+ * the top of the order and no player list (a phone needs neither for a big room), then deltas.
  */
 export interface RoomView {
   room: string;
@@ -202,7 +195,7 @@ export interface RoomView {
   players: PlayerView[];
   /** Players connected now (not those away within the resume grace). */
   playerCount: number;
-  /** Hosts and viewers: players in the room not connected now (away within the resume grace), listed or not. */
+  /** Hosts and viewers: players away now (within the resume grace), listed or not. */
   offlineCount?: number;
   /** The first places, up to VIEW.order for hosts and viewers, VIEW.top for players. */
   order: PlaceView[];
@@ -210,14 +203,11 @@ export interface RoomView {
   placeCount?: number;
   /** In a snapshot sent to one player: whether that player is locked out of this round. */
   lockedOut?: boolean;
-  /**
-   * Whether a host runs the room: one is connected, or the server's own terminal takes host keys
-   * (with none, the default room plays as the original: first buzz wins).
-   */
+  /** A host is connected, or the server's terminal takes keys (with none, MAIN plays as the original). */
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */
   closesIn?: number;
-  /** Hosts and viewers, once the open round is locked: what locked it (its question timer, auto-lock, the host). */
+  /** Hosts and viewers, once the open round is locked: what locked it (its timer, auto-lock, the host). */
   lockedBy?: "timer" | "autoLock" | "host";
   /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
   scores: ScoreView[];
@@ -232,9 +222,8 @@ export interface RoomView {
 }
 
 /**
- * A change to a room since the previous version, as players receive it: only what changed. A new
- * round replaces the order; otherwise `order` adds places by place number (a place sent again, renamed
- * or marked by the host, replaces the one before).
+ * What changed in a room since the previous version, as players get it. A new round replaces the order;
+ * else `order` adds places by number (a place sent again, renamed or marked, replaces the one before).
  */
 export interface RoomDelta {
   room: string;
@@ -295,6 +284,7 @@ export type ErrorCode =
 
 /** Messages the server sends to JSON clients. */
 export type ServerMessage =
+  /** Joined (again on a rename): a player's id, name and token; a host's or viewer's id is its role. */
   | { type: "welcome"; id: string; name: string; room: string; token: string; host: boolean }
   | ({ type: "state" } & RoomView)
   | ({ type: "delta" } & RoomDelta)
@@ -308,8 +298,9 @@ export type ServerMessage =
   | ({ type: "score" } & OwnScore)
   /** A refusal; RATE_LIMITED for wrong secrets says in `retryIn` the whole seconds until a retry may pass. */
   | { type: "error"; code: ErrorCode; message: string; retryIn?: number }
+  /** The fairness log, for the host who asked. */
   | { type: "log"; format: LogFormat; data: string }
-  /** The answer to a host's `find`, for that host alone: the first matches, best first, and how many matched. */
+  /** The answer to a host's `find`, to that host alone: the best matches first, and how many matched. */
   | { type: "found"; query: string; players: FoundPlayer[]; count: number }
   /** The scores as CSV, for the host who asked. */
   | { type: "scores"; format: "csv"; data: string };

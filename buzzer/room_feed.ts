@@ -3,7 +3,7 @@
  * place once per round and again when the host marks it, the player's own score when it changes,
  * and (for hosts) the numbered player list whenever it changes.
  */
-import { markText, placeLine } from "./format.ts";
+import { formatMs, markText, placeLine, roundText } from "./format.ts";
 import type { OwnScore, Phase, PlaceView, PlayerView, RoomView } from "./protocol.ts";
 
 /** What has been said so far, so that each change is said once. */
@@ -71,21 +71,18 @@ export function feedState(
 }
 
 /** `Round 2: open`, or `Round 2: armed, opens in 3.0s`. */
-export function roundLine(view: Pick<RoomView, "round" | "phase" | "countdown">): string {
-  const opens =
-    view.phase === "armed" && view.countdown !== undefined
-      ? `, opens in ${(view.countdown / 1000).toFixed(1)}s`
-      : "";
-  return `Round ${view.round}: ${view.phase}${opens}`;
+function roundLine(view: Pick<RoomView, "round" | "phase" | "countdown">): string {
+  const opensIn = view.phase === "armed" && view.countdown !== undefined ? view.countdown : null;
+  return roundText(view.round, view.phase, opensIn);
 }
 
 /** `Players: [1] Alice (rtt 12 ms, jitter 1.5 ms), [2] Bob (away)`, numbered for kicking. */
-export function playersLine(players: readonly PlayerView[]): string {
+function playersLine(players: readonly PlayerView[]): string {
   if (players.length === 0) return "Players: none yet";
   const entries = players.map((p, i) => {
     const notes = [
-      p.rtt !== undefined ? `rtt ${ms(p.rtt)}` : "",
-      p.jitter !== undefined ? `jitter ${ms(p.jitter)}` : "",
+      p.rtt !== undefined ? `rtt ${formatMs(p.rtt)}` : "",
+      p.jitter !== undefined ? `jitter ${formatMs(p.jitter)}` : "",
       p.connected ? "" : "away",
       p.lockedOut ? "locked out" : "",
     ].filter(Boolean);
@@ -103,10 +100,6 @@ export function scoreLine(score: OwnScore): string {
 /** A delay for people: `0.3s`, `1s`, `2.5s`. */
 export function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))}s`;
-}
-
-function ms(value: number): string {
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }
 
 function rosterKey(players: readonly PlayerView[]): string {

@@ -8,7 +8,7 @@ import type { ClientMessage, ErrorCode, RoomView, ServerMessage } from "./protoc
 import { applyDelta, applyScore } from "./view.ts";
 
 /** Close codes after which retrying cannot help: kicked, resumed elsewhere, refused by policy. */
-export const FINAL_CLOSES: readonly number[] = [Close.KICKED, Close.REPLACED, Close.POLICY];
+const FINAL_CLOSES: readonly number[] = [Close.KICKED, Close.REPLACED, Close.POLICY];
 
 /** Join refusals that can clear up by themselves (a host opens the room later): joined again later. */
 export const TRANSIENT_JOIN_ERRORS: ReadonlySet<ErrorCode> = new Set([

@@ -9,7 +9,7 @@ import type { BuildArtifact, Server } from "bun";
 const WEB = new URL("./web/", import.meta.url).pathname;
 
 /** Page routes and the HTML file each serves. */
-export const PAGES = {
+const PAGES = {
   "/": "player.html",
   "/r/:code": "player.html",
   // A link cut short before its code: the page says so rather than a bare 404.

@@ -13,7 +13,7 @@ export interface Listen {
 }
 
 /** Formats the address a server listens on as the ws:// (or, with TLS, wss://) URL users connect to. */
-export function wsUrl(host: string, port: number, tls = false): string {
+function wsUrl(host: string, port: number, tls = false): string {
   return `${tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 

@@ -12,7 +12,7 @@ import { type Entry, parseJournal, replay, snapshot } from "../journal.ts";
 import type { Room } from "../room/state.ts";
 
 /** How long a lease lasts without renewal, in ms: a dead owner's rooms are taken over after this. */
-export const LEASE_MS = 3000;
+const LEASE_MS = 3000;
 
 const key = {
   lease: (room: string) => `bz:lease:${room}`,

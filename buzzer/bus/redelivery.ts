@@ -14,10 +14,10 @@ export const CHECK_AFTER_MS = 1000;
 export const KEEP_MS = 60_000;
 
 /** The commands a client waits on an answer for. */
-export type Awaited = Extract<RoomCommand, { type: "join" | "buzz" }>;
+export type AwaitedCommand = Extract<RoomCommand, { type: "join" | "buzz" }>;
 
 interface Waiting {
-  cmd: Awaited;
+  cmd: AwaitedCommand;
   /** The process it was forwarded to. */
   owner: string;
   /** When it was forwarded, and when its owner was last found listening. */
@@ -85,8 +85,8 @@ export class Redelivery {
    * no longer listen, to send again (forgotten here: sending forwards them anew); the others wait
    * for another check.
    */
-  checked(listening: ReadonlyMap<string, boolean>, now: number): Awaited[] {
-    const again: Awaited[] = [];
+  checked(listening: ReadonlyMap<string, boolean>, now: number): AwaitedCommand[] {
+    const again: AwaitedCommand[] = [];
     for (const [conn, wait] of this.waiting) {
       const alive = listening.get(wait.owner);
       if (alive === undefined) continue;

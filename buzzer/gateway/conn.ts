@@ -26,7 +26,9 @@ export interface Conn {
   mode: "new" | "json" | "plain";
   /** The room joined, once the owner has bound the connection. */
   room: string | null;
+  /** The player's id in that room; null for a host or a viewer. */
   player: string | null;
+  /** Whether it joined with the room's secret: it may send host actions, at HOST_RATE. */
   host: boolean;
   /** The player's name as last welcomed (kept after a kick, for the line that says so). */
   name: string | null;
@@ -34,7 +36,9 @@ export interface Conn {
   waiting: Waiting | null;
   /** The last verdict sent, as sent: a repeat in the same round is answered with it again. */
   verdict: { round: number; frame: string } | null;
+  /** Its message allowance, at rateOf(conn). */
   bucket: Bucket;
+  /** What its ping frames (and a JSON player's clock probes) have measured. */
   probes: Probes;
 }
 

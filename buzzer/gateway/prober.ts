@@ -11,7 +11,7 @@ import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Admission } from "./admission.ts";
 import { type Conn, held, type Socket } from "./conn.ts";
 import type { ConnTable } from "./conn_table.ts";
-import type { GatewayOptions } from "./gateway.ts";
+import type { GatewayOptions } from "./options.ts";
 import { clockOf, frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
 
 /** How often the prober looks for probes that are due, in ms. */

@@ -46,9 +46,9 @@ export interface JsonProbes {
 }
 
 /** Ping frames sent quickly after a connection opens, before settling to the steady interval. */
-export const FRAME_WARMUP = { probes: 4, every: 250, firstAfter: 200 };
+const FRAME_WARMUP = { probes: 4, every: 250, firstAfter: 200 };
 /** JSON pings sent quickly after a JSON client joins: an offset needs more samples than a round trip. */
-export const JSON_WARMUP = { probes: 32, every: 40 };
+const JSON_WARMUP = { probes: 32, every: 40 };
 /** Round trips kept per connection: enough for a 90th percentile, small enough for 20,000 connections. */
 const FRAME_WINDOW = 12;
 /** How much a link's round trips must move, in ms, before the rooms' owners are told. */
@@ -57,7 +57,7 @@ const LINK_STEP = 1;
  * A ping frame unanswered this long, in ms, means a client that is not reading: the original's
  * client blocks its event loop while it waits for a key, and answers its pings only after it buzzes.
  */
-export const PING_TIMEOUT = 500;
+const PING_TIMEOUT = 500;
 /** Unanswered JSON pings kept per connection: a client that never answers leaks nothing. */
 const MAX_UNANSWERED = 4;
 

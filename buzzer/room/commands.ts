@@ -65,6 +65,7 @@ export type GatewayEffect =
   | { type: "bind"; conn: ConnId; room: string; player: string | null; host: boolean; added: boolean }
   /** A refusal for one connection (`retryIn` as the error says); the gateway also counts wrong secrets against its address. */
   | { type: "error"; conn: ConnId; code: ErrorCode; message: string; retryIn?: number }
+  /** Close one connection (kicked, replaced by a resume): the owner has let it go already. */
   | { type: "close"; conn: ConnId; code: number; reason: string }
   /** A message for everyone in a room: its players, or its hosts and viewers. */
   | { type: "publish"; room: string; audience: Audience; msg: ServerMessage }

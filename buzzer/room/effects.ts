@@ -1,5 +1,5 @@
 /** Small helpers every part of the engine uses to produce effects: publish, refuse, log. */
-import { placeLine } from "../format.ts";
+import { placeLine, roundText } from "../format.ts";
 import type { Rate } from "../limit.ts";
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
@@ -128,8 +128,8 @@ export function refuse(
 
 /** The log line for a round's phase: `Round 2: armed, opens in 3.0s`. */
 export function roundLine(round: Round, now: number): string {
-  const opens = round.phase === "armed" && round.releaseAt !== null;
-  return `Round ${round.number}: ${round.phase}${opens ? `, opens in ${(((round.releaseAt as number) - now) / 1000).toFixed(1)}s` : ""}`;
+  const opensIn = round.phase === "armed" && round.releaseAt !== null ? round.releaseAt - now : null;
+  return roundText(round.number, round.phase, opensIn);
 }
 
 /** A log line about a room (prefixed with its code, except in the default room). */
@@ -141,6 +141,8 @@ export function log(room: Room, line: string): RoomEffect {
 export const PLAYERS_LOGGED = 100;
 /** Places of a round a big room prints one line each; the rest share one line. */
 export const PLACES_LOGGED = 10;
+/** A big room prints its player count each time it reaches a multiple of this, not each join and disconnect. */
+const COUNT_EVERY = 100;
 
 /**
  * The log line for a place in a room of `players`: every place in a small room; in a big one the
@@ -160,10 +162,10 @@ export function placeLog(
 
 /**
  * The log line for a player who joined or left (`line`) in a room of `players` players, `online` of
- * them connected: the line itself in a small room, past PLAYERS_LOGGED a count at each hundred, else null.
+ * them connected: the line itself in a small room, past PLAYERS_LOGGED a count at each COUNT_EVERY, else null.
  */
 export function crowdLog(line: string, players: number, online: number, joined: boolean): string | null {
   if (players <= PLAYERS_LOGGED) return line;
-  if (joined) return players % 100 === 0 ? `${players} players in the room` : null;
-  return online % 100 === 0 ? `${online} players connected` : null;
+  if (joined) return players % COUNT_EVERY === 0 ? `${players} players in the room` : null;
+  return online % COUNT_EVERY === 0 ? `${online} players connected` : null;
 }

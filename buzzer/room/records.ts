@@ -62,7 +62,7 @@ export function recordOf(
 }
 
 /** Fairness records a room keeps in memory for download (every one goes to --fairness-log). */
-export const RECORDS_KEPT = 10_000;
+const RECORDS_KEPT = 10_000;
 
 /** Adds a record, dropping the oldest half-batch once a long game holds twice the limit. */
 export function keep(records: FairnessRecord[], record: FairnessRecord): void {

@@ -134,7 +134,7 @@ export function teamFor(room: Room, raw: string, current: string | null = null):
 }
 
 /** Moves a player into a team (null: into none). */
-export function setTeam(room: Room, player: Player, team: string | null): void {
+function setTeam(room: Room, player: Player, team: string | null): void {
   if (team === player.team) return;
   if (player.team !== null) member(room, player.team, -1);
   if (team !== null) member(room, team, 1);

@@ -2,6 +2,7 @@
  * The host console's plain words and checks, without the page: a player's link rated good, fair
  * or poor, what a host may type for points and names, and what removing offline players asks.
  */
+import { formatMs } from "../format.ts";
 import { LIMITS, type PlaceView, type PlayerView } from "../protocol.ts";
 
 /** A player's link in plain words: how a buzz from there compares, from round trip and jitter. */
@@ -16,15 +17,13 @@ export function quality(rtt: number | undefined, jitter: number | undefined): Qu
   return "poor";
 }
 
-const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-
 /** The dot's tooltip: the rating and the numbers behind it. */
 export function qualityTitle(p: Pick<PlayerView, "connected" | "rtt" | "jitter">): string {
   if (!p.connected) return "offline";
   const rated = quality(p.rtt, p.jitter);
   if (rated === "unknown" || p.rtt === undefined) return "connected, link not measured yet";
-  const jitter = p.jitter === undefined ? "" : `, jitter ${ms(p.jitter)}`;
-  return `${rated} connection: round trip ${ms(p.rtt)}${jitter}`;
+  const jitter = p.jitter === undefined ? "" : `, jitter ${formatMs(p.jitter)}`;
+  return `${rated} connection: round trip ${formatMs(p.rtt)}${jitter}`;
 }
 
 /** Checks a points value typed by the host: a whole number, not zero, within LIMITS.points. */

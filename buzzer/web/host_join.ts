@@ -28,7 +28,7 @@ async function fetchJoin(): Promise<Join> {
 }
 
 /** A room's join link on a base URL: the base itself for the default room, `/r/CODE` otherwise. */
-export function roomUrl(base: string, room: string): string {
+function roomUrl(base: string, room: string): string {
   return new URL(room === DEFAULT_ROOM ? "/" : `/r/${room}`, base).href;
 }
 

@@ -16,7 +16,7 @@ const FIELDS: Record<Field, { min: number; max: number; scale: number; words: st
 };
 
 /** The rule a number field's text stands for, or a sentence saying what it must be. */
-export function readRule(field: Field, text: string): { value: number } | { problem: string } {
+function readRule(field: Field, text: string): { value: number } | { problem: string } {
   const { min, max, scale, words } = FIELDS[field];
   const n = Number(text);
   if (text.trim() === "" || !Number.isInteger(n) || n < min || n > max)

@@ -12,11 +12,13 @@ const STORAGE_KEY = "buzzer:host";
 /** Seconds to wait out a refusal for too many wrong secrets that does not say (`retryIn`): the allowance's pace. */
 const SECRET_PACE = Math.ceil(1 / SECRETS_PER_ADDRESS.perSecond);
 
+/** What signs a host in: the room's code and its secret. */
 export interface Credentials {
   room: string;
   secret: string;
 }
 
+/** Where the sign-in reports what happens: the server's messages, showing the console, the session's status. */
 export interface LoginOptions {
   /** Called with every server message once joined (and the welcome itself). */
   onMessage: (msg: ServerMessage) => void;

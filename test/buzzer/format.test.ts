@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { formatGap, gapSeconds, placeLine, signed, verdictText } from "../../buzzer/format.ts";
+import {
+  formatGap,
+  formatMs,
+  gapSeconds,
+  placeLine,
+  roundText,
+  signed,
+  verdictText,
+} from "../../buzzer/format.ts";
 
 describe("format", () => {
   describe("gapSeconds", () => {
@@ -95,6 +103,25 @@ describe("format", () => {
   describe("signed", () => {
     test("gives points with their sign", () => {
       expect([signed(2), signed(-1), signed(0)]).toEqual(["+2", "-1", "0"]);
+    });
+  });
+
+  describe("roundText", () => {
+    test("names the round and its phase, and the time to release of an armed one in tenths of a second", () => {
+      expect(roundText(2, "open", null)).toBe("Round 2: open");
+      expect(roundText(2, "armed", 3000)).toBe("Round 2: armed, opens in 3.0s");
+      expect(roundText(3, "armed", 1249)).toBe("Round 3: armed, opens in 1.2s");
+    });
+  });
+
+  describe("formatMs", () => {
+    test("gives a tenth of a millisecond under 10 ms and whole milliseconds above", () => {
+      expect([formatMs(2.14), formatMs(9.96), formatMs(23.4), formatMs(350)]).toEqual([
+        "2.1 ms",
+        "10.0 ms",
+        "23 ms",
+        "350 ms",
+      ]);
     });
   });
 });
