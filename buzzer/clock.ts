@@ -149,20 +149,9 @@ export function estimate(state: ClockState): ClockEstimate | null {
   return Object.values(result).every(Number.isFinite) ? result : null;
 }
 
-/** Maps a client monotonic reading to server time, or null before a sample or for an unmappable reading. */
-export function toServerTime(state: ClockState, clientTime: number): number | null {
-  const est = estimate(state);
-  return est ? serverTime(est, clientTime) : null;
-}
-
 /** Maps a client monotonic reading to server time with an estimate already made (null if unmappable). */
 export function serverTime(est: ClockEstimate, clientTime: number): number | null {
   // client = server + offset + drift * (server - ref); solved exactly for server (|drift| <= MAX_DRIFT).
   const server = (clientTime - est.offset + est.drift * est.ref) / (1 + est.drift);
   return Number.isFinite(server) ? server : null;
-}
-
-/** How far a mapped time may be from the truth, in ms: half the best round trip, the jitter and a margin. */
-export function uncertainty(est: ClockEstimate, margin: number): number {
-  return est.rtt / 2 + est.jitter + margin;
 }

@@ -275,8 +275,3 @@ export function forgive(round: Round, player: string): Round {
   const next = { ...round, lockedOut: round.lockedOut.filter((id) => id !== player) };
   return carry(round, next, (index) => index.set(player, undefined));
 }
-
-/** Whether a player can still buzz this round (not placed, pending or locked out). */
-export function canBuzz(round: Round, player: string): boolean {
-  return standing(round, player) === undefined;
-}

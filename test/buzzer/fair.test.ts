@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { addSample, emptyClock, toServerTime } from "../../buzzer/clock.ts";
+import { addSample, type ClockEstimate, emptyClock, estimate, serverTime } from "../../buzzer/clock.ts";
 import {
   boundPress,
   type Link,
@@ -222,7 +222,7 @@ describe("fair", () => {
       // Every probe answered with t = 0, then a buzz with at = 0: the claim maps to the last probe.
       let clock = emptyClock();
       for (let t0 = 0; t0 < 4000; t0 += 250) clock = addSample(clock, { t0, tc: 0, t1: t0 + 40 });
-      const mapped = toServerTime(clock, 0);
+      const mapped = serverTime(estimate(clock) as ClockEstimate, 0);
       expect(mapped).toBe(3770);
       expect(boundPress(5000, mapped, link)).toStrictEqual({
         press: 4948,

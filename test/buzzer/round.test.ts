@@ -3,7 +3,6 @@ import {
   arm,
   type BuzzResult,
   buzz,
-  canBuzz,
   buzzAll as decideAll,
   forgive,
   lock,
@@ -442,7 +441,7 @@ describe("round", () => {
     test("clears lockouts on reset", () => {
       const out = buzz(newRound(1), at("a", 100)).round;
       const next = arm(reset(out), 200);
-      expect(canBuzz(next, "a")).toBe(true);
+      expect(standing(next, "a")).toBeUndefined();
       const result = buzz(next, at("a", 300));
       expect(result.ok && result.repeat).toBeNull();
     });
@@ -607,28 +606,28 @@ describe("round", () => {
     });
   });
 
-  describe("canBuzz", () => {
+  describe("standing: who may still buzz", () => {
     test("allows a player who has not buzzed", () => {
-      expect(canBuzz(open(), "a")).toBe(true);
-      expect(canBuzz(newRound(1), "a")).toBe(true);
+      expect(standing(open(), "a")).toBeUndefined();
+      expect(standing(newRound(1), "a")).toBeUndefined();
     });
 
     test("refuses a pending player", () => {
       const r = buzzAll(open(), at("a", 100));
-      expect(canBuzz(r, "a")).toBe(false);
-      expect(canBuzz(r, "b")).toBe(true);
+      expect(standing(r, "a")).not.toBeUndefined();
+      expect(standing(r, "b")).toBeUndefined();
     });
 
     test("refuses a placed player", () => {
       const { round } = settleTo(buzzAll(open(), at("a", 100)), 100);
-      expect(canBuzz(round, "a")).toBe(false);
-      expect(canBuzz(round, "b")).toBe(true);
+      expect(standing(round, "a")).not.toBeUndefined();
+      expect(standing(round, "b")).toBeUndefined();
     });
 
     test("refuses a locked-out player", () => {
       const r = buzz(newRound(1), at("a", 100)).round;
-      expect(canBuzz(r, "a")).toBe(false);
-      expect(canBuzz(r, "b")).toBe(true);
+      expect(standing(r, "a")).not.toBeUndefined();
+      expect(standing(r, "b")).toBeUndefined();
     });
 
     test("allows everyone again after reset", () => {
@@ -637,7 +636,7 @@ describe("round", () => {
       r = lock(r);
       r = buzz(r, at("c", 300)).round;
       const next = reset(r);
-      expect(["a", "b", "c"].map((p) => canBuzz(next, p))).toEqual([true, true, true]);
+      expect(["a", "b", "c"].map((p) => standing(next, p))).toEqual([undefined, undefined, undefined]);
     });
   });
 
@@ -669,7 +668,7 @@ describe("round", () => {
         settle(r, 1000, 1000, 0);
         settle(r, 0, 0, 1e9);
         nextSettle(r, 50, 1000);
-        canBuzz(r, "a");
+        standing(r, "a");
       }).not.toThrow();
       expect(r).toStrictEqual(snapshot);
       expect(input).toStrictEqual(at("c", 300));
