@@ -19,11 +19,11 @@ export interface Ask {
    * Acts on the answer before the dialog closes, resolving with the server's refusal in words (or
    * "" when done): a refusal shows in the dialog, where the host is looking, and the dialog stays.
    */
-  act?: (answer: Answer) => Promise<string>;
+  act?: (answer: DialogAnswer) => Promise<string>;
 }
 
 /** The answer: the field's value (trimmed) and whether "also ban" was ticked; null if cancelled. */
-export interface Answer {
+export interface DialogAnswer {
   value: string;
   ban: boolean;
 }
@@ -43,10 +43,10 @@ const ui = {
   confirm: byId<HTMLButtonElement>("dialog-confirm"),
 };
 
-let settle: ((answer: Answer | null) => void) | null = null;
+let settle: ((answer: DialogAnswer | null) => void) | null = null;
 let current: Ask | null = null;
 
-function finish(answer: Answer | null): void {
+function finish(answer: DialogAnswer | null): void {
   const done = settle;
   settle = null;
   current = null;
@@ -56,7 +56,7 @@ function finish(answer: Answer | null): void {
 }
 
 /** Shows the dialog and resolves with the answer; a dialog already open is cancelled first. */
-export function ask(what: Ask): Promise<Answer | null> {
+export function ask(what: Ask): Promise<DialogAnswer | null> {
   finish(null);
   current = what;
   ui.title.textContent = what.title;
@@ -70,7 +70,7 @@ export function ask(what: Ask): Promise<Answer | null> {
   ui.ban.hidden = !what.ban;
   ui.banBox.checked = false;
   ui.error.textContent = "";
-  const answer = new Promise<Answer | null>((resolve) => {
+  const answer = new Promise<DialogAnswer | null>((resolve) => {
     settle = resolve;
   });
   ui.dialog.showModal();

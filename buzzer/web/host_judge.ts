@@ -9,7 +9,7 @@ import { h } from "./ui.ts";
 type Verdict = "right" | "wrong";
 
 /** What the buttons need of an answer: whose it is, the name to say, and the server's mark. */
-export interface Answer {
+export interface JudgedAnswer {
   id: string;
   name: string;
   judged?: Verdict;
@@ -18,7 +18,7 @@ export interface Answer {
 /** A pair of buttons on one answer, and how to show a newer view of it. */
 export interface JudgeButtons {
   el: HTMLSpanElement;
-  update: (a: Answer) => void;
+  update: (a: JudgedAnswer) => void;
 }
 
 function judgeButton(text: string, className: string): HTMLButtonElement {
@@ -46,13 +46,13 @@ export class Judging {
   }
 
   /** Right and wrong buttons for an answer; `mark` is the element whose `data-judged` shows the verdict. */
-  buttons(mark: HTMLElement, first: Answer): JudgeButtons {
+  buttons(mark: HTMLElement, first: JudgedAnswer): JudgeButtons {
     const right = judgeButton("✓", "go");
     const wrong = judgeButton("✗", "danger");
     const el = h("span", "judge");
     el.append(right, wrong);
     let answer = first;
-    const update = (a: Answer) => {
+    const update = (a: JudgedAnswer) => {
       answer = a;
       for (const [b, label] of [
         [right, `Right: ${a.name}`],
