@@ -1,7 +1,8 @@
 /**
  * The host console's search in a real browser against the real server: in a room bigger than the
  * console's lists, the host finds a player past them by name and by place, marks its answer, renames
- * it and kicks it, from the search's rows (browser.ts: Chromium).
+ * it and kicks it, from the search's rows; a field typed in keeps the focus when a row above it goes
+ * (browser.ts: Chromium).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startServer } from "../../support.ts";
@@ -105,5 +106,40 @@ describe("host console search", () => {
       expect(problems).toEqual([]);
     },
     60_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "keeps the focus in a result's team field when a result above it goes",
+    async () => {
+      if (!browsing) throw new Error("no browser");
+      const room = "FOCUS";
+      const host = await browsing.open(
+        await browsing.device({ width: 1280, height: 900 }),
+        `http://localhost:${server.port}/host`,
+      );
+      await signIn(host, room, "roompass");
+      // Joined one after another: the results list them in that order.
+      const peers = [];
+      for (const name of ["Zoe", "Zora", "Zoltan"]) peers.push(await Peer.join(server.url, { name, room }));
+      await host.fill("#find", "zo");
+      await host.locator("#found-note", { hasText: "3 of 3 players match" }).waitFor();
+      const zoe = peers[0]?.welcome.id;
+      expect(await host.locator("#found tr").first().getAttribute("data-player")).toBe(zoe ?? "");
+
+      // Typing a team for the last result while another tab of the console kicks the first.
+      const team = host.locator("#found").getByRole("combobox", { name: "Team of Zoltan" });
+      await team.click();
+      await host.keyboard.type("Re");
+      const other = await Peer.join(server.url, { room, secret: "roompass" });
+      other.peer.send({ type: "kick", player: zoe });
+      await host.locator("#found-note", { hasText: "2 of 2 players match" }).waitFor();
+      await host.keyboard.type("d");
+      await host.keyboard.press("Enter");
+      expect(await team.inputValue()).toBe("Red");
+      expect((await peers[2]?.peer.next("score", (s) => s.team === "Red", WAIT))?.team).toBe("Red");
+      for (const p of [...peers.map((j) => j.peer), other.peer]) p.close();
+      expect(problems).toEqual([]);
+    },
+    30_000,
   );
 });
