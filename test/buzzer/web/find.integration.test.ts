@@ -5,6 +5,7 @@
  * (browser.ts: Chromium).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
 import { Browsing, hasChromium, signIn, text, WAIT } from "./browser.ts";
@@ -33,6 +34,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** Where an element's top is on the page (not the viewport), in CSS pixels. */
+const pageTop = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .evaluate((el) => el.getBoundingClientRect().top + (el.ownerDocument.defaultView?.scrollY ?? 0));
+
 describe("host console search", () => {
   test.skipIf(!hasChromium)(
     "finds player #220 of 230 by name and by place, then marks its answer right, renames it and kicks it",
@@ -60,6 +67,7 @@ describe("host console search", () => {
       expect(await row.locator(".judge").isHidden()).toBe(true);
 
       // 219 players buzz, then P220, 220th: the search runs again with the room, and its row shows the place.
+      const findAt = await pageTop(host, "#find");
       await host.click("#open");
       await Promise.all(peers.map((p) => p.next("state", (s) => s.phase === "open", WAIT)));
       for (const p of peers.slice(0, 219)) p.send({ type: "buzz", at: performance.now() });
@@ -67,6 +75,8 @@ describe("host console search", () => {
       p220.send({ type: "buzz", at: performance.now() });
       expect((await p220.next("verdict", () => true, WAIT)).place).toBe(220);
       await row.locator(".badge.place", { hasText: "220th this round" }).waitFor();
+      // The 200 places listed above it did not push the search (and the row under the mouse) down.
+      expect(await pageTop(host, "#find")).toBe(findAt);
 
       // By place, past the 200 places the order lists: marked right from the search's row.
       await host.fill("#find", "#220");
