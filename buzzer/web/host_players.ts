@@ -74,18 +74,19 @@ export class PlayerTable {
     const waiting = this.renaming;
     const renamed = waiting && players.find((p) => p.id === waiting.id);
     if (waiting && renamed?.name !== waiting.before) this.answer("");
-    const seen = new Set<string>();
-    players.forEach((p, i) => {
-      seen.add(p.id);
-      const row = this.rows.get(p.id) ?? this.create(p);
-      this.update(row, p);
-      if (this.body.children[i] !== row.tr) this.body.insertBefore(row.tr, this.body.children[i] ?? null);
-    });
+    const seen = new Set(players.map((p) => p.id));
+    // The rows that go are taken out first: placed around them, every row after one would be moved,
+    // and a moved row loses the focus of a field being typed in (and the hover of a button).
     for (const [id, row] of this.rows) {
       if (seen.has(id)) continue;
       row.tr.remove();
       this.rows.delete(id);
     }
+    players.forEach((p, i) => {
+      const row = this.rows.get(p.id) ?? this.create(p);
+      this.update(row, p);
+      if (this.body.children[i] !== row.tr) this.body.insertBefore(row.tr, this.body.children[i] ?? null);
+    });
   }
 
   /**

@@ -1,9 +1,11 @@
 /**
  * The host console's search in a real browser against the real server: in a room bigger than the
  * console's lists, the host finds a player past them by name and by place, marks its answer, renames
- * it and kicks it, from the search's rows (browser.ts: Chromium).
+ * it and kicks it, from the search's rows; a field typed in keeps the focus when a row above it goes
+ * (browser.ts: Chromium).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
 import { Browsing, hasChromium, signIn, text, WAIT } from "./browser.ts";
@@ -32,6 +34,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** Where an element's top is on the page (not the viewport), in CSS pixels. */
+const pageTop = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .evaluate((el) => el.getBoundingClientRect().top + (el.ownerDocument.defaultView?.scrollY ?? 0));
+
 describe("host console search", () => {
   test.skipIf(!hasChromium)(
     "finds player #220 of 230 by name and by place, then marks its answer right, renames it and kicks it",
@@ -59,6 +67,7 @@ describe("host console search", () => {
       expect(await row.locator(".judge").isHidden()).toBe(true);
 
       // 219 players buzz, then P220, 220th: the search runs again with the room, and its row shows the place.
+      const findAt = await pageTop(host, "#find");
       await host.click("#open");
       await Promise.all(peers.map((p) => p.next("state", (s) => s.phase === "open", WAIT)));
       for (const p of peers.slice(0, 219)) p.send({ type: "buzz", at: performance.now() });
@@ -66,6 +75,8 @@ describe("host console search", () => {
       p220.send({ type: "buzz", at: performance.now() });
       expect((await p220.next("verdict", () => true, WAIT)).place).toBe(220);
       await row.locator(".badge.place", { hasText: "220th this round" }).waitFor();
+      // The 200 places listed above it did not push the search (and the row under the mouse) down.
+      expect(await pageTop(host, "#find")).toBe(findAt);
 
       // By place, past the 200 places the order lists: marked right from the search's row.
       await host.fill("#find", "#220");
@@ -105,5 +116,40 @@ describe("host console search", () => {
       expect(problems).toEqual([]);
     },
     60_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "keeps the focus in a result's team field when a result above it goes",
+    async () => {
+      if (!browsing) throw new Error("no browser");
+      const room = "FOCUS";
+      const host = await browsing.open(
+        await browsing.device({ width: 1280, height: 900 }),
+        `http://localhost:${server.port}/host`,
+      );
+      await signIn(host, room, "roompass");
+      // Joined one after another: the results list them in that order.
+      const peers = [];
+      for (const name of ["Zoe", "Zora", "Zoltan"]) peers.push(await Peer.join(server.url, { name, room }));
+      await host.fill("#find", "zo");
+      await host.locator("#found-note", { hasText: "3 of 3 players match" }).waitFor();
+      const zoe = peers[0]?.welcome.id;
+      expect(await host.locator("#found tr").first().getAttribute("data-player")).toBe(zoe ?? "");
+
+      // Typing a team for the last result while another tab of the console kicks the first.
+      const team = host.locator("#found").getByRole("combobox", { name: "Team of Zoltan" });
+      await team.click();
+      await host.keyboard.type("Re");
+      const other = await Peer.join(server.url, { room, secret: "roompass" });
+      other.peer.send({ type: "kick", player: zoe });
+      await host.locator("#found-note", { hasText: "2 of 2 players match" }).waitFor();
+      await host.keyboard.type("d");
+      await host.keyboard.press("Enter");
+      expect(await team.inputValue()).toBe("Red");
+      expect((await peers[2]?.peer.next("score", (s) => s.team === "Red", WAIT))?.team).toBe("Red");
+      for (const p of [...peers.map((j) => j.peer), other.peer]) p.close();
+      expect(problems).toEqual([]);
+    },
+    30_000,
   );
 });
