@@ -4,7 +4,13 @@
  * wrong; the leaderboard; the players with their teams and moderation, and a search for any of
  * them; the round rules; and the downloads. While the connection is down it says so instead of showing the last phase.
  */
-import { type ClientMessage, COUNTDOWN_MS, type LogFormat, type RoomView } from "../protocol.ts";
+import {
+  type ClientMessage,
+  COUNTDOWN_MS,
+  type ErrorCode,
+  type LogFormat,
+  type RoomView,
+} from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
 import { armLabel, COUNTDOWN_RANGE, countdownMs } from "./host_checks.ts";
 import { asking, dismiss } from "./host_dialog.ts";
@@ -98,11 +104,17 @@ const login = hostLogin({
     else if (msg.type === "log") saveLog(msg.format, msg.data);
     else if (msg.type === "scores") saveScores(room, msg.data);
     else if (msg.type === "found") find.onFound(msg);
-    else if (msg.type === "error" && msg.code === "ALREADY_JUDGED") orderNotice(msg.message);
-    else if (msg.type === "error" && !players.refused(msg.message) && !find.table.refused(msg.message))
-      ui.detail.textContent = msg.message;
+    else if (msg.type === "error") refused(msg.code, msg.message);
   },
 });
+
+/** Shows a refusal where it belongs: under the order, in a row's dialog, or at the top. */
+function refused(code: ErrorCode, message: string): void {
+  // A refusal names no command: one for the search out (Redis away, the host's rate) must not stop it.
+  find.unanswered();
+  if (code === "ALREADY_JUDGED") orderNotice(message);
+  else if (!players.refused(message) && !find.table.refused(message)) ui.detail.textContent = message;
+}
 
 let orderNoteTimer = 0;
 /** Says under the order, for a few seconds, why a verdict was not counted (another tab gave one first). */
@@ -124,7 +136,7 @@ function showOnline(status: SessionStatus): void {
   }
   dismiss();
   stopTimer();
-  find.offline();
+  find.unanswered();
   ui.phase.dataset.phase = "offline";
   ui.phase.textContent = "offline";
   ui.detail.textContent =

@@ -7,6 +7,7 @@ import { type ClientMessage, LIMITS, type ServerMessage } from "../protocol.ts";
 import { foundNote } from "./host_checks.ts";
 import type { Judging } from "./host_judge.ts";
 import { PlayerTable } from "./host_players.ts";
+import { OneAtATime } from "./one_at_a_time.ts";
 import { showNote } from "./ui.ts";
 
 type Found = Extract<ServerMessage, { type: "found" }>;
@@ -17,10 +18,8 @@ export class FindBox {
   readonly table: PlayerTable;
   /** What the box holds now ("" for no search). */
   private query = "";
-  /** The query sent and not answered yet: one at a time, however fast the room changes. */
-  private asked: string | null = null;
-  /** The room changed, or the box did, while a search was out: search again once it is answered. */
-  private again = false;
+  /** One search out at a time, however fast the room changes; again once answered if it changed meanwhile. */
+  private readonly asking = new OneAtATime();
   private total = 0;
 
   constructor(
@@ -51,21 +50,16 @@ export class FindBox {
     if (this.active) this.ask();
   }
 
-  /** The connection dropped: an answer still out will not come, and the next state asks again. */
-  offline(): void {
-    this.asked = null;
-    this.again = false;
+  /** The connection dropped, or the server refused a command: a search out may get no answer, and the next state asks again. */
+  unanswered(): void {
+    this.asking.forget();
   }
 
   /** Shows the server's answer, if it is for what the box holds; asks again if that changed meanwhile. */
   onFound(msg: Found): void {
-    if (msg.query !== this.asked) return;
-    this.asked = null;
-    if (msg.query === this.query) this.show(msg);
-    if (this.again || msg.query !== this.query) {
-      this.again = false;
-      if (this.active) this.ask();
-    }
+    const { show, again } = this.asking.answered(msg.query, this.query);
+    if (show) this.show(msg);
+    if (again) this.ask();
   }
 
   private typed(): void {
@@ -78,11 +72,7 @@ export class FindBox {
   }
 
   private ask(): void {
-    if (this.asked !== null) {
-      this.again = true;
-      return;
-    }
-    if (this.send({ type: "find", query: this.query })) this.asked = this.query;
+    if (this.asking.ask() && this.send({ type: "find", query: this.query })) this.asking.sent(this.query);
   }
 
   private show(msg: Found): void {
