@@ -58,6 +58,7 @@ const ui = {
   find: byId<HTMLInputElement>("find"),
   found: byId<HTMLTableSectionElement>("found"),
   foundNote: byId("found-note"),
+  foundSaid: byId("found-said"),
   teamNames: byId<HTMLDataListElement>("team-names"),
   prune: byId<HTMLButtonElement>("prune"),
   rules: byId<HTMLFormElement>("rules"),
@@ -78,9 +79,14 @@ let stopTimer: () => void = () => {};
 const judging = new Judging(send);
 const order = new OrderList(ui.order, judging);
 const players = new PlayerTable(ui.players, send, judging);
-const find = new FindBox({ input: ui.find, body: ui.found, note: ui.foundNote }, send, judging, () => {
-  if (view) showPlayers(view);
-});
+const find = new FindBox(
+  { input: ui.find, body: ui.found, note: ui.foundNote, said: ui.foundSaid },
+  send,
+  judging,
+  () => {
+    if (view) showPlayers(view);
+  },
+);
 const showRules = rulesPanel(ui.rules, ui.rulesNote, send);
 
 const login = hostLogin({

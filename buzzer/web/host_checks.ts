@@ -122,3 +122,13 @@ export function foundNote(shown: number, count: number, total: number): string {
   const of = Math.max(total, count);
   return `${count} of ${of} player${of === 1 ? "" : "s"} ${count === 1 ? "matches" : "match"}`;
 }
+
+/**
+ * What a screen reader is told of a search's results: the matches alone, not the room's size, which
+ * changes with every join in a busy room and would have the note read out again and again.
+ */
+export function foundSaid(shown: number, count: number): string {
+  if (count === 0) return "No player matches";
+  if (count > shown) return `First ${shown} of ${count} matches shown`;
+  return `${count} player${count === 1 ? " matches" : "s match"}`;
+}

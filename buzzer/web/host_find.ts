@@ -4,7 +4,7 @@
  * made as the list's are (host_players.ts), with the player's place this round and right and wrong.
  */
 import { type ClientMessage, LIMITS, type ServerMessage } from "../protocol.ts";
-import { foundNote } from "./host_checks.ts";
+import { foundNote, foundSaid } from "./host_checks.ts";
 import type { Judging } from "./host_judge.ts";
 import { PlayerTable } from "./host_players.ts";
 import { OneAtATime } from "./one_at_a_time.ts";
@@ -23,7 +23,14 @@ export class FindBox {
   private total = 0;
 
   constructor(
-    private readonly ui: { input: HTMLInputElement; body: HTMLTableSectionElement; note: HTMLElement },
+    private readonly ui: {
+      input: HTMLInputElement;
+      body: HTMLTableSectionElement;
+      /** The count over the results, out of the room. */
+      note: HTMLElement;
+      /** A live region that tells a screen reader the matches, only when they change. */
+      said: HTMLElement;
+    },
     private readonly send: (msg: ClientMessage) => boolean,
     judging: Judging,
     /** Called when a search starts or ends: the console shows the results or its list. */
@@ -79,11 +86,17 @@ export class FindBox {
     this.table.render(msg.players);
     this.ui.body.hidden = false;
     showNote(this.ui.note, foundNote(msg.players.length, msg.count, this.total));
+    this.say(foundSaid(msg.players.length, msg.count));
+  }
+
+  private say(text: string): void {
+    if (this.ui.said.textContent !== text) this.ui.said.textContent = text;
   }
 
   private clear(): void {
     this.table.render([]);
     this.ui.body.hidden = true;
     showNote(this.ui.note, "");
+    this.say("");
   }
 }

@@ -61,6 +61,9 @@ describe("host console search", () => {
       const row = host.locator("#found tr", { hasText: "P220" });
       await row.waitFor();
       expect(await text(host, "#found-note")).toBe("1 of 230 players matches");
+      // A screen reader hears the matches, not the room's size (a live region of its own).
+      expect(await text(host, "#found-said")).toBe("1 player matches");
+      expect(await host.locator("#found-note").getAttribute("role")).toBeNull();
       expect(await host.locator("#players").isHidden()).toBe(true);
       expect(await host.locator("#players-more").isHidden()).toBe(true);
       expect(await row.locator(".badge.place").isHidden()).toBe(true);

@@ -5,6 +5,7 @@ import {
   COUNTDOWN_RANGE,
   countdownMs,
   foundNote,
+  foundSaid,
   nameProblem,
   pointsProblem,
   pruneCount,
@@ -116,5 +117,12 @@ describe("host_checks", () => {
     expect(foundNote(1, 1, 1)).toBe("1 of 1 player matches");
     expect(foundNote(2, 2, 1)).toBe("2 of 2 players match");
     expect(foundNote(20, 57, 1500)).toBe("First 20 of 57 matches shown: type more of the name");
+  });
+
+  test("foundSaid tells the matches alone, whatever the room's size", () => {
+    expect(foundSaid(0, 0)).toBe("No player matches");
+    expect(foundSaid(1, 1)).toBe("1 player matches");
+    expect(foundSaid(3, 3)).toBe("3 players match");
+    expect(foundSaid(20, 57)).toBe("First 20 of 57 matches shown");
   });
 });
