@@ -170,7 +170,7 @@ function onState(next: RoomView): void {
   showNote(ui.orderMore, orderCutNote(next.order.length, next.placeCount));
   players.render(next.players);
   ui.playerCount.textContent = next.playerCount ? `(${next.playerCount})` : "";
-  find.roomChanged(next.playerCount + (next.offlineCount ?? 0));
+  find.roomChanged(roomSize(next));
   showPlayers(next);
   const teams = next.teams ?? [];
   ui.teamNames.replaceChildren(...teams.map((t) => Object.assign(h("option"), { value: t.name })));
@@ -187,8 +187,12 @@ function showPlayers(next: RoomView): void {
   const listed = !find.active;
   ui.players.hidden = !listed;
   ui.playersEmpty.hidden = !listed || next.players.length > 0;
-  const total = next.playerCount + (next.offlineCount ?? 0);
-  showNote(ui.playersMore, listed ? shownOf(next.players.length, total) : "");
+  showNote(ui.playersMore, listed ? shownOf(next.players.length, roomSize(next)) : "");
+}
+
+/** Every player in the room, connected or away within the resume grace. */
+function roomSize(next: RoomView): number {
+  return next.playerCount + (next.offlineCount ?? 0);
 }
 
 /** The countdown to release while armed, the question timer while open. */
