@@ -3,7 +3,7 @@
  * milliseconds); nothing here reads a clock, opens a socket or sets a timer.
  */
 import type { Phase } from "./protocol.ts";
-import { carry, indexOf, standing } from "./round_index.ts";
+import { carry, carryFirst, firstPending, indexOf, standing } from "./round_index.ts";
 
 export { standing };
 
@@ -45,7 +45,7 @@ export interface Round {
   readonly phase: Phase;
   /** When the round opened or opens; presses before it are false starts. Null: open from the start. */
   readonly releaseAt: number | null;
-  /** Recorded presses not yet final, in arrival order. */
+  /** Recorded presses not yet final (round_index.ts finds the earliest by press). */
   readonly pending: readonly Press[];
   /** Final presses, in place order. */
   readonly placed: readonly Placed[];
@@ -139,6 +139,8 @@ export function buzzAll(
   // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
   // benefit, and is placed at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
+  // The earliest pending press, kept as presses are added: the next round's, handed on with it.
+  let first = firstPending(round, byPress);
   const outcomes = inputs.map((input): Outcome => {
     const { player, arrival, uncertainty } = input;
     const now = index.get(player);
@@ -153,7 +155,9 @@ export function buzzAll(
     if (now === "pending") {
       pending ??= [...round.pending];
       const j = pending.findIndex((p) => p.player === player);
-      pending[j] = { ...(pending[j] as Press), asks: (pending[j] as Press).asks + 1 };
+      const again = { ...(pending[j] as Press), asks: (pending[j] as Press).asks + 1 };
+      pending[j] = again;
+      if (first?.player === player) first = again;
       return PENDING_AGAIN;
     }
     if (now === "locked") return LOCKED_OUT;
@@ -169,6 +173,7 @@ export function buzzAll(
     const press: Press = { player, press: Math.max(input.press, releaseAt), arrival, uncertainty, asks: 1 };
     if (input.team !== undefined) press.team = input.team;
     pending.push(press);
+    if (!first || byPress(press, first) < 0) first = press;
     index.set(player, "pending");
     return RECORDED;
   });
@@ -180,7 +185,7 @@ export function buzzAll(
     pending: pending ?? round.pending,
     lockedOut: lockedOut ?? round.lockedOut,
   };
-  return { round: carry(round, next), outcomes };
+  return { round: carry(round, carryFirst(next, first)), outcomes };
 }
 
 /** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */
@@ -190,16 +195,9 @@ function byPress(a: Press, b: Press): number {
   );
 }
 
-/** The earliest pending press in press order, found in one pass (no copy, no sort). */
-function earliest(pending: readonly Press[]): Press | undefined {
-  let first: Press | undefined;
-  for (const p of pending) if (!first || byPress(p, first) < 0) first = p;
-  return first;
-}
-
 /** When the earliest pending press can become final, given the largest uplink bound still open. */
 export function nextSettle(round: Round, maxBound: number, maxWait: number): number | null {
-  const first = earliest(round.pending);
+  const first = firstPending(round, byPress);
   return first ? Math.min(first.press + maxBound, first.arrival + maxWait) : null;
 }
 
@@ -218,7 +216,7 @@ export function settle(
 ): { round: Round; placed: Placed[]; answered: Press[] } {
   // While a burst comes in, the earliest press is usually not final yet, and then none is: the
   // round is answered unchanged without sorting every pending press once per batch.
-  const first = earliest(round.pending);
+  const first = firstPending(round, byPress);
   if (!first || (first.press > horizon && first.arrival + maxWait > now))
     return { round, placed: [], answered: [] };
   const queue = [...round.pending].sort(byPress);
@@ -258,6 +256,7 @@ export function settle(
   if (done.length === 0 && answered.length === 0) return { round, placed: [], answered };
   const next = {
     ...round,
+    // The queue is in press order: what is left of it starts with the next round's earliest press.
     pending: queue.slice(taken),
     placed: done.length ? round.placed.concat(done) : round.placed,
     answered: answered.length ? [...round.answered, ...answered.map((p) => p.player)] : round.answered,
@@ -266,7 +265,7 @@ export function settle(
     for (const p of done) index.set(p.player, p);
     for (const p of answered) index.set(p.player, "answered");
   };
-  return { round: carry(round, next, changed), placed: done, answered };
+  return { round: carry(round, carryFirst(next, queue[taken]), changed), placed: done, answered };
 }
 
 /** Lifts a player's lockout in this round: it may buzz again (a round where it is not locked out is unchanged). */

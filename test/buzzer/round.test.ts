@@ -604,6 +604,20 @@ describe("round", () => {
       const { round } = settleTo(buzzAll(open(), at("a", 100), at("b", 200, 210)), 150);
       expect(nextSettle(round, 50, 1000)).toBe(250);
     });
+
+    test("uses an earlier press that a later batch brings", () => {
+      const first = decideAll(open(), [at("a", 100)]).round;
+      expect(nextSettle(first, 10, 1000)).toBe(110);
+      const second = decideAll(first, [at("b", 120), at("c", 50, 130)]).round;
+      expect(nextSettle(second, 10, 1000)).toBe(60);
+      expect(nextSettle(first, 10, 1000)).toBe(110);
+    });
+
+    test("uses the earliest of the presses left after a settle, whatever their arrival order", () => {
+      const r = decideAll(open(), [at("a", 100), at("b", 200, 201), at("c", 150, 202)]).round;
+      const { round } = settleTo(r, 120);
+      expect(nextSettle(round, 10, 1000)).toBe(160);
+    });
   });
 
   describe("standing: who may still buzz", () => {
