@@ -115,7 +115,8 @@ export function browserSuite(): BrowserSuite {
 
 /**
  * Registers the hooks of a page test file: beforeAll launches Chromium (where there is one) and
- * starts the buzzer server with `args` on a free port; afterAll closes the browser, then the server.
+ * starts the buzzer server with `args` on a free port; afterAll closes the browser, then the server
+ * (bun runs hooks in the order they are registered, so no page is left talking to a stopped server).
  */
 export function pageSuite(args: string[]): PageSuite {
   const browser = browserSuite();
@@ -130,6 +131,7 @@ export function pageSuite(args: string[]): PageSuite {
     if (!started) throw new Error("no server: it starts in beforeAll");
     return started;
   };
+  const base = () => `http://localhost:${server().port}`;
   return {
     get browsing() {
       return browser.browsing;
@@ -138,10 +140,10 @@ export function pageSuite(args: string[]): PageSuite {
       return server();
     },
     get base() {
-      return `http://localhost:${server().port}`;
+      return base();
     },
     async page(path, viewport) {
-      return browser.browsing.open(await browser.browsing.device(viewport), `${this.base}${path}`);
+      return browser.browsing.open(await browser.browsing.device(viewport), base() + path);
     },
   };
 }
