@@ -80,11 +80,11 @@ export function bun(script: string, args: string[] = [], env?: Record<string, st
   return spawn([process.execPath, script, ...args], env);
 }
 
+/** A server script running on a free port: its port and its WebSocket URL. */
+export type Server = Running & { port: number; url: string };
+
 /** Starts a server script on a free port and resolves once it prints its start line. */
-export async function startServer(
-  script: string,
-  args: string[] = [],
-): Promise<Running & { port: number; url: string }> {
+export async function startServer(script: string, args: string[] = []): Promise<Server> {
   const running = bun(script, ["--port", "0", ...args]);
   const [, url, port] = await running.waitFor(/Server started on (ws:\/\/[^\s]+:(\d+))/);
   return { ...running, url: url as string, port: Number(port) };

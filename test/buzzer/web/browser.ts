@@ -1,10 +1,13 @@
 /**
  * Headless Chromium for the web pages' tests: a browser whose pages report script errors and CSP
- * refusals, one fresh profile per device, and the steps every page test takes (join, sign in).
+ * refusals, one fresh profile per device, the hooks every page test file registers (a server and a
+ * browser for the file) and the steps every page test takes (join, sign in).
  * Needs Chromium at /usr/bin/chromium (CI installs it; elsewhere the browser tests are skipped).
  */
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Server, startServer } from "../../support.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 /** Whether the browser tests can run here. */
@@ -15,6 +18,13 @@ if (!hasChromium) console.warn(`Skipping the browser tests of the web pages: no 
 
 /** Longest any single wait in a browser may take. */
 export const WAIT = 8000;
+
+/** A window's size in CSS pixels. */
+export type Viewport = { width: number; height: number };
+/** A laptop's window, as the host console's tests use. */
+export const LAPTOP: Viewport = { width: 1280, height: 900 };
+/** A 1080p projector's window. */
+export const HD: Viewport = { width: 1920, height: 1080 };
 
 /** A browser for one test file: devices (own storage each) and the problems their pages reported. */
 export class Browsing {
@@ -43,7 +53,7 @@ export class Browsing {
   }
 
   /** A fresh browser profile (own storage), phone-sized unless told, as one person's device. */
-  async device(viewport = { width: 360, height: 740 }): Promise<BrowserContext> {
+  async device(viewport: Viewport = { width: 360, height: 740 }): Promise<BrowserContext> {
     const context = await this.browser.newContext({ viewport, hasTouch: true });
     context.setDefaultTimeout(WAIT);
     this.contexts.push(context);
@@ -68,6 +78,74 @@ export class Browsing {
     await Promise.allSettled(this.contexts.map((c) => c.close()));
     await this.browser.close();
   }
+}
+
+/** A test file's browser, from the hooks `browserSuite` registers: read it inside tests, not at load. */
+export interface BrowserSuite {
+  /** Headless Chromium; throws where there is none (the tests that need it are skipped there). */
+  readonly browsing: Browsing;
+}
+
+/** A test file's server and browser, from the hooks `pageSuite` registers: read them inside tests. */
+export interface PageSuite extends BrowserSuite {
+  /** The buzzer server, on a free port, for the whole file. */
+  readonly server: Server;
+  /** The server's web address, `http://localhost:PORT`. */
+  readonly base: string;
+  /** Opens `path` of the server (`/host`, `/r/ROOM`…) on a fresh device, phone-sized unless told. */
+  page(path: string, viewport?: Viewport): Promise<Page>;
+}
+
+/** Registers a beforeAll that launches Chromium (where there is one) and an afterAll that closes it. */
+export function browserSuite(): BrowserSuite {
+  let launched: Browsing | undefined;
+  beforeAll(async () => {
+    if (hasChromium) launched = await Browsing.launch();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return {
+    get browsing() {
+      if (!launched) throw new Error("no browser");
+      return launched;
+    },
+  };
+}
+
+/**
+ * Registers the hooks of a page test file: beforeAll launches Chromium (where there is one) and
+ * starts the buzzer server with `args` on a free port; afterAll closes the browser, then the server
+ * (bun runs hooks in the order they are registered, so no page is left talking to a stopped server).
+ */
+export function pageSuite(args: string[]): PageSuite {
+  const browser = browserSuite();
+  let started: Server | undefined;
+  beforeAll(async () => {
+    started = await startServer("buzzer/buzzer_server.ts", args);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const server = () => {
+    if (!started) throw new Error("no server: it starts in beforeAll");
+    return started;
+  };
+  const base = () => `http://localhost:${server().port}`;
+  return {
+    get browsing() {
+      return browser.browsing;
+    },
+    get server() {
+      return server();
+    },
+    get base() {
+      return base();
+    },
+    async page(path, viewport) {
+      return browser.browsing.open(await browser.browsing.device(viewport), base() + path);
+    },
+  };
 }
 
 /** Joins the player page as `name` and waits until it is connected. */

@@ -4,35 +4,13 @@
  * it and kicks it, from the search's rows; a field typed in keeps the focus when a row above it goes
  * (browser.ts: Chromium).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
-import { Browsing, hasChromium, signIn, text, WAIT } from "./browser.ts";
+import { hasChromium, LAPTOP, pageSuite, signIn, text, WAIT } from "./browser.ts";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browsing: Browsing | null = null;
-/** Script errors and CSP refusals any page reported. */
-let problems: string[] = [];
-
-beforeAll(async () => {
-  // Every client here comes from one address: the big room's players exceed the default allowance of 200.
-  server = await startServer("buzzer/buzzer_server.ts", [
-    "--secret",
-    "s3cret",
-    "--joins-per-address",
-    "1000",
-  ]);
-  if (hasChromium) {
-    browsing = await Browsing.launch();
-    problems = browsing.problems;
-  }
-});
-
-afterAll(async () => {
-  await browsing?.close();
-  await server?.stop();
-});
+// Every client here comes from one address: the big room's players exceed the default allowance of 200.
+const suite = pageSuite(["--secret", "s3cret", "--joins-per-address", "1000"]);
 
 /** Where an element's top is on the page (not the viewport), in CSS pixels. */
 const pageTop = (page: Page, selector: string) =>
@@ -44,14 +22,10 @@ describe("host console search", () => {
   test.skipIf(!hasChromium)(
     "finds player #220 of 230 by name and by place, then marks its answer right, renames it and kicks it",
     async () => {
-      if (!browsing) throw new Error("no browser");
       const room = "FIND";
-      const host = await browsing.open(
-        await browsing.device({ width: 1280, height: 900 }),
-        `http://localhost:${server.port}/host`,
-      );
+      const host = await suite.page("/host", LAPTOP);
       await signIn(host, room, "roompass");
-      const peers = await Peer.crowd(server.url, room, 230);
+      const peers = await Peer.crowd(suite.server.url, room, 230);
       const p220 = peers[219] as Peer;
       await host.locator("#player-count", { hasText: "(230)" }).waitFor();
       expect(await host.locator("#players tr", { hasText: "P220" }).count()).toBe(0);
@@ -116,7 +90,7 @@ describe("host console search", () => {
       expect(await host.locator("#players").isVisible()).toBe(true);
       expect(await host.locator("#found-note").isHidden()).toBe(true);
       for (const p of peers) p.close();
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     60_000,
   );
@@ -124,16 +98,13 @@ describe("host console search", () => {
   test.skipIf(!hasChromium)(
     "keeps the focus in a result's team field when a result above it goes",
     async () => {
-      if (!browsing) throw new Error("no browser");
       const room = "FOCUS";
-      const host = await browsing.open(
-        await browsing.device({ width: 1280, height: 900 }),
-        `http://localhost:${server.port}/host`,
-      );
+      const host = await suite.page("/host", LAPTOP);
       await signIn(host, room, "roompass");
       // Joined one after another: the results list them in that order.
       const peers = [];
-      for (const name of ["Zoe", "Zora", "Zoltan"]) peers.push(await Peer.join(server.url, { name, room }));
+      for (const name of ["Zoe", "Zora", "Zoltan"])
+        peers.push(await Peer.join(suite.server.url, { name, room }));
       await host.fill("#find", "zo");
       await host.locator("#found-note", { hasText: "3 of 3 players match" }).waitFor();
       const zoe = peers[0]?.welcome.id;
@@ -143,7 +114,7 @@ describe("host console search", () => {
       const team = host.locator("#found").getByRole("combobox", { name: "Team of Zoltan" });
       await team.click();
       await host.keyboard.type("Re");
-      const other = await Peer.join(server.url, { room, secret: "roompass" });
+      const other = await Peer.join(suite.server.url, { room, secret: "roompass" });
       other.peer.send({ type: "kick", player: zoe });
       await host.locator("#found-note", { hasText: "2 of 2 players match" }).waitFor();
       await host.keyboard.type("d");
@@ -151,7 +122,7 @@ describe("host console search", () => {
       expect(await team.inputValue()).toBe("Red");
       expect((await peers[2]?.peer.next("score", (s) => s.team === "Red", WAIT))?.team).toBe("Red");
       for (const p of [...peers.map((j) => j.peer), other.peer]) p.close();
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     30_000,
   );

@@ -3,34 +3,20 @@
  * and awarding show on the leaderboard, N is the next question, the console says when it is
  * offline, a refresh keeps it signed in, and the join link is the one the server gives.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { bun, type Running, startServer } from "../../support.ts";
+import { bun, type Running, type Server, startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
-import { Browsing, hasChromium, joinAs, signIn, text, texts, WAIT } from "./browser.ts";
+import { hasChromium, joinAs, LAPTOP, pageSuite, signIn, text, texts, WAIT } from "./browser.ts";
 
 const SECRET = "s3cret";
 const PASS = "roompass";
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-let server: Server;
-let base: string;
-let browsing: Browsing;
-
-beforeAll(async () => {
-  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
-  base = `http://localhost:${server.port}`;
-  if (hasChromium) browsing = await Browsing.launch();
-});
-
-afterAll(async () => {
-  await browsing?.close();
-  await server?.stop();
-});
+const suite = pageSuite(["--secret", SECRET]);
 
 /** A host console on a laptop-sized screen, signed in to `room`. */
-async function console_(room: string, origin = base): Promise<Page> {
-  const page = await browsing.open(await browsing.device({ width: 1280, height: 900 }), `${origin}/host`);
+async function console_(room: string, origin = suite.base): Promise<Page> {
+  const page = await suite.browsing.open(await suite.browsing.device(LAPTOP), `${origin}/host`);
   await signIn(page, room, PASS);
   return page;
 }
@@ -44,9 +30,9 @@ describe("host console", () => {
     async () => {
       const room = "KICK";
       const host = await console_(room);
-      const ben = await browsing.open(await browsing.device(), `${base}/r/${room}`);
+      const ben = await suite.page(`/r/${room}`);
       await joinAs(ben, "Ben");
-      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
+      const { peer: ann } = await Peer.join(suite.server.url, { name: "Ann", room });
       await row(host, "Ann").waitFor();
       await row(host, "Ben").waitFor();
       const token = await ben.evaluate(
@@ -81,7 +67,7 @@ describe("host console", () => {
         { name: "Ben", room },
         { name: "Benny", room, token: token as string },
       ]) {
-        const again = new Peer(server.url);
+        const again = new Peer(suite.server.url);
         await again.opened;
         again.send({ type: "join", ...join });
         expect(await again.next("error", () => true, WAIT)).toEqual({ type: "error", ...banned });
@@ -103,7 +89,7 @@ describe("host console", () => {
       expect(await text(host, "#dialog-title")).toBe("Remove 1 offline player?");
       await host.click("#dialog-confirm");
       await row(host, "Annie").waitFor({ state: "detached" });
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     30_000,
   );
@@ -113,7 +99,7 @@ describe("host console", () => {
     async () => {
       const room = "NAMES";
       const host = await console_(room);
-      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
+      const { peer: ann } = await Peer.join(suite.server.url, { name: "Ann", room });
       await row(host, "Ann").waitFor();
       await host.getByRole("button", { name: "Rename Ann" }).click();
       // A zero-width space passes the console's length check; the server drops it and finds no name.
@@ -127,7 +113,7 @@ describe("host console", () => {
       await host.locator("#dialog[open]").waitFor({ state: "detached" });
       await row(host, "Annie").waitFor();
       ann.close();
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     30_000,
   );
@@ -137,8 +123,8 @@ describe("host console", () => {
     async () => {
       const room = "SCORE";
       const host = await console_(room);
-      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
-      const { peer: ben } = await Peer.join(server.url, { name: "Ben", room });
+      const { peer: ann } = await Peer.join(suite.server.url, { name: "Ann", room });
+      const { peer: ben } = await Peer.join(suite.server.url, { name: "Ben", room });
       await row(host, "Ben").waitFor();
 
       // Rules typed into the panel: a right answer is 2, a wrong one -1.
@@ -188,7 +174,7 @@ describe("host console", () => {
       expect(csv).toContain("Ben");
       ann.close();
       ben.close();
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     30_000,
   );
@@ -200,17 +186,17 @@ describe("host console", () => {
       const host = await console_(room);
       // A second console whose room updates the test can hold back, as a slow tab would see them.
       let hold = false;
-      const device = await browsing.device({ width: 1280, height: 900 });
+      const device = await suite.browsing.device(LAPTOP);
       await device.routeWebSocket(/.*/, (ws) => {
         const real = ws.connectToServer();
         real.onMessage((message) => {
           if (!(hold && String(message).includes('"type":"state"'))) ws.send(message);
         });
       });
-      const other = await browsing.open(device, `${base}/host`);
+      const other = await suite.browsing.open(device, `${suite.base}/host`);
       await signIn(other, room, PASS);
-      const { peer: ann } = await Peer.join(server.url, { name: "Ann", room });
-      const { peer: ben } = await Peer.join(server.url, { name: "Ben", room });
+      const { peer: ann } = await Peer.join(suite.server.url, { name: "Ann", room });
+      const { peer: ben } = await Peer.join(suite.server.url, { name: "Ben", room });
       await row(host, "Ben").waitFor();
       await host.keyboard.press("o");
       await ann.next("state", (s) => s.phase === "open", WAIT);
@@ -265,7 +251,7 @@ describe("host console", () => {
       }
       ann.close();
       ben.close();
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     30_000,
   );
@@ -275,7 +261,7 @@ describe("host console", () => {
     async () => {
       const room = "NEXT";
       const host = await console_(room);
-      const { peer } = await Peer.join(server.url, { name: "Pat", room });
+      const { peer } = await Peer.join(suite.server.url, { name: "Pat", room });
       await host.keyboard.press("o");
       await peer.next("state", (s) => s.phase === "open", WAIT);
       peer.send({ type: "buzz", at: performance.now() });
@@ -304,7 +290,7 @@ describe("host console", () => {
       await host.keyboard.press("n");
       await host.locator("#phase-detail", { hasText: /^buzzers live · closes in \d+ s$/ }).waitFor();
       peer.close();
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     20_000,
   );
@@ -337,7 +323,7 @@ describe("host console", () => {
         await host.locator("#phase[data-phase=locked]").waitFor();
         expect(await host.locator("#console.offline").count()).toBe(0);
         expect(await host.isDisabled("#open")).toBe(false);
-        expect(browsing.problems).toEqual([]);
+        expect(suite.browsing.problems).toEqual([]);
       } finally {
         await own.stop();
       }
@@ -356,10 +342,10 @@ describe("host console", () => {
       expect(await text(host, "#room-code")).toBe("STAY");
       expect(await host.evaluate(() => JSON.stringify(localStorage))).not.toContain(PASS);
       // Another tab of the same browser starts signed out (sessionStorage is per tab).
-      const other = await browsing.open(host.context(), `${base}/host`);
+      const other = await suite.browsing.open(host.context(), `${suite.base}/host`);
       await other.locator("#login-form").waitFor();
       expect(await other.locator("#console").isHidden()).toBe(true);
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     20_000,
   );
@@ -367,7 +353,7 @@ describe("host console", () => {
   test.skipIf(!hasChromium)(
     "the join link at the top is the server's /join with its QR code, and warns when only this computer can join",
     async () => {
-      const join = (await (await fetch(`${base}/join`)).json()) as { url: string; reachable: boolean };
+      const join = (await (await fetch(`${suite.base}/join`)).json()) as { url: string; reachable: boolean };
       expect(join.reachable).toBe(false);
       const host = await console_("LINK");
       const url = new URL("/r/LINK", join.url).href;
@@ -380,7 +366,7 @@ describe("host console", () => {
       // Above the fold: the link shows without scrolling.
       const box = await host.locator("#join-url").boundingBox();
       expect(box && box.y + box.height).toBeLessThan(900);
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     20_000,
   );

@@ -3,35 +3,20 @@
  * address would spoil other files' sign-ins): a host locked out by too many wrong secrets from the
  * address is told why and for how long, and the console tries again just then (browser.ts: Chromium).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startServer } from "../../support.ts";
-import { Browsing, hasChromium, text } from "./browser.ts";
+import { describe, expect, test } from "bun:test";
+import { hasChromium, LAPTOP, pageSuite, text } from "./browser.ts";
 
 const SECRET = "s3cret-main";
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-let server: Server;
-let base: string;
-let browsing: Browsing;
-
-beforeAll(async () => {
-  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);
-  base = `http://localhost:${server.port}`;
-  if (hasChromium) browsing = await Browsing.launch();
-});
-
-afterAll(async () => {
-  await browsing?.close();
-  await server?.stop();
-});
+const suite = pageSuite(["--secret", SECRET]);
 
 describe("host login", () => {
   test.skipIf(!hasChromium)(
     "a host locked out by too many wrong secrets is told how long to wait, and the console tries again by itself just then and gets in",
     async () => {
-      const context = await browsing.device({ width: 1280, height: 900 });
+      const context = await suite.browsing.device(LAPTOP);
       await context.clock.install();
-      const page = await browsing.open(context, `${base}/host`);
+      const page = await suite.browsing.open(context, `${suite.base}/host`);
       // The page's clock stands still until the test moves it, however long the server takes.
       await page.clock.pauseAt(Date.now() + 60_000);
       // Ten wrong secrets from the browser's address, one connection each, use up its allowance.
@@ -52,7 +37,7 @@ describe("host login", () => {
           );
         }
         return codes;
-      }, `ws://localhost:${server.port}/`);
+      }, `ws://localhost:${suite.server.port}/`);
       expect(refusals).toEqual(Array(10).fill("BAD_SECRET"));
 
       let sockets = 0;
@@ -92,7 +77,7 @@ describe("host login", () => {
       expect(await page.locator("#console").isVisible()).toBe(true);
       expect(errors).toHaveLength(1);
       expect(sockets).toBe(2);
-      expect(browsing.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     30_000,
   );

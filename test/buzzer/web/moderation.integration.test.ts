@@ -3,34 +3,16 @@
  * shows and survives a reload, a banned page cannot come back, by its name, by the token it kept,
  * or under a new name in the same browser, and a removed player's points still count in a rank.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
-import { Browsing, hasChromium, joinAs, text } from "./browser.ts";
+import { hasChromium, joinAs, pageSuite, text } from "./browser.ts";
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browsing: Browsing | null = null;
-/** Script errors and CSP refusals any page reported. */
-let problems: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer("buzzer/buzzer_server.ts", ["--secret", "s3cret"]);
-  if (hasChromium) {
-    browsing = await Browsing.launch();
-    problems = browsing.problems;
-  }
-});
-
-afterAll(async () => {
-  await browsing?.close();
-  await server?.stop();
-});
+const suite = pageSuite(["--secret", "s3cret"]);
 
 /** A player's page on a device of its own, joined to `room` as `name`. */
 async function player(room: string, name: string): Promise<Page> {
-  if (!browsing) throw new Error("no browser");
-  const page = await browsing.open(await browsing.device(), `http://localhost:${server.port}/r/${room}`);
+  const page = await suite.page(`/r/${room}`);
   await joinAs(page, name);
   return page;
 }
@@ -47,7 +29,7 @@ describe("player page under moderation", () => {
   test.skipIf(!hasChromium)(
     "shows the name the host gives it, also after a reload",
     async () => {
-      const { peer: host } = await Peer.join(server.url, { room: "PAGE1", secret: "roomsecret" });
+      const { peer: host } = await Peer.join(suite.server.url, { room: "PAGE1", secret: "roomsecret" });
       const page = await player("PAGE1", "Zed");
       const state = await host.next("state", (s) => s.players.length === 1);
       host.send({ type: "rename", player: state.players[0]?.id as string, name: "Zoe" });
@@ -57,7 +39,7 @@ describe("player page under moderation", () => {
       await page.locator("#conn[data-conn=online]").waitFor();
       expect(await text(page, "#my-name")).toBe("Zoe");
       await host.next("state", (s) => s.players.length === 1 && s.players[0]?.connected === true);
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
     20_000,
@@ -66,7 +48,7 @@ describe("player page under moderation", () => {
   test.skipIf(!hasChromium)(
     "a banned page is told so and cannot join again under its name",
     async () => {
-      const { peer: host } = await Peer.join(server.url, { room: "PAGE2", secret: "roomsecret" });
+      const { peer: host } = await Peer.join(suite.server.url, { room: "PAGE2", secret: "roomsecret" });
       const page = await player("PAGE2", "Troll");
       const state = await host.next("state", (s) => s.players.length === 1);
       host.send({ type: "kick", player: state.players[0]?.id as string, ban: true });
@@ -78,7 +60,7 @@ describe("player page under moderation", () => {
       await page.click("#join-button");
       await page.locator("#join-error", { hasText: bannedText("PAGE2") }).waitFor();
       expect(await page.locator("#join-form").isVisible()).toBe(true);
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
     20_000,
@@ -87,7 +69,7 @@ describe("player page under moderation", () => {
   test.skipIf(!hasChromium)(
     "a page banned while closed cannot come back with the token it kept",
     async () => {
-      const { peer: host } = await Peer.join(server.url, { room: "PAGE3", secret: "roomsecret" });
+      const { peer: host } = await Peer.join(suite.server.url, { room: "PAGE3", secret: "roomsecret" });
       const page = await player("PAGE3", "Ghost");
       const context = page.context();
       await page.close();
@@ -96,7 +78,7 @@ describe("player page under moderation", () => {
       await host.next("state", (s) => s.players.length === 0);
       // Opened again, the page resumes with its stored token by itself, and is refused.
       const again = await context.newPage();
-      await again.goto(`http://localhost:${server.port}/r/PAGE3`);
+      await again.goto(`${suite.base}/r/PAGE3`);
       await again.locator("#join-error", { hasText: bannedText("PAGE3") }).waitFor();
       expect(await again.locator("#join-form").isVisible()).toBe(true);
       // Refused once by its token, the browser keeps that token for any name it tries next.
@@ -104,7 +86,7 @@ describe("player page under moderation", () => {
       await clearError(again);
       await again.click("#join-button");
       await again.locator("#join-error", { hasText: bannedText("PAGE3") }).waitFor();
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
     20_000,
@@ -113,7 +95,7 @@ describe("player page under moderation", () => {
   test.skipIf(!hasChromium)(
     "a banned browser cannot come back under a new name, and a reload does not help",
     async () => {
-      const { peer: host } = await Peer.join(server.url, { room: "PAGE4", secret: "roomsecret" });
+      const { peer: host } = await Peer.join(suite.server.url, { room: "PAGE4", secret: "roomsecret" });
       const page = await player("PAGE4", "Troll");
       const state = await host.next("state", (s) => s.players.length === 1);
       host.send({ type: "kick", player: state.players[0]?.id as string, ban: true });
@@ -137,10 +119,10 @@ describe("player page under moderation", () => {
       await page.locator("#join-error", { hasText: bannedText("PAGE4") }).waitFor();
 
       // Nobody got in: a new player in the room would have shown in the host's view first.
-      const { peer: other } = await Peer.join(server.url, { name: "Fair", room: "PAGE4" });
+      const { peer: other } = await Peer.join(suite.server.url, { name: "Fair", room: "PAGE4" });
       const after = await host.next("state", (s) => s.players.length > 0);
       expect(after.players.map((p) => p.name)).toEqual(["Fair"]);
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
       other.close();
       host.close();
     },
@@ -150,9 +132,9 @@ describe("player page under moderation", () => {
   test.skipIf(!hasChromium)(
     "a phone's rank is out of every line on the board, a player removed with points included",
     async () => {
-      const { peer: host } = await Peer.join(server.url, { room: "PAGE5", secret: "roomsecret" });
+      const { peer: host } = await Peer.join(suite.server.url, { room: "PAGE5", secret: "roomsecret" });
       const page = await player("PAGE5", "Pat");
-      const { peer: quin, welcome } = await Peer.join(server.url, { room: "PAGE5", name: "Quin" });
+      const { peer: quin, welcome } = await Peer.join(suite.server.url, { room: "PAGE5", name: "Quin" });
       host.send({ type: "award", player: welcome.id, points: 3 });
       await page.locator("#my-score", { hasText: "0 pts · 2nd of 2" }).waitFor();
       quin.close();
@@ -161,7 +143,7 @@ describe("player page under moderation", () => {
       // Quin is gone from the room, its 3 points stay on the board: one player, two lines.
       await page.locator("#player-count", { hasText: "1 player" }).waitFor();
       expect(await text(page, "#my-score")).toBe("0 pts · 2nd of 2");
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
     20_000,

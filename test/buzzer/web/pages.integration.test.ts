@@ -3,19 +3,20 @@
  * play rounds, names stay text, a room bigger than the pages' lists shows with its counts, the page
  * headers and origin rule hold, and a player page survives a server restart (browser.ts: Chromium).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { bun, ROOT, type Running, startServer } from "../../support.ts";
+import type { Page } from "playwright-core";
+import { bun, ROOT, type Running, type Server, startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
 import {
-  Browsing,
   buzzState,
+  HD,
   hasChromium,
   joinAs,
   orderNames,
+  pageSuite,
   signIn,
   text,
   texts,
@@ -25,42 +26,8 @@ import {
 const SECRET = "s3cret";
 const SHOTS = `${ROOT}docs/screenshots/`;
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-let server: Server;
-let base: string;
-let browsing: Browsing | null = null;
-/** Problems any page reported: script errors and CSP refusals, checked after every test. */
-let problems: string[] = [];
-
-beforeAll(async () => {
-  // Every client here comes from one address: the big room's players exceed the default allowance of 200.
-  server = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET, "--joins-per-address", "1000"]);
-  base = `http://localhost:${server.port}`;
-  if (hasChromium) {
-    browsing = await Browsing.launch();
-    problems = browsing.problems;
-  }
-});
-
-afterAll(async () => {
-  await browsing?.close();
-  await server?.stop();
-});
-
-/** A fresh browser profile (own storage), phone-sized unless told, as one person's device. */
-function device(viewport?: { width: number; height: number }): Promise<BrowserContext> {
-  if (!browsing) throw new Error("no browser");
-  return browsing.device(viewport);
-}
-
-/** Opens a page of the server in a context, recording its script errors and CSP refusals. */
-function open(context: BrowserContext, path: string, origin = base): Promise<Page> {
-  if (!browsing) throw new Error("no browser");
-  return browsing.open(context, origin + path);
-}
-
-/** A 1080p projector's window. */
-const HD = { width: 1920, height: 1080 };
+// Every client here comes from one address: the big room's players exceed the default allowance of 200.
+const suite = pageSuite(["--secret", SECRET, "--joins-per-address", "1000"]);
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -79,7 +46,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 describe("web pages", () => {
   test("pages carry the Content-Security-Policy and load no inline code", async () => {
     for (const path of ["/", "/r/ABC", "/host", "/screen"]) {
-      const res = await fetch(base + path);
+      const res = await fetch(suite.base + path);
       expect(res.status).toBe(200);
       const csp = res.headers.get("content-security-policy") ?? "";
       expect(csp).toContain("script-src 'self'");
@@ -93,22 +60,22 @@ describe("web pages", () => {
   });
 
   test("the player page says to keep the screen on where the browser cannot (no wake lock, as over a LAN's http)", async () => {
-    const context = await device();
+    const context = await suite.browsing.device();
     // Chromium counts this machine's http pages as secure: take the wake lock away, as plain http on a LAN would.
     await context.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, "wakeLock", { get: () => undefined });
     });
-    const page = await open(context, "/");
+    const page = await suite.browsing.open(context, `${suite.base}/`);
     expect(await page.locator("#screen-hint").isVisible()).toBe(true);
     expect(await text(page, "#screen-hint")).toBe(
       "This page cannot keep your screen on here: set your screen to stay on for the game (or ask the host for the https link).",
     );
-    const secure = await open(await device(), "/");
+    const secure = await suite.page("/");
     expect(await secure.locator("#screen-hint").isHidden()).toBe(true);
   });
 
   test("a room no host has opened says so on the player page, naming the code", async () => {
-    const page = await open(await device(), "/r/NOPE");
+    const page = await suite.page("/r/NOPE");
     await page.fill("#name", "Zed");
     await page.click("#join-button");
     await page
@@ -123,7 +90,7 @@ describe("web pages", () => {
       ["/r/caf%C3%A9", "café"],
     ];
     for (const [path, shown] of links) {
-      const page = await open(await device(), path);
+      const page = await suite.page(path);
       const alert = page.locator("#bad-link");
       await alert.waitFor();
       expect(await alert.textContent()).toBe(
@@ -134,11 +101,11 @@ describe("web pages", () => {
       expect(await text(page, "#room-code")).toBe("");
     }
     // A link cut short before its code is served the page, which says so.
-    const cut = await open(await device(), "/r/");
+    const cut = await suite.page("/r/");
     await cut.locator("#bad-link", { hasText: "This link names no room: check the link." }).waitFor();
     expect(await cut.locator("#join-form").isHidden()).toBe(true);
     // The plain page still joins the default room.
-    const plain = await open(await device(), "/");
+    const plain = await suite.page("/");
     expect(await plain.locator("#bad-link").isHidden()).toBe(true);
     await joinAs(plain, "Plain");
     expect(await text(plain, "#room-code")).toBe("MAIN");
@@ -152,11 +119,11 @@ describe("web pages", () => {
       "Sec-WebSocket-Version": "13",
       "Sec-WebSocket-Key": btoa("0123456789abcdef"),
     };
-    const res = await fetch(`${base}/`, { headers: { ...upgrade, Origin: "http://evil.example" } });
+    const res = await fetch(`${suite.base}/`, { headers: { ...upgrade, Origin: "http://evil.example" } });
     expect(res.status).toBe(403);
-    await server.waitFor(/Refused a connection: foreign origin http:\/\/evil\.example or unknown host/);
+    await suite.server.waitFor(/Refused a connection: foreign origin http:\/\/evil\.example or unknown host/);
     // Bun's own client with a forged Origin is refused too, and never opens.
-    const ws = new WebSocket(server.url, { headers: { Origin: "http://evil.example" } } as never);
+    const ws = new WebSocket(suite.server.url, { headers: { Origin: "http://evil.example" } } as never);
     const outcome = await new Promise<string>((resolve) => {
       ws.onopen = () => resolve("open");
       ws.onerror = () => resolve("refused");
@@ -169,12 +136,12 @@ describe("web pages", () => {
     "two players and a host play rounds; the projector shows the winner",
     async () => {
       const room = "WEB1";
-      const host = await open(await device(), "/host");
+      const host = await suite.page("/host");
       await signIn(host, room, "roompass");
       expect(await text(host, "#phase")).toBe("locked");
 
-      const ann = await open(await device(), `/r/${room}`);
-      const ben = await open(await device(), `/r/${room}`);
+      const ann = await suite.page(`/r/${room}`);
+      const ben = await suite.page(`/r/${room}`);
       await Promise.all([joinAs(ann, "Ann"), joinAs(ben, "Ben")]);
       await Promise.all([buzzState(ann, "locked"), buzzState(ben, "locked")]);
       expect(await text(ann, "#room-code")).toBe(room);
@@ -205,10 +172,10 @@ describe("web pages", () => {
       expect(await orderNames(ann)).toEqual(["Ann", "Ben"]);
 
       // The projector watches the room (no secret) and shows the winner and the order.
-      const screen = await open(await device(), `/screen?room=${room}`);
+      const screen = await suite.page(`/screen?room=${room}`);
       await screen.locator("#winner-name", { hasText: "Ann" }).waitFor();
       expect(await text(screen, "#room-code")).toBe(room);
-      expect(await text(screen, "#join-url")).toBe(`localhost:${server.port}/r/${room}`);
+      expect(await text(screen, "#join-url")).toBe(`localhost:${suite.server.port}/r/${room}`);
       expect(await screen.locator("#qr svg path").count()).toBe(1);
       expect(await orderNames(screen)).toEqual(["Ann", "Ben"]);
       expect(await text(screen, "#order li:nth-child(2) .gap")).toBe(gap);
@@ -249,7 +216,7 @@ describe("web pages", () => {
       await ben.locator("#join-form").waitFor();
       expect(await text(ben, "#join-error")).toBe("Disconnected: removed by the host.");
       await host.locator("#players tr", { hasText: "Ben" }).waitFor({ state: "detached" });
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     20_000,
   );
@@ -258,10 +225,10 @@ describe("web pages", () => {
     "a terminal-protocol peer and a browser player in one room both get verdicts",
     async () => {
       const room = "MIX";
-      const { peer: host } = await Peer.join(server.url, { room, secret: "roompass" });
-      const web = await open(await device(), `/r/${room}`);
+      const { peer: host } = await Peer.join(suite.server.url, { room, secret: "roompass" });
+      const web = await suite.page(`/r/${room}`);
       await joinAs(web, "Web");
-      const { peer: term, welcome } = await Peer.join(server.url, { name: "Term", room });
+      const { peer: term, welcome } = await Peer.join(suite.server.url, { name: "Term", room });
       expect(welcome.room).toBe(room);
       host.send({ type: "arm" });
       await buzzState(web, "open");
@@ -276,7 +243,7 @@ describe("web pages", () => {
       expect(await orderNames(web)).toEqual(["Web", "Term"]);
       host.close();
       term.close();
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     15_000,
   );
@@ -286,11 +253,11 @@ describe("web pages", () => {
     async () => {
       const room = "XSS";
       const evil = "<img src=x onerror=alert(1)>";
-      const { peer: host } = await Peer.join(server.url, { room, secret: "roompass" });
+      const { peer: host } = await Peer.join(suite.server.url, { room, secret: "roompass" });
       const dialogs: string[] = [];
-      const player = await open(await device(), `/r/${room}`);
-      const consolePage = await open(await device(), "/host");
-      const screen = await open(await device(), `/screen?room=${room}`);
+      const player = await suite.page(`/r/${room}`);
+      const consolePage = await suite.page("/host");
+      const screen = await suite.page(`/screen?room=${room}`);
       for (const page of [player, consolePage, screen]) {
         page.on("dialog", (dialog) => {
           dialogs.push(dialog.message());
@@ -315,7 +282,7 @@ describe("web pages", () => {
       await Bun.sleep(200);
       expect(dialogs).toEqual([]);
       host.close();
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     15_000,
   );
@@ -324,12 +291,12 @@ describe("web pages", () => {
     "a room bigger than the lists: the pages show what they were sent, with counts and the player's own place",
     async () => {
       const room = "BIG";
-      const host = await open(await device(), "/host");
+      const host = await suite.page("/host");
       await signIn(host, room, "roompass");
-      const screen = await open(await device(HD), `/screen?room=${room}`);
+      const screen = await suite.page(`/screen?room=${room}`, HD);
       // 229 peers and then the browser player: 230 players, the browser one past the host's 200.
-      const peers = await Peer.crowd(server.url, room, 229);
-      const web = await open(await device(), `/r/${room}`);
+      const peers = await Peer.crowd(suite.server.url, room, 229);
+      const web = await suite.page(`/r/${room}`);
       await joinAs(web, "Web");
       await buzzState(web, "locked");
       await host.locator("#player-count", { hasText: "(230)" }).waitFor();
@@ -423,7 +390,7 @@ describe("web pages", () => {
       await host.locator("#players-more", { hasText: "200 of 201 shown" }).waitFor();
       expect(await text(host, "#player-count")).toBe("(201)");
       for (const p of peers) p.close();
-      expect(problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     60_000,
   );
@@ -435,7 +402,7 @@ describe("web pages", () => {
       const port = (own as Server).port;
       const origin = `http://localhost:${port}`;
       try {
-        const page = await open(await device(), "/", origin);
+        const page = await suite.browsing.open(await suite.browsing.device(), `${origin}/`);
         await joinAs(page, "Rita");
         await buzzState(page, "open");
         const stored = () =>
@@ -468,7 +435,7 @@ describe("web pages", () => {
         expect(welcome).toMatchObject({ name: "Rita", token: before.token, id: state.players[0]?.id });
         peer.close();
         await page.close();
-        expect(problems).toEqual([]);
+        expect(suite.browsing.problems).toEqual([]);
       } finally {
         await own.stop();
       }
@@ -484,7 +451,7 @@ describe("web pages", () => {
       let own: Running = await startServer("buzzer/buzzer_server.ts", args);
       const port = (own as Server).port;
       try {
-        const page = await open(await device(), "/", `http://localhost:${port}`);
+        const page = await suite.browsing.open(await suite.browsing.device(), `http://localhost:${port}/`);
         await joinAs(page, "Rita");
         await buzzState(page, "open");
         // The server stops reading, so the press waits in its socket and dies with it.
@@ -501,7 +468,7 @@ describe("web pages", () => {
         await buzzState(page, "first");
         expect(await text(page, "#status")).toBe("You were first!");
         await page.close();
-        expect(problems).toEqual([]);
+        expect(suite.browsing.problems).toEqual([]);
       } finally {
         await own.stop();
         rmSync(dir, { recursive: true, force: true });

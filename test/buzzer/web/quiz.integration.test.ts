@@ -4,28 +4,24 @@
  * false start, auto-lock after the first buzz and a kick with a ban; then the server restarts from
  * its `--state` journal, and every screen shows the same, right leaderboard.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { bun, ROOT, type Running, startServer } from "../../support.ts";
-import { Browsing, buzzState, hasChromium, signIn, text, texts, WAIT } from "./browser.ts";
+import { bun, ROOT, type Running, type Server, startServer } from "../../support.ts";
+import { browserSuite, buzzState, HD, hasChromium, LAPTOP, signIn, text, texts, WAIT } from "./browser.ts";
 
 const SECRET = "s3cret";
 const PASS = "quizpass";
 const ROOM = "QUIZ";
 const SHOTS = `${ROOT}docs/screenshots/`;
 
-let browsing: Browsing;
+// The quiz's server is its own, started and restarted in the test from a journal in `dir`.
+const suite = browserSuite();
 const dir = mkdtempSync(join(tmpdir(), "buzzer-quiz-"));
 
-beforeAll(async () => {
-  if (hasChromium) browsing = await Browsing.launch();
-});
-
-afterAll(async () => {
-  await browsing?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -41,7 +37,7 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
 
 /** A phone that joins the quiz room as `name` in `team`. */
 async function phone(base: string, name: string, team?: string): Promise<Page> {
-  const page = await browsing.open(await browsing.device(), `${base}/r/${ROOM}`);
+  const page = await suite.browsing.open(await suite.browsing.device(), `${base}/r/${ROOM}`);
   await page.fill("#name", name);
   if (team) await page.fill("#team", team);
   await page.click("#join-button");
@@ -66,13 +62,13 @@ describe("a quiz night", () => {
       const state = join(dir, "quiz.jsonl");
       const args = ["--secret", SECRET, "--state", state];
       let server: Running = await startServer("buzzer/buzzer_server.ts", args);
-      const port = (server as Awaited<ReturnType<typeof startServer>>).port;
+      const port = (server as Server).port;
       const base = `http://localhost:${port}`;
       try {
-        const host = await browsing.open(await browsing.device({ width: 1280, height: 900 }), `${base}/host`);
+        const host = await suite.browsing.open(await suite.browsing.device(LAPTOP), `${base}/host`);
         await signIn(host, ROOM, PASS);
-        const screenCtx = await browsing.device({ width: 1920, height: 1080 });
-        const screen = await browsing.open(screenCtx, `${base}/screen?room=${ROOM}`);
+        const screenCtx = await suite.browsing.device(HD);
+        const screen = await suite.browsing.open(screenCtx, `${base}/screen?room=${ROOM}`);
         await screen.locator("#conn[data-conn=online]").waitFor();
 
         const ann = await phone(base, "Ann", "Red");
@@ -190,7 +186,7 @@ describe("a quiz night", () => {
           })
           .waitFor();
         await shot(ann, "quiz-player", true);
-        expect(browsing.problems).toEqual([]);
+        expect(suite.browsing.problems).toEqual([]);
       } finally {
         await server.stop();
       }

@@ -3,44 +3,26 @@
  * server: a big round fits a 1080p projector without scrolling, the lobby names who joined, the
  * light theme, the sounds, and the player's score, team and landscape layout.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { startServer } from "../../support.ts";
 import { Peer } from "../peer.ts";
-import { Browsing, hasChromium, text, texts, WAIT } from "./browser.ts";
+import { HD, hasChromium, pageSuite, text, texts, type Viewport, WAIT } from "./browser.ts";
 
-const HD = { width: 1920, height: 1080 };
-
-type Server = Awaited<ReturnType<typeof startServer>>;
-let server: Server;
-let base: string;
-let browsers: Browsing | null = null;
-
-beforeAll(async () => {
-  server = await startServer("buzzer/buzzer_server.ts", ["--secret", "s3cret"]);
-  base = `http://localhost:${server.port}`;
-  if (hasChromium) browsers = await Browsing.launch();
-});
-
-afterAll(async () => {
-  await browsers?.close();
-  await server?.stop();
-});
+const suite = pageSuite(["--secret", "s3cret"]);
 
 /** Opens the projector for `room` at 1920×1080, after running `init` in the page before its scripts. */
 async function projector(room: string, query = "", init?: string): Promise<Page> {
-  if (!browsers) throw new Error("no browser");
-  const context = await browsers.device(HD);
+  const context = await suite.browsing.device(HD);
   if (init) await context.addInitScript({ content: init });
-  const page = await browsers.open(context, `${base}/screen?room=${room}${query}`);
+  const page = await suite.browsing.open(context, `${suite.base}/screen?room=${room}${query}`);
   await page.locator("#conn[data-conn=online]").waitFor();
   return page;
 }
 
 /** A host peer for a new room, and `n` player peers joined to it. */
 async function room(code: string, names: string[]): Promise<{ host: Peer; players: Peer[] }> {
-  const { peer: host } = await Peer.join(server.url, { room: code, secret: "roompass" });
-  const joined = await Promise.all(names.map((name) => Peer.join(server.url, { name, room: code })));
+  const { peer: host } = await Peer.join(suite.server.url, { room: code, secret: "roompass" });
+  const joined = await Promise.all(names.map((name) => Peer.join(suite.server.url, { name, room: code })));
   return { host, players: joined.map((j) => j.peer) };
 }
 
@@ -111,7 +93,7 @@ describe("projector", () => {
       // Readable from the back of the room: the code and the join URL at 48 px or more.
       expect(await fontPx(page, "#join-url")).toBeGreaterThanOrEqual(48);
       expect(await fontPx(page, "#room-code")).toBeGreaterThanOrEqual(48);
-      expect(await text(page, "#join-url")).toBe(`localhost:${server.port}/r/FIFTY`);
+      expect(await text(page, "#join-url")).toBe(`localhost:${suite.server.port}/r/FIFTY`);
       for (const p of [host, ...players]) p.close();
     },
     30_000,
@@ -120,7 +102,7 @@ describe("projector", () => {
   test.skipIf(!hasChromium)(
     "the leaderboard shows whole team and player names of about twelve characters on a 1080p projector",
     async () => {
-      const { peer: host } = await Peer.join(server.url, { room: "WIDEB", secret: "roompass" });
+      const { peer: host } = await Peer.join(suite.server.url, { room: "WIDEB", secret: "roompass" });
       const people = [
         ["Alexandra K.", "Foxes United"],
         ["Bartholomew", "Night Owls 7"],
@@ -128,7 +110,7 @@ describe("projector", () => {
         ["Demetrius L.", "Foxes United"],
       ] as const;
       const joined = await Promise.all(
-        people.map(([name, team]) => Peer.join(server.url, { name, room: "WIDEB", team })),
+        people.map(([name, team]) => Peer.join(suite.server.url, { name, room: "WIDEB", team })),
       );
       joined.forEach(({ welcome }, i) => {
         host.send({ type: "award", player: welcome.id, points: 100 + i });
@@ -161,7 +143,7 @@ describe("projector", () => {
       expect(await text(page, "#phase")).toBe("Join now");
       expect((await texts(page, "#lobby-names li")).sort()).toEqual(["Ann", "Ben"]);
       expect(await text(page, "#lobby-count")).toBe("· 2 players");
-      const { peer: cy } = await Peer.join(server.url, { name: "Cy", room: "LOBBY" });
+      const { peer: cy } = await Peer.join(suite.server.url, { name: "Cy", room: "LOBBY" });
       await page.locator("#lobby-names li", { hasText: "Cy" }).waitFor();
       expect(await text(page, "#lobby-count")).toBe("· 3 players");
       host.send({ type: "arm" });
@@ -215,7 +197,7 @@ describe("projector", () => {
       await late.locator("#round-label", { hasText: "round 3" }).waitFor();
       expect(await text(late, "#phase")).toBe("Locked");
       for (const p of [host, ...players]) p.close();
-      expect(browsers?.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     20_000,
   );
@@ -266,9 +248,8 @@ describe("projector", () => {
 });
 
 /** Opens the player page of `room` ("" for the default room) on a phone-sized device (or `viewport`). */
-async function phone(room: string, viewport?: { width: number; height: number }): Promise<Page> {
-  if (!browsers) throw new Error("no browser");
-  return browsers.open(await browsers.device(viewport), `${base}${room ? `/r/${room}` : "/"}`);
+function phone(room: string, viewport?: Viewport): Promise<Page> {
+  return suite.page(room ? `/r/${room}` : "/", viewport);
 }
 
 describe("player page", () => {
@@ -276,7 +257,7 @@ describe("player page", () => {
     "offers the room's teams, joins one, and shows the player's score, rank and the leaderboard after an award",
     async () => {
       const { host, players } = await room("TEAMS", []);
-      const { peer: owl, welcome: owlWelcome } = await Peer.join(server.url, {
+      const { peer: owl, welcome: owlWelcome } = await Peer.join(suite.server.url, {
         name: "Olga",
         room: "TEAMS",
         team: "Owls",
@@ -302,7 +283,7 @@ describe("player page", () => {
       expect(await texts(page, "#teams li .points")).toEqual(["4 pts"]);
       expect(await page.locator("#scores li.mine .name").textContent()).toBe("PatOwls");
       for (const p of [host, owl, ...players]) p.close();
-      expect(browsers?.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     20_000,
   );
@@ -314,7 +295,7 @@ describe("player page", () => {
       await page.fill("#name", "Quin");
       await page.click("#join-button");
       // No room HOSTED yet: a host opens it, then leaves.
-      const { peer: host } = await Peer.join(server.url, { room: "HOSTED", secret: "roompass" });
+      const { peer: host } = await Peer.join(suite.server.url, { room: "HOSTED", secret: "roompass" });
       await page.locator("#buzz[data-state=locked]").waitFor();
       expect(await text(page, "#early")).toBe(
         "Pressing before GO locks you out of the round, and may cost points.",
@@ -350,7 +331,7 @@ describe("player page", () => {
     async () => {
       const { host } = await room("TF", []);
       host.send({ type: "rules", rules: { teamFirst: true } });
-      const { peer: mate } = await Peer.join(server.url, { name: "Mo", room: "TF", team: "Cats" });
+      const { peer: mate } = await Peer.join(suite.server.url, { name: "Mo", room: "TF", team: "Cats" });
       const page = await phone("TF");
       await page.fill("#name", "Nell");
       await page.fill("#team", "Cats");
@@ -396,7 +377,7 @@ describe("player page", () => {
       await page.locator("#my-place", { hasText: "✓ right" }).waitFor();
       expect(await text(page, "#my-place")).toMatch(/^… 12th: you \+\d+\.\d\d s · ✓ right$/);
       for (const p of [host, ...players]) p.close();
-      expect(browsers?.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     20_000,
   );
@@ -425,7 +406,7 @@ describe("player page", () => {
       await barrier;
       expect(logged).toEqual([]);
       host.close();
-      expect(browsers?.problems).toEqual([]);
+      expect(suite.browsing.problems).toEqual([]);
     },
     15_000,
   );
