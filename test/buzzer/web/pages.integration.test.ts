@@ -59,58 +59,68 @@ describe("web pages", () => {
     }
   });
 
-  test("the player page says to keep the screen on where the browser cannot (no wake lock, as over a LAN's http)", async () => {
-    const context = await suite.browsing.device();
-    // Chromium counts this machine's http pages as secure: take the wake lock away, as plain http on a LAN would.
-    await context.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, "wakeLock", { get: () => undefined });
-    });
-    const page = await suite.browsing.open(context, `${suite.base}/`);
-    expect(await page.locator("#screen-hint").isVisible()).toBe(true);
-    expect(await text(page, "#screen-hint")).toBe(
-      "This page cannot keep your screen on here: set your screen to stay on for the game (or ask the host for the https link).",
-    );
-    const secure = await suite.page("/");
-    expect(await secure.locator("#screen-hint").isHidden()).toBe(true);
-  });
-
-  test("a room no host has opened says so on the player page, naming the code", async () => {
-    const page = await suite.page("/r/NOPE");
-    await page.fill("#name", "Zed");
-    await page.click("#join-button");
-    await page
-      .locator("#buzz-small", { hasText: "No room NOPE is open: check the code, or wait for its host…" })
-      .waitFor();
-  });
-
-  test("a link with a bad room code says so on the player page and joins no room", async () => {
-    const links: [string, string][] = [
-      ["/r/bad!!", "bad!!"],
-      ["/r/ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"],
-      ["/r/caf%C3%A9", "café"],
-    ];
-    for (const [path, shown] of links) {
-      const page = await suite.page(path);
-      const alert = page.locator("#bad-link");
-      await alert.waitFor();
-      expect(await alert.textContent()).toBe(
-        `"${shown}" is not a room code: check the link (room code must be 1 to 8 letters or digits).`,
+  test.skipIf(!hasChromium)(
+    "the player page says to keep the screen on where the browser cannot (no wake lock, as over a LAN's http)",
+    async () => {
+      const context = await suite.browsing.device();
+      // Chromium counts this machine's http pages as secure: take the wake lock away, as plain http on a LAN would.
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, "wakeLock", { get: () => undefined });
+      });
+      const page = await suite.browsing.open(context, `${suite.base}/`);
+      expect(await page.locator("#screen-hint").isVisible()).toBe(true);
+      expect(await text(page, "#screen-hint")).toBe(
+        "This page cannot keep your screen on here: set your screen to stay on for the game (or ask the host for the https link).",
       );
-      expect(await page.locator("#join-form").isHidden()).toBe(true);
-      expect(await page.locator("#game").isHidden()).toBe(true);
-      expect(await text(page, "#room-code")).toBe("");
-    }
-    // A link cut short before its code is served the page, which says so.
-    const cut = await suite.page("/r/");
-    await cut.locator("#bad-link", { hasText: "This link names no room: check the link." }).waitFor();
-    expect(await cut.locator("#join-form").isHidden()).toBe(true);
-    // The plain page still joins the default room.
-    const plain = await suite.page("/");
-    expect(await plain.locator("#bad-link").isHidden()).toBe(true);
-    await joinAs(plain, "Plain");
-    expect(await text(plain, "#room-code")).toBe("MAIN");
-    // Five pages one after another: on a busy machine that is more than bun's default 5 s.
-  }, 30_000);
+      const secure = await suite.page("/");
+      expect(await secure.locator("#screen-hint").isHidden()).toBe(true);
+    },
+  );
+
+  test.skipIf(!hasChromium)(
+    "a room no host has opened says so on the player page, naming the code",
+    async () => {
+      const page = await suite.page("/r/NOPE");
+      await page.fill("#name", "Zed");
+      await page.click("#join-button");
+      await page
+        .locator("#buzz-small", { hasText: "No room NOPE is open: check the code, or wait for its host…" })
+        .waitFor();
+    },
+  );
+
+  test.skipIf(!hasChromium)(
+    "a link with a bad room code says so on the player page and joins no room",
+    async () => {
+      const links: [string, string][] = [
+        ["/r/bad!!", "bad!!"],
+        ["/r/ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"],
+        ["/r/caf%C3%A9", "café"],
+      ];
+      for (const [path, shown] of links) {
+        const page = await suite.page(path);
+        const alert = page.locator("#bad-link");
+        await alert.waitFor();
+        expect(await alert.textContent()).toBe(
+          `"${shown}" is not a room code: check the link (room code must be 1 to 8 letters or digits).`,
+        );
+        expect(await page.locator("#join-form").isHidden()).toBe(true);
+        expect(await page.locator("#game").isHidden()).toBe(true);
+        expect(await text(page, "#room-code")).toBe("");
+      }
+      // A link cut short before its code is served the page, which says so.
+      const cut = await suite.page("/r/");
+      await cut.locator("#bad-link", { hasText: "This link names no room: check the link." }).waitFor();
+      expect(await cut.locator("#join-form").isHidden()).toBe(true);
+      // The plain page still joins the default room.
+      const plain = await suite.page("/");
+      expect(await plain.locator("#bad-link").isHidden()).toBe(true);
+      await joinAs(plain, "Plain");
+      expect(await text(plain, "#room-code")).toBe("MAIN");
+      // Five pages one after another: on a busy machine that is more than bun's default 5 s.
+    },
+    30_000,
+  );
 
   test("a WebSocket upgrade from a foreign origin is refused with 403", async () => {
     const upgrade = {
