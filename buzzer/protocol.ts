@@ -1,7 +1,25 @@
 /**
  * The wire protocol of the server, the terminal client and the pages: every JSON message (each has a `type`)
  * and its limits (parse.ts checks each frame against them); the original's plain `buzz` is the other path.
+ * The room they carry (views, rules, VIEW) is in protocol_views.ts, re-exported here.
  */
+
+import type { FoundPlayer, OwnScore, RoomDelta, RoomView, Rules } from "./protocol_views.ts";
+
+// The room the messages carry, re-exported: every module imports the one contract from here.
+export type {
+  FoundPlayer,
+  OwnScore,
+  Phase,
+  PlaceView,
+  PlayerView,
+  RoomDelta,
+  RoomView,
+  Rules,
+  ScoreView,
+  TeamView,
+} from "./protocol_views.ts";
+export { DEFAULT_RULES, VIEW } from "./protocol_views.ts";
 
 /** What the original protocol's clients send: the plain text `buzz`. */
 export const PLAIN_BUZZ = "buzz";
@@ -37,35 +55,6 @@ export const LIMITS = {
   /** Longest player search a host may send, in UTF-16 units: a name pasted with invisible characters fits. */
   query: 128,
 } as const;
-
-/** How a room plays: when rounds lock themselves, and what answers and false starts are worth. */
-export interface Rules {
-  /** Lock the round once this many places are decided (0: never). */
-  autoLock: number;
-  /** Lock the round this many ms after it opens (0: no timer). */
-  timer: number;
-  /** Points the host's "right" gives. */
-  right: number;
-  /** Points the host's "wrong" gives (0 or negative). */
-  wrong: number;
-  /** Points a false start gives (0 or negative); a forgiven false start gets them back. */
-  falseStart: number;
-  /** Only each team's first buzz takes a place; a teammate's later buzz is told the team answered. */
-  teamFirst: boolean;
-}
-
-/** The rules of a new room: nothing automatic, one point for a right answer. */
-export const DEFAULT_RULES: Rules = {
-  autoLock: 0,
-  timer: 0,
-  right: 1,
-  wrong: 0,
-  falseStart: 0,
-  teamFirst: false,
-};
-
-/** Phases of a round: buzzes count only while open; a buzz while locked or armed is a false start. */
-export type Phase = "open" | "locked" | "armed";
 
 /** Messages a client sends. */
 export type ClientMessage =
@@ -119,142 +108,6 @@ export type ClientMessage =
 
 /** Formats the fairness log can be downloaded in. */
 export type LogFormat = "jsonl" | "csv";
-
-/** A player as everyone in the room sees them. */
-export interface PlayerView {
-  id: string;
-  name: string;
-  connected: boolean;
-  lockedOut: boolean;
-  points: number;
-  team?: string;
-  /** Measured round trip and jitter in ms, when known. */
-  rtt?: number;
-  jitter?: number;
-}
-
-/** A player a host's search found: as the player list shows it, with its place this round if it has one. */
-export interface FoundPlayer extends PlayerView {
-  place?: number;
-  judged?: "right" | "wrong";
-}
-
-/** One place in a round's order. */
-export interface PlaceView {
-  id: string;
-  name: string;
-  place: number;
-  /** Seconds behind the winner's press (0 for the winner). */
-  gap: number;
-  /** Closer to the place before than the two presses' combined uncertainty. */
-  photo: boolean;
-  /** How the host marked this answer, once it did. */
-  judged?: "right" | "wrong";
-}
-
-/** A line of the leaderboard: rank 1 is the most points; equal points share a rank. */
-export interface ScoreView {
-  id: string;
-  name: string;
-  team?: string;
-  points: number;
-  rank: number;
-}
-
-/** A team on the leaderboard: its members' points added up. */
-export interface TeamView {
-  name: string;
-  points: number;
-  /** Players in the team now. */
-  players: number;
-  rank: number;
-}
-
-/** One player's own score, as only that player is told it. */
-export interface OwnScore {
-  points: number;
-  rank: number;
-  team?: string;
-  /** How the host marked this player's answer this round, once it did (its place may be past VIEW.top). */
-  judged?: "right" | "wrong";
-}
-
-/**
- * A room's snapshot: on join, resume or `sync`, and to hosts and viewers on every change. Players get
- * the top of the order and no player list (a phone needs neither for a big room), then deltas.
- */
-export interface RoomView {
-  room: string;
-  /** The last delta players were sent: the next one they may apply is `version + 1`. */
-  version: number;
-  round: number;
-  phase: Phase;
-  /** Milliseconds until release while armed, as of sending. */
-  countdown?: number;
-  /** The first players, up to VIEW.players (none for players). */
-  players: PlayerView[];
-  /** Players connected now (not those away within the resume grace). */
-  playerCount: number;
-  /** Hosts and viewers: players away now (within the resume grace), listed or not. */
-  offlineCount?: number;
-  /** The first places, up to VIEW.order for hosts and viewers, VIEW.top for players. */
-  order: PlaceView[];
-  /** Hosts and viewers: places in the round's order, listed or not. */
-  placeCount?: number;
-  /** In a snapshot sent to one player: whether that player is locked out of this round. */
-  lockedOut?: boolean;
-  /** A host is connected, or the server's terminal takes keys (with none, MAIN plays as the original). */
-  hosted: boolean;
-  /** Milliseconds until the per-question timer locks the open round, as of sending. */
-  closesIn?: number;
-  /** Hosts and viewers, once the open round is locked: what locked it (its timer, auto-lock, the host). */
-  lockedBy?: "timer" | "autoLock" | "host";
-  /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
-  scores: ScoreView[];
-  /** Lines on the whole leaderboard, players who left with points included: what a rank is out of. */
-  scoreCount: number;
-  /** Every team, best first. */
-  teams: TeamView[];
-  /** Hosts and viewers: the room's rules. */
-  rules?: Rules;
-  /** In a snapshot sent to one player: that player's own score. */
-  you?: OwnScore;
-}
-
-/**
- * What changed in a room since the previous version, as players get it. A new round replaces the order;
- * else `order` adds places by number (a place sent again, renamed or marked, replaces the one before).
- */
-export interface RoomDelta {
-  room: string;
-  version: number;
-  round?: number;
-  phase?: Phase;
-  countdown?: number;
-  playerCount?: number;
-  order?: PlaceView[];
-  hosted?: boolean;
-  closesIn?: number;
-  /** The leaderboard's top, replacing the one before. */
-  scores?: ScoreView[];
-  scoreCount?: number;
-  /** Every team, replacing the list before. */
-  teams?: TeamView[];
-}
-
-/** How much of a room each kind of client is shown: what fits on its screen, with counts for the rest. */
-export const VIEW = {
-  /** Places a player is shown (its own place comes in its verdict). */
-  top: 10,
-  /** Places a host console or projector is shown. */
-  order: 200,
-  /** Players a host console or projector lists. */
-  players: 200,
-  /** Leaderboard lines a host console or projector is shown. */
-  scores: 200,
-  /** Players one search answers with (`count` says how many matched). */
-  found: 20,
-} as const;
 
 /** Error codes a client may receive; the message says the same in words. */
 export type ErrorCode =

@@ -10,6 +10,7 @@ import type { GatewayEffect, HostMessage, RoomCommand, RoomEffect } from "./comm
 import type { Buzz } from "./decide.ts";
 import type { Settings } from "./effects.ts";
 import { apply, awaitReturns, decided, type EngineCommand, nextWake } from "./engine.ts";
+import { type Journal, JournalOrder } from "./journal_order.ts";
 import { mayOpen } from "./opening.ts";
 import type { FairnessRecord } from "./records.ts";
 import { newRoom, type Room } from "./state.ts";
@@ -26,7 +27,7 @@ export interface OwnerOptions {
    * later (Redis) returns a promise: the effects wait for it, and a refused write (another owner
    * took the room over) drops the room here instead of letting stale effects out.
    */
-  journal?: (room: string, entries: Entry[]) => void | Promise<void>;
+  journal?: Journal;
   /** Receives every fairness record, a batch at a time (e.g. to append to a file). */
   onRecords?: (records: FairnessRecord[]) => void;
   log?: (line: string) => void;
@@ -59,17 +60,23 @@ export class Owner {
   private deliver: (effects: GatewayEffect[]) => void = () => {};
   private readonly timers = new Map<string, { at: number; handle: unknown }>();
   private readonly inboxes = new Map<string, Buzz[]>();
-  private journal: OwnerOptions["journal"];
   private onRecords: OwnerOptions["onRecords"];
   private sweeper: unknown;
-  /** Per room, the last journal write still on its way: later effects wait for it, in order. */
-  private readonly tails = new Map<string, Promise<void>>();
+  /** The journal, written first: a room's effects wait, in order, for the writes behind them. */
+  private readonly journal: JournalOrder;
   /** Set by detach: nothing runs or sets a timer after it. */
   private detached = false;
 
   constructor(private readonly opts: OwnerOptions) {
     this.rooms = opts.rooms ?? new Map();
-    this.journal = opts.journal;
+    this.journal = new JournalOrder(
+      opts.journal,
+      (line) => this.warn(line),
+      (code) => {
+        this.drop(code);
+        opts.onLost?.(code);
+      },
+    );
     this.onRecords = opts.onRecords;
     const main = this.rooms.get(DEFAULT_ROOM);
     // The original has no host: the default room starts open, so the first buzz ever wins.
@@ -124,8 +131,7 @@ export class Owner {
     this.rooms.set(code, room);
     if (restored) return this.resume(room);
     // Written as a room a host opens is: in a cluster the next owner restores it from this journal.
-    const written = this.write(code, [{ e: "room", room: code, secret: room.secret }, roundEntry(room)]);
-    if (written) this.tails.set(code, written);
+    this.journal.writeFirst(code, [{ e: "room", room: code, secret: room.secret }, roundEntry(room)]);
   }
 
   /** Runs a restored room: its open round keeps its deadline (one passed meanwhile locks at the first tick). */
@@ -170,7 +176,7 @@ export class Owner {
       if (room.code === DEFAULT_ROOM || !empty || !idle) continue;
       this.wake(room, null, now);
       this.rooms.delete(room.code);
-      this.write(room.code, [{ e: "close", room: room.code }]);
+      this.journal.write(room.code, [{ e: "close", room: room.code }]);
       this.opts.log?.(`Room ${room.code} closed (idle)`);
     }
   }
@@ -198,11 +204,10 @@ export class Owner {
     const room = newRoom(cmd.room, opening.secret, "locked", cmd.address);
     room.activeAt = this.opts.clock.now();
     this.rooms.set(room.code, room);
-    const written = this.write(room.code, [
+    this.journal.writeFirst(room.code, [
       { e: "room", room: room.code, secret: room.secret },
       roundEntry(room),
     ]);
-    if (written) this.tails.set(room.code, written);
     this.opts.log?.(`Room ${room.code} opened`);
     return room;
   }
@@ -217,7 +222,7 @@ export class Owner {
   private carryOut(room: Room, effects: RoomEffect[], now: number): void {
     const entries: Entry[] = [];
     for (const e of effects) if (e.type === "persist") entries.push(...e.entries);
-    const written = entries.length ? this.write(room.code, entries) : undefined;
+    const written = entries.length ? this.journal.write(room.code, entries) : undefined;
     const out: GatewayEffect[] = [];
     for (const e of effects) {
       switch (e.type) {
@@ -236,19 +241,12 @@ export class Owner {
           out.push(e);
       }
     }
-    const tail = this.tails.get(room.code);
-    if (!written && !tail) return void (out.length && this.deliver(out));
-    // A write still on its way: these effects go out after it (and after the ones waiting before).
-    const next = Promise.all([tail, written]).then(
+    // A room let go while its effects waited for a write sends nothing more.
+    this.journal.after(
+      room.code,
+      written,
       () => void (out.length && this.rooms.has(room.code) && this.deliver(out)),
-      (error) => {
-        this.warn(`journal write for room ${room.code} refused (${(error as Error).message}): letting it go`);
-        this.drop(room.code);
-        this.opts.onLost?.(room.code);
-      },
     );
-    this.tails.set(room.code, next);
-    void next.then(() => this.tails.get(room.code) === next && this.tails.delete(room.code));
   }
 
   /** Keeps one timer per room, at the earliest moment the engine asked for. */
@@ -268,22 +266,6 @@ export class Owner {
       this.run(room, { type: "tick" });
     });
     this.timers.set(room.code, { at, handle });
-  }
-
-  /**
-   * Writes journal entries. A write that fails mid-game (disk full, file removed) is reported once,
-   * loudly, and the game goes on without it: players keep getting their verdicts, and a restart
-   * would not restore the game — the operator is told so.
-   */
-  private write(room: string, entries: Entry[]): Promise<void> | undefined {
-    try {
-      return this.journal?.(room, entries) ?? undefined;
-    } catch (error) {
-      this.journal = undefined;
-      this.warn(
-        `journal write failed (${(error as Error).message}): the game goes on, but a restart will not restore it`,
-      );
-    }
   }
 
   private record(records: FairnessRecord[]): void {
