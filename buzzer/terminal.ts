@@ -60,9 +60,10 @@ export function screen(out: NodeJS.WriteStream = process.stdout, style = (s: str
     return { line: (text) => void out.write(`${text}\n`), status: () => {}, clear: () => {} };
   }
   let current = "";
-  // A status line wider than the terminal wraps, and \r would then redraw only its last row.
+  // A status line wider than the terminal wraps, and \r would then redraw only its last row. A
+  // terminal that reports no width (0: a pseudo-terminal never sized) is taken as 80 columns.
   const fit = () =>
-    current ? style([...current].slice(0, Math.max(0, (out.columns ?? 80) - 1)).join("")) : "";
+    current ? style([...current].slice(0, Math.max(0, (out.columns || 80) - 1)).join("")) : "";
   return {
     line(text) {
       out.write(`${ERASE}${text}\n${fit()}`);
