@@ -5,6 +5,7 @@
  */
 import type { Server, WebSocketHandler } from "bun";
 import { Close, closeWords } from "../../lib/close.ts";
+import { PLAYERS_LOGGED } from "../../lib/log.ts";
 import { RATE, secretsRefusal, take, UNUSED } from "../limit.ts";
 import { checkRoom, encode, parseClient } from "../parse.ts";
 import { type ClientMessage, DEFAULT_ROOM, type ErrorCode, LIMITS, PLAIN_BUZZ } from "../protocol.ts";
@@ -243,10 +244,14 @@ export class Gateway {
     const conn = ws.data;
     this.conns.delete(conn);
     this.admission.disconnect(conn.address);
+    // A player of a big room is not named as its connection ends (a venue's Wi-Fi dropping a
+    // hundred phones would bury the terminal): its room prints counts (room/effects.ts crowdLog).
+    const crowd =
+      conn.player !== null && conn.room !== null && this.prober.players(conn.room) > PLAYERS_LOGGED;
     // A room none of whose players is here any more needs no remembered round (rooms come and go).
     if (this.prober.closed(ws) && conn.room) this.rounds.delete(conn.room);
     const why = closeWords(code, reason);
-    if (why) this.opts.log?.(`Closed ${whoIs(conn)}'s connection: ${why}`);
+    if (why && !crowd) this.opts.log?.(`Closed ${whoIs(conn)}'s connection: ${why}`);
     if (conn.room)
       this.opts.bus.send({
         type: "leave",

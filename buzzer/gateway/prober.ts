@@ -86,6 +86,11 @@ export class Prober {
     if (mode === "json") startJson(ws.data.probes, now);
   }
 
+  /** How many of a room's players this gateway holds. */
+  players(room: string): number {
+    return this.rooms.get(room)?.size ?? 0;
+  }
+
   /** A connection closed; returns whether its room has no players left on this gateway. */
   closed(ws: Socket): boolean {
     const members = ws.data.room ? this.rooms.get(ws.data.room) : undefined;

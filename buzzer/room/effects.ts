@@ -1,4 +1,5 @@
 /** Small helpers every part of the engine uses to produce effects: publish, refuse, log. */
+import { PLAYERS_LOGGED } from "../../lib/log.ts";
 import { placeLine, roundText } from "../format.ts";
 import type { Rate } from "../limit.ts";
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
@@ -137,8 +138,6 @@ export function log(room: Room, line: string): RoomEffect {
   return { type: "log", line: room.code === DEFAULT_ROOM ? line : `[${room.code}] ${line}` };
 }
 
-/** Players a room prints each join, disconnect and place of; past that, a big room's terminal stays readable. */
-export const PLAYERS_LOGGED = 100;
 /** Places of a round a big room prints one line each; the rest share one line. */
 export const PLACES_LOGGED = 10;
 /** A big room prints its player count each time it reaches a multiple of this, not each join and disconnect. */

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { MAX_COMPENSATION } from "../../../buzzer/fair.ts";
 import type { ServerMessage } from "../../../buzzer/protocol.ts";
 import type { GatewayEffect } from "../../../buzzer/room/commands.ts";
-import { START, setup } from "./fakes.ts";
+import { PLAYERS_LOGGED } from "../../../lib/log.ts";
+import { binder, type FakeSocket, START, setup } from "./fakes.ts";
 
 const ALLOWED = new Set(["localhost:3000"]);
 
@@ -424,6 +425,28 @@ describe("Gateway", () => {
     expect(of("leave")).toEqual([
       { type: "leave", conn: host.id, room: "QUIZ", player: null },
       { type: "leave", conn: viewer.id, room: "QUIZ", player: null },
+    ]);
+  });
+
+  test("names a player whose connection drops, but not one of a room past PLAYERS_LOGGED (its room prints counts)", () => {
+    const { connect, json, close, lines } = setup(binder, {
+      maxConnections: 1000,
+      connectionsPerAddress: 1000,
+    });
+    const players = Array.from({ length: PLAYERS_LOGGED + 1 }, (_, i) => {
+      const socket = connect();
+      json(socket, { type: "join", room: "QUIZ", name: `P${i}` });
+      return socket;
+    });
+    close(players[0] as FakeSocket, 1006);
+    expect(lines).toEqual([]);
+    const host = connect();
+    json(host, { type: "join", room: "QUIZ", secret: "right" });
+    close(host, 1006);
+    close(players[1] as FakeSocket, 1006);
+    expect(lines).toEqual([
+      "Closed the host's connection: dropped without a goodbye",
+      "Closed a client's connection: dropped without a goodbye",
     ]);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { Link } from "../../../buzzer/fair.ts";
-import { PLACES_LOGGED, PLAYERS_LOGGED } from "../../../buzzer/room/effects.ts";
+import { PLACES_LOGGED } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
+import { PLAYERS_LOGGED } from "../../../lib/log.ts";
 import {
   buzz,
   buzzes,

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
-import { PLAYERS_LOGGED, PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
+import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply, awaitReturns } from "../../../buzzer/room/engine.ts";
 import { newRoom, type Player, setConn } from "../../../buzzer/room/state.ts";
+import { PLAYERS_LOGGED } from "../../../lib/log.ts";
 import {
   buzz,
   buzzes,
