@@ -22,6 +22,12 @@ export const JOINS_PER_ADDRESS: Rate = { burst: 200, perSecond: 5 };
 export const SECRETS_PER_ADDRESS: Rate = { burst: 10, perSecond: 1 / 6 };
 
 /**
+ * How many lines about one address (its refused connections and messages, its closed connections)
+ * a gateway prints: twenty, then one a second, so a flooder cannot bury the round's lines.
+ */
+export const LINES_PER_ADDRESS: Rate = { burst: 20, perSecond: 1 };
+
+/**
  * A bucket never used: full at any rate (its tokens are capped at the rate's burst when taken).
  * One object serves every new connection, as `take` never changes a bucket but returns a new one.
  */
@@ -43,6 +49,15 @@ export function take(bucket: Bucket, now: number, rate: Rate = RATE): { bucket: 
 /** The tokens a bucket holds at `now`, refill included. */
 export function tokensAt(bucket: Bucket, now: number, rate: Rate = RATE): number {
   return Math.min(rate.burst, bucket.tokens + ((now - bucket.at) * rate.perSecond) / 1000);
+}
+
+/**
+ * Takes one line from an address's allowance of log lines (at LINES_PER_ADDRESS): the new bucket, and
+ * how many lines were held back since the last one taken, for this one to say; null holds it back too.
+ */
+export function logLine(lines: Bucket, now: number): { bucket: Bucket; held: number | null } {
+  const { bucket, allowed } = take(lines, now, LINES_PER_ADDRESS);
+  return { bucket, held: allowed ? lines.refused : null };
 }
 
 /** Whole seconds until a bucket holds a token again, rounded up: 0 when it holds one now (what a refusal says to wait). */

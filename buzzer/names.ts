@@ -17,6 +17,8 @@ const JOINER = /[\u200c\u200d]/u;
 /** Variation selectors are invisible but choose how the character before them looks (emoji or text). */
 const SELECTOR = /[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
 const SPACES = /\s+/gu;
+/** More combining marks in a row than one character may carry (marks a hidden character split count as one run). */
+const STACKED = new RegExp(`\\p{M}{${LIMITS.marks + 1}}`, "u");
 
 /** Drops invisible characters, but keeps a joiner between two visible ones and a selector after one. */
 function visibleOnly(text: string): string {
@@ -38,7 +40,8 @@ function visibleOnly(text: string): string {
 
 /**
  * Checks a player name: invisible characters dropped, whitespace collapsed to single spaces and
- * trimmed, NFC-normalized; 1 to LIMITS.name characters, no control characters.
+ * trimmed, NFC-normalized; 1 to LIMITS.name characters, no control characters, at most LIMITS.marks
+ * combining marks on one character.
  */
 export function checkName(raw: string): Parsed<string> {
   return checkText(raw, "name", LIMITS.name, "BAD_NAME");
@@ -55,6 +58,12 @@ function checkText(raw: string, what: string, max: number, code: "BAD_NAME" | "B
     return { ok: false, code, message: `${what} must not contain control characters` };
   const text = visible.replace(SPACES, " ").normalize("NFC");
   if (!text) return { ok: false, code, message: `${what} must not be empty` };
+  if (STACKED.test(text))
+    return {
+      ok: false,
+      code,
+      message: `${what} must not stack more than ${LIMITS.marks} marks on one character`,
+    };
   if ([...text].length > max)
     return { ok: false, code, message: `${what} must be at most ${max} characters` };
   return { ok: true, msg: text };

@@ -44,6 +44,8 @@ export const LIMITS = {
   countdown: 60_000,
   /** Longest team name, in characters, after trimming. */
   team: 24,
+  /** Most combining marks stacked on one character of a name or team (Zalgo text towers over the rows around it). */
+  marks: 4,
   /** Most teams in one room. */
   teams: 20,
   /** Most points one award or rule may give or take. */

@@ -1,21 +1,28 @@
 /**
  * Per-address limits, pure (time passed in): how many connections an address may hold, how many
- * players it may add, and how many wrong host secrets it may try. Entries are forgotten once unused.
+ * players it may add, how many wrong host secrets it may try, and how many lines the log takes about
+ * it. Entries are forgotten once unused.
  */
 import {
   addOne,
+  type Bucket,
   type Guard,
+  LINES_PER_ADDRESS,
+  logLine,
   newGuard,
   type Rate,
   refilled,
   secretWait,
   tokensAt,
+  UNUSED,
   wrongSecret,
 } from "../limit.ts";
 
 /** The join and secret allowances of every address that has used some. */
 export class Admission {
   private readonly addresses = new Map<string, Guard>();
+  /** The lines the log takes about each address that has had some printed lately. */
+  private readonly lines = new Map<string, Bucket>();
   /**
    * Open connections per address (an entry goes when its last connection does), with the address
    * as first seen: its connections all keep that one string (each upgrade reads a new one).
@@ -71,10 +78,19 @@ export class Admission {
     wrongSecret(this.of(address, now), now);
   }
 
-  /** Forgets addresses whose allowances have refilled, so the table does not grow for good. */
+  /** Spends one of the lines the log takes about the address: how many it held back before, or null to hold this one back. */
+  logLine(address: string, now: number): number | null {
+    const { bucket, held } = logLine(this.lines.get(address) ?? UNUSED, now);
+    this.lines.set(address, bucket);
+    return held;
+  }
+
+  /** Forgets addresses whose allowances have refilled, so the tables do not grow for good. */
   prune(now: number): void {
     for (const [address, guard] of this.addresses)
       if (refilled(guard, now, this.joinRate)) this.addresses.delete(address);
+    for (const [address, lines] of this.lines)
+      if (tokensAt(lines, now, LINES_PER_ADDRESS) >= LINES_PER_ADDRESS.burst) this.lines.delete(address);
   }
 
   private of(address: string, now: number): Guard {

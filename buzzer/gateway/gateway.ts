@@ -35,6 +35,9 @@ import { blocked, claimOf } from "./probes.ts";
 export type { Conn, Socket } from "./conn.ts";
 export type { GatewayOptions } from "./options.ts";
 
+/** How much of a refused request's Origin or Host header the log line and the answer quote. */
+const HEADER_QUOTED = 100;
+
 /** How a connection in a room is closed when Redis lost the game's data: its client joins again. */
 const RESET_REASON = { code: Close.RESET, reason: "the game's data was lost: join again" };
 
@@ -77,16 +80,17 @@ export class Gateway {
 
   /** Upgrades a request to a buzzer connection: 403 for a foreign Origin, 404 for plain HTTP. */
   readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
+    const now = this.opts.clock.now();
+    const seen = server.requestIP(req)?.address ?? "";
     const refuse = (status: number, why: string) => {
-      this.opts.log?.(`Refused a connection: ${why}`);
+      this.say(seen, now, `Refused a connection: ${why}`);
       return new Response(`${why}\n`, { status });
     };
     if (!checkUpgrade(req, this.allowed)) {
-      const [origin, host] = [req.headers.get("origin"), req.headers.get("host")];
+      // A header may be kilobytes long: the line and the answer quote the start of it.
+      const [origin, host] = ["origin", "host"].map((h) => req.headers.get(h)?.slice(0, HEADER_QUOTED));
       return refuse(403, `foreign origin ${origin} or unknown host ${host}`);
     }
-    const now = this.opts.clock.now();
-    const seen = server.requestIP(req)?.address ?? "";
     const full = this.conns.size >= this.opts.maxConnections;
     if (full && !evictIdle(this.conns, now, this.opts.idleGrace ?? IDLE_GRACE)) {
       return refuse(503, "the server is full, try again later");
@@ -251,7 +255,8 @@ export class Gateway {
     // A room none of whose players is here any more needs no remembered round (rooms come and go).
     if (this.prober.closed(ws) && conn.room) this.rounds.delete(conn.room);
     const why = closeWords(code, reason);
-    if (why && !crowd) this.opts.log?.(`Closed ${whoIs(conn)}'s connection: ${why}`);
+    if (why && !crowd)
+      this.say(conn.address, this.opts.clock.now(), `Closed ${whoIs(conn)}'s connection: ${why}`);
     if (conn.room)
       this.opts.bus.send({
         type: "leave",
@@ -295,7 +300,17 @@ export class Gateway {
   }
 
   private error(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
-    this.opts.log?.(`Refused ${whoIs(ws.data)}: ${message}`);
+    this.say(ws.data.address, this.opts.clock.now(), `Refused ${whoIs(ws.data)}: ${message}`);
     sendError(ws, code, message, retryIn);
+  }
+
+  /** Prints a line about a client within its address's allowance (LINES_PER_ADDRESS): no flood of connections or requests buries the log. */
+  private say(address: string, now: number, line: string): void {
+    if (!this.opts.log) return;
+    const held = this.admission.logLine(address, now);
+    if (held === null) return;
+    this.opts.log(
+      held > 0 ? `${line} (and ${held} more lines about ${address || "one address"} held back)` : line,
+    );
   }
 }

@@ -2,11 +2,14 @@ import { describe, expect, test } from "bun:test";
 import {
   type Bucket,
   fullBucket,
+  LINES_PER_ADDRESS,
+  logLine,
   RATE,
   SECRETS_PER_ADDRESS,
   secondsToToken,
   secretsRefusal,
   take,
+  UNUSED,
 } from "../../buzzer/limit.ts";
 
 /** Takes `n` times at `now`, returning the last bucket and how many were allowed. */
@@ -111,6 +114,22 @@ describe("limit", () => {
   test("secretsRefusal says how long to wait in words", () => {
     expect(secretsRefusal(6)).toBe("too many wrong secrets from your address: wait 6 seconds");
     expect(secretsRefusal(1)).toBe("too many wrong secrets from your address: wait 1 second");
+  });
+
+  test("logLine takes 20 lines about an address, then one a second, each saying how many were held back before it", () => {
+    expect(LINES_PER_ADDRESS).toEqual({ burst: 20, perSecond: 1 });
+    let lines = UNUSED;
+    const held: (number | null)[] = [];
+    for (let i = 0; i < 23; i++) {
+      const r = logLine(lines, 0);
+      lines = r.bucket;
+      held.push(r.held);
+    }
+    expect(held).toEqual([...Array(20).fill(0), null, null, null]);
+    expect(logLine(lines, 999).held).toBeNull();
+    const second = logLine(logLine(lines, 999).bucket, 1000);
+    expect(second.held).toBe(4);
+    expect(logLine(second.bucket, 1000).held).toBeNull();
   });
 
   test("never mutates the bucket it is given", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { checkName, nameKey } from "../../buzzer/names.ts";
+import { checkName, checkTeam, nameKey } from "../../buzzer/names.ts";
 import type { Parsed } from "../../buzzer/parse.ts";
 
 describe("names", () => {
@@ -124,6 +124,37 @@ describe("names", () => {
     test("normalizes to NFC", () => {
       expect(checkName("Zoe\u0308")).toStrictEqual({ ok: true, msg: "Zoë" });
       expect(checkName("e\u200b\u0301")).toStrictEqual({ ok: true, msg: "é" });
+    });
+
+    test("refuses a character with more than 4 combining marks stacked on it (Zalgo text towers over the rows around it)", () => {
+      const result: Parsed<never> = {
+        ok: false,
+        code: "BAD_NAME",
+        message: "name must not stack more than 4 marks on one character",
+      };
+      expect(checkName(`Z${"\u0336".repeat(31)}`)).toStrictEqual(result);
+      expect(checkName(`Ann${"\u0301\u0316".repeat(3)}`)).toStrictEqual(result);
+      // Marks with no letter under them, and marks an invisible character split, stack all the same
+      // (NFC composes the first mark here into "á": five are left).
+      expect(checkName("\u0301".repeat(5))).toStrictEqual(result);
+      expect(checkName("a\u0301\u0302\u200b\u0303\u0304\u0305\u0306")).toStrictEqual(result);
+      expect(checkTeam(`Z${"\u0336".repeat(5)}`)).toStrictEqual({
+        ...result,
+        code: "BAD_TEAM",
+        message: result.message.replace("name", "team"),
+      });
+    });
+
+    test("accepts the marks real words and emoji stack: up to 4 on one character", () => {
+      for (const name of [
+        "Nguyễn Thị", // Vietnamese: one composed letter with two marks
+        "שָׁלוֹם", // Hebrew with points
+        "हिन्दी", // Devanagari: vowel signs and a virama
+        "1\ufe0f\u20e3", // keycap: a selector and an enclosing mark
+        `e${"\u0301\u0316".repeat(2)}`,
+      ]) {
+        expect(checkName(name)).toStrictEqual({ ok: true, msg: name.normalize("NFC") });
+      }
     });
 
     test("counts the length after dropping invisible characters", () => {

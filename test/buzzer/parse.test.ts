@@ -20,6 +20,7 @@ describe("protocol", () => {
       backlog: 1_048_576,
       countdown: 60_000,
       team: 24,
+      marks: 4,
       teams: 20,
       points: 1000,
       timer: 600_000,

@@ -104,6 +104,32 @@ describe("Gateway.fetch", () => {
     gateway.detach();
   });
 
+  test("prints 20 lines about one address's refusals, then one a second saying how many it held back", async () => {
+    const { gateway, server, clock, request, lines } = setup();
+    gateway.attach(server, ALLOWED);
+    const line = "Refused a connection: foreign origin http://evil.example or unknown host localhost:3000";
+    for (let i = 0; i < 25; i++)
+      expect((await refusal(request("10.0.0.1", upgradeRequest("http://evil.example"))))[0]).toBe(403);
+    expect(lines).toEqual(Array(20).fill(line));
+    // Another address has lines of its own.
+    await refusal(request("10.0.0.2", upgradeRequest("http://evil.example")));
+    expect(lines.length).toBe(21);
+    clock.advance(1000);
+    await refusal(request("10.0.0.1", upgradeRequest("http://evil.example")));
+    expect(lines.at(-1)).toBe(`${line} (and 5 more lines about 10.0.0.1 held back)`);
+    gateway.detach();
+  });
+
+  test("quotes the first 100 characters of a refused request's Origin and Host, in its line and its answer", async () => {
+    const { gateway, server, request, lines } = setup();
+    gateway.attach(server, ALLOWED);
+    const [origin, host] = [`http://${"o".repeat(8000)}`, `${"h".repeat(8000)}:3000`];
+    const why = `foreign origin ${origin.slice(0, 100)} or unknown host ${"h".repeat(100)}`;
+    expect(await refusal(request("10.0.0.1", upgradeRequest(origin, host)))).toEqual([403, `${why}\n`]);
+    expect(lines).toEqual([`Refused a connection: ${why}`]);
+    gateway.detach();
+  });
+
   test("refuses a browser's upgrade for a host the server is not reached by, with 403", async () => {
     const { gateway, server, request } = setup();
     gateway.attach(server, ALLOWED);
