@@ -10,13 +10,9 @@ import { RATE, secretsRefusal, take, UNUSED } from "../limit.ts";
 import { checkRoom, encode, parseClient } from "../parse.ts";
 import { type ClientMessage, DEFAULT_ROOM, type ErrorCode, LIMITS, PLAIN_BUZZ } from "../protocol.ts";
 import type { GatewayEffect } from "../room/commands.ts";
-import { checkUpgrade } from "../web.ts";
 import { Admission } from "./admission.ts";
 import {
   type Conn,
-  evictIdle,
-  IDLE_GRACE,
-  newConn,
   rateOf,
   rejoin,
   type Socket,
@@ -31,12 +27,10 @@ import type { GatewayOptions } from "./options.ts";
 import { type PlainPath, plainBuzz, release } from "./plain.ts";
 import { Prober } from "./prober.ts";
 import { blocked, claimOf } from "./probes.ts";
+import { upgrade } from "./upgrade.ts";
 
 export type { Conn, Socket } from "./conn.ts";
 export type { GatewayOptions } from "./options.ts";
-
-/** How much of a refused request's Origin or Host header the log line and the answer quote. */
-const HEADER_QUOTED = 100;
 
 /** How a connection in a room is closed when Redis lost the game's data: its client joins again. */
 const RESET_REASON = { code: Close.RESET, reason: "the game's data was lost: join again" };
@@ -78,30 +72,15 @@ export class Gateway {
     this.prober.stop();
   }
 
-  /** Upgrades a request to a buzzer connection: 403 for a foreign Origin, 404 for plain HTTP. */
-  readonly fetch = (req: Request, server: Server<Conn>): Response | undefined => {
-    const now = this.opts.clock.now();
-    const seen = server.requestIP(req)?.address ?? "";
-    const refuse = (status: number, why: string) => {
-      this.say(seen, now, `Refused a connection: ${why}`);
-      return new Response(`${why}\n`, { status });
-    };
-    if (!checkUpgrade(req, this.allowed)) {
-      // A header may be kilobytes long: the line and the answer quote the start of it.
-      const [origin, host] = ["origin", "host"].map((h) => req.headers.get(h)?.slice(0, HEADER_QUOTED));
-      return refuse(403, `foreign origin ${origin} or unknown host ${host}`);
-    }
-    const full = this.conns.size >= this.opts.maxConnections;
-    if (full && !evictIdle(this.conns, now, this.opts.idleGrace ?? IDLE_GRACE)) {
-      return refuse(503, "the server is full, try again later");
-    }
-    const address = this.admission.connect(seen, this.opts.connectionsPerAddress);
-    if (address === null) return refuse(429, `too many connections from ${seen}`);
-    const data = newConn(address, now);
-    if (server.upgrade(req, { data })) return undefined;
-    this.admission.disconnect(address);
-    return new Response("Not found\n", { status: 404 });
-  };
+  /** Upgrades a request to a buzzer connection (see upgrade.ts). */
+  readonly fetch = (req: Request, server: Server<Conn>): Response | undefined =>
+    upgrade(req, server, {
+      opts: this.opts,
+      conns: this.conns,
+      admission: this.admission,
+      allowed: this.allowed,
+      say: (address, now, line) => this.say(address, now, line),
+    });
 
   /** The Bun websocket handlers. */
   readonly websocket: WebSocketHandler<Conn> = {
