@@ -22,6 +22,13 @@ export const JOINS_PER_ADDRESS: Rate = { burst: 200, perSecond: 5 };
 export const SECRETS_PER_ADDRESS: Rate = { burst: 10, perSecond: 1 / 6 };
 
 /**
+ * How often one player may come back on a new connection (a resume token, or its name from its
+ * address): ten in a row, as a phone on bad Wi-Fi does, then one every two seconds. A client that
+ * resumes in a loop is refused, not given a snapshot and a line on the server's terminal each time.
+ */
+export const RESUMES_PER_PLAYER: Rate = { burst: 10, perSecond: 0.5 };
+
+/**
  * How many lines about one address (its refused connections and messages, its closed connections)
  * a gateway prints: twenty, then one a second, so a flooder cannot bury the round's lines.
  */

@@ -6,7 +6,16 @@ import { Close } from "../../lib/close.ts";
 import { sameSecret } from "../../lib/secret.ts";
 import type { Link } from "../fair.ts";
 import { type Entry, playerEntry, scoreEntry } from "../journal.ts";
-import { addOne, JOINS_PER_ADDRESS, secretsRefusal, secretWait, wrongSecret } from "../limit.ts";
+import {
+  addOne,
+  JOINS_PER_ADDRESS,
+  RESUMES_PER_PLAYER,
+  secondsToToken,
+  secretsRefusal,
+  secretWait,
+  take,
+  wrongSecret,
+} from "../limit.ts";
 import { checkName } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
@@ -51,6 +60,8 @@ export function join(
   if (bannedToken) return no("BANNED", bannedToken);
   const known = cmd.token ? room.players.get(room.tokens.get(cmd.token) ?? "") : undefined;
   if (known) {
+    const wait = comeBack(known, now);
+    if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), wait);
     // A player back may be a slow one the window's bound has not counted since it left.
     raiseReach(room, cmd.link ?? known.link, s);
     return enter(room, cmd.conn, { player: known, host: false, link: cmd.link, address }, now, out);
@@ -63,6 +74,8 @@ export function join(
   const plain = cmd.plain === true;
   const back = name && cmd.token === undefined ? returning(room, name.msg, address, plain) : null;
   if (back && "player" in back) {
+    const wait = comeBack(back.player, now);
+    if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), wait);
     if (s.logging) out.push(log(room, `${back.player.name} is back under the same name`));
     raiseReach(room, cmd.link ?? back.player.link, s);
     return enter(room, cmd.conn, { player: back.player, host: false, link: cmd.link, address }, now, out);
@@ -97,6 +110,18 @@ export function join(
     if (said !== null) out.push(log(room, said));
   }
   enter(room, cmd.conn, { player, host: false, added: true }, now, out);
+}
+
+/** Spends one of a player's comebacks: 0 when it may come back now, else the whole seconds to wait. */
+function comeBack(player: Player, now: number): number {
+  const { bucket, allowed } = take(player.resumes, now, RESUMES_PER_PLAYER);
+  player.resumes = bucket;
+  return allowed ? 0 : secondsToToken(bucket, now, RESUMES_PER_PLAYER);
+}
+
+/** Why a comeback is refused, in words: the player came back too often. */
+function comebackRefusal(seconds: number): string {
+  return `coming back too often: wait ${seconds} ${seconds === 1 ? "second" : "seconds"}`;
 }
 
 /** Who a connection enters as: a player (new or resumed), or a host or viewer. */

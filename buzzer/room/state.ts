@@ -3,7 +3,7 @@
  * it. Plain data and small functions; the engine decides what happens to it.
  */
 import type { Link } from "../fair.ts";
-import type { Guard } from "../limit.ts";
+import { type Bucket, type Guard, UNUSED } from "../limit.ts";
 import { nameKey } from "../names.ts";
 import { DEFAULT_RULES, type Phase, type Rules, type ScoreView, type TeamView } from "../protocol.ts";
 import { newRound, type Round, standing, standings } from "../round.ts";
@@ -30,10 +30,12 @@ export interface Player {
   told: string | null;
   /** The address the player last joined from (at most ADDRESS_KEPT characters; "" unknown): see returning.ts. */
   address: string;
+  /** Its allowance of comebacks on a new connection (RESUMES_PER_PLAYER). */
+  resumes: Bucket;
 }
 
 /** A player as it is added: with no points, in a team or none, told nothing yet. */
-export type NewPlayer = Omit<Player, "points" | "team" | "told" | "address"> & {
+export type NewPlayer = Omit<Player, "points" | "team" | "told" | "address" | "resumes"> & {
   team?: string | null;
   address?: string;
 };
@@ -194,6 +196,7 @@ export function addPlayer(room: Room, player: NewPlayer): Player {
     team: player.team ?? null,
     told: null,
     address: (player.address ?? "").slice(0, ADDRESS_KEPT),
+    resumes: UNUSED,
   };
   room.players.set(added.id, added);
   setConn(room, added, player.conn);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { RESUMES_PER_PLAYER } from "../../../buzzer/limit.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply, awaitReturns } from "../../../buzzer/room/engine.ts";
@@ -12,6 +13,7 @@ import {
   FAST,
   GRACE,
   hostCmd,
+  type Join,
   joinCmd,
   leaveCmd,
   nthId,
@@ -149,6 +151,26 @@ describe("engine", () => {
       });
       expect(room.players.size).toBe(1);
       expect(room.players.get("00000001")).toMatchObject({ conn: "c2", link: FAST });
+    });
+
+    test("refuses a player coming back more than RESUMES_PER_PLAYER allows with RATE_LIMITED and the wait, on both ways back", () => {
+      const room = newRoom("QUIZ", "quiz-secret");
+      const s = settings();
+      apply(room, joinCmd(room, "c0", { name: "Alice" }), 0, s);
+      const back = (conn: string, at: number, over: Partial<Join> = { token: nthId(2) }) =>
+        apply(room, joinCmd(room, conn, { ...over, mayAdd: false }), at, s);
+      for (let i = 1; i <= RESUMES_PER_PLAYER.burst; i++) expect(errors(back(`c${i}`, 10))).toEqual([]);
+      const refused = back("c11", 10);
+      expect(errors(refused)).toEqual([
+        { conn: "c11", code: "RATE_LIMITED", message: "coming back too often: wait 2 seconds" },
+      ]);
+      expect(ofType(refused, "error")[0]?.retryIn).toBe(2);
+      // By name from the same address, the other way back, the allowance is the same one.
+      expect(errors(back("c12", 10, { name: "Alice" }))[0]).toMatchObject({ code: "RATE_LIMITED" });
+      // Refused, the player stays on the connection it had.
+      expect(room.players.get("00000001")?.conn).toBe(`c${RESUMES_PER_PLAYER.burst}`);
+      expect(errors(back("c13", 10 + 2000))).toEqual([]);
+      expect(room.players.get("00000001")?.conn).toBe("c13");
     });
 
     test("tells a resumed player its verdict again", () => {
