@@ -375,3 +375,37 @@ describe("buzzer_server.ts --redis when an owner dies with a host's mark on its 
     40_000,
   );
 });
+
+describe("buzzer_server.ts --redis when the owner dies during a countdown", () => {
+  test.if(redisAvailable)(
+    "the countdown goes on: a press after GO on the phone is placed by the next owner, not a false start that costs points",
+    async () => {
+      const [a, b] = (await Promise.all([member(), member()])) as [Server, Server];
+      try {
+        const { peer: host } = await Peer.join(a.url, { room: "GO", secret: "gopass123" });
+        host.send({ type: "rules", rules: { falseStart: -1 } });
+        await host.next("state", (s) => s.rules?.falseStart === -1, 5000);
+        const { peer: ann } = await Peer.join(b.url, { room: "GO", name: "Ann" });
+        host.send({ type: "arm", countdown: 3000 });
+        const release = await ann.next("release", () => true, 5000);
+        const go = performance.now() + release.countdown;
+        a.proc.kill("SIGKILL");
+        await a.proc.exited;
+        // Ann presses once her phone says GO.
+        await Bun.sleep(Math.max(0, go - performance.now()) + 20);
+        ann.send({ type: "buzz", at: performance.now() });
+        const answer = await Promise.race([
+          ann.next("verdict", () => true, 15_000),
+          ann.next("error", () => true, 15_000),
+        ]);
+        expect(answer).toMatchObject({ type: "verdict", round: 1, place: 1, text: "first place!" });
+        const { peer: viewer } = await Peer.join(b.url, { room: "GO", watch: true });
+        const state = await viewer.next("state", () => true, 5000);
+        expect(state).toMatchObject({ phase: "open", order: [{ name: "Ann", place: 1 }], scores: [] });
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+    40_000,
+  );
+});
