@@ -63,8 +63,8 @@ export class Redelivery {
 
   /**
    * Forgets what these effects answer: a join's bind, a buzz's verdict, a mark shown in the room's
-   * staff view (a mark past the places it lists has no answer: it is kept KEEP_MS, and sent again
-   * after its owner died, only refused as given), a refusal or close, and connections that left.
+   * staff view (a mark past the places it lists is kept KEEP_MS: sent again after its owner died,
+   * the next owner refuses it as already given), and a refusal or close of the connection.
    */
   answered(effects: readonly GatewayEffect[]): void {
     if (this.waiting.size === 0 && this.marks.size === 0) return;
