@@ -132,9 +132,10 @@ export function parseJournal(text: string): ReadJournal {
 }
 
 /**
- * Rebuilds rooms from entries. Press times and timer deadlines in the journal are on the old
- * process's monotonic clock; the `clock` entries carry them onto ours (`epoch`: this process's). An
- * armed round comes back locked: its release timer did not survive, so the host opens it again.
+ * Rebuilds rooms from entries. Press times, release times and timer deadlines in the journal are on
+ * the old process's monotonic clock; the `clock` entries carry them onto ours (`epoch`: this
+ * process's). An armed round comes back armed: phones were told when it opens and say GO then, so
+ * a press after that is a press, not a false start (one whose release passed opens at once).
  */
 export function replay(entries: Entry[], epoch: number): Map<string, Room> {
   const rooms = new Map<string, Room>();
@@ -193,10 +194,11 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
       }
       case "round": {
         const same = entry.number === room.round.number;
+        const armed = entry.phase === "armed" && entry.releaseAt !== null;
         room.round = {
           number: entry.number,
-          phase: entry.phase === "armed" ? "locked" : entry.phase,
-          releaseAt: null,
+          phase: armed || entry.phase !== "armed" ? entry.phase : "locked",
+          releaseAt: armed ? (entry.releaseAt as number) + shift : null,
           pending: [],
           placed: same ? room.round.placed : [],
           lockedOut: entry.lockedOut,

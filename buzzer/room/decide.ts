@@ -60,7 +60,12 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     } else {
       const player = room.players.get(claim.player);
       if (s.logging) out.push(log(room, `${player?.name} false start: locked out of round ${round.number}`));
-      refuse(out, s, conn, "FALSE_START", "too early: you are locked out of this round");
+      // A press after the round was open and closed (time's up, auto-lock, the host) was not early.
+      const late = room.lockedBy !== null && room.round.phase === "locked";
+      const message = late
+        ? "too late: the round is closed, so you are locked out of it"
+        : "too early: you are locked out of this round";
+      refuse(out, s, conn, "FALSE_START", message);
       if (player) addPoints(room, player, room.rules.falseStart, "false start", s, out);
       publishSoon(room, now);
     }

@@ -324,3 +324,88 @@ describe("buzzer_server.ts --redis when an owner dies with a command on its way"
     40_000,
   );
 });
+
+describe("buzzer_server.ts --redis when an owner dies with a host's mark on its way", () => {
+  test.if(redisAvailable)(
+    "a judge published to an owner in the instant it dies is sent again: the room's next owner gives the points, once",
+    async () => {
+      const [a, b] = (await Promise.all([member(), member()])) as [Server, Server];
+      const ghost = new RedisClient(redis.url);
+      const admin = new RedisClient(redis.url);
+      try {
+        // A runs room MARK; the host's console and Ann are on B. Ann's answer is placed (journaled by A).
+        const { peer: opener } = await Peer.join(a.url, { room: "MARK", secret: "markpass1" });
+        const { peer: host } = await Peer.join(b.url, { room: "MARK", secret: "markpass1" });
+        const { peer: ann, welcome } = await Peer.join(b.url, { room: "MARK", name: "Ann" });
+        opener.send({ type: "arm" });
+        await ann.next("state", (s) => s.phase === "open", 5000);
+        ann.send({ type: "buzz", at: performance.now() });
+        expect(await ann.next("verdict", () => true, 5000)).toMatchObject({ place: 1 });
+        await host.next("state", (s) => s.order.length === 1, 5000);
+        // A dies; before its lease runs out a process holds it that hears the host's mark and dies
+        // before it answers: what Redis does for an owner killed with a message on its way.
+        const dead = await pidOf(a);
+        a.proc.kill("SIGKILL");
+        await a.proc.exited;
+        while (!(await listenerGone(`bz:owner:${dead}`))) await Bun.sleep(20);
+        await admin.send("SET", ["bz:lease:MARK", "ghost:1", "PX", "60000"]);
+        let swallowed = 0;
+        await ghost.subscribe("bz:owner:ghost", (text) => {
+          if (text.includes('"judge"')) swallowed++;
+        });
+        host.send({ type: "judge", player: welcome.id, right: true });
+        while (swallowed === 0) await Bun.sleep(20);
+        ghost.close();
+        await admin.send("DEL", ["bz:lease:MARK"]);
+        // B takes the room over from its journal and gives the mark: Ann is told, the host sees it.
+        expect(await ann.next("score", (s) => s.judged !== undefined, 20_000)).toMatchObject({
+          points: 1,
+          judged: "right",
+        });
+        const marked = await host.next("state", (s) => s.order[0]?.judged === "right", 5000);
+        expect(marked.scores).toEqual([expect.objectContaining({ name: "Ann", points: 1 })]);
+        expect(await ownerOf("MARK")).toBe(await pidOf(b));
+        expect(swallowed).toBe(1);
+      } finally {
+        ghost.close();
+        admin.close();
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+    40_000,
+  );
+});
+
+describe("buzzer_server.ts --redis when the owner dies during a countdown", () => {
+  test.if(redisAvailable)(
+    "the countdown goes on: a press after GO on the phone is placed by the next owner, not a false start that costs points",
+    async () => {
+      const [a, b] = (await Promise.all([member(), member()])) as [Server, Server];
+      try {
+        const { peer: host } = await Peer.join(a.url, { room: "GO", secret: "gopass123" });
+        host.send({ type: "rules", rules: { falseStart: -1 } });
+        await host.next("state", (s) => s.rules?.falseStart === -1, 5000);
+        const { peer: ann } = await Peer.join(b.url, { room: "GO", name: "Ann" });
+        host.send({ type: "arm", countdown: 3000 });
+        const release = await ann.next("release", () => true, 5000);
+        const go = performance.now() + release.countdown;
+        a.proc.kill("SIGKILL");
+        await a.proc.exited;
+        // Ann presses once her phone says GO.
+        await Bun.sleep(Math.max(0, go - performance.now()) + 20);
+        ann.send({ type: "buzz", at: performance.now() });
+        const answer = await Promise.race([
+          ann.next("verdict", () => true, 15_000),
+          ann.next("error", () => true, 15_000),
+        ]);
+        expect(answer).toMatchObject({ type: "verdict", round: 1, place: 1, text: "first place!" });
+        const { peer: viewer } = await Peer.join(b.url, { room: "GO", watch: true });
+        const state = await viewer.next("state", () => true, 5000);
+        expect(state).toMatchObject({ phase: "open", order: [{ name: "Ann", place: 1 }], scores: [] });
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+    40_000,
+  );
+});

@@ -55,17 +55,17 @@ describe("journal", () => {
     ]);
   });
 
-  test("brings an armed round back locked, its release timer gone", () => {
+  test("brings an armed round back armed, its release time carried onto this process's clock", () => {
     const armed: Entry[] = [
       ...written,
       { e: "round", room: "QUIZ", number: 2, phase: "armed", releaseAt: 9, lockedOut: ["a1"] },
     ];
-    const round = replay(armed, 1_000_000).get("QUIZ")?.round;
+    const round = replay(armed, 1_000_400).get("QUIZ")?.round;
     expect(round).toEqual({
       answered: [],
       number: 2,
-      phase: "locked",
-      releaseAt: null,
+      phase: "armed",
+      releaseAt: -391,
       pending: [],
       placed: [],
       lockedOut: ["a1"],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { CHECK_AFTER_MS, KEEP_MS, Redelivery } from "../../../buzzer/bus/redelivery.ts";
-import type { RoomCommand } from "../../../buzzer/room/commands.ts";
+import type { GatewayEffect, RoomCommand } from "../../../buzzer/room/commands.ts";
 import { buzz } from "../room/engine_support.ts";
 
 const join = (conn: string): Extract<RoomCommand, { type: "join" }> => ({
@@ -18,6 +18,35 @@ const verdict = (conn: string) =>
     conn,
     msg: { type: "verdict", round: 1, place: 1, gap: 0, photo: false, text: "first place!" },
   }) as const;
+const judge = (conn: string, player: string) =>
+  ({ type: "host", conn, room: "QUIZ", action: { type: "judge", player, right: true } }) as const;
+/** The room's staff view, its order with `marked` players' answers marked right. */
+const staffView = (room: string, marked: string[]): GatewayEffect => ({
+  type: "publish",
+  room,
+  audience: "staff",
+  msg: {
+    type: "state",
+    room,
+    version: 3,
+    round: 1,
+    phase: "locked",
+    hosted: true,
+    players: [],
+    playerCount: 2,
+    order: ["p1", "p2"].map((id, i) => ({
+      id,
+      name: id,
+      place: i + 1,
+      gap: i / 10,
+      photo: false,
+      ...(marked.includes(id) ? { judged: "right" as const } : {}),
+    })),
+    scores: [],
+    scoreCount: 2,
+    teams: [],
+  },
+});
 const bind = (conn: string) =>
   ({ type: "bind", conn, room: "QUIZ", player: "p1", host: false, added: true }) as const;
 
@@ -88,10 +117,53 @@ describe("Redelivery", () => {
     expect(r.size).toBe(1);
   });
 
-  test("keeps only joins and buzzes, and none past KEEP_MS", () => {
+  test("keeps a host's marks, each until the room's staff view shows it given, and sends one again if its owner is gone", () => {
+    const r = new Redelivery();
+    const first = judge("g1.9.0", "p1");
+    const second = judge("g1.9.0", "p2");
+    r.forwarded(first, "a", 0);
+    r.forwarded(second, "a", 0);
+    expect(r.size).toBe(2);
+    r.answered([staffView("OTHER", ["p1", "p2"]), staffView("QUIZ", [])]);
+    expect(r.size).toBe(2);
+    r.answered([staffView("QUIZ", ["p1"])]);
+    expect(r.size).toBe(1);
+    expect(r.checked(new Map([["a", false]]), CHECK_AFTER_MS)).toEqual([second]);
+    expect(r.size).toBe(0);
+  });
+
+  test("forgets a host's marks when its connection is refused, closed or gone, or no process heard one", () => {
+    const r = new Redelivery();
+    const mark = judge("g1.9.0", "p1");
+    r.forwarded(mark, "a", 0);
+    r.answered([
+      {
+        type: "error",
+        conn: "g1.9.0",
+        code: "ALREADY_JUDGED",
+        message: "p1's answer is already marked right this round",
+      },
+    ]);
+    r.forwarded(judge("g1.9.1", "p1"), "a", 0);
+    r.left("g1.9.1");
+    expect(r.size).toBe(0);
+    r.forwarded(mark, "a", 0);
+    r.unheard(judge("g1.9.0", "p1"));
+    expect(r.size).toBe(1);
+    r.unheard(mark);
+    expect(r.size).toBe(0);
+  });
+
+  test("keeps only joins, buzzes and marks, and none past KEEP_MS", () => {
     const r = new Redelivery();
     r.forwarded({ type: "sync", conn: "g1.1.0", room: "QUIZ", player: "p1" }, "a", 0);
+    r.forwarded(
+      { type: "host", conn: "g1.1.0", room: "QUIZ", action: { type: "award", player: "p1", points: 1 } },
+      "a",
+      0,
+    );
     expect(r.size).toBe(0);
+    r.forwarded(judge("g1.3.0", "p1"), "a", 0);
     r.forwarded(buzz("g1.2.1", "p2", 100), "a", 0);
     expect(r.due(KEEP_MS)).toEqual(new Set());
     expect(r.size).toBe(0);

@@ -313,6 +313,27 @@ describe("Owner", () => {
     ]);
   });
 
+  test("opens a restored armed round at its release time: one that passed while down opens at the first tick", () => {
+    /** A room restored from a journal with its round armed to open at `releaseAt`. */
+    const restored = (code: string, releaseAt: number) => {
+      const room = newRoom(code, "quiz-secret");
+      room.round = { ...room.round, phase: "armed", releaseAt };
+      return room;
+    };
+    const rooms = new Map([
+      ["LATE", restored("LATE", START - 1000)],
+      ["SOON", restored("SOON", START + 500)],
+    ]);
+    const { owner, clock } = setup({ rooms });
+    const phase = (code: string) => owner.rooms.get(code)?.round.phase;
+    clock.advance(0);
+    expect([phase("LATE"), phase("SOON")]).toEqual(["open", "armed"]);
+    // Opened at its own release time: a press the phone made after GO, while the server was down, counts.
+    expect(owner.rooms.get("LATE")?.round.releaseAt).toBe(START - 1000);
+    clock.advance(500);
+    expect(phase("SOON")).toBe("open");
+  });
+
   test("runs the question timer of a room it adopts from another process", () => {
     const { owner, clock } = setup({ hostsMain: false });
     const room = newRoom("QUIZ", "quiz-secret", "open");

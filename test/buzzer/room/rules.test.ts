@@ -73,7 +73,11 @@ describe("rules", () => {
     expect(deltas(published)[0]?.order?.map((p) => p.place)).toEqual([1, 2]);
     const late = apply(room, buzzes(buzz("c3", c, 250)), 250, s);
     expect(errors(late)).toEqual([
-      { conn: "c3", code: "FALSE_START", message: "too early: you are locked out of this round" },
+      {
+        conn: "c3",
+        code: "FALSE_START",
+        message: "too late: the round is closed, so you are locked out of it",
+      },
     ]);
     expect(room.players.get(c)?.points).toBe(-5);
   });
