@@ -1,6 +1,6 @@
 /**
  * Fair-ordering accuracy: the same simulated games ranked by corrected press time (ours) and by
- * arrival (what other buzzers do). Prints a Markdown table. Usage: bun bench/fairness.ts [--quick]
+ * arrival (what other buzzers do). Prints a Markdown table. Usage: bun bench/fairness.ts [--quick] [--redis]
  */
 import { parseOptions } from "../lib/options.ts";
 import { loopbackLatency, playGames, quantileAbs, score } from "./fairness/game.ts";
@@ -8,7 +8,13 @@ import { loopbackLatency, playGames, quantileAbs, score } from "./fairness/game.
 const { values } = parseOptions(
   "bench/fairness.ts",
   "Fair ordering: simulated games ranked by press time (ours) and by arrival; a Markdown table.",
-  { quick: { type: "boolean", help: "fewer games and rounds (what bun run bench appends)" } },
+  {
+    quick: { type: "boolean", help: "fewer games and rounds (what bun run bench appends)" },
+    redis: {
+      type: "boolean",
+      help: "also play the uneven games across three server processes sharing rooms through redis-server",
+    },
+  },
 );
 const quick = values.quick === true;
 const base = {
@@ -26,6 +32,7 @@ const scenarios = [
   { name: "mixed (RTT 0–150 ms)", rttMax: 150 },
   { name: "uneven (RTT 0–300 ms)", rttMax: 300 },
   { name: "uneven + 40 ms asymmetry", rttMax: 300, asymmetry: 40 },
+  ...(values.redis === true ? [{ name: "uneven, 3 processes (Redis)", rttMax: 300, processes: 3 }] : []),
 ];
 
 const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
