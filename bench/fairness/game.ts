@@ -10,7 +10,7 @@ import type { Conn } from "../../buzzer/gateway/gateway.ts";
 import { encode, parseServer } from "../../buzzer/parse.ts";
 import type { ServerMessage } from "../../buzzer/protocol.ts";
 import type { FairnessRecord } from "../../buzzer/room/records.ts";
-import { systemClock } from "../../buzzer/time.ts";
+import { type Clock, systemClock } from "../../buzzer/time.ts";
 import { allowedHosts } from "../../buzzer/web.ts";
 import { startCluster } from "./cluster.ts";
 import { linkQuery, startProxy } from "./proxy.ts";
@@ -64,20 +64,36 @@ function embeddedBuzzer(maxWait?: number) {
   return { urls: [one.url], records: () => one.records, stop: async () => one.stop() };
 }
 
-/** Starts the embedded buzzer in this process on a free loopback port. */
-export function startBuzzer(maxWait = 500) {
-  const records: FairnessRecord[] = [];
-  const buzzer = embedded(
+/** The uneven games the bench and the tests play: round trips 0–300 ms, ±20 ms jitter each way, clocks hours apart drifting 100 ppm. */
+export const UNEVEN: GameOptions = {
+  rooms: 10,
+  rounds: 10,
+  players: 4,
+  rttMax: 300,
+  jitter: 20,
+  drift: 1e-4,
+  minGap: 10,
+  seed: 7,
+};
+
+/** The embedded buzzer as the harness runs it, on `clock`, its fairness records pushed to `records`. */
+export function harnessBuzzer(
+  clock: Clock,
+  records: FairnessRecord[],
+  maxWait = 500,
+  newId = () => crypto.randomUUID().replaceAll("-", ""),
+) {
+  return embedded(
     {
       settings: {
         maxWait,
         mainSecret: "harness-secret",
         logging: false,
-        newId: () => crypto.randomUUID().replaceAll("-", ""),
+        newId,
         resumeGrace: 600_000,
         maxCompensation: MAX_COMPENSATION,
       },
-      clock: systemClock,
+      clock,
       maxRooms: 10_000,
       onRecords: (batch) => records.push(...batch),
     },
@@ -89,6 +105,12 @@ export function startBuzzer(maxWait = 500) {
       maxCompensation: MAX_COMPENSATION,
     },
   );
+}
+
+/** Starts the embedded buzzer in this process on a free loopback port. */
+export function startBuzzer(maxWait = 500) {
+  const records: FairnessRecord[] = [];
+  const buzzer = harnessBuzzer(systemClock, records, maxWait);
   const server: Server<Conn> = Bun.serve<Conn>({
     hostname: "127.0.0.1",
     port: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { GameOptions, PressResult } from "../../bench/fairness/game.ts";
+import { type GameOptions, type PressResult, UNEVEN } from "../../bench/fairness/game.ts";
 import { MARGIN, MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import { hasRedis, ROOT, run } from "../support.ts";
 
@@ -31,18 +31,6 @@ function expectBounded(forged: PressResult[]): void {
     expect(r.record.allowance).toBeLessThanOrEqual(MAX_COMPENSATION + MARGIN);
   }
 }
-
-/** Uneven links: round trips 0–300 ms, ±20 ms jitter each way, clocks hours apart drifting 100 ppm. */
-const UNEVEN = {
-  rooms: 10,
-  rounds: 10,
-  players: 4,
-  rttMax: 300,
-  jitter: 20,
-  drift: 1e-4,
-  minGap: 10,
-  seed: 7,
-};
 
 // What holds however busy the machine is. How accurate the order is (the true first presser wins,
 // whole orders, gap errors, arrival order fooled by the links) depends on the harness's timers

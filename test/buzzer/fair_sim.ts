@@ -7,11 +7,10 @@
  * cannot change a single figure.
  */
 import type { Server } from "bun";
-import type { GameOptions, PressResult } from "../../bench/fairness/game.ts";
+import { type GameOptions, harnessBuzzer, type PressResult } from "../../bench/fairness/game.ts";
 import { seeded } from "../../bench/fairness/random.ts";
-import { embedded } from "../../buzzer/embedded.ts";
 import { MARGIN, MAX_COMPENSATION } from "../../buzzer/fair.ts";
-import type { Conn, Socket } from "../../buzzer/gateway/gateway.ts";
+import type { Conn, Gateway, Socket } from "../../buzzer/gateway/gateway.ts";
 import { encode, parseServer } from "../../buzzer/parse.ts";
 import type { ClientMessage } from "../../buzzer/protocol.ts";
 import type { FairnessRecord } from "../../buzzer/room/records.ts";
@@ -65,7 +64,7 @@ class SimClient {
 
   constructor(
     private readonly clock: FakeClock,
-    private readonly handlers: ReturnType<typeof embedded>["gateway"]["websocket"],
+    private readonly handlers: Gateway["websocket"],
     readonly data: Conn,
     readonly name: string,
     private readonly shape: LinkShape,
@@ -116,27 +115,8 @@ export function simulate(o: GameOptions): PressResult[] {
   const clock = new FakeClock(START);
   const records: FairnessRecord[] = [];
   let ids = 0;
-  const buzzer = embedded(
-    {
-      settings: {
-        maxWait: o.maxWait ?? 500,
-        mainSecret: "harness-secret",
-        logging: false,
-        newId: () => (++ids).toString(16).padStart(8, "0").repeat(4),
-        resumeGrace: 600_000,
-        maxCompensation: MAX_COMPENSATION,
-      },
-      clock,
-      maxRooms: 10_000,
-      onRecords: (batch) => records.push(...batch),
-    },
-    {
-      probeEvery: 2000,
-      joinsPerAddress: { burst: 10_000, perSecond: 5 },
-      maxConnections: 10_000,
-      connectionsPerAddress: 10_000,
-      maxCompensation: MAX_COMPENSATION,
-    },
+  const buzzer = harnessBuzzer(clock, records, o.maxWait ?? 500, () =>
+    (++ids).toString(16).padStart(8, "0").repeat(4),
   );
   const handlers = buzzer.gateway.websocket;
   const clients: SimClient[] = [];

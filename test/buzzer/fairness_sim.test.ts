@@ -1,19 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { type Accuracy, type PressResult, quantileAbs, score } from "../../bench/fairness/game.ts";
+import { type Accuracy, type PressResult, quantileAbs, score, UNEVEN } from "../../bench/fairness/game.ts";
 import { MARGIN, MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import { firstBy, outOfOrderRounds, simulate } from "./fair_sim.ts";
-
-/** Uneven links, as the fairness bench plays them: round trips 0–300 ms, ±20 ms jitter each way, clocks hours apart drifting 100 ppm. */
-const UNEVEN = {
-  rooms: 10,
-  rounds: 10,
-  players: 4,
-  rttMax: 300,
-  jitter: 20,
-  drift: 1e-4,
-  minGap: 10,
-  seed: 7,
-};
 
 /** Half a second of work on a quiet machine; on a loaded one it may take ten times that: this only stops a hang. */
 const SIMULATION = 60_000;
