@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { JOURNAL_LINES } from "../../buzzer/bus/leases.ts";
+import { NOT_KEPT } from "../../buzzer/room/owner.ts";
 import { hasRedis, startRedis, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
@@ -108,5 +109,35 @@ describe("buzzer_server.ts --redis: what clients leave in Redis", () => {
       expect({ round: verdict.round, place: verdict.place }).toEqual({ round, place: 1 });
     },
     90_000,
+  );
+});
+
+describe("buzzer_server.ts --redis when Redis pauses past a lease", () => {
+  test.if(redisAvailable)(
+    "a buzz whose journal write is refused after Redis paused past the lease gets UNAVAILABLE, not silence, and pressing again places it",
+    async () => {
+      const { redis, a } = await cluster();
+      const { peer: host } = await Peer.join(a.url, { room: "PAUSE", secret: SECRET });
+      const { peer: ann } = await Peer.join(a.url, { room: "PAUSE", name: "Ann" });
+      host.send({ type: "arm" });
+      await ann.next("state", (s) => s.phase === "open", 10_000);
+      // Redis stops answering (not closed: no process notices) for longer than a lease: when it
+      // resumes, the owner's lease has run out and the buzz's journal write is refused.
+      redis.proc.kill("SIGSTOP");
+      try {
+        ann.send({ type: "buzz", at: performance.now() });
+        await Bun.sleep(4000);
+      } finally {
+        redis.proc.kill("SIGCONT");
+      }
+      const error = await ann.next("error", () => true, 15_000);
+      expect({ code: error.code, message: error.message }).toEqual({
+        code: "UNAVAILABLE",
+        message: NOT_KEPT,
+      });
+      ann.send({ type: "buzz", at: performance.now() });
+      expect(await ann.next("verdict", () => true, 15_000)).toMatchObject({ place: 1 });
+    },
+    60_000,
   );
 });
