@@ -1,22 +1,31 @@
 /**
  * Room ownership and room journals in Redis. A room has one owner at a time: the process holding
- * its lease (`bz:lease:ROOM` = "PID:EPOCH", set with an expiry and renewed while the owner lives).
- * Every takeover increments the room's epoch, and every journal write checks, in the same atomic
+ * its lease (`bz:lease:ROOM` = "PID:NONCE", set with an expiry and renewed while the owner lives).
+ * Every takeover draws a fresh random nonce, and every journal write checks, in the same atomic
  * script, that the lease still holds the writer's value: an owner that paused past its lease can
  * never write after another took over (a fencing token), and so never sends a verdict it did not keep.
+ * A room leaves nothing behind once gone: a lease taken for a room that turned out not to exist is
+ * let go at once, and a room that closes takes its journal and lease with it.
  * Every script also checks `bz:store`, an id set once per Redis dataset: a Redis that came back
  * empty (or was flushed) answers LOST instead of handing out leases to rooms whose journals are gone.
  */
 import type { RedisClient } from "bun";
+import { randomHex } from "../../lib/secret.ts";
 import { type Entry, parseJournal, replay, snapshot } from "../journal.ts";
 import type { Room } from "../room/state.ts";
 
 /** How long a lease lasts without renewal, in ms: a dead owner's rooms are taken over after this. */
 const LEASE_MS = 3000;
 
+/**
+ * The journal lines a room may gather before it is written afresh as a snapshot of the room (or
+ * twice its last snapshot's, for a room whose snapshot alone is longer): Redis holds a game, not
+ * its history, however many rounds a host plays.
+ */
+export const JOURNAL_LINES = 1000;
+
 const key = {
   lease: (room: string) => `bz:lease:${room}`,
-  epoch: (room: string) => `bz:epoch:${room}`,
   journal: (room: string) => `bz:journal:${room}`,
   store: "bz:store",
 };
@@ -30,13 +39,14 @@ export function isStoreLost(error: unknown): boolean {
   return String((error as Error)?.message).startsWith("LOST");
 }
 
-/** Takes a free lease (a new epoch), or names its holder: returns "PID:EPOCH". */
+/**
+ * Takes a free lease (ARGV[2] is "PID:NONCE", a nonce never drawn before: no counter is kept per
+ * room, so a room code no one opened leaves no key), or names its holder: returns its value.
+ */
 const TAKE = `${CHECK}local v = redis.call('GET', KEYS[2])
 if v then return v end
-local e = redis.call('INCR', KEYS[3])
-v = ARGV[2] .. ':' .. e
-redis.call('SET', KEYS[2], v, 'PX', ARGV[3])
-return v`;
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return ARGV[2]`;
 /** Extends a lease that is still ours; 0 when it is not. */
 const RENEW = `${CHECK}if redis.call('GET', KEYS[2]) == ARGV[2] then return redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 return 0`;
@@ -45,11 +55,17 @@ const APPEND = `${CHECK}if redis.call('GET', KEYS[2]) ~= ARGV[2] then return red
 if ARGV[3] == '1' then redis.call('DEL', KEYS[3]) end
 for i = 4, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
 return 1`;
+/** Lets a lease go if it is still ours (ARGV[3] = 1 also deletes the journal: the room closed). */
+const RELEASE = `${CHECK}if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '1' then redis.call('DEL', KEYS[3]) end
+return redis.call('DEL', KEYS[2])`;
 
 /** The leases this process holds, and its journal writes under them. */
 export class Leases {
   /** Room → the lease value this process holds for it. */
   private readonly held = new Map<string, string>();
+  /** Room → the lines in its journal (as this process wrote them) and in its last snapshot. */
+  private readonly lines = new Map<string, { count: number; snapshot: number }>();
   private renewer: ReturnType<typeof setInterval> | null = null;
   /** The id of the Redis dataset this process's leases and journals are in (see joinStore). */
   private dataset = "";
@@ -94,14 +110,20 @@ export class Leases {
   forgetAll(): string[] {
     const rooms = [...this.held.keys()];
     this.held.clear();
+    this.lines.clear();
     return rooms;
+  }
+
+  /** Whether the room's journal, with `adding` more lines, is past its bound: it is to be written afresh. */
+  due(room: string, adding: number): boolean {
+    const kept = this.lines.get(room);
+    return kept !== undefined && kept.count + adding > Math.max(JOURNAL_LINES, 2 * kept.snapshot);
   }
 
   /** Takes the room's lease if it is free; returns the owner's process id (ours if taken). */
   async take(room: string): Promise<string> {
-    const value = String(
-      await this.eval(TAKE, [key.lease(room), key.epoch(room)], [this.pid, `${LEASE_MS}`]),
-    );
+    const mine = `${this.pid}:${randomHex(16)}`;
+    const value = String(await this.eval(TAKE, [key.lease(room)], [mine, `${LEASE_MS}`]));
     const holder = value.slice(0, value.indexOf(":"));
     if (holder === this.pid) this.held.set(room, value);
     return holder;
@@ -117,11 +139,21 @@ export class Leases {
     return restored;
   }
 
-  /** Appends entries to the room's journal, fenced by our lease; rejects once another owns the room. */
+  /**
+   * Appends entries to the room's journal, fenced by our lease; rejects once another owns the room.
+   * Entries that close the room remove its journal and lease instead: a closed room keeps nothing.
+   */
   async write(room: string, entries: Entry[], replace = false): Promise<void> {
     const value = this.held.get(room);
     if (value === undefined) throw new Error("this process does not own the room");
+    if (entries.at(-1)?.e === "close") return this.release(room, true);
     const lines = entries.map((e) => JSON.stringify(e));
+    const before = this.lines.get(room) ?? { count: 0, snapshot: 0 };
+    const { length } = lines;
+    this.lines.set(
+      room,
+      replace ? { count: length, snapshot: length } : { ...before, count: before.count + length },
+    );
     await this.eval(APPEND, [key.lease(room), key.journal(room)], [value, replace ? "1" : "0", ...lines]);
   }
 
@@ -134,7 +166,7 @@ export class Leases {
       for (const [room, value] of this.held) {
         this.eval(RENEW, [key.lease(room)], [value, `${LEASE_MS}`]).then((renewed) => {
           if (renewed) return;
-          this.held.delete(room);
+          this.forget(room);
           lost(room);
         }, failed);
       }
@@ -149,13 +181,17 @@ export class Leases {
   /** Forgets a lease this process lost (its writes were refused). */
   forget(room: string): void {
     this.held.delete(room);
+    this.lines.delete(room);
   }
 
-  /** Lets a room go now (so another process need not wait for the lease to run out). */
-  async release(room: string): Promise<void> {
+  /**
+   * Lets a room go now, and its journal too if it `closed`: another process need not wait for the
+   * lease to run out, and a room that is gone leaves no key behind.
+   */
+  async release(room: string, closed = false): Promise<void> {
     const value = this.held.get(room);
-    this.held.delete(room);
-    if (value) await this.eval(RENEW, [key.lease(room)], [value, "1"]);
+    this.forget(room);
+    if (value) await this.eval(RELEASE, [key.lease(room), key.journal(room)], [value, closed ? "1" : "0"]);
   }
 
   /** Runs a script behind the dataset check: `bz:store` goes first in its keys, our id for it in its args. */

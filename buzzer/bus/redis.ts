@@ -9,7 +9,7 @@
  * again, or, if Redis lost the game's data, every client is asked to join again.
  */
 import type { RedisClient } from "bun";
-import type { Entry } from "../journal.ts";
+import { type Entry, snapshot } from "../journal.ts";
 import type { GatewayEffect, RoomCommand } from "../room/commands.ts";
 import type { Owner } from "../room/owner.ts";
 import { isStoreLost, Leases } from "./leases.ts";
@@ -80,9 +80,17 @@ export class RedisBus implements Bus {
     this.started = true;
   }
 
-  /** Writes a room's journal under its lease; a write that finds Redis's data gone starts the reset. */
+  /**
+   * Writes a room's journal under its lease: past its bound, afresh as the room is now (its state
+   * already holds these entries). A write that finds Redis's data gone starts the reset.
+   */
   async write(room: string, entries: Entry[]): Promise<void> {
-    await this.leases.write(room, entries).catch((error) => {
+    const kept = this.opts.owner.rooms.get(room);
+    const written =
+      kept && this.leases.due(room, entries.length)
+        ? this.leases.write(room, snapshot([kept], 0), true)
+        : this.leases.write(room, entries);
+    await written.catch((error) => {
       if (!isStoreLost(error)) throw error;
       // Let go quietly here: the owner's own letting go would say another process runs the room.
       this.opts.owner.drop(room, true);
@@ -275,6 +283,10 @@ export class RedisBus implements Bus {
     queue = this.waiting.get(room) ?? [];
     this.waiting.delete(room);
     for (const cmd of queue) this.send(cmd);
+    // A room that does not exist (its commands were refused, no host opened it) is not kept: a
+    // lease renewed for every code a client names would grow Redis and this process without bound.
+    if (this.leases.holds(room) && !this.opts.owner.rooms.has(room))
+      void this.leases.release(room).catch((e) => this.link.problem(e));
   }
 
   /** Effects to the gateways: a connection's to its own gateway, a room's to every gateway. */

@@ -48,16 +48,18 @@ export class JournalOrder {
 
   /**
    * Runs `release` once `written` and every earlier write of the room are done: at once when none is
-   * on its way. A refused write reports and lets the room go instead of releasing; the room's later
-   * steps are released after that, so one that checks whether the room is still held sends nothing.
+   * on its way. A refused write reports, lets the room go and runs `lost` instead (what this step
+   * decided was not kept); the room's later steps are released after that, so one that checks
+   * whether the room is still held sends nothing.
    */
-  after(room: string, written: Promise<void> | undefined, release: () => void): void {
+  after(room: string, written: Promise<void> | undefined, release: () => void, lost: () => void): void {
     const tail = this.tails.get(room);
     if (!written && !tail) return release();
     // Chained on the tail: these effects go out after the ones that waited before them.
     const next = Promise.all([tail, written]).then(release, (error) => {
       this.warn(`journal write for room ${room} refused (${(error as Error).message}): letting it go`);
       this.refused(room);
+      lost();
     });
     this.tails.set(room, next);
     void next.then(() => this.tails.get(room) === next && this.tails.delete(room));

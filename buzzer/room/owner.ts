@@ -47,6 +47,9 @@ export interface OwnerOptions {
   onLost?: (room: string) => void;
 }
 
+/** What a client is told when the step that answered it was not kept: the room passed to another owner. */
+export const NOT_KEPT = "the room passed to another server process before your request was kept: try again";
+
 /** Lifetimes and bounds an owner uses unless told otherwise. */
 export const OWNER_DEFAULTS = {
   roomsPerAddress: 20,
@@ -241,12 +244,28 @@ export class Owner {
           out.push(e);
       }
     }
-    // A room let go while its effects waited for a write sends nothing more.
+    // A room let go while its effects waited for a write sends nothing more: the clients they
+    // answered are told to try again (at the room's next owner), not left waiting for good.
+    const lost = () => this.notKept(out);
     this.journal.after(
       room.code,
       written,
-      () => void (out.length && this.rooms.has(room.code) && this.deliver(out)),
+      () => (this.rooms.has(room.code) ? out.length && this.deliver(out) : lost()),
+      lost,
     );
+  }
+
+  /** Tells each connection these effects were for that what it asked was not kept. */
+  private notKept(out: GatewayEffect[]): void {
+    const conns = new Set<string>();
+    for (const e of out) if ("conn" in e && e.type !== "close") conns.add(e.conn);
+    const refused = [...conns].map((conn) => ({
+      type: "error" as const,
+      conn,
+      code: "UNAVAILABLE" as const,
+      message: NOT_KEPT,
+    }));
+    if (refused.length) this.deliver(refused);
   }
 
   /** Keeps one timer per room, at the earliest moment the engine asked for. */

@@ -19,7 +19,12 @@ function setup(journal: Journal | undefined) {
   /** A step of `room`: writes `entries` (if any), then releases its effects, recorded as `name`. */
   const step = (room: string, name: string, entries?: Entry[]) => {
     const written = entries ? order.write(room, entries) : undefined;
-    order.after(room, written, () => events.push(name));
+    order.after(
+      room,
+      written,
+      () => events.push(name),
+      () => events.push(`lost ${name}`),
+    );
   };
   return { order, events, step };
 }
@@ -133,6 +138,7 @@ describe("journal_order", () => {
     expect(events).toEqual([
       "warn: journal write for room MAIN refused (FENCED another process owns this room): letting it go",
       "refused MAIN",
+      "lost a",
       "b",
     ]);
   });
@@ -147,6 +153,7 @@ describe("journal_order", () => {
     expect(events).toEqual([
       "warn: journal write for room QUIZ refused (FENCED): letting it go",
       "refused QUIZ",
+      "lost a",
     ]);
   });
 
