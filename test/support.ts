@@ -1,4 +1,4 @@
-import type { Subprocess } from "bun";
+import { RedisClient, type Subprocess } from "bun";
 
 /** The project's root folder, so tests can spawn its scripts by path. */
 export const ROOT = new URL("..", import.meta.url).pathname;
@@ -185,6 +185,16 @@ export async function startRedis(
   ]);
   await running.waitFor(/Ready to accept connections/);
   return { ...running, url: `redis://127.0.0.1:${port}`, port };
+}
+
+/** Sends one command to a test's redis-server as its operator would (a client of its own). */
+export async function redisAdmin(url: string, command: string, args: string[] = []): Promise<unknown> {
+  const client = new RedisClient(url);
+  try {
+    return await client.send(command, args);
+  } finally {
+    client.close();
+  }
 }
 
 /** A TCP port free on loopback right now. */

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { RedisClient } from "bun";
 import { JOURNAL_LINES } from "../../buzzer/bus/leases.ts";
 import { NOT_KEPT } from "../../buzzer/room/owner.ts";
-import { hasRedis, startRedis, startServer } from "../support.ts";
+import { hasRedis, redisAdmin, startRedis, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
 const redisAvailable = hasRedis();
@@ -27,14 +26,7 @@ async function cluster() {
 }
 
 /** Sends one command to Redis as its operator would. */
-async function admin(redis: Redis, command: string, args: string[] = []): Promise<unknown> {
-  const client = new RedisClient(redis.url);
-  try {
-    return await client.send(command, args);
-  } finally {
-    client.close();
-  }
-}
+const admin = (redis: Redis, command: string, args: string[] = []) => redisAdmin(redis.url, command, args);
 
 /** Resolves once `check` holds (the timeout only stops a hang); rejects with what it last saw. */
 async function until<T>(look: () => Promise<T>, check: (seen: T) => boolean): Promise<T> {

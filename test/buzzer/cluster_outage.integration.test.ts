@@ -2,8 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RedisClient } from "bun";
-import { hasRedis, type Running, startRedis, startServer } from "../support.ts";
+import { hasRedis, type Running, redisAdmin, startRedis, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
 const redisAvailable = hasRedis();
@@ -36,14 +35,7 @@ async function printed(process: Running, line: string, times = 1): Promise<void>
 }
 
 /** Sends one command to Redis as its operator would. */
-async function admin(redis: Redis, command: string, args: string[] = []): Promise<unknown> {
-  const client = new RedisClient(redis.url);
-  try {
-    return await client.send(command, args);
-  } finally {
-    client.close();
-  }
-}
+const admin = (redis: Redis, command: string, args: string[] = []) => redisAdmin(redis.url, command, args);
 
 let cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
