@@ -5,7 +5,7 @@ import type { Rate } from "../limit.ts";
 import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
 import type { Round } from "../round.ts";
 import { ownKey, tellScores } from "./board.ts";
-import type { RoomEffect } from "./commands.ts";
+import type { GatewayEffect, RoomEffect } from "./commands.ts";
 import { type Player, type Room, removePlayer } from "./state.ts";
 import { playerDelta, playerView, staffView } from "./views.ts";
 
@@ -167,4 +167,14 @@ export function crowdLog(line: string, players: number, online: number, joined: 
   if (players <= PLAYERS_LOGGED) return line;
   if (joined) return players % COUNT_EVERY === 0 ? `${players} players in the room` : null;
   return online % COUNT_EVERY === 0 ? `${online} players connected` : null;
+}
+
+/** What a client is told when the step that answered it was not kept: the room passed to another owner. */
+export const NOT_KEPT = "the room passed to another server process before your request was kept: try again";
+
+/** The refusals that tell each connection these effects answered that what it asked was not kept. */
+export function notKept(out: readonly GatewayEffect[]): GatewayEffect[] {
+  const conns = new Set<string>();
+  for (const e of out) if ("conn" in e && e.type !== "close") conns.add(e.conn);
+  return [...conns].map((conn) => ({ type: "error", conn, code: "UNAVAILABLE", message: NOT_KEPT }));
 }

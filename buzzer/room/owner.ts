@@ -8,7 +8,7 @@ import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Clock } from "../time.ts";
 import type { GatewayEffect, HostMessage, RoomCommand, RoomEffect } from "./commands.ts";
 import type { Buzz } from "./decide.ts";
-import type { Settings } from "./effects.ts";
+import { notKept, type Settings } from "./effects.ts";
 import { apply, awaitReturns, decided, type EngineCommand, nextWake } from "./engine.ts";
 import { type Journal, JournalOrder } from "./journal_order.ts";
 import { mayOpen } from "./opening.ts";
@@ -46,9 +46,6 @@ export interface OwnerOptions {
   /** Hears of a room let go because its journal refused a write (another process owns it now). */
   onLost?: (room: string) => void;
 }
-
-/** What a client is told when the step that answered it was not kept: the room passed to another owner. */
-export const NOT_KEPT = "the room passed to another server process before your request was kept: try again";
 
 /** Lifetimes and bounds an owner uses unless told otherwise. */
 export const OWNER_DEFAULTS = {
@@ -246,26 +243,16 @@ export class Owner {
     }
     // A room let go while its effects waited for a write sends nothing more: the clients they
     // answered are told to try again (at the room's next owner), not left waiting for good.
-    const lost = () => this.notKept(out);
+    const lost = () => {
+      const told = notKept(out);
+      if (told.length) this.deliver(told);
+    };
     this.journal.after(
       room.code,
       written,
       () => (this.rooms.has(room.code) ? out.length && this.deliver(out) : lost()),
       lost,
     );
-  }
-
-  /** Tells each connection these effects were for that what it asked was not kept. */
-  private notKept(out: GatewayEffect[]): void {
-    const conns = new Set<string>();
-    for (const e of out) if ("conn" in e && e.type !== "close") conns.add(e.conn);
-    const refused = [...conns].map((conn) => ({
-      type: "error" as const,
-      conn,
-      code: "UNAVAILABLE" as const,
-      message: NOT_KEPT,
-    }));
-    if (refused.length) this.deliver(refused);
   }
 
   /** Keeps one timer per room, at the earliest moment the engine asked for. */

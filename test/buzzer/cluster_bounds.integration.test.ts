@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { JOURNAL_LINES } from "../../buzzer/bus/leases.ts";
-import { NOT_KEPT } from "../../buzzer/room/owner.ts";
+import { NOT_KEPT } from "../../buzzer/room/effects.ts";
 import { hasRedis, redisAdmin, startRedis, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
