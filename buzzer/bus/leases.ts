@@ -114,12 +114,6 @@ export class Leases {
     return rooms;
   }
 
-  /** Whether the room's journal, with `adding` more lines, is past its bound: it is to be written afresh. */
-  due(room: string, adding: number): boolean {
-    const kept = this.lines.get(room);
-    return kept !== undefined && kept.count + adding > Math.max(JOURNAL_LINES, 2 * kept.snapshot);
-  }
-
   /** Takes the room's lease if it is free; returns the owner's process id (ours if taken). */
   async take(room: string): Promise<string> {
     const mine = `${this.pid}:${randomHex(16)}`;
@@ -137,6 +131,17 @@ export class Leases {
     const restored = replay(parseJournal(`${lines.join("\n")}\n`).entries, 0).get(room);
     if (restored) await this.write(room, snapshot([restored], 0), true);
     return restored;
+  }
+
+  /**
+   * Keeps a step's entries in the room's journal: appended, or, once the journal would pass its
+   * bound, written afresh as `current` (the room now, which already holds the entries) is.
+   */
+  keep(room: string, entries: Entry[], current: Room | undefined): Promise<void> {
+    const kept = this.lines.get(room);
+    const bound = Math.max(JOURNAL_LINES, 2 * (kept?.snapshot ?? 0));
+    const afresh = current !== undefined && kept !== undefined && kept.count + entries.length > bound;
+    return afresh ? this.write(room, snapshot([current], 0), true) : this.write(room, entries);
   }
 
   /**

@@ -9,7 +9,7 @@
  * again, or, if Redis lost the game's data, every client is asked to join again.
  */
 import type { RedisClient } from "bun";
-import { type Entry, snapshot } from "../journal.ts";
+import type { Entry } from "../journal.ts";
 import type { GatewayEffect, RoomCommand } from "../room/commands.ts";
 import type { Owner } from "../room/owner.ts";
 import { isStoreLost, Leases } from "./leases.ts";
@@ -85,12 +85,7 @@ export class RedisBus implements Bus {
    * already holds these entries). A write that finds Redis's data gone starts the reset.
    */
   async write(room: string, entries: Entry[]): Promise<void> {
-    const kept = this.opts.owner.rooms.get(room);
-    const written =
-      kept && this.leases.due(room, entries.length)
-        ? this.leases.write(room, snapshot([kept], 0), true)
-        : this.leases.write(room, entries);
-    await written.catch((error) => {
+    await this.leases.keep(room, entries, this.opts.owner.rooms.get(room)).catch((error) => {
       if (!isStoreLost(error)) throw error;
       // Let go quietly here: the owner's own letting go would say another process runs the room.
       this.opts.owner.drop(room, true);
