@@ -3,7 +3,7 @@
  * milliseconds); nothing here reads a clock, opens a socket or sets a timer.
  */
 import type { Phase } from "./protocol.ts";
-import { carry, carryFirst, firstPending, indexOf, standing } from "./round_index.ts";
+import { carry, indexOf, standing } from "./round_index.ts";
 
 export { standing };
 
@@ -45,7 +45,10 @@ export interface Round {
   readonly phase: Phase;
   /** When the round opened or opens; presses before it are false starts. Null: open from the start. */
   readonly releaseAt: number | null;
-  /** Recorded presses not yet final (round_index.ts finds the earliest by press). */
+  /**
+   * Recorded presses not yet final, in press order (earliest first): the rules keep it so, and a
+   * settle takes final presses off its front without sorting the rest once per batch.
+   */
   readonly pending: readonly Press[];
   /** Final presses, in place order. */
   readonly placed: readonly Placed[];
@@ -139,8 +142,8 @@ export function buzzAll(
   // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
   // benefit, and is placed at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
-  // The earliest pending press, kept as presses are added: the next round's, handed on with it.
-  let first = firstPending(round, byPress);
+  // New presses, merged into the pending list (in press order) at the end of the batch.
+  const added: Press[] = [];
   const outcomes = inputs.map((input): Outcome => {
     const { player, arrival, uncertainty } = input;
     const now = index.get(player);
@@ -153,11 +156,15 @@ export function buzzAll(
       return { ok: true, repeat: again };
     }
     if (now === "pending") {
-      pending ??= [...round.pending];
-      const j = pending.findIndex((p) => p.player === player);
-      const again = { ...(pending[j] as Press), asks: (pending[j] as Press).asks + 1 };
-      pending[j] = again;
-      if (first?.player === player) first = again;
+      // Pending from an earlier batch, or from this one (not merged in yet).
+      let list = added;
+      let j = added.findIndex((p) => p.player === player);
+      if (j < 0) {
+        pending ??= [...round.pending];
+        list = pending;
+        j = pending.findIndex((p) => p.player === player);
+      }
+      list[j] = { ...(list[j] as Press), asks: (list[j] as Press).asks + 1 };
       return PENDING_AGAIN;
     }
     if (now === "locked") return LOCKED_OUT;
@@ -168,15 +175,14 @@ export function buzzAll(
       index.set(player, "locked");
       return FALSE_START;
     }
-    pending ??= [...round.pending];
     // Built field by field: an input may carry more (a gateway's claim), which a press does not keep.
     const press: Press = { player, press: Math.max(input.press, releaseAt), arrival, uncertainty, asks: 1 };
     if (input.team !== undefined) press.team = input.team;
-    pending.push(press);
-    if (!first || byPress(press, first) < 0) first = press;
+    added.push(press);
     index.set(player, "pending");
     return RECORDED;
   });
+  if (added.length) pending = mergeByPress(pending ?? round.pending, added.sort(byPress));
   const changed = placed || pending || lockedOut;
   if (!changed) return { round, outcomes };
   const next = {
@@ -185,7 +191,40 @@ export function buzzAll(
     pending: pending ?? round.pending,
     lockedOut: lockedOut ?? round.lockedOut,
   };
-  return { round: carry(round, carryFirst(next, first)), outcomes };
+  return { round: carry(round, next), outcomes };
+}
+
+/**
+ * Two lists in press order made one. Presses mostly come in about the order they were made, so
+ * the new ones belong near the end: the front of `older` before the earliest new press is copied
+ * as it is, found by binary search, and only the tail is merged.
+ */
+function mergeByPress(older: readonly Press[], added: readonly Press[]): Press[] {
+  const earliest = added[0] as Press;
+  let lo = 0;
+  let hi = older.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byPress(older[mid] as Press, earliest) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = older.slice(0, lo);
+  let i = lo;
+  let j = 0;
+  while (i < older.length && j < added.length) {
+    const a = older[i] as Press;
+    const b = added[j] as Press;
+    if (byPress(a, b) <= 0) {
+      out.push(a);
+      i++;
+    } else {
+      out.push(b);
+      j++;
+    }
+  }
+  for (; i < older.length; i++) out.push(older[i] as Press);
+  for (; j < added.length; j++) out.push(added[j] as Press);
+  return out;
 }
 
 /** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */
@@ -197,7 +236,7 @@ function byPress(a: Press, b: Press): number {
 
 /** When the earliest pending press can become final, given the largest uplink bound still open. */
 export function nextSettle(round: Round, maxBound: number, maxWait: number): number | null {
-  const first = firstPending(round, byPress);
+  const first = round.pending[0];
   return first ? Math.min(first.press + maxBound, first.arrival + maxWait) : null;
 }
 
@@ -214,12 +253,11 @@ export function settle(
   maxWait: number,
   teamFirst = false,
 ): { round: Round; placed: Placed[]; answered: Press[] } {
-  // While a burst comes in, the earliest press is usually not final yet, and then none is: the
-  // round is answered unchanged without sorting every pending press once per batch.
-  const first = firstPending(round, byPress);
+  // While a burst comes in, the earliest press is usually not final yet, and then none is.
+  const first = round.pending[0];
   if (!first || (first.press > horizon && first.arrival + maxWait > now))
     return { round, placed: [], answered: [] };
-  const queue = [...round.pending].sort(byPress);
+  const queue = round.pending;
   const done: Placed[] = [];
   const answered: Press[] = [];
   // Decided in press order, here where places are: the team's earliest press wins, not its first arrival.
@@ -265,7 +303,7 @@ export function settle(
     for (const p of done) index.set(p.player, p);
     for (const p of answered) index.set(p.player, "answered");
   };
-  return { round: carry(round, carryFirst(next, queue[taken]), changed), placed: done, answered };
+  return { round: carry(round, next, changed), placed: done, answered };
 }
 
 /** Lifts a player's lockout in this round: it may buzz again (a round where it is not locked out is unchanged). */

@@ -1,9 +1,8 @@
 /**
- * Who stands where in a round (placed, pending, locked out, answered), and its earliest pending
- * press, for lookups in O(1): derived from the round's own lists, and handed on from round to round
- * by the rules in round.ts.
+ * Who stands where in a round (placed, pending, locked out, answered), for lookups in O(1): derived
+ * from the round's own lists, and handed on from round to round by the rules in round.ts.
  */
-import type { Press, Round, Standing } from "./round.ts";
+import type { Round, Standing } from "./round.ts";
 
 /**
  * Each round's index of who stands where. It is derived from the round's own lists, never kept in
@@ -39,27 +38,5 @@ export function carry(round: Round, next: Round, changed?: (index: Map<string, S
     changed?.(index);
     indexes.set(next, index);
   }
-  return next;
-}
-
-/**
- * Each round's earliest pending press. Like the index it is derived, not kept in step by a caller:
- * found in one pass on first use, then handed on by the rule that makes the next round, so a burst
- * that arrives in many batches does not scan every pending press once per batch.
- */
-const firsts = new WeakMap<Round, Press | undefined>();
-
-/** A round's earliest pending press by `order` (none when nothing is pending). */
-export function firstPending(round: Round, order: (a: Press, b: Press) => number): Press | undefined {
-  if (firsts.has(round)) return firsts.get(round);
-  let first: Press | undefined;
-  for (const p of round.pending) if (!first || order(p, first) < 0) first = p;
-  firsts.set(round, first);
-  return first;
-}
-
-/** Hands on the earliest pending press of a round a rule has made, as the rule found it. */
-export function carryFirst(next: Round, first: Press | undefined): Round {
-  firsts.set(next, first);
   return next;
 }

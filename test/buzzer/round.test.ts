@@ -198,9 +198,32 @@ describe("round", () => {
       });
     });
 
-    test("keeps pending presses in arrival order", () => {
+    test("keeps pending presses in press order, not arrival order", () => {
       const r = buzzAll(open(), at("late", 200, 210), at("early", 100, 220));
-      expect(r.pending.map((p) => p.player)).toEqual(["late", "early"]);
+      expect(r.pending.map((p) => p.player)).toEqual(["early", "late"]);
+    });
+
+    test("keeps pending presses in press order across batches that arrive out of order", () => {
+      // A seeded shuffle: 300 presses in batches of 1 to 40, each batch in any order.
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      let r = open();
+      const all: Omit<Press, "asks">[] = [];
+      for (let k = 0; all.length < 300; k++) {
+        const batch = Array.from({ length: 1 + Math.floor(random() * 40) }, (_, i) =>
+          at(`p${k}-${i}`, Math.floor(k * 10 + random() * 60), k * 10 + 60),
+        );
+        all.push(...batch);
+        r = decideAll(r, batch).round;
+        const inOrder = [...r.pending].sort(
+          (a, b) => a.press - b.press || a.arrival - b.arrival || (a.player < b.player ? -1 : 1),
+        );
+        expect(r.pending.map((p) => p.player)).toEqual(inOrder.map((p) => p.player));
+      }
+      expect(r.pending).toHaveLength(all.length);
     });
 
     test("places the first buzz first", () => {
@@ -725,8 +748,8 @@ describe("round buzzAll", () => {
       { ok: true, repeat: "pending" },
     ]);
     expect(round.pending.map((p) => [p.player, p.asks])).toEqual([
-      ["a", 2],
       ["b", 1],
+      ["a", 2],
     ]);
   });
 
