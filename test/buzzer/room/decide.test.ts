@@ -166,18 +166,18 @@ describe("decide", () => {
   });
 
   describe("reach cache", () => {
-    /** A room of `fast` FAST players then `slow` SLOW ones (past FULL_SCAN at 1,001). */
+    /** A room of `fast` FAST players then `slow` SLOW ones (past FULL_SCAN at 101). */
     const crowd = (fast: number, slow = 0) =>
       roomWith([...Array<Link>(fast).fill(FAST), ...Array<Link>(slow).fill(SLOW)]);
 
-    test("a room over 1,000 players reuses its measured reach for 20 ms, then measures afresh", () => {
-      const { room, s, ids } = crowd(1000, 1);
+    test("a room over 100 players reuses its measured reach for 20 ms, then measures afresh", () => {
+      const { room, s, ids } = crowd(100, 1);
       const [a, b] = ids as [string, string];
-      const slow = ids[1000] as string;
+      const slow = ids[100] as string;
       apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s);
       expect(room.reach).toEqual({ ms: 102, at: 1000 });
       // The slow player leaves: a full scan would place the press on this tick (see the next test).
-      apply(room, leaveCmd("c1001", slow), 1005, s);
+      apply(room, leaveCmd("c101", slow), 1005, s);
       const cached = apply(room, tick, 1005, s);
       expect(verdicts(cached)).toEqual([]);
       expect(room.reach).toEqual({ ms: 102, at: 1000 });
@@ -188,25 +188,25 @@ describe("decide", () => {
       expect(room.reach).toEqual({ ms: 14, at: 1020 });
     });
 
-    test("a room over 1,000 players measures afresh once every player is in the round, and places them all", () => {
-      const { room, s, ids } = crowd(1000, 1);
-      const fast = ids.slice(0, 1000).map((id, i) => buzz(`c${i + 1}`, id, 995, 1000));
+    test("a room over 100 players measures afresh once every player is in the round, and places them all", () => {
+      const { room, s, ids } = crowd(100, 1);
+      const fast = ids.slice(0, 100).map((id, i) => buzz(`c${i + 1}`, id, 995, 1000));
       expect(verdicts(apply(room, buzzes(...fast), 1000, s))).toEqual([]);
       expect(room.reach).toEqual({ ms: 102, at: 1000 });
       // The slow player pressed first; its buzz is the last in, within the cached 20 ms.
-      const last = apply(room, buzzes(buzz("c1001", ids[1000] as string, 990, 1005)), 1005, s);
+      const last = apply(room, buzzes(buzz("c101", ids[100] as string, 990, 1005)), 1005, s);
       expect(room.reach).toEqual({ ms: 0, at: 1005 });
       const told = verdicts(last);
-      expect(told).toHaveLength(1001);
-      expect(told[0]).toEqual(["c1001", "first place!"]);
+      expect(told).toHaveLength(101);
+      expect(told[0]).toEqual(["c101", "first place!"]);
       expect(told[1]).toEqual(["c1", "response time: 0.01 seconds slower!"]);
       expect(room.round.pending).toEqual([]);
     });
 
-    test("a room of 1,000 players measures its reach for every look", () => {
-      const { room, s, ids } = crowd(999, 1);
+    test("a room of 100 players measures its reach for every look", () => {
+      const { room, s, ids } = crowd(99, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      apply(room, leaveCmd("c1000", ids[999] as string), 1005, s);
+      apply(room, leaveCmd("c100", ids[99] as string), 1005, s);
       expect(verdicts(apply(room, tick, 1005, s))).toEqual([]);
       expect(room.reach).toEqual({ ms: 14, at: 1005 });
       expect(room.settleAt).toBe(1009);
@@ -214,7 +214,7 @@ describe("decide", () => {
     });
 
     test("a longer link raises a big room's bound at once, without a new measure", () => {
-      const { room, s, ids } = crowd(1001);
+      const { room, s, ids } = crowd(101);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       expect(room.reach).toEqual({ ms: 14, at: 1000 });
       expect(room.settleAt).toBe(1009);
@@ -227,14 +227,14 @@ describe("decide", () => {
     });
 
     test("a shorter link does not lower a big room's bound before the next measure", () => {
-      const { room, s, ids } = crowd(1000, 1);
+      const { room, s, ids } = crowd(100, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      apply(room, { type: "link", room: "QUIZ", player: ids[1000] as string, link: FAST }, 1002, s);
+      apply(room, { type: "link", room: "QUIZ", player: ids[100] as string, link: FAST }, 1002, s);
       expect(room.reach).toEqual({ ms: 102, at: 1000 });
     });
 
     test("a new player's or a prospect's long link raises a big room's bound at once", () => {
-      const { room, s, ids } = crowd(1001);
+      const { room, s, ids } = crowd(101);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       const far: Link = { rtt: 150, high: 200, jitter: 10 };
       apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW, unmeasured: false }, 1001, s);
@@ -248,13 +248,13 @@ describe("decide", () => {
     // A resumed player rejoins the open set between measures: its link must raise the cached bound
     // at once, or a big room would place a press its slow link could still precede.
     test("a resumed player's long link raises a big room's bound at once", () => {
-      const { room, s, ids } = crowd(1000, 1);
-      const slow = ids[1000] as string;
-      apply(room, leaveCmd("c1001", slow), 500, s);
+      const { room, s, ids } = crowd(100, 1);
+      const slow = ids[100] as string;
+      apply(room, leaveCmd("c101", slow), 500, s);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       expect(room.reach).toEqual({ ms: 14, at: 1000 });
-      // The slow player comes back with its token (the 2,002nd id) on a new connection.
-      apply(room, joinCmd(room, "c9999", { token: nthId(2002), link: SLOW, mayAdd: false }), 1002, s);
+      // The slow player comes back with its token (the 202nd id) on a new connection.
+      apply(room, joinCmd(room, "c9999", { token: nthId(202), link: SLOW, mayAdd: false }), 1002, s);
       expect(room.players.get(slow)?.conn).toBe("c9999");
       const held = apply(room, tick, 1009, s);
       expect(verdicts(held)).toEqual([]);
@@ -262,7 +262,7 @@ describe("decide", () => {
     });
 
     test("a new round measures its reach afresh", () => {
-      const { room, s, ids } = crowd(1000, 1);
+      const { room, s, ids } = crowd(100, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       apply(room, hostCmd({ type: "reset" }), 1001, s);
       expect(room.reach).toEqual({ ms: 0, at: -Infinity });
