@@ -118,7 +118,7 @@ export function frameAnswered(p: Probes, t0: number, t1: number): { fresh: boole
   p.rtts ??= [];
   p.rtts.push(rtt);
   if (p.rtts.length > FRAME_WINDOW) p.rtts.shift();
-  const { rtt: low, rttHigh, jitter } = roundTrips([...p.rtts].sort((a, b) => a - b));
+  const { rtt: low, rttHigh, jitter } = roundTrips(Float64Array.from(p.rtts).sort());
   const before = p.link;
   p.link = { rtt: low, high: rttHigh, jitter };
   // The owners hear of a link only when its allowance moves noticeably: a probe's noise is not news.
