@@ -125,8 +125,8 @@ export type Standing = Placed | "pending" | "locked" | "answered" | undefined;
 
 /**
  * Records a batch of buzzes in arrival order, as `buzz` would one by one, in one pass: a server
- * takes all the buzzes that arrived together at once. Lookups go through the round's index, so a
- * batch costs its own size, not the round's: nothing is copied that is not changed.
+ * takes all the buzzes that arrived together at once. Lookups go through the round's index, and
+ * only the lists a batch changes are copied (its new presses merged into the pending ones).
  */
 export function buzzAll(
   round: Round,
