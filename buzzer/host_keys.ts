@@ -43,10 +43,11 @@ export function hostKey(
     case "l":
       if (view?.phase === "locked") return { kick, say: `Round ${view.round} is locked already` };
       return { kick, send: { type: "lock" } };
+    // Each names the round it leaves: a key held down (auto-repeat) starts one round, not one per repeat.
     case "n":
-      return { kick, send: { type: "reset" } };
+      return { kick, send: { type: "reset", round: view?.round } };
     case "x":
-      return { kick, send: { type: "next" } };
+      return { kick, send: { type: "next", round: view?.round } };
     case "k":
       return {
         kick: { digits: "", roster: roster ?? [] },

@@ -61,9 +61,13 @@ export function parseClient(text: string): Parsed<ClientMessage> {
       ) {
         return bad(`${m.type}.countdown must be a number of ms from 0 to ${LIMITS.countdown}`);
       }
-      return { ok: true, msg: { type: m.type, countdown: m.countdown } };
-    case "lock":
+      if (m.type === "arm") return { ok: true, msg: { type: m.type, countdown: m.countdown } };
+      if (!roundNumber(m.round)) return bad("next.round must be a whole number from 1");
+      return { ok: true, msg: { type: m.type, countdown: m.countdown, ...asked(m.round) } };
     case "reset":
+      if (!roundNumber(m.round)) return bad("reset.round must be a whole number from 1");
+      return { ok: true, msg: { type: m.type, ...asked(m.round) } };
+    case "lock":
     case "sync":
     case "prune":
     case "scores":
@@ -92,6 +96,11 @@ export function parseClient(text: string): Parsed<ClientMessage> {
 }
 
 const isPlayerId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
+/** A round a host names (optional): rounds are numbered from 1. */
+const roundNumber = (v: unknown): v is number | undefined =>
+  v === undefined || (Number.isSafeInteger(v) && (v as number) >= 1);
+/** The `round` field of a reset or next, left out when the host named none. */
+const asked = (round: number | undefined) => (round === undefined ? {} : { round });
 const points = (v: unknown): v is number => Number.isSafeInteger(v) && Math.abs(v as number) <= LIMITS.points;
 
 /** The host messages about one player: each names it by id and carries what to do. */

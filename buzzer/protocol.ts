@@ -79,10 +79,13 @@ export type ClientMessage =
   | { type: "arm"; countdown?: number }
   /** Host: lock the round (buzzes become false starts). */
   | { type: "lock" }
-  /** Host: start a new round (locked, order and lockouts cleared). */
-  | { type: "reset" }
-  /** Host: start a new round and open it at once, or after a countdown in ms ("next question"). */
-  | { type: "next"; countdown?: number }
+  /**
+   * Host: start a new round (locked, order and lockouts cleared); with `round`, only if that round,
+   * the one the host sees, is still the room's (a double click or a second console starts one, not two).
+   */
+  | { type: "reset"; round?: number }
+  /** Host: start a new round and open it at once, or after a countdown in ms ("next question"); `round` as for reset. */
+  | { type: "next"; countdown?: number; round?: number }
   /** Host: remove a player from the room; with `ban`, its name and token cannot join again. */
   | { type: "kick"; player: string; ban?: boolean }
   /** Host: give a player another name. */

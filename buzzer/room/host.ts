@@ -30,6 +30,8 @@ export function host(
       break;
     case "reset":
     case "next": {
+      // Sent from a round the room has left already (a double click, a second console): that new round is this one.
+      if (action.round !== undefined && action.round !== room.round.number) return;
       // The first question of a room that has not played yet is its first round, not its second.
       if (action.type === "next" && untouched(room)) {
         open(room, action.countdown ?? 0, now, out);

@@ -256,11 +256,12 @@ function showArmLabel(): void {
 ui.seconds.value = String(COUNTDOWN_MS / 1000);
 showArmLabel();
 ui.seconds.addEventListener("input", showArmLabel);
-ui.next.addEventListener("click", () => send({ type: "next" }));
+// A new round names the round it leaves: a double click, or the same click on a second console, starts one.
+ui.next.addEventListener("click", () => send({ type: "next", round: view?.round }));
 ui.open.addEventListener("click", () => send({ type: "arm" }));
 ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));
-ui.reset.addEventListener("click", () => send({ type: "reset" }));
+ui.reset.addEventListener("click", () => send({ type: "reset", round: view?.round }));
 ui.prune.addEventListener("click", async () => {
   ui.detail.textContent = await players.prune(view?.offlineCount ?? 0, view?.order ?? []);
 });

@@ -83,7 +83,8 @@ function renderRound(view: RoomView | null): void {
   const order = view?.order ?? [];
   const winner = order[0];
   ui.winner.hidden = !winner;
-  ui.winnerName.textContent = winner?.name ?? "";
+  // The name alone is cut to fit: the marks after it stay whole, however long the name.
+  ui.winnerName.replaceChildren(h("span", "who-name", winner?.name ?? ""));
   if (order[1]?.photo) ui.winnerName.append(h("span", "badge", "photo finish"));
   if (winner?.judged) ui.winnerName.append(judgedBadge(winner.judged));
   ui.orderEmpty.hidden = order.length > 0;

@@ -59,9 +59,15 @@ describe("host_keys", () => {
     });
   });
 
-  test("n starts a new round and x the next question, as the server's own keys do", () => {
-    expect(hostKey("n", null, room("open"), players)).toEqual({ kick: null, send: { type: "reset" } });
-    expect(hostKey("x", null, room("open"), players)).toEqual({ kick: null, send: { type: "next" } });
+  test("n starts a new round and x the next question, as the server's own keys do, naming the round they leave", () => {
+    expect(hostKey("n", null, room("open"), players)).toStrictEqual({
+      kick: null,
+      send: { type: "reset", round: 2 },
+    });
+    expect(hostKey("x", null, room("open"), players)).toStrictEqual({
+      kick: null,
+      send: { type: "next", round: 2 },
+    });
   });
 
   test("l on a locked round and o on an open one say so instead of sending", () => {

@@ -111,6 +111,17 @@ describe("protocol", () => {
       expect(parse({ type: "reset" })).toStrictEqual({ ok: true, msg: { type: "reset" } });
     });
 
+    test("a next and a reset naming the round they leave, from 1", () => {
+      expect(parse({ type: "next", round: 1, countdown: 3000 })).toStrictEqual({
+        ok: true,
+        msg: { type: "next", countdown: 3000, round: 1 },
+      });
+      expect(parse({ type: "reset", round: 12 })).toStrictEqual({
+        ok: true,
+        msg: { type: "reset", round: 12 },
+      });
+    });
+
     test("a kick with a player id up to 64 characters", () => {
       expect(parse({ type: "kick", player: "p1" })).toStrictEqual({
         ok: true,
@@ -247,6 +258,17 @@ describe("protocol", () => {
       expect(parse({ type: "pong", id: "1", t: 1 })).toStrictEqual(result);
       expect(parse({ type: "pong", id: 1, t: "1" })).toStrictEqual(result);
       expect(parseClient('{"type":"pong","id":1,"t":-1e999}')).toStrictEqual(result);
+    });
+
+    test("a next or a reset whose round is not a whole number from 1", () => {
+      for (const round of [0, -1, 1.5, "2", null]) {
+        expect(parse({ type: "next", round })).toStrictEqual(
+          badMessage("next.round must be a whole number from 1"),
+        );
+        expect(parse({ type: "reset", round })).toStrictEqual(
+          badMessage("reset.round must be a whole number from 1"),
+        );
+      }
     });
 
     test("an arm whose countdown is out of range or not a number", () => {

@@ -222,6 +222,26 @@ describe("rules", () => {
     expect(ofType(effects, "release")).toEqual([{ type: "release", room: "QUIZ", round: 2, at: 3500 }]);
   });
 
+  test("next and reset naming a round the room has left change nothing: a double click or a second console starts one round", () => {
+    const { room, s, ids } = roomWith([null]);
+    apply(room, hostCmd({ type: "next", round: 1 }), 500, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", releaseAt: 500 });
+    apply(room, buzzes(buzz("c1", ids[0] as string, 600)), 600, s);
+    apply(room, tick, 600 + PUBLISH_DELAY, s);
+    // The second press of the same Next: the buzz in the new round stays; nothing is journaled or sent.
+    const changes = (effects: ReturnType<typeof apply>) => effects.filter((e) => e.type !== "wake");
+    expect(changes(apply(room, hostCmd({ type: "next", round: 1 }), 700, s))).toEqual([]);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", placed: [{ player: ids[0] }] });
+    expect(changes(apply(room, hostCmd({ type: "reset", round: 1 }), 800, s))).toEqual([]);
+    expect(room.round.number).toBe(2);
+    // Named from the round the room is in, they go on as ever.
+    apply(room, hostCmd({ type: "reset", round: 2 }), 900, s);
+    expect(room.round).toMatchObject({ number: 3, phase: "locked", placed: [] });
+    apply(room, hostCmd({ type: "arm" }), 1000, s);
+    apply(room, hostCmd({ type: "next", round: 3, countdown: 3000 }), 1100, s);
+    expect(room.round).toMatchObject({ number: 4, phase: "armed", releaseAt: 4100 });
+  });
+
   test("teamFirst places a team's earliest press and tells a later teammate who buzzed for the team", () => {
     const { room, s, ids } = roomWith([null, null, null]);
     const [a, b, c] = ids as [string, string, string];

@@ -296,6 +296,41 @@ describe("host console", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "a double click on Next question or New round starts one round, and keeps the buzzes of the new one",
+    async () => {
+      const room = "TWICE";
+      const host = await console_(room);
+      const { peer } = await Peer.join(suite.server.url, { name: "Pat", room });
+      await host.keyboard.press("o");
+      await peer.next("state", (s) => s.phase === "open", WAIT);
+      peer.send({ type: "buzz", at: performance.now() });
+      await host.locator("#order li").first().waitFor();
+
+      // Both clicks in one task: the second is sent before the state of the first can come back.
+      const twice = (id: string) =>
+        host.evaluate(`for (let i = 0; i < 2; i++) document.getElementById(${JSON.stringify(id)}).click()`);
+      await twice("next");
+      await peer.next("state", (s) => s.round === 2 && s.phase === "open", WAIT);
+      peer.send({ type: "buzz", at: performance.now() });
+      await peer.next("verdict", (v) => v.round === 2, WAIT);
+      // A lock sent after the double click is applied after both of its messages.
+      await host.keyboard.press("l");
+      await host.locator("#phase", { hasText: "locked" }).waitFor();
+      expect(await text(host, "#round-number")).toBe("2");
+      expect(await host.locator("#order li").count()).toBe(1);
+
+      await twice("reset");
+      await host.locator("#round-number", { hasText: "3" }).waitFor();
+      await host.keyboard.press("o");
+      await host.locator("#phase", { hasText: "open" }).waitFor();
+      expect(await text(host, "#round-number")).toBe("3");
+      peer.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "while the server is down the console says it is offline instead of the last phase, and recovers",
     async () => {
       let own: Running = await startServer("buzzer/buzzer_server.ts", ["--secret", SECRET]);

@@ -275,6 +275,41 @@ describe("projector", () => {
     },
     20_000,
   );
+
+  test.skipIf(!hasChromium)(
+    "a winner with a long name keeps its photo finish and ✓ right on the headline, at 1080p and 720p: the name is cut, not the marks",
+    async () => {
+      const long = "Bartholomew Maximilian Oppenheim";
+      const { host, players } = await room("LONG", [long, "Ben"]);
+      const [first, second] = players as [Peer, Peer];
+      const page = await projector("LONG");
+      host.send({ type: "arm" });
+      await first.next("state", (s) => s.phase === "open", WAIT);
+      // Pressed at one moment: a photo finish between them, and the first to arrive wins.
+      const at = performance.now();
+      first.send({ type: "buzz", at });
+      await first.next("verdict", () => true, WAIT);
+      second.send({ type: "buzz", at });
+      await second.next("verdict", () => true, WAIT);
+      const id = (await host.next("state", (s) => s.order.length === 2, WAIT)).order[0]?.id as string;
+      host.send({ type: "judge", player: id, right: true });
+      await page.locator("#winner-name .badge.right").waitFor();
+      for (const viewport of [HD, { width: 1280, height: 720 }]) {
+        await page.setViewportSize(viewport);
+        const line = await page.locator("#winner-name").boundingBox();
+        for (const badge of ["photo finish", "✓ right"]) {
+          const box = await page.locator("#winner-name .badge", { hasText: badge }).boundingBox();
+          expect(box).not.toBeNull();
+          expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual((line?.x ?? 0) + (line?.width ?? 0));
+        }
+        expect(await scrolls(page)).toBe(false);
+      }
+      expect(await text(page, "#winner-name")).toStartWith(long);
+      for (const p of [host, ...players]) p.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    15_000,
+  );
 });
 
 /** Opens the player page of `room` ("" for the default room) on a phone-sized device (or `viewport`). */
