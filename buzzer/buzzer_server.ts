@@ -1,11 +1,12 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { renderUnicodeCompact } from "uqr";
 import { fail, orFail } from "../lib/fail.ts";
 import { openFileLimit } from "../lib/files.ts";
 import { logger } from "../lib/log.ts";
-import { numberOption, parseOptions, serverOptions } from "../lib/options.ts";
+import { numberOption, parseOptions, redisOption, serverOptions, shown } from "../lib/options.ts";
 import { randomHex } from "../lib/secret.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
+import { readTls } from "../lib/tls.ts";
 import { clustered } from "./cluster.ts";
 import { embedded } from "./embedded.ts";
 import { MAX_COMPENSATION } from "./fair.ts";
@@ -104,6 +105,8 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     help: "append every placed press to FILE (JSON lines; the host's download holds only the presses since this process started)",
   },
 });
+// Checked first: a bad --host or --port must not wait for Redis, nor rewrite the --state file.
+const at = listenOptions(program, values);
 const log = logger(values.quiet === true);
 const joinRate = {
   burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
@@ -126,23 +129,24 @@ const [certPath, keyPath] = [
 if ((certPath === undefined) !== (keyPath === undefined))
   fail(`${program}: --tls-cert and --tls-key go together`, 2);
 // Read now, so a missing or unreadable file is one line at start, not a failure at the first visitor.
-const tls =
-  certPath && keyPath
-    ? {
-        cert: orFail(`${program}: cannot read --tls-cert ${certPath}`, () => readFileSync(certPath, "utf8")),
-        key: orFail(`${program}: cannot read --tls-key ${keyPath}`, () => readFileSync(keyPath, "utf8")),
-      }
-    : undefined;
+const tls = certPath && keyPath ? readTls(program, certPath, keyPath) : undefined;
 // An empty value is a shell variable left unset (`--secret "$SECRET"`): an empty secret would make
-// anyone who sends an empty one the host, and an empty --redis would run this process alone, apart from the rest.
+// anyone who sends an empty one the host, an empty --state would keep nothing, and an empty --redis
+// would run this process alone, apart from the rest.
 if (values.secret === "")
   fail(
     `${program}: --secret is empty (is its variable set?): give a secret, or leave it out for a random one`,
     2,
   );
+if (statePath === "")
+  fail(
+    `${program}: --state is empty (is its variable set?): give a FILE to keep the game in, or leave it out`,
+    2,
+  );
 if (redisUrl === "")
   fail(`${program}: --redis is empty (is its variable set?): give a URL like redis://HOST:PORT`, 2);
 if (redisUrl !== undefined) {
+  redisOption(program, redisUrl);
   if (statePath !== undefined)
     fail(`${program}: --state and --redis do not go together: with --redis the game is kept in Redis`, 2);
   // Every process of a cluster must know the same secret: a random one would be this process's alone.
@@ -195,14 +199,16 @@ const gatewayOptions = {
 };
 const buzzer = redisUrl
   ? await clustered(redisUrl, ownerOptions, gatewayOptions).catch((error: Error) =>
-      fail(`${program}: cannot reach Redis at ${redisUrl}: ${error.message}`),
+      fail(
+        `${program}: cannot reach Redis at ${shown(redisUrl)}: ${error.message} (is redis-server running there? a Redis with a password needs it in the URL: redis://:PASSWORD@HOST:PORT)`,
+      ),
     )
   : embedded({ ...ownerOptions, clock: systemClock }, gatewayOptions);
 const { owner, gateway } = buzzer;
-if ("pid" in buzzer) log?.(`Sharing rooms through ${redisUrl} as process ${buzzer.pid}`);
+if ("pid" in buzzer) log?.(`Sharing rooms through ${shown(redisUrl as string)} as process ${buzzer.pid}`);
 if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.compact(owner.rooms.values()));
 const server = listen<Conn>(
-  { ...listenOptions(program, values), tls },
+  { ...at, tls },
   {
     // Read by requests only, once the port is known (below).
     routes: webRoutes(gateway.fetch, () => join),

@@ -13,6 +13,12 @@ export function openState(path: string) {
   // The wall-clock moment this process's performance.now() read 0, to carry press times across restarts.
   const epoch = Date.now() - performance.now();
   const read = existsSync(path) ? parseJournal(readFileSync(path, "utf8")) : null;
+  // Compacting rewrites the file: one given by mistake (a typo, another file) must not be replaced.
+  if (read && read.entries.length === 0 && read.problems.length > 0) {
+    throw new Error(
+      "not a state file (no line of it is a game journal entry): give a new file name, or move this file away",
+    );
+  }
   for (const problem of read?.problems ?? []) console.error(`${path}: ${problem} (skipped)`);
   const rooms = read ? replay(read.entries, epoch) : undefined;
   return {

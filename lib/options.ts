@@ -76,7 +76,13 @@ export function parseOptions(
       strict: true,
     });
   } catch (error) {
-    fail(`${program}: ${(error as Error).message.split("\n")[0]} (see --help)`, 2);
+    const first = (error as Error).message.split("\n")[0] as string;
+    // A value that starts with a dash (--port -1) is taken for an option: say how to give it.
+    const dashed = first.match(/^Option '(--[^']+)' argument is ambiguous/)?.[1];
+    const what = dashed
+      ? `${dashed} needs a value: one that starts with a dash is written ${dashed}=-VALUE`
+      : first;
+    fail(`${program}: ${what} (see --help)`, 2);
   }
   if (parsed.values.help) {
     console.log(help(program, summary, all, usageTail));
@@ -173,4 +179,27 @@ export function numberOption(
     fail(`${program}: invalid --${name} '${value}': expected a number from ${min} to ${max}`, 2);
   }
   return n;
+}
+
+/** The URL schemes Bun's Redis client connects with. */
+const REDIS_SCHEME = /^(redis|rediss|valkey|valkeys)(\+tls)?(\+unix)?:$/;
+
+/** Reads a Redis URL option, else one line and exit 2 (Bun's client would say only "Connection closed"). */
+export function redisOption(program: string, value: string): string {
+  if (!URL.canParse(value) || !REDIS_SCHEME.test(new URL(value).protocol)) {
+    fail(
+      `${program}: invalid --redis '${shown(value)}': expected a URL like redis://HOST:PORT (redis://:PASSWORD@HOST:PORT with a password)`,
+      2,
+    );
+  }
+  return value;
+}
+
+/** A URL as it may be printed: its password, if any, replaced by `***` (start lines end up in logs). */
+export function shown(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (!parsed.password) return url;
+  parsed.password = "***";
+  return parsed.href;
 }

@@ -47,6 +47,17 @@ export function listen<T, R extends string = string>(
         `${at.program}: port ${at.port} on ${at.host} is already in use (another server running? try --port 0)`,
       );
     }
+    if (code === "EACCES") {
+      fail(
+        `${at.program}: no permission to listen on port ${at.port} (ports below 1024 need root): use a port from 1024 up, like --port 8765`,
+      );
+    }
+    // EINVAL: a name that does not resolve, or not an address at all (999.1.1.1).
+    if (code === "EADDRNOTAVAIL" || code === "EINVAL") {
+      fail(
+        `${at.program}: cannot listen on ${at.host}: not an address of this machine (use localhost, 0.0.0.0 for every network, or one of this machine's addresses)`,
+      );
+    }
     fail(`${at.program}: cannot listen on ${at.host}:${at.port}: ${(error as Error).message}`);
   }
   console.log(`Server started on ${wsUrl(at.host, server.port ?? at.port, at.tls !== undefined)}`);
@@ -55,6 +66,9 @@ export function listen<T, R extends string = string>(
 
 /** Reads the shared server options (--host, --port, --quiet) into a Listen. */
 export function listenOptions(program: string, values: Parsed["values"]): Listen {
+  // An unset shell variable (`--host "$HOST"`): Bun would listen on every network, not on none.
+  if (values.host === "")
+    fail(`${program}: --host is empty (is its variable set?): give an address like localhost or 0.0.0.0`, 2);
   return {
     program,
     host: String(values.host),

@@ -73,6 +73,21 @@ describe("client.ts errors", () => {
     expect(result.stderr).toBe(`client.ts: no reply from ${url} within 0.3s\n`);
   });
 
+  test("fails when the server closes normally without a reply", async () => {
+    const closer = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req, s) => (s.upgrade(req) ? undefined : new Response(null, { status: 400 })),
+      websocket: { message: (ws) => ws.close(1000, "bye") },
+    });
+    const url = `ws://127.0.0.1:${closer.port}`;
+    const result = await client(["--url", url, "Alice"]);
+    closer.stop(true);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("Sent: Alice\n");
+    expect(result.stderr).toBe(`client.ts: ${url} closed the connection before replying\n`);
+  });
+
   test("refuses a bad --url in one line", async () => {
     const result = await client(["--url", "http://x", "Alice"]);
     expect(result.code).toBe(2);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { bun, hasPythonWebsockets, PYTHON, run, startServer } from "./support.ts";
+import { bun, hasPythonWebsockets, PYTHON, ROOT, run, startServer } from "./support.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -119,6 +119,41 @@ describe("server.ts lifecycle", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `server.ts: port ${busy.port} on localhost is already in use (another server running? try --port 0)\n`,
+    );
+  });
+
+  test("says in one line when --host is not an address of this machine", async () => {
+    // 192.0.2.1 is kept for documentation (RFC 5737): no machine has it; 999.1.1.1 is no address at all.
+    for (const host of ["192.0.2.1", "999.1.1.1"]) {
+      const result = await run([process.execPath, "server.ts", "--host", host, "--port", "0"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `server.ts: cannot listen on ${host}: not an address of this machine (use localhost, 0.0.0.0 for every network, or one of this machine's addresses)\n`,
+      );
+    }
+  });
+
+  test("refuses an empty --host (an unset variable) instead of listening on every network", async () => {
+    const result = await run([process.execPath, "server.ts", "--host", "", "--port", "0"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "server.ts: --host is empty (is its variable set?): give an address like localhost or 0.0.0.0\n",
+    );
+  });
+
+  // Root may listen below 1024: the test drops to `nobody` where it can (setpriv), else runs as it is.
+  const asNobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"];
+  const unprivileged =
+    process.getuid?.() !== 0
+      ? []
+      : Bun.spawnSync([...asNobody, process.execPath, "server.ts", "--help"], { cwd: ROOT }).exitCode === 0
+        ? asNobody
+        : null;
+  test.if(unprivileged !== null)("says in one line that a port below 1024 needs root", async () => {
+    const result = await run([...(unprivileged ?? []), process.execPath, "server.ts", "--port", "80"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "server.ts: no permission to listen on port 80 (ports below 1024 need root): use a port from 1024 up, like --port 8765\n",
     );
   });
 

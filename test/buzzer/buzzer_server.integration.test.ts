@@ -527,6 +527,30 @@ describe("buzzer_server.ts options", () => {
       `${SERVER}: --redis is empty (is its variable set?): give a URL like redis://HOST:PORT`,
     ],
     [
+      "an empty --state (a shell variable left unset)",
+      ["--port", "0", "--state", ""],
+      2,
+      `${SERVER}: --state is empty (is its variable set?): give a FILE to keep the game in, or leave it out`,
+    ],
+    [
+      "an empty --host (a shell variable left unset)",
+      ["--port", "0", "--host", ""],
+      2,
+      `${SERVER}: --host is empty (is its variable set?): give an address like localhost or 0.0.0.0`,
+    ],
+    [
+      "a --redis that is not a Redis URL",
+      ["--port", "0", "--secret", "cluster-secret", "--redis", "http://127.0.0.1:6379"],
+      2,
+      `${SERVER}: invalid --redis 'http://127.0.0.1:6379': expected a URL like redis://HOST:PORT (redis://:PASSWORD@HOST:PORT with a password)`,
+    ],
+    [
+      "a negative number after a space (taken for an option)",
+      ["--max-wait", "-1"],
+      2,
+      `${SERVER}: --max-wait needs a value: one that starts with a dash is written --max-wait=-VALUE (see --help)`,
+    ],
+    [
       "a bad --max-wait",
       ["--max-wait=-1"],
       2,

@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
 import {
+  freePort,
   hasPythonWebsockets,
   hasRedis,
   PYTHON,
   type Running,
+  redisAdmin,
   run,
   spawn,
   startRedis,
@@ -278,9 +280,39 @@ describe("buzzer_server.ts --redis without Redis", () => {
     ]);
     expect(await down.proc.exited).toBe(1);
     expect(down.stderr()).toBe(
-      `buzzer/buzzer_server.ts: cannot reach Redis at redis://127.0.0.1:1: Connection closed\n`,
+      `buzzer/buzzer_server.ts: cannot reach Redis at redis://127.0.0.1:1: Connection closed (is redis-server running there? a Redis with a password needs it in the URL: redis://:PASSWORD@HOST:PORT)\n`,
     );
   });
+
+  test.if(redisAvailable)(
+    "says a Redis with a password needs it in the URL, and never prints a password it was given",
+    async () => {
+      const port = await freePort();
+      const locked = spawn(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", ""]);
+      await locked.waitFor(/Ready to accept connections/);
+      await redisAdmin(`redis://127.0.0.1:${port}`, "CONFIG", ["SET", "requirepass", "redis-pw"]);
+      try {
+        const wrong = await run([
+          ...[process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--secret", SECRET],
+          ...["--redis", `redis://:not-it@127.0.0.1:${port}`],
+        ]);
+        expect(wrong.code).toBe(1);
+        expect(wrong.stderr).toBe(
+          `buzzer/buzzer_server.ts: cannot reach Redis at redis://:***@127.0.0.1:${port}: Connection closed (is redis-server running there? a Redis with a password needs it in the URL: redis://:PASSWORD@HOST:PORT)\n`,
+        );
+        const right = spawn([
+          ...[process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--secret", SECRET],
+          ...["--redis", `redis://:redis-pw@127.0.0.1:${port}`],
+        ]);
+        await right.waitFor(/Server started on/);
+        expect(right.stdout()).toContain(`Sharing rooms through redis://:***@127.0.0.1:${port} as process`);
+        expect(right.stdout()).not.toContain("redis-pw");
+        expect(await right.stop()).toBe(0);
+      } finally {
+        await locked.stop();
+      }
+    },
+  );
 
   test("refuses --redis without a shared --secret, with exit code 2", async () => {
     const alone = await run([process.execPath, "buzzer/buzzer_server.ts", "--redis", "redis://127.0.0.1:1"]);

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_RULES } from "../../buzzer/protocol.ts";
-import { startServer } from "../support.ts";
+import { run, startServer } from "../support.ts";
 import { Peer } from "./peer.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "buzzer-state-"));
@@ -150,6 +150,18 @@ describe("buzzer_server.ts --state", () => {
       await second.stop();
     }
   }, 30_000);
+
+  test("refuses a file that is not a state file, and leaves it as it was", async () => {
+    const file = join(dir, "notes.md");
+    const notes = "# Quiz night\n\nRound 1: capitals\n";
+    writeFileSync(file, notes);
+    const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--state", file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `buzzer/buzzer_server.ts: cannot read --state ${file}: not a state file (no line of it is a game journal entry): give a new file name, or move this file away\n`,
+    );
+    expect(readFileSync(file, "utf8")).toBe(notes);
+  });
 
   test("keeps the default room's secret across restarts when none is given", async () => {
     const file = join(dir, "secret.jsonl");

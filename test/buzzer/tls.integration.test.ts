@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { bun, hasPythonWebsockets, PYTHON, run, spawn } from "../support.ts";
 
 const python = hasPythonWebsockets();
@@ -60,5 +63,33 @@ describe("buzzer_server.ts --tls-cert --tls-key", () => {
     expect(missing.stderr).toMatch(
       /^buzzer\/buzzer_server\.ts: cannot read --tls-cert test\/fixtures\/none\.crt: .+\n$/,
     );
+  });
+
+  test("names the file that is not a certificate, not a key, or not the certificate's key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "buzzer-tls-"));
+    const otherKey = join(dir, "other.key");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    writeFileSync(otherKey, privateKey.export({ type: "pkcs8", format: "pem" }) as string);
+    const start = (cert: string, key: string) =>
+      run([process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--tls-cert", cert, "--tls-key", key]);
+    try {
+      const swapped = await start(KEY, CERT);
+      expect(swapped.code).toBe(1);
+      expect(swapped.stderr).toBe(
+        `buzzer/buzzer_server.ts: --tls-cert ${KEY} is not a PEM certificate (a text file that starts -----BEGIN CERTIFICATE-----)\n`,
+      );
+      const noKey = await start(CERT, CERT);
+      expect(noKey.code).toBe(1);
+      expect(noKey.stderr).toBe(
+        `buzzer/buzzer_server.ts: --tls-key ${CERT} is not a PEM private key, or needs a passphrase (the server takes a key without one: openssl pkey -in ${CERT} -out plain.key)\n`,
+      );
+      const mismatch = await start(CERT, otherKey);
+      expect(mismatch.code).toBe(1);
+      expect(mismatch.stderr).toBe(
+        `buzzer/buzzer_server.ts: --tls-key ${otherKey} is not the key of --tls-cert ${CERT} (give the key the certificate was made with)\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
