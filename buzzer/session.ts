@@ -121,6 +121,18 @@ export class Session {
   }
 
   /**
+   * Drops the connection now and waits to retry, as after any lost link: for when the caller knows
+   * the network is gone (a browser's `offline` event), so the player is told at once rather than after
+   * the silence, and a press is not sent into a socket that may deliver it long after the moment.
+   */
+  dropNow(): void {
+    const ws = this.ws;
+    if (this.stopped || !ws) return;
+    this.retry("lost");
+    ws.close(Close.NORMAL);
+  }
+
+  /**
    * Closes with 1000 and stops retrying; nothing is reported after this, not even messages already
    * on their way. Resolves once the socket has closed (or after 1 s).
    */

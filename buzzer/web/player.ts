@@ -26,6 +26,7 @@ import {
   showNote,
   vibrate,
   whenBack,
+  whenGone,
 } from "./ui.ts";
 
 /** The room the URL names (`/r/CODE`), or none for the server's default room, or a bad code. */
@@ -279,6 +280,7 @@ ui.leave.addEventListener("click", () => {
 // Without a wake lock (plain http on a LAN) the player is told, instead of the screen going dark mid-game.
 if (!keepScreenOn()) ui.screenHint.hidden = false;
 whenBack(() => link?.reconnectNow());
+whenGone(() => link?.dropNow());
 const saved = form.saved;
 if (!linked.ok) {
   // A link with a bad room code joins no room: the player is told to check it.

@@ -126,6 +126,11 @@ export function whenBack(back: () => void): void {
   });
 }
 
+/** Calls `gone` when the browser reports the network lost: the moment for a session to drop its socket (`Session.dropNow`). */
+export function whenGone(gone: () => void): void {
+  addEventListener("offline", gone);
+}
+
 /** What a connection indicator shows. */
 export type ConnState = "online" | "connecting" | "reconnecting" | "offline";
 
