@@ -150,6 +150,8 @@ export type ServerMessage =
   | { type: "verdict"; round: number; place: number; gap: number; photo: boolean; text: string }
   /** Clock probe: answer with a pong carrying your monotonic time. */
   | { type: "ping"; id: number }
+  /** Nothing new: a quiet room's players get it every few seconds, so a live connection is told from a dead one. */
+  | { type: "alive" }
   /** The armed round opens at `at` on your own monotonic clock (absent until your clock is synced). */
   | { type: "release"; round: number; at?: number; countdown: number }
   /** Your own score changed (or your rank did): sent to that player alone. */

@@ -190,6 +190,7 @@ class TerminalClient {
         this.countdown.start(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
         return;
       case "ping":
+      case "alive":
       case "log":
       // The session hands a score on as the state it leads to (its `you`), said by the feed.
       case "score":

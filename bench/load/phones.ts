@@ -126,6 +126,8 @@ export class Phones {
         // Answered at once, as buzzer/session.ts does: the server reads our clock from it.
         this.pings++;
         return c.sendText(`{"type":"pong","id":${m.id},"t":${now()}}`);
+      case "alive":
+        return;
       case "welcome":
         this.received++;
         if (this.ids[i]) return this.fail("a second welcome");

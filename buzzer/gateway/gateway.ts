@@ -104,6 +104,7 @@ export class Gateway {
         const round = e.msg.type === "state" || e.msg.type === "delta" ? e.msg.round : undefined;
         if (round !== undefined) this.rounds.set(e.room, round);
         this.prober.server?.publish(topic(e.room, e.audience), encode(e.msg));
+        if (e.audience === "players") this.prober.published(e.room, this.opts.clock.now());
         continue;
       }
       if (e.type === "release") {

@@ -1,7 +1,8 @@
 /**
  * The gateway's clock prober: ping frames to every connection from the moment it opens, JSON pings
- * to JSON players, within a budget of probes a second; link changes go to the rooms' owners, and an
- * armed round's release time goes to each player on its own clock.
+ * to JSON players, within a budget of probes a second; link changes go to the rooms' owners, an
+ * armed round's release time goes to each player on its own clock, and a quiet room's players are
+ * kept hearing from the server (keepalive.ts).
  */
 import type { Server } from "bun";
 import type { Link } from "../fair.ts";
@@ -9,8 +10,9 @@ import { uplinkAllowance } from "../fair.ts";
 import { encode } from "../parse.ts";
 import { DEFAULT_ROOM } from "../protocol.ts";
 import type { Admission } from "./admission.ts";
-import { type Conn, held, type Socket } from "./conn.ts";
+import { type Conn, held, type Socket, topic } from "./conn.ts";
 import type { ConnTable } from "./conn_table.ts";
+import { ALIVE, Keepalive } from "./keepalive.ts";
 import type { GatewayOptions } from "./options.ts";
 import { clockOf, frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
 
@@ -37,6 +39,7 @@ export class Prober {
   server: Server<Conn> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly rooms = new Map<string, Set<Socket>>();
+  private readonly keepalive = new Keepalive();
   private probeSeq = 0;
   private prospect: { link: Link | null; unmeasured: boolean } = { link: null, unmeasured: false };
   /** Whether the default room's owner has been told the prospects since the last takeover. */
@@ -97,7 +100,13 @@ export class Prober {
     members?.delete(ws);
     if (members?.size !== 0 || !ws.data.room) return false;
     this.rooms.delete(ws.data.room);
+    this.keepalive.forget(ws.data.room);
     return true;
+  }
+
+  /** Every player of `room` on this gateway was just sent a message (a published view). */
+  published(room: string, now: number): void {
+    this.keepalive.heard(room, now);
   }
 
   /** A ping frame came back: its payload is the time it was sent. */
@@ -172,6 +181,8 @@ export class Prober {
       }
     });
     this.sendProspect(prospect, unmeasured);
+    for (const room of this.keepalive.quiet(this.rooms.keys(), now))
+      this.server?.publish(topic(room, "players"), ALIVE);
     if (++this.ticks % 100 === 0) this.admission.prune(now);
   }
 

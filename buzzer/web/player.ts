@@ -96,6 +96,8 @@ function onMessage(msg: ServerMessage): void {
   switch (msg.type) {
     case "ping":
       return; // Already answered by the session.
+    case "alive":
+      return; // Heard: the session's silence timer starts again.
     case "welcome":
       // A new id for our token means a server that forgot us: this round's result is not ours there.
       if (me && me.id !== msg.id) newRound();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { MAX_COMPENSATION } from "../../../buzzer/fair.ts";
+import { KEEPALIVE } from "../../../buzzer/gateway/keepalive.ts";
 import type { ServerMessage } from "../../../buzzer/protocol.ts";
 import type { GatewayEffect } from "../../../buzzer/room/commands.ts";
 import { PLAYERS_LOGGED } from "../../../lib/log.ts";
@@ -409,6 +410,29 @@ describe("Gateway", () => {
       ["players:QUIZ", JSON.stringify(delta)],
       ["staff:QUIZ", JSON.stringify(state)],
     ]);
+    gateway.detach();
+  });
+
+  test("keeps a quiet room's players hearing from it: one alive to the room every KEEPALIVE ms, none while it has news", () => {
+    const { gateway, server, published, connect, json, close, clock } = setup();
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    json(socket, { type: "join", room: "QUIZ", name: "Alice" });
+    const alive = () => published.filter(([, data]) => data === '{"type":"alive"}').map(([t]) => t);
+    clock.advance(KEEPALIVE + 100);
+    expect(alive()).toEqual(["players:QUIZ"]);
+    // A published view is news: the next alive waits KEEPALIVE ms from it.
+    clock.advance(KEEPALIVE - 1000);
+    const delta: ServerMessage = { type: "delta", room: "QUIZ", version: 2, phase: "open" };
+    gateway.deliver([{ type: "publish", room: "QUIZ", audience: "players", msg: delta }]);
+    clock.advance(1500);
+    expect(alive()).toHaveLength(1);
+    clock.advance(KEEPALIVE);
+    expect(alive()).toHaveLength(2);
+    // A room with no player left on this gateway is sent nothing.
+    close(socket);
+    clock.advance(3 * KEEPALIVE);
+    expect(alive()).toHaveLength(2);
     gateway.detach();
   });
 
