@@ -116,7 +116,13 @@ export interface Room {
   /** Names and tokens the host removed for good: they cannot join again. */
   bans: Bans;
   /** How the host marked each answer this round, so an answer is marked once (a reloaded console too). */
-  judged: Map<string, "right" | "wrong">;
+  judged: Map<string, Mark>;
+}
+
+/** The host's mark of an answer and the points it gave, by the rules then: an undo takes back those. */
+export interface Mark {
+  verdict: "right" | "wrong";
+  points: number;
 }
 
 /** What players have been told of a room, so the next delta carries only what changed. */

@@ -72,8 +72,8 @@ export function playerView(room: Room, now: number, player: string): RoomView {
 
 /** A player's own score with the host's mark of its answer this round, if it has one. */
 function youOf(room: Room, player: string, score: OwnScore): OwnScore {
-  const judged = room.judged.get(player);
-  return judged ? { ...score, judged } : score;
+  const mark = room.judged.get(player);
+  return mark ? { ...score, judged: mark.verdict } : score;
 }
 
 /** What changed for players since they were last told, as the next version; null when nothing did. */
@@ -186,7 +186,7 @@ function closing(room: Room): number | null {
   return room.round.phase === "open" ? room.closesAt : null;
 }
 
-/** Places `from` to `to` of the round, with the host's marks (players see them too: see scores.ts judge). */
+/** Places `from` to `to` of the round, with the host's marks (players see them too: see marks.ts judge). */
 function places(room: Room, from: number, to: number): PlaceView[] {
   return room.round.placed.slice(from, to).map((p) => {
     const place: PlaceView = {
@@ -196,8 +196,8 @@ function places(room: Room, from: number, to: number): PlaceView[] {
       gap: gapSeconds(p.gap),
       photo: p.photo,
     };
-    const judged = room.judged.get(p.player);
-    if (judged) place.judged = judged;
+    const mark = room.judged.get(p.player);
+    if (mark) place.judged = mark.verdict;
     return place;
   });
 }
