@@ -6,16 +6,35 @@
 import { gapSeconds } from "../format.ts";
 import {
   type OwnScore,
+  type Phase,
   type PlaceView,
   type PlayerView,
   type RoomDelta,
   type RoomView,
   type ScoreView,
+  type TeamView,
   VIEW,
 } from "../protocol.ts";
 import { standing } from "../round.ts";
 import { boardOf, ownScore } from "./board.ts";
 import type { Player, Room } from "./state.ts";
+
+/** What players have been told of a room, so the next delta carries only what changed. */
+export interface Told {
+  round: number;
+  phase: Phase;
+  playerCount: number;
+  /** Lines on the whole leaderboard (see RoomView.scoreCount). */
+  scoreCount: number;
+  /** How many of the round's first places they have been sent. */
+  places: number;
+  hosted: boolean;
+  /** The timer's deadline players were sent (as closesIn), or null. */
+  closesAt: number | null;
+  /** The top of the leaderboard and the teams they were sent (also what a player's snapshot shows). */
+  scores: ScoreView[];
+  teams: TeamView[];
+}
 
 /** The room as hosts and viewers see it: the first players, places and scores, with counts, and the rules. */
 export function staffView(room: Room, now: number): RoomView {
