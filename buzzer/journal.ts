@@ -2,15 +2,16 @@
  * The game journal: what must survive a restart (rooms, players and their resume tokens, each
  * round's phase, lockouts, timer deadline, placed presses and the host's marks, scores, teams and
  * rules) as JSON-lines entries. The room owner writes entries before it acknowledges, so a verdict
- * a player has seen is never lost. Pure: no file access here; line shapes are in journal_check.ts.
+ * a player has seen is never lost. Pure: no file access here; reading journal text, line by line
+ * and checked, is journal_check.ts's.
  */
-import { checkEntry } from "./journal_check.ts";
 import { DEFAULT_RULES, type Rules } from "./protocol.ts";
 import { addBan } from "./room/bans.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
 import {
   ADDRESS_KEPT,
   addPlayer,
+  type Mark,
   member,
   newRoom,
   type Player,
@@ -51,8 +52,13 @@ export type Entry =
       lockedBy?: Exclude<Room["lockedBy"], null>;
     }
   | { e: "placed"; room: string; round: number; presses: Placed[] }
-  /** The host marked a player's answer in a round: a mark stands once, so points are not given twice. */
-  | { e: "judged"; room: string; round: number; id: string; verdict: "right" | "wrong" }
+  /**
+   * The host marked a player's answer in a round: a mark stands once, so points are not given twice;
+   * `points`, what it gave (absent in older journals: the rules as replayed to that line say).
+   */
+  | { e: "judged"; room: string; round: number; id: string; verdict: "right" | "wrong"; points?: number }
+  /** The host took a mark back in a round (its points are the player's `score` entry after it). */
+  | { e: "unjudged"; room: string; round: number; id: string }
   /**
    * A player's line on the leaderboard as it is now (the name is kept for a player who departs); a
    * departed line's carries the address its player last joined from, if known.
@@ -89,46 +95,20 @@ export function playerEntry(room: Room, player: Player): Entry {
   return address ? { ...entry, address } : entry;
 }
 
-/** The journal entry for the host's mark of a player's answer in the current round. */
-export function judgedEntry(room: Room, id: string, verdict: "right" | "wrong"): Entry {
-  return { e: "judged", room: room.code, round: room.round.number, id, verdict };
+/** The journal entry for the host's mark of a player's answer in the current round, and the points it gave. */
+export function judgedEntry(room: Room, id: string, { verdict, points }: Mark): Entry {
+  return { e: "judged", room: room.code, round: room.round.number, id, verdict, points };
+}
+
+/** The journal entry for the host taking back its mark of a player's answer in the current round. */
+export function unjudgedEntry(room: Room, id: string): Entry {
+  return { e: "unjudged", room: room.code, round: room.round.number, id };
 }
 
 /** The journal entry for a player's line on the leaderboard (its points and team). */
 export function scoreEntry(room: Room, player: Player): Entry {
   const { id, name, team, points } = player;
   return { e: "score", room: room.code, id, name, team, points };
-}
-
-/** A journal's good entries, and one line of text for each line that held none (with its number). */
-export interface ReadJournal {
-  entries: Entry[];
-  problems: string[];
-}
-
-/**
- * Parses journal text into its good entries and a problem for every other non-empty line; a torn
- * last line (a crash mid-write leaves it without its newline) is skipped silently.
- */
-export function parseJournal(text: string): ReadJournal {
-  const entries: Entry[] = [];
-  const problems: string[] = [];
-  const lines = text.split("\n");
-  lines.forEach((line, i) => {
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      // A line cut short by a crash carries nothing that was acknowledged: writes finish before acks.
-      if (i < lines.length - 1) problems.push(`line ${i + 1}: not JSON`);
-      return;
-    }
-    const checked = checkEntry(value);
-    if ("entry" in checked) entries.push(checked.entry);
-    else problems.push(`line ${i + 1}: ${checked.problem}`);
-  });
-  return { entries, problems };
 }
 
 /**
@@ -213,7 +193,13 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
       case "judged":
         // At most one mark per player or place of the round, as the host's judge allows.
         if (entry.round === room.round.number && judgeable(room, entry.id))
-          room.judged.set(entry.id, entry.verdict);
+          room.judged.set(entry.id, {
+            verdict: entry.verdict,
+            points: entry.points ?? room.rules[entry.verdict],
+          });
+        break;
+      case "unjudged":
+        if (entry.round === room.round.number) room.judged.delete(entry.id);
         break;
       case "placed":
         if (entry.round === room.round.number) {
@@ -279,7 +265,7 @@ export function snapshot(rooms: Iterable<Room>, epoch: number): Entry[] {
         presses: [...room.round.placed],
       });
     }
-    for (const [id, verdict] of room.judged) entries.push(judgedEntry(room, id, verdict));
+    for (const [id, mark] of room.judged) entries.push(judgedEntry(room, id, mark));
   }
   return entries;
 }

@@ -1,6 +1,7 @@
 /**
- * The shape of every journal entry kind, checked field by field: a line from the journal (a file
- * anyone with access may have edited, or Redis) is trusted by replay only once it passes.
+ * Reading journal text: the shape of every journal entry kind, checked field by field, so a line
+ * from the journal (a file anyone with access may have edited, or Redis) is trusted by replay only
+ * once it passes.
  */
 import type { Entry } from "./journal.ts";
 import type { Rules } from "./protocol.ts";
@@ -87,7 +88,14 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     round: integer,
     presses: listOf((v) => isRecord(v) && wrongFields(v, PLACED).length === 0),
   },
-  judged: { room: string, round: integer, id: string, verdict: (v) => v === "right" || v === "wrong" },
+  judged: {
+    room: string,
+    round: integer,
+    id: string,
+    verdict: (v) => v === "right" || v === "wrong",
+    points: optional(integer),
+  },
+  unjudged: { room: string, round: integer, id: string },
   score: {
     room: string,
     id: string,
@@ -109,4 +117,35 @@ export function checkEntry(value: unknown): { entry: Entry } | { problem: string
   return wrong.length
     ? { problem: `a ${JSON.stringify(value.e)} entry needs ${wrong.join(", ")}` }
     : { entry: value as Entry };
+}
+
+/** A journal's good entries, and one line of text for each line that held none (with its number). */
+export interface ReadJournal {
+  entries: Entry[];
+  problems: string[];
+}
+
+/**
+ * Parses journal text into its good entries and a problem for every other non-empty line; a torn
+ * last line (a crash mid-write leaves it without its newline) is skipped silently.
+ */
+export function parseJournal(text: string): ReadJournal {
+  const entries: Entry[] = [];
+  const problems: string[] = [];
+  const lines = text.split("\n");
+  lines.forEach((line, i) => {
+    if (!line) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      // A line cut short by a crash carries nothing that was acknowledged: writes finish before acks.
+      if (i < lines.length - 1) problems.push(`line ${i + 1}: not JSON`);
+      return;
+    }
+    const checked = checkEntry(value);
+    if ("entry" in checked) entries.push(checked.entry);
+    else problems.push(`line ${i + 1}: ${checked.problem}`);
+  });
+  return { entries, problems };
 }

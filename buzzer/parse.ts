@@ -77,6 +77,7 @@ export function parseClient(text: string): Parsed<ClientMessage> {
     case "forgive":
     case "award":
     case "judge":
+    case "unjudge":
     case "team":
       return parsePlayerAction(m);
     case "find":
@@ -105,7 +106,7 @@ const points = (v: unknown): v is number => Number.isSafeInteger(v) && Math.abs(
 
 /** The host messages about one player: each names it by id and carries what to do. */
 function parsePlayerAction(m: Record<string, unknown>): Parsed<ClientMessage> {
-  const type = m.type as "kick" | "rename" | "forgive" | "award" | "judge" | "team";
+  const type = m.type as "kick" | "rename" | "forgive" | "award" | "judge" | "unjudge" | "team";
   if (!isPlayerId(m.player)) return bad(`${type}.player must be a player id`);
   const player = m.player;
   switch (type) {
@@ -117,6 +118,7 @@ function parsePlayerAction(m: Record<string, unknown>): Parsed<ClientMessage> {
         return bad("rename.name must be a string");
       return { ok: true, msg: { type, player, name: m.name } };
     case "forgive":
+    case "unjudge":
       return { ok: true, msg: { type, player } };
     case "award":
       if (!points(m.points))

@@ -98,6 +98,8 @@ export type ClientMessage =
   | { type: "award"; player: string; points: number }
   /** Host: mark a player's answer right or wrong: the room's rules say what that is worth. */
   | { type: "judge"; player: string; right: boolean }
+  /** Host: take back the mark of a player's answer this round, and the points it gave (it may be marked again). */
+  | { type: "unjudge"; player: string }
   /** Host: put a player in a team (null: in none). */
   | { type: "team"; player: string; team: string | null }
   /** Host: change some of the room's rules. */
@@ -136,6 +138,7 @@ export type ErrorCode =
   | "FALSE_START"
   | "TEAM_ANSWERED"
   | "ALREADY_JUDGED"
+  | "NOT_JUDGED"
   | "LOCKED_OUT"
   | "RATE_LIMITED"
   | "UNAVAILABLE";

@@ -1,6 +1,6 @@
 /**
  * What the terminal client says about a room, pure: a line for each round or phase change, each
- * place once per round and again when the host marks it, the player's own score when it changes,
+ * place once per round and again when the host marks it or takes the mark back, the player's own score when it changes,
  * and (for hosts) the numbered player list whenever it changes.
  */
 import { formatMs, markText, placeLine, roundText } from "./format.ts";
@@ -43,13 +43,21 @@ export function feedState(
   let judged = sameRound ? feed.judged : {};
   for (const place of [...view.order].sort((a, b) => a.place - b.place)) {
     const mark = place.judged;
-    const marked = mark !== undefined && judged[place.place] !== mark;
-    // A place already said is said again only when the host marks it.
-    if (place.place <= shown && !marked) continue;
+    const was = judged[place.place];
+    const marked = mark !== undefined && was !== mark;
+    const unmarked = mark === undefined && was !== undefined;
+    // A place already said is said again only when the host marks it or takes the mark back.
+    if (place.place <= shown && !marked && !unmarked) continue;
     lines.push(
       `${placeLine(place.place, place.name, place.gap, place.photo)}${mark ? ` ${markText(mark)}` : ""}`,
     );
     shown = Math.max(shown, place.place);
+    if (unmarked) {
+      // Forgotten, so a mark given again is said again.
+      const { [place.place]: _, ...rest } = judged;
+      judged = rest;
+      if (place.id === me) lines.push("The host took back the mark on your answer");
+    }
     if (!marked) continue;
     judged = { ...judged, [place.place]: mark };
     if (place.id === me) lines.push(`The host marked your answer ${markText(mark)}`);

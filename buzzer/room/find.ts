@@ -52,6 +52,6 @@ export function search(room: Room, query: string): { players: FoundPlayer[]; cou
 function withPlace(room: Room, view: FoundPlayer): FoundPlayer {
   const where = standing(room.round, view.id);
   if (typeof where !== "object") return view;
-  const judged = room.judged.get(view.id);
-  return { ...view, place: where.place, ...(judged ? { judged } : {}) };
+  const mark = room.judged.get(view.id);
+  return { ...view, place: where.place, ...(mark ? { judged: mark.verdict } : {}) };
 }

@@ -1,10 +1,11 @@
-/** Host actions: open, countdown, lock, new round, next question, moderation, a search for players, scores, rules, and the fairness log download. */
+/** Host actions: open, countdown, lock, new round, next question, moderation, marks, a search for players, scores, rules, and the fairness log download. */
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { announce, teamAnswered } from "./decide.ts";
 import { log, publishNow, roundLine, type Settings } from "./effects.ts";
 import { find } from "./find.ts";
+import { markAction } from "./marks.ts";
 import { kick, prune, rename } from "./moderation.ts";
 import { formatRecords } from "./records.ts";
 import { open, setRules, timing } from "./rules.ts";
@@ -65,8 +66,10 @@ export function host(
       return rename(room, conn, action, now, s, out);
     case "prune":
       return prune(room, now, s, out);
-    case "award":
     case "judge":
+    case "unjudge":
+      return markAction(room, conn, action, now, s, out);
+    case "award":
     case "team":
     case "forgive":
     case "scores":

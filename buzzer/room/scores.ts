@@ -1,22 +1,22 @@
 /**
- * Scores and teams: the host's award, judge, team and forgive, the CSV download, the points a false
- * start costs, a new player's team, and a departure that keeps the player's line on the board.
+ * Scores and teams: the host's award, team and forgive (its ✓/✗ marks are marks.ts's), the CSV
+ * download, the points a false start costs, a new player's team, and a departure that keeps the
+ * player's line on the board.
  */
 import { signed } from "../format.ts";
-import { judgedEntry, roundEntry, scoreEntry } from "../journal.ts";
+import { roundEntry, scoreEntry } from "../journal.ts";
 import { checkTeam, nameKey } from "../names.ts";
 import type { Parsed } from "../parse.ts";
 import { LIMITS } from "../protocol.ts";
 import * as rules from "../round.ts";
-import { boardOf, keepLine, ownKey, ownScore, scoresCsv } from "./board.ts";
+import { boardOf, keepLine, scoresCsv } from "./board.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { raiseReach } from "./decide.ts";
 import { log, named, publishNow, refuse, type Settings, snapshot } from "./effects.ts";
 import { changed, member, type Player, type Room } from "./state.ts";
-import { resendPlace } from "./views.ts";
 
 /** The host actions on scores and teams. */
-export type ScoreAction = Extract<HostMessage, { type: "award" | "judge" | "team" | "forgive" | "scores" }>;
+export type ScoreAction = Extract<HostMessage, { type: "award" | "team" | "forgive" | "scores" }>;
 
 /** Applies a host action on scores or teams; an unknown player is refused with NO_SUCH_PLAYER. */
 export function scoreAction(
@@ -42,26 +42,6 @@ export function scoreAction(
     case "award":
       addPoints(room, player, action.points, "from the host", s, out);
       break;
-    case "judge": {
-      const was = room.judged.get(player.id);
-      if (was) {
-        const message = `${player.name}'s answer is already marked ${was} this round`;
-        if (conn) refuse(out, s, conn, "ALREADY_JUDGED", message);
-        return;
-      }
-      const verdict = action.right ? "right" : "wrong";
-      room.judged.set(player.id, verdict);
-      // A marked place players were sent goes out again, with its mark.
-      resendPlace(room, player.id);
-      // Journaled even when the mark is worth no points: a restart must still refuse a second one.
-      out.push({ type: "persist", entries: [judgedEntry(room, player.id, verdict)] });
-      const points = action.right ? room.rules.right : room.rules.wrong;
-      addPoints(room, player, points, verdict, s, out);
-      // A mark worth no points changes no score, but the server's terminal still tells the host of it.
-      if (points === 0 && s.logging) out.push(log(room, `${player.name}: ${verdict}, no points`));
-      tellMark(room, player, verdict, out);
-      break;
-    }
     case "team": {
       const team = action.team === null ? null : teamFor(room, action.team, player.team);
       if (team !== null && !team.ok) {
@@ -82,19 +62,6 @@ export function scoreAction(
       return;
   }
   publishNow(room, now, out);
-}
-
-/**
- * Tells a marked player its mark in its own score message, even when the mark is worth no points:
- * a place past VIEW.top is not in the order players are sent, so nothing else would say it.
- */
-function tellMark(room: Room, player: Player, verdict: "right" | "wrong", out: RoomEffect[]): void {
-  if (player.conn === null || player.plain) return;
-  boardOf(room);
-  const score = ownScore(room, player);
-  // Told now with its rank: the publish that follows need not tell this player again.
-  player.told = ownKey(score);
-  out.push({ type: "send", conn: player.conn, msg: { type: "score", ...score, judged: verdict } });
 }
 
 /** Gives a player points (negative takes them away), journals its line and logs why. */

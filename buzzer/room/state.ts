@@ -1,15 +1,17 @@
 /**
  * A room's data: its players, the current round and its fairness records, and the public view of
- * it. Plain data and small functions; the engine decides what happens to it.
+ * it (what players were told of it is views.ts's Told). Plain data and small functions; the engine
+ * decides what happens to it.
  */
 import type { Link } from "../fair.ts";
 import { type Bucket, type Guard, UNUSED } from "../limit.ts";
 import { nameKey } from "../names.ts";
-import { DEFAULT_RULES, type Phase, type Rules, type ScoreView, type TeamView } from "../protocol.ts";
+import { DEFAULT_RULES, type Phase, type Rules } from "../protocol.ts";
 import { newRound, type Round, standing, standings } from "../round.ts";
 import { type Bans, newBans } from "./bans.ts";
 import type { Board, Line } from "./board.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
+import type { Told } from "./views.ts";
 
 /** A player in a room; survives disconnects so a resume keeps identity and recorded buzzes. */
 export interface Player {
@@ -116,24 +118,13 @@ export interface Room {
   /** Names and tokens the host removed for good: they cannot join again. */
   bans: Bans;
   /** How the host marked each answer this round, so an answer is marked once (a reloaded console too). */
-  judged: Map<string, "right" | "wrong">;
+  judged: Map<string, Mark>;
 }
 
-/** What players have been told of a room, so the next delta carries only what changed. */
-export interface Told {
-  round: number;
-  phase: Phase;
-  playerCount: number;
-  /** Lines on the whole leaderboard (see RoomView.scoreCount). */
-  scoreCount: number;
-  /** How many of the round's first places they have been sent. */
-  places: number;
-  hosted: boolean;
-  /** The timer's deadline players were sent (as closesIn), or null. */
-  closesAt: number | null;
-  /** The top of the leaderboard and the teams they were sent (also what a player's snapshot shows). */
-  scores: ScoreView[];
-  teams: TeamView[];
+/** The host's mark of an answer and the points it gave, by the rules then: an undo takes back those. */
+export interface Mark {
+  verdict: "right" | "wrong";
+  points: number;
 }
 
 /** A new room in the given phase (the default room starts open so the first buzz wins, as in the original). */

@@ -6,16 +6,35 @@
 import { gapSeconds } from "../format.ts";
 import {
   type OwnScore,
+  type Phase,
   type PlaceView,
   type PlayerView,
   type RoomDelta,
   type RoomView,
   type ScoreView,
+  type TeamView,
   VIEW,
 } from "../protocol.ts";
 import { standing } from "../round.ts";
 import { boardOf, ownScore } from "./board.ts";
 import type { Player, Room } from "./state.ts";
+
+/** What players have been told of a room, so the next delta carries only what changed. */
+export interface Told {
+  round: number;
+  phase: Phase;
+  playerCount: number;
+  /** Lines on the whole leaderboard (see RoomView.scoreCount). */
+  scoreCount: number;
+  /** How many of the round's first places they have been sent. */
+  places: number;
+  hosted: boolean;
+  /** The timer's deadline players were sent (as closesIn), or null. */
+  closesAt: number | null;
+  /** The top of the leaderboard and the teams they were sent (also what a player's snapshot shows). */
+  scores: ScoreView[];
+  teams: TeamView[];
+}
 
 /** The room as hosts and viewers see it: the first players, places and scores, with counts, and the rules. */
 export function staffView(room: Room, now: number): RoomView {
@@ -72,8 +91,8 @@ export function playerView(room: Room, now: number, player: string): RoomView {
 
 /** A player's own score with the host's mark of its answer this round, if it has one. */
 function youOf(room: Room, player: string, score: OwnScore): OwnScore {
-  const judged = room.judged.get(player);
-  return judged ? { ...score, judged } : score;
+  const mark = room.judged.get(player);
+  return mark ? { ...score, judged: mark.verdict } : score;
 }
 
 /** What changed for players since they were last told, as the next version; null when nothing did. */
@@ -186,7 +205,7 @@ function closing(room: Room): number | null {
   return room.round.phase === "open" ? room.closesAt : null;
 }
 
-/** Places `from` to `to` of the round, with the host's marks (players see them too: see scores.ts judge). */
+/** Places `from` to `to` of the round, with the host's marks (players see them too: see marks.ts judge). */
 function places(room: Room, from: number, to: number): PlaceView[] {
   return room.round.placed.slice(from, to).map((p) => {
     const place: PlaceView = {
@@ -196,8 +215,8 @@ function places(room: Room, from: number, to: number): PlaceView[] {
       gap: gapSeconds(p.gap),
       photo: p.photo,
     };
-    const judged = room.judged.get(p.player);
-    if (judged) place.judged = judged;
+    const mark = room.judged.get(p.player);
+    if (mark) place.judged = mark.verdict;
     return place;
   });
 }

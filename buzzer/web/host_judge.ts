@@ -1,7 +1,8 @@
 /**
- * The host console's right and wrong buttons on an answer, wherever the answer shows (the order, a
- * search's results), and the verdicts this console sent this round: one set for the whole console,
- * so an answer marked in one place is shown marked in the other before the server says so.
+ * The host console's right and wrong buttons on an answer, and the undo beside a marked one,
+ * wherever the answer shows (the order, a search's results), and the marks and undos this console
+ * sent this round: one set for the whole console, so an answer marked (or undone) in one place is
+ * shown so in the other before the server says so.
  */
 import type { ClientMessage } from "../protocol.ts";
 import { h } from "./ui.ts";
@@ -15,7 +16,7 @@ export interface JudgedAnswer {
   judged?: Verdict;
 }
 
-/** A pair of buttons on one answer, and how to show a newer view of it. */
+/** Right, wrong and undo on one answer, and how to show a newer view of it. */
 export interface JudgeButtons {
   el: HTMLSpanElement;
   update: (a: JudgedAnswer) => void;
@@ -27,14 +28,14 @@ function judgeButton(text: string, className: string): HTMLButtonElement {
   return b;
 }
 
-/** The verdicts a console sent in the current round, and the buttons that send them. */
+/** The marks and undos a console sent in the current round, and the buttons that send them. */
 export class Judging {
   private round = -1;
   /**
-   * Player id → the verdict this console sent this round, shown until the server's view says it:
-   * a second click before that would only be refused.
+   * Player id → the verdict this console sent this round (null: an undo), shown until the server's
+   * view says it: a second click before that would only be refused.
    */
-  private readonly sent = new Map<string, Verdict>();
+  private readonly sent = new Map<string, Verdict | null>();
 
   constructor(private readonly send: (msg: ClientMessage) => boolean) {}
 
@@ -45,39 +46,67 @@ export class Judging {
     this.sent.clear();
   }
 
-  /** Right and wrong buttons for an answer; `mark` is the element whose `data-judged` shows the verdict. */
+  /**
+   * Right and wrong buttons for an answer, and an undo shown once it is marked; `mark` is the
+   * element whose `data-judged` shows the verdict.
+   */
   buttons(mark: HTMLElement, first: JudgedAnswer): JudgeButtons {
     const right = judgeButton("✓", "go");
     const wrong = judgeButton("✗", "danger");
+    const undo = judgeButton("Undo", "undo");
     const el = h("span", "judge");
-    el.append(right, wrong);
+    el.append(right, wrong, undo);
     let answer = first;
     const update = (a: JudgedAnswer) => {
       answer = a;
       for (const [b, label] of [
         [right, `Right: ${a.name}`],
         [wrong, `Wrong: ${a.name}`],
+        [undo, `Undo mark: ${a.name}`],
       ] as const) {
         b.setAttribute("aria-label", label);
         b.title = label;
       }
-      // The server's mark wins: it is there after a reload and in every tab of the console.
-      const verdict = a.judged ?? this.sent.get(a.id);
+      const verdict = this.shown(a);
       if (verdict) mark.dataset.judged = verdict;
       else delete mark.dataset.judged;
       right.disabled = wrong.disabled = verdict !== undefined;
       right.setAttribute("aria-pressed", String(verdict === "right"));
       wrong.setAttribute("aria-pressed", String(verdict === "wrong"));
+      undo.hidden = verdict === undefined;
     };
-    const decide = (verdict: Verdict) => {
-      if (answer.judged || this.sent.has(answer.id)) return;
-      if (!this.send({ type: "judge", player: answer.id, right: verdict === "right" })) return;
+    /** Sends a mark or an undo, shows it at once, and keeps the keyboard on the button that takes it back. */
+    const act = (verdict: Verdict | null, next: HTMLButtonElement) => {
+      // A mark needs an unmarked answer, an undo a marked one: anything else would only be refused.
+      if ((this.shown(answer) !== undefined) !== (verdict === null)) return;
+      const msg: ClientMessage =
+        verdict === null
+          ? { type: "unjudge", player: answer.id }
+          : { type: "judge", player: answer.id, right: verdict === "right" };
+      if (!this.send(msg)) return;
       this.sent.set(answer.id, verdict);
+      const focused = el.contains(document.activeElement);
       update(answer);
+      if (focused) next.focus();
     };
-    right.addEventListener("click", () => decide("right"));
-    wrong.addEventListener("click", () => decide("wrong"));
+    right.addEventListener("click", () => act("right", undo));
+    wrong.addEventListener("click", () => act("wrong", undo));
+    undo.addEventListener("click", () => act(null, right));
     update(first);
     return { el, update };
+  }
+
+  /**
+   * The mark an answer shows: the server's, except while this console's own mark or undo is on its
+   * way; once the server's view has a mark (or, after an undo, none), it says the rest.
+   */
+  private shown(a: JudgedAnswer): Verdict | undefined {
+    const pending = this.sent.get(a.id);
+    if (pending === undefined) return a.judged;
+    if ((pending === null) === (a.judged === undefined)) {
+      this.sent.delete(a.id);
+      return a.judged;
+    }
+    return pending ?? undefined;
   }
 }

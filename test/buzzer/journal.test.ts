@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { type Entry, parseJournal, replay, roundEntry, snapshot } from "../../buzzer/journal.ts";
+import { type Entry, replay, roundEntry, snapshot } from "../../buzzer/journal.ts";
+import { parseJournal } from "../../buzzer/journal_check.ts";
 import { DEFAULT_RULES } from "../../buzzer/protocol.ts";
 import { type Bans, isBanned } from "../../buzzer/room/bans.ts";
 import { ADDRESS_KEPT, addPlayer, newRoom, type Room } from "../../buzzer/room/state.ts";
@@ -99,15 +100,30 @@ describe("journal", () => {
       { e: "judged", room: "QUIZ", round: 1, id: "b2", verdict: "wrong" },
     ];
     const room = replay(judged, 1_000_000).get("QUIZ");
+    // A journal written before marks kept their points: the rules replayed to that line give them.
     expect([...(room?.judged ?? [])]).toEqual([
-      ["a1", "right"],
-      ["b2", "wrong"],
+      ["a1", { verdict: "right", points: 1 }],
+      ["b2", { verdict: "wrong", points: 0 }],
     ]);
     const next = replay(
       [...judged, { e: "round", room: "QUIZ", number: 2, phase: "open", releaseAt: 900, lockedOut: [] }],
       1_000_000,
     ).get("QUIZ");
     expect(next?.judged.size).toBe(0);
+  });
+
+  test("replays a mark taken back in the current round, and keeps what another round's undo names", () => {
+    const undone = replay(
+      [
+        ...written,
+        { e: "judged", room: "QUIZ", round: 1, id: "a1", verdict: "right", points: 3 },
+        { e: "judged", room: "QUIZ", round: 1, id: "b2", verdict: "wrong", points: -1 },
+        { e: "unjudged", room: "QUIZ", round: 1, id: "a1" },
+        { e: "unjudged", room: "QUIZ", round: 6, id: "b2" },
+      ],
+      1_000_000,
+    ).get("QUIZ");
+    expect([...(undone?.judged ?? [])]).toEqual([["b2", { verdict: "wrong", points: -1 }]]);
   });
 
   test("keeps a mark only for a player or a place of the current round", () => {
@@ -121,7 +137,7 @@ describe("journal", () => {
       { e: "judged", room: "QUIZ", round: 7, id: "b2", verdict: "right" },
     ];
     const room = replay(kicked, 1_000_000).get("QUIZ");
-    expect([...(room?.judged ?? [])]).toEqual([["a1", "wrong"]]);
+    expect([...(room?.judged ?? [])]).toEqual([["a1", { verdict: "wrong", points: 0 }]]);
   });
 
   test("snapshots the marks and the timer's deadline, which replay to the same room", () => {
@@ -152,7 +168,7 @@ describe("journal", () => {
         lockedOut: [],
         closesAt: 10_050,
       },
-      { e: "judged", room: "QUIZ", round: 1, id: "b2", verdict: "wrong" },
+      { e: "judged", room: "QUIZ", round: 1, id: "b2", verdict: "wrong", points: 0 },
     ]);
     expect(replay(entries, 1_000_000)).toEqual(rooms);
   });
@@ -223,6 +239,8 @@ describe("journal", () => {
       { e: "score", room: "QUIZ", id: "a1", name: "Ann", team: 5, points: 1.5 },
       { e: "left", room: "QUIZ" },
       { e: "rules", room: "QUIZ", rules: { ...DEFAULT_RULES, teamFirst: "yes" } },
+      { e: "judged", room: "QUIZ", round: 1, id: "a1", verdict: "right", points: 0.5 },
+      { e: "unjudged", room: "QUIZ", round: 1 },
     ];
     const text = lines.map((line) => JSON.stringify(line)).join("\n");
     expect(parseJournal(`${text}\n`)).toEqual({
@@ -244,6 +262,8 @@ describe("journal", () => {
         'line 14: a "score" entry needs team, points',
         'line 15: a "left" entry needs id',
         'line 16: a "rules" entry needs rules',
+        'line 17: a "judged" entry needs points',
+        'line 18: a "unjudged" entry needs id',
       ],
     });
   });

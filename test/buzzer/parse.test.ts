@@ -134,6 +134,18 @@ describe("protocol", () => {
       });
     });
 
+    test("an unjudge naming a player id up to 64 characters, dropping a verdict sent with it", () => {
+      const player = "p".repeat(64);
+      expect(parse({ type: "unjudge", player })).toStrictEqual({
+        ok: true,
+        msg: { type: "unjudge", player },
+      });
+      expect(parse({ type: "unjudge", player: "p1", right: true })).toStrictEqual({
+        ok: true,
+        msg: { type: "unjudge", player: "p1" },
+      });
+    });
+
     test("a find with a query up to 128 characters, empty or not, kept as sent", () => {
       for (const query of ["", " ann ", "#12", "q".repeat(LIMITS.query)])
         expect(parse({ type: "find", query })).toStrictEqual({ ok: true, msg: { type: "find", query } });
@@ -287,6 +299,12 @@ describe("protocol", () => {
       expect(parse({ type: "kick", player: 7 })).toStrictEqual(result);
       expect(parse({ type: "kick", player: null })).toStrictEqual(result);
       expect(parse({ type: "kick", player: "p".repeat(65) })).toStrictEqual(result);
+    });
+
+    test("an unjudge without a player id of at most 64 characters", () => {
+      const result = badMessage("unjudge.player must be a player id");
+      for (const player of [undefined, null, 7, "", "p".repeat(65)])
+        expect(parse({ type: "unjudge", player })).toStrictEqual(result);
     });
 
     test("a find whose query is missing, not a string or longer than 128 characters", () => {

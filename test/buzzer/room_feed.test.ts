@@ -51,6 +51,14 @@ describe("room_feed", () => {
     expect(right.lines).toEqual(["1. Alice ✓ right", "The host marked your answer ✓ right"]);
     expect(feedState(right.feed, order("right"), false, "a").lines).toEqual([]);
     expect(feedState(right.feed, order("wrong"), false, "b").lines).toEqual(["1. Alice ✗ wrong"]);
+    // Taken back: said again unmarked, with a line for the player; a mark given again is said again.
+    const undone = feedState(right.feed, order(), false, "a");
+    expect(undone.lines).toEqual(["1. Alice", "The host took back the mark on your answer"]);
+    expect(feedState(undone.feed, order(), false, "a").lines).toEqual([]);
+    expect(feedState(undone.feed, order("right"), false, "a").lines).toEqual([
+      "1. Alice ✓ right",
+      "The host marked your answer ✓ right",
+    ]);
     // Joined after the mark: the place is said once, with it.
     expect(feedState(NEW_FEED, order("wrong"), false, "b").lines).toEqual([
       "Round 1: locked",

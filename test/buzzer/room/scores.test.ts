@@ -82,12 +82,12 @@ describe("scores", () => {
     const a = ids[0] as string;
     const effects = apply(room, hostCmd({ type: "judge", player: a, right: false }), 100, s);
     expect(ofType(effects, "persist").flatMap((p) => p.entries)).toEqual([
-      { e: "judged", room: "QUIZ", round: 1, id: a, verdict: "wrong" },
+      { e: "judged", room: "QUIZ", round: 1, id: a, verdict: "wrong", points: 0 },
     ]);
     apply(room, hostCmd({ type: "reset" }), 200, s);
     const next = apply(room, hostCmd({ type: "judge", player: a, right: true }), 300, s);
     expect(ofType(next, "persist").flatMap((p) => p.entries)).toEqual([
-      { e: "judged", room: "QUIZ", round: 2, id: a, verdict: "right" },
+      { e: "judged", room: "QUIZ", round: 2, id: a, verdict: "right", points: 1 },
       { e: "score", room: "QUIZ", id: a, name: "P1", team: null, points: 1 },
     ]);
   });
