@@ -109,16 +109,20 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
 const at = listenOptions(program, values);
 const log = logger(values.quiet === true);
 const joinRate = {
-  burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000),
+  burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000, true),
   perSecond: 5,
 };
 const maxCompensation = numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000);
 const publicUrl = values["public-url"] as string | undefined;
-if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
+// Players open it in a browser, from its QR code: an ftp:// or mailto: one would not get them in.
+if (
+  publicUrl !== undefined &&
+  !/^https?:$/.test(URL.canParse(publicUrl) ? new URL(publicUrl).protocol : "")
+) {
   fail(`${program}: invalid --public-url '${publicUrl}': expected a URL like https://quiz.example.org/`, 2);
 }
 const maxConnections = values["max-connections"]
-  ? numberOption(program, "max-connections", values["max-connections"], 1, 10_000_000)
+  ? numberOption(program, "max-connections", values["max-connections"], 1, 10_000_000, true)
   : Math.max(1, openFileLimit() - FILE_RESERVE);
 const statePath = values.state as string | undefined;
 const redisUrl = values.redis as string | undefined;
@@ -194,6 +198,7 @@ const gatewayOptions = {
     values["connections-per-address"],
     1,
     10_000_000,
+    true,
   ),
   log,
 };

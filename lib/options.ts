@@ -166,17 +166,24 @@ export function secondsOption(program: string, name: string, value: unknown): nu
   return seconds * 1000;
 }
 
-/** Reads a number option within [min, max], else one line and exit 2. */
+/** How a number option is written: plain decimal digits (no hex, exponent, sign or spaces), a whole one for a count. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+const WHOLE = /^\d+$/;
+
+/** Reads a number option within [min, max] (a whole number when `whole`), else one line and exit 2. */
 export function numberOption(
   program: string,
   name: string,
   value: unknown,
   min: number,
   max: number,
+  whole = false,
 ): number {
-  const n = Number(value);
-  if (value === undefined || value === "" || !Number.isFinite(n) || n < min || n > max) {
-    fail(`${program}: invalid --${name} '${value}': expected a number from ${min} to ${max}`, 2);
+  const text = String(value);
+  const n = Number(text);
+  if (value === undefined || !(whole ? WHOLE : DECIMAL).test(text) || n < min || n > max) {
+    const what = whole ? "a whole number" : "a number";
+    fail(`${program}: invalid --${name} '${value}': expected ${what} from ${min} to ${max}`, 2);
   }
   return n;
 }

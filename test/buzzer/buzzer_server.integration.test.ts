@@ -556,6 +556,24 @@ describe("buzzer_server.ts options", () => {
       2,
       `${SERVER}: invalid --max-wait '-1': expected a number from 0 to 10000`,
     ],
+    [
+      "a number written in hex",
+      ["--max-wait", "0x10"],
+      2,
+      `${SERVER}: invalid --max-wait '0x10': expected a number from 0 to 10000`,
+    ],
+    [
+      "a count that is not a whole number",
+      ["--joins-per-address", "2.5"],
+      2,
+      `${SERVER}: invalid --joins-per-address '2.5': expected a whole number from 1 to 1000000`,
+    ],
+    [
+      "a --public-url players' browsers cannot open",
+      ["--public-url", "ftp://quiz.example.org/"],
+      2,
+      `${SERVER}: invalid --public-url 'ftp://quiz.example.org/': expected a URL like https://quiz.example.org/`,
+    ],
   ];
   for (const [what, args, code, line] of refusals) {
     test(`refuses ${what} in one line on stderr, with exit code ${code}`, async () => {
