@@ -109,7 +109,7 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
 };
 
 /** Checks one parsed line: the entry, or what is wrong with it. */
-export function checkEntry(value: unknown): { entry: Entry } | { problem: string } {
+function checkEntry(value: unknown): { entry: Entry } | { problem: string } {
   if (!isRecord(value) || typeof value.e !== "string") return { problem: "not a journal entry" };
   // Own properties only: "constructor" or "__proto__" must not find Object's.
   if (!Object.hasOwn(SHAPES, value.e)) return { problem: `unknown entry kind ${JSON.stringify(value.e)}` };

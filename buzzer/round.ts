@@ -2,6 +2,7 @@
  * Round rules, pure: phases, buzzes, lockouts, order and verdicts. Time is passed in (server
  * milliseconds); nothing here reads a clock, opens a socket or sets a timer.
  */
+import { byPress, mergeByPress } from "./press_order.ts";
 import type { Phase } from "./protocol.ts";
 import { carry, indexOf, standing } from "./round_index.ts";
 
@@ -192,46 +193,6 @@ export function buzzAll(
     lockedOut: lockedOut ?? round.lockedOut,
   };
   return { round: carry(round, next), outcomes };
-}
-
-/**
- * Two lists in press order made one. Presses mostly come in about the order they were made, so
- * the new ones belong near the end: the front of `older` before the earliest new press is copied
- * as it is, found by binary search, and only the tail is merged.
- */
-function mergeByPress(older: readonly Press[], added: readonly Press[]): Press[] {
-  const earliest = added[0] as Press;
-  let lo = 0;
-  let hi = older.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (byPress(older[mid] as Press, earliest) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  const out = older.slice(0, lo);
-  let i = lo;
-  let j = 0;
-  while (i < older.length && j < added.length) {
-    const a = older[i] as Press;
-    const b = added[j] as Press;
-    if (byPress(a, b) <= 0) {
-      out.push(a);
-      i++;
-    } else {
-      out.push(b);
-      j++;
-    }
-  }
-  for (; i < older.length; i++) out.push(older[i] as Press);
-  for (; j < added.length; j++) out.push(added[j] as Press);
-  return out;
-}
-
-/** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */
-function byPress(a: Press, b: Press): number {
-  return (
-    a.press - b.press || a.arrival - b.arrival || (a.player < b.player ? -1 : a.player > b.player ? 1 : 0)
-  );
 }
 
 /** When the earliest pending press can become final, given the largest uplink bound still open. */

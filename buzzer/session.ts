@@ -47,7 +47,7 @@ export interface SessionOptions {
   onStatus: (status: SessionStatus) => void;
   /** First retry delay and the cap it doubles up to, in ms. */
   backoff?: { first: number; max: number };
-  /** Reconnect when nothing arrives for this long, in ms (players are probed every 2 s); 0: never. */
+  /** Reconnect when nothing arrives for this long, in ms (a quiet room's players get an `alive` every 3 s); 0: never. */
   silence?: number;
 }
 

@@ -13,9 +13,12 @@ const lines = (entries: Entry[]) => entries.map((e) => `${JSON.stringify(e)}\n`)
 export function openState(path: string) {
   // The wall-clock moment this process's performance.now() read 0, to carry press times across restarts.
   const epoch = Date.now() - performance.now();
-  const read = existsSync(path) ? parseJournal(readFileSync(path, "utf8")) : null;
+  const text = existsSync(path) ? readFileSync(path, "utf8") : null;
+  const read = text === null ? null : parseJournal(text);
   // Compacting rewrites the file: one given by mistake (a typo, another file) must not be replaced.
-  if (read && read.entries.length === 0 && read.problems.length > 0) {
+  // A state file always holds an entry (a compaction writes a clock entry first), so text with none
+  // is another file, even one line without its newline, which the parser skips as a torn write.
+  if (read && read.entries.length === 0 && text?.trim()) {
     throw new Error(
       "not a state file (no line of it is a game journal entry): give a new file name, or move this file away",
     );

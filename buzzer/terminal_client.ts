@@ -22,7 +22,7 @@ export interface ClientConfig {
 
 /** How long piped input waits, once it ends, for the answers to its buzzes. */
 const DRAIN_MS = 3000;
-/** Players are probed every 2 s: this long without a word means the link is dead. Hosts are not probed. */
+/** A quiet room's players are sent an `alive` every 3 s (gateway/keepalive.ts): this long without a word means the link is dead. Hosts hear nothing in a quiet room. */
 const SILENCE_MS = 7000;
 
 const PLAYER_KEYS = "Press space to buzz, q to quit";

@@ -106,7 +106,9 @@ export class Prober {
 
   /** Every player of `room` on this gateway was just sent a message (a published view). */
   published(room: string, now: number): void {
-    this.keepalive.heard(room, now);
+    // Every gateway gets every room's views, and one comes after a room's last player here left:
+    // only rooms with players here are counted, or the count of each would be kept for good.
+    if (this.rooms.has(room)) this.keepalive.heard(room, now);
   }
 
   /** A ping frame came back: its payload is the time it was sent. */

@@ -163,6 +163,17 @@ describe("buzzer_server.ts --state", () => {
     expect(readFileSync(file, "utf8")).toBe(notes);
   });
 
+  test("refuses a file of one line without a newline, which is not a journal line torn by a crash", async () => {
+    const file = join(dir, "password.txt");
+    writeFileSync(file, "correct horse battery staple");
+    const result = await run([process.execPath, "buzzer/buzzer_server.ts", "--port", "0", "--state", file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `buzzer/buzzer_server.ts: cannot read --state ${file}: not a state file (no line of it is a game journal entry): give a new file name, or move this file away\n`,
+    );
+    expect(readFileSync(file, "utf8")).toBe("correct horse battery staple");
+  });
+
   test("keeps the default room's secret across restarts when none is given", async () => {
     const file = join(dir, "secret.jsonl");
     const first = await startServer("buzzer/buzzer_server.ts", ["--state", file]);

@@ -436,6 +436,26 @@ describe("Gateway", () => {
     gateway.detach();
   });
 
+  test("keeps no count for a room it holds no player of: a player joining it again hears its first alive KEEPALIVE ms later", () => {
+    const { gateway, server, published, connect, json, close, clock } = setup();
+    gateway.attach(server, ALLOWED);
+    const alive = () => published.filter(([, data]) => data === '{"type":"alive"}');
+    const first = connect();
+    json(first, { type: "join", room: "QUIZ", name: "Alice" });
+    close(first);
+    // The room tells its players (none here now) that one left.
+    const delta: ServerMessage = { type: "delta", room: "QUIZ", version: 2, playerCount: 0 };
+    gateway.deliver([{ type: "publish", room: "QUIZ", audience: "players", msg: delta }]);
+    clock.advance(3 * KEEPALIVE);
+    const again = connect();
+    json(again, { type: "join", room: "QUIZ", name: "Bob" });
+    clock.advance(KEEPALIVE - 100);
+    expect(alive()).toHaveLength(0);
+    clock.advance(200);
+    expect(alive()).toHaveLength(1);
+    gateway.detach();
+  });
+
   test("subscribes hosts and viewers to the staff topic, and tells the owner when they leave", () => {
     const { connect, json, close, of } = setup();
     const host = connect();

@@ -1,0 +1,45 @@
+/**
+ * The order of presses in a round: by corrected press time, then arrival, then player id. The
+ * round's pending presses are kept in this order (round.ts), so a settle reads them off the front.
+ */
+import type { Press } from "./round.ts";
+
+/** Orders presses: earlier corrected press first; on an exact tie, earlier arrival, then player id. */
+export function byPress(a: Press, b: Press): number {
+  return (
+    a.press - b.press || a.arrival - b.arrival || (a.player < b.player ? -1 : a.player > b.player ? 1 : 0)
+  );
+}
+
+/**
+ * Two lists in press order made one. Presses mostly come in about the order they were made, so
+ * the new ones belong near the end: the front of `older` before the earliest new press is copied
+ * as it is, found by binary search, and only the tail is merged.
+ */
+export function mergeByPress(older: readonly Press[], added: readonly Press[]): Press[] {
+  const earliest = added[0] as Press;
+  let lo = 0;
+  let hi = older.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byPress(older[mid] as Press, earliest) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = older.slice(0, lo);
+  let i = lo;
+  let j = 0;
+  while (i < older.length && j < added.length) {
+    const a = older[i] as Press;
+    const b = added[j] as Press;
+    if (byPress(a, b) <= 0) {
+      out.push(a);
+      i++;
+    } else {
+      out.push(b);
+      j++;
+    }
+  }
+  for (; i < older.length; i++) out.push(older[i] as Press);
+  for (; j < added.length; j++) out.push(added[j] as Press);
+  return out;
+}
