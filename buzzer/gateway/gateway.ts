@@ -102,7 +102,8 @@ export class Gateway {
     for (const e of effects) {
       if (e.type === "publish") {
         const round = e.msg.type === "state" || e.msg.type === "delta" ? e.msg.round : undefined;
-        if (round !== undefined) this.rounds.set(e.room, round);
+        // Kept only for rooms this gateway holds players of: with Redis every gateway gets every room's views.
+        if (round !== undefined && this.prober.players(e.room) > 0) this.rounds.set(e.room, round);
         this.prober.server?.publish(topic(e.room, e.audience), encode(e.msg));
         if (e.audience === "players") this.prober.published(e.room, this.opts.clock.now());
         continue;

@@ -456,6 +456,27 @@ describe("Gateway", () => {
     gateway.detach();
   });
 
+  test("keeps no round for a room it holds no player of (with Redis every gateway gets every room's views)", () => {
+    const { gateway, server, connect, json, close } = setup();
+    gateway.attach(server, ALLOWED);
+    const delta = (room: string, round: number): GatewayEffect => ({
+      type: "publish",
+      room,
+      audience: "players",
+      msg: { type: "delta", room, version: round, round },
+    });
+    // What it keeps for answering repeats at once: private, and bounded by the rooms it holds players of.
+    const rounds = (gateway as unknown as { rounds: Map<string, number> }).rounds;
+    const socket = connect();
+    json(socket, { type: "join", room: "QUIZ", name: "Alice" });
+    gateway.deliver([delta("QUIZ", 2), delta("ELSEWHERE", 7)]);
+    expect([...rounds.keys()]).toEqual(["QUIZ"]);
+    close(socket);
+    gateway.deliver([delta("QUIZ", 3)]);
+    expect(rounds.size).toBe(0);
+    gateway.detach();
+  });
+
   test("subscribes hosts and viewers to the staff topic, and tells the owner when they leave", () => {
     const { connect, json, close, of } = setup();
     const host = connect();
