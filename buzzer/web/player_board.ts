@@ -15,12 +15,12 @@ const ui = {
   scores: byId<HTMLOListElement>("scores"),
 };
 
-/** Shows the player's score and, once anyone scores, its rank among the leaderboard's lines (`3 pts · 2nd of 12`), its team, and the board. */
+/** Shows the player's score and, once it and anyone have points, its rank among the leaderboard's lines (`3 pts · 2nd of 12`), its team, and the board. */
 export function renderStanding(view: RoomView | null, me: string | undefined): void {
   const you = view?.you;
   const scores = view?.scores ?? [];
   const scored = scores.some((s) => s.points !== 0);
-  const rank = you && view ? rankNote(you.rank, view.scoreCount, scored) : "";
+  const rank = you && view ? rankNote(you.rank, view.scoreCount, you.points, scored) : "";
   showNote(ui.myScore, you ? [pointsLabel(you.points), rank].filter(Boolean).join(" · ") : "");
   showNote(ui.myTeam, you?.team ? ` · ${you.team}` : "");
   const teams = view?.teams ?? [];

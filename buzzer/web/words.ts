@@ -15,11 +15,12 @@ export function ordinal(n: number): string {
 }
 
 /**
- * A player's rank as its page shows it (`2nd of 12`), or "" while no one has points: everyone then
- * shares rank 1, and "1st of 1501" on every phone before the first answer would tell them all they lead.
+ * A player's rank as its page shows it (`2nd of 12`), or "" while no one has points, or while the
+ * player has none: a line at 0 shares its rank with everyone who has not scored, and after one right
+ * answer in a room of 2,500, "2nd of 2501" on 2,500 phones would tell each one it is runner-up.
  */
-export function rankNote(rank: number, of: number, anyScored: boolean): string {
-  return anyScored ? `${ordinal(rank)} of ${of}` : "";
+export function rankNote(rank: number, of: number, points: number, anyScored: boolean): string {
+  return anyScored && points !== 0 ? `${ordinal(rank)} of ${of}` : "";
 }
 
 /**

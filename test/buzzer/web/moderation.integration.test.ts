@@ -135,14 +135,18 @@ describe("player page under moderation", () => {
       const { peer: host } = await Peer.join(suite.server.url, { room: "PAGE5", secret: "roomsecret" });
       const page = await player("PAGE5", "Pat");
       const { peer: quin, welcome } = await Peer.join(suite.server.url, { room: "PAGE5", name: "Quin" });
+      const seen = await host.next("state", (s) => s.players.some((p) => p.name === "Pat"));
+      const pat = seen.players.find((p) => p.name === "Pat")?.id ?? "";
+      // A player at 0 points is shown no rank (it shares it with everyone who has not scored): Pat scores.
+      host.send({ type: "award", player: pat, points: 1 });
       host.send({ type: "award", player: welcome.id, points: 3 });
-      await page.locator("#my-score", { hasText: "0 pts · 2nd of 2" }).waitFor();
+      await page.locator("#my-score", { hasText: "1 pt · 2nd of 2" }).waitFor();
       quin.close();
       await host.next("state", (s) => s.players.some((p) => p.name === "Quin" && !p.connected));
       host.send({ type: "prune" });
       // Quin is gone from the room, its 3 points stay on the board: one player, two lines.
       await page.locator("#player-count", { hasText: "1 player" }).waitFor();
-      expect(await text(page, "#my-score")).toBe("0 pts · 2nd of 2");
+      expect(await text(page, "#my-score")).toBe("1 pt · 2nd of 2");
       expect(suite.browsing.problems).toEqual([]);
       host.close();
     },

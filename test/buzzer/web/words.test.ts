@@ -3,8 +3,13 @@ import { phaseDetail, quietLockLabel, rankNote } from "../../../buzzer/web/words
 
 describe("words", () => {
   test("rankNote gives a player's rank out of the leaderboard's lines only once anyone has points", () => {
-    expect(rankNote(2, 12, true)).toBe("2nd of 12");
-    expect(rankNote(1, 1501, false)).toBe("");
+    expect(rankNote(2, 12, 3, true)).toBe("2nd of 12");
+    expect(rankNote(12, 12, -1, true)).toBe("12th of 12");
+    expect(rankNote(1, 1501, 0, false)).toBe("");
+  });
+
+  test("rankNote gives no rank to a player at 0 points, which it shares with everyone who has not scored", () => {
+    expect(rankNote(2, 2501, 0, true)).toBe("");
   });
 
   test("quietLockLabel says what locked a round with no buzz: time's up, locked, or get ready for one not opened", () => {
