@@ -3,7 +3,15 @@ import { renderUnicodeCompact } from "uqr";
 import { fail, orFail } from "../lib/fail.ts";
 import { openFileLimit } from "../lib/files.ts";
 import { logger } from "../lib/log.ts";
-import { numberOption, parseOptions, redisOption, serverOptions, shown } from "../lib/options.ts";
+import {
+  numberOption,
+  PAGE_URL,
+  parseOptions,
+  REDIS_URL,
+  serverOptions,
+  shown,
+  urlOption,
+} from "../lib/options.ts";
 import { randomHex } from "../lib/secret.ts";
 import { listen, listenOptions } from "../lib/serve.ts";
 import { readTls } from "../lib/tls.ts";
@@ -113,14 +121,10 @@ const joinRate = {
   perSecond: 5,
 };
 const maxCompensation = numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000);
-const publicUrl = values["public-url"] as string | undefined;
-// Players open it in a browser, from its QR code: an ftp:// or mailto: one would not get them in.
-if (
-  publicUrl !== undefined &&
-  !/^https?:$/.test(URL.canParse(publicUrl) ? new URL(publicUrl).protocol : "")
-) {
-  fail(`${program}: invalid --public-url '${publicUrl}': expected a URL like https://quiz.example.org/`, 2);
-}
+const publicUrl =
+  values["public-url"] === undefined
+    ? undefined
+    : urlOption(program, values["public-url"], PAGE_URL, "public-url");
 const maxConnections = values["max-connections"]
   ? numberOption(program, "max-connections", values["max-connections"], 1, 10_000_000, true)
   : Math.max(1, openFileLimit() - FILE_RESERVE);
@@ -150,7 +154,7 @@ if (statePath === "")
 if (redisUrl === "")
   fail(`${program}: --redis is empty (is its variable set?): give a URL like redis://HOST:PORT`, 2);
 if (redisUrl !== undefined) {
-  redisOption(program, redisUrl);
+  urlOption(program, redisUrl, REDIS_URL, "redis");
   if (statePath !== undefined)
     fail(`${program}: --state and --redis do not go together: with --redis the game is kept in Redis`, 2);
   // Every process of a cluster must know the same secret: a random one would be this process's alone.

@@ -148,11 +148,30 @@ export function portOption(program: string, value: unknown): number {
   return port;
 }
 
-/** Reads a URL option: ws:// or wss://, else one line and exit 2. */
-export function urlOption(program: string, value: unknown): string {
+/** What a URL option may be: the schemes it takes, and how to write one (for its error line). */
+export interface UrlKind {
+  schemes: RegExp;
+  expected: string;
+}
+
+/** A server to connect to. */
+export const WS_URL: UrlKind = { schemes: /^wss?:$/, expected: "ws://HOST:PORT or wss://HOST:PORT" };
+/** The URL players open in a browser, from its QR code: an ftp:// or mailto: one would not get them in. */
+export const PAGE_URL: UrlKind = {
+  schemes: /^https?:$/,
+  expected: "a URL like https://quiz.example.org/",
+};
+/** A Redis, with the schemes Bun's client connects with (it would say only "Connection closed"). */
+export const REDIS_URL: UrlKind = {
+  schemes: /^(redis|rediss|valkey|valkeys)(\+tls)?(\+unix)?:$/,
+  expected: "a URL like redis://HOST:PORT (redis://:PASSWORD@HOST:PORT with a password)",
+};
+
+/** Reads a URL option of a kind, else one line (its password hidden) and exit 2. */
+export function urlOption(program: string, value: unknown, kind = WS_URL, name = "url"): string {
   const text = String(value);
-  if (!URL.canParse(text) || !/^wss?:$/.test(new URL(text).protocol)) {
-    fail(`${program}: invalid --url '${text}': expected ws://HOST:PORT or wss://HOST:PORT`, 2);
+  if (!URL.canParse(text) || !kind.schemes.test(new URL(text).protocol)) {
+    fail(`${program}: invalid --${name} '${shown(text)}': expected ${kind.expected}`, 2);
   }
   return text;
 }
@@ -186,20 +205,6 @@ export function numberOption(
     fail(`${program}: invalid --${name} '${value}': expected ${what} from ${min} to ${max}`, 2);
   }
   return n;
-}
-
-/** The URL schemes Bun's Redis client connects with. */
-const REDIS_SCHEME = /^(redis|rediss|valkey|valkeys)(\+tls)?(\+unix)?:$/;
-
-/** Reads a Redis URL option, else one line and exit 2 (Bun's client would say only "Connection closed"). */
-export function redisOption(program: string, value: string): string {
-  if (!URL.canParse(value) || !REDIS_SCHEME.test(new URL(value).protocol)) {
-    fail(
-      `${program}: invalid --redis '${shown(value)}': expected a URL like redis://HOST:PORT (redis://:PASSWORD@HOST:PORT with a password)`,
-      2,
-    );
-  }
-  return value;
 }
 
 /** A URL as it may be printed: its password, if any, replaced by `***` (start lines end up in logs). */
