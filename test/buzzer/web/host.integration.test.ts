@@ -21,6 +21,17 @@ async function console_(room: string, origin = suite.base): Promise<Page> {
   return page;
 }
 
+/** A console on `room` that opened its round with the keyboard, and Pat, whose buzz its order shows. */
+async function patBuzzed(room: string): Promise<{ host: Page; peer: Peer }> {
+  const host = await console_(room);
+  const { peer } = await Peer.join(suite.server.url, { name: "Pat", room });
+  await host.keyboard.press("o");
+  await peer.next("state", (s) => s.phase === "open", WAIT);
+  peer.send({ type: "buzz", at: performance.now() });
+  await host.locator("#order li").first().waitFor();
+  return { host, peer };
+}
+
 /** Waits until the host console's player list shows a row for `name`. */
 const row = (page: Page, name: string) => page.locator("#players tr", { hasText: name });
 
@@ -259,13 +270,7 @@ describe("host console", () => {
   test.skipIf(!hasChromium)(
     "N is the next question (a new round, open at once), R a new round; a false start is forgiven; the timer counts down",
     async () => {
-      const room = "NEXT";
-      const host = await console_(room);
-      const { peer } = await Peer.join(suite.server.url, { name: "Pat", room });
-      await host.keyboard.press("o");
-      await peer.next("state", (s) => s.phase === "open", WAIT);
-      peer.send({ type: "buzz", at: performance.now() });
-      await host.locator("#order li").first().waitFor();
+      const { host, peer } = await patBuzzed("NEXT");
 
       await host.keyboard.press("n");
       await peer.next("state", (s) => s.round === 2 && s.phase === "open", WAIT);
@@ -298,13 +303,7 @@ describe("host console", () => {
   test.skipIf(!hasChromium)(
     "a double click on Next question or New round starts one round, and keeps the buzzes of the new one",
     async () => {
-      const room = "TWICE";
-      const host = await console_(room);
-      const { peer } = await Peer.join(suite.server.url, { name: "Pat", room });
-      await host.keyboard.press("o");
-      await peer.next("state", (s) => s.phase === "open", WAIT);
-      peer.send({ type: "buzz", at: performance.now() });
-      await host.locator("#order li").first().waitFor();
+      const { host, peer } = await patBuzzed("TWICE");
 
       // Both clicks in one task: the second is sent before the state of the first can come back.
       const twice = (id: string) =>
