@@ -3,7 +3,7 @@ import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { announce, teamAnswered } from "./decide.ts";
-import { log, publishNow, roundLine, type Settings } from "./effects.ts";
+import { log, publishNow, refuse, roundLine, type Settings } from "./effects.ts";
 import { find } from "./find.ts";
 import { markAction } from "./marks.ts";
 import { kick, prune, rename } from "./moderation.ts";
@@ -68,10 +68,13 @@ export function host(
       return prune(room, now, s, out);
     case "judge":
     case "unjudge":
+      if (roundOver(room, conn, action, s, out)) return;
       return markAction(room, conn, action, now, s, out);
+    case "forgive":
+      if (roundOver(room, conn, action, s, out)) return;
+      return scoreAction(room, conn, action, now, s, out);
     case "award":
     case "team":
-    case "forgive":
     case "scores":
       return scoreAction(room, conn, action, now, s, out);
     case "rules":
@@ -105,4 +108,31 @@ function untouched(room: Room): boolean {
   const { phase, releaseAt, placed, pending, lockedOut } = room.round;
   if (room.lockedBy !== null) return false;
   return phase === "locked" && releaseAt === null && !placed.length && !pending.length && !lockedOut.length;
+}
+
+/** What a host action on one answer would have done, as a refusal says it was not done. */
+const NOT_DONE = {
+  judge: "answer was not marked",
+  unjudge: "mark was not taken back",
+  forgive: "false start was not forgiven",
+} as const;
+
+/**
+ * Whether an action on one answer names a round the room has left (a click on the last question's
+ * order, from a console that had not shown the next one yet): refused with ROUND_OVER, not done in
+ * this round, where it would mark, unmark or forgive an answer the host never saw.
+ */
+function roundOver(
+  room: Room,
+  conn: string | null,
+  action: Extract<HostMessage, { type: keyof typeof NOT_DONE }>,
+  s: Settings,
+  out: RoomEffect[],
+): boolean {
+  const { round } = action;
+  if (round === undefined || round === room.round.number) return false;
+  const name = room.players.get(action.player)?.name ?? action.player;
+  const message = `the room is in round ${room.round.number}, not round ${round}: ${name}'s ${NOT_DONE[action.type]}`;
+  if (conn) refuse(out, s, conn, "ROUND_OVER", message);
+  return true;
 }

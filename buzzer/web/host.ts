@@ -118,12 +118,15 @@ const login = hostLogin({
 function refused(code: ErrorCode, message: string): void {
   // A refusal names no command: one for the search out (Redis away, the host's rate) must not stop it.
   find.unanswered();
-  if (code === "ALREADY_JUDGED" || code === "NOT_JUDGED") orderNotice(message);
+  if (code === "ALREADY_JUDGED" || code === "NOT_JUDGED" || code === "ROUND_OVER") orderNotice(message);
   else if (!players.refused(message) && !find.table.refused(message)) ui.detail.textContent = message;
 }
 
 let orderNoteTimer = 0;
-/** Says under the order, for a few seconds, why a mark or undo was not counted (another tab got there first). */
+/**
+ * Says under the order, for a few seconds, why a mark, undo or forgive was not counted (another tab
+ * got there first, or the click was on a question that is over).
+ */
 function orderNotice(message: string): void {
   showNote(ui.orderNote, `${message[0]?.toUpperCase() ?? ""}${message.slice(1)}.`);
   clearTimeout(orderNoteTimer);
