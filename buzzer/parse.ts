@@ -63,7 +63,17 @@ export function parseClient(text: string): Parsed<ClientMessage> {
       }
       if (m.type === "arm") return { ok: true, msg: { type: m.type, countdown: m.countdown } };
       if (!roundNumber(m.round)) return bad("next.round must be a whole number from 1");
-      return { ok: true, msg: { type: m.type, countdown: m.countdown, ...asked(m.round) } };
+      if (m.unplayed !== undefined && typeof m.unplayed !== "boolean")
+        return bad("next.unplayed must be true or false");
+      return {
+        ok: true,
+        msg: {
+          type: m.type,
+          countdown: m.countdown,
+          ...asked(m.round),
+          ...(m.unplayed === undefined ? {} : { unplayed: m.unplayed }),
+        },
+      };
     case "reset":
       if (!roundNumber(m.round)) return bad("reset.round must be a whole number from 1");
       return { ok: true, msg: { type: m.type, ...asked(m.round) } };

@@ -84,8 +84,13 @@ export type ClientMessage =
    * the one the host sees, is still the room's (a double click or a second console starts one, not two).
    */
   | { type: "reset"; round?: number }
-  /** Host: start a new round and open it at once, or after a countdown in ms ("next question"); `round` as for reset. */
-  | { type: "next"; countdown?: number; round?: number }
+  /**
+   * Host: start a new round and open it at once, or after a countdown in ms ("next question"); `round`
+   * as for reset. An unplayed round is opened instead, keeping its number: `unplayed` says the host saw
+   * it so (the view's `unplayed`), and such a next once the round was opened changes nothing (a double
+   * click on the first question opens it once, not it and then the next).
+   */
+  | { type: "next"; countdown?: number; round?: number; unplayed?: boolean }
   /** Host: remove a player from the room; with `ban`, its name and token cannot join again. */
   | { type: "kick"; player: string; ban?: boolean }
   /** Host: give a player another name. */

@@ -122,6 +122,11 @@ export interface RoomView {
   closesIn?: number;
   /** Hosts and viewers, once the open round is locked: what locked it (its timer, auto-lock, the host). */
   lockedBy?: "timer" | "autoLock" | "host";
+  /**
+   * Hosts and viewers: the round has not been played (never opened, no press, no lockout), so a
+   * `next` opens it rather than starting another; a host's next from it says so (see protocol.ts next).
+   */
+  unplayed?: true;
   /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
   scores: ScoreView[];
   /** Lines on the whole leaderboard, players who left with points included: what a rank is out of. */

@@ -11,6 +11,7 @@ import { formatRecords } from "./records.ts";
 import { open, setRules, timing } from "./rules.ts";
 import { depart, scoreAction } from "./scores.ts";
 import type { Room } from "./state.ts";
+import { opened, unplayed } from "./views.ts";
 
 /** Applies a host action to a room. */
 export function host(
@@ -34,10 +35,12 @@ export function host(
       // Sent from a round the room has left already (a double click, a second console): that new round is this one.
       if (action.round !== undefined && action.round !== room.round.number) return;
       // The first question of a room that has not played yet is its first round, not its second.
-      if (action.type === "next" && untouched(room)) {
+      if (action.type === "next" && unplayed(room)) {
         open(room, action.countdown ?? 0, now, out);
         break;
       }
+      // Sent from the round before it was opened in place: the click (or its twin) that opened it is this one.
+      if (action.type === "next" && action.unplayed && opened(room)) return;
       // Presses still in their window are placed, and the final order goes out, before the round is cleared.
       const { round, placed, answered } = rules.settle(
         room.round,
@@ -98,16 +101,6 @@ export function host(
     if (s.logging) out.push(log(room, roundLine(room.round, now)));
   }
   publishNow(room, now, out);
-}
-
-/**
- * A round nothing has happened in yet: never opened (a journal does not keep the release time of
- * one that was, but keeps what locked it), no press and no lockout.
- */
-function untouched(room: Room): boolean {
-  const { phase, releaseAt, placed, pending, lockedOut } = room.round;
-  if (room.lockedBy !== null) return false;
-  return phase === "locked" && releaseAt === null && !placed.length && !pending.length && !lockedOut.length;
 }
 
 /** What a host action on one answer would have done, as a refusal says it was not done. */

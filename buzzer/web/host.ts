@@ -12,6 +12,7 @@ import {
   type RoomView,
 } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
+import { nextQuestion } from "../view.ts";
 import { armLabel, COUNTDOWN_RANGE, countdownMs } from "./host_checks.ts";
 import { asking, dismiss } from "./host_dialog.ts";
 import { FindBox } from "./host_find.ts";
@@ -260,7 +261,7 @@ ui.seconds.value = String(COUNTDOWN_MS / 1000);
 showArmLabel();
 ui.seconds.addEventListener("input", showArmLabel);
 // A new round names the round it leaves: a double click, or the same click on a second console, starts one.
-ui.next.addEventListener("click", () => send({ type: "next", round: view?.round }));
+ui.next.addEventListener("click", () => send(nextQuestion(view)));
 ui.open.addEventListener("click", () => send({ type: "arm" }));
 ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));

@@ -116,6 +116,10 @@ describe("protocol", () => {
         ok: true,
         msg: { type: "next", countdown: 3000, round: 1 },
       });
+      expect(parse({ type: "next", round: 1, unplayed: true })).toStrictEqual({
+        ok: true,
+        msg: { type: "next", countdown: undefined, round: 1, unplayed: true },
+      });
       expect(parse({ type: "reset", round: 12 })).toStrictEqual({
         ok: true,
         msg: { type: "reset", round: 12 },
@@ -294,6 +298,12 @@ describe("protocol", () => {
           badMessage("reset.round must be a whole number from 1"),
         );
       }
+    });
+
+    test("a next whose unplayed is not true or false", () => {
+      expect(parse({ type: "next", round: 1, unplayed: 1 })).toStrictEqual(
+        badMessage("next.unplayed must be true or false"),
+      );
     });
 
     test("a judge, an unjudge or a forgive whose round is not a whole number from 1", () => {
