@@ -78,8 +78,10 @@ export interface ScoreView {
 export interface TeamView {
   name: string;
   points: number;
-  /** Players in the team now. */
+  /** Players in the team connected now. */
   players: number;
+  /** Players in the team away now (within the resume grace), when any: not counted in `players`. */
+  away?: number;
   rank: number;
 }
 
