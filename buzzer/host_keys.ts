@@ -4,6 +4,7 @@
  */
 import { type ClientMessage, COUNTDOWN_MS, type PlayerView, type RoomView } from "./protocol.ts";
 import { seconds } from "./room_feed.ts";
+import { nextQuestion } from "./view.ts";
 
 /** The keys, as the host is told them once joined. */
 export const HOST_KEYS = `Host keys: o open, c countdown ${seconds(COUNTDOWN_MS)}, l lock, n new round, x next question, k and a number then Enter kick, q quit`;
@@ -47,7 +48,7 @@ export function hostKey(
     case "n":
       return { kick, send: { type: "reset", round: view?.round } };
     case "x":
-      return { kick, send: { type: "next", round: view?.round } };
+      return { kick, send: nextQuestion(view) };
     case "k":
       return {
         kick: { digits: "", roster: roster ?? [] },

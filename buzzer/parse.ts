@@ -63,7 +63,17 @@ export function parseClient(text: string): Parsed<ClientMessage> {
       }
       if (m.type === "arm") return { ok: true, msg: { type: m.type, countdown: m.countdown } };
       if (!roundNumber(m.round)) return bad("next.round must be a whole number from 1");
-      return { ok: true, msg: { type: m.type, countdown: m.countdown, ...asked(m.round) } };
+      if (m.unplayed !== undefined && typeof m.unplayed !== "boolean")
+        return bad("next.unplayed must be true or false");
+      return {
+        ok: true,
+        msg: {
+          type: m.type,
+          countdown: m.countdown,
+          ...asked(m.round),
+          ...(m.unplayed === undefined ? {} : { unplayed: m.unplayed }),
+        },
+      };
     case "reset":
       if (!roundNumber(m.round)) return bad("reset.round must be a whole number from 1");
       return { ok: true, msg: { type: m.type, ...asked(m.round) } };
@@ -100,7 +110,7 @@ const isPlayerId = (v: unknown): v is string => typeof v === "string" && v.lengt
 /** A round a host names (optional): rounds are numbered from 1. */
 const roundNumber = (v: unknown): v is number | undefined =>
   v === undefined || (Number.isSafeInteger(v) && (v as number) >= 1);
-/** The `round` field of a reset or next, left out when the host named none. */
+/** The `round` field of a host's action (next, reset, a mark, a forgive), left out when the host named none. */
 const asked = (round: number | undefined) => (round === undefined ? {} : { round });
 const points = (v: unknown): v is number => Number.isSafeInteger(v) && Math.abs(v as number) <= LIMITS.points;
 
@@ -119,14 +129,16 @@ function parsePlayerAction(m: Record<string, unknown>): Parsed<ClientMessage> {
       return { ok: true, msg: { type, player, name: m.name } };
     case "forgive":
     case "unjudge":
-      return { ok: true, msg: { type, player } };
+      if (!roundNumber(m.round)) return bad(`${type}.round must be a whole number from 1`);
+      return { ok: true, msg: { type, player, ...asked(m.round) } };
     case "award":
       if (!points(m.points))
         return bad(`award.points must be a whole number from -${LIMITS.points} to ${LIMITS.points}`);
       return { ok: true, msg: { type, player, points: m.points } };
     case "judge":
       if (typeof m.right !== "boolean") return bad("judge.right must be true or false");
-      return { ok: true, msg: { type, player, right: m.right } };
+      if (!roundNumber(m.round)) return bad("judge.round must be a whole number from 1");
+      return { ok: true, msg: { type, player, right: m.right, ...asked(m.round) } };
     case "team":
       if (m.team !== null && (typeof m.team !== "string" || m.team.length > 4 * LIMITS.team))
         return bad("team.team must be a team name or null");

@@ -84,22 +84,31 @@ export type ClientMessage =
    * the one the host sees, is still the room's (a double click or a second console starts one, not two).
    */
   | { type: "reset"; round?: number }
-  /** Host: start a new round and open it at once, or after a countdown in ms ("next question"); `round` as for reset. */
-  | { type: "next"; countdown?: number; round?: number }
+  /**
+   * Host: start a new round and open it at once, or after a countdown in ms ("next question"); `round`
+   * as for reset. An unplayed round is opened instead, keeping its number: `unplayed` says the host saw
+   * it so (the view's `unplayed`), and such a next once the round was opened changes nothing (a double
+   * click on the first question opens it once, not it and then the next).
+   */
+  | { type: "next"; countdown?: number; round?: number; unplayed?: boolean }
   /** Host: remove a player from the room; with `ban`, its name and token cannot join again. */
   | { type: "kick"; player: string; ban?: boolean }
   /** Host: give a player another name. */
   | { type: "rename"; player: string; name: string }
   /** Host: remove every player who is not connected now. */
   | { type: "prune" }
-  /** Host: lift a player's false start this round (and give back what it cost). */
-  | { type: "forgive"; player: string }
+  /** Host: lift a player's false start this round (and give back what it cost); `round` as for judge. */
+  | { type: "forgive"; player: string; round?: number }
   /** Host: give a player points (negative takes them away). */
   | { type: "award"; player: string; points: number }
-  /** Host: mark a player's answer right or wrong: the room's rules say what that is worth. */
-  | { type: "judge"; player: string; right: boolean }
-  /** Host: take back the mark of a player's answer this round, and the points it gave (it may be marked again). */
-  | { type: "unjudge"; player: string }
+  /**
+   * Host: mark a player's answer right or wrong: the room's rules say what that is worth. With `round`,
+   * the round the host sees, only if the room is still in it (ROUND_OVER): a click on the last question's
+   * order, from a console that has not shown the next one yet, is not for the answer of this one.
+   */
+  | { type: "judge"; player: string; right: boolean; round?: number }
+  /** Host: take back the mark of a player's answer this round, and the points it gave (it may be marked again); `round` as for judge. */
+  | { type: "unjudge"; player: string; round?: number }
   /** Host: put a player in a team (null: in none). */
   | { type: "team"; player: string; team: string | null }
   /** Host: change some of the room's rules. */
@@ -139,6 +148,7 @@ export type ErrorCode =
   | "TEAM_ANSWERED"
   | "ALREADY_JUDGED"
   | "NOT_JUDGED"
+  | "ROUND_OVER"
   | "LOCKED_OUT"
   | "RATE_LIMITED"
   | "UNAVAILABLE";

@@ -78,8 +78,10 @@ export interface ScoreView {
 export interface TeamView {
   name: string;
   points: number;
-  /** Players in the team now. */
+  /** Players in the team connected now. */
   players: number;
+  /** Players in the team away now (within the resume grace), when any: not counted in `players`. */
+  away?: number;
   rank: number;
 }
 
@@ -122,6 +124,11 @@ export interface RoomView {
   closesIn?: number;
   /** Hosts and viewers, once the open round is locked: what locked it (its timer, auto-lock, the host). */
   lockedBy?: "timer" | "autoLock" | "host";
+  /**
+   * Hosts and viewers: the round has not been played (never opened, no press, no lockout), so a
+   * `next` opens it rather than starting another; a host's next from it says so (see protocol.ts next).
+   */
+  unplayed?: true;
   /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */
   scores: ScoreView[];
   /** Lines on the whole leaderboard, players who left with points included: what a rank is out of. */

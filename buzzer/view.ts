@@ -1,5 +1,5 @@
 /** A client's copy of its room: the snapshot it was sent, kept current by deltas and score messages. Pure. */
-import type { OwnScore, PlaceView, RoomDelta, RoomView } from "./protocol.ts";
+import type { ClientMessage, OwnScore, PlaceView, RoomDelta, RoomView } from "./protocol.ts";
 
 /**
  * The view after a delta. A delta the view already holds (sent before a newer snapshot) changes
@@ -51,4 +51,13 @@ function mergeOrder(order: readonly PlaceView[], added: readonly PlaceView[]): P
   const byPlace = new Map(order.map((p) => [p.place, p]));
   for (const p of added) byPlace.set(p.place, p);
   return [...byPlace.values()].sort((a, b) => a.place - b.place);
+}
+
+/**
+ * The next question as a host asks for it from the room it sees: naming the round it leaves, and
+ * whether that round was unplayed (then it is opened in place), so a double click or a second
+ * console starts one question, never two.
+ */
+export function nextQuestion(view: RoomView | null): Extract<ClientMessage, { type: "next" }> {
+  return { type: "next", round: view?.round, ...(view?.unplayed ? { unplayed: true } : {}) };
 }

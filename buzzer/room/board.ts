@@ -40,15 +40,22 @@ export function boardOf(room: Room): Board {
   for (const p of room.players.values()) add(p.id, p.name, p.team, p.points);
   for (const [id, l] of room.departed) add(id, l.name, l.team, l.points);
   const lines = ranked(all.sort(byPoints));
-  const totals = new Map<string, { name: string; points: number; players: number }>();
+  const totals = new Map<string, { name: string; points: number; players: number; away: number }>();
   for (const l of lines) {
     if (l.team === undefined) continue;
-    const t = totals.get(l.team) ?? { name: l.team, points: 0, players: 0 };
+    const t = totals.get(l.team) ?? { name: l.team, points: 0, players: 0, away: 0 };
     t.points += l.points;
-    if (room.players.has(l.id)) t.players++;
+    // A member away may come back within the grace: counted apart, not as one of the team here now.
+    const conn = room.players.get(l.id)?.conn;
+    if (conn) t.players++;
+    else if (conn === null) t.away++;
     totals.set(l.team, t);
   }
-  const teams = ranked([...totals.values()].sort(byPoints));
+  const teams = ranked(
+    [...totals.values()]
+      .sort(byPoints)
+      .map(({ away, ...t }): Omit<TeamView, "rank"> => (away ? { ...t, away } : t)),
+  );
   room.board = { lines, teams, ranks: new Map(lines.map((l) => [l.id, l.rank])) };
   room.stale = false;
   return room.board;

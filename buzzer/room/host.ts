@@ -3,7 +3,7 @@ import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { announce, teamAnswered } from "./decide.ts";
-import { log, publishNow, roundLine, type Settings } from "./effects.ts";
+import { log, publishNow, refuse, roundLine, type Settings } from "./effects.ts";
 import { find } from "./find.ts";
 import { markAction } from "./marks.ts";
 import { kick, prune, rename } from "./moderation.ts";
@@ -11,6 +11,7 @@ import { formatRecords } from "./records.ts";
 import { open, setRules, timing } from "./rules.ts";
 import { depart, scoreAction } from "./scores.ts";
 import type { Room } from "./state.ts";
+import { opened, unplayed } from "./views.ts";
 
 /** Applies a host action to a room. */
 export function host(
@@ -34,10 +35,12 @@ export function host(
       // Sent from a round the room has left already (a double click, a second console): that new round is this one.
       if (action.round !== undefined && action.round !== room.round.number) return;
       // The first question of a room that has not played yet is its first round, not its second.
-      if (action.type === "next" && untouched(room)) {
+      if (action.type === "next" && unplayed(room)) {
         open(room, action.countdown ?? 0, now, out);
         break;
       }
+      // Sent from the round before it was opened in place: the click (or its twin) that opened it is this one.
+      if (action.type === "next" && action.unplayed && opened(room)) return;
       // Presses still in their window are placed, and the final order goes out, before the round is cleared.
       const { round, placed, answered } = rules.settle(
         room.round,
@@ -68,10 +71,13 @@ export function host(
       return prune(room, now, s, out);
     case "judge":
     case "unjudge":
+      if (roundOver(room, conn, action, s, out)) return;
       return markAction(room, conn, action, now, s, out);
+    case "forgive":
+      if (roundOver(room, conn, action, s, out)) return;
+      return scoreAction(room, conn, action, now, s, out);
     case "award":
     case "team":
-    case "forgive":
     case "scores":
       return scoreAction(room, conn, action, now, s, out);
     case "rules":
@@ -97,12 +103,29 @@ export function host(
   publishNow(room, now, out);
 }
 
+/** What a host action on one answer would have done, as a refusal says it was not done. */
+const NOT_DONE = {
+  judge: "answer was not marked",
+  unjudge: "mark was not taken back",
+  forgive: "false start was not forgiven",
+} as const;
+
 /**
- * A round nothing has happened in yet: never opened (a journal does not keep the release time of
- * one that was, but keeps what locked it), no press and no lockout.
+ * Whether an action on one answer names a round the room has left (a click on the last question's
+ * order, from a console that had not shown the next one yet): refused with ROUND_OVER, not done in
+ * this round, where it would mark, unmark or forgive an answer the host never saw.
  */
-function untouched(room: Room): boolean {
-  const { phase, releaseAt, placed, pending, lockedOut } = room.round;
-  if (room.lockedBy !== null) return false;
-  return phase === "locked" && releaseAt === null && !placed.length && !pending.length && !lockedOut.length;
+function roundOver(
+  room: Room,
+  conn: string | null,
+  action: Extract<HostMessage, { type: keyof typeof NOT_DONE }>,
+  s: Settings,
+  out: RoomEffect[],
+): boolean {
+  const { round } = action;
+  if (round === undefined || round === room.round.number) return false;
+  const name = room.players.get(action.player)?.name ?? action.player;
+  const message = `the room is in round ${room.round.number}, not round ${round}: ${name}'s ${NOT_DONE[action.type]}`;
+  if (conn) refuse(out, s, conn, "ROUND_OVER", message);
+  return true;
 }

@@ -235,8 +235,11 @@ export function removePlayer(room: Room, player: Player): void {
  * players changes, so it stays right whichever way a player comes, goes or is removed.
  */
 export function setConn(room: Room, player: Player, conn: string | null): void {
-  room.online += (conn !== null ? 1 : 0) - (player.conn !== null ? 1 : 0);
+  const by = (conn !== null ? 1 : 0) - (player.conn !== null ? 1 : 0);
+  room.online += by;
   player.conn = conn;
+  // A team counts its members here now and those away apart: its line on the board changed.
+  if (by !== 0 && player.team !== null) room.stale = true;
 }
 
 /** Takes `name`, or the first free `name (n)`, for a player of the room. */

@@ -54,7 +54,23 @@ export function staffView(room: Room, now: number): RoomView {
     teams: board.teams,
     rules: { ...room.rules },
     ...(room.lockedBy !== null ? { lockedBy: room.lockedBy } : {}),
+    ...(unplayed(room) ? { unplayed: true as const } : {}),
   };
+}
+
+/**
+ * A round nothing has happened in yet: never opened (a journal does not keep the release time of
+ * one that was, but keeps what locked it), no press and no lockout. A host's next opens it in place.
+ */
+export function unplayed(room: Room): boolean {
+  const { placed, pending, lockedOut } = room.round;
+  return !opened(room) && !placed.length && !pending.length && !lockedOut.length;
+}
+
+/** Whether the round has been opened or armed since it began. */
+export function opened(room: Room): boolean {
+  const { phase, releaseAt } = room.round;
+  return phase !== "locked" || releaseAt !== null || room.lockedBy !== null;
 }
 
 /** A player as the host's list shows it (and a host's search finds it). */

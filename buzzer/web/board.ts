@@ -1,6 +1,7 @@
 /** The leaderboard as the projector and the player page show it: players by points, and teams. */
 import type { ScoreView, TeamView } from "../protocol.ts";
 import { h } from "./ui.ts";
+import { teamSize } from "./words.ts";
 
 /** Fills an `<ol>` with the first `max` lines of the leaderboard: rank, name (and team), points. */
 export function renderScores(
@@ -30,7 +31,7 @@ export function renderTeams(
   const items = teams.slice(0, max).map((t) => {
     const li = h("li", t.name === mine ? "mine" : "");
     const name = h("span", "name", t.name);
-    name.append(h("span", "team", `${t.players} ${t.players === 1 ? "player" : "players"}`));
+    name.append(h("span", "team", teamSize(t.players, t.away)));
     li.append(h("span", "rank", String(t.rank)), name, h("span", "points", pointsLabel(t.points)));
     return li;
   });

@@ -12,6 +12,7 @@ import {
   type RoomView,
 } from "../protocol.ts";
 import type { SessionStatus } from "../session.ts";
+import { nextQuestion } from "../view.ts";
 import { armLabel, COUNTDOWN_RANGE, countdownMs } from "./host_checks.ts";
 import { asking, dismiss } from "./host_dialog.ts";
 import { FindBox } from "./host_find.ts";
@@ -118,12 +119,15 @@ const login = hostLogin({
 function refused(code: ErrorCode, message: string): void {
   // A refusal names no command: one for the search out (Redis away, the host's rate) must not stop it.
   find.unanswered();
-  if (code === "ALREADY_JUDGED" || code === "NOT_JUDGED") orderNotice(message);
+  if (code === "ALREADY_JUDGED" || code === "NOT_JUDGED" || code === "ROUND_OVER") orderNotice(message);
   else if (!players.refused(message) && !find.table.refused(message)) ui.detail.textContent = message;
 }
 
 let orderNoteTimer = 0;
-/** Says under the order, for a few seconds, why a mark or undo was not counted (another tab got there first). */
+/**
+ * Says under the order, for a few seconds, why a mark, undo or forgive was not counted (another tab
+ * got there first, or the click was on a question that is over).
+ */
 function orderNotice(message: string): void {
   showNote(ui.orderNote, `${message[0]?.toUpperCase() ?? ""}${message.slice(1)}.`);
   clearTimeout(orderNoteTimer);
@@ -257,7 +261,7 @@ ui.seconds.value = String(COUNTDOWN_MS / 1000);
 showArmLabel();
 ui.seconds.addEventListener("input", showArmLabel);
 // A new round names the round it leaves: a double click, or the same click on a second console, starts one.
-ui.next.addEventListener("click", () => send({ type: "next", round: view?.round }));
+ui.next.addEventListener("click", () => send(nextQuestion(view)));
 ui.open.addEventListener("click", () => send({ type: "arm" }));
 ui.arm.addEventListener("click", armCountdown);
 ui.lock.addEventListener("click", () => send({ type: "lock" }));

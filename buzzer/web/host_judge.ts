@@ -47,6 +47,14 @@ export class Judging {
   }
 
   /**
+   * The round shown, as an action on one of its answers names it: a click that reaches the server
+   * after the next question began is refused (ROUND_OVER), not done to the new round's answer.
+   */
+  inRound(): { round?: number } {
+    return this.round < 1 ? {} : { round: this.round };
+  }
+
+  /**
    * Right and wrong buttons for an answer, and an undo shown once it is marked; `mark` is the
    * element whose `data-judged` shows the verdict.
    */
@@ -81,8 +89,8 @@ export class Judging {
       if ((this.shown(answer) !== undefined) !== (verdict === null)) return;
       const msg: ClientMessage =
         verdict === null
-          ? { type: "unjudge", player: answer.id }
-          : { type: "judge", player: answer.id, right: verdict === "right" };
+          ? { type: "unjudge", player: answer.id, ...this.inRound() }
+          : { type: "judge", player: answer.id, right: verdict === "right", ...this.inRound() };
       if (!this.send(msg)) return;
       this.sent.set(answer.id, verdict);
       const focused = el.contains(document.activeElement);

@@ -171,7 +171,9 @@ export class PlayerTable {
       player: p,
     };
     // Every action reads the row's player when clicked: the id never comes from where the mouse is later.
-    forgive.addEventListener("click", () => this.send({ type: "forgive", player: row.player.id }));
+    forgive.addEventListener("click", () =>
+      this.send({ type: "forgive", player: row.player.id, ...this.judging.inRound() }),
+    );
     team.addEventListener("change", () => {
       const value = team.value.trim();
       this.send({ type: "team", player: row.player.id, team: value || null });

@@ -1,6 +1,7 @@
 /** The host console's leaderboard, players and teams, and the scores' CSV download. */
 import type { ScoreView, TeamView } from "../protocol.ts";
 import { download, h } from "./ui.ts";
+import { teamSize } from "./words.ts";
 
 function line(rank: number, name: string, detail: string, points: number): HTMLLIElement {
   const li = h("li");
@@ -18,9 +19,7 @@ export function renderBoard(
 ): void {
   els.scores.replaceChildren(...scores.map((s) => line(s.rank, s.name, s.team ?? "", s.points)));
   els.empty.hidden = scores.length > 0;
-  els.teams.replaceChildren(
-    ...teams.map((t) => line(t.rank, t.name, `${t.players} player${t.players === 1 ? "" : "s"}`, t.points)),
-  );
+  els.teams.replaceChildren(...teams.map((t) => line(t.rank, t.name, teamSize(t.players, t.away), t.points)));
   els.teams.hidden = els.teamsTitle.hidden = teams.length === 0;
 }
 

@@ -70,6 +70,14 @@ describe("host_keys", () => {
     });
   });
 
+  test("x from an unplayed round says so, so a second x before the view moves on opens nothing more", () => {
+    expect(hostKey("x", null, { ...room("locked"), unplayed: true }, players).send).toStrictEqual({
+      type: "next",
+      round: 2,
+      unplayed: true,
+    });
+  });
+
   test("l on a locked round and o on an open one say so instead of sending", () => {
     expect(hostKey("l", null, room("locked"), players)).toEqual({
       kick: null,

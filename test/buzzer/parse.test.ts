@@ -116,10 +116,27 @@ describe("protocol", () => {
         ok: true,
         msg: { type: "next", countdown: 3000, round: 1 },
       });
+      expect(parse({ type: "next", round: 1, unplayed: true })).toStrictEqual({
+        ok: true,
+        msg: { type: "next", countdown: undefined, round: 1, unplayed: true },
+      });
       expect(parse({ type: "reset", round: 12 })).toStrictEqual({
         ok: true,
         msg: { type: "reset", round: 12 },
       });
+    });
+
+    test("a judge, an unjudge and a forgive naming the round the host sees, from 1", () => {
+      expect(parse({ type: "judge", player: "p1", right: false, round: 3 })).toStrictEqual({
+        ok: true,
+        msg: { type: "judge", player: "p1", right: false, round: 3 },
+      });
+      for (const type of ["unjudge", "forgive"] as const) {
+        expect(parse({ type, player: "p1", round: 1 })).toStrictEqual({
+          ok: true,
+          msg: { type, player: "p1", round: 1 },
+        });
+      }
     });
 
     test("a kick with a player id up to 64 characters", () => {
@@ -280,6 +297,22 @@ describe("protocol", () => {
         expect(parse({ type: "reset", round })).toStrictEqual(
           badMessage("reset.round must be a whole number from 1"),
         );
+      }
+    });
+
+    test("a next whose unplayed is not true or false", () => {
+      expect(parse({ type: "next", round: 1, unplayed: 1 })).toStrictEqual(
+        badMessage("next.unplayed must be true or false"),
+      );
+    });
+
+    test("a judge, an unjudge or a forgive whose round is not a whole number from 1", () => {
+      for (const round of [0, -1, 1.5, "2", null]) {
+        for (const type of ["judge", "unjudge", "forgive"] as const) {
+          expect(parse({ type, player: "p1", right: true, round })).toStrictEqual(
+            badMessage(`${type}.round must be a whole number from 1`),
+          );
+        }
       }
     });
 

@@ -90,9 +90,10 @@ describe("buzzer_server.ts --state", () => {
       { id: cy.id, name: "Cy", team: "Blue", points: 5, rank: 1 },
       { id: ann.id, name: "Ann", team: "Red", points: 2, rank: 2 },
     ];
+    // Every member's connection died with the process: the teams count them away, not here.
     const teams = [
-      { name: "Blue", points: 5, players: 1, rank: 1 },
-      { name: "Red", points: 2, players: 2, rank: 2 },
+      { name: "Blue", points: 5, players: 0, away: 1, rank: 1 },
+      { name: "Red", points: 2, players: 0, away: 2, rank: 2 },
     ];
     await host.next("state", (s) => s.scores[0]?.team === "Blue");
 

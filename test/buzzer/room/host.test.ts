@@ -6,12 +6,14 @@ import {
   deltas,
   errors,
   FAST,
+  hostCmd,
   joinCmd,
   ofType,
   roomWith,
   SLOW,
   sentTo,
   staffStates,
+  tick,
   verdicts,
   wakeAt,
 } from "./engine_support.ts";
@@ -133,5 +135,42 @@ describe("host", () => {
     const [msg] = sentTo(effects, "h");
     expect(msg?.type).toBe("log");
     expect(msg?.type === "log" && msg.data.split("\n")[1]).toStartWith(`QUIZ,1,${ids[0]},P1,100,`);
+  });
+
+  test("a mark, undo or forgive naming a round the room has left is refused with ROUND_OVER and changes nothing", () => {
+    const { room, s, ids } = roomWith([null, null, null], "open");
+    const [a, b, c] = ids as [string, string, string];
+    apply(room, buzzes(buzz("c1", a, 100), buzz("c2", b, 150)), 150, s);
+    apply(room, tick, 1000, s);
+    apply(room, hostCmd({ type: "judge", player: b, right: true, round: 1 }), 1100, s);
+    // The next question, with a countdown: P1 wins nothing yet, and P3 presses too early.
+    apply(room, hostCmd({ type: "next", round: 1, countdown: 3000 }), 1200, s);
+    apply(room, buzzes(buzz("c3", c, 1300)), 1300, s);
+    apply(room, tick, 4200, s);
+    apply(room, buzzes(buzz("c1", a, 4300)), 4300, s);
+    apply(room, tick, 5000, s);
+    expect(room.round).toMatchObject({ number: 2, placed: [{ player: a }], lockedOut: [c] });
+    // Clicks on round 1's order, from a console that had not shown round 2 yet.
+    const refused = (message: string) => [{ conn: "h", code: "ROUND_OVER" as const, message }];
+    const stale = [
+      [{ type: "unjudge", player: b, round: 1 }, "P2's mark was not taken back"],
+      [{ type: "judge", player: a, right: false, round: 1 }, "P1's answer was not marked"],
+      [{ type: "forgive", player: c, round: 1 }, "P3's false start was not forgiven"],
+    ] as const;
+    for (const [action, said] of stale) {
+      const effects = apply(room, hostCmd(action), 5100, s);
+      expect(errors(effects)).toEqual(refused(`the room is in round 2, not round 1: ${said}`));
+      expect(effects.filter((e) => e.type !== "wake" && e.type !== "error")).toEqual([]);
+    }
+    expect([a, b, c].map((id) => room.players.get(id)?.points)).toEqual([0, 1, 0]);
+    expect(room.judged.size).toBe(0);
+    expect(room.round.lockedOut).toEqual([c]);
+    // Named from the round the room is in, or from a client that names none, they are done.
+    expect(
+      errors(apply(room, hostCmd({ type: "judge", player: a, right: true, round: 2 }), 5200, s)),
+    ).toEqual([]);
+    expect(errors(apply(room, hostCmd({ type: "unjudge", player: a }), 5300, s))).toEqual([]);
+    expect(errors(apply(room, hostCmd({ type: "forgive", player: c, round: 2 }), 5400, s))).toEqual([]);
+    expect(room.round.lockedOut).toEqual([]);
   });
 });

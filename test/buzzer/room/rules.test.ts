@@ -204,6 +204,50 @@ describe("rules", () => {
     expect(room.round).toMatchObject({ number: 1, phase: "open", releaseAt: 500 });
   });
 
+  test("a double next on a room's first question opens round 1 once: the second click, sent from the unplayed round, changes nothing and its buzz stays", () => {
+    const { room, s, ids } = roomWith([null], "locked");
+    const [id] = ids as [string];
+    // The console is told round 1 is unplayed, and names it so in both clicks.
+    const view = staffStates(apply(room, hostCmd({ type: "rules", rules: {} }), 10, s))[0];
+    expect(view).toMatchObject({ round: 1, phase: "locked", unplayed: true });
+    const next = { type: "next", round: 1, unplayed: true } as const;
+    const opened = apply(room, hostCmd(next), 500, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "open", releaseAt: 500 });
+    expect(staffStates(opened)[0]).not.toHaveProperty("unplayed");
+    apply(room, buzzes(buzz("c1", id, 600)), 600, s);
+    apply(room, tick, 600 + PUBLISH_DELAY, s);
+    const changes = (effects: ReturnType<typeof apply>) => effects.filter((e) => e.type !== "wake");
+    expect(changes(apply(room, hostCmd(next), 700, s))).toEqual([]);
+    expect(room.round).toMatchObject({ number: 1, phase: "open", placed: [{ player: id }] });
+    // From a console that saw round 1 open, next goes on to round 2, then 3: no number is skipped.
+    apply(room, hostCmd({ type: "next", round: 1 }), 800, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", placed: [] });
+    apply(room, hostCmd({ type: "next", round: 2 }), 900, s);
+    expect(room.round.number).toBe(3);
+  });
+
+  test("a next sent from the unplayed round changes nothing once another console opened it", () => {
+    const { room, s } = roomWith([null], "locked");
+    apply(room, hostCmd({ type: "arm", countdown: 3000 }), 10, s);
+    apply(room, hostCmd({ type: "next", round: 1, unplayed: true }), 20, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "armed", releaseAt: 3010 });
+  });
+
+  test("a next sent from the unplayed round still starts the first question after a false start in it (nothing opened it)", () => {
+    const { room, s, ids } = roomWith([null], "locked");
+    apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 100, s);
+    expect(room.round.lockedOut).toEqual([ids[0] as string]);
+    apply(room, hostCmd({ type: "next", round: 1, unplayed: true }), 500, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", lockedOut: [] });
+  });
+
+  test("a next sent from the unplayed round still starts a question after a false start in it: nothing opened it", () => {
+    const { room, s, ids } = roomWith([null], "locked");
+    apply(room, buzzes(buzz("c1", ids[0] as string, 100)), 100, s);
+    apply(room, hostCmd({ type: "next", round: 1, unplayed: true }), 500, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", lockedOut: [] });
+  });
+
   test("next after a restart starts a second round when the first was opened and locked, though no one buzzed", () => {
     const { room, s } = roomWith([null], "locked");
     apply(room, hostCmd({ type: "rules", rules: { timer: 1000 } }), 10, s);

@@ -14,6 +14,7 @@ import {
   hostCmd,
   joinCmd,
   leaveCmd,
+  nthId,
   ofType,
   roomWith,
   sentTo,
@@ -332,6 +333,26 @@ describe("teams", () => {
     expect(scoreMessages(moved)).toEqual([["c2", 0, 3, undefined]]);
     const bad = apply(room, hostCmd({ type: "team", player: b, team: "" }), 70, s);
     expect(errors(bad)).toEqual([{ conn: "h", code: "BAD_TEAM", message: "team must not be empty" }]);
+  });
+});
+
+describe("team sizes", () => {
+  test("a team counts its members here now, and those away apart, in every view, as they leave and come back", () => {
+    const { room, s, ids } = roomWith([null, null, null]);
+    const [a, b, c] = ids as [string, string, string];
+    for (const id of [a, b, c]) apply(room, hostCmd({ type: "team", player: id, team: "Red" }), 10, s);
+    apply(room, tick, 10 + PUBLISH_DELAY, s);
+    apply(room, leaveCmd("c1", a), 100, s);
+    const away = apply(room, tick, 100 + PUBLISH_DELAY, s);
+    const red = { name: "Red", points: 0, rank: 1 };
+    expect(staffStates(away)[0]?.teams).toEqual([{ ...red, players: 2, away: 1 }]);
+    expect(deltas(away)[0]?.teams).toEqual([{ ...red, players: 2, away: 1 }]);
+    // Back on a new connection with its token: one of the three here again.
+    apply(room, joinCmd(room, "c9", { token: nthId(2) }), 200, s);
+    const back = apply(room, tick, 200 + PUBLISH_DELAY, s);
+    expect(room.players.get(a)?.conn).toBe("c9");
+    expect(staffStates(back)[0]?.teams).toEqual([{ ...red, players: 3 }]);
+    expect(deltas(back)[0]?.teams).toEqual([{ ...red, players: 3 }]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Undoing a mark in a real browser against the real server: the host console's Undo beside a
  * marked answer takes the mark and its points back on the console, the projector and the phones,
- * by keyboard as well as by mouse, and the answer may be marked again.
+ * by keyboard as well as by mouse, and the answer may be marked again; an Undo clicked on a question
+ * that is over is refused in words, and the mark stays.
  */
 import { describe, expect, test } from "bun:test";
 import { Peer } from "../peer.ts";
@@ -64,6 +65,62 @@ describe("host console undo", () => {
       await phone.locator("#order li", { hasText: "Ben" }).locator(".badge.wrong").waitFor();
       await host.locator('#order li[data-judged="wrong"]').waitFor();
       ben.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    30_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "an Undo clicked on the last question after the next one began is refused under the order, and its mark and points stay",
+    async () => {
+      const room = "STALE";
+      // A console whose room views the test holds back, as a console still showing the last question.
+      const held: (string | Buffer)[] = [];
+      let hold = false;
+      let release = () => {};
+      const device = await suite.browsing.device(LAPTOP);
+      await device.routeWebSocket(/.*/, (ws) => {
+        const real = ws.connectToServer();
+        real.onMessage((message) => {
+          if (hold && String(message).includes('"type":"state"')) held.push(message);
+          else ws.send(message);
+        });
+        release = () => {
+          hold = false;
+          for (const message of held.splice(0)) ws.send(message);
+        };
+      });
+      const host = await suite.browsing.open(device, `${suite.base}/host`);
+      await signIn(host, room, "roompass");
+      const { peer: other } = await Peer.join(suite.server.url, { room, secret: "roompass" });
+      const { peer: ben } = await Peer.join(suite.server.url, { name: "Ben", room });
+      await host.keyboard.press("o");
+      await ben.next("state", (s) => s.phase === "open", WAIT);
+      ben.send({ type: "buzz", at: performance.now() });
+      await host.getByRole("button", { name: "Right: Ben" }).click();
+      await ben.next("score", (m) => m.points === 1, WAIT);
+      await host.getByRole("button", { name: "Undo mark: Ben" }).waitFor();
+
+      // Another console moves on; this one still shows round 1 when its Undo is clicked.
+      hold = true;
+      other.send({ type: "next", round: 1 });
+      await ben.next("state", (s) => s.round === 2, WAIT);
+      await host.getByRole("button", { name: "Undo mark: Ben" }).click();
+      await host
+        .locator("#order-note", {
+          hasText: "The room is in round 2, not round 1: Ben's mark was not taken back.",
+        })
+        .waitFor();
+      expect(await text(host, "#round-number")).toBe("1");
+
+      // Once the console hears of round 2, it shows it: Ben keeps the point his mark gave.
+      release();
+      await host.locator("#round-number", { hasText: "2" }).waitFor();
+      expect(await host.locator("#order li").count()).toBe(0);
+      expect(await text(host, "#scores li .points")).toBe("1");
+      expect(other.view?.scores.map((line) => [line.name, line.points])).toEqual([["Ben", 1]]);
+      ben.close();
+      other.close();
       expect(suite.browsing.problems).toEqual([]);
     },
     30_000,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { phaseDetail, quietLockLabel, rankNote } from "../../../buzzer/web/words.ts";
+import { phaseDetail, quietLockLabel, rankNote, teamSize } from "../../../buzzer/web/words.ts";
 
 describe("words", () => {
   test("rankNote gives a player's rank out of the leaderboard's lines only once anyone has points", () => {
@@ -23,5 +23,12 @@ describe("words", () => {
     expect(phaseDetail("locked")).toBe("buzzers closed: a press now is a false start");
     expect(phaseDetail("open")).toBe("buzzers live");
     expect(phaseDetail("armed")).toBe("");
+  });
+
+  test("teamSize counts a team's members here now, and says those away apart", () => {
+    expect(teamSize(1)).toBe("1 player");
+    expect(teamSize(3)).toBe("3 players");
+    expect(teamSize(3, 1)).toBe("3 players · 1 away");
+    expect(teamSize(0, 2)).toBe("0 players · 2 away");
   });
 });
