@@ -8,6 +8,7 @@ import type { FoundPlayer, OwnScore, RoomDelta, RoomView, Rules } from "./protoc
 
 // The room the messages carry, re-exported: every module imports the one contract from here.
 export type {
+  FalseStart,
   FoundPlayer,
   OwnScore,
   Phase,

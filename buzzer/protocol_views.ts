@@ -33,6 +33,9 @@ export const DEFAULT_RULES: Rules = {
 /** Phases of a round: buzzes count only while open; a buzz while locked or armed is a false start. */
 export type Phase = "open" | "locked" | "armed";
 
+/** When a player's false start came: before the round opened (`early`), or after it was open and closed (`late`). */
+export type FalseStart = "early" | "late";
+
 /** A player as everyone in the room sees them. */
 export interface PlayerView {
   id: string;
@@ -116,6 +119,8 @@ export interface RoomView {
   placeCount?: number;
   /** In a snapshot sent to one player: whether that player is locked out of this round. */
   lockedOut?: boolean;
+  /** In a snapshot sent to one player locked out of this round: when its false start came, to say why again. */
+  falseStart?: FalseStart;
   /** A host is connected, or the server's terminal takes keys (with none, MAIN plays as the original). */
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */

@@ -2,6 +2,7 @@
  * The terminal buzzer client: keys in; verdicts, the room's order and a status line out, over a
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
+import { falseStartText } from "./format.ts";
 import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
 import type { RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
@@ -204,6 +205,11 @@ class TerminalClient {
     if (this.view && view.round !== this.view.round) this.newRound();
     // The host forgave the false start: the status line no longer says it.
     else if (this.view?.lockedOut && view.lockedOut === false && this.last === FALSE_START) this.last = "";
+    // A false start this client did not see (it started again since): said as its refusal said it.
+    if (view.falseStart && this.last === "") {
+      this.last = FALSE_START;
+      this.say(this.colour.red(`Error: ${falseStartText(view.falseStart)}`));
+    }
     this.view = view;
     const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;

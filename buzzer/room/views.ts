@@ -83,6 +83,7 @@ export function playerView(room: Room, now: number, player: string): RoomView {
     players: [],
     order: places(room, 0, VIEW.top),
     lockedOut,
+    ...(lockedOut ? { falseStart: room.late.has(player) ? ("late" as const) : ("early" as const) } : {}),
     scores,
     teams,
     ...(p ? { you: youOf(room, p.id, ownScore(room, p)) } : {}),

@@ -1,0 +1,34 @@
+/**
+ * The player page after a reload, in a real browser against the real server: what it told the
+ * player before the reload (why a false start locked it out) it says again after it.
+ */
+import { describe, expect, test } from "bun:test";
+import { Peer } from "../peer.ts";
+import { buzzState, hasChromium, joinAs, pageSuite, text } from "./browser.ts";
+
+const suite = pageSuite(["--secret", "s3cret"]);
+
+describe("player page", () => {
+  test.skipIf(!hasChromium)(
+    "a phone reloaded after its false start still says why it is locked out, in the same words",
+    async () => {
+      const { peer: host } = await Peer.join(suite.server.url, { room: "EARLY", secret: "roompass" });
+      const page = await suite.page("/r/EARLY");
+      await joinAs(page, "Fay");
+      await buzzState(page, "locked");
+      await page.tap("#buzz");
+      await buzzState(page, "out");
+      const why = "Too early: you are locked out of this round";
+      expect(await text(page, "#buzz-small")).toBe(why);
+      await page.reload();
+      await page.locator("#conn[data-conn=online]").waitFor();
+      await buzzState(page, "out");
+      expect(await text(page, "#buzz-big")).toBe("Locked out");
+      expect(await text(page, "#buzz-small")).toBe(why);
+      expect(await text(page, "#status")).toBe("False start: too early: you are locked out of this round");
+      host.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+});
