@@ -261,6 +261,14 @@ describe("buzzer_client.ts", () => {
     host.close();
   });
 
+  test("says once why its name is numbered: another player has the name asked for", async () => {
+    const { peer: alice } = await Peer.join(server.url, { name: "Alice" });
+    const second = await joined(["--name", "Alice"]);
+    await second.waitFor(/^Joined room MAIN as Alice \(2\)$/m);
+    await second.waitFor(/^Someone in room MAIN is already called Alice, so you are Alice \(2\)$/m);
+    alice.close();
+  });
+
   test("prints the player's own score when the host awards it points", async () => {
     const alice = await joined(["--name", "Alice"]);
     const { peer: host } = await Peer.join(server.url, { secret: SECRET });
