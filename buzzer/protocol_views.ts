@@ -125,6 +125,11 @@ export interface RoomView {
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */
   closesIn?: number;
+  /**
+   * Hosts and viewers: the round has been open since it began, opened by no one (the default room's
+   * first round, open as the original's is), so no GO was given: the projector keeps its lobby.
+   */
+  openFromStart?: true;
   /** Hosts and viewers, once the open round is locked: what locked it (its timer, auto-lock, the host). */
   lockedBy?: "timer" | "autoLock" | "host";
   /** The leaderboard's top, up to VIEW.scores for hosts and viewers, VIEW.top for players. */

@@ -54,6 +54,9 @@ export function staffView(room: Room, now: number): RoomView {
     teams: board.teams,
     rules: { ...room.rules },
     ...(room.lockedBy !== null ? { lockedBy: room.lockedBy } : {}),
+    // Opening sets a release time; a round open without one was never opened (see round.ts newRound),
+    // or was replayed from a journal, which keeps no open round's release time.
+    ...(room.round.phase === "open" && room.round.releaseAt === null ? { openFromStart: true as const } : {}),
   };
 }
 

@@ -254,6 +254,19 @@ describe("views", () => {
       expect(said(room, c)).toEqual({ lockedOut: false, falseStart: undefined });
     });
 
+    test("tells hosts and viewers a round is open from its start until it is locked, not one a host opened", () => {
+      const { room, s } = roomWith([null]);
+      const sync = (at: number) =>
+        sentTo(apply(room, { type: "sync", conn: "v", room: "QUIZ", player: null }, at, s), "v")[0];
+      expect(sync(10)).toMatchObject({ phase: "open", openFromStart: true });
+      apply(room, hostCmd({ type: "lock" }), 20, s);
+      expect(sync(30)).not.toHaveProperty("openFromStart");
+      apply(room, hostCmd({ type: "arm" }), 40, s);
+      const opened = sync(50);
+      expect(opened).toMatchObject({ phase: "open" });
+      expect(opened).not.toHaveProperty("openFromStart");
+    });
+
     test("answers a host or viewer with the room's full snapshot", () => {
       const { room, s, ids } = roomWith([null]);
       apply(room, hostCmd({ type: "arm" }), 50, s);
@@ -272,6 +285,8 @@ describe("views", () => {
           order: [],
           placeCount: 0,
           hosted: false,
+          // Open since the room began (arm leaves an open round as it is): no one opened it.
+          openFromStart: true,
           scores: [],
           teams: [],
           rules: DEFAULT_RULES,
