@@ -3,7 +3,7 @@
  * `text`, the terminal client and the web pages, so that one press never shows two different numbers.
  * Pure: no Bun, no DOM.
  */
-import type { Phase } from "./protocol.ts";
+import type { FalseStart, Phase } from "./protocol.ts";
 
 /** A gap of `ms` milliseconds as the seconds sent on the wire: whole milliseconds, the one rounding before display. */
 export function gapSeconds(ms: number): number {
@@ -59,6 +59,21 @@ export function formatMs(ms: number): string {
 /** The host's mark of an answer, the sign and the word: `✓ right` or `✗ wrong`. */
 export function markText(mark: "right" | "wrong"): string {
   return mark === "right" ? "✓ right" : "✗ wrong";
+}
+
+/**
+ * Why a false start locked a player out, as its FALSE_START refusal says it and as a page or the
+ * terminal says it again from a snapshot (after a reload): the same words either way.
+ */
+export function falseStartText(when: FalseStart): string {
+  return when === "late"
+    ? "too late: the round is closed, so you are locked out of it"
+    : "too early: you are locked out of this round";
+}
+
+/** Why a player plays under a numbered name: `Someone in room MAIN is already called Ann, so you are Ann (2)`. */
+export function takenText(asked: string, name: string, room: string): string {
+  return `Someone in room ${room} is already called ${asked}, so you are ${name}`;
 }
 
 /** Points with their sign, as the server's log writes them: `+2`, `-1`, `0`. */

@@ -46,6 +46,8 @@ export type Entry =
       phase: Round["phase"];
       releaseAt: number | null;
       lockedOut: string[];
+      /** Those of `lockedOut` whose false start came after the round closed (absent when none, and in older journals). */
+      late?: string[];
       /** When the open round's timer locks it (on the writer's clock); absent when no timer runs. */
       closesAt?: number;
       /** What locked the round once it was open (absent in a round never opened, and in older journals). */
@@ -83,7 +85,16 @@ export type Entry =
  */
 export function roundEntry(room: Room): Entry {
   const { number, phase, releaseAt, lockedOut } = room.round;
-  const entry: Entry = { e: "round", room: room.code, number, phase, releaseAt, lockedOut: [...lockedOut] };
+  const late = lockedOut.filter((id) => room.late.has(id));
+  const entry: Entry = {
+    e: "round",
+    room: room.code,
+    number,
+    phase,
+    releaseAt,
+    lockedOut: [...lockedOut],
+    ...(late.length ? { late } : {}),
+  };
   if (phase === "open" && room.closesAt !== null) return { ...entry, closesAt: room.closesAt };
   return phase === "locked" && room.lockedBy !== null ? { ...entry, lockedBy: room.lockedBy } : entry;
 }
@@ -188,6 +199,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
           entry.phase === "open" && entry.closesAt !== undefined ? entry.closesAt + shift : null;
         room.lockedBy = entry.phase === "locked" ? (entry.lockedBy ?? null) : null;
         if (!same) room.judged.clear();
+        room.late = new Set(entry.late);
         break;
       }
       case "judged":

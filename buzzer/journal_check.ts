@@ -80,6 +80,7 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     phase,
     releaseAt: nullOr(number),
     lockedOut: listOf(string),
+    late: optional(listOf(string)),
     closesAt: optional(number),
     lockedBy: optional(locker),
   },

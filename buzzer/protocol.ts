@@ -8,6 +8,7 @@ import type { FoundPlayer, OwnScore, RoomDelta, RoomView, Rules } from "./protoc
 
 // The room the messages carry, re-exported: every module imports the one contract from here.
 export type {
+  FalseStart,
   FoundPlayer,
   OwnScore,
   Phase,
@@ -155,8 +156,12 @@ export type ErrorCode =
 
 /** Messages the server sends to JSON clients. */
 export type ServerMessage =
-  /** Joined (again on a rename): a player's id, name and token; a host's or viewer's id is its role. */
-  | { type: "welcome"; id: string; name: string; room: string; token: string; host: boolean }
+  /**
+   * Joined (again on a rename): a player's id, name and token; a host's or viewer's id is its role.
+   * `taken`: the name a new player asked for, which another player has (`name` is it numbered), said
+   * on that join alone, never on a resume.
+   */
+  | { type: "welcome"; id: string; name: string; room: string; token: string; host: boolean; taken?: string }
   | ({ type: "state" } & RoomView)
   | ({ type: "delta" } & RoomDelta)
   /** Your result: place, seconds behind the winner, and the original's line for it. */

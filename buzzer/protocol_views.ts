@@ -33,6 +33,9 @@ export const DEFAULT_RULES: Rules = {
 /** Phases of a round: buzzes count only while open; a buzz while locked or armed is a false start. */
 export type Phase = "open" | "locked" | "armed";
 
+/** When a player's false start came: before the round opened (`early`), or after it was open and closed (`late`). */
+export type FalseStart = "early" | "late";
+
 /** A player as everyone in the room sees them. */
 export interface PlayerView {
   id: string;
@@ -118,10 +121,17 @@ export interface RoomView {
   placeCount?: number;
   /** In a snapshot sent to one player: whether that player is locked out of this round. */
   lockedOut?: boolean;
+  /** In a snapshot sent to one player locked out of this round: when its false start came, to say why again. */
+  falseStart?: FalseStart;
   /** A host is connected, or the server's terminal takes keys (with none, MAIN plays as the original). */
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */
   closesIn?: number;
+  /**
+   * Hosts and viewers: the round has been open since it began, opened by no one (the default room's
+   * first round, open as the original's is), so no GO was given: the projector keeps its lobby.
+   */
+  openFromStart?: true;
   /** Hosts and viewers, once the open round is locked: what locked it (its timer, auto-lock, the host). */
   lockedBy?: "timer" | "autoLock" | "host";
   /**

@@ -2,6 +2,7 @@
  * The terminal buzzer client: keys in; verdicts, the room's order and a status line out, over a
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
+import { falseStartText, takenText } from "./format.ts";
 import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
 import type { RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
@@ -148,6 +149,7 @@ class TerminalClient {
           this.say(msg.host ? `Hosting room ${msg.room}` : `Joined room ${msg.room} as ${msg.name}`);
           if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
         }
+        if (msg.taken) this.say(takenText(msg.taken, msg.name, msg.room));
         // A new id for our token: a server that forgot us (restarted without its game), whose
         // rounds are new even where their numbers are not: nothing said or pressed carries over.
         if (this.myId && msg.id !== this.myId) {
@@ -204,6 +206,11 @@ class TerminalClient {
     if (this.view && view.round !== this.view.round) this.newRound();
     // The host forgave the false start: the status line no longer says it.
     else if (this.view?.lockedOut && view.lockedOut === false && this.last === FALSE_START) this.last = "";
+    // A false start this client did not see (it started again since): said as its refusal said it.
+    if (view.falseStart && this.last === "") {
+      this.last = FALSE_START;
+      this.say(this.colour.red(`Error: ${falseStartText(view.falseStart)}`));
+    }
     this.view = view;
     const { feed, lines } = feedState(this.feed, view, this.host, this.myId);
     this.feed = feed;

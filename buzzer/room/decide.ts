@@ -1,6 +1,6 @@
 /** Deciding buzzes: a batch is recorded, then every press no one can still precede is placed and told. */
 import { type Link, MARGIN, uplinkAllowance, windowReach } from "../fair.ts";
-import { gapSeconds, verdictText } from "../format.ts";
+import { falseStartText, gapSeconds, verdictText } from "../format.ts";
 import { roundEntry } from "../journal.ts";
 import * as rules from "../round.ts";
 import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
@@ -47,7 +47,16 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
   const before = room.round;
   const { round, outcomes } = rules.buzzAll(before, inputs);
   room.round = round;
-  if (round.lockedOut !== before.lockedOut) out.push({ type: "persist", entries: [roundEntry(room)] });
+  if (round.lockedOut !== before.lockedOut) {
+    // A press after the round was open and closed (time's up, auto-lock, the host) was not early.
+    // Kept with the lockout (the rules append new ones), so a snapshot after a reload says why too.
+    const late = room.lockedBy !== null && round.phase === "locked";
+    for (const id of round.lockedOut.slice(before.lockedOut.length)) {
+      if (late) room.late.add(id);
+      else room.late.delete(id);
+    }
+    out.push({ type: "persist", entries: [roundEntry(room)] });
+  }
   for (let i = 0; i < outcomes.length; i++) {
     const outcome = outcomes[i] as rules.Outcome;
     const { conn, claim } = batch[i] as Buzz;
@@ -60,11 +69,7 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     } else {
       const player = room.players.get(claim.player);
       if (s.logging) out.push(log(room, `${player?.name} false start: locked out of round ${round.number}`));
-      // A press after the round was open and closed (time's up, auto-lock, the host) was not early.
-      const late = room.lockedBy !== null && room.round.phase === "locked";
-      const message = late
-        ? "too late: the round is closed, so you are locked out of it"
-        : "too early: you are locked out of this round";
+      const message = falseStartText(room.late.has(claim.player) ? "late" : "early");
       refuse(out, s, conn, "FALSE_START", message);
       if (player) addPoints(room, player, room.rules.falseStart, "false start", s, out);
       publishSoon(room, now);

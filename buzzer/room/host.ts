@@ -58,6 +58,7 @@ export function host(
       room.reach = { ms: 0, at: -Infinity };
       room.claims.clear();
       room.judged.clear();
+      room.late.clear();
       room.settleAt = null;
       for (const p of room.players.values()) if (p.plain && p.conn === null) depart(room, p, out);
       if (action.type === "next") open(room, action.countdown ?? 0, now, out);

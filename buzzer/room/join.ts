@@ -109,7 +109,9 @@ export function join(
     const said = crowdLog(line, room.players.size, room.online, true);
     if (said !== null) out.push(log(room, said));
   }
-  enter(room, cmd.conn, { player, host: false, added: true }, now, out);
+  // A name another player has is numbered: the welcome says why, this once.
+  const taken = name && player.name !== name.msg ? name.msg : undefined;
+  enter(room, cmd.conn, { player, host: false, added: true, taken }, now, out);
 }
 
 /** Spends one of a player's comebacks: 0 when it may come back now, else the whole seconds to wait. */
@@ -134,6 +136,8 @@ interface Entrant {
   link?: Link | null;
   /** The address a resumed player comes from now (a name coming back is matched against it). */
   address?: string;
+  /** The name a new player asked for, when another player has it (see the welcome's `taken`). */
+  taken?: string;
 }
 
 function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEffect[]) {
@@ -176,6 +180,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
       room: room.code,
       token: player?.token ?? "",
       host,
+      ...(who.taken !== undefined ? { taken: who.taken } : {}),
     };
     out.push({ type: "send", conn, msg: welcome });
     snapshot(room, now, conn, player?.id ?? null, out);

@@ -119,6 +119,8 @@ export interface Room {
   bans: Bans;
   /** How the host marked each answer this round, so an answer is marked once (a reloaded console too). */
   judged: Map<string, Mark>;
+  /** Players locked out this round by a press after it was open and closed (too late, not too early). */
+  late: Set<string>;
 }
 
 /** The host's mark of an answer and the points it gave, by the rules then: an undo takes back those. */
@@ -174,6 +176,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     rescore: false,
     bans: newBans(),
     judged: new Map(),
+    late: new Set(),
   };
 }
 

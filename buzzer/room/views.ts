@@ -55,6 +55,9 @@ export function staffView(room: Room, now: number): RoomView {
     rules: { ...room.rules },
     ...(room.lockedBy !== null ? { lockedBy: room.lockedBy } : {}),
     ...(unplayed(room) ? { unplayed: true as const } : {}),
+    // Opening sets a release time; a round open without one was never opened (see round.ts newRound),
+    // or was replayed from a journal, which keeps no open round's release time.
+    ...(room.round.phase === "open" && room.round.releaseAt === null ? { openFromStart: true as const } : {}),
   };
 }
 
@@ -99,6 +102,7 @@ export function playerView(room: Room, now: number, player: string): RoomView {
     players: [],
     order: places(room, 0, VIEW.top),
     lockedOut,
+    ...(lockedOut ? { falseStart: room.late.has(player) ? ("late" as const) : ("early" as const) } : {}),
     scores,
     teams,
     ...(p ? { you: youOf(room, p.id, ownScore(room, p)) } : {}),

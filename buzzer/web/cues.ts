@@ -19,11 +19,15 @@ export function cues(before: RoomView | null, after: RoomView): Cue[] {
   return out;
 }
 
-/** Whether the room is still gathering: the first round has not been played, no buzz, no points. */
+/**
+ * Whether the room is still gathering: the first round has not been played, no buzz, no points.
+ * The default room's first round is open from the start (as the original's): until its first buzz
+ * it gathers too, though any press now counts.
+ */
 export function isLobby(view: RoomView): boolean {
   return (
     view.round === 1 &&
-    view.phase === "locked" &&
+    (view.phase === "locked" || (view.phase === "open" && view.openFromStart === true)) &&
     view.lockedBy === undefined &&
     view.order.length === 0 &&
     view.scores.every((s) => s.points === 0)

@@ -5,6 +5,7 @@
  * player's score and rank, and the top of the leaderboard.
  */
 import { Close } from "../../lib/close.ts";
+import { takenText } from "../format.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import { renderStanding } from "./player_board.ts";
@@ -101,6 +102,9 @@ function onMessage(msg: ServerMessage): void {
     case "welcome":
       // A new id for our token means a server that forgot us: this round's result is not ours there.
       if (me && me.id !== msg.id) newRound();
+      // Said by the join that numbered the name alone: a resume's welcome (a reload) does not say it again.
+      if (msg.taken) showNote(ui.nameNote, takenText(msg.taken, msg.name, msg.room));
+      else if (msg.name !== me?.name) showNote(ui.nameNote, "");
       me = { id: msg.id, name: msg.name };
       joinedOnce = true;
       waitingFor = null;

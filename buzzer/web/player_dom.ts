@@ -8,6 +8,7 @@ export const ui = {
   badLink: byId("bad-link"),
   game: byId("game"),
   myName: byId("my-name"),
+  nameNote: byId("name-note"),
   buzz: byId<HTMLButtonElement>("buzz"),
   big: byId("buzz-big"),
   small: byId("buzz-small"),

@@ -1,5 +1,5 @@
 /** What the player's buzz button says, from everything the page knows. Pure: no DOM. */
-import { markText } from "../format.ts";
+import { falseStartText, markText } from "../format.ts";
 import { type RoomView, VIEW } from "../protocol.ts";
 import { gapLabel, ordinal } from "./words.ts";
 
@@ -64,6 +64,9 @@ export function face({ online, joinedOnce, waitingFor, view, result, released, c
   }
   if (result?.kind === "out" || view.lockedOut === true) {
     const falseStart = result?.kind === "out" && result.why === "FALSE_START";
+    // The refusal's words, or the same words again from the snapshot of a page reloaded since.
+    const why = view.falseStart ? falseStartText(view.falseStart) : falseStart ? result.message : undefined;
+    if (why) return { state: "out", big: "Locked out", small: sentence(why), said: `False start: ${why}` };
     const small = falseStart ? "False start" : "Wait for the next round";
     return { state: "out", big: "Locked out", small, said: `Locked out${falseStart ? ": false start" : ""}` };
   }

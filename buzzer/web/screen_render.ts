@@ -56,8 +56,9 @@ export function renderRoom(view: RoomView | null): void {
   const lobby = view !== null && isLobby(view);
   ui.lobby.hidden = !lobby;
   ui.round.hidden = lobby;
-  if (view?.phase === "open") setPhase("open", view.order.length ? "Open" : "GO!");
-  else if (view?.phase === "locked") {
+  if (view?.phase === "open") {
+    setPhase("open", lobby ? "Waiting for the first buzz" : view.order.length ? "Open" : "GO!");
+  } else if (view?.phase === "locked") {
     setPhase("locked", lobby ? "Join now" : view.order.length ? "Locked" : quietLockLabel(view.lockedBy));
   }
   const unhosted = view !== null && !view.hosted;

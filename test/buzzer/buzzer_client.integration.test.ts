@@ -245,6 +245,30 @@ describe("buzzer_client.ts", () => {
     host.close();
   });
 
+  test("a client started again after its false start says why it is locked out, as the refusal did", async () => {
+    const first = await joined(["--name", "Alice"]);
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await first.waitFor(/^Round 2: locked$/m);
+    first.press(" ");
+    await first.waitFor(/^Error: too early: you are locked out of this round$/m);
+    first.press("q");
+    await first.proc.exited;
+    // The same name from the same address is the same player, still locked out of round 2.
+    const again = await joined(["--name", "Alice"]);
+    await again.waitFor(/^Error: too early: you are locked out of this round$/m);
+    await again.waitFor(/^Alice in MAIN · 1 player · round 2 locked · last: false start$/m);
+    host.close();
+  });
+
+  test("says once why its name is numbered: another player has the name asked for", async () => {
+    const { peer: alice } = await Peer.join(server.url, { name: "Alice" });
+    const second = await joined(["--name", "Alice"]);
+    await second.waitFor(/^Joined room MAIN as Alice \(2\)$/m);
+    await second.waitFor(/^Someone in room MAIN is already called Alice, so you are Alice \(2\)$/m);
+    alice.close();
+  });
+
   test("prints the player's own score when the host awards it points", async () => {
     const alice = await joined(["--name", "Alice"]);
     const { peer: host } = await Peer.join(server.url, { secret: SECRET });

@@ -45,6 +45,16 @@ describe("view", () => {
     expect(next).toEqual({ ...start, version: 5, playerCount: 3 });
   });
 
+  test("a new round lifts the lockout and the false start it said, a delta in the same round keeps them", () => {
+    const out: RoomView = { ...base, lockedOut: true, falseStart: "late" };
+    expect(applyDelta(out, { room: "QUIZ", version: 5, playerCount: 3 })).toMatchObject({
+      lockedOut: true,
+      falseStart: "late",
+    });
+    const next = applyDelta(out, { room: "QUIZ", version: 5, round: 3, phase: "locked" });
+    expect(next).toEqual({ ...base, version: 5, round: 3, lockedOut: false });
+  });
+
   test("a new round keeps the scores and teams", () => {
     const start = { ...base, scores: [ann], teams: [owls] };
     const next = applyDelta(start, { room: "QUIZ", version: 5, round: 3, phase: "open" });

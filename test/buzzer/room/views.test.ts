@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { replay, snapshot } from "../../../buzzer/journal.ts";
 import { DEFAULT_RULES, type RoomView, VIEW } from "../../../buzzer/protocol.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { MAX_PUBLISH_DELAY, PUBLISH_DELAY, publishSoon } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
-import { newRoom, type Player } from "../../../buzzer/room/state.ts";
+import { newRoom, type Player, type Room } from "../../../buzzer/room/state.ts";
 import { playerView } from "../../../buzzer/room/views.ts";
 import { applyDelta } from "../../../buzzer/view.ts";
 import {
@@ -219,6 +220,7 @@ describe("views", () => {
             scoreCount: 2,
             order: [],
             lockedOut: true,
+            falseStart: "early",
             hosted: false,
             scores: [],
             teams: [],
@@ -227,6 +229,42 @@ describe("views", () => {
         },
         { type: "wake", at: 100 + PUBLISH_DELAY },
       ]);
+    });
+
+    test("says in a locked-out player's snapshot when its false start came, early or late, through a restart, until the next round", () => {
+      const { room, s, ids } = roomWith([null, null, null], "locked");
+      const [a, b, c] = ids as [string, string, string];
+      apply(room, buzzes(buzz("c1", a, 100)), 100, s);
+      apply(room, hostCmd({ type: "arm" }), 200, s);
+      apply(room, buzzes(buzz("c2", b, 300)), 300, s);
+      apply(room, hostCmd({ type: "lock" }), 1500, s);
+      apply(room, buzzes(buzz("c3", c, 1600)), 1600, s);
+      const said = (r: Room, id: string) => {
+        const { lockedOut, falseStart } = playerView(r, 1700, id);
+        return { lockedOut, falseStart };
+      };
+      expect([a, b, c].map((id) => said(room, id))).toEqual([
+        { lockedOut: true, falseStart: "early" },
+        { lockedOut: false, falseStart: undefined },
+        { lockedOut: true, falseStart: "late" },
+      ]);
+      const restored = replay(snapshot([room], 0), 0).get("QUIZ") as Room;
+      expect([a, c].map((id) => said(restored, id).falseStart)).toEqual(["early", "late"]);
+      apply(room, hostCmd({ type: "reset" }), 1800, s);
+      expect(said(room, c)).toEqual({ lockedOut: false, falseStart: undefined });
+    });
+
+    test("tells hosts and viewers a round is open from its start until it is locked, not one a host opened", () => {
+      const { room, s } = roomWith([null]);
+      const sync = (at: number) =>
+        sentTo(apply(room, { type: "sync", conn: "v", room: "QUIZ", player: null }, at, s), "v")[0];
+      expect(sync(10)).toMatchObject({ phase: "open", openFromStart: true });
+      apply(room, hostCmd({ type: "lock" }), 20, s);
+      expect(sync(30)).not.toHaveProperty("openFromStart");
+      apply(room, hostCmd({ type: "arm" }), 40, s);
+      const opened = sync(50);
+      expect(opened).toMatchObject({ phase: "open" });
+      expect(opened).not.toHaveProperty("openFromStart");
     });
 
     test("answers a host or viewer with the room's full snapshot", () => {
@@ -247,6 +285,8 @@ describe("views", () => {
           order: [],
           placeCount: 0,
           hosted: false,
+          // Open since the room began (arm leaves an open round as it is): no one opened it.
+          openFromStart: true,
           scores: [],
           teams: [],
           rules: DEFAULT_RULES,

@@ -63,4 +63,10 @@ describe("cues", () => {
     expect(isLobby(view({ scores: [{ id: "a", name: "a", points: 1, rank: 1 }] }))).toBe(false);
     expect(isLobby(view({ scores: [{ id: "a", name: "a", points: 0, rank: 1 }] }))).toBe(true);
   });
+
+  test("the default room's first round, open from its start, gathers until its first buzz; a round a host opened does not", () => {
+    expect(isLobby(view({ phase: "open", openFromStart: true }))).toBe(true);
+    expect(isLobby(view({ phase: "open", openFromStart: true, order: [place] }))).toBe(false);
+    expect(isLobby(view({ phase: "open" }))).toBe(false);
+  });
 });

@@ -65,6 +65,24 @@ describe("player face", () => {
     });
   });
 
+  test("a false start reads the same from its refusal and from a snapshot after a reload, a later press's LOCKED_OUT included", () => {
+    const message = "too late: the round is closed, so you are locked out of it";
+    const said = {
+      state: "out",
+      big: "Locked out",
+      small: "Too late: the round is closed, so you are locked out of it",
+      said: `False start: ${message}`,
+    };
+    expect(face(input({ result: { kind: "out", why: "FALSE_START", message } }))).toEqual(said);
+    const reloaded = { ...view, phase: "locked", lockedOut: true, falseStart: "late" } as const;
+    expect(face(input({ view: reloaded }))).toEqual(said);
+    const again = { kind: "out", why: "LOCKED_OUT", message: "you are locked out of this round" } as const;
+    expect(face(input({ view: reloaded, result: again }))).toEqual(said);
+    expect(face(input({ view: { ...reloaded, falseStart: "early" } })).small).toBe(
+      "Too early: you are locked out of this round",
+    );
+  });
+
   test("a ban reads as one sentence naming the room and saying it is for good", () => {
     expect(bannedLine("QUIZ")).toBe("The host removed you from room QUIZ: you cannot join it again.");
   });

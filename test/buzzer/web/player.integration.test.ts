@@ -1,0 +1,58 @@
+/**
+ * The player page after a reload, in a real browser against the real server: what it told the
+ * player before the reload (why a false start locked it out) it says again after it, and what it
+ * says once (why the player's name is numbered) it does not.
+ */
+import { describe, expect, test } from "bun:test";
+import { Peer } from "../peer.ts";
+import { buzzState, hasChromium, joinAs, pageSuite, text } from "./browser.ts";
+
+const suite = pageSuite(["--secret", "s3cret"]);
+
+describe("player page", () => {
+  test.skipIf(!hasChromium)(
+    "a phone reloaded after its false start still says why it is locked out, in the same words",
+    async () => {
+      const { peer: host } = await Peer.join(suite.server.url, { room: "EARLY", secret: "roompass" });
+      const page = await suite.page("/r/EARLY");
+      await joinAs(page, "Fay");
+      await buzzState(page, "locked");
+      await page.tap("#buzz");
+      await buzzState(page, "out");
+      const why = "Too early: you are locked out of this round";
+      expect(await text(page, "#buzz-small")).toBe(why);
+      await page.reload();
+      await page.locator("#conn[data-conn=online]").waitFor();
+      await buzzState(page, "out");
+      expect(await text(page, "#buzz-big")).toBe("Locked out");
+      expect(await text(page, "#buzz-small")).toBe(why);
+      expect(await text(page, "#status")).toBe("False start: too early: you are locked out of this round");
+      host.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a player whose name is taken is told why it plays as Ann (2), once: not again after a reload",
+    async () => {
+      const { peer: host } = await Peer.join(suite.server.url, { room: "TWINS", secret: "roompass" });
+      const { peer: ann } = await Peer.join(suite.server.url, { name: "Ann", room: "TWINS" });
+      const page = await suite.page("/r/TWINS");
+      await joinAs(page, "Ann");
+      await page.locator("#name-note").waitFor();
+      expect(await text(page, "#my-name")).toBe("Ann (2)");
+      expect(await text(page, "#name-note")).toBe(
+        "Someone in room TWINS is already called Ann, so you are Ann (2)",
+      );
+      await page.reload();
+      await page.locator("#conn[data-conn=online]").waitFor();
+      await buzzState(page, "locked");
+      expect(await text(page, "#my-name")).toBe("Ann (2)");
+      expect(await page.locator("#name-note").isHidden()).toBe(true);
+      for (const p of [host, ann]) p.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+});
