@@ -51,7 +51,7 @@ export class RedisBus implements Bus {
   private started = false;
   /** The reset under way after Redis lost the game's data (one at a time). */
   private resetting: Promise<boolean> | null = null;
-  /** This gateway's joins and buzzes forwarded to other processes and not yet answered. */
+  /** This gateway's joins, buzzes and host actions forwarded to other processes and not yet answered. */
   private readonly redelivery = new Redelivery();
   private checker: ReturnType<typeof setInterval> | null = null;
 
@@ -192,7 +192,7 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * Sends again this gateway's joins and buzzes that went to a process which stopped listening
+   * Sends again this gateway's joins, buzzes and host actions that went to a process which stopped listening
    * before it answered them (redelivery.ts): they reach whoever takes the room over.
    */
   private async recheck(): Promise<void> {
@@ -242,13 +242,14 @@ export class RedisBus implements Bus {
     // Heard is not handled: an owner that dies with it unread loses it, so its answer is waited on
     // (redelivery.ts), from before it leaves: the answer may come back before Redis says it was heard.
     const ours = "conn" in cmd && cmd.conn !== null && gatewayOf(cmd.conn) === this.opts.pid;
-    if (ours) this.redelivery.forwarded(cmd, owner, performance.now());
-    const heard = await this.redis.publish(channel.owner(owner), JSON.stringify(cmd)).catch(() => 0);
+    const kept = ours ? this.redelivery.forwarded(cmd, owner, performance.now()) : null;
+    const sent = kept ?? cmd;
+    const heard = await this.redis.publish(channel.owner(owner), JSON.stringify(sent)).catch(() => 0);
     if (heard > 0) return;
-    this.redelivery.unheard(cmd);
     // No one listens there any more (the process died): find the room's owner again, or become it.
     if (this.owners.get(cmd.room) === owner) this.owners.delete(cmd.room);
-    this.retry(cmd);
+    // A host's earlier actions still on their way there go again first: an undo before the mark after it.
+    for (const again of kept ? this.redelivery.unheard(kept, owner) : [cmd]) this.retry(again);
   }
 
   private async find(room: string): Promise<void> {

@@ -52,8 +52,11 @@ export type RoomCommand =
   | { type: "rebind"; conn: ConnId; room: string; player: string | null; host?: boolean }
   /** A client missed a delta: send it a fresh snapshot (a player's, or a host's or viewer's). */
   | { type: "sync"; conn: ConnId; room: string; player: string | null }
-  /** A host action; `conn` is null for the server's own terminal. */
-  | { type: "host"; conn: ConnId | null; room: string; action: HostMessage }
+  /**
+   * A host action; `conn` is null for the server's own terminal. `seq`: the forwarding gateway keeps
+   * it until told it was handled (bus/redelivery.ts), and names it so in `handled`.
+   */
+  | { type: "host"; conn: ConnId | null; room: string; action: HostMessage; seq?: number }
   /** The server's own terminal takes (`on`) or gives up running the room by keys: a host while it does. */
   | { type: "terminal"; room: string; on: boolean };
 
@@ -71,6 +74,8 @@ export type GatewayEffect =
   | { type: "publish"; room: string; audience: Audience; msg: ServerMessage }
   /** An armed round opens at `at` (owner's clock): each gateway tells each client on the client's clock. */
   | { type: "release"; room: string; round: number; at: number }
+  /** The host action `seq` from `conn` was carried out (or found to change nothing), its journal entries written. */
+  | { type: "handled"; conn: ConnId; seq: number }
   /** A new owner took the room over: gateways tell it which of their connections are in it. */
   | { type: "adopted"; room: string }
   /** Redis lost every room's journal: gateways close every connection in a room, so its client joins again. */

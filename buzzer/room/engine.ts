@@ -56,6 +56,10 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       break;
     case "host":
       host(room, cmd.conn, cmd.action, now, s, out);
+      // Last: the owner sends it once the action's journal entries are written, so a gateway that
+      // hears it never sends the action again, and one that does not may (a new owner reads them).
+      if (cmd.seq !== undefined && cmd.conn !== null)
+        out.push({ type: "handled", conn: cmd.conn, seq: cmd.seq });
       break;
     case "terminal":
       room.terminal = cmd.on;

@@ -442,3 +442,53 @@ describe("buzzer_server.ts --redis when the owner dies during a countdown", () =
     40_000,
   );
 });
+
+describe("buzzer_server.ts --redis when the owner is killed with a host's undo and next on their way", () => {
+  test.if(redisAvailable)(
+    "both are sent again in the order clicked: the room's next owner takes the mark back and starts round 2, once each",
+    async () => {
+      const [a, b] = (await Promise.all([member(), member()])) as [Server, Server];
+      const watcher = new RedisClient(redis.url);
+      try {
+        // A runs room UNDO; the host's console and Ann are on B. Ann's answer is placed and marked right.
+        const { peer: opener } = await Peer.join(a.url, { room: "UNDO", secret: "undopass1" });
+        const { peer: host } = await Peer.join(b.url, { room: "UNDO", secret: "undopass1" });
+        const { peer: ann, welcome } = await Peer.join(b.url, { room: "UNDO", name: "Ann" });
+        opener.send({ type: "arm" });
+        await ann.next("state", (s) => s.phase === "open", 5000);
+        ann.send({ type: "buzz", at: performance.now() });
+        expect(await ann.next("verdict", () => true, 5000)).toMatchObject({ place: 1 });
+        host.send({ type: "judge", player: welcome.id, right: true, round: 1 });
+        await host.next("state", (s) => s.order[0]?.judged === "right", 5000);
+        // A stops (it reads nothing more), the console's Undo and Next reach its channel, then A is killed:
+        // an owner that died with both delivered and never handled.
+        const dead = await pidOf(a);
+        let heard = "";
+        await watcher.subscribe(`bz:owner:${dead}`, (text) => {
+          heard += text;
+        });
+        a.proc.kill("SIGSTOP");
+        host.send({ type: "unjudge", player: welcome.id, round: 1 });
+        host.send({ type: "next", round: 1 });
+        while (!heard.includes('"next"')) await Bun.sleep(20);
+        expect(heard).toContain('"unjudge"');
+        watcher.close();
+        a.proc.kill("SIGKILL");
+        await a.proc.exited;
+        // B takes the room over from its journal (the mark in it) and carries out both, in order.
+        const state = await host.next("state", (s) => s.round === 2 && s.phase === "open", 20_000);
+        expect(state.order).toEqual([]);
+        expect(state.scores.find((s) => s.name === "Ann")?.points ?? 0).toBe(0);
+        expect(await ownerOf("UNDO")).toBe(await pidOf(b));
+        // The Undo once: a second would be refused (ROUND_OVER once the Next is carried out) before this answer.
+        host.send({ type: "scores" });
+        await host.next("scores", () => true, 5000);
+        expect(host.received.filter((m) => typeof m === "object" && m.type === "error")).toEqual([]);
+      } finally {
+        watcher.close();
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+    40_000,
+  );
+});

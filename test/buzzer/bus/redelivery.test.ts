@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { CHECK_AFTER_MS, KEEP_MS, Redelivery } from "../../../buzzer/bus/redelivery.ts";
-import type { GatewayEffect, RoomCommand } from "../../../buzzer/room/commands.ts";
+import {
+  type AwaitedCommand,
+  CHECK_AFTER_MS,
+  HOST_KEPT,
+  KEEP_MS,
+  Redelivery,
+} from "../../../buzzer/bus/redelivery.ts";
+import type { GatewayEffect, HostMessage, RoomCommand } from "../../../buzzer/room/commands.ts";
 import { buzz } from "../room/engine_support.ts";
 
 const join = (conn: string): Extract<RoomCommand, { type: "join" }> => ({
@@ -18,8 +24,13 @@ const verdict = (conn: string) =>
     conn,
     msg: { type: "verdict", round: 1, place: 1, gap: 0, photo: false, text: "first place!" },
   }) as const;
-const judge = (conn: string, player: string) =>
-  ({ type: "host", conn, room: "QUIZ", action: { type: "judge", player, right: true } }) as const;
+const host = (conn: string, action: HostMessage): RoomCommand => ({
+  type: "host",
+  conn,
+  room: "QUIZ",
+  action,
+});
+const judgeP1: HostMessage = { type: "judge", player: "p1", right: true };
 /** The room's staff view, its order with `marked` players' answers marked right. */
 const staffView = (room: string, marked: string[]): GatewayEffect => ({
   type: "publish",
@@ -95,15 +106,17 @@ describe("Redelivery", () => {
     expect(r.size).toBe(0);
   });
 
-  test("forgets a command no process heard, and only that one", () => {
+  test("sends again a buzz no process heard, once: not one sent again already", () => {
     const r = new Redelivery();
     const press = buzz("g1.1.0", "p1", 100);
     r.forwarded(press, "a", 0);
-    r.unheard(buzz("g1.1.0", "p1", 100));
-    r.unheard({ type: "sync", conn: "g1.1.0", room: "QUIZ", player: "p1" });
+    expect(r.unheard(buzz("g1.1.0", "p1", 100), "a")).toEqual([]);
     expect(r.size).toBe(1);
-    r.unheard(press);
+    expect(r.unheard(press, "a")).toEqual([press]);
     expect(r.size).toBe(0);
+    r.forwarded(press, "a", 0);
+    expect(r.checked(new Map([["a", false]]), CHECK_AFTER_MS)).toEqual([press]);
+    expect(r.unheard(press, "a")).toEqual([]);
   });
 
   test("does not take a join's bind for a buzz's answer, nor another message for a verdict", () => {
@@ -117,53 +130,114 @@ describe("Redelivery", () => {
     expect(r.size).toBe(1);
   });
 
-  test("keeps a host's marks, each until the room's staff view shows it given, and sends one again if its owner is gone", () => {
+  test("keeps a host's marks, undos and forgives, and a next or reset naming its round; not other host actions", () => {
     const r = new Redelivery();
-    const first = judge("g1.9.0", "p1");
-    const second = judge("g1.9.0", "p2");
-    r.forwarded(first, "a", 0);
-    r.forwarded(second, "a", 0);
-    expect(r.size).toBe(2);
-    r.answered([staffView("OTHER", ["p1", "p2"]), staffView("QUIZ", [])]);
-    expect(r.size).toBe(2);
-    r.answered([staffView("QUIZ", ["p1"])]);
-    expect(r.size).toBe(1);
-    expect(r.checked(new Map([["a", false]]), CHECK_AFTER_MS)).toEqual([second]);
+    const kept: HostMessage[] = [
+      { type: "judge", player: "p1", right: true },
+      { type: "unjudge", player: "p1", round: 1 },
+      { type: "forgive", player: "p2", round: 1 },
+      { type: "next", round: 1, unplayed: true },
+      { type: "reset", round: 2 },
+    ];
+    const notKept: HostMessage[] = [
+      { type: "next" },
+      { type: "reset" },
+      { type: "arm" },
+      { type: "lock" },
+      { type: "award", player: "p1", points: 1 },
+      { type: "kick", player: "p1" },
+      { type: "rules", rules: { right: 2 } },
+    ];
+    for (const action of notKept) expect(r.forwarded(host("g1.9.0", action), "a", 0)).toBeNull();
+    expect(r.forwarded({ type: "host", conn: null, room: "QUIZ", action: judgeP1 }, "a", 0)).toBeNull();
     expect(r.size).toBe(0);
+    const numbered = kept.map((action) => r.forwarded(host("g1.9.0", action), "a", 0));
+    // Each numbered for its handled, and otherwise as the host sent it: its round goes with it.
+    expect(numbered).toEqual(
+      kept.map((action, i) => ({ ...host("g1.9.0", action), seq: i + 1 }) as AwaitedCommand),
+    );
+    expect(r.size).toBe(5);
   });
 
-  test("forgets a host's marks when its connection is refused, closed or gone, or no process heard one", () => {
+  test("keeps a host action until its owner says it handled it, not for a view that shows it or a refusal", () => {
     const r = new Redelivery();
-    const mark = judge("g1.9.0", "p1");
-    r.forwarded(mark, "a", 0);
+    const first = r.forwarded(host("g1.9.0", judgeP1), "a", 0);
+    const second = r.forwarded(host("g1.9.0", { type: "judge", player: "p2", right: false }), "a", 0);
+    expect(second).not.toBeNull();
     r.answered([
+      staffView("QUIZ", ["p1", "p2"]),
       {
         type: "error",
         conn: "g1.9.0",
         code: "ALREADY_JUDGED",
-        message: "p1's answer is already marked right this round",
+        message: "p2's answer is already marked wrong",
       },
+      { type: "handled", conn: "g1.8.0", seq: 1 },
     ]);
-    r.forwarded(judge("g1.9.1", "p1"), "a", 0);
-    r.left("g1.9.1");
-    expect(r.size).toBe(0);
-    r.forwarded(mark, "a", 0);
-    r.unheard(judge("g1.9.0", "p1"));
+    expect(r.size).toBe(2);
+    r.answered([{ type: "handled", conn: "g1.9.0", seq: 1 }]);
     expect(r.size).toBe(1);
-    r.unheard(mark);
+    // A slow owner that still listens gets no second copy.
+    expect(r.checked(new Map([["a", true]]), CHECK_AFTER_MS)).toEqual([]);
+    expect(r.checked(new Map([["a", false]]), CHECK_AFTER_MS * 2)).toEqual([second as AwaitedCommand]);
+    expect(first?.type === "host" && first.seq).toBe(1);
     expect(r.size).toBe(0);
   });
 
-  test("keeps only joins, buzzes and marks, and none past KEEP_MS", () => {
+  test("sends a host's actions again in the order sent, each with its number", () => {
+    const r = new Redelivery();
+    const undo = r.forwarded(host("g1.9.0", { type: "unjudge", player: "p1", round: 1 }), "a", 0);
+    const mark = r.forwarded(host("g1.9.0", { type: "judge", player: "p1", right: false, round: 1 }), "a", 1);
+    const next = r.forwarded(host("g1.9.0", { type: "next", round: 1 }), "a", 2);
+    const again = r.checked(new Map([["a", false]]), CHECK_AFTER_MS + 2);
+    expect(again).toEqual([undo, mark, next] as AwaitedCommand[]);
+    // Forwarded anew to the next owner, each keeps its number: a handled for it still answers it.
+    expect(r.forwarded(again[1] as RoomCommand, "b", 3)).toEqual(mark);
+    r.answered([{ type: "handled", conn: "g1.9.0", seq: 2 }]);
+    expect(r.size).toBe(0);
+  });
+
+  test("after a publish no one heard, sends that host's actions still kept for that owner, in order, and nothing sent again already", () => {
+    const r = new Redelivery();
+    const undo = r.forwarded(host("g1.9.0", { type: "unjudge", player: "p1" }), "a", 0) as AwaitedCommand;
+    const other = r.forwarded(host("g1.8.0", judgeP1), "a", 0) as AwaitedCommand;
+    const elsewhere = r.forwarded(
+      host("g1.9.0", { type: "forgive", player: "p2" }),
+      "b",
+      0,
+    ) as AwaitedCommand;
+    const mark = r.forwarded(host("g1.9.0", judgeP1), "a", 1) as AwaitedCommand;
+    expect(r.unheard(mark, "a")).toEqual([undo, mark]);
+    expect(r.unheard(undo, "a")).toEqual([]);
+    expect(r.checked(new Map([["a", false]]), CHECK_AFTER_MS)).toEqual([other]);
+    expect(r.unheard(other, "a")).toEqual([]);
+    expect(r.size).toBe(1);
+    expect(r.checked(new Map([["b", false]]), CHECK_AFTER_MS)).toEqual([elsewhere]);
+  });
+
+  test("forgets a host's actions when its connection is closed or gone", () => {
+    const r = new Redelivery();
+    r.forwarded(host("g1.9.0", judgeP1), "a", 0);
+    r.forwarded(host("g1.9.1", judgeP1), "a", 0);
+    r.answered([{ type: "close", conn: "g1.9.0", code: 4001, reason: "kicked" }]);
+    r.left("g1.9.1");
+    expect(r.size).toBe(0);
+  });
+
+  test(`keeps at most ${HOST_KEPT} actions for one host connection, the newest`, () => {
+    const r = new Redelivery();
+    for (let i = 0; i <= HOST_KEPT; i++) r.forwarded(host("g1.9.0", { type: "reset", round: i }), "a", 0);
+    expect(r.size).toBe(HOST_KEPT);
+    const again = r.checked(new Map([["a", false]]), CHECK_AFTER_MS);
+    expect(again[0]).toMatchObject({ action: { round: 1 } });
+    expect(again.at(-1)).toMatchObject({ action: { round: HOST_KEPT } });
+  });
+
+  test("keeps only joins, buzzes and host actions, and none past KEEP_MS", () => {
     const r = new Redelivery();
     r.forwarded({ type: "sync", conn: "g1.1.0", room: "QUIZ", player: "p1" }, "a", 0);
-    r.forwarded(
-      { type: "host", conn: "g1.1.0", room: "QUIZ", action: { type: "award", player: "p1", points: 1 } },
-      "a",
-      0,
-    );
     expect(r.size).toBe(0);
-    r.forwarded(judge("g1.3.0", "p1"), "a", 0);
+    r.forwarded(host("g1.3.0", judgeP1), "a", 0);
     r.forwarded(buzz("g1.2.1", "p2", 100), "a", 0);
     expect(r.due(KEEP_MS)).toEqual(new Set());
     expect(r.size).toBe(0);

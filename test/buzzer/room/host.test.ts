@@ -173,4 +173,23 @@ describe("host", () => {
     expect(errors(apply(room, hostCmd({ type: "forgive", player: c, round: 2 }), 5400, s))).toEqual([]);
     expect(room.round.lockedOut).toEqual([]);
   });
+
+  test("a host action a gateway numbered ends with handled, after its journal entries; a stale one too; an unnumbered one without", () => {
+    const { room, s } = roomWith([FAST], "locked");
+    const numbered = (action: Parameters<typeof hostCmd>[0], seq: number) =>
+      ({ type: "host", conn: "h", room: "QUIZ", action, seq }) as const;
+    const reset = apply(room, numbered({ type: "reset", round: 1 }, 1), 1000, s);
+    expect(reset.map((e) => e.type).filter((t) => t === "persist" || t === "handled")).toEqual([
+      "persist",
+      "handled",
+    ]);
+    expect(ofType(reset, "handled")).toEqual([{ type: "handled", conn: "h", seq: 1 }]);
+    // The same reset sent again changes nothing, and says so.
+    expect(apply(room, numbered({ type: "reset", round: 1 }, 2), 1100, s)).toEqual([
+      { type: "handled", conn: "h", seq: 2 },
+      { type: "wake", at: null },
+    ]);
+    expect(room.round.number).toBe(2);
+    expect(ofType(apply(room, hostCmd({ type: "lock" }), 1200, s), "handled")).toEqual([]);
+  });
 });
