@@ -13,6 +13,7 @@ export type {
   Phase,
   PlaceView,
   PlayerView,
+  PressStanding,
   RoomDelta,
   RoomView,
   Rules,
