@@ -21,7 +21,7 @@ listen<undefined>(listenOptions(program, values), {
       log?.(`Sent: ${greeting}`);
     },
     close(_ws, code, reason) {
-      const line = closeLine("a client", code, reason);
+      const line = closeLine("a client", code, reason, MAX_PAYLOAD);
       if (line) log?.(line);
     },
   },

@@ -14,6 +14,7 @@ export type {
   Phase,
   PlaceView,
   PlayerView,
+  PressStanding,
   RoomDelta,
   RoomView,
   Rules,

@@ -30,6 +30,9 @@ export const DEFAULT_RULES: Rules = {
   teamFirst: false,
 };
 
+/** Where a player's recorded press stands: waiting for its place, placed, a false start, or beaten by its team. */
+export type PressStanding = "pending" | "placed" | "locked" | "answered";
+
 /** Phases of a round: buzzes count only while open; a buzz while locked or armed is a false start. */
 export type Phase = "open" | "locked" | "armed";
 
@@ -123,6 +126,11 @@ export interface RoomView {
   lockedOut?: boolean;
   /** In a snapshot sent to one player locked out of this round: when its false start came, to say why again. */
   falseStart?: FalseStart;
+  /**
+   * In a snapshot sent to one player: where the press the room recorded from it this round stands
+   * (absent: none), so a client that lost its connection before the answer knows if it got through.
+   */
+  press?: PressStanding;
   /** A host is connected, or the server's terminal takes keys (with none, MAIN plays as the original). */
   hosted: boolean;
   /** Milliseconds until the per-question timer locks the open round, as of sending. */

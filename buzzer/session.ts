@@ -4,8 +4,18 @@
  */
 import { Close } from "../lib/close.ts";
 import { encode, parseServer } from "./parse.ts";
+import { type LostPress, type PressFate, pressFate } from "./press_fate.ts";
 import type { ClientMessage, ErrorCode, RoomView, ServerMessage } from "./protocol.ts";
 import { applyDelta, applyScore } from "./view.ts";
+
+/** Refusals that answer a buzz: with a verdict, the press is no longer on its way. */
+const BUZZ_REFUSALS: readonly ErrorCode[] = [
+  "FALSE_START",
+  "LOCKED_OUT",
+  "TEAM_ANSWERED",
+  "NOT_PLAYER",
+  "RATE_LIMITED",
+];
 
 /** Close codes after which retrying cannot help: kicked, resumed elsewhere, refused by policy. */
 const FINAL_CLOSES: readonly number[] = [Close.KICKED, Close.REPLACED, Close.POLICY];
@@ -45,6 +55,11 @@ export interface SessionOptions {
    */
   onMessage: (msg: ServerMessage) => void;
   onStatus: (status: SessionStatus) => void;
+  /**
+   * Once after a rejoin whose lost connection took a press's answer with it: whether the room
+   * recorded the press, after the snapshot that says so went to onMessage (a verdict may follow).
+   */
+  onPressFate?: (fate: PressFate) => void;
   /** First retry delay and the cap it doubles up to, in ms. */
   backoff?: { first: number; max: number };
   /** Reconnect when nothing arrives for this long, in ms (a quiet room's players get an `alive` every 3 s); 0: never. */
@@ -71,6 +86,11 @@ export class Session {
   private readonly queue: ClientMessage[] = [];
   /** The room as last seen: a snapshot and the deltas since (null until the first snapshot). */
   private view: RoomView | null = null;
+  /** The player id of the last welcome. */
+  private id = "";
+  /** A press sent with no answer yet, and one whose connection was lost before its answer. */
+  private unanswered: LostPress | null = null;
+  private lost: LostPress | null = null;
 
   constructor(private readonly opts: SessionOptions) {
     this.token = opts.token;
@@ -105,8 +125,17 @@ export class Session {
   /** Sends a message only if joined right now, keeping nothing for later; returns whether it went out. */
   sendNow(msg: ClientMessage): boolean {
     if (!this.joined || this.ws?.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(encode(msg));
+    this.put(this.ws, msg);
     return true;
+  }
+
+  /** Sends on `ws`, following a buzz until its answer: a new press makes a lost one's fate no news. */
+  private put(ws: WebSocket, msg: ClientMessage): void {
+    ws.send(encode(msg));
+    if (msg.type !== "buzz") return;
+    this.lost = null;
+    // A press before the first snapshot has no round to follow it in.
+    this.unanswered = this.view && { round: this.view.round, player: this.id };
   }
 
   /**
@@ -202,6 +231,8 @@ export class Session {
       return this.opts.onMessage({ type: "state", ...this.view });
     }
     if (msg.type === "state") this.view = msg;
+    if (msg.type === "verdict" || (msg.type === "error" && this.joined && BUZZ_REFUSALS.includes(msg.code)))
+      this.unanswered = null;
     // A lockout is told in an error, not a delta: the view keeps it, so a later snapshot that says
     // otherwise (the host forgave the false start) is seen as the change it is.
     if (msg.type === "error" && (msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view)
@@ -209,6 +240,12 @@ export class Session {
     this.opts.onMessage(msg);
     // The caller may have closed the session on this message: then nothing more comes of it.
     if (this.stopped || ws !== this.ws) return;
+    if (msg.type === "state" && this.joined && this.lost) {
+      const fate = pressFate(this.lost, this.id, msg);
+      this.lost = null;
+      this.opts.onPressFate?.(fate);
+      if (this.stopped || ws !== this.ws) return;
+    }
     if (msg.type === "error" && !this.joined && TRANSIENT_JOIN_ERRORS.has(msg.code)) {
       ws.close(Close.NORMAL);
       // No sooner than the server said a retry may pass (`retryIn`, after too many wrong secrets).
@@ -216,9 +253,10 @@ export class Session {
     }
     if (msg.type !== "welcome") return;
     if (msg.token) this.token = msg.token;
+    this.id = msg.id;
     this.joined = true;
     this.attempt = 0;
-    for (const queued of this.queue.splice(0)) ws.send(encode(queued));
+    for (const queued of this.queue.splice(0)) this.put(ws, queued);
     this.opts.onStatus({ state: "connected" });
   }
 
@@ -243,6 +281,9 @@ export class Session {
   private forget(): void {
     this.ws = null;
     this.joined = false;
+    // Its answer, if it ever comes, went with the connection: the next snapshot says what became of it.
+    if (this.unanswered) this.lost = this.unanswered;
+    this.unanswered = null;
     clearTimeout(this.silenceTimer);
   }
 

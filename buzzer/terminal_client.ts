@@ -4,6 +4,7 @@
  */
 import { falseStartText, takenText } from "./format.ts";
 import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
+import type { PressFate } from "./press_fate.ts";
 import type { RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
@@ -80,6 +81,7 @@ class TerminalClient {
       join: { name: config.name, room: config.room, secret: config.secret },
       onMessage: (msg) => this.message(msg),
       onStatus: (status) => this.status(status),
+      onPressFate: (fate) => this.pressFate(fate),
       silence: this.host ? 0 : SILENCE_MS,
     });
   }
@@ -238,7 +240,7 @@ class TerminalClient {
       case "connected":
         this.link = "";
         this.refused = false;
-        // Queued presses went out with the join; a buzz lost with the old connection gets no answer.
+        // Queued presses went out with the join; one lost with the old connection has its fate told after.
         this.awaiting = this.queuedBuzz ? 1 : 0;
         this.queuedBuzz = false;
         break;
@@ -252,6 +254,14 @@ class TerminalClient {
     }
     this.redraw();
     this.quitIfDrained();
+  }
+
+  /** Says what became of a press lost with the connection; a recorded one not yet told is awaited again. */
+  private pressFate({ fate, round, text }: PressFate): void {
+    if (fate === "pending" || fate === "placed") this.awaiting = 1;
+    if (fate === "answered") this.answered = round;
+    this.say(text);
+    this.redraw();
   }
 
   private endOfInput(): void {

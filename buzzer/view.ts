@@ -14,6 +14,7 @@ export function applyDelta(view: RoomView, delta: RoomDelta): RoomView | null {
     next.order = [];
     next.lockedOut = false;
     delete next.falseStart;
+    delete next.press;
     // The host's mark of one's own answer is this round's.
     if (next.you?.judged) next.you = withoutMark(next.you);
   }

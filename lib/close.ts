@@ -40,14 +40,32 @@ const WORDS = new Map<number, string>([
   [Close.RESET, "the game's data was lost"],
 ]);
 
+/**
+ * The reason Bun gives the close handler for a connection it closed itself over a frame past
+ * maxPayloadLength: it sends the client 1009 but reports the close as 1006.
+ */
+const BUN_TOO_BIG = "Received too big message";
+
+/** The code and reason a connection was closed with as its client was told (see BUN_TOO_BIG). */
+export function sentClose(code: number, reason: string): { code: number; reason: string } {
+  if (code === 1006 && reason === BUN_TOO_BIG) return { code: Close.TOO_BIG, reason: "message too big" };
+  return { code, reason };
+}
+
 /** Why a connection ended abnormally, in words for the host's screen, or null for an ordinary goodbye. */
 export function closeWords(code: number, reason: string): string | null {
   if (normal.has(code)) return null;
-  return reason || WORDS.get(code) || `code ${code}`;
+  const sent = sentClose(code, reason);
+  return sent.reason || WORDS.get(sent.code) || `code ${sent.code}`;
 }
 
-/** The one log line for a connection that ended abnormally, or null for an ordinary goodbye. */
-export function closeLine(who: string, code: number, reason: string): string | null {
+/**
+ * The one log line for a connection that ended abnormally, or null for an ordinary goodbye; a
+ * message too big is said with the server's `limit` in bytes, when given.
+ */
+export function closeLine(who: string, code: number, reason: string, limit?: number): string | null {
   if (normal.has(code)) return null;
-  return `Closed ${who}: ${code}${reason ? ` ${reason}` : ""}`;
+  const sent = sentClose(code, reason);
+  const over = sent.code === Close.TOO_BIG && limit !== undefined ? ` (over ${limit} bytes)` : "";
+  return `Closed ${who}: ${sent.code}${sent.reason ? ` ${sent.reason}` : ""}${over}`;
 }

@@ -94,15 +94,18 @@ export function listed(room: Room, p: Player): PlayerView {
  * players were last told them (the next delta brings what changed since), its lockout and its score.
  */
 export function playerView(room: Room, now: number, player: string): RoomView {
-  const lockedOut = standing(room.round, player) === "locked";
+  const where = standing(room.round, player);
   const p = room.players.get(player);
   const { scores, teams } = room.told;
   return {
     ...common(room, now),
     players: [],
     order: places(room, 0, VIEW.top),
-    lockedOut,
-    ...(lockedOut ? { falseStart: room.late.has(player) ? ("late" as const) : ("early" as const) } : {}),
+    lockedOut: where === "locked",
+    ...(where === "locked"
+      ? { falseStart: room.late.has(player) ? ("late" as const) : ("early" as const) }
+      : {}),
+    ...(where !== undefined ? { press: typeof where === "object" ? ("placed" as const) : where } : {}),
     scores,
     teams,
     ...(p ? { you: youOf(room, p.id, ownScore(room, p)) } : {}),

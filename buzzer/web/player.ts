@@ -6,11 +6,12 @@
  */
 import { Close } from "../../lib/close.ts";
 import { takenText } from "../format.ts";
+import type { PressFate } from "../press_fate.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import { renderStanding } from "./player_board.ts";
 import { notice, ui } from "./player_dom.ts";
-import { bannedLine, face, hostLine, myPlace, type Result, warnEarly } from "./player_face.ts";
+import { bannedLine, face, hostLine, myPlace, type Result, resultAfter, warnEarly } from "./player_face.ts";
 import { JoinForm } from "./player_join.ts";
 import { onPress, pressTime } from "./player_press.ts";
 import { Release } from "./player_release.ts";
@@ -199,10 +200,6 @@ function press(at: number): void {
 onPress(ui.buzz, () => !ui.game.hidden, press);
 
 function onStatus(status: SessionStatus): void {
-  // A press still unanswered when the connection dropped: if the room recorded it, its verdict comes
-  // again after the resume; if it was lost with the connection (a server that died), none ever
-  // will, and the button must be live again rather than wait for it all round.
-  if (status.state === "connected" && conn === "reconnecting" && result?.kind === "pending") result = null;
   conn = connState(status, conn);
   setConn(ui.conn, conn);
   if (status.state === "gave up") {
@@ -211,6 +208,13 @@ function onStatus(status: SessionStatus): void {
     if (status.code === Close.KICKED) form.forgetToken();
     showForm(`Disconnected: ${goneReason(status.code, status.reason)}.`);
   }
+  render();
+}
+
+/** A press unanswered when the connection dropped, as the rejoin found it: one not recorded is told once. */
+function pressFate(fate: PressFate): void {
+  result = resultAfter(fate);
+  if (fate.fate === "missing" || fate.fate === "ended") notice(fate.text);
   render();
 }
 
@@ -243,6 +247,7 @@ function start(name: string, team?: string): void {
     token: joinToken,
     onMessage,
     onStatus,
+    onPressFate: pressFate,
     silence: 10_000,
   });
   showGame();

@@ -1,5 +1,6 @@
 /** What the player's buzz button says, from everything the page knows. Pure: no DOM. */
 import { falseStartText, markText } from "../format.ts";
+import type { PressFate } from "../press_fate.ts";
 import { type RoomView, VIEW } from "../protocol.ts";
 import { gapLabel, ordinal } from "./words.ts";
 
@@ -102,6 +103,17 @@ export function myPlace(result: Result | null, judged?: "right" | "wrong"): stri
   const photo = result.photo ? " · photo finish" : "";
   const mark = judged ? ` · ${markText(judged)}` : "";
   return `… ${ordinal(result.place)}: you ${gapLabel(result.gap)}${photo}${mark}`;
+}
+
+/**
+ * This round's outcome after a press's answer was lost with the connection: a recorded press shows
+ * on the button (a placed one's verdict follows, a lockout is the snapshot's); one the room did not
+ * record, or one of a round that has ended, leaves the button live again.
+ */
+export function resultAfter({ fate }: PressFate): Result | null {
+  if (fate === "pending" || fate === "placed") return { kind: "pending" };
+  if (fate === "answered") return { kind: "out", why: "TEAM_ANSWERED" };
+  return null;
 }
 
 /** The sentence a banned player reads, after the kick and on any later try to join the room. */

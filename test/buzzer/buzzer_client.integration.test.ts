@@ -3,6 +3,9 @@
  * terminal restored), from a pipe, as a host, and across a server restart and a dropped connection.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { Socket, Subprocess } from "bun";
 import type { ServerMessage } from "../../buzzer/protocol.ts";
 import { Session } from "../../buzzer/session.ts";
@@ -484,8 +487,59 @@ describe("buzzer_client.ts", () => {
       link.cut();
       await alice.waitFor(/^Connection lost — reconnecting…$/m);
       await alice.waitFor(/^Reconnected$/m);
-      await alice.waitFor(/^Received: first place!$/m);
+      await alice.waitFor(/^Your press reached the server and was placed\.\nReceived: first place!$/m);
       expect(server.stdout().match(/^Alice joined$/gm)).toHaveLength(1);
+    } finally {
+      link.stop();
+    }
+  });
+
+  test("a press the server died before reading is told lost after a restart from --state, once, and counts when pressed again", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "buzzer-lost-")), "game.jsonl");
+    const restart = (port: string) =>
+      startServer("buzzer/buzzer_server.ts", ["--secret", SECRET, "--state", file, "--port", port]);
+    await server.stop();
+    server = await restart("0");
+    const alice = await joined(["--name", "Alice"]);
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 1 open$/m);
+    // The server stops reading: the press goes out into its socket, never to be read.
+    server.proc.kill("SIGSTOP");
+    alice.press(" ");
+    alice.press(" ");
+    // The second press is held back because the first went out on a joined connection.
+    await alice.waitFor(/^Already buzzed this round$/m);
+    server.proc.kill("SIGKILL");
+    await server.proc.exited;
+    server = await restart(String(server.port));
+    await alice.waitFor(/^Reconnected$/m, 10_000);
+    const lost =
+      /^Your press did not reach the server before the connection dropped: you may press again\.$/gm;
+    await alice.waitFor(lost);
+    alice.press(" ");
+    await alice.waitFor(/^Received: first place!$/m);
+    expect(alice.screen().match(lost)).toHaveLength(1);
+    rmSync(dirname(file), { recursive: true, force: true });
+  }, 20_000);
+
+  test("a press whose answer was lost while the host started a new round is told as one of a round that has ended", async () => {
+    const link = proxy(server.port);
+    try {
+      const alice = tty(["--url", link.url, "--name", "Alice"]);
+      await alice.waitFor(/^Joined room MAIN as Alice$/m);
+      const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+      link.mute();
+      alice.press(" ");
+      await server.waitFor(/^1\. Alice$/m);
+      host.send({ type: "reset" });
+      await host.next("state", (s) => s.round === 2);
+      host.close();
+      link.cut();
+      await alice.waitFor(/^Reconnected$/m);
+      await alice.waitFor(
+        /^The connection dropped before your press in round 1 was answered, and that round has ended\.$/m,
+      );
+      await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked$/m);
+      expect(alice.screen()).not.toContain("Received:");
     } finally {
       link.stop();
     }

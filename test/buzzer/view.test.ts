@@ -61,6 +61,16 @@ describe("view", () => {
     expect(next).toMatchObject({ round: 3, phase: "open", scores: [ann], teams: [owls] });
   });
 
+  test("a new round drops the last round's lockout and own press standing", () => {
+    const start: RoomView = { ...base, lockedOut: true, press: "locked" };
+    expect(applyDelta(start, { room: "QUIZ", version: 5, playerCount: 3 })).toMatchObject({
+      press: "locked",
+    });
+    const next = applyDelta(start, { room: "QUIZ", version: 5, round: 3, phase: "open" });
+    expect(next).toMatchObject({ lockedOut: false });
+    expect(next).not.toHaveProperty("press");
+  });
+
   test("closesIn is set by a delta, kept while the round stays open and dropped when it locks", () => {
     const open = applyDelta(base, { room: "QUIZ", version: 5, phase: "open", closesIn: 30_000 });
     expect(open).toMatchObject({ phase: "open", closesIn: 30_000 });

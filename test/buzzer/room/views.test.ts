@@ -221,6 +221,7 @@ describe("views", () => {
             order: [],
             lockedOut: true,
             falseStart: "early",
+            press: "locked",
             hosted: false,
             scores: [],
             teams: [],
@@ -320,6 +321,23 @@ describe("views", () => {
       expect(view).toEqual(playerView(room, 1620, "00000007"));
       expect(view).toMatchObject({ version: 9, round: 2, phase: "open", playerCount: 3, scoreCount: 3 });
     });
+  });
+});
+
+describe("playerView", () => {
+  test("says where the player's own press stands this round: pending, placed, locked, or none", () => {
+    const { room, s, ids } = roomWith([FAST, SLOW, null]);
+    const [a, b, c] = ids as [string, string, string];
+    // A's press waits for the slow link's window; C has not pressed.
+    apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s);
+    expect(playerView(room, 1000, a).press).toBe("pending");
+    expect(playerView(room, 1000, c)).not.toHaveProperty("press");
+    apply(room, tick, 1097, s);
+    expect(playerView(room, 1097, a).press).toBe("placed");
+    apply(room, hostCmd({ type: "reset" }), 1200, s);
+    apply(room, buzzes(buzz("c2", b, 1300)), 1300, s);
+    expect(playerView(room, 1300, b)).toMatchObject({ lockedOut: true, press: "locked" });
+    expect(playerView(room, 1300, a)).not.toHaveProperty("press");
   });
 });
 

@@ -6,6 +6,7 @@ import {
   face,
   hostLine,
   myPlace,
+  resultAfter,
   warnEarly,
 } from "../../../buzzer/web/player_face.ts";
 
@@ -111,5 +112,21 @@ describe("player face", () => {
       "… 12th: you +0.81 s · photo finish · ✗ wrong",
     );
     expect(myPlace({ ...twelfth, place: 10 }, "right")).toBe("");
+  });
+
+  test("a press lost with the connection shows as recorded, or leaves the button live", () => {
+    const after = (fate: "pending" | "placed" | "locked" | "answered" | "missing" | "ended") =>
+      resultAfter({ fate, round: 1, text: "" });
+    expect(after("pending")).toEqual({ kind: "pending" });
+    // A placed press's verdict comes right after the snapshot; until then it is waited for.
+    expect(after("placed")).toEqual({ kind: "pending" });
+    expect(after("answered")).toEqual({ kind: "out", why: "TEAM_ANSWERED" });
+    // A lockout shows from the snapshot's lockedOut.
+    expect(after("locked")).toBeNull();
+    expect(after("missing")).toBeNull();
+    expect(after("ended")).toBeNull();
+    expect(face(input({ view: { ...view, lockedOut: true }, result: after("locked") })).big).toBe(
+      "Locked out",
+    );
   });
 });

@@ -1,0 +1,71 @@
+import { describe, expect, test } from "bun:test";
+import { type PressFate, pressFate } from "../../buzzer/press_fate.ts";
+import type { RoomView } from "../../buzzer/protocol.ts";
+
+/** A player's snapshot of round 3, open, with no press of its own. */
+const view: RoomView = {
+  room: "QUIZ",
+  version: 7,
+  round: 3,
+  phase: "open",
+  players: [],
+  playerCount: 2,
+  scoreCount: 2,
+  order: [],
+  lockedOut: false,
+  hosted: true,
+  scores: [],
+  teams: [],
+};
+const lost = { round: 3, player: "p1" };
+const NOT_SENT = "Your press did not reach the server before the connection dropped";
+
+describe("pressFate", () => {
+  test("a press the snapshot shows recorded in the same round is that standing, in words", () => {
+    expect(pressFate(lost, "p1", { ...view, press: "pending" })).toEqual({
+      fate: "pending",
+      round: 3,
+      text: "Your press reached the server: waiting for its result.",
+    });
+    expect(pressFate(lost, "p1", { ...view, press: "placed" }).text).toBe(
+      "Your press reached the server and was placed.",
+    );
+    expect(pressFate(lost, "p1", { ...view, phase: "locked", lockedOut: true, press: "locked" }).text).toBe(
+      "Your press reached the server: you are locked out of this round.",
+    );
+    expect(pressFate(lost, "p1", { ...view, press: "answered" }).text).toBe(
+      "Your press reached the server: your team has answered this round.",
+    );
+  });
+
+  test("a press missing from the same round's snapshot may be pressed again while the round is open", () => {
+    expect(pressFate(lost, "p1", view)).toEqual({
+      fate: "missing",
+      round: 3,
+      text: `${NOT_SENT}: you may press again.`,
+    });
+  });
+
+  test("a press missing from a round armed or locked now says when, or that it is not open", () => {
+    expect(pressFate(lost, "p1", { ...view, phase: "armed" }).text).toBe(
+      `${NOT_SENT}: press again once the round opens.`,
+    );
+    expect(pressFate(lost, "p1", { ...view, phase: "locked" }).text).toBe(
+      `${NOT_SENT}, and the round is not open now.`,
+    );
+  });
+
+  test("a press in a round the room has left is one of a round that has ended, recorded or not", () => {
+    const ended: PressFate = {
+      fate: "ended",
+      round: 3,
+      text: "The connection dropped before your press in round 3 was answered, and that round has ended.",
+    };
+    expect(pressFate(lost, "p1", { ...view, round: 4 })).toEqual(ended);
+    expect(pressFate(lost, "p1", { ...view, round: 4, press: "placed" })).toEqual(ended);
+  });
+
+  test("a server that welcomes the player under a new id forgot it: its round 3 is not the one pressed in", () => {
+    expect(pressFate(lost, "p9", view).fate).toBe("ended");
+  });
+});
