@@ -186,6 +186,27 @@ describe("projector", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "the lobby counts the players it names who are away apart, and invites no one to join while it names anyone",
+    async () => {
+      const { host, players } = await room("AWAY", ["Ann", "Ben"]);
+      const [ann, ben] = players as [Peer, Peer];
+      const page = await projector("AWAY");
+      await page.locator("#lobby-count", { hasText: "· 2 players" }).waitFor();
+      ben.close();
+      await page.locator("#lobby-count", { hasText: "· 1 player · 1 away" }).waitFor();
+      expect(await text(page, "#lobby-count")).toBe("· 1 player · 1 away");
+      expect((await texts(page, "#lobby-names li")).sort()).toEqual(["Ann", "Ben"]);
+      // Everyone away, as just after a restart: they are named, so no one is told to scan the code.
+      ann.close();
+      await page.locator("#lobby-count", { hasText: "· 0 players · 2 away" }).waitFor();
+      expect((await texts(page, "#lobby-names li")).sort()).toEqual(["Ann", "Ben"]);
+      expect(await page.locator("#lobby-empty").isHidden()).toBe(true);
+      host.close();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "a projector opened after a round was locked shows what one that watched it shows: places, Locked, Time's up",
     async () => {
       const { host, players } = await room("LATE", ["Ann", "Ben"]);
