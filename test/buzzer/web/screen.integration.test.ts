@@ -371,6 +371,34 @@ describe("player page", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "a phone's leaderboard shows a team's size whole, members away and all, under the team's name",
+    async () => {
+      const { host, players } = await room("SIZES", []);
+      const owls = await Promise.all(
+        ["Olga", "Oscar"].map((name) => Peer.join(suite.server.url, { name, room: "SIZES", team: "Owls" })),
+      );
+      const [olga, oscar] = owls as [(typeof owls)[0], (typeof owls)[0]];
+      const page = await phone("SIZES");
+      await page.fill("#name", "Pat");
+      await page.fill("#team", "Owls");
+      await page.click("#join-button");
+      await page.locator("#conn[data-conn=online]").waitFor();
+      host.send({ type: "award", player: olga.welcome.id, points: 1 });
+      oscar.peer.close();
+      const size = page.locator("#teams li .team", { hasText: "2 players · 1 away" });
+      await size.waitFor();
+      // Cut off, it read `2 players · 1 a…` on a 360-pixel phone, with a team name of four letters.
+      const cut = (selector: string) =>
+        page.locator(selector).evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+      expect(await cut("#teams li .team")).toBe(false);
+      expect(await cut("#teams li .name")).toBe(false);
+      for (const p of [host, olga.peer, ...players]) p.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "says no host runs the room, warns that pressing early locks out, and announces GO assertively",
     async () => {
       const page = await phone("HOSTED");
