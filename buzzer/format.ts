@@ -72,8 +72,8 @@ export function falseStartText(when: FalseStart): string {
 }
 
 /** Why a player plays under a numbered name: `Someone in room MAIN is already called Ann, so you are Ann (2)`. */
-export function takenText(asked: string, name: string, room: string): string {
-  return `Someone in room ${room} is already called ${asked}, so you are ${name}`;
+export function takenText(taken: string, name: string, room: string): string {
+  return `Someone in room ${room} is already called ${taken}, so you are ${name}`;
 }
 
 /** Points with their sign, as the server's log writes them: `+2`, `-1`, `0`. */

@@ -159,8 +159,8 @@ export type ErrorCode =
 export type ServerMessage =
   /**
    * Joined (again on a rename): a player's id, name and token; a host's or viewer's id is its role.
-   * `taken`: the name a new player asked for, which another player has (`name` is it numbered), said
-   * on that join alone, never on a resume.
+   * `taken`: the name a new player asked for, which another player has, as that player spells it
+   * (`name` is the asked name numbered), said on that join alone, never on a resume.
    */
   | { type: "welcome"; id: string; name: string; room: string; token: string; host: boolean; taken?: string }
   | ({ type: "state" } & RoomView)

@@ -16,7 +16,7 @@ import {
   take,
   wrongSecret,
 } from "../limit.ts";
-import { checkName } from "../names.ts";
+import { checkName, nameKey } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
@@ -87,6 +87,8 @@ export function join(
   if (!cmd.mayAdd || !addOne(guard, now, rate)) {
     return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
   }
+  // The name as the player who has it spells it: `ANN` is told that Ann, the one it sees, has it.
+  const holder = name ? room.players.get(room.names.get(nameKey(name.msg)) ?? "")?.name : undefined;
   const player = addPlayer(room, {
     id: freshId(room, s.newId),
     name: name?.msg ?? `Player ${++room.anonymous}`,
@@ -110,7 +112,7 @@ export function join(
     if (said !== null) out.push(log(room, said));
   }
   // A name another player has is numbered: the welcome says why, this once.
-  const taken = name && player.name !== name.msg ? name.msg : undefined;
+  const taken = name && player.name !== name.msg ? (holder ?? name.msg) : undefined;
   enter(room, cmd.conn, { player, host: false, added: true, taken }, now, out);
 }
 

@@ -119,6 +119,11 @@ const login = hostLogin({
 function refused(code: ErrorCode, message: string): void {
   // A refusal names no command: one for the search out (Redis away, the host's rate) must not stop it.
   find.unanswered();
+  if (code === "ROUND_OVER") {
+    // Nothing was marked or taken back: the answers show the marks as they stand.
+    judging.refused();
+    if (view) onState(view);
+  }
   if (code === "ALREADY_JUDGED" || code === "NOT_JUDGED" || code === "ROUND_OVER") orderNotice(message);
   else if (!players.refused(message) && !find.table.refused(message)) ui.detail.textContent = message;
 }

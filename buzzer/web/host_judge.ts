@@ -47,6 +47,14 @@ export class Judging {
   }
 
   /**
+   * Forgets the marks and undos on their way: the room refused them (it has left the round shown),
+   * so the answers show what the server last said until its view of the new round arrives.
+   */
+  refused(): void {
+    this.sent.clear();
+  }
+
+  /**
    * The round shown, as an action on one of its answers names it: a click that reaches the server
    * after the next question began is refused (ROUND_OVER), not done to the new round's answer.
    */

@@ -179,6 +179,8 @@ function onError(code: string, message: string): void {
 
 function newRound(): void {
   result = null;
+  // Why the name is numbered was news on joining: by the next question it only takes the button's room.
+  showNote(ui.nameNote, "");
   release.clear();
   delete ui.big.dataset.count;
 }

@@ -9,7 +9,7 @@ import { renderScores, renderTeams } from "./board.ts";
 import { isLobby } from "./cues.ts";
 import { overflows, trimToFit } from "./fit.ts";
 import { byId, h, judgedBadge, playersLabel, renderOrder, showNote } from "./ui.ts";
-import { quietLockLabel } from "./words.ts";
+import { quietLockLabel, teamSize } from "./words.ts";
 
 /** Most places the projector lists, past what any screen holds readably: the rest are a count. */
 const ORDER_SHOWN = 80;
@@ -73,11 +73,13 @@ export function renderRoom(view: RoomView | null): void {
 }
 
 function renderLobby(view: RoomView): void {
-  ui.lobbyCount.textContent = `· ${playersLabel(view.playerCount)}`;
+  // The names include those away (greyed), as after a restart before the phones are back: counted apart.
+  const away = view.offlineCount ?? 0;
+  ui.lobbyCount.textContent = `· ${teamSize(view.playerCount, away)}`;
   const names = view.players.slice(0, LOBBY_SHOWN).map((p) => h("li", p.connected ? "" : "away", p.name));
   ui.lobbyNames.replaceChildren(...names);
-  ui.lobbyEmpty.hidden = view.playerCount > 0;
-  fitWithNote(ui.lobbyNames, ui.lobbyMore, view.playerCount, (rest) => `+ ${rest} more`);
+  ui.lobbyEmpty.hidden = names.length > 0;
+  fitWithNote(ui.lobbyNames, ui.lobbyMore, view.playerCount + away, (rest) => `+ ${rest} more`);
 }
 
 function renderRound(view: RoomView | null): void {

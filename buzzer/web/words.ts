@@ -42,7 +42,7 @@ export function phaseDetail(phase: Phase): string {
   return phase === "locked" ? "buzzers closed: a press now is a false start" : "";
 }
 
-/** A team's members as the boards show them: `3 players`, and `· 1 away` for those who may come back. */
+/** A team's members (or the lobby's players) as the boards show them: `3 players`, and `· 1 away` for those who may come back. */
 export function teamSize(players: number, away = 0): string {
   const here = `${players} ${players === 1 ? "player" : "players"}`;
   return away > 0 ? `${here} · ${away} away` : here;

@@ -104,14 +104,15 @@ describe("engine", () => {
       expect(names).toEqual(["Alice", "Alice (2)", "Alice (3)"]);
     });
 
-    test("says in the welcome of a numbered name which name was taken, on that join alone, not on a resume", () => {
+    test("says in the welcome of a numbered name which name was taken, as its holder spells it, on that join alone, not on a resume", () => {
       const room = newRoom("QUIZ", "quiz-secret");
       const s = settings();
       const welcome = (conn: string, over: Partial<Join>) =>
         sentTo(apply(room, joinCmd(room, conn, over), 0, s), conn).find((m) => m.type === "welcome");
       expect(welcome("c1", { name: "Alice" })).not.toHaveProperty("taken");
       const second = welcome("c2", { name: "alice" });
-      expect(second).toMatchObject({ name: "alice (2)", taken: "alice" });
+      // The name as its holder spells it, the one the others see: Alice has it, not alice.
+      expect(second).toMatchObject({ name: "alice (2)", taken: "Alice" });
       apply(room, leaveCmd("c2", second?.type === "welcome" ? second.id : null), 10, s);
       const token = second?.type === "welcome" ? second.token : "";
       const resumed = welcome("c3", { token });

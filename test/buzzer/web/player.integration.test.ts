@@ -1,7 +1,7 @@
 /**
  * The player page after a reload, in a real browser against the real server: what it told the
  * player before the reload (why a false start locked it out) it says again after it, and what it
- * says once (why the player's name is numbered) it does not.
+ * says once (why the player's name is numbered) it does not, and that note goes at the next round.
  */
 import { describe, expect, test } from "bun:test";
 import { Peer } from "../peer.ts";
@@ -50,6 +50,32 @@ describe("player page", () => {
       await buzzState(page, "locked");
       expect(await text(page, "#my-name")).toBe("Ann (2)");
       expect(await page.locator("#name-note").isHidden()).toBe(true);
+      for (const p of [host, ann]) p.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "the note on why a player plays as Ann (2) goes with the round it joined in: the next question does not show it",
+    async () => {
+      const { peer: host } = await Peer.join(suite.server.url, { room: "NEXTQ", secret: "roompass" });
+      const { peer: ann } = await Peer.join(suite.server.url, { name: "Ann", room: "NEXTQ" });
+      const page = await suite.page("/r/NEXTQ");
+      await joinAs(page, "ANN");
+      expect(await text(page, "#name-note")).toBe(
+        "Someone in room NEXTQ is already called Ann, so you are ANN (2)",
+      );
+      // Round 1 opened where it stands (it was never played): the same round, so the note stays.
+      host.send({ type: "next" });
+      await buzzState(page, "open");
+      expect(await page.locator("#name-note").isVisible()).toBe(true);
+      host.send({ type: "lock" });
+      await buzzState(page, "locked");
+      host.send({ type: "next" });
+      await buzzState(page, "open");
+      expect(await page.locator("#name-note").isHidden()).toBe(true);
+      expect(await text(page, "#my-name")).toBe("ANN (2)");
       for (const p of [host, ann]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },

@@ -186,6 +186,27 @@ describe("projector", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "the lobby counts the players it names who are away apart, and invites no one to join while it names anyone",
+    async () => {
+      const { host, players } = await room("AWAY", ["Ann", "Ben"]);
+      const [ann, ben] = players as [Peer, Peer];
+      const page = await projector("AWAY");
+      await page.locator("#lobby-count", { hasText: "· 2 players" }).waitFor();
+      ben.close();
+      await page.locator("#lobby-count", { hasText: "· 1 player · 1 away" }).waitFor();
+      expect(await text(page, "#lobby-count")).toBe("· 1 player · 1 away");
+      expect((await texts(page, "#lobby-names li")).sort()).toEqual(["Ann", "Ben"]);
+      // Everyone away, as just after a restart: they are named, so no one is told to scan the code.
+      ann.close();
+      await page.locator("#lobby-count", { hasText: "· 0 players · 2 away" }).waitFor();
+      expect((await texts(page, "#lobby-names li")).sort()).toEqual(["Ann", "Ben"]);
+      expect(await page.locator("#lobby-empty").isHidden()).toBe(true);
+      host.close();
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "a projector opened after a round was locked shows what one that watched it shows: places, Locked, Time's up",
     async () => {
       const { host, players } = await room("LATE", ["Ann", "Ben"]);
@@ -344,6 +365,34 @@ describe("player page", () => {
       expect(await texts(page, "#teams li .points")).toEqual(["4 pts"]);
       expect(await page.locator("#scores li.mine .name").textContent()).toBe("PatOwls");
       for (const p of [host, owl, ...players]) p.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
+    "a phone's leaderboard shows a team's size whole, members away and all, under the team's name",
+    async () => {
+      const { host, players } = await room("SIZES", []);
+      const owls = await Promise.all(
+        ["Olga", "Oscar"].map((name) => Peer.join(suite.server.url, { name, room: "SIZES", team: "Owls" })),
+      );
+      const [olga, oscar] = owls as [(typeof owls)[0], (typeof owls)[0]];
+      const page = await phone("SIZES");
+      await page.fill("#name", "Pat");
+      await page.fill("#team", "Owls");
+      await page.click("#join-button");
+      await page.locator("#conn[data-conn=online]").waitFor();
+      host.send({ type: "award", player: olga.welcome.id, points: 1 });
+      oscar.peer.close();
+      const size = page.locator("#teams li .team", { hasText: "2 players · 1 away" });
+      await size.waitFor();
+      // Cut off, it read `2 players · 1 a…` on a 360-pixel phone, with a team name of four letters.
+      const cut = (selector: string) =>
+        page.locator(selector).evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+      expect(await cut("#teams li .team")).toBe(false);
+      expect(await cut("#teams li .name")).toBe(false);
+      for (const p of [host, olga.peer, ...players]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
     20_000,

@@ -112,6 +112,9 @@ describe("host console undo", () => {
         })
         .waitFor();
       expect(await text(host, "#round-number")).toBe("1");
+      // Refused, the Undo took nothing back: the console still shows the mark, as the note says.
+      expect(await host.locator("#order li").first().getAttribute("data-judged")).toBe("right");
+      expect(await host.getByRole("button", { name: "Undo mark: Ben" }).isVisible()).toBe(true);
 
       // Once the console hears of round 2, it shows it: Ben keeps the point his mark gave.
       release();
