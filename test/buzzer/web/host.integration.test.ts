@@ -309,6 +309,9 @@ describe("host console", () => {
       // Both clicks in one task: the second is sent while the console still shows round 1 unplayed.
       await host.evaluate(`for (let i = 0; i < 2; i++) document.getElementById("next").click()`);
       await peer.next("state", (s) => s.phase === "open", WAIT);
+      // The console's Lock is disabled until its own view says open: on a loaded machine that can
+      // come after the player's, and a key pressed before it does nothing.
+      await host.locator("#phase", { hasText: "open" }).waitFor();
       // A lock sent after the double click is applied after both of its messages (the unit tests
       // show a buzz between them stays).
       await host.keyboard.press("l");
@@ -332,6 +335,7 @@ describe("host console", () => {
       await peer.next("state", (s) => s.round === 2 && s.phase === "open", WAIT);
       peer.send({ type: "buzz", at: performance.now() });
       await peer.next("verdict", (v) => v.round === 2, WAIT);
+      await host.locator("#phase", { hasText: "open" }).waitFor();
       // A lock sent after the double click is applied after both of its messages.
       await host.keyboard.press("l");
       await host.locator("#phase", { hasText: "locked" }).waitFor();
