@@ -1,8 +1,9 @@
 /**
- * What became of a press whose answer was lost with its connection: the snapshot after the rejoin
- * says whether the room recorded it, and the words every front end tells the player. Pure.
+ * What became of a press whose answer was lost with its connection: which press that is, whether the
+ * snapshot after the rejoin shows it recorded, and the words every front end tells the player. Pure
+ * (no clock, no sockets): the session feeds it what it sends and hears.
  */
-import type { Phase, PressStanding, RoomView } from "./protocol.ts";
+import type { ErrorCode, Phase, PressStanding, RoomView, ServerMessage } from "./protocol.ts";
 
 /** A press that went out on a connection lost before its answer came: the round and the player id it was sent in. */
 export interface LostPress {
@@ -50,4 +51,46 @@ export function pressFate(lost: LostPress, player: string, view: RoomView): Pres
   }
   if (view.press) return { fate: view.press, round, text: RECORDED[view.press] };
   return { fate: "missing", round, text: MISSING[view.phase] };
+}
+
+/** Refusals that answer a buzz: with a verdict, the press is no longer on its way. */
+const BUZZ_REFUSALS: readonly ErrorCode[] = [
+  "FALSE_START",
+  "LOCKED_OUT",
+  "TEAM_ANSWERED",
+  "NOT_PLAYER",
+  "RATE_LIMITED",
+];
+
+/** Follows a session's presses across its connections: the one a drop left unanswered, until a rejoin tells its fate. */
+export class LostPresses {
+  /** A press sent with no answer yet, and one whose connection was lost before its answer. */
+  private unanswered: LostPress | null = null;
+  private lost: LostPress | null = null;
+
+  /** A buzz went out in `view`'s round as `player`; a new press makes a lost one's fate no news. */
+  sent(view: RoomView | null, player: string): void {
+    this.lost = null;
+    // A press before the first snapshot has no round to follow it in.
+    this.unanswered = view && { round: view.round, player };
+  }
+
+  /** A message from the server, heard while `joined`: a verdict or a buzz's refusal answers the press. */
+  heard(msg: ServerMessage, joined: boolean): void {
+    if (msg.type === "verdict" || (msg.type === "error" && joined && BUZZ_REFUSALS.includes(msg.code)))
+      this.unanswered = null;
+  }
+
+  /** The connection was lost: its answer, if it ever comes, went with it; the next snapshot says what became of it. */
+  dropped(): void {
+    if (this.unanswered) this.lost = this.unanswered;
+    this.unanswered = null;
+  }
+
+  /** The lost press's fate, once, from the first snapshot after a rejoin as `player`; null if none was lost. */
+  fate(player: string, view: RoomView): PressFate | null {
+    const lost = this.lost;
+    this.lost = null;
+    return lost && pressFate(lost, player, view);
+  }
 }

@@ -4,18 +4,9 @@
  */
 import { Close } from "../lib/close.ts";
 import { encode, parseServer } from "./parse.ts";
-import { type LostPress, type PressFate, pressFate } from "./press_fate.ts";
+import { LostPresses, type PressFate } from "./press_fate.ts";
 import type { ClientMessage, ErrorCode, RoomView, ServerMessage } from "./protocol.ts";
 import { applyDelta, applyScore } from "./view.ts";
-
-/** Refusals that answer a buzz: with a verdict, the press is no longer on its way. */
-const BUZZ_REFUSALS: readonly ErrorCode[] = [
-  "FALSE_START",
-  "LOCKED_OUT",
-  "TEAM_ANSWERED",
-  "NOT_PLAYER",
-  "RATE_LIMITED",
-];
 
 /** Close codes after which retrying cannot help: kicked, resumed elsewhere, refused by policy. */
 const FINAL_CLOSES: readonly number[] = [Close.KICKED, Close.REPLACED, Close.POLICY];
@@ -88,9 +79,7 @@ export class Session {
   private view: RoomView | null = null;
   /** The player id of the last welcome. */
   private id = "";
-  /** A press sent with no answer yet, and one whose connection was lost before its answer. */
-  private unanswered: LostPress | null = null;
-  private lost: LostPress | null = null;
+  private readonly presses = new LostPresses();
 
   constructor(private readonly opts: SessionOptions) {
     this.token = opts.token;
@@ -132,10 +121,7 @@ export class Session {
   /** Sends on `ws`, following a buzz until its answer: a new press makes a lost one's fate no news. */
   private put(ws: WebSocket, msg: ClientMessage): void {
     ws.send(encode(msg));
-    if (msg.type !== "buzz") return;
-    this.lost = null;
-    // A press before the first snapshot has no round to follow it in.
-    this.unanswered = this.view && { round: this.view.round, player: this.id };
+    if (msg.type === "buzz") this.presses.sent(this.view, this.id);
   }
 
   /**
@@ -231,8 +217,7 @@ export class Session {
       return this.opts.onMessage({ type: "state", ...this.view });
     }
     if (msg.type === "state") this.view = msg;
-    if (msg.type === "verdict" || (msg.type === "error" && this.joined && BUZZ_REFUSALS.includes(msg.code)))
-      this.unanswered = null;
+    this.presses.heard(msg, this.joined);
     // A lockout is told in an error, not a delta: the view keeps it, so a later snapshot that says
     // otherwise (the host forgave the false start) is seen as the change it is.
     if (msg.type === "error" && (msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view)
@@ -240,9 +225,8 @@ export class Session {
     this.opts.onMessage(msg);
     // The caller may have closed the session on this message: then nothing more comes of it.
     if (this.stopped || ws !== this.ws) return;
-    if (msg.type === "state" && this.joined && this.lost) {
-      const fate = pressFate(this.lost, this.id, msg);
-      this.lost = null;
+    const fate = msg.type === "state" && this.joined ? this.presses.fate(this.id, msg) : null;
+    if (fate) {
       this.opts.onPressFate?.(fate);
       if (this.stopped || ws !== this.ws) return;
     }
@@ -281,9 +265,7 @@ export class Session {
   private forget(): void {
     this.ws = null;
     this.joined = false;
-    // Its answer, if it ever comes, went with the connection: the next snapshot says what became of it.
-    if (this.unanswered) this.lost = this.unanswered;
-    this.unanswered = null;
+    this.presses.dropped();
     clearTimeout(this.silenceTimer);
   }
 

@@ -11,6 +11,7 @@ import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts
 import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
 import { Countdown } from "./terminal_countdown.ts";
 import { goneLine, retryLine, statusLine } from "./terminal_lines.ts";
+import { Presses } from "./terminal_presses.ts";
 
 /** Who to be and where: the program (for error lines), the server, a name, a room, a host secret. */
 export interface ClientConfig {
@@ -28,8 +29,6 @@ const DRAIN_MS = 3000;
 const SILENCE_MS = 7000;
 
 const PLAYER_KEYS = "Press space to buzz, q to quit";
-const ALREADY = "Already buzzed this round";
-const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
 const FALSE_START = "false start";
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
@@ -54,16 +53,7 @@ class TerminalClient {
   /** Your last result for the status line. */
   private last = "";
   private welcomed = false;
-  /** Buzzes sent that have no verdict or error yet. */
-  private awaiting = 0;
-  /** Rounds whose verdict was printed: a resume sends it again, which is no news. */
-  private readonly told = new Set<number>();
-  /** The round a teammate answered for us (TEAM_ANSWERED): pressing again cannot change it. */
-  private answered = 0;
-  /** A press waits in the session's queue for the next join (at most one does). */
-  private queuedBuzz = false;
-  /** The last line that said why a press was not sent, so a held key says it once. */
-  private noted: string | null = null;
+  private readonly presses = new Presses();
   /** The player's number being typed after `k` (null: not kicking). */
   private kicking: Kick | null = null;
   private readonly countdown: Countdown;
@@ -101,36 +91,9 @@ class TerminalClient {
     if (this.host) return this.hostKey(key);
     // In a pipe every space or newline is a press; on a terminal only the space bar.
     if (key !== " " && (this.tty || key !== "\n")) return;
-    const held = this.held();
-    if (held) {
-      // A held space bar repeats: one line says why, not one per key.
-      if (held !== this.noted) this.say(held);
-      this.noted = held;
-      return;
-    }
-    this.noted = null;
-    this.queuedBuzz = !this.session.isJoined;
-    if (this.welcomed && this.queuedBuzz) {
-      this.noted = NOT_CONNECTED;
-      this.say(NOT_CONNECTED);
-    }
-    this.awaiting++;
-    this.session.buzz(at);
-  }
-
-  /**
-   * Why a press would change nothing, so is not sent (null: send it): a buzz is on its way or
-   * queued, or this round has already answered it. The server would only repeat its answer, and a
-   * key held down would flood it into closing the connection.
-   */
-  private held(): string | null {
-    if (this.awaiting > 0) return this.session.isJoined ? ALREADY : NOT_CONNECTED;
-    const view = this.view;
-    if (!view) return null;
-    if (this.told.has(view.round)) return ALREADY;
-    if (view.lockedOut) return "Locked out of this round";
-    if (this.answered === view.round) return "Your team has answered this round";
-    return null;
+    const { send, say } = this.presses.press(this.view, this.session.isJoined, this.welcomed);
+    if (say) this.say(say);
+    if (send) this.session.buzz(at);
   }
 
   private hostKey(key: string): void {
@@ -167,9 +130,7 @@ class TerminalClient {
         this.state(msg);
         break;
       case "verdict":
-        if (this.awaiting === 0 && this.told.has(msg.round)) return;
-        this.awaiting = Math.max(0, this.awaiting - 1);
-        this.told.add(msg.round);
+        if (!this.presses.verdict(msg.round)) return;
         this.last = msg.text;
         this.say((msg.place === 1 ? this.colour.green : this.colour.yellow)(`Received: ${msg.text}`));
         break;
@@ -182,13 +143,12 @@ class TerminalClient {
           this.refused = true;
           break;
         }
-        this.awaiting = Math.max(0, this.awaiting - 1);
+        this.presses.refused(msg.code, this.view?.round);
         if (msg.code === "FALSE_START") this.last = FALSE_START;
         // The session's next state says so too; until then, further presses would be refused the same way.
         if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
           this.view = { ...this.view, lockedOut: true };
         }
-        if (msg.code === "TEAM_ANSWERED" && this.view) this.answered = this.view.round;
         break;
       case "release":
         this.countdown.start(msg.round, msg.at !== undefined ? msg.at - performance.now() : msg.countdown);
@@ -225,11 +185,8 @@ class TerminalClient {
    * and the status line shows the new round's phase, not the last one's result.
    */
   private newRound(): void {
-    this.awaiting = 0;
-    this.noted = null;
+    this.presses.newRound();
     this.last = "";
-    this.told.clear();
-    this.answered = 0;
   }
 
   private status(status: SessionStatus): void {
@@ -240,9 +197,7 @@ class TerminalClient {
       case "connected":
         this.link = "";
         this.refused = false;
-        // Queued presses went out with the join; one lost with the old connection has its fate told after.
-        this.awaiting = this.queuedBuzz ? 1 : 0;
-        this.queuedBuzz = false;
+        this.presses.connected();
         break;
       case "retrying":
         this.link = `retrying in ${seconds(status.delay)}`;
@@ -256,11 +211,10 @@ class TerminalClient {
     this.quitIfDrained();
   }
 
-  /** Says what became of a press lost with the connection; a recorded one not yet told is awaited again. */
-  private pressFate({ fate, round, text }: PressFate): void {
-    if (fate === "pending" || fate === "placed") this.awaiting = 1;
-    if (fate === "answered") this.answered = round;
-    this.say(text);
+  /** Says what became of a press lost with the connection. */
+  private pressFate(fate: PressFate): void {
+    this.presses.fate(fate);
+    this.say(fate.text);
     this.redraw();
   }
 
@@ -284,7 +238,7 @@ class TerminalClient {
    */
   private quitIfDrained(): void {
     if (!this.inputEnded || !this.welcomed) return;
-    if (this.awaiting === 0 && this.session.queued === 0) void this.quit(0);
+    if (this.presses.awaiting === 0 && this.session.queued === 0) void this.quit(0);
   }
 
   private async quit(code: number): Promise<void> {

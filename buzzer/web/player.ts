@@ -9,20 +9,18 @@ import { takenText } from "../format.ts";
 import type { PressFate } from "../press_fate.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
-import { renderStanding } from "./player_board.ts";
 import { notice, ui } from "./player_dom.ts";
-import { bannedLine, face, hostLine, myPlace, type Result, resultAfter, warnEarly } from "./player_face.ts";
+import { bannedLine, type Result, resultAfter } from "./player_face.ts";
 import { JoinForm } from "./player_join.ts";
 import { onPress, pressTime } from "./player_press.ts";
 import { Release } from "./player_release.ts";
+import { renderOrderList, renderPage } from "./player_render.ts";
 import {
   type ConnState,
   connState,
   goneReason,
   keepScreenOn,
   pageSocketUrl,
-  playersLabel,
-  renderOrder,
   roomFromPath,
   setConn,
   showNote,
@@ -59,39 +57,18 @@ const form = new JoinForm(pathRoom, (name, team) => {
 
 ui.code.textContent = roomCode;
 
-/** The button's state and the live regions' text, from everything known; called on every change. */
+/** Shows everything known; called on every change. */
 function render(): void {
-  const f = face({
+  renderPage({
     online: conn === "online",
     joinedOnce,
     waitingFor,
     view,
     result,
     released: view !== null && release.passed(view.round),
-    count: ui.big.dataset.count,
+    defaultRoom: roomCode === DEFAULT_ROOM,
+    me: me?.id,
   });
-  ui.buzz.dataset.state = f.state;
-  if (ui.big.textContent !== f.big) ui.big.textContent = f.big;
-  if (ui.small.textContent !== f.small) ui.small.textContent = f.small;
-  // GO is announced at once, interrupting; everything else politely, and only when the meaning
-  // changes, so screen readers are not flooded.
-  const go = f.state === "open" ? f.said : "";
-  if (ui.goStatus.textContent !== go) ui.goStatus.textContent = go;
-  const said = go ? "" : f.said;
-  if (ui.status.textContent !== said) ui.status.textContent = said;
-  ui.buzz.setAttribute("aria-label", `Buzz. ${f.big}. ${f.small}`);
-  ui.early.hidden = !warnEarly(f);
-  const count = view ? `· ${playersLabel(view.playerCount)}` : "";
-  if (ui.playerCount.textContent !== count) ui.playerCount.textContent = count;
-  showNote(ui.hostLine, conn === "online" ? hostLine(view, roomCode === DEFAULT_ROOM) : "");
-  showNote(ui.myPlace, myPlace(result, view?.you?.judged));
-  renderStanding(view, me?.id);
-}
-
-function renderOrderList(): void {
-  const order = view?.order ?? [];
-  renderOrder(ui.order, order, me?.id);
-  ui.orderEmpty.hidden = order.length > 0;
 }
 
 function onMessage(msg: ServerMessage): void {
@@ -123,7 +100,7 @@ function onMessage(msg: ServerMessage): void {
         release.start(msg.round, performance.now() + msg.countdown, view.round);
       }
       if (msg.phase !== "armed") release.settle(msg.round, msg.phase);
-      renderOrderList();
+      renderOrderList(view, me?.id);
       break;
     case "release":
       release.start(msg.round, msg.at ?? performance.now() + msg.countdown, view?.round);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { type PressFate, pressFate } from "../../buzzer/press_fate.ts";
-import type { RoomView } from "../../buzzer/protocol.ts";
+import { LostPresses, type PressFate, pressFate } from "../../buzzer/press_fate.ts";
+import type { RoomView, ServerMessage } from "../../buzzer/protocol.ts";
 
 /** A player's snapshot of round 3, open, with no press of its own. */
 const view: RoomView = {
@@ -67,5 +67,46 @@ describe("pressFate", () => {
 
   test("a server that welcomes the player under a new id forgot it: its round 3 is not the one pressed in", () => {
     expect(pressFate(lost, "p9", view).fate).toBe("ended");
+  });
+});
+
+describe("LostPresses", () => {
+  const missing: PressFate = { fate: "missing", round: 3, text: `${NOT_SENT}: you may press again.` };
+
+  test("a press unanswered when the connection drops has its fate told once, from the next snapshot", () => {
+    const presses = new LostPresses();
+    presses.sent(view, "p1");
+    presses.dropped();
+    expect(presses.fate("p1", view)).toEqual(missing);
+    expect(presses.fate("p1", view)).toBeNull();
+  });
+
+  test("a press answered by a verdict or a buzz's refusal before the drop has no fate to tell", () => {
+    const verdict: ServerMessage = { type: "verdict", round: 3, place: 1, gap: 0, photo: false, text: "1st" };
+    const refusal: ServerMessage = { type: "error", code: "LOCKED_OUT", message: "Locked out" };
+    for (const answer of [verdict, refusal]) {
+      const presses = new LostPresses();
+      presses.sent(view, "p1");
+      presses.heard(answer, true);
+      presses.dropped();
+      expect(presses.fate("p1", view)).toBeNull();
+    }
+  });
+
+  test("a refusal heard before the join is the join's, not the press's: the press is still followed", () => {
+    const presses = new LostPresses();
+    presses.sent(view, "p1");
+    presses.heard({ type: "error", code: "RATE_LIMITED", message: "Slow down" }, false);
+    presses.dropped();
+    expect(presses.fate("p1", view)).toEqual(missing);
+  });
+
+  test("a new press forgets a lost one, and a press before the first snapshot is not followed", () => {
+    const presses = new LostPresses();
+    presses.sent(view, "p1");
+    presses.dropped();
+    presses.sent(null, "p1");
+    presses.dropped();
+    expect(presses.fate("p1", view)).toBeNull();
   });
 });

@@ -1,0 +1,73 @@
+import { describe, expect, test } from "bun:test";
+import type { RoomView } from "../../buzzer/protocol.ts";
+import { Presses } from "../../buzzer/terminal_presses.ts";
+
+/** Round 3, open, as a player sees it. */
+const view: RoomView = {
+  room: "QUIZ",
+  version: 7,
+  round: 3,
+  phase: "open",
+  players: [],
+  playerCount: 2,
+  scoreCount: 2,
+  order: [],
+  lockedOut: false,
+  hosted: true,
+  scores: [],
+  teams: [],
+};
+const ALREADY = "Already buzzed this round";
+const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
+
+describe("Presses", () => {
+  test("a press goes out once; while it waits, a held key says why once, and its verdict is told once", () => {
+    const presses = new Presses();
+    expect(presses.press(view, true, true)).toEqual({ send: true, say: null });
+    expect(presses.press(view, true, true)).toEqual({ send: false, say: ALREADY });
+    expect(presses.press(view, true, true)).toEqual({ send: false, say: null });
+    expect(presses.verdict(3)).toBe(true);
+    expect(presses.awaiting).toBe(0);
+    expect(presses.verdict(3)).toBe(false);
+    expect(presses.press(view, true, true).send).toBe(false);
+  });
+
+  test("a press while not joined is queued and said so, and is awaited again after the join", () => {
+    const presses = new Presses();
+    expect(presses.press(view, false, true)).toEqual({ send: true, say: NOT_CONNECTED });
+    expect(presses.press(view, false, true)).toEqual({ send: false, say: null });
+    presses.connected();
+    expect(presses.awaiting).toBe(1);
+    presses.connected();
+    expect(presses.awaiting).toBe(0);
+  });
+
+  test("a team's answer holds presses back until the next round", () => {
+    const presses = new Presses();
+    presses.press(view, true, true);
+    presses.refused("TEAM_ANSWERED", 3);
+    expect(presses.awaiting).toBe(0);
+    expect(presses.press(view, true, true)).toEqual({
+      send: false,
+      say: "Your team has answered this round",
+    });
+    presses.newRound();
+    expect(presses.press({ ...view, round: 4 }, true, true)).toEqual({ send: true, say: null });
+  });
+
+  test("a lost press the rejoin found recorded is awaited again; one the team answered holds presses back", () => {
+    const presses = new Presses();
+    presses.fate({ fate: "placed", round: 3, text: "" });
+    expect(presses.awaiting).toBe(1);
+    presses.newRound();
+    presses.fate({ fate: "answered", round: 3, text: "" });
+    expect(presses.press(view, true, true).send).toBe(false);
+  });
+
+  test("a round that locked the player out holds presses back", () => {
+    expect(new Presses().press({ ...view, lockedOut: true }, true, true)).toEqual({
+      send: false,
+      say: "Locked out of this round",
+    });
+  });
+});
