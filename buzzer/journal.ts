@@ -1,8 +1,8 @@
 /**
  * The game journal: what must survive a restart (rooms, players and their resume tokens, each
- * round's phase, lockouts, timer deadline, placed presses and the host's marks, scores, teams and
- * rules) as JSON-lines entries. The room owner writes entries before it acknowledges, so a verdict
- * a player has seen is never lost. Pure: no file access here; reading journal text, line by line
+ * round's phase, lockouts, timer deadline, placed presses and the host's marks, scores and the ids
+ * of the awards that gave them, teams and rules) as JSON-lines entries. The room owner writes
+ * entries before it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here; reading journal text, line by line
  * and checked, is journal_check.ts's.
  */
 import { DEFAULT_RULES, type Rules } from "./protocol.ts";
