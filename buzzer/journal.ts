@@ -1,11 +1,12 @@
 /**
  * The game journal: what must survive a restart (rooms, players and their resume tokens, each
- * round's phase, lockouts, timer deadline, placed presses and the host's marks, scores, teams and
- * rules) as JSON-lines entries. The room owner writes entries before it acknowledges, so a verdict
- * a player has seen is never lost. Pure: no file access here; reading journal text, line by line
+ * round's phase, lockouts, timer deadline, placed presses and the host's marks, scores and the ids
+ * of the awards that gave them, teams and rules) as JSON-lines entries. The room owner writes
+ * entries before it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here; reading journal text, line by line
  * and checked, is journal_check.ts's.
  */
 import { DEFAULT_RULES, type Rules } from "./protocol.ts";
+import { rememberAward } from "./room/awards.ts";
 import { addBan } from "./room/bans.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
 import {
@@ -63,7 +64,8 @@ export type Entry =
   | { e: "unjudged"; room: string; round: number; id: string }
   /**
    * A player's line on the leaderboard as it is now (the name is kept for a player who departs); a
-   * departed line's carries the address its player last joined from, if known.
+   * departed line's carries the address its player last joined from, if known, and one an award
+   * with an id gave carries that id (`award`), so a copy of the award gives nothing (room/awards.ts).
    */
   | {
       e: "score";
@@ -73,7 +75,10 @@ export type Entry =
       team: string | null;
       points: number;
       address?: string;
+      award?: string;
     }
+  /** The ids of the room's latest awards, oldest first: a compacted journal's `award` fields. */
+  | { e: "awards"; room: string; ids: string[] }
   /** A player forgotten after the resume grace: gone, but its line stays on the leaderboard. */
   | { e: "left"; room: string; id: string }
   | { e: "rules"; room: string; rules: Rules };
@@ -116,10 +121,10 @@ export function unjudgedEntry(room: Room, id: string): Entry {
   return { e: "unjudged", room: room.code, round: room.round.number, id };
 }
 
-/** The journal entry for a player's line on the leaderboard (its points and team). */
-export function scoreEntry(room: Room, player: Player): Entry {
+/** The journal entry for a player's line on the leaderboard (its points and team), and the award that set it. */
+export function scoreEntry(room: Room, player: Player, award?: string): Entry {
   const { id, name, team, points } = player;
-  return { e: "score", room: room.code, id, name, team, points };
+  return { e: "score", room: room.code, id, name, team, points, ...(award === undefined ? {} : { award }) };
 }
 
 /**
@@ -168,6 +173,10 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
       }
       case "score":
         score(room, entry);
+        if (entry.award !== undefined) rememberAward(room.awards, entry.award);
+        break;
+      case "awards":
+        for (const id of entry.ids) rememberAward(room.awards, id);
         break;
       case "rules":
         // Known rules only: a field a later version added is not carried into this one's views.
@@ -278,6 +287,7 @@ export function snapshot(rooms: Iterable<Room>, epoch: number): Entry[] {
       });
     }
     for (const [id, mark] of room.judged) entries.push(judgedEntry(room, id, mark));
+    if (room.awards.size) entries.push({ e: "awards", room: room.code, ids: [...room.awards] });
   }
   return entries;
 }

@@ -104,7 +104,9 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     team: nullOr(string),
     points: integer,
     address: optional(string),
+    award: optional(string),
   },
+  awards: { room: string, ids: listOf(string) },
   left: { room: string, id: string },
   rules: { room: string, rules: (v) => isRecord(v) && wrongFields(v, RULES).length === 0 },
 };

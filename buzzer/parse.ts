@@ -112,6 +112,8 @@ const roundNumber = (v: unknown): v is number | undefined =>
   v === undefined || (Number.isSafeInteger(v) && (v as number) >= 1);
 /** The `round` field of a host's action (next, reset, a mark, a forgive), left out when the host named none. */
 const asked = (round: number | undefined) => (round === undefined ? {} : { round });
+/** An award's id (see protocol.ts award): a few characters safe in any log or journal line. */
+const AWARD_ID = new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.awardId}}$`);
 const points = (v: unknown): v is number => Number.isSafeInteger(v) && Math.abs(v as number) <= LIMITS.points;
 
 /** The host messages about one player: each names it by id and carries what to do. */
@@ -134,7 +136,12 @@ function parsePlayerAction(m: Record<string, unknown>): Parsed<ClientMessage> {
     case "award":
       if (!points(m.points))
         return bad(`award.points must be a whole number from -${LIMITS.points} to ${LIMITS.points}`);
-      return { ok: true, msg: { type, player, points: m.points } };
+      if (m.id !== undefined && !(typeof m.id === "string" && AWARD_ID.test(m.id)))
+        return bad(`award.id must be 1 to ${LIMITS.awardId} letters, digits, - or _`);
+      return {
+        ok: true,
+        msg: { type, player, points: m.points, ...(m.id === undefined ? {} : { id: m.id }) },
+      };
     case "judge":
       if (typeof m.right !== "boolean") return bad("judge.right must be true or false");
       if (!roundNumber(m.round)) return bad("judge.round must be a whole number from 1");

@@ -58,6 +58,8 @@ export const LIMITS = {
   bans: 1000,
   /** Longest player search a host may send, in UTF-16 units: a name pasted with invisible characters fits. */
   query: 128,
+  /** Longest id a host gives an award (letters, digits, `-` and `_`), so a copy of it is known. */
+  awardId: 40,
 } as const;
 
 /** Messages a client sends. */
@@ -101,8 +103,11 @@ export type ClientMessage =
   | { type: "prune" }
   /** Host: lift a player's false start this round (and give back what it cost); `round` as for judge. */
   | { type: "forgive"; player: string; round?: number }
-  /** Host: give a player points (negative takes them away). */
-  | { type: "award"; player: string; points: number }
+  /**
+   * Host: give a player points (negative takes them away). With `id`, chosen by the console afresh for
+   * each award, a copy of it (one sent again after its room's owner died) gives nothing.
+   */
+  | { type: "award"; player: string; points: number; id?: string }
   /**
    * Host: mark a player's answer right or wrong: the room's rules say what that is worth. With `round`,
    * the round the host sees, only if the room is still in it (ROUND_OVER): a click on the last question's

@@ -9,6 +9,7 @@ import { checkTeam, nameKey } from "../names.ts";
 import type { Parsed } from "../parse.ts";
 import { LIMITS } from "../protocol.ts";
 import * as rules from "../round.ts";
+import { rememberAward } from "./awards.ts";
 import { boardOf, keepLine, scoresCsv } from "./board.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { raiseReach } from "./decide.ts";
@@ -40,7 +41,9 @@ export function scoreAction(
   if (!player) return;
   switch (action.type) {
     case "award":
-      addPoints(room, player, action.points, "from the host", s, out);
+      // A copy of an award already given (sent again after an owner died) changes nothing.
+      if (action.id !== undefined && !rememberAward(room.awards, action.id)) return;
+      addPoints(room, player, action.points, "from the host", s, out, action.id);
       break;
     case "team": {
       const team = action.team === null ? null : teamFor(room, action.team, player.team);
@@ -64,7 +67,10 @@ export function scoreAction(
   publishNow(room, now, out);
 }
 
-/** Gives a player points (negative takes them away), journals its line and logs why. */
+/**
+ * Gives a player points (negative takes them away), journals its line (with the id of the award
+ * that gave them, if any, so a new owner knows it was given) and logs why.
+ */
 export function addPoints(
   room: Room,
   player: Player,
@@ -72,11 +78,12 @@ export function addPoints(
   why: string,
   s: Settings,
   out: RoomEffect[],
+  award?: string,
 ) {
   if (points === 0) return;
   player.points += points;
   changed(room);
-  out.push({ type: "persist", entries: [scoreEntry(room, player)] });
+  out.push({ type: "persist", entries: [scoreEntry(room, player, award)] });
   if (s.logging) {
     out.push(log(room, `${player.name}: ${signed(points)} (${why}), ${player.points} in all`));
   }

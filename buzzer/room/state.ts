@@ -121,6 +121,8 @@ export interface Room {
   judged: Map<string, Mark>;
   /** Players locked out this round by a press after it was open and closed (too late, not too early). */
   late: Set<string>;
+  /** Ids of the room's latest awards, so a copy of one gives nothing (see awards.ts). */
+  awards: Set<string>;
 }
 
 /** The host's mark of an answer and the points it gave, by the rules then: an undo takes back those. */
@@ -177,6 +179,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     bans: newBans(),
     judged: new Map(),
     late: new Set(),
+    awards: new Set(),
   };
 }
 

@@ -262,6 +262,17 @@ export class PlayerTable {
       confirm: "Give points",
       field: { label: "Points", type: "number", value: "1", check: pointsProblem },
     });
-    if (answer) this.send({ type: "award", player: p.id, points: Number(answer.value) });
+    // Its own id: a copy the server sends again (its room's owner died) does not give the points twice.
+    if (answer) this.send({ type: "award", player: p.id, points: Number(answer.value), id: awardId() });
   }
+}
+
+/**
+ * A fresh award id: 16 random hex digits. Not lib/secret.ts's randomHex: crypto.randomUUID exists
+ * only on https or localhost pages, and a console on a hall's network is often plain http.
+ */
+function awardId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }

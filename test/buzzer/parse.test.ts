@@ -26,6 +26,7 @@ describe("protocol", () => {
       timer: 600_000,
       bans: 1000,
       query: 128,
+      awardId: 40,
     });
     expect(PLAIN_BUZZ).toBe("buzz");
   });
@@ -137,6 +138,18 @@ describe("protocol", () => {
           msg: { type, player: "p1", round: 1 },
         });
       }
+    });
+
+    test("an award with an id of up to 40 letters, digits, - or _, and one without", () => {
+      const id = `${"a".repeat(36)}Z9-_`;
+      expect(parse({ type: "award", player: "p1", points: -3, id })).toStrictEqual({
+        ok: true,
+        msg: { type: "award", player: "p1", points: -3, id },
+      });
+      expect(parse({ type: "award", player: "p1", points: 2 })).toStrictEqual({
+        ok: true,
+        msg: { type: "award", player: "p1", points: 2 },
+      });
     });
 
     test("a kick with a player id up to 64 characters", () => {
@@ -304,6 +317,14 @@ describe("protocol", () => {
       expect(parse({ type: "next", round: 1, unplayed: 1 })).toStrictEqual(
         badMessage("next.unplayed must be true or false"),
       );
+    });
+
+    test("an award whose id is empty, too long, not a string or has other characters", () => {
+      for (const id of ["", "a".repeat(41), 12, null, "a b", "a/b", "é"]) {
+        expect(parse({ type: "award", player: "p1", points: 1, id })).toStrictEqual(
+          badMessage("award.id must be 1 to 40 letters, digits, - or _"),
+        );
+      }
     });
 
     test("a judge, an unjudge or a forgive whose round is not a whole number from 1", () => {

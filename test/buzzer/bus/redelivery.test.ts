@@ -130,7 +130,7 @@ describe("Redelivery", () => {
     expect(r.size).toBe(1);
   });
 
-  test("keeps a host's marks, undos and forgives, and a next or reset naming its round; not other host actions", () => {
+  test("keeps a host's marks, undos and forgives, a next or reset naming its round and an award with an id; not other host actions", () => {
     const r = new Redelivery();
     const kept: HostMessage[] = [
       { type: "judge", player: "p1", right: true },
@@ -138,6 +138,7 @@ describe("Redelivery", () => {
       { type: "forgive", player: "p2", round: 1 },
       { type: "next", round: 1, unplayed: true },
       { type: "reset", round: 2 },
+      { type: "award", player: "p1", points: 3, id: "a7f3" },
     ];
     const notKept: HostMessage[] = [
       { type: "next" },
@@ -156,7 +157,15 @@ describe("Redelivery", () => {
     expect(numbered).toEqual(
       kept.map((action, i) => ({ ...host("g1.9.0", action), seq: i + 1 }) as AwaitedCommand),
     );
-    expect(r.size).toBe(5);
+    expect(r.size).toBe(6);
+  });
+
+  test("sends again an award with an id whose owner stopped listening, keeping its id and number", () => {
+    const r = new Redelivery();
+    const award = r.forwarded(host("g1.9.0", { type: "award", player: "p1", points: 5, id: "k1" }), "a", 0);
+    const again = r.checked(new Map([["a", false]]), CHECK_AFTER_MS);
+    expect(again).toEqual([award as AwaitedCommand]);
+    expect(again[0]).toMatchObject({ action: { type: "award", points: 5, id: "k1" }, seq: 1 });
   });
 
   test("keeps a host action until its owner says it handled it, not for a view that shows it or a refusal", () => {

@@ -133,7 +133,12 @@ describe("host console", () => {
     "right, wrong and awarded points show on the leaderboard, by player and by team, and download as CSV",
     async () => {
       const room = "SCORE";
-      const host = await console_(room);
+      const host = await suite.browsing.open(await suite.browsing.device(LAPTOP), `${suite.base}/host`);
+      const sent: Record<string, unknown>[] = [];
+      host.on("websocket", (ws) =>
+        ws.on("framesent", ({ payload }) => sent.push(JSON.parse(String(payload)))),
+      );
+      await signIn(host, room, PASS);
       const { peer: ann } = await Peer.join(suite.server.url, { name: "Ann", room });
       const { peer: ben } = await Peer.join(suite.server.url, { name: "Ben", room });
       await row(host, "Ben").waitFor();
@@ -177,6 +182,10 @@ describe("host console", () => {
       expect(await texts(host, "#teams li .name")).toEqual(["Red"]);
       expect(await texts(host, "#teams li .points")).toEqual(["2"]);
       expect(await text(host, '#players tr:has-text("Ben") .points')).toBe("4");
+      // The award went with an id of its own, so a copy the server sends again gives nothing.
+      expect(sent.filter((m) => m.type === "award")).toEqual([
+        { type: "award", player: expect.any(String), points: 5, id: expect.stringMatching(/^[0-9a-f]{16}$/) },
+      ]);
 
       const [download] = await Promise.all([host.waitForEvent("download"), host.click("#scores-csv")]);
       expect(download.suggestedFilename()).toMatch(new RegExp(`^scores-${room}-.*\\.csv$`));
