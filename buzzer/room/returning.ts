@@ -39,6 +39,7 @@ export function returning(
 
 /** Whether a player or departed line of the room other than `self` joined from the address. */
 function shared(room: Room, address: string, self: string): boolean {
+  // A scan, but only a join its name and address would bring back pays for it.
   for (const p of room.players.values()) if (p.id !== self && p.address === address) return true;
   for (const [id, line] of room.departed) if (id !== self && line.address === address) return true;
   return false;
