@@ -76,6 +76,15 @@ export function takenText(taken: string, name: string, room: string): string {
   return `Someone in room ${room} is already called ${taken}, so you are ${name}`;
 }
 
+/**
+ * Why a player did not come back as the player away whose name it gave: `Ann is away, but others
+ * in room MAIN share your network, so you are Ann (2) without Ann's points: if you are Ann, ask the
+ * host to give them back`.
+ */
+export function awayText(away: string, name: string, room: string): string {
+  return `${away} is away, but others in room ${room} share your network, so you are ${name} without ${away}'s points: if you are ${away}, ask the host to give them back`;
+}
+
 /** Points with their sign, as the server's log writes them: `+2`, `-1`, `0`. */
 export function signed(points: number): string {
   return points > 0 ? `+${points}` : `${points}`;

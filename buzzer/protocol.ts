@@ -165,9 +165,20 @@ export type ServerMessage =
   /**
    * Joined (again on a rename): a player's id, name and token; a host's or viewer's id is its role.
    * `taken`: the name a new player asked for, which another player has, as that player spells it
-   * (`name` is the asked name numbered), said on that join alone, never on a resume.
+   * (`name` is the asked name numbered), said on that join alone, never on a resume. `away`, instead:
+   * the player away (or departed line) whose name was asked, not given back because others joined
+   * from the same address (see room/returning.ts).
    */
-  | { type: "welcome"; id: string; name: string; room: string; token: string; host: boolean; taken?: string }
+  | {
+      type: "welcome";
+      id: string;
+      name: string;
+      room: string;
+      token: string;
+      host: boolean;
+      taken?: string;
+      away?: string;
+    }
   | ({ type: "state" } & RoomView)
   | ({ type: "delta" } & RoomDelta)
   /** Your result: place, seconds behind the winner, and the original's line for it. */

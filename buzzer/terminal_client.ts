@@ -2,7 +2,7 @@
  * The terminal buzzer client: keys in; verdicts, the room's order and a status line out, over a
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
-import { falseStartText, takenText } from "./format.ts";
+import { awayText, falseStartText, takenText } from "./format.ts";
 import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
 import type { PressFate } from "./press_fate.ts";
 import type { RoomView, ServerMessage } from "./protocol.ts";
@@ -115,6 +115,7 @@ class TerminalClient {
           if (this.tty) this.say(this.colour.dim(this.host ? HOST_KEYS : PLAYER_KEYS));
         }
         if (msg.taken) this.say(takenText(msg.taken, msg.name, msg.room));
+        if (msg.away) this.say(awayText(msg.away, msg.name, msg.room));
         // A new id for our token: a server that forgot us (restarted without its game), whose
         // rounds are new even where their numbers are not: nothing said or pressed carries over.
         if (this.myId && msg.id !== this.myId) {

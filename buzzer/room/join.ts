@@ -72,7 +72,10 @@ export function join(
   const bannedName = banned(room, { name: name?.msg });
   if (bannedName) return no("BANNED", bannedName);
   const plain = cmd.plain === true;
-  const back = name && cmd.token === undefined ? returning(room, name.msg, address, plain) : null;
+  const found = name && cmd.token === undefined ? returning(room, name.msg, address, plain) : null;
+  // On a shared address the name proves no one: the join is someone new, told whom it did not become.
+  const away = found && "away" in found ? found.away : undefined;
+  const back = found && !("away" in found) ? found : null;
   if (back && "player" in back) {
     const wait = comeBack(back.player, now);
     if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), wait);
@@ -107,13 +110,14 @@ export function join(
   out.push({ type: "persist", entries: team || back ? [...entries, scoreEntry(room, player)] : entries });
   if (s.logging) {
     const how = `${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`;
-    const line = `${player.name} joined${how}${back ? `, back with ${player.points} points` : ""}`;
+    const why = away !== undefined ? `, not ${away}: the address is shared` : "";
+    const line = `${player.name} joined${how}${back ? `, back with ${player.points} points` : why}`;
     const said = crowdLog(line, room.players.size, room.online, true);
     if (said !== null) out.push(log(room, said));
   }
-  // A name another player has is numbered: the welcome says why, this once.
-  const taken = name && player.name !== name.msg ? (holder ?? name.msg) : undefined;
-  enter(room, cmd.conn, { player, host: false, added: true, taken }, now, out);
+  // A name another player has is numbered: the welcome says why, this once (`away` says more).
+  const taken = name && player.name !== name.msg && away === undefined ? (holder ?? name.msg) : undefined;
+  enter(room, cmd.conn, { player, host: false, added: true, taken, away }, now, out);
 }
 
 /** Spends one of a player's comebacks: 0 when it may come back now, else the whole seconds to wait. */
@@ -140,6 +144,8 @@ interface Entrant {
   address?: string;
   /** The name a new player asked for, when another player has it (see the welcome's `taken`). */
   taken?: string;
+  /** The player away whose name a new player asked for, not given back on a shared address. */
+  away?: string;
 }
 
 function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEffect[]) {
@@ -183,6 +189,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
       token: player?.token ?? "",
       host,
       ...(who.taken !== undefined ? { taken: who.taken } : {}),
+      ...(who.away !== undefined ? { away: who.away } : {}),
     };
     out.push({ type: "send", conn, msg: welcome });
     snapshot(room, now, conn, player?.id ?? null, out);

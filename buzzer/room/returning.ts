@@ -4,31 +4,45 @@
  * under the name of a player who is offline (within the resume grace) is that player again; under
  * the name of a departed line, it gets the line's points back. From another address it is someone
  * else, so no one takes over another device's points; a connected player's name is never taken over.
+ * An address another player of the room joined from too is shared (a venue's Wi-Fi: every phone
+ * behind one public address), so it proves no one: the join is someone new, told who it did not
+ * become, and the host may give that player's points back.
  */
 import type { Entry } from "../journal.ts";
 import { nameKey } from "../names.ts";
 import { dropLine, type Line, lineKey } from "./board.ts";
 import { changed, type Player, type Room } from "./state.ts";
 
-/** Who a join's name and address come back as: an offline player, a departed line (with its old id), or no one. */
+/**
+ * Who a join's name and address come back as: an offline player, a departed line (with its old id),
+ * no one, or no one because the address is shared (`away`: the name it did not come back as).
+ */
 export function returning(
   room: Room,
   name: string,
   address: string,
   plain: boolean,
-): { player: Player } | { id: string; line: Line } | null {
+): { player: Player } | { id: string; line: Line } | { away: string } | null {
   // An unknown address is no one's: two clients without one would take each other's places.
   if (address === "") return null;
   const holder = room.players.get(room.names.get(nameKey(name)) ?? "");
   if (holder) {
     // Not connected: left, or restored from a journal and not back yet.
-    return holder.conn === null && holder.address === address && holder.plain === plain
-      ? { player: holder }
-      : null;
+    if (holder.conn !== null || holder.address !== address || holder.plain !== plain) return null;
+    return shared(room, address, holder.id) ? { away: holder.name } : { player: holder };
   }
   const id = room.returning.get(lineKey(address, name));
   const line = id === undefined ? undefined : room.departed.get(id);
-  return id !== undefined && line ? { id, line } : null;
+  if (id === undefined || !line) return null;
+  return shared(room, address, id) ? { away: line.name } : { id, line };
+}
+
+/** Whether a player or departed line of the room other than `self` joined from the address. */
+function shared(room: Room, address: string, self: string): boolean {
+  // A scan, but only a join its name and address would bring back pays for it.
+  for (const p of room.players.values()) if (p.id !== self && p.address === address) return true;
+  for (const [id, line] of room.departed) if (id !== self && line.address === address) return true;
+  return false;
 }
 
 /**

@@ -5,7 +5,7 @@
  * player's score and rank, and the top of the leaderboard.
  */
 import { Close } from "../../lib/close.ts";
-import { takenText } from "../format.ts";
+import { awayText, takenText } from "../format.ts";
 import type { PressFate } from "../press_fate.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
@@ -82,6 +82,7 @@ function onMessage(msg: ServerMessage): void {
       if (me && me.id !== msg.id) newRound();
       // Said by the join that numbered the name alone: a resume's welcome (a reload) does not say it again.
       if (msg.taken) showNote(ui.nameNote, takenText(msg.taken, msg.name, msg.room));
+      else if (msg.away) showNote(ui.nameNote, awayText(msg.away, msg.name, msg.room));
       else if (msg.name !== me?.name) showNote(ui.nameNote, "");
       me = { id: msg.id, name: msg.name };
       joinedOnce = true;

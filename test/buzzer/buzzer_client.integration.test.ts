@@ -272,6 +272,23 @@ describe("buzzer_client.ts", () => {
     alice.close();
   });
 
+  test("started again on an address another player shares, it is a new player and says why it is not its old one", async () => {
+    const { peer: eve } = await Peer.join(server.url, { name: "Eve" });
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    const first = await joined(["--name", "Alice"]);
+    first.press("q");
+    await first.proc.exited;
+    await host.next("state", (v) => v.players.some((p) => p.name === "Alice" && !p.connected));
+    const again = await joined(["--name", "Alice"]);
+    await again.waitFor(/^Joined room MAIN as Alice \(2\)$/m);
+    await again.waitFor(
+      /^Alice is away, but others in room MAIN share your network, so you are Alice \(2\) without Alice's points: if you are Alice, ask the host to give them back$/m,
+    );
+    // Said instead of the numbered name's usual line, which comes first when it is said at all.
+    expect(again.screen()).not.toContain("already called");
+    for (const p of [eve, host]) p.close();
+  });
+
   test("prints the player's own score when the host awards it points", async () => {
     const alice = await joined(["--name", "Alice"]);
     const { peer: host } = await Peer.join(server.url, { secret: SECRET });

@@ -18,12 +18,13 @@ import {
 
 const HOME = "10.0.0.1";
 const ELSEWHERE = "10.0.0.2";
+const DANS = "10.0.0.3";
 /** The n-th id handed out, as a player id (its first 8 digits). */
 const pid = (n: number) => nthId(n).slice(0, 8);
 
-/** A room where Carol (on c1, from HOME, in team Owls) has 5 points and Dan (c2) is connected; every journal entry kept. */
-function quiz() {
-  const s = settings();
+/** A room where Carol (on c1, from HOME, in team Owls) has 5 points and Dan (c2, from DANS) is connected; every journal entry kept. */
+function quiz(logging = false) {
+  const s = settings({ logging });
   const room = newRoom("QUIZ", "quiz-secret", "open");
   const journal: Entry[] = [{ e: "room", room: "QUIZ", secret: "quiz-secret" }];
   const run = (cmd: EngineCommand, at: number) => {
@@ -32,7 +33,7 @@ function quiz() {
     return effects;
   };
   run(joinCmd(room, "c1", { name: "Carol", team: "Owls", address: HOME }), 0);
-  run(joinCmd(room, "c2", { name: "Dan", address: HOME }), 0);
+  run(joinCmd(room, "c2", { name: "Dan", address: DANS }), 0);
   const carol = pid(1);
   run(hostCmd({ type: "award", player: carol, points: 5 }), 10);
   run(tick, 100);
@@ -142,7 +143,7 @@ describe("returning", () => {
     const back = again(joinCmd(restored, "c3", { name: "Carol", address: HOME }), 2000);
     expect(welcome(back, "c3")).toMatchObject({ id: carol, name: "Carol" });
     expect(restored.players.get(carol)).toMatchObject({ conn: "c3", points: 5, team: "Owls" });
-    const other = again(joinCmd(restored, "c4", { name: "Dan", address: HOME }), 2000);
+    const other = again(joinCmd(restored, "c4", { name: "Dan", address: DANS }), 2000);
     expect(welcome(other, "c4")).toMatchObject({ name: "Dan (2)" });
     const dan = again(joinCmd(restored, "c5", { name: "Dan", address: ELSEWHERE }), 2000);
     expect(welcome(dan, "c5")).toMatchObject({ id: pid(3), name: "Dan" });
@@ -153,5 +154,73 @@ describe("returning", () => {
     run(leaveCmd("c1", carol), 1000);
     const effects = run(joinCmd(room, "c3", { name: "Carol", token: nthId(99), address: HOME }), 2000);
     expect(welcome(effects, "c3")).toMatchObject({ name: "Carol (2)" });
+  });
+
+  describe("on an address another player joined from too (a venue's Wi-Fi)", () => {
+    test("an offline player's name is someone new, told whom it did not become; the player away keeps its points", () => {
+      const { room, run, carol } = quiz();
+      run(leaveCmd("c1", carol), 1000);
+      run(joinCmd(room, "c3", { name: "Eve", address: HOME }), 1500);
+      const effects = run(joinCmd(room, "c4", { name: "carol", address: HOME }), 2000);
+      const id = pid(7);
+      expect(welcome(effects, "c4")).toEqual({
+        type: "welcome",
+        id,
+        name: "carol (2)",
+        room: "QUIZ",
+        token: nthId(8),
+        host: false,
+        away: "Carol",
+      });
+      expect(room.players.get(id)).toMatchObject({ points: 0, team: null, address: HOME });
+      expect(room.players.get(carol)).toMatchObject({ conn: null, points: 5, team: "Owls" });
+      // Carol's own token still brings Carol back, from the shared address too.
+      const back = run(joinCmd(room, "c5", { token: nthId(2), address: HOME }), 2100);
+      expect(welcome(back, "c5")).toMatchObject({ id: carol, name: "Carol" });
+    });
+
+    test("a player offline within the grace shares the address too", () => {
+      const { room, run, carol } = quiz();
+      run(joinCmd(room, "c3", { name: "Eve", address: HOME }), 500);
+      run(leaveCmd("c3", pid(5)), 600);
+      run(leaveCmd("c1", carol), 1000);
+      const effects = run(joinCmd(room, "c4", { name: "Carol", address: HOME }), 2000);
+      expect(welcome(effects, "c4")).toMatchObject({ name: "Carol (2)", away: "Carol" });
+      expect(room.players.get(carol)?.conn).toBeNull();
+    });
+
+    test("a departed line's name is a new player with no points, told whom it did not become; the line stays", () => {
+      const { room, run, carol } = quiz();
+      run(leaveCmd("c1", carol), 1000);
+      run({ type: "sweep" }, 1000 + GRACE);
+      run(joinCmd(room, "c3", { name: "Eve", address: HOME }), 1500 + GRACE);
+      const effects = run(joinCmd(room, "c4", { name: "Carol", address: HOME }), 2000 + GRACE);
+      expect(welcome(effects, "c4")).toMatchObject({ id: pid(7), name: "Carol", away: "Carol" });
+      expect(welcome(effects, "c4")).not.toHaveProperty("taken");
+      expect(room.players.get(pid(7))).toMatchObject({ points: 0, team: null });
+      expect(room.departed.get(carol)?.points).toBe(5);
+    });
+
+    test("another departed line from the address shares it too", () => {
+      const { room, run, carol } = quiz();
+      run(joinCmd(room, "c3", { name: "Eve", address: HOME }), 200);
+      run(hostCmd({ type: "award", player: pid(5), points: 2 }), 300);
+      run(leaveCmd("c3", pid(5)), 400);
+      run(leaveCmd("c1", carol), 1000);
+      run({ type: "sweep" }, 400 + GRACE);
+      expect(room.departed.get(pid(5))).toMatchObject({ name: "Eve", address: HOME });
+      const effects = run(joinCmd(room, "c4", { name: "Carol", address: HOME }), 500 + GRACE);
+      expect(welcome(effects, "c4")).toMatchObject({ name: "Carol (2)", away: "Carol" });
+    });
+
+    test("the server's log says whom the newcomer is not", () => {
+      const { room, run, carol } = quiz(true);
+      run(leaveCmd("c1", carol), 1000);
+      run(joinCmd(room, "c3", { name: "Eve", address: HOME }), 1500);
+      const effects = run(joinCmd(room, "c4", { name: "Carol", address: HOME }), 2000);
+      expect(ofType(effects, "log").map((e) => e.line)).toEqual([
+        "[QUIZ] Carol (2) joined, not Carol: the address is shared",
+      ]);
+    });
   });
 });

@@ -363,9 +363,11 @@ describe("playerCount", () => {
     step(joinCmd(room, "c6", { token: nthId(2) }), 5);
     // Resumed on another connection while still on one: one player, one count.
     step(joinCmd(room, "c7", { token: nthId(2) }), 5);
-    step(leaveCmd("c2", b), 4);
-    // Back under its name from the same address, with no token.
-    step(joinCmd(room, "c8", { name: "P2" }), 5);
+    // B moves to a network of its own (its token, from another address) and leaves from there...
+    step(joinCmd(room, "c10", { token: nthId(4), address: "10.0.0.2" }), 5);
+    step(leaveCmd("c10", b), 4);
+    // ...so its name alone, from that address, with no token, brings it back.
+    step(joinCmd(room, "c8", { name: "P2", address: "10.0.0.2" }), 5);
     step(hostCmd({ type: "kick", player: c }), 4);
     step(hostCmd({ type: "kick", player: d, ban: true }), 3);
     step(leaveCmd("c7", a), 2);

@@ -57,6 +57,30 @@ describe("player page", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "a phone that lost its token on a network another player shares is a new player, told why it is not its old one",
+    async () => {
+      const { peer: host } = await Peer.join(suite.server.url, { room: "VENUE", secret: "roompass" });
+      const { peer: eve } = await Peer.join(suite.server.url, { name: "Eve", room: "VENUE" });
+      const page = await suite.page("/r/VENUE");
+      await joinAs(page, "Ann");
+      expect(await text(page, "#my-name")).toBe("Ann");
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await page.locator("#join-form").waitFor();
+      await host.next("state", (s) => s.players.some((p) => p.name === "Ann" && !p.connected));
+      await joinAs(page, "Ann");
+      await page.locator("#name-note").waitFor();
+      expect(await text(page, "#my-name")).toBe("Ann (2)");
+      expect(await text(page, "#name-note")).toBe(
+        "Ann is away, but others in room VENUE share your network, so you are Ann (2) without Ann's points: if you are Ann, ask the host to give them back",
+      );
+      for (const p of [host, eve]) p.close();
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "the note on why a player plays as Ann (2) goes with the round it joined in: the next question does not show it",
     async () => {
       const { peer: host } = await Peer.join(suite.server.url, { room: "NEXTQ", secret: "roompass" });
