@@ -215,7 +215,8 @@ class TerminalClient {
   /** Says what became of a press lost with the connection. */
   private pressFate(fate: PressFate): void {
     this.presses.fate(fate);
-    this.say(fate.text);
+    // A lockout was said already, in its refusal's words, from the snapshot's falseStart (see state).
+    if (fate.fate !== "locked") this.say(fate.text);
     this.redraw();
   }
 

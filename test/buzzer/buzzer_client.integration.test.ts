@@ -561,6 +561,32 @@ describe("buzzer_client.ts", () => {
       link.stop();
     }
   });
+
+  test("a false start whose refusal was lost with the connection is said once, in the refusal's words", async () => {
+    const link = proxy(server.port);
+    try {
+      const alice = tty(["--url", link.url, "--name", "Alice"]);
+      await alice.waitFor(/^Joined room MAIN as Alice$/m);
+      const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+      host.send({ type: "reset" });
+      await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked$/m);
+      link.mute();
+      alice.press(" ");
+      await server.waitFor(/^Alice false start: locked out of round 2$/m);
+      host.close();
+      link.cut();
+      await alice.waitFor(/^Reconnected$/m);
+      const refusal = /^Error: too early: you are locked out of this round$/gm;
+      await alice.waitFor(refusal);
+      alice.press("q");
+      expect(await alice.proc.exited).toBe(0);
+      expect(alice.screen().match(refusal)).toHaveLength(1);
+      // The snapshot's false start already says the press got through: no second line says it again.
+      expect(alice.screen()).not.toContain("Your press reached the server");
+    } finally {
+      link.stop();
+    }
+  });
 });
 
 describe("session.ts", () => {
