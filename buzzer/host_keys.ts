@@ -38,12 +38,12 @@ export function hostKey(
   switch (key) {
     case "o":
       if (view?.phase === "open") return { kick, say: `Round ${view.round} is open already` };
-      return { kick, send: { type: "arm" } };
+      return { kick, send: { type: "arm", round: view?.round } };
     case "c":
-      return { kick, send: { type: "arm", countdown: COUNTDOWN_MS } };
+      return { kick, send: { type: "arm", countdown: COUNTDOWN_MS, round: view?.round } };
     case "l":
       if (view?.phase === "locked") return { kick, say: `Round ${view.round} is locked already` };
-      return { kick, send: { type: "lock" } };
+      return { kick, send: { type: "lock", round: view?.round } };
     // Each names the round it leaves: a key held down (auto-repeat) starts one round, not one per repeat.
     case "n":
       return { kick, send: { type: "reset", round: view?.round } };

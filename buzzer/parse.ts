@@ -61,8 +61,9 @@ export function parseClient(text: string): Parsed<ClientMessage> {
       ) {
         return bad(`${m.type}.countdown must be a number of ms from 0 to ${LIMITS.countdown}`);
       }
-      if (m.type === "arm") return { ok: true, msg: { type: m.type, countdown: m.countdown } };
-      if (!roundNumber(m.round)) return bad("next.round must be a whole number from 1");
+      if (!roundNumber(m.round)) return bad(`${m.type}.round must be a whole number from 1`);
+      if (m.type === "arm")
+        return { ok: true, msg: { type: m.type, countdown: m.countdown, ...asked(m.round) } };
       if (m.unplayed !== undefined && typeof m.unplayed !== "boolean")
         return bad("next.unplayed must be true or false");
       return {
@@ -75,9 +76,9 @@ export function parseClient(text: string): Parsed<ClientMessage> {
         },
       };
     case "reset":
-      if (!roundNumber(m.round)) return bad("reset.round must be a whole number from 1");
-      return { ok: true, msg: { type: m.type, ...asked(m.round) } };
     case "lock":
+      if (!roundNumber(m.round)) return bad(`${m.type}.round must be a whole number from 1`);
+      return { ok: true, msg: { type: m.type, ...asked(m.round) } };
     case "sync":
     case "prune":
     case "scores":
@@ -110,7 +111,7 @@ const isPlayerId = (v: unknown): v is string => typeof v === "string" && v.lengt
 /** A round a host names (optional): rounds are numbered from 1. */
 const roundNumber = (v: unknown): v is number | undefined =>
   v === undefined || (Number.isSafeInteger(v) && (v as number) >= 1);
-/** The `round` field of a host's action (next, reset, a mark, a forgive), left out when the host named none. */
+/** The `round` field of a host's action (arm, lock, next, reset, a mark, a forgive), left out when the host named none. */
 const asked = (round: number | undefined) => (round === undefined ? {} : { round });
 /** An award's id (see protocol.ts award): a few characters safe in any log or journal line. */
 const AWARD_ID = new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.awardId}}$`);

@@ -79,10 +79,13 @@ export type ClientMessage =
   | { type: "buzz"; at?: number }
   /** Answer to a clock probe: the probe's id and the client's monotonic time on receipt. */
   | { type: "pong"; id: number; t: number }
-  /** Host: open the round now, or after a countdown in ms (a synchronized release). */
-  | { type: "arm"; countdown?: number }
-  /** Host: lock the round (buzzes become false starts). */
-  | { type: "lock" }
+  /**
+   * Host: open the round now, or after a countdown in ms (a synchronized release); with `round`, only
+   * if that round, the one the host sees, is still the room's (a late copy does not open the next one).
+   */
+  | { type: "arm"; countdown?: number; round?: number }
+  /** Host: lock the round (buzzes become false starts); `round` as for arm (a late copy does not close the next question). */
+  | { type: "lock"; round?: number }
   /**
    * Host: start a new round (locked, order and lockouts cleared); with `round`, only if that round,
    * the one the host sees, is still the room's (a double click or a second console starts one, not two).

@@ -8,10 +8,11 @@
  * not gone, and a second join from it would make a second player. Pure: time is passed in.
  *
  * Host actions are kept only where a second copy changes nothing the first did: a mark, an undo and
- * a forgive (refused as already done, or naming a round the room has left), a next or reset naming
- * its round (ignored once the room has left it), and an award with an id (the room remembers the
- * ids it gave, room/awards.ts). Not `arm` and `lock` (they name no round: a late lock would close
- * the next question), nor an award without an id (a second copy would give the points twice).
+ * a forgive (refused as already done, or naming a round the room has left), an open, a lock, a next
+ * or a reset naming its round (ignored once the room has left it), and an award with an id (the room
+ * remembers the ids it gave, room/awards.ts). Not an open or a lock from an older client that names
+ * no round (a late lock would close the next question), nor a next or reset without one, nor an
+ * award without an id (a second copy would give the points twice).
  * Their answer is the owner's `handled`, sent once their journal entries are written: a new owner
  * restores them, so a copy it gets after all is refused or ignored as a stale click is.
  */
@@ -46,6 +47,8 @@ export function repeatable(action: HostMessage): boolean {
     case "unjudge":
     case "forgive":
       return true;
+    case "arm":
+    case "lock":
     case "next":
     case "reset":
       return action.round !== undefined;

@@ -25,15 +25,16 @@ export function host(
   const before = room.round;
   switch (action.type) {
     case "arm":
+      if (left(room, action)) return;
       open(room, action.countdown ?? 0, now, out);
       break;
     case "lock":
+      if (left(room, action)) return;
       room.round = rules.lock(room.round);
       break;
     case "reset":
     case "next": {
-      // Sent from a round the room has left already (a double click, a second console): that new round is this one.
-      if (action.round !== undefined && action.round !== room.round.number) return;
+      if (left(room, action)) return;
       // The first question of a room that has not played yet is its first round, not its second.
       if (action.type === "next" && unplayed(room)) {
         open(room, action.countdown ?? 0, now, out);
@@ -102,6 +103,15 @@ export function host(
     if (s.logging) out.push(log(room, roundLine(room.round, now)));
   }
   publishNow(room, now, out);
+}
+
+/**
+ * Whether a round command (open, lock, new round, next question) was sent from a round the room has
+ * left already (a double click, a second console, a late copy sent again): the click's round is over,
+ * so there is nothing to do. One that names no round (an older client) is done as ever.
+ */
+function left(room: Room, action: { round?: number }): boolean {
+  return action.round !== undefined && action.round !== room.round.number;
 }
 
 /** What a host action on one answer would have done, as a refusal says it was not done. */

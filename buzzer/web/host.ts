@@ -248,7 +248,7 @@ function armCountdown(): void {
     ui.seconds.focus();
     return;
   }
-  send({ type: "arm", countdown: ms });
+  send({ type: "arm", countdown: ms, round: view?.round });
 }
 
 function saveLog(format: LogFormat, data: string): void {
@@ -266,10 +266,11 @@ ui.seconds.value = String(COUNTDOWN_MS / 1000);
 showArmLabel();
 ui.seconds.addEventListener("input", showArmLabel);
 // A new round names the round it leaves: a double click, or the same click on a second console, starts one.
+// Open, countdown and lock name the round shown too: a late one (sent again after a server died) does nothing.
 ui.next.addEventListener("click", () => send(nextQuestion(view)));
-ui.open.addEventListener("click", () => send({ type: "arm" }));
+ui.open.addEventListener("click", () => send({ type: "arm", round: view?.round }));
 ui.arm.addEventListener("click", armCountdown);
-ui.lock.addEventListener("click", () => send({ type: "lock" }));
+ui.lock.addEventListener("click", () => send({ type: "lock", round: view?.round }));
 ui.reset.addEventListener("click", () => send({ type: "reset", round: view?.round }));
 ui.prune.addEventListener("click", async () => {
   ui.detail.textContent = await players.prune(view?.offlineCount ?? 0, view?.order ?? []);

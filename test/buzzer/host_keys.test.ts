@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type HostStep, hostKey, type Kick } from "../../buzzer/host_keys.ts";
-import type { Phase, PlayerView, RoomView } from "../../buzzer/protocol.ts";
+import { COUNTDOWN_MS, type Phase, type PlayerView, type RoomView } from "../../buzzer/protocol.ts";
 
 const players: PlayerView[] = Array.from({ length: 11 }, (_, i) => ({
   id: `id${i + 1}`,
@@ -84,8 +84,16 @@ describe("host_keys", () => {
       say: "Round 2 is locked already",
     });
     expect(hostKey("o", null, room("open"), players)).toEqual({ kick: null, say: "Round 2 is open already" });
-    expect(hostKey("l", null, room("open"), players).send).toEqual({ type: "lock" });
-    expect(hostKey("o", null, room("locked"), players).send).toEqual({ type: "arm" });
-    expect(hostKey("o", null, room("armed"), players).send).toEqual({ type: "arm" });
+  });
+
+  test("o, c and l open, count down and lock naming the round they show, so a late copy does nothing to the next one", () => {
+    expect(hostKey("l", null, room("open"), players).send).toStrictEqual({ type: "lock", round: 2 });
+    expect(hostKey("o", null, room("locked"), players).send).toStrictEqual({ type: "arm", round: 2 });
+    expect(hostKey("o", null, room("armed"), players).send).toStrictEqual({ type: "arm", round: 2 });
+    expect(hostKey("c", null, room("locked"), players).send).toStrictEqual({
+      type: "arm",
+      countdown: COUNTDOWN_MS,
+      round: 2,
+    });
   });
 });

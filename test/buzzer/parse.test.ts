@@ -112,6 +112,21 @@ describe("protocol", () => {
       expect(parse({ type: "reset" })).toStrictEqual({ ok: true, msg: { type: "reset" } });
     });
 
+    test("an arm and a lock naming the round the host sees, from 1", () => {
+      expect(parse({ type: "arm", round: 1 })).toStrictEqual({
+        ok: true,
+        msg: { type: "arm", countdown: undefined, round: 1 },
+      });
+      expect(parse({ type: "arm", countdown: 3000, round: 4 })).toStrictEqual({
+        ok: true,
+        msg: { type: "arm", countdown: 3000, round: 4 },
+      });
+      expect(parse({ type: "lock", round: 12 })).toStrictEqual({
+        ok: true,
+        msg: { type: "lock", round: 12 },
+      });
+    });
+
     test("a next and a reset naming the round they leave, from 1", () => {
       expect(parse({ type: "next", round: 1, countdown: 3000 })).toStrictEqual({
         ok: true,
@@ -309,6 +324,20 @@ describe("protocol", () => {
         );
         expect(parse({ type: "reset", round })).toStrictEqual(
           badMessage("reset.round must be a whole number from 1"),
+        );
+      }
+    });
+
+    test("an arm or a lock whose round is not a whole number from 1", () => {
+      for (const round of [0, -1, 1.5, "2", null]) {
+        expect(parse({ type: "arm", round })).toStrictEqual(
+          badMessage("arm.round must be a whole number from 1"),
+        );
+        expect(parse({ type: "arm", countdown: 3000, round })).toStrictEqual(
+          badMessage("arm.round must be a whole number from 1"),
+        );
+        expect(parse({ type: "lock", round })).toStrictEqual(
+          badMessage("lock.round must be a whole number from 1"),
         );
       }
     });

@@ -130,7 +130,7 @@ describe("Redelivery", () => {
     expect(r.size).toBe(1);
   });
 
-  test("keeps a host's marks, undos and forgives, a next or reset naming its round and an award with an id; not other host actions", () => {
+  test("keeps a host's marks, undos and forgives, an open, lock, next or reset naming its round and an award with an id; not other host actions", () => {
     const r = new Redelivery();
     const kept: HostMessage[] = [
       { type: "judge", player: "p1", right: true },
@@ -138,6 +138,9 @@ describe("Redelivery", () => {
       { type: "forgive", player: "p2", round: 1 },
       { type: "next", round: 1, unplayed: true },
       { type: "reset", round: 2 },
+      { type: "arm", round: 2 },
+      { type: "arm", countdown: 3000, round: 3 },
+      { type: "lock", round: 3 },
       { type: "award", player: "p1", points: 3, id: "a7f3" },
     ];
     const notKept: HostMessage[] = [
@@ -157,7 +160,21 @@ describe("Redelivery", () => {
     expect(numbered).toEqual(
       kept.map((action, i) => ({ ...host("g1.9.0", action), seq: i + 1 }) as AwaitedCommand),
     );
-    expect(r.size).toBe(6);
+    expect(r.size).toBe(9);
+  });
+
+  test("sends again an open and a lock naming their round whose owner stopped listening, not those of an older client naming none", () => {
+    const r = new Redelivery();
+    expect(r.forwarded(host("g1.9.0", { type: "lock" }), "a", 0)).toBeNull();
+    expect(r.forwarded(host("g1.9.0", { type: "arm", countdown: 3000 }), "a", 0)).toBeNull();
+    const lock = r.forwarded(host("g1.9.0", { type: "lock", round: 4 }), "a", 0);
+    const arm = r.forwarded(host("g1.9.0", { type: "arm", countdown: 3000, round: 5 }), "a", 0);
+    const again = r.checked(new Map([["a", false]]), CHECK_AFTER_MS);
+    expect(again).toEqual([lock, arm] as AwaitedCommand[]);
+    expect(again.map((c) => c.type === "host" && c.action)).toEqual([
+      { type: "lock", round: 4 },
+      { type: "arm", countdown: 3000, round: 5 },
+    ]);
   });
 
   test("sends again an award with an id whose owner stopped listening, keeping its id and number", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import {
   buzz,
@@ -174,6 +175,38 @@ describe("host", () => {
     expect(room.round.lockedOut).toEqual([]);
   });
 
+  test("an open, a countdown or a lock naming a round the room has left changes nothing: a late copy leaves the next question alone", () => {
+    const { room, s, ids } = roomWith([null], "open");
+    apply(room, hostCmd({ type: "next", round: 1 }), 500, s);
+    apply(room, buzzes(buzz("c1", ids[0] as string, 600)), 600, s);
+    apply(room, tick, 600 + PUBLISH_DELAY, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", placed: [{ player: ids[0] }] });
+    const changes = (effects: ReturnType<typeof apply>) => effects.filter((e) => e.type !== "wake");
+    // Round 1's lock, sent again after its owner died: round 2 stays open.
+    expect(changes(apply(room, hostCmd({ type: "lock", round: 1 }), 700, s))).toEqual([]);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", placed: [{ player: ids[0] }] });
+    apply(room, hostCmd({ type: "reset", round: 2 }), 800, s);
+    expect(room.round).toMatchObject({ number: 3, phase: "locked" });
+    // Round 2's open and countdown: round 3 stays locked.
+    expect(changes(apply(room, hostCmd({ type: "arm", round: 2 }), 900, s))).toEqual([]);
+    expect(changes(apply(room, hostCmd({ type: "arm", countdown: 3000, round: 2 }), 900, s))).toEqual([]);
+    expect(room.round).toMatchObject({ number: 3, phase: "locked", releaseAt: null });
+  });
+
+  test("an open, a countdown or a lock naming the round the room is in, or none (an older client), is done", () => {
+    const { room, s } = roomWith([null], "locked");
+    apply(room, hostCmd({ type: "arm", countdown: 3000, round: 1 }), 100, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "armed", releaseAt: 3100 });
+    apply(room, hostCmd({ type: "lock", round: 1 }), 200, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "locked" });
+    apply(room, hostCmd({ type: "arm", round: 1 }), 300, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "open", releaseAt: 300 });
+    apply(room, hostCmd({ type: "lock" }), 400, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "locked" });
+    apply(room, hostCmd({ type: "arm" }), 500, s);
+    expect(room.round).toMatchObject({ number: 1, phase: "open", releaseAt: 500 });
+  });
+
   test("a host action a gateway numbered ends with handled, after its journal entries; a stale one too; an unnumbered one without", () => {
     const { room, s } = roomWith([FAST], "locked");
     const numbered = (action: Parameters<typeof hostCmd>[0], seq: number) =>
@@ -190,6 +223,12 @@ describe("host", () => {
       { type: "wake", at: null },
     ]);
     expect(room.round.number).toBe(2);
+    // So does a late open sent again: round 2 stays locked.
+    expect(apply(room, numbered({ type: "arm", round: 1 }, 3), 1150, s)).toEqual([
+      { type: "handled", conn: "h", seq: 3 },
+      { type: "wake", at: null },
+    ]);
+    expect(room.round).toMatchObject({ number: 2, phase: "locked" });
     expect(ofType(apply(room, hostCmd({ type: "lock" }), 1200, s), "handled")).toEqual([]);
   });
 });

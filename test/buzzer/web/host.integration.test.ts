@@ -310,6 +310,40 @@ describe("host console", () => {
   );
 
   test.skipIf(!hasChromium)(
+    "Open, Countdown and Lock (keys o, c, l) name the round the console shows, so a late copy leaves the next round alone",
+    async () => {
+      const host = await suite.browsing.open(await suite.browsing.device(LAPTOP), `${suite.base}/host`);
+      const sent: Record<string, unknown>[] = [];
+      host.on("websocket", (ws) =>
+        ws.on("framesent", ({ payload }) => sent.push(JSON.parse(String(payload)))),
+      );
+      await signIn(host, "SHOWN", PASS);
+      for (const [key, phase] of [
+        ["o", "open"],
+        ["l", "locked"],
+        ["c", "armed"],
+        ["l", "locked"],
+        ["r", "locked"],
+      ] as const) {
+        await host.keyboard.press(key);
+        await host.locator(`#phase[data-phase=${phase}]`).waitFor();
+      }
+      await host.locator("#round-number", { hasText: "2" }).waitFor();
+      await host.click("#open");
+      await host.locator("#phase[data-phase=open]").waitFor();
+      expect(sent.filter((m) => m.type === "arm" || m.type === "lock")).toEqual([
+        { type: "arm", round: 1 },
+        { type: "lock", round: 1 },
+        { type: "arm", countdown: expect.any(Number), round: 1 },
+        { type: "lock", round: 1 },
+        { type: "arm", round: 2 },
+      ]);
+      expect(suite.browsing.problems).toEqual([]);
+    },
+    20_000,
+  );
+
+  test.skipIf(!hasChromium)(
     "a double click on Next question on a room's first question opens round 1 once, not round 1 and then round 2",
     async () => {
       const host = await console_("FIRST");
