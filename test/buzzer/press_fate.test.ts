@@ -1,22 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { LostPresses, type PressFate, pressFate } from "../../buzzer/press_fate.ts";
-import type { RoomView, ServerMessage } from "../../buzzer/protocol.ts";
+import type { ServerMessage } from "../../buzzer/protocol.ts";
+import { roomView } from "./view_fixture.ts";
 
 /** A player's snapshot of round 3, open, with no press of its own. */
-const view: RoomView = {
-  room: "QUIZ",
-  version: 7,
-  round: 3,
-  phase: "open",
-  players: [],
-  playerCount: 2,
-  scoreCount: 2,
-  order: [],
-  lockedOut: false,
-  hosted: true,
-  scores: [],
-  teams: [],
-};
+const view = roomView({ lockedOut: false });
 const lost = { round: 3, player: "p1" };
 const NOT_SENT = "Your press did not reach the server before the connection dropped";
 

@@ -1,22 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import type { RoomView } from "../../buzzer/protocol.ts";
 import { Presses } from "../../buzzer/terminal_presses.ts";
+import { roomView } from "./view_fixture.ts";
 
 /** Round 3, open, as a player sees it. */
-const view: RoomView = {
-  room: "QUIZ",
-  version: 7,
-  round: 3,
-  phase: "open",
-  players: [],
-  playerCount: 2,
-  scoreCount: 2,
-  order: [],
-  lockedOut: false,
-  hosted: true,
-  scores: [],
-  teams: [],
-};
+const view = roomView({ lockedOut: false });
 const ALREADY = "Already buzzed this round";
 const NOT_CONNECTED = "Not connected: the buzz goes out on reconnect";
 

@@ -1,20 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import type { RoomView, ScoreView, TeamView } from "../../buzzer/protocol.ts";
 import { applyDelta, applyScore } from "../../buzzer/view.ts";
+import { roomView } from "./view_fixture.ts";
 
-const base: RoomView = {
-  room: "QUIZ",
-  version: 4,
-  round: 2,
-  phase: "locked",
-  players: [],
-  playerCount: 2,
-  scoreCount: 2,
-  order: [],
-  hosted: false,
-  scores: [],
-  teams: [],
-};
+const base = roomView({ version: 4, round: 2, phase: "locked", hosted: false });
 const ann: ScoreView = { id: "a", name: "Ann", team: "Owls", points: 3, rank: 1 };
 const ben: ScoreView = { id: "b", name: "Ben", points: 1, rank: 2 };
 const owls: TeamView = { name: "Owls", points: 3, players: 1, rank: 1 };

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import type { RoomView } from "../../../buzzer/protocol.ts";
 import {
   bannedLine,
   type FaceInput,
@@ -9,20 +8,9 @@ import {
   resultAfter,
   warnEarly,
 } from "../../../buzzer/web/player_face.ts";
+import { roomView } from "../view_fixture.ts";
 
-const view: RoomView = {
-  room: "Q",
-  version: 1,
-  round: 1,
-  phase: "open",
-  players: [],
-  playerCount: 2,
-  scoreCount: 2,
-  order: [],
-  hosted: true,
-  scores: [],
-  teams: [],
-};
+const view = roomView({ room: "Q", version: 1, round: 1 });
 const input = (over: Partial<FaceInput> = {}): FaceInput => ({
   online: true,
   joinedOnce: true,
