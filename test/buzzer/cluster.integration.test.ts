@@ -11,24 +11,18 @@ import {
   run,
   spawn,
   startRedis,
-  startServer,
 } from "../support.ts";
+import { member as clusterMember, pidOf, type Server, stopOwner } from "./cluster_support.ts";
 import { Peer } from "./peer.ts";
 
 const redisAvailable = hasRedis();
 const python = hasPythonWebsockets();
 const SECRET = "cluster-secret";
 
-type Server = Awaited<ReturnType<typeof startServer>>;
 let redis: Running & { url: string };
 
 /** A buzzer server process in the cluster. */
-const member = () => startServer("buzzer/buzzer_server.ts", ["--redis", redis.url, "--secret", SECRET]);
-
-/** The process id a server announced at start. */
-async function pidOf(server: Server): Promise<string> {
-  return (await server.waitFor(/as process (\w+)\n/))[1] as string;
-}
+const member = () => clusterMember(redis.url, SECRET);
 
 /** The process that owns a room now, from its lease in Redis. */
 async function ownerOf(room: string): Promise<string | null> {
@@ -448,7 +442,7 @@ describe("buzzer_server.ts --redis when the owner is killed with a host's undo a
     "both are sent again in the order clicked: the room's next owner takes the mark back and starts round 2, once each",
     async () => {
       const [a, b] = (await Promise.all([member(), member()])) as [Server, Server];
-      const watcher = new RedisClient(redis.url);
+      let stopped: Awaited<ReturnType<typeof stopOwner>> | undefined;
       try {
         // A runs room UNDO; the host's console and Ann are on B. Ann's answer is placed and marked right.
         const { peer: opener } = await Peer.join(a.url, { room: "UNDO", secret: "undopass1" });
@@ -462,19 +456,11 @@ describe("buzzer_server.ts --redis when the owner is killed with a host's undo a
         await host.next("state", (s) => s.order[0]?.judged === "right", 5000);
         // A stops (it reads nothing more), the console's Undo and Next reach its channel, then A is killed:
         // an owner that died with both delivered and never handled.
-        const dead = await pidOf(a);
-        let heard = "";
-        await watcher.subscribe(`bz:owner:${dead}`, (text) => {
-          heard += text;
-        });
-        a.proc.kill("SIGSTOP");
+        stopped = await stopOwner(a, redis.url);
         host.send({ type: "unjudge", player: welcome.id, round: 1 });
         host.send({ type: "next", round: 1 });
-        while (!heard.includes('"next"')) await Bun.sleep(20);
-        expect(heard).toContain('"unjudge"');
-        watcher.close();
-        a.proc.kill("SIGKILL");
-        await a.proc.exited;
+        expect(await stopped.until('"next"')).toContain('"unjudge"');
+        await stopped.kill();
         // B takes the room over from its journal (the mark in it) and carries out both, in order.
         const state = await host.next("state", (s) => s.round === 2 && s.phase === "open", 20_000);
         expect(state.order).toEqual([]);
@@ -485,7 +471,7 @@ describe("buzzer_server.ts --redis when the owner is killed with a host's undo a
         await host.next("scores", () => true, 5000);
         expect(host.received.filter((m) => typeof m === "object" && m.type === "error")).toEqual([]);
       } finally {
-        watcher.close();
+        stopped?.close();
         await Promise.all([a.stop(), b.stop()]);
       }
     },

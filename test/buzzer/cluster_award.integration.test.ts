@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { RedisClient } from "bun";
-import { hasRedis, type Running, startRedis, startServer } from "../support.ts";
+import { hasRedis, type Running, startRedis } from "../support.ts";
+import { member as clusterMember, type Server, stopOwner } from "./cluster_support.ts";
 import { Peer } from "./peer.ts";
 
 const redisAvailable = hasRedis();
-const SECRET = "cluster-secret";
-
-type Server = Awaited<ReturnType<typeof startServer>>;
 let redis: Running & { url: string };
 
 /** A buzzer server process in the cluster. */
-const member = () => startServer("buzzer/buzzer_server.ts", ["--redis", redis.url, "--secret", SECRET]);
+const member = () => clusterMember(redis.url);
 
 beforeAll(async () => {
   if (redisAvailable) redis = await startRedis();
@@ -24,7 +21,7 @@ describe("buzzer_server.ts --redis when the owner is killed with a host's awards
     "an award with an id is sent again to the room's next owner and gives its points once; a copy of one given already gives nothing",
     async () => {
       const [a, b] = (await Promise.all([member(), member()])) as [Server, Server];
-      const watcher = new RedisClient(redis.url);
+      let stopped: Awaited<ReturnType<typeof stopOwner>> | undefined;
       try {
         // A runs room AWARD; the host's console and Ann are on B. A gives Ann 5 points (award k1, journaled).
         const { peer: opener } = await Peer.join(a.url, { room: "AWARD", secret: "awardpass1" });
@@ -36,20 +33,13 @@ describe("buzzer_server.ts --redis when the owner is killed with a host's awards
         await host.next("state", (s) => points(s) === 5, 5000);
         // A stops (it reads nothing more); award k2, a copy of k1 (as one whose answer was lost with its
         // owner would come) and a Next reach its channel; then A is killed, with all three unhandled.
-        const dead = (await a.waitFor(/as process (\w+)\n/))[1] as string;
-        let heard = "";
-        await watcher.subscribe(`bz:owner:${dead}`, (text) => {
-          heard += text;
-        });
-        a.proc.kill("SIGSTOP");
+        stopped = await stopOwner(a, redis.url);
         host.send({ type: "award", player: welcome.id, points: 3, id: "k2" });
         host.send({ type: "award", player: welcome.id, points: 5, id: "k1" });
         host.send({ type: "next", round: 1 });
-        while (!heard.includes('"next"')) await Bun.sleep(20);
+        const heard = await stopped.until('"next"');
         expect(heard.match(/"award"/g)?.length).toBe(2);
-        watcher.close();
-        a.proc.kill("SIGKILL");
-        await a.proc.exited;
+        await stopped.kill();
         // B takes the room over from its journal (k1 in it) and carries out all three, in order.
         // (The Next opens round 1: a room's first question, never played, is its first round.)
         const state = await host.next("state", (s) => s.phase === "open", 20_000);
@@ -63,7 +53,7 @@ describe("buzzer_server.ts --redis when the owner is killed with a host's awards
         expect(host.received.filter((m) => typeof m === "object" && m.type === "error")).toEqual([]);
         opener.close();
       } finally {
-        watcher.close();
+        stopped?.close();
         await Promise.all([a.stop(), b.stop()]);
       }
     },

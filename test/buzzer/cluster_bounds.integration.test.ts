@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { JOURNAL_LINES } from "../../buzzer/bus/leases.ts";
 import { NOT_KEPT } from "../../buzzer/room/effects.ts";
-import { hasRedis, redisAdmin, startRedis, startServer } from "../support.ts";
+import { hasRedis, redisAdmin, startRedis } from "../support.ts";
+import { member } from "./cluster_support.ts";
 import { Peer } from "./peer.ts";
 
 const redisAvailable = hasRedis();
@@ -19,8 +20,7 @@ afterEach(async () => {
 async function cluster() {
   const redis = await startRedis();
   cleanup.push(() => redis.stop());
-  const member = () => startServer("buzzer/buzzer_server.ts", ["--redis", redis.url, "--secret", SECRET]);
-  const [a, b] = await Promise.all([member(), member()]);
+  const [a, b] = await Promise.all([member(redis.url, SECRET), member(redis.url, SECRET)]);
   cleanup.push(() => Promise.all([a.stop(), b.stop()]));
   return { redis, a, b };
 }

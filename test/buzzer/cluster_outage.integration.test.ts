@@ -2,7 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hasRedis, type Running, redisAdmin, startRedis, startServer } from "../support.ts";
+import { hasRedis, type Running, redisAdmin, startRedis } from "../support.ts";
+import { member as clusterMember, type Server } from "./cluster_support.ts";
 import { Peer } from "./peer.ts";
 
 const redisAvailable = hasRedis();
@@ -18,12 +19,10 @@ const UNAVAILABLE = {
   message: "the game's store cannot be reached: try again in a moment",
 } as const;
 
-type Server = Awaited<ReturnType<typeof startServer>>;
 type Redis = Awaited<ReturnType<typeof startRedis>>;
 
 /** A buzzer server process in the cluster on `redis`. */
-const member = (redis: Redis) =>
-  startServer("buzzer/buzzer_server.ts", ["--redis", redis.url, "--secret", SECRET]);
+const member = (redis: Redis) => clusterMember(redis.url, SECRET);
 
 /** Resolves once a process has printed `line` on stderr `times` times (the timeout only stops a hang). */
 async function printed(process: Running, line: string, times = 1): Promise<void> {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { RedisClient } from "bun";
 import { lanAddresses } from "../../buzzer/web.ts";
 import { bun, hasRedis, startRedis, startServer } from "../support.ts";
+import { member, pidOf } from "./cluster_support.ts";
 import { Peer } from "./peer.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -140,11 +141,9 @@ describe("moderation --redis", () => {
     "a ban, the scores, the teams, the rules, a mark and the question timer survive the takeover of their room when the owning process is killed",
     async () => {
       const redis = await startRedis();
-      const member = () =>
-        startServer("buzzer/buzzer_server.ts", ["--redis", redis.url, "--secret", "cluster-secret"]);
-      const servers = await Promise.all([member(), member()]);
+      const servers = await Promise.all([member(redis.url), member(redis.url)]);
       try {
-        const pids = await Promise.all(servers.map(async (s) => (await s.waitFor(/as process (\w+)\n/))[1]));
+        const pids = await Promise.all(servers.map(pidOf));
         const { peer: host } = await Peer.join(servers[0]?.url as string, {
           room: "BANR",
           secret: "roomsecret",
@@ -169,7 +168,7 @@ describe("moderation --redis", () => {
         const client = new RedisClient(redis.url);
         const lease = (await client.get("bz:lease:BANR")) as string;
         client.close();
-        const owner = pids.indexOf(lease.split(":")[0]);
+        const owner = pids.indexOf(lease.split(":")[0] as string);
         expect(owner).toBeGreaterThanOrEqual(0);
         servers[owner]?.proc.kill("SIGKILL");
         await servers[owner]?.proc.exited;
