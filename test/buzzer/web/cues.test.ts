@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { PlayerView, RoomView } from "../../../buzzer/protocol.ts";
 import { cues, isLobby } from "../../../buzzer/web/cues.ts";
+import { roomView } from "../view_fixture.ts";
 
 const player = (id: string, lockedOut = false): PlayerView => ({
   id,
@@ -10,20 +11,15 @@ const player = (id: string, lockedOut = false): PlayerView => ({
   points: 0,
 });
 const place = { id: "a", name: "a", place: 1, gap: 0, photo: false };
-const view = (over: Partial<RoomView> = {}): RoomView => ({
-  room: "Q",
-  version: 1,
-  round: 1,
-  phase: "locked",
-  players: [player("a"), player("b")],
-  playerCount: 2,
-  scoreCount: 2,
-  order: [],
-  hosted: true,
-  scores: [],
-  teams: [],
-  ...over,
-});
+const view = (over: Partial<RoomView> = {}): RoomView =>
+  roomView({
+    room: "Q",
+    version: 1,
+    round: 1,
+    phase: "locked",
+    players: [player("a"), player("b")],
+    ...over,
+  });
 
 describe("cues", () => {
   test("the first view of a room calls for nothing, whatever it shows", () => {
