@@ -8,7 +8,7 @@ import { holdPublish, log, placeLog, publishSoon, refuse, type Settings } from "
 import { type FairnessRecord, keep, recordOf } from "./records.ts";
 import { autoLock } from "./rules.ts";
 import { addPoints } from "./scores.ts";
-import { openLinks, type Player, type Room, setConn } from "./state.ts";
+import { type Player, type Room, setConn } from "./state.ts";
 
 /** A buzz command, as the owner hands a batch of them to the engine. */
 export type Buzz = Extract<RoomCommand, { type: "buzz" }>;
@@ -105,6 +105,21 @@ function reachOf(room: Room, now: number, s: Settings): number {
   const ms = (unmeasured ? Math.max(measured, unmeasuredWait(s)) : measured) + (s.busDelay ?? 0);
   room.reach = { ms: Math.min(ms, s.maxWait), at: now };
   return room.reach.ms;
+}
+
+/**
+ * The measured links of everyone who could still buzz this round: connected players not in it yet,
+ * and prospects (an unmeasured link adds nothing to the window, so it is left out). A list, not a
+ * generator: a big room is scanned often, and a generator costs a resumption per player.
+ */
+function openLinks(room: Room): Link[] {
+  const links: Link[] = [];
+  const inRound = rules.standings(room.round);
+  for (const p of room.players.values()) {
+    if (p.link !== null && p.conn !== null && !inRound.has(p.id)) links.push(p.link);
+  }
+  for (const p of room.prospects.values()) if (p.link !== null) links.push(p.link);
+  return links;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Link } from "../fair.ts";
 import { type Bucket, type Guard, UNUSED } from "../limit.ts";
 import { nameKey } from "../names.ts";
 import { DEFAULT_RULES, type Phase, type Rules } from "../protocol.ts";
-import { newRound, type Round, standing, standings } from "../round.ts";
+import { newRound, type Round, standing } from "../round.ts";
 import { type Bans, newBans } from "./bans.ts";
 import type { Board, Line } from "./board.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
@@ -283,19 +283,4 @@ export function member(room: Room, team: string, by: 1 | -1): void {
 export function changed(room: Room): void {
   room.stale = true;
   room.rescore = true;
-}
-
-/**
- * The measured links of everyone who could still buzz this round: connected players not in it yet,
- * and prospects (an unmeasured link adds nothing to the window, so it is left out). A list, not a
- * generator: a big room is scanned often, and a generator costs a resumption per player.
- */
-export function openLinks(room: Room): Link[] {
-  const links: Link[] = [];
-  const inRound = standings(room.round);
-  for (const p of room.players.values()) {
-    if (p.link !== null && p.conn !== null && !inRound.has(p.id)) links.push(p.link);
-  }
-  for (const p of room.prospects.values()) if (p.link !== null) links.push(p.link);
-  return links;
 }
