@@ -16,7 +16,7 @@ import {
   take,
   wrongSecret,
 } from "../limit.ts";
-import { checkName, nameKey } from "../names.ts";
+import { checkName } from "../names.ts";
 import type { ErrorCode } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
@@ -26,7 +26,7 @@ import { guardOf } from "./guards.ts";
 import { banned } from "./moderation.ts";
 import { returning, takeLine } from "./returning.ts";
 import { teamFor } from "./scores.ts";
-import { ADDRESS_KEPT, addPlayer, freshId, type Player, type Room, setConn } from "./state.ts";
+import { ADDRESS_KEPT, addPlayer, freshId, holderOf, type Player, type Room, setConn } from "./state.ts";
 
 /** A resume token is 32 hex digits (an unknown well-formed one is adopted, e.g. after a restart). */
 const TOKEN = /^[0-9a-f]{32}$/;
@@ -91,7 +91,7 @@ export function join(
     return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
   }
   // The name as the player who has it spells it: `ANN` is told that Ann, the one it sees, has it.
-  const holder = name ? room.players.get(room.names.get(nameKey(name.msg)) ?? "")?.name : undefined;
+  const holder = name ? holderOf(room, name.msg)?.name : undefined;
   const player = addPlayer(room, {
     id: freshId(room, s.newId),
     name: name?.msg ?? `Player ${++room.anonymous}`,

@@ -3,14 +3,14 @@
  * and remove every player who is not connected. Each is journaled, so it survives a restart.
  */
 import { Close } from "../../lib/close.ts";
-import { checkName, nameKey } from "../names.ts";
+import { checkName } from "../names.ts";
 import * as rules from "../round.ts";
 import { addBan, isBanned } from "./bans.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { settle } from "./decide.ts";
 import { forget, log, named, publishNow, refuse, type Settings } from "./effects.ts";
 import { depart } from "./scores.ts";
-import { type Room, renamePlayer } from "./state.ts";
+import { holderOf, type Room, renamePlayer } from "./state.ts";
 import { resendPlace } from "./views.ts";
 
 type Kick = Extract<HostMessage, { type: "kick" }>;
@@ -69,8 +69,8 @@ export function rename(
     return;
   }
   // A rename that quietly became "Dave (3)" is not what the host asked for: it is refused instead.
-  const holder = room.names.get(nameKey(checked.msg));
-  if (holder !== undefined && holder !== player.id) {
+  const holder = holderOf(room, checked.msg);
+  if (holder !== undefined && holder !== player) {
     if (conn) refuse(out, s, conn, "NAME_TAKEN", `"${checked.msg}" is taken by another player`);
     return;
   }

@@ -9,9 +9,8 @@
  * become, and the host may give that player's points back.
  */
 import type { Entry } from "../journal.ts";
-import { nameKey } from "../names.ts";
 import { dropLine, type Line, lineKey } from "./board.ts";
-import { changed, type Player, type Room } from "./state.ts";
+import { changed, holderOf, type Player, type Room } from "./state.ts";
 
 /**
  * Who a join's name and address come back as: an offline player, a departed line (with its old id),
@@ -25,7 +24,7 @@ export function returning(
 ): { player: Player } | { id: string; line: Line } | { away: string } | null {
   // An unknown address is no one's: two clients without one would take each other's places.
   if (address === "") return null;
-  const holder = room.players.get(room.names.get(nameKey(name)) ?? "");
+  const holder = holderOf(room, name);
   if (holder) {
     // Not connected: left, or restored from a journal and not back yet.
     if (holder.conn !== null || holder.address !== address || holder.plain !== plain) return null;

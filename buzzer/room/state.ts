@@ -248,6 +248,11 @@ export function setConn(room: Room, player: Player, conn: string | null): void {
   if (by !== 0 && player.team !== null) room.stale = true;
 }
 
+/** The player of the room who holds `name` (names compare folded: `ANN` is Ann's), if any. */
+export function holderOf(room: Room, name: string): Player | undefined {
+  return room.players.get(room.names.get(nameKey(name)) ?? "");
+}
+
 /** Takes `name`, or the first free `name (n)`, for a player of the room. */
 function claimName(room: Room, wanted: string, id: string): string {
   const base = nameKey(wanted);
