@@ -95,11 +95,13 @@ const REACH_FRESH = 20;
  */
 function reachOf(room: Room, now: number, s: Settings): number {
   const { pending, placed, lockedOut } = room.round;
-  // Once every player is in the round, a fresh measure may find no one left to wait for: take it now.
+  // Once every player is in the round only prospects could still buzz: the reach is measured at once,
+  // and cheaply, as no player need be looked at. (Measured as it was, with every player looked at,
+  // a room whose reach stays above 0, as in a cluster, was scanned in full on every settle.)
   const everyone = pending.length + placed.length + lockedOut.length >= room.players.size;
-  const fresh = now - room.reach.at < REACH_FRESH && !(everyone && room.reach.ms > 0);
-  if (room.players.size > FULL_SCAN && fresh) return room.reach.ms;
-  const measured = windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation);
+  const fresh = now - room.reach.at < REACH_FRESH;
+  if (!everyone && room.players.size > FULL_SCAN && fresh) return room.reach.ms;
+  const measured = windowReach(openLinks(room, everyone), s.maxWait, MARGIN, s.maxCompensation);
   const unmeasured = [...room.prospects.values()].some((p) => p.unmeasured);
   // A buzz from another process's gateway is on the bus a moment before the owner sees it.
   const ms = (unmeasured ? Math.max(measured, unmeasuredWait(s)) : measured) + (s.busDelay ?? 0);
@@ -108,14 +110,15 @@ function reachOf(room: Room, now: number, s: Settings): number {
 }
 
 /**
- * The measured links of everyone who could still buzz this round: connected players not in it yet,
- * and prospects (an unmeasured link adds nothing to the window, so it is left out). A list, not a
- * generator: a big room is scanned often, and a generator costs a resumption per player.
+ * The measured links of everyone who could still buzz this round: connected players not in it yet
+ * (none when `prospectsOnly`), and prospects (an unmeasured link adds nothing to the window, so it
+ * is left out). A list, not a generator: a big room is scanned often, and a generator costs a
+ * resumption per player.
  */
-function openLinks(room: Room): Link[] {
+function openLinks(room: Room, prospectsOnly: boolean): Link[] {
   const links: Link[] = [];
   const inRound = rules.standings(room.round);
-  for (const p of room.players.values()) {
+  for (const p of prospectsOnly ? [] : room.players.values()) {
     if (p.link !== null && p.conn !== null && !inRound.has(p.id)) links.push(p.link);
   }
   for (const p of room.prospects.values()) if (p.link !== null) links.push(p.link);
@@ -189,8 +192,9 @@ export function announce(room: Room, placed: rules.Placed[], now: number, s: Set
     const name = player?.name ?? p.player;
     const line = s.logging ? placeLog(p.place, name, gapSeconds(p.gap), p.photo, room.players.size) : null;
     if (line !== null) out.push(log(room, line));
+    // Not deleted: each is read once, and a new round clears them all (host.ts), which costs less
+    // than a delete per press from a map that shrinks and then grows again in the next burst.
     const claim = room.claims.get(p.player);
-    room.claims.delete(p.player);
     if (!claim) continue;
     const record = recordOf(claim, room.code, room.round.number, name, p);
     keep(room.records, record);

@@ -203,6 +203,26 @@ describe("decide", () => {
       expect(room.round.pending).toEqual([]);
     });
 
+    // In a cluster a buzz may still be on the bus, so the reach never falls to 0: measured with
+    // every player looked at, each settle after the last buzz scanned the whole room again.
+    test("a room whose reach stays above 0 looks at no player once every player is in the round", () => {
+      const { room, s, ids } = roomWith(Array<Link>(101).fill(FAST), "open", settings({ busDelay: 3 }));
+      // Presses 0.1 ms apart: with no one left to wait for but the bus, each is placed 3 ms after it
+      // was made, most of them on ticks of their own.
+      apply(room, buzzes(...ids.map((id, i) => buzz(`c${i + 1}`, id, 995 + i / 10, 1000))), 1000, s);
+      expect(room.reach.ms).toBe(3);
+      let scans = 0;
+      const values = room.players.values.bind(room.players);
+      room.players.values = () => {
+        scans++;
+        return values();
+      };
+      // Before the view of the first places is due (20 ms after the first were placed, at 1000).
+      for (let at = 1000.1; at < 1010; at += 0.1) apply(room, tick, at, s);
+      expect(room.round.placed).toHaveLength(101);
+      expect(scans).toBe(0);
+    });
+
     test("a room of 100 players measures its reach for every look", () => {
       const { room, s, ids } = crowd(99, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
