@@ -39,7 +39,7 @@ export function mergeByPress(older: readonly Press[], added: readonly Press[]): 
       j++;
     }
   }
-  for (; i < older.length; i++) out.push(older[i] as Press);
-  for (; j < added.length; j++) out.push(added[j] as Press);
-  return out;
+  // One list is used up: the rest of the other is in order already, and is copied as a block.
+  if (i < older.length) return out.concat(older.slice(i));
+  return j < added.length ? out.concat(added.slice(j)) : out;
 }
