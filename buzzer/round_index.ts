@@ -16,8 +16,15 @@ export function standing(round: Round, player: string): Standing {
   return indexOf(round).get(player);
 }
 
+/**
+ * The round last looked up and its index: a burst asks about the same round thousands of times, and
+ * a comparison costs less than a WeakMap lookup.
+ */
+let last: { round: Round | null; index: Map<string, Standing> } = { round: null, index: new Map() };
+
 /** A round's index, built from its lists on first use (a rule that changes the round updates it as it goes). */
 export function indexOf(round: Round): Map<string, Standing> {
+  if (round === last.round) return last.index;
   let index = indexes.get(round);
   if (!index) {
     index = new Map();
@@ -27,6 +34,7 @@ export function indexOf(round: Round): Map<string, Standing> {
     for (const id of round.answered) index.set(id, "answered");
     indexes.set(round, index);
   }
+  last = { round, index };
   return index;
 }
 
@@ -37,6 +45,8 @@ export function carry(round: Round, next: Round, changed?: (index: Map<string, S
     indexes.delete(round);
     changed?.(index);
     indexes.set(next, index);
+    // The index is `next`'s now: `round` must not find it here either.
+    if (last.round === round) last = { round: next, index };
   }
   return next;
 }
