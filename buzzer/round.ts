@@ -2,7 +2,7 @@
  * Round rules, pure: phases, buzzes, lockouts, order and verdicts. Time is passed in (server
  * milliseconds); nothing here reads a clock, opens a socket or sets a timer.
  */
-import { byPress, mergeByPress } from "./press_order.ts";
+import { mergeByPress, sortByPress } from "./press_order.ts";
 import type { Phase } from "./protocol.ts";
 import { carry, indexOf, standing } from "./round_index.ts";
 
@@ -183,7 +183,7 @@ export function buzzAll(
     index.set(player, "pending");
     return RECORDED;
   });
-  if (added.length) pending = mergeByPress(pending ?? round.pending, added.sort(byPress));
+  if (added.length) pending = mergeByPress(pending ?? round.pending, sortByPress(added));
   const changed = placed || pending || lockedOut;
   if (!changed) return { round, outcomes };
   const next = {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { byPress, mergeByPress } from "../../buzzer/press_order.ts";
+import { byPress, mergeByPress, sortByPress } from "../../buzzer/press_order.ts";
 import type { Press } from "../../buzzer/round.ts";
 
 const p = (player: string, press: number, arrival = press): Press => ({
@@ -15,6 +15,16 @@ describe("press_order", () => {
   test("orders by press, then arrival, then player id", () => {
     const presses = [p("c", 10, 30), p("b", 10, 20), p("z", 5, 50), p("a", 10, 20)];
     expect(ids([...presses].sort(byPress))).toEqual(["z", "a", "b", "c"]);
+  });
+
+  test("sorts a batch in place as the engine's sort would, in any order", () => {
+    const batch = [p("c", 10, 30), p("b", 10, 20), p("z", 5, 50), p("a", 10, 20), p("y", 40), p("x", 1)];
+    const expected = ids([...batch].sort(byPress));
+    expect(ids(sortByPress(batch))).toEqual(expected);
+    expect(ids(batch)).toEqual(expected);
+    // Far out of order (every press moves far): the engine's sort takes over midway.
+    const reversed = Array.from({ length: 50 }, (_, i) => p(`p${String(i).padStart(2, "0")}`, 100 - i));
+    expect(ids(sortByPress([...reversed]))).toEqual(ids([...reversed].sort(byPress)));
   });
 
   test("merges new presses among older ones, ties broken as byPress breaks them", () => {
