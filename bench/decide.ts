@@ -69,7 +69,9 @@ const fake = new FakeClock(1000);
 let within = 0;
 const clock: Clock = {
   now: () => fake.now() + within,
-  after: (ms, fn) => fake.after(ms, fn),
+  // Whole milliseconds, as the event loop's timers fire: a timer per press's own moment would settle
+  // a burst one press at a time, which no real server does.
+  after: (ms, fn) => fake.after(Math.ceil(ms), fn),
   cancel: (handle) => fake.cancel(handle),
   soon: (fn) => fake.soon(fn),
 };
