@@ -271,5 +271,7 @@ export function settle(
 export function forgive(round: Round, player: string): Round {
   if (standing(round, player) !== "locked") return round;
   const next = { ...round, lockedOut: round.lockedOut.filter((id) => id !== player) };
-  return carry(round, next, (index) => index.set(player, undefined));
+  // Deleted, not set to undefined: a player with an entry is in the round, and the decision window
+  // waits only for players who are not (decide.ts openLinks).
+  return carry(round, next, (index) => index.delete(player));
 }

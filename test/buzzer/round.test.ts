@@ -15,6 +15,7 @@ import {
   reset,
   settle,
   standing,
+  standings,
 } from "../../buzzer/round.ts";
 
 /** A buzz input: corrected press, arrival (defaults to the press) and uncertainty (defaults to 0). */
@@ -799,6 +800,8 @@ describe("round quiz rules", () => {
     const forgiven = forgive(release(locked, 100), "a");
     expect(forgiven.lockedOut).toEqual([]);
     expect(standing(forgiven, "a")).toBeUndefined();
+    // Not in the round at all: the decision window waits for a player it does not list.
+    expect(standings(forgiven).has("a")).toBe(false);
     const placed = settleTo(accepted(buzz(forgiven, at("a", 120))), 120);
     expect(placed.placed.map((p) => [p.player, p.place])).toEqual([["a", 1]]);
   });

@@ -223,6 +223,20 @@ describe("decide", () => {
       expect(scans).toBe(0);
     });
 
+    test("a forgiven player's link is in the window again", () => {
+      const { room, s, ids } = roomWith([FAST, SLOW], "locked");
+      const [a, b] = ids as [string, string];
+      apply(room, buzzes(buzz("c2", b, 500, 510)), 510, s);
+      apply(room, hostCmd({ type: "arm" }), 900, s);
+      apply(room, hostCmd({ type: "forgive", player: b }), 950, s);
+      expect(verdicts(apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s))).toEqual([]);
+      const late = apply(room, buzzes(buzz("c2", b, 980, 1070)), 1070, s);
+      expect(verdicts(late)).toEqual([
+        ["c2", "first place!"],
+        ["c1", "response time: 0.02 seconds slower!"],
+      ]);
+    });
+
     test("a room of 100 players measures its reach for every look", () => {
       const { room, s, ids } = crowd(99, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
