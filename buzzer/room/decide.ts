@@ -95,30 +95,30 @@ const REACH_FRESH = 20;
  */
 function reachOf(room: Room, now: number, s: Settings): number {
   const { pending, placed, lockedOut } = room.round;
-  // Once every player is in the round only prospects could still buzz: the reach is measured at once,
-  // and cheaply, as no player need be looked at. (Measured as it was, with every player looked at,
-  // a room whose reach stays above 0, as in a cluster, was scanned in full on every settle.)
+  // Once every player may be in the round, a fresh measure may find no one left to wait for: it is
+  // taken at once, and once (a room whose reach stays above 0, as in a cluster, was measured again on
+  // every settle). The count is only a hint: a kicked player's press stays in the round, so every
+  // measure still looks at every player.
   const everyone = pending.length + placed.length + lockedOut.length >= room.players.size;
-  const fresh = now - room.reach.at < REACH_FRESH;
-  if (!everyone && room.players.size > FULL_SCAN && fresh) return room.reach.ms;
-  const measured = windowReach(openLinks(room, everyone), s.maxWait, MARGIN, s.maxCompensation);
+  const fresh = now - room.reach.at < REACH_FRESH && !(everyone && !room.reach.everyone);
+  if (room.players.size > FULL_SCAN && fresh) return room.reach.ms;
+  const measured = windowReach(openLinks(room), s.maxWait, MARGIN, s.maxCompensation);
   const unmeasured = [...room.prospects.values()].some((p) => p.unmeasured);
   // A buzz from another process's gateway is on the bus a moment before the owner sees it.
   const ms = (unmeasured ? Math.max(measured, unmeasuredWait(s)) : measured) + (s.busDelay ?? 0);
-  room.reach = { ms: Math.min(ms, s.maxWait), at: now };
+  room.reach = { ms: Math.min(ms, s.maxWait), at: now, everyone };
   return room.reach.ms;
 }
 
 /**
- * The measured links of everyone who could still buzz this round: connected players not in it yet
- * (none when `prospectsOnly`), and prospects (an unmeasured link adds nothing to the window, so it
- * is left out). A list, not a generator: a big room is scanned often, and a generator costs a
- * resumption per player.
+ * The measured links of everyone who could still buzz this round: connected players not in it yet,
+ * and prospects (an unmeasured link adds nothing to the window, so it is left out). A list, not a
+ * generator: a big room is scanned often, and a generator costs a resumption per player.
  */
-function openLinks(room: Room, prospectsOnly: boolean): Link[] {
+function openLinks(room: Room): Link[] {
   const links: Link[] = [];
   const inRound = rules.standings(room.round);
-  for (const p of prospectsOnly ? [] : room.players.values()) {
+  for (const p of room.players.values()) {
     if (p.link !== null && p.conn !== null && !inRound.has(p.id)) links.push(p.link);
   }
   for (const p of room.prospects.values()) if (p.link !== null) links.push(p.link);
@@ -138,7 +138,7 @@ export function unmeasuredWait(s: Settings): number {
 /** Raises a room's reach bound for a link that may be longer than any measured (a join, a new measure). */
 export function raiseReach(room: Room, link: Link | null, s: Settings): void {
   const ms = Math.min(uplinkAllowance(link, MARGIN, s.maxCompensation), s.maxWait);
-  if (ms > room.reach.ms) room.reach = { ms, at: room.reach.at };
+  if (ms > room.reach.ms) room.reach = { ...room.reach, ms };
 }
 
 /** Places every press that can no longer be preceded, and notes when to look again. */

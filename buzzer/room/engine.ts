@@ -49,7 +49,7 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
         room.prospects.set(cmd.gateway, { link: cmd.link, unmeasured: cmd.unmeasured });
       else room.prospects.delete(cmd.gateway);
       raiseReach(room, cmd.link, s);
-      if (cmd.unmeasured) room.reach = { ms: Math.max(room.reach.ms, unmeasuredWait(s)), at: room.reach.at };
+      if (cmd.unmeasured) room.reach = { ...room.reach, ms: Math.max(room.reach.ms, unmeasuredWait(s)) };
       break;
     case "leave":
       leave(room, cmd.conn, cmd.player, now, s, out);

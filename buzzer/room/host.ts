@@ -56,7 +56,7 @@ export function host(
       if (round.placed.length > 0) publishNow(room, now, out);
       room.round = rules.reset(round);
       // Everyone can buzz again: the window's reach is measured afresh.
-      room.reach = { ms: 0, at: -Infinity };
+      room.reach = { ms: 0, at: -Infinity, everyone: false };
       room.claims.clear();
       room.judged.clear();
       room.late.clear();

@@ -88,10 +88,11 @@ export interface Room {
   /** The address that opened the room (each address may hold only a few). */
   openedBy: string;
   /**
-   * An upper bound of the decision window's reach (see fair.ts windowReach) and when it was last
-   * measured: a big room is not scanned for every batch of buzzes (see decide.ts reachOf).
+   * An upper bound of the decision window's reach (see fair.ts windowReach), when it was last
+   * measured, and whether every player seemed to be in the round then: a big room is not scanned for
+   * every batch of buzzes (see decide.ts reachOf).
    */
-  reach: { ms: number; at: number };
+  reach: { ms: number; at: number; everyone: boolean };
   /** Per-address allowances in this room (see guards.ts). */
   guards: Map<string, Guard>;
   /** The version of the last delta players were sent, and what it told them. */
@@ -152,7 +153,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     online: 0,
     activeAt: 0,
     openedBy,
-    reach: { ms: 0, at: -Infinity },
+    reach: { ms: 0, at: -Infinity, everyone: false },
     guards: new Map(),
     version: 0,
     told: {

@@ -175,27 +175,27 @@ describe("decide", () => {
       const [a, b] = ids as [string, string];
       const slow = ids[100] as string;
       apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s);
-      expect(room.reach).toEqual({ ms: 102, at: 1000 });
+      expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
       // The slow player leaves: a full scan would place the press on this tick (see the next test).
       apply(room, leaveCmd("c101", slow), 1005, s);
       const cached = apply(room, tick, 1005, s);
       expect(verdicts(cached)).toEqual([]);
-      expect(room.reach).toEqual({ ms: 102, at: 1000 });
+      expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
       expect(room.settleAt).toBe(1097);
       // 20 ms after the measure, the next look measures again: only FAST links are open (12 + 2 ms).
       apply(room, leaveCmd("c2", b), 1020, s);
       expect(verdicts(apply(room, tick, 1020, s))).toEqual([["c1", "first place!"]]);
-      expect(room.reach).toEqual({ ms: 14, at: 1020 });
+      expect(room.reach).toEqual({ ms: 14, at: 1020, everyone: false });
     });
 
     test("a room over 100 players measures afresh once every player is in the round, and places them all", () => {
       const { room, s, ids } = crowd(100, 1);
       const fast = ids.slice(0, 100).map((id, i) => buzz(`c${i + 1}`, id, 995, 1000));
       expect(verdicts(apply(room, buzzes(...fast), 1000, s))).toEqual([]);
-      expect(room.reach).toEqual({ ms: 102, at: 1000 });
+      expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
       // The slow player pressed first; its buzz is the last in, within the cached 20 ms.
       const last = apply(room, buzzes(buzz("c101", ids[100] as string, 990, 1005)), 1005, s);
-      expect(room.reach).toEqual({ ms: 0, at: 1005 });
+      expect(room.reach).toEqual({ ms: 0, at: 1005, everyone: true });
       const told = verdicts(last);
       expect(told).toHaveLength(101);
       expect(told[0]).toEqual(["c101", "first place!"]);
@@ -203,9 +203,9 @@ describe("decide", () => {
       expect(room.round.pending).toEqual([]);
     });
 
-    // In a cluster a buzz may still be on the bus, so the reach never falls to 0: measured with
-    // every player looked at, each settle after the last buzz scanned the whole room again.
-    test("a room whose reach stays above 0 looks at no player once every player is in the round", () => {
+    // In a cluster a buzz may still be on the bus, so the reach never falls to 0: each settle after
+    // the last buzz measured it again, looking at every player.
+    test("a room whose reach stays above 0 measures it once, not at every settle, once all are in", () => {
       const { room, s, ids } = roomWith(Array<Link>(101).fill(FAST), "open", settings({ busDelay: 3 }));
       // Presses 0.1 ms apart: with no one left to wait for but the bus, each is placed 3 ms after it
       // was made, most of them on ticks of their own.
@@ -221,6 +221,24 @@ describe("decide", () => {
       for (let at = 1000.1; at < 1010; at += 0.1) apply(room, tick, at, s);
       expect(room.round.placed).toHaveLength(101);
       expect(scans).toBe(0);
+    });
+
+    // A kicked player's lockout or place stays in the round, so counting the round's presses may
+    // find every player in it while one who could still precede a press has not buzzed.
+    test("a kicked player's press does not close the window on a player still to buzz", () => {
+      const { room, s, ids } = roomWith([FAST, FAST, SLOW], "locked");
+      const [a, b, c] = ids as [string, string, string];
+      apply(room, buzzes(buzz("c1", a, 500, 505)), 505, s);
+      expect(room.round.lockedOut).toEqual([a]);
+      apply(room, hostCmd({ type: "kick", player: a }), 600, s);
+      apply(room, hostCmd({ type: "arm" }), 900, s);
+      expect(verdicts(apply(room, buzzes(buzz("c2", b, 1000, 1005)), 1005, s))).toEqual([]);
+      // C pressed first, on a slow link: its buzz comes within the window, which waits for it.
+      const late = apply(room, buzzes(buzz("c3", c, 990, 1080)), 1080, s);
+      expect(verdicts(late)).toEqual([
+        ["c3", "first place!"],
+        ["c2", "response time: 0.01 seconds slower!"],
+      ]);
     });
 
     test("a forgiven player's link is in the window again", () => {
@@ -242,7 +260,7 @@ describe("decide", () => {
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       apply(room, leaveCmd("c100", ids[99] as string), 1005, s);
       expect(verdicts(apply(room, tick, 1005, s))).toEqual([]);
-      expect(room.reach).toEqual({ ms: 14, at: 1005 });
+      expect(room.reach).toEqual({ ms: 14, at: 1005, everyone: false });
       expect(room.settleAt).toBe(1009);
       expect(verdicts(apply(room, tick, 1009, s))).toEqual([["c1", "first place!"]]);
     });
@@ -250,10 +268,10 @@ describe("decide", () => {
     test("a longer link raises a big room's bound at once, without a new measure", () => {
       const { room, s, ids } = crowd(101);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      expect(room.reach).toEqual({ ms: 14, at: 1000 });
+      expect(room.reach).toEqual({ ms: 14, at: 1000, everyone: false });
       expect(room.settleAt).toBe(1009);
       apply(room, { type: "link", room: "QUIZ", player: ids[1] as string, link: SLOW }, 1002, s);
-      expect(room.reach).toEqual({ ms: 102, at: 1000 });
+      expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
       const held = apply(room, tick, 1009, s);
       expect(verdicts(held)).toEqual([]);
       expect(wakeAt(held)).toBe(1097);
@@ -264,7 +282,7 @@ describe("decide", () => {
       const { room, s, ids } = crowd(100, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       apply(room, { type: "link", room: "QUIZ", player: ids[100] as string, link: FAST }, 1002, s);
-      expect(room.reach).toEqual({ ms: 102, at: 1000 });
+      expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
     });
 
     test("a new player's or a prospect's long link raises a big room's bound at once", () => {
@@ -272,9 +290,9 @@ describe("decide", () => {
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       const far: Link = { rtt: 150, high: 200, jitter: 10 };
       apply(room, { type: "prospects", room: "QUIZ", gateway: "g1", link: SLOW, unmeasured: false }, 1001, s);
-      expect(room.reach).toEqual({ ms: 102, at: 1000 });
+      expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
       apply(room, joinCmd(room, "c2000", { name: "Far", link: far }), 1002, s);
-      expect(room.reach).toEqual({ ms: 202, at: 1000 });
+      expect(room.reach).toEqual({ ms: 202, at: 1000, everyone: false });
       expect(verdicts(apply(room, tick, 1009, s))).toEqual([]);
       expect(room.settleAt).toBe(995 + 202);
     });
@@ -286,7 +304,7 @@ describe("decide", () => {
       const slow = ids[100] as string;
       apply(room, leaveCmd("c101", slow), 500, s);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      expect(room.reach).toEqual({ ms: 14, at: 1000 });
+      expect(room.reach).toEqual({ ms: 14, at: 1000, everyone: false });
       // The slow player comes back with its token (the 202nd id) on a new connection.
       apply(room, joinCmd(room, "c9999", { token: nthId(202), link: SLOW, mayAdd: false }), 1002, s);
       expect(room.players.get(slow)?.conn).toBe("c9999");
@@ -299,7 +317,7 @@ describe("decide", () => {
       const { room, s, ids } = crowd(100, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       apply(room, hostCmd({ type: "reset" }), 1001, s);
-      expect(room.reach).toEqual({ ms: 0, at: -Infinity });
+      expect(room.reach).toEqual({ ms: 0, at: -Infinity, everyone: false });
     });
   });
 });
