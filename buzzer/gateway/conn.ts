@@ -6,7 +6,7 @@ import { encode } from "../parse.ts";
 import type { ErrorCode, ServerMessage } from "../protocol.ts";
 import type { Audience, RoomCommand } from "../room/commands.ts";
 import type { ConnTable } from "./conn_table.ts";
-import { newProbes, type Probes } from "./probes.ts";
+import { linkNews, newProbes, type Probes } from "./probes.ts";
 
 /**
  * Per-connection state: at most 12 fields, as a gateway holds tens of thousands of connections and
@@ -150,9 +150,10 @@ export function rejoin(conns: ConnTable, room: string): RoomCommand[] {
   const commands: RoomCommand[] = [];
   for (const { data } of conns.values()) {
     if (data.room !== room) continue;
-    commands.push({ type: "rebind", conn: conns.idOf(data), room, player: data.player, host: data.host });
-    if (data.player && data.probes.link)
-      commands.push({ type: "link", room, player: data.player, link: data.probes.link });
+    const conn = conns.idOf(data);
+    commands.push({ type: "rebind", conn, room, player: data.player, host: data.host });
+    const link = data.player ? linkNews(data.probes, true) : null;
+    if (data.player && link) commands.push({ type: "link", conn, room, player: data.player, link });
   }
   return commands;
 }

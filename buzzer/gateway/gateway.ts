@@ -26,7 +26,7 @@ import { ConnTable } from "./conn_table.ts";
 import type { GatewayOptions } from "./options.ts";
 import { type PlainPath, plainBuzz, release } from "./plain.ts";
 import { Prober } from "./prober.ts";
-import { blocked, claimOf } from "./probes.ts";
+import { blocked, claimOf, linkNews } from "./probes.ts";
 import { upgrade } from "./upgrade.ts";
 
 export type { Conn, Socket } from "./conn.ts";
@@ -190,7 +190,7 @@ export class Gateway {
       secret: msg.secret,
       watch: msg.watch,
       team: msg.team,
-      link: conn.probes.link,
+      link: linkNews(conn.probes, true),
       mayAdd: this.admission.mayJoin(conn.address, now),
       address: conn.address,
     });
@@ -221,6 +221,10 @@ export class Gateway {
     // A plain connection's join was counted when it was made; a JSON player's when the owner added it.
     if (e.added && conn.mode === "json") this.admission.join(conn.address, now);
     this.prober.joined(ws, now);
+    // A link measured while the join was on its way was not told with it (prober.ts onPingFrame).
+    const link = e.player !== null ? linkNews(conn.probes) : null;
+    if (e.player !== null && link)
+      this.opts.bus.send({ type: "link", conn: e.conn, room: e.room, player: e.player, link });
     if (conn.mode === "json") ws.subscribe(topic(e.room, e.player === null ? "staff" : "players"));
     for (const at of takeWaiting(conn)) if (e.player !== null) this.buzz(ws, e.room, null, at);
   }

@@ -11,6 +11,7 @@ import type { Admission } from "./admission.ts";
 import type { Socket } from "./conn.ts";
 import type { ConnTable } from "./conn_table.ts";
 import type { Prober } from "./prober.ts";
+import { linkNews } from "./probes.ts";
 
 /** What the plain path needs of its gateway. */
 export interface PlainPath {
@@ -72,7 +73,7 @@ function join(ws: Socket, at: number[], path: PlainPath): void {
     conn: path.conns.idOf(conn),
     room: DEFAULT_ROOM,
     plain: true,
-    link: conn.probes.link,
+    link: linkNews(conn.probes, true),
     mayAdd: true,
     address: conn.address,
   });

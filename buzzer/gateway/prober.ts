@@ -14,7 +14,16 @@ import { type Conn, held, type Socket, topic } from "./conn.ts";
 import type { ConnTable } from "./conn_table.ts";
 import { ALIVE, Keepalive } from "./keepalive.ts";
 import type { GatewayOptions } from "./options.ts";
-import { clockOf, frameAnswered, frameSent, jsonAnswered, jsonSent, mayPing, startJson } from "./probes.ts";
+import {
+  clockOf,
+  frameAnswered,
+  frameSent,
+  jsonAnswered,
+  jsonSent,
+  linkNews,
+  mayPing,
+  startJson,
+} from "./probes.ts";
 
 /** How often the prober looks for probes that are due, in ms. */
 const TICK = 100;
@@ -116,10 +125,11 @@ export class Prober {
     if (data.byteLength !== 8) return;
     const t0 = new DataView(data.buffer, data.byteOffset, 8).getFloat64(0);
     const { probes, room, player } = ws.data;
-    const { fresh, changed } = frameAnswered(probes, t0, this.opts.clock.now());
-    if (!fresh) return;
-    if (changed && room && player && probes.link) {
-      this.opts.bus.send({ type: "link", room, player, link: probes.link });
+    if (!frameAnswered(probes, t0, this.opts.clock.now())) return;
+    // A connection whose join is on its way is told at its bind (gateway.ts), not here.
+    const link = room && player ? linkNews(probes) : null;
+    if (room && player && link) {
+      this.opts.bus.send({ type: "link", conn: this.conns.idOf(ws.data), room, player, link });
     }
     this.onMeasured(ws);
   }

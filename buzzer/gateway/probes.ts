@@ -21,6 +21,8 @@ export interface Probes {
   rtts: number[] | null;
   /** The link those round trips describe, or null before the first. */
   link: Link | null;
+  /** The link the room's owner was last told (with the join, or since), or null for none. */
+  told: Link | null;
   /** A JSON player's clock probes, from its join (startJson); null for every other connection. */
   json: JsonProbes | null;
   frameCount: number;
@@ -66,6 +68,7 @@ export function newProbes(now: number): Probes {
   return {
     rtts: null,
     link: null,
+    told: null,
     json: null,
     frameCount: 0,
     // The first ping waits a moment, so a burst of new clients is answered before it is measured.
@@ -109,27 +112,39 @@ export function jsonSent(json: JsonProbes, id: number, now: number, steady: numb
 /**
  * Records a ping frame's answer: the round trip from `t0` to `t1`. Only the answer to the newest
  * ping counts: a client that was not reading answers its old pings all at once, late, and those
- * round trips are not its link's. Returns whether it counted, and whether the link changed.
+ * round trips are not its link's. Returns whether it counted.
  */
-export function frameAnswered(p: Probes, t0: number, t1: number): { fresh: boolean; changed: boolean } {
+export function frameAnswered(p: Probes, t0: number, t1: number): boolean {
   const rtt = t1 - t0;
-  if (t0 !== p.lastPingAt || p.answered || !Number.isFinite(rtt) || rtt < 0) return STALE;
+  if (t0 !== p.lastPingAt || p.answered || !Number.isFinite(rtt) || rtt < 0) return false;
   p.answered = true;
   p.rtts ??= [];
   p.rtts.push(rtt);
   if (p.rtts.length > FRAME_WINDOW) p.rtts.shift();
   const { rtt: low, rttHigh, jitter } = roundTrips(Float64Array.from(p.rtts).sort());
-  const before = p.link;
   p.link = { rtt: low, high: rttHigh, jitter };
-  // The owners hear of a link only when its allowance moves noticeably: a probe's noise is not news.
-  const changed =
-    before === null ||
-    Math.abs(before.high - rttHigh) >= LINK_STEP ||
-    Math.abs(before.rtt - low) >= LINK_STEP;
-  return { fresh: true, changed };
+  return true;
 }
 
-const STALE = { fresh: false, changed: false };
+/**
+ * The link the room's owner should hear of now, marked as told; null when it is no news. A probe's
+ * noise is not news, but a link is compared with the one the owner was last told, not the last
+ * measured: one that grows a little at every probe would otherwise never be told, and the window
+ * would not wait for the allowance its presses are given. `always` tells it however little it moved
+ * (a join carries its link, whatever it is).
+ */
+export function linkNews(p: Probes, always = false): Link | null {
+  const { link, told } = p;
+  const news =
+    always ||
+    (link !== null &&
+      (told === null ||
+        Math.abs(told.high - link.high) >= LINK_STEP ||
+        Math.abs(told.rtt - link.rtt) >= LINK_STEP));
+  if (!news) return null;
+  p.told = link;
+  return link;
+}
 
 /** Records a JSON pong: probe `id` read `tc` on the client's clock, answered at `t1`. */
 export function jsonAnswered(p: Probes, id: number, tc: number, t1: number): void {

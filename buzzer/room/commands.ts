@@ -39,8 +39,11 @@ export type RoomCommand =
     }
   /** A press, already bounded by the gateway that received it (see fair.ts). */
   | { type: "buzz"; conn: ConnId; room: string; claim: Claim }
-  /** A player's link changed: the decision window waits for the slowest who could still buzz. */
-  | { type: "link"; room: string; player: string; link: Link }
+  /**
+   * A player's link, measured on connection `conn`, changed: the decision window waits for the
+   * slowest who could still buzz. One measured on a connection the player has left is not its link.
+   */
+  | { type: "link"; conn: ConnId; room: string; player: string; link: Link }
   /**
    * The longest link among a gateway's connections that have not joined yet, and whether one of them
    * could not be measured (see Room.prospects).

@@ -40,7 +40,7 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       break;
     case "link": {
       const player = room.players.get(cmd.player);
-      if (player) player.link = cmd.link;
+      if (player && player.conn === cmd.conn) player.link = cmd.link;
       raiseReach(room, cmd.link, s);
       break;
     }

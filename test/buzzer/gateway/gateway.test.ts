@@ -547,13 +547,59 @@ describe("Gateway", () => {
     clock.advance(100);
     answer(200.5);
     expect(of("link")).toEqual([
-      { type: "link", room: "QUIZ", player: `p-${socket.id}`, link: { rtt: 200, high: 200, jitter: 0 } },
+      {
+        type: "link",
+        conn: socket.id,
+        room: "QUIZ",
+        player: `p-${socket.id}`,
+        link: { rtt: 200, high: 200, jitter: 0 },
+      },
     ]);
     clock.advance(300 - 200.5);
     answer(100);
     expect(socket.pings).toHaveLength(3);
     expect(of("link").at(-1)?.link).toEqual({ rtt: 100, high: 200, jitter: 0.5 });
     expect(of("link")).toHaveLength(2);
+    gateway.detach();
+  });
+
+  // Compared with the last measure, a link that grows a little at every probe was never news, and
+  // the window waited less than the allowance its presses were given.
+  test("reports a link creeping up by under 1 ms a probe once it has moved 1 ms since the owner was told", () => {
+    const { clock, gateway, server, handlers, connect, json, of } = setup();
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    json(socket, { type: "join", room: "QUIZ" });
+    // Ping frames go out at 200, 500, 800 and 1100 ms after the open; each is answered `rtt` later.
+    clock.advance(200);
+    for (const rtt of [200, 200.6, 201.2, 201.8]) {
+      clock.advance(rtt);
+      handlers.pong?.(socket.ws, Buffer.from(socket.pings.at(-1) as Uint8Array));
+      clock.advance(300 - rtt);
+    }
+    expect(socket.pings).toHaveLength(4);
+    // The 90th percentile of the round trips: 200, 200, 200.6, then 201.2, 1.2 ms over what was told.
+    const highs = of("link").map((c) => c.link.high);
+    expect(highs).toHaveLength(2);
+    expect(highs[0]).toBe(200);
+    expect(highs[1]).toBeCloseTo(201.2, 9);
+    gateway.detach();
+  });
+
+  test("tells the owner a link measured while the join was on its way once the player is bound", () => {
+    const { clock, gateway, server, handlers, connect, json, of } = setup(() => []);
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    json(socket, { type: "join", room: "QUIZ" });
+    expect(of("join")[0]?.link).toBeNull();
+    clock.advance(200);
+    clock.advance(80);
+    handlers.pong?.(socket.ws, Buffer.from(socket.pings.at(-1) as Uint8Array));
+    expect(of("link")).toEqual([]);
+    gateway.deliver([{ type: "bind", conn: socket.id, room: "QUIZ", player: "p1", host: false, added: true }]);
+    expect(of("link")).toEqual([
+      { type: "link", conn: socket.id, room: "QUIZ", player: "p1", link: { rtt: 80, high: 80, jitter: 0 } },
+    ]);
     gateway.detach();
   });
 

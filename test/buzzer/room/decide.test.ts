@@ -111,10 +111,20 @@ describe("decide", () => {
 
     test("waits for a link reported after the join", () => {
       const { room, s, ids } = roomWith([FAST, null]);
-      apply(room, { type: "link", room: "QUIZ", player: ids[1] as string, link: SLOW }, 10, s);
+      apply(room, { type: "link", conn: "c2", room: "QUIZ", player: ids[1] as string, link: SLOW }, 10, s);
       const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       expect(verdicts(effects)).toEqual([]);
       expect(wakeAt(effects)).toBe(1097);
+    });
+
+    // After a resume the old connection may still answer a ping: its round trip is not the player's.
+    test("takes no link measured on a connection the player has left", () => {
+      const { room, s, ids } = roomWith([FAST, SLOW]);
+      const b = ids[1] as string;
+      apply(room, { type: "link", conn: "c-old", room: "QUIZ", player: b, link: FAST }, 10, s);
+      expect(room.players.get(b)?.link).toEqual(SLOW);
+      apply(room, { type: "link", conn: "c2", room: "QUIZ", player: b, link: FAST }, 20, s);
+      expect(room.players.get(b)?.link).toEqual(FAST);
     });
 
     test("waits for prospects: connections that have not joined yet", () => {
@@ -142,7 +152,7 @@ describe("decide", () => {
       const { room, s, ids } = roomWith([FAST, null]);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       expect(
-        apply(room, { type: "link", room: "QUIZ", player: ids[1] as string, link: SLOW }, 1002, s),
+        apply(room, { type: "link", conn: "c2", room: "QUIZ", player: ids[1] as string, link: SLOW }, 1002, s),
       ).toEqual([]);
       expect(
         apply(
@@ -270,7 +280,7 @@ describe("decide", () => {
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       expect(room.reach).toEqual({ ms: 14, at: 1000, everyone: false });
       expect(room.settleAt).toBe(1009);
-      apply(room, { type: "link", room: "QUIZ", player: ids[1] as string, link: SLOW }, 1002, s);
+      apply(room, { type: "link", conn: "c2", room: "QUIZ", player: ids[1] as string, link: SLOW }, 1002, s);
       expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
       const held = apply(room, tick, 1009, s);
       expect(verdicts(held)).toEqual([]);
@@ -281,7 +291,7 @@ describe("decide", () => {
     test("a shorter link does not lower a big room's bound before the next measure", () => {
       const { room, s, ids } = crowd(100, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      apply(room, { type: "link", room: "QUIZ", player: ids[100] as string, link: FAST }, 1002, s);
+      apply(room, { type: "link", conn: "c101", room: "QUIZ", player: ids[100] as string, link: FAST }, 1002, s);
       expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
     });
 

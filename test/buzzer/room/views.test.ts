@@ -177,7 +177,7 @@ describe("views", () => {
       const locked = apply(room, hostCmd({ type: "lock" }), 100, s);
       expect(audiences(locked)).toEqual([["staff", "state"]]);
       // A player's link changing is nothing players see.
-      apply(room, { type: "link", room: "QUIZ", player: ids[0] as string, link: FAST }, 200, s);
+      apply(room, { type: "link", conn: "c1", room: "QUIZ", player: ids[0] as string, link: FAST }, 200, s);
       const due = apply(room, hostCmd({ type: "lock" }), 300, s);
       expect(audiences(due)).toEqual([["staff", "state"]]);
       expect(staffStates(due)[0]?.players[0]).toMatchObject({ rtt: FAST.rtt });
