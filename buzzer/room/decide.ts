@@ -135,9 +135,17 @@ export function unmeasuredWait(s: Settings): number {
   return Math.min(s.maxWait, 1.5 * s.maxCompensation + MARGIN);
 }
 
-/** Raises a room's reach bound for a link that may be longer than any measured (a join, a new measure). */
-export function raiseReach(room: Room, link: Link | null, s: Settings): void {
-  const ms = Math.min(uplinkAllowance(link, MARGIN, s.maxCompensation), s.maxWait);
+/**
+ * Raises a room's reach bound for a link that may be longer than any measured (a join, a new
+ * measure), or for a connection that cannot be measured (`unmeasured`), as a measure would: with
+ * the time a buzz may spend on the bus.
+ */
+export function raiseReach(room: Room, link: Link | null, s: Settings, unmeasured = false): void {
+  const allowance = uplinkAllowance(link, MARGIN, s.maxCompensation);
+  const ms = Math.min(
+    (unmeasured ? Math.max(allowance, unmeasuredWait(s)) : allowance) + (s.busDelay ?? 0),
+    s.maxWait,
+  );
   if (ms > room.reach.ms) room.reach = { ...room.reach, ms };
 }
 

@@ -8,7 +8,7 @@ import { roundEntry } from "../journal.ts";
 import { JOINS_PER_ADDRESS } from "../limit.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
-import { type Buzz, buzzes, raiseReach, rejoin, settle, unmeasuredWait } from "./decide.ts";
+import { type Buzz, buzzes, raiseReach, rejoin, settle } from "./decide.ts";
 import { crowdLog, log, publishNow, publishSoon, roundLine, type Settings, snapshot } from "./effects.ts";
 import { pruneGuards } from "./guards.ts";
 import { host } from "./host.ts";
@@ -48,8 +48,7 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       if (cmd.link || cmd.unmeasured)
         room.prospects.set(cmd.gateway, { link: cmd.link, unmeasured: cmd.unmeasured });
       else room.prospects.delete(cmd.gateway);
-      raiseReach(room, cmd.link, s);
-      if (cmd.unmeasured) room.reach = { ...room.reach, ms: Math.max(room.reach.ms, unmeasuredWait(s)) };
+      raiseReach(room, cmd.link, s, cmd.unmeasured);
       break;
     case "leave":
       leave(room, cmd.conn, cmd.player, now, s, out);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Link } from "../../../buzzer/fair.ts";
 import { PLACES_LOGGED } from "../../../buzzer/room/effects.ts";
+import { unmeasuredWait } from "../../../buzzer/room/decide.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { PLAYERS_LOGGED } from "../../../lib/log.ts";
 import {
@@ -305,6 +306,18 @@ describe("decide", () => {
       expect(room.reach).toEqual({ ms: 202, at: 1000, everyone: false });
       expect(verdicts(apply(room, tick, 1009, s))).toEqual([]);
       expect(room.settleAt).toBe(995 + 202);
+    });
+
+    // In a cluster a measure adds the time a buzz may spend on the bus; a raise between measures must too.
+    test("a raise of a big room's bound adds the bus delay, as a measure does", () => {
+      const s = settings({ busDelay: 10 });
+      const { room, ids } = roomWith(Array<Link>(101).fill(FAST), "open", s);
+      apply(room, buzzes(buzz("c1", ids[0] as string, 990, 1000)), 1000, s);
+      expect(room.reach).toEqual({ ms: 14 + 10, at: 1000, everyone: false });
+      apply(room, joinCmd(room, "c2000", { name: "Slow", link: SLOW }), 1001, s);
+      expect(room.reach.ms).toBe(102 + 10);
+      apply(room, { type: "prospects", room: "QUIZ", gateway: "g2", link: null, unmeasured: true }, 1002, s);
+      expect(room.reach.ms).toBe(unmeasuredWait(s) + 10);
     });
 
     // A resumed player rejoins the open set between measures: its link must raise the cached bound
