@@ -46,6 +46,7 @@ export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
   if (conn.probes.link === null && !conn.probes.answered) {
     conn.waiting = { for: "measure", at: [now] };
     path.prober.pingNow(ws, now);
+    path.prober.holding();
     path.clock.after(path.maxCompensation, () => release(ws, path));
     return;
   }

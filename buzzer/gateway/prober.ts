@@ -80,6 +80,14 @@ export class Prober {
     this.opts.clock.cancel(this.timer);
   }
 
+  /**
+   * A plain buzz is held until its link is measured (plain.ts): the default room's owner hears at
+   * once that a connection cannot be measured, not at the next tick, so its window waits for it.
+   */
+  holding(): void {
+    if (!this.prospect.unmeasured) this.sendProspect(this.prospect.link, true);
+  }
+
   /** Notes a buzz: probes hold off while buzzes come in. */
   buzzed(now: number): void {
     this.buzzedAt = now;
@@ -174,22 +182,22 @@ export class Prober {
     let unmeasured = false;
     this.conns.forEach((ws) => {
       const p = ws.data.probes;
-      // Connections that may still send a plain buzz: their links, and whether one cannot be measured.
-      const holds = held(ws.data);
-      if (ws.data.mode === "new" || holds) {
-        if (p.link && uplinkAllowance(p.link) > uplinkAllowance(prospect)) prospect = p.link;
-        else if (!p.link && (!p.answered || holds)) unmeasured = true;
-      }
-      if (budget <= 0) return;
-      if (now >= p.nextFrameAt && mayPing(p, now)) {
+      if (budget > 0 && now >= p.nextFrameAt && mayPing(p, now)) {
         this.pingNow(ws, now, steady);
         budget--;
       }
-      if (p.json && now >= p.json.nextAt) {
+      if (budget > 0 && p.json && now >= p.json.nextAt) {
         const id = ++this.probeSeq;
         ws.send(encode({ type: "ping", id }));
         jsonSent(p.json, id, now, steady);
         budget--;
+      }
+      // Connections that may still send a plain buzz: their links, and whether one cannot be measured
+      // (looked at after its ping: one whose first ping goes out now is unmeasured from now).
+      const holds = held(ws.data);
+      if (ws.data.mode === "new" || holds) {
+        if (p.link && uplinkAllowance(p.link) > uplinkAllowance(prospect)) prospect = p.link;
+        else if (!p.link && (!p.answered || holds)) unmeasured = true;
       }
     });
     this.sendProspect(prospect, unmeasured);

@@ -225,6 +225,39 @@ describe("Gateway", () => {
     gateway.detach();
   });
 
+  test("reports a new connection as unmeasured on the tick its first ping goes out", () => {
+    const { clock, gateway, server, connect, of } = setup();
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    clock.advance(200);
+    expect(socket.pings).toHaveLength(1);
+    expect(of("prospects")).toEqual([
+      { type: "prospects", room: "MAIN", gateway: "g1", link: null, unmeasured: true },
+    ]);
+    gateway.detach();
+  });
+
+  // Held until a ping sent on its arrival comes back, a buzz must be waited for meanwhile.
+  test("tells the default room at once that a plain player held for a measure cannot be measured", () => {
+    const { clock, gateway, server, connect, message, of } = setup();
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    // Its first buzz, before any ping, joins it unmeasured; then it stops reading.
+    message(socket, "buzz");
+    clock.advance(800);
+    expect(of("prospects").at(-1)?.unmeasured ?? false).toBe(false);
+    message(socket, "buzz");
+    expect(socket.data.waiting?.for).toBe("measure");
+    expect(of("prospects").at(-1)).toEqual({
+      type: "prospects",
+      room: "MAIN",
+      gateway: "g1",
+      link: null,
+      unmeasured: true,
+    });
+    gateway.detach();
+  });
+
   test("answers a frame that is not JSON with BAD_JSON", () => {
     const { connect, message, bus } = setup();
     const socket = connect();
