@@ -72,7 +72,7 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     type: "string",
     default: String(MAX_COMPENSATION),
     value: "MS",
-    help: "most any player's link is compensated (farther players get partial compensation)",
+    help: "most any player's link is compensated, at most --max-wait (farther players get partial compensation)",
   },
   "public-url": {
     type: "string",
@@ -120,7 +120,13 @@ const joinRate = {
   burst: numberOption(program, "joins-per-address", values["joins-per-address"], 1, 1_000_000, true),
   perSecond: 5,
 };
-const maxCompensation = numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000);
+const maxWait = numberOption(program, "max-wait", values["max-wait"], 0, 10_000);
+// No press is credited earlier than the window waits for: compensation beyond max-wait would let a
+// far player's press be placed behind presses made final before it could arrive.
+const maxCompensation = Math.min(
+  numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000),
+  maxWait,
+);
 const publicUrl =
   values["public-url"] === undefined
     ? undefined
@@ -172,7 +178,7 @@ if (logFile) orFail(`${program}: cannot write --fairness-log ${logFile}`, () => 
 
 const ownerOptions: Omit<OwnerOptions, "clock"> = {
   settings: {
-    maxWait: numberOption(program, "max-wait", values["max-wait"], 0, 10_000),
+    maxWait,
     mainSecret: secret,
     logging: log !== undefined,
     newId: () => randomHex(),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import { HOST_RATE } from "../../buzzer/gateway/conn.ts";
 import { hasPythonWebsockets, PYTHON, spawn, startServer } from "../support.ts";
+import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
 import { Peer } from "./peer.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -164,6 +165,35 @@ describe("buzzer server under attack", () => {
       type: "error",
       code: "FALSE_START",
       message: "too early: you are locked out of this round",
+    });
+  }, 20_000);
+
+  // The window waits at most --max-wait: a press credited earlier than that could be placed behind
+  // presses made final before it arrived.
+  test("a far player's compensation is capped at --max-wait when --max-compensation is higher", async () => {
+    await withServer(["--secret", "s3cret", "--max-wait", "100"], async (own) => {
+      const proxy = startProxy(own.url);
+      try {
+        const { peer: host } = await Peer.join(own.url, { room: "FAR", secret: "FAR-secret" });
+        const far = new Peer(`${proxy.url}/${linkQuery({ up: 100, down: 100, jitter: 0, seed: 1 })}`);
+        await far.opened;
+        far.send({ type: "join", room: "FAR", name: "Far" });
+        await far.next("welcome");
+        host.send({ type: "arm" });
+        await host.next("state", (st) => st.phase === "open");
+        await Bun.sleep(1500); // the warm-up ping frames measure its 200 ms round trip
+        far.send({ type: "buzz", at: performance.now() - 1000 });
+        expect((await far.next("verdict")).place).toBe(1);
+        host.send({ type: "log" });
+        const [record] = (await host.next("log")).data
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+        expect(record.rtt).toBeGreaterThan(150);
+        expect(record.allowance).toBe(100);
+      } finally {
+        proxy.stop();
+      }
     });
   }, 20_000);
 
