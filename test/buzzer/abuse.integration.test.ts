@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
 import { MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import { HOST_RATE } from "../../buzzer/gateway/conn.ts";
 import { hasPythonWebsockets, PYTHON, spawn, startServer } from "../support.ts";
-import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
 import { Peer } from "./peer.ts";
 
 type Server = Awaited<ReturnType<typeof startServer>>;

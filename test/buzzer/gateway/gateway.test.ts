@@ -629,7 +629,9 @@ describe("Gateway", () => {
     clock.advance(80);
     handlers.pong?.(socket.ws, Buffer.from(socket.pings.at(-1) as Uint8Array));
     expect(of("link")).toEqual([]);
-    gateway.deliver([{ type: "bind", conn: socket.id, room: "QUIZ", player: "p1", host: false, added: true }]);
+    gateway.deliver([
+      { type: "bind", conn: socket.id, room: "QUIZ", player: "p1", host: false, added: true },
+    ]);
     expect(of("link")).toEqual([
       { type: "link", conn: socket.id, room: "QUIZ", player: "p1", link: { rtt: 80, high: 80, jitter: 0 } },
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Link } from "../../../buzzer/fair.ts";
-import { PLACES_LOGGED } from "../../../buzzer/room/effects.ts";
 import { unmeasuredWait } from "../../../buzzer/room/decide.ts";
+import { PLACES_LOGGED } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { PLAYERS_LOGGED } from "../../../lib/log.ts";
 import {
@@ -153,7 +153,12 @@ describe("decide", () => {
       const { room, s, ids } = roomWith([FAST, null]);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
       expect(
-        apply(room, { type: "link", conn: "c2", room: "QUIZ", player: ids[1] as string, link: SLOW }, 1002, s),
+        apply(
+          room,
+          { type: "link", conn: "c2", room: "QUIZ", player: ids[1] as string, link: SLOW },
+          1002,
+          s,
+        ),
       ).toEqual([]);
       expect(
         apply(
@@ -292,7 +297,12 @@ describe("decide", () => {
     test("a shorter link does not lower a big room's bound before the next measure", () => {
       const { room, s, ids } = crowd(100, 1);
       apply(room, buzzes(buzz("c1", ids[0] as string, 995, 1000)), 1000, s);
-      apply(room, { type: "link", conn: "c101", room: "QUIZ", player: ids[100] as string, link: FAST }, 1002, s);
+      apply(
+        room,
+        { type: "link", conn: "c101", room: "QUIZ", player: ids[100] as string, link: FAST },
+        1002,
+        s,
+      );
       expect(room.reach).toEqual({ ms: 102, at: 1000, everyone: false });
     });
 
