@@ -199,6 +199,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
           number: entry.number,
           phase: armed || entry.phase !== "armed" ? entry.phase : "locked",
           releaseAt: armed ? (entry.releaseAt as number) + shift : null,
+          startedAt: null,
           pending: [],
           placed: same ? room.round.placed : [],
           lockedOut: entry.lockedOut,

@@ -58,6 +58,7 @@ const BUZZ_REFUSALS: readonly ErrorCode[] = [
   "FALSE_START",
   "LOCKED_OUT",
   "TEAM_ANSWERED",
+  "ROUND_OVER",
   "NOT_PLAYER",
   "RATE_LIMITED",
 ];

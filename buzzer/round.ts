@@ -47,6 +47,12 @@ export interface Round {
   /** When the round opened or opens; presses before it are false starts. Null: open from the start. */
   readonly releaseAt: number | null;
   /**
+   * When the round began (the host's new round), or null where that is not known (a room's first
+   * round, one restored after a restart): a press made before it, beyond doubt, was made in the round
+   * before, and is neither placed nor a false start in this one.
+   */
+  readonly startedAt: number | null;
+  /**
    * Recorded presses not yet final, in press order (earliest first): the rules keep it so, and a
    * settle takes final presses off its front without sorting the rest once per batch.
    */
@@ -58,17 +64,20 @@ export interface Round {
   readonly answered: readonly string[];
 }
 
-/** Why a buzz was refused: too early (a lockout), already locked out, or a teammate's press came first. */
-export type RoundError = "FALSE_START" | "LOCKED_OUT" | "TEAM_ANSWERED";
+/**
+ * Why a buzz was refused: too early (a lockout), already locked out, a teammate's press came first,
+ * or it was made before the round began (in the round before, its answer late).
+ */
+export type RoundError = "FALSE_START" | "LOCKED_OUT" | "TEAM_ANSWERED" | "ROUND_OVER";
 
 /** The outcome of a buzz: recorded (or a repeat), or refused with a code. */
 export type BuzzResult =
   | { ok: true; round: Round; repeat: Placed | "pending" | null }
   | { ok: false; round: Round; code: RoundError };
 
-/** A new round in the given phase (the default room starts open, like the original). */
-export function newRound(number: number, phase: Phase = "locked"): Round {
-  return { number, phase, releaseAt: null, pending: [], placed: [], lockedOut: [], answered: [] };
+/** A new round in the given phase, begun at `startedAt` if known (the default room starts open, like the original). */
+export function newRound(number: number, phase: Phase = "locked", startedAt: number | null = null): Round {
+  return { number, phase, releaseAt: null, startedAt, pending: [], placed: [], lockedOut: [], answered: [] };
 }
 
 /** Opens the round now, or arms it to open `countdown` ms from now. */
@@ -94,9 +103,9 @@ export function lock(round: Round): Round {
   return carry(round, { ...round, phase: "locked" });
 }
 
-/** Starts the next round: locked, with order and lockouts cleared. */
-export function reset(round: Round): Round {
-  return newRound(round.number + 1, "locked");
+/** Starts the next round at `now`: locked, with order and lockouts cleared. */
+export function reset(round: Round, now: number): Round {
+  return newRound(round.number + 1, "locked", now);
 }
 
 /** Records a player's buzz: the first per round counts, a repeat is answered again, an early one locks out. */
@@ -117,6 +126,7 @@ const PENDING_AGAIN: Outcome = { ok: true, repeat: "pending" };
 const LOCKED_OUT: Outcome = { ok: false, code: "LOCKED_OUT" };
 const FALSE_START: Outcome = { ok: false, code: "FALSE_START" };
 const TEAM_ANSWERED: Outcome = { ok: false, code: "TEAM_ANSWERED" };
+const ROUND_OVER: Outcome = { ok: false, code: "ROUND_OVER" };
 
 /**
  * Where a player stands in a round: a final place, a pending press, locked out, beaten to it by a
@@ -170,6 +180,8 @@ export function buzzAll(
     }
     if (now === "locked") return LOCKED_OUT;
     if (now === "answered") return TEAM_ANSWERED;
+    // Pressed in the round before, its buzz late: it counts neither there (that round is over) nor here.
+    if (round.startedAt !== null && input.press + uncertainty < round.startedAt) return ROUND_OVER;
     if (round.phase === "locked" || input.press + uncertainty < releaseAt) {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);

@@ -66,6 +66,8 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
       refuse(out, s, conn, "LOCKED_OUT", "you are locked out of this round");
     } else if (outcome.code === "TEAM_ANSWERED") {
       teamAnswered(room, [{ player: claim.player, asks: 1 }], s, out);
+    } else if (outcome.code === "ROUND_OVER") {
+      refuse(out, s, conn, "ROUND_OVER", `that press was made in round ${round.number - 1}, which is over`);
     } else {
       const player = room.players.get(claim.player);
       if (s.logging) out.push(log(room, `${player?.name} false start: locked out of round ${round.number}`));

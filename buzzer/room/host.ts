@@ -54,7 +54,7 @@ export function host(
       announce(room, placed, now, s, out);
       teamAnswered(room, answered, s, out);
       if (round.placed.length > 0) publishNow(room, now, out);
-      room.round = rules.reset(round);
+      room.round = rules.reset(round, now);
       // Everyone can buzz again: the window's reach is measured afresh.
       room.reach = { ms: 0, at: -Infinity, everyone: false };
       room.claims.clear();

@@ -149,6 +149,7 @@ function onError(code: string, message: string): void {
       showForm(message);
       return;
     case "RATE_LIMITED":
+    case "ROUND_OVER":
       if (result?.kind === "pending") result = null;
       notice(message);
       return;

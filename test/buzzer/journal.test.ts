@@ -67,6 +67,7 @@ describe("journal", () => {
       number: 2,
       phase: "armed",
       releaseAt: -391,
+      startedAt: null,
       pending: [],
       placed: [],
       lockedOut: ["a1"],

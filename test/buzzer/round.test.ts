@@ -57,6 +57,7 @@ describe("round", () => {
         number: 1,
         phase: "locked",
         releaseAt: null,
+        startedAt: null,
         pending: [],
         placed: [],
         lockedOut: [],
@@ -69,6 +70,7 @@ describe("round", () => {
         number: 7,
         phase: "open",
         releaseAt: null,
+        startedAt: null,
         pending: [],
         placed: [],
         lockedOut: [],
@@ -173,10 +175,11 @@ describe("round", () => {
       expect(r.placed).toHaveLength(1);
       expect(r.pending).toHaveLength(1);
       expect(r.lockedOut).toEqual(["c"]);
-      expect(reset(r)).toStrictEqual({
+      expect(reset(r, 400)).toStrictEqual({
         number: 5,
         phase: "locked",
         releaseAt: null,
+        startedAt: 400,
         pending: [],
         placed: [],
         lockedOut: [],
@@ -185,7 +188,7 @@ describe("round", () => {
     });
 
     test("resets an armed round to locked", () => {
-      expect(reset(arm(newRound(1), 0, 1000))).toStrictEqual(newRound(2));
+      expect(reset(arm(newRound(1), 0, 1000), 1200)).toStrictEqual(newRound(2, "locked", 1200));
     });
   });
 
@@ -464,10 +467,32 @@ describe("round", () => {
 
     test("clears lockouts on reset", () => {
       const out = buzz(newRound(1), at("a", 100)).round;
-      const next = arm(reset(out), 200);
+      const next = arm(reset(out, 200), 200);
       expect(standing(next, "a")).toBeUndefined();
       const result = buzz(next, at("a", 300));
       expect(result.ok && result.repeat).toBeNull();
+    });
+  });
+
+  describe("a press from the round before", () => {
+    // Its buzz arrives after the host's new round: it was pressed in a round that is over.
+    test("is refused with ROUND_OVER when made before the round began, beyond its uncertainty", () => {
+      const next = arm(reset(open(), 1000), 1000);
+      const result = buzz(next, at("a", 990, 1010, 5));
+      expect(result).toStrictEqual({ ok: false, code: "ROUND_OVER", round: next });
+      expect(standing(result.round, "a")).toBeUndefined();
+      expect(accepted(buzz(result.round, at("a", 1020))).pending.map((p) => p.player)).toEqual(["a"]);
+    });
+
+    test("counts one within its uncertainty of the start, placed at the release", () => {
+      const next = arm(reset(open(), 1000), 1000);
+      const round = accepted(buzz(next, at("a", 996, 1010, 5)));
+      expect(round.pending).toEqual([{ player: "a", press: 1000, arrival: 1010, uncertainty: 5, asks: 1 }]);
+    });
+
+    test("is a false start when made after the round began, while it is still locked", () => {
+      const result = buzz(reset(open(), 1000), at("a", 1005));
+      expect(result.ok ? null : result.code).toBe("FALSE_START");
     });
   });
 
@@ -673,7 +698,7 @@ describe("round", () => {
       r = settleTo(r, 100).round;
       r = lock(r);
       r = buzz(r, at("c", 300)).round;
-      const next = reset(r);
+      const next = reset(r, 1000);
       expect(["a", "b", "c"].map((p) => standing(next, p))).toEqual([undefined, undefined, undefined]);
     });
   });
@@ -697,7 +722,7 @@ describe("round", () => {
         arm(lock(r), 50, 100);
         release(armed, 1000);
         lock(r);
-        reset(r);
+        reset(r, 1000);
         buzz(r, input);
         buzz(r, at("a", 999));
         buzz(r, at("b", 999));
@@ -717,7 +742,7 @@ describe("round", () => {
       const snapshot = structuredClone(r);
       arm(lock(r), 50, 100);
       lock(r);
-      reset(r);
+      reset(r, 1000);
       buzz(r, at("c", 300));
       buzz(r, at("a", 999));
       buzz(r, at("b", 999));
@@ -775,7 +800,7 @@ describe("round standing", () => {
     r = lock(r);
     r = decideAll(r, [at("c", 30)]).round;
     expect(standing(r, "c")).toBe("locked");
-    expect(standing(reset(r), "a")).toBeUndefined();
+    expect(standing(reset(r, 1000), "a")).toBeUndefined();
   });
 
   test("stays right for an older round asked again after a newer one was derived", () => {

@@ -64,6 +64,22 @@ describe("host", () => {
     expect(wakeAt(effects)).toBeNull();
   });
 
+  // The host moved on while a buzz was on its way: it was pressed in the round that is over.
+  test("next refuses a buzz pressed before it with ROUND_OVER, locking no one out of the new round", () => {
+    const { room, s, ids } = roomWith([FAST, FAST]);
+    const [a, b] = ids as [string, string];
+    apply(room, buzzes(buzz("c1", a, 995, 1000)), 1000, s);
+    apply(room, tick, 1100, s);
+    apply(room, hostCmd({ type: "next" }), 1200, s);
+    const late = apply(room, buzzes(buzz("c2", b, 1190, 1205)), 1205, s);
+    expect(errors(late)).toEqual([
+      { conn: "c2", code: "ROUND_OVER", message: "that press was made in round 1, which is over" },
+    ]);
+    expect(room.round.lockedOut).toEqual([]);
+    apply(room, buzzes(buzz("c2", b, 1210, 1215)), 1215, s);
+    expect(verdicts(apply(room, tick, 1300, s))).toEqual([["c2", "first place!"]]);
+  });
+
   test("reset forgets plain-text players who are away", () => {
     const { room, s } = roomWith([]);
     apply(room, joinCmd(room, "p1", { plain: true }), 0, s);
