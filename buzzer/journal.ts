@@ -200,6 +200,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
           phase: armed || entry.phase !== "armed" ? entry.phase : "locked",
           releaseAt: armed ? (entry.releaseAt as number) + shift : null,
           startedAt: null,
+          lockedAt: null,
           pending: [],
           placed: same ? room.round.placed : [],
           lockedOut: entry.lockedOut,

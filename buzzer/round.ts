@@ -53,6 +53,11 @@ export interface Round {
    */
   readonly startedAt: number | null;
   /**
+   * When the open round was locked (the host, its timer, auto-lock), or null: a press made before it
+   * but heard after it was made while the round was open, and is no false start.
+   */
+  readonly lockedAt: number | null;
+  /**
    * Recorded presses not yet final, in press order (earliest first): the rules keep it so, and a
    * settle takes final presses off its front without sorting the rest once per batch.
    */
@@ -77,7 +82,17 @@ export type BuzzResult =
 
 /** A new round in the given phase, begun at `startedAt` if known (the default room starts open, like the original). */
 export function newRound(number: number, phase: Phase = "locked", startedAt: number | null = null): Round {
-  return { number, phase, releaseAt: null, startedAt, pending: [], placed: [], lockedOut: [], answered: [] };
+  return {
+    number,
+    phase,
+    releaseAt: null,
+    startedAt,
+    lockedAt: null,
+    pending: [],
+    placed: [],
+    lockedOut: [],
+    answered: [],
+  };
 }
 
 /** Opens the round now, or arms it to open `countdown` ms from now. */
@@ -98,9 +113,10 @@ export function release(round: Round, now: number): Round {
     : round;
 }
 
-/** Locks the round: further buzzes are false starts. */
-export function lock(round: Round): Round {
-  return carry(round, { ...round, phase: "locked" });
+/** Locks the round at `now` (null: when is not known): further presses are false starts. */
+export function lock(round: Round, now: number | null = null): Round {
+  const lockedAt = round.phase === "open" ? now : round.lockedAt;
+  return carry(round, { ...round, phase: "locked", lockedAt });
 }
 
 /** Starts the next round at `now`: locked, with order and lockouts cleared. */
@@ -182,6 +198,9 @@ export function buzzAll(
     if (now === "answered") return TEAM_ANSWERED;
     // Pressed in the round before, its buzz late: it counts neither there (that round is over) nor here.
     if (round.startedAt !== null && input.press + uncertainty < round.startedAt) return ROUND_OVER;
+    // Pressed while the round was open, heard after it was locked: too late for a place, but no false start.
+    if (round.phase === "locked" && round.lockedAt !== null && input.press - uncertainty < round.lockedAt)
+      return ROUND_OVER;
     if (round.phase === "locked" || input.press + uncertainty < releaseAt) {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);

@@ -67,7 +67,11 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     } else if (outcome.code === "TEAM_ANSWERED") {
       teamAnswered(room, [{ player: claim.player, asks: 1 }], s, out);
     } else if (outcome.code === "ROUND_OVER") {
-      refuse(out, s, conn, "ROUND_OVER", `that press was made in round ${round.number - 1}, which is over`);
+      const before = round.startedAt !== null && claim.press + claim.uncertainty < round.startedAt;
+      const message = before
+        ? `that press was made in round ${round.number - 1}, which is over`
+        : "the round was locked before that press reached the server: it takes no place";
+      refuse(out, s, conn, "ROUND_OVER", message);
     } else {
       const player = room.players.get(claim.player);
       if (s.logging) out.push(log(room, `${player?.name} false start: locked out of round ${round.number}`));

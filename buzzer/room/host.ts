@@ -30,7 +30,7 @@ export function host(
       break;
     case "lock":
       if (left(room, action)) return;
-      room.round = rules.lock(room.round);
+      room.round = rules.lock(room.round, now);
       break;
     case "reset":
     case "next": {

@@ -64,7 +64,7 @@ function lockItself(
   s: Settings,
   out: RoomEffect[],
 ): void {
-  room.round = round.lock(room.round);
+  room.round = round.lock(room.round, now);
   room.closesAt = null;
   room.lockedBy = by;
   out.push({ type: "persist", entries: [roundEntry(room)] });

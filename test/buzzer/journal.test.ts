@@ -68,6 +68,7 @@ describe("journal", () => {
       phase: "armed",
       releaseAt: -391,
       startedAt: null,
+      lockedAt: null,
       pending: [],
       placed: [],
       lockedOut: ["a1"],

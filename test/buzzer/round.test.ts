@@ -58,6 +58,7 @@ describe("round", () => {
         phase: "locked",
         releaseAt: null,
         startedAt: null,
+        lockedAt: null,
         pending: [],
         placed: [],
         lockedOut: [],
@@ -71,6 +72,7 @@ describe("round", () => {
         phase: "open",
         releaseAt: null,
         startedAt: null,
+        lockedAt: null,
         pending: [],
         placed: [],
         lockedOut: [],
@@ -180,6 +182,7 @@ describe("round", () => {
         phase: "locked",
         releaseAt: null,
         startedAt: 400,
+        lockedAt: null,
         pending: [],
         placed: [],
         lockedOut: [],
@@ -493,6 +496,25 @@ describe("round", () => {
     test("is a false start when made after the round began, while it is still locked", () => {
       const result = buzz(reset(open(), 1000), at("a", 1005));
       expect(result.ok ? null : result.code).toBe("FALSE_START");
+    });
+  });
+
+  describe("a press heard after the lock", () => {
+    test("is refused with ROUND_OVER, locking no one out, when it may have been made before the lock", () => {
+      const locked = lock(open(), 1000);
+      expect(locked.lockedAt).toBe(1000);
+      const result = buzz(locked, at("a", 995, 1010, 6));
+      expect(result).toStrictEqual({ ok: false, code: "ROUND_OVER", round: locked });
+    });
+
+    test("is a false start when made after the lock beyond its uncertainty, or when the lock's time is unknown", () => {
+      const refused = (r: BuzzResult) => (r.ok ? null : r.code);
+      expect(refused(buzz(lock(open(), 1000), at("a", 1007, 1010, 6)))).toBe("FALSE_START");
+      expect(refused(buzz(lock(open()), at("a", 995, 1010, 6)))).toBe("FALSE_START");
+    });
+
+    test("keeps the moment of the first lock: locking a locked round again does not move it", () => {
+      expect(lock(lock(open(), 1000), 2000).lockedAt).toBe(1000);
     });
   });
 
