@@ -47,6 +47,11 @@ export interface OwnerOptions {
   onLost?: (room: string) => void;
 }
 
+/** The prospects' key under which a room taken over waits for the gateways to bind their connections again. */
+const TAKEOVER = "takeover";
+/** How long that takes at most, in ms: each gateway hears of the takeover over the bus, then rebinds. */
+const TAKEOVER_GRACE = 1000;
+
 /** Lifetimes and bounds an owner uses unless told otherwise. */
 export const OWNER_DEFAULTS = {
   roomsPerAddress: 20,
@@ -129,9 +134,31 @@ export class Owner {
     // sees a gap and asks for a fresh snapshot rather than trust its old view.
     if (restored) room.version = Math.floor(this.opts.clock.now());
     this.rooms.set(code, room);
-    if (restored) return this.resume(room);
+    if (restored) {
+      this.resume(room);
+      return this.awaitGateways(room);
+    }
     // Written as a room a host opens is: in a cluster the next owner restores it from this journal.
     this.journal.writeFirst(code, [{ e: "room", room: code, secret: room.secret }, roundEntry(room)]);
+  }
+
+  /**
+   * Until every process's gateway has heard of a takeover and bound its connections again, the
+   * window cannot know their players' links: for a moment it waits as for a connection it cannot
+   * measure (a prospect of its own), so no buzz from this process is placed ahead of theirs.
+   */
+  private awaitGateways(room: Room): void {
+    const command = (unmeasured: boolean): EngineCommand => ({
+      type: "prospects",
+      room: room.code,
+      gateway: TAKEOVER,
+      link: null,
+      unmeasured,
+    });
+    this.run(room, command(true));
+    this.opts.clock.after(TAKEOVER_GRACE, () => {
+      if (this.rooms.get(room.code) === room) this.run(room, command(false));
+    });
   }
 
   /** Runs a restored room: its open round keeps its deadline (one passed meanwhile locks at the first tick). */

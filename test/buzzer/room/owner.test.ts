@@ -345,6 +345,39 @@ describe("Owner", () => {
     expect(room.round.phase).toBe("locked");
   });
 
+  // Its own gateway binds its connections again at once; another process's gateway hears of the
+  // takeover over the bus and binds its own a moment later, with their links.
+  test("waits for the other gateways after taking a room over: a press of theirs is not overtaken", () => {
+    const { owner, clock, verdicts, buzz } = setup({ hostsMain: false });
+    const room = newRoom("QUIZ", "quiz-secret", "open");
+    for (const id of ["a", "b"])
+      addPlayer(room, {
+        id,
+        name: id.toUpperCase(),
+        token: `t-${id}`,
+        plain: false,
+        conn: null,
+        link: null,
+        leftAt: null,
+      });
+    owner.adopt("QUIZ", room);
+    owner.handle({ type: "rebind", conn: "a.1", room: "QUIZ", player: "a" });
+    owner.handle({ type: "link", conn: "a.1", room: "QUIZ", player: "a", link: FAST });
+    clock.advance(2);
+    owner.handle(buzz("a.1", "a", START, "QUIZ"));
+    clock.advance(30);
+    expect(verdicts()).toEqual([]);
+    owner.handle({ type: "rebind", conn: "b.1", room: "QUIZ", player: "b" });
+    owner.handle({ type: "link", conn: "b.1", room: "QUIZ", player: "b", link: SLOW });
+    clock.advance(40);
+    owner.handle(buzz("b.1", "b", START - 50, "QUIZ"));
+    clock.advance(1000);
+    expect(verdicts()).toEqual([
+      ["b.1", "first place!"],
+      ["a.1", "response time: 0.05 seconds slower!"],
+    ]);
+  });
+
   test("journals the default room it takes on new, so the next owner restores its players and places", () => {
     const { owner, clock, join, buzz, journaled } = setup({ hostsMain: false });
     owner.adopt("MAIN");
