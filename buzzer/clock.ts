@@ -151,6 +151,11 @@ export function estimate(state: ClockState): ClockEstimate | null {
   return Object.values(result).every(Number.isFinite) ? result : null;
 }
 
+/** The client's clock reading at server time `server`: what serverTime inverts, drift included. */
+export function clientTime(est: ClockEstimate, server: number): number {
+  return server + est.offset + est.drift * (server - est.ref);
+}
+
 /** Maps a client monotonic reading to server time with an estimate already made (null if unmappable). */
 export function serverTime(est: ClockEstimate, clientTime: number): number | null {
   // client = server + offset + drift * (server - ref); solved exactly for server (|drift| <= MAX_DRIFT).

@@ -5,6 +5,7 @@
  * kept hearing from the server (keepalive.ts).
  */
 import type { Server } from "bun";
+import { clientTime } from "../clock.ts";
 import type { Link } from "../fair.ts";
 import { uplinkAllowance } from "../fair.ts";
 import { encode } from "../parse.ts";
@@ -168,7 +169,8 @@ export class Prober {
       if (ws.data.mode !== "json") continue;
       const est = clockOf(ws.data.probes);
       const msg = { type: "release" as const, round, countdown: Math.round(at - now) };
-      ws.send(encode(est ? { ...msg, at: at + est.offset } : msg));
+      // On the player's clock, drift included: at 100 ppm a minute's countdown would end 6 ms early.
+      ws.send(encode(est ? { ...msg, at: clientTime(est, at) } : msg));
     }
   }
 

@@ -3,6 +3,7 @@ import {
   addSample,
   type ClockEstimate,
   type ClockState,
+  clientTime,
   emptyClock,
   estimate,
   MAX_DRIFT,
@@ -69,6 +70,21 @@ const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] as number;
 
 describe("clock", () => {
+  test("reads a server time on the client's clock, drift included, as serverTime's inverse", () => {
+    const est: ClockEstimate = {
+      offset: 5000,
+      rtt: 10,
+      rttHigh: 12,
+      jitter: 1,
+      drift: 1e-4,
+      samples: 8,
+      ref: 1000,
+    };
+    // A minute after the reference, a clock 100 ppm fast is 6 ms further ahead than its offset.
+    expect(clientTime(est, 61_000)).toBeCloseTo(61_000 + 5000 + 6, 9);
+    for (const t of [0, 1000, 61_000, 3.6e6]) expect(serverTime(est, clientTime(est, t))).toBeCloseTo(t, 6);
+  });
+
   test("returns null before the first sample", () => {
     expect(estimate(emptyClock())).toBeNull();
     expect(toServerTime(emptyClock(), 123)).toBeNull();

@@ -203,6 +203,25 @@ describe("Gateway", () => {
     gateway.detach();
   });
 
+  test("tells a JSON player a round's release on its own clock with its drift: a minute's countdown ends on time", () => {
+    const { gateway, server, connect, json } = setup();
+    gateway.attach(server, ALLOWED);
+    const socket = connect();
+    json(socket, { type: "join", name: "Ann" });
+    const probes = socket.data.probes.json;
+    if (!probes) throw new Error("a JSON player has clock probes");
+    // Its clock is 5 s ahead and runs 100 ppm fast, as measured at START.
+    probes.est = { offset: 5000, rtt: 10, rttHigh: 12, jitter: 1, drift: 1e-4, samples: 32, ref: START };
+    gateway.deliver([{ type: "release", room: "MAIN", round: 2, at: START + 60_000 }]);
+    expect(socket.messages.at(-1)).toEqual({
+      type: "release",
+      round: 2,
+      countdown: 60_000,
+      at: START + 65_006,
+    });
+    gateway.detach();
+  });
+
   test("tells the default room the longest link among connections that have not joined", () => {
     const { clock, gateway, server, handlers, connect, of } = setup();
     gateway.attach(server, ALLOWED);
