@@ -16,13 +16,10 @@ import { isStoreLost, Leases } from "./leases.ts";
 import type { Bus } from "./local.ts";
 import { CHECK_AFTER_MS, Redelivery } from "./redelivery.ts";
 import { RedisLink } from "./redis_link.ts";
-import { channel, gatewayOf, route } from "./routing.ts";
+import { channel, gatewayOf, route, unavailable } from "./routing.ts";
 
 /** How long to wait before asking again for a room whose owner stopped listening, in ms. */
 const RETRY_MS = 100;
-
-/** What a command that needs Redis is told while Redis cannot be reached. */
-const UNREACHABLE = "the game's store cannot be reached: try again in a moment";
 
 /** The line each process's operator reads when Redis lost the game's data. */
 const RESET_LINE =
@@ -215,11 +212,7 @@ export class RedisBus implements Bus {
 
   /** Commands Redis is needed for and cannot be reached for: their connections are told to try again. */
   private refuse(commands: RoomCommand[]): void {
-    const refused: GatewayEffect[] = [];
-    for (const c of commands) {
-      if ("conn" in c && c.conn !== null)
-        refused.push({ type: "error", conn: c.conn, code: "UNAVAILABLE", message: UNREACHABLE });
-    }
+    const refused = unavailable(commands);
     if (refused.length) this.toGateway(refused);
   }
 

@@ -1,5 +1,8 @@
-/** Where the Redis bus sends things: its channels, and which gateway each of an owner's effects is for. */
-import type { GatewayEffect } from "../room/commands.ts";
+/**
+ * Where the Redis bus sends things: its channels, which gateway each of an owner's effects is for,
+ * and what the connections behind commands that cannot reach Redis are told.
+ */
+import type { GatewayEffect, RoomCommand } from "../room/commands.ts";
 
 /** The Redis channels: each process's owner and gateway, and every gateway at once. */
 export const channel = {
@@ -40,4 +43,23 @@ export function route(
     }
   }
   return { here, all, there };
+}
+
+/** What a command that needs Redis is told while Redis cannot be reached. */
+const UNREACHABLE = "the game's store cannot be reached: try again in a moment";
+/** The commands a client waits on an answer to. */
+const ASKED: ReadonlySet<RoomCommand["type"]> = new Set(["join", "buzz", "host", "sync"]);
+
+/**
+ * What the connections behind commands that cannot reach Redis are told: those that asked something
+ * (a join, a buzz, a host action, a sync) to try again. A link, a rebind or a leave asked nothing: an
+ * error for it would answer no request (the original client reads one reply per buzz).
+ */
+export function unavailable(commands: RoomCommand[]): GatewayEffect[] {
+  const refused: GatewayEffect[] = [];
+  for (const c of commands) {
+    if (!ASKED.has(c.type) || !("conn" in c) || c.conn === null) continue;
+    refused.push({ type: "error", conn: c.conn, code: "UNAVAILABLE", message: UNREACHABLE });
+  }
+  return refused;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { channel, gatewayOf, route } from "../../../buzzer/bus/routing.ts";
+import { channel, gatewayOf, route, unavailable } from "../../../buzzer/bus/routing.ts";
 import type { GatewayEffect } from "../../../buzzer/room/commands.ts";
 
 const send = (conn: string): GatewayEffect => ({ type: "send", conn, msg: { type: "ping", id: 1 } });
@@ -38,6 +38,37 @@ describe("routing", () => {
       "bz:owner:p1",
       "bz:gateway:p1",
       "bz:all",
+    ]);
+  });
+
+  // The original client reads one reply per buzz: an error for a link it never asked about would
+  // be read as the next buzz's reply.
+  test("tells only connections that asked something to try again while Redis is away", () => {
+    const link = { rtt: 10, high: 12, jitter: 1 };
+    const claim = {
+      player: "x",
+      arrival: 1,
+      claimed: null,
+      mapped: null,
+      press: 1,
+      uncertainty: 2,
+      offset: null,
+      rtt: null,
+      jitter: null,
+      bound: "estimated" as const,
+      allowance: 0,
+    };
+    const told = unavailable([
+      { type: "link", conn: "p1.1.1", room: "MAIN", player: "x", link },
+      { type: "rebind", conn: "p1.1.1", room: "MAIN", player: "x" },
+      { type: "leave", conn: "p1.1.2", room: "MAIN", player: "y" },
+      { type: "buzz", conn: "p1.1.1", room: "MAIN", claim },
+      { type: "sync", conn: "p1.1.3", room: "MAIN", player: null },
+      { type: "host", conn: null, room: "MAIN", action: { type: "lock" } },
+    ]);
+    expect(told.map((e) => (e.type === "error" ? [e.conn, e.code] : e.type))).toEqual([
+      ["p1.1.1", "UNAVAILABLE"],
+      ["p1.1.3", "UNAVAILABLE"],
     ]);
   });
 });
