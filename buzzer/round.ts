@@ -198,10 +198,14 @@ export function buzzAll(
     if (now === "answered") return TEAM_ANSWERED;
     // Pressed in the round before, its buzz late: it counts neither there (that round is over) nor here.
     if (round.startedAt !== null && input.press + uncertainty < round.startedAt) return ROUND_OVER;
-    // Pressed while the round was open, heard after it was locked: too late for a place, but no false start.
-    if (round.phase === "locked" && round.lockedAt !== null && input.press - uncertainty < round.lockedAt)
-      return ROUND_OVER;
-    if (round.phase === "locked" || input.press + uncertainty < releaseAt) {
+    const { lockedAt } = round;
+    // Pressed while the round was open, heard after it was locked: a press like any other (the window
+    // may still be waiting for it); one that may or may not have been made before the lock takes no
+    // place, but is no false start either.
+    const early = input.press + uncertainty < releaseAt;
+    const closed = round.phase === "locked" && (lockedAt === null || input.press >= lockedAt);
+    if (!early && closed && lockedAt !== null && input.press - uncertainty < lockedAt) return ROUND_OVER;
+    if (early || closed) {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);
       index.set(player, "locked");

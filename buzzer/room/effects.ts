@@ -110,7 +110,12 @@ export function named(
 }
 
 /** Refusals the room's log already tells of, or that answer a player's extra press. */
-const QUIET_REFUSALS: ReadonlySet<ErrorCode> = new Set(["FALSE_START", "LOCKED_OUT", "TEAM_ANSWERED"]);
+const QUIET_REFUSALS: ReadonlySet<ErrorCode> = new Set([
+  "FALSE_START",
+  "LOCKED_OUT",
+  "TEAM_ANSWERED",
+  "ROUND_OVER",
+]);
 
 /** Refuses one connection's request with a code and a message (and a log line); `retryIn` says when to try again, in s. */
 export function refuse(

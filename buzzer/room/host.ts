@@ -30,7 +30,8 @@ export function host(
       break;
     case "lock":
       if (left(room, action)) return;
-      room.round = rules.lock(room.round, now);
+      // A countdown that has ended opened the round, even if its tick has not run yet.
+      room.round = rules.lock(rules.release(room.round, now), now);
       break;
     case "reset":
     case "next": {

@@ -500,17 +500,32 @@ describe("round", () => {
   });
 
   describe("a press heard after the lock", () => {
-    test("is refused with ROUND_OVER, locking no one out, when it may have been made before the lock", () => {
+    test("is recorded like any other when made before the lock: the window may still be waiting for it", () => {
       const locked = lock(open(), 1000);
       expect(locked.lockedAt).toBe(1000);
-      const result = buzz(locked, at("a", 995, 1010, 6));
-      expect(result).toStrictEqual({ ok: false, code: "ROUND_OVER", round: locked });
+      const round = accepted(buzz(locked, at("a", 995, 1010, 6)));
+      expect(round.pending).toEqual([{ player: "a", press: 995, arrival: 1010, uncertainty: 6, asks: 1 }]);
+    });
+
+    test("is refused with ROUND_OVER, locking no one out, when it may or may not have been made before it", () => {
+      const locked = lock(open(), 1000);
+      expect(buzz(locked, at("a", 1003, 1010, 6))).toStrictEqual({
+        ok: false,
+        code: "ROUND_OVER",
+        round: locked,
+      });
     });
 
     test("is a false start when made after the lock beyond its uncertainty, or when the lock's time is unknown", () => {
       const refused = (r: BuzzResult) => (r.ok ? null : r.code);
       expect(refused(buzz(lock(open(), 1000), at("a", 1007, 1010, 6)))).toBe("FALSE_START");
       expect(refused(buzz(lock(open()), at("a", 995, 1010, 6)))).toBe("FALSE_START");
+    });
+
+    test("is a false start when made before the release, beyond doubt, whenever the lock came", () => {
+      const locked = lock(release(arm(newRound(1), 900, 100), 1000), 1010);
+      const result = buzz(locked, at("a", 940, 1020, 20));
+      expect(result.ok ? null : result.code).toBe("FALSE_START");
     });
 
     test("keeps the moment of the first lock: locking a locked round again does not move it", () => {

@@ -80,6 +80,18 @@ describe("host", () => {
     expect(verdicts(apply(room, tick, 1300, s))).toEqual([["c2", "first place!"]]);
   });
 
+  // The host's lock can come in the instant after GO, before the tick that opens the round has run.
+  test("lock after a countdown has ended locks the round as open: a press made after GO is no false start", () => {
+    const { room, s, ids } = roomWith([FAST, FAST], "locked");
+    const [a] = ids as [string, string];
+    apply(room, hostCmd({ type: "arm", countdown: 100 }), 900, s);
+    apply(room, hostCmd({ type: "lock" }), 1005, s);
+    expect(room.round.lockedAt).toBe(1005);
+    const late = apply(room, buzzes(buzz("c1", a, 1002, 1010)), 1010, s);
+    expect(errors(late)).toEqual([]);
+    expect(room.round.pending.map((p) => p.player)).toEqual([a]);
+  });
+
   test("reset forgets plain-text players who are away", () => {
     const { room, s } = roomWith([]);
     apply(room, joinCmd(room, "p1", { plain: true }), 0, s);

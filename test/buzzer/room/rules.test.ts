@@ -82,26 +82,30 @@ describe("rules", () => {
     expect(room.players.get(c)?.points).toBe(-5);
   });
 
-  // Auto-lock locks at the moment the places are final; a press made before it, on a slower link,
-  // reaches the server after it. It was made while the round was open: no place, but no false start.
-  test("autoLock refuses a press made before it locked, heard after, with ROUND_OVER and no penalty", () => {
-    const { room, s, ids } = roomWith([null, null, null]);
-    const [a, b, c] = ids as [string, string, string];
+  // Auto-lock locks at the moment the places are final; presses made before it, on slower links,
+  // reach the server after it. Made while the round was open, they are no false starts.
+  test("autoLock places a press made before it locked, refuses one that may have been made after with ROUND_OVER, and penalizes neither", () => {
+    const { room, s, ids } = roomWith([null, null, null, null]);
+    const [a, b, c, d] = ids as [string, string, string, string];
     apply(room, hostCmd({ type: "rules", rules: { autoLock: 1, falseStart: -5 } }), 10, s);
     apply(room, buzzes(buzz("c1", a, 100)), 100, s);
     expect(room.round.phase).toBe("locked");
-    const slow = apply(room, buzzes(buzz("c2", b, 99, 160)), 160, s);
-    expect(errors(slow)).toEqual([
+    expect(room.round.lockedAt).toBe(100);
+    const before = apply(room, buzzes(buzz("c2", b, 99, 160)), 160, s);
+    expect(verdicts(before)).toEqual([["c2", "response time: 0.00 seconds slower!"]]);
+    const unsure = apply(room, buzzes(buzz("c3", c, 101, 160)), 160, s);
+    expect(errors(unsure)).toEqual([
       {
-        conn: "c2",
+        conn: "c3",
         code: "ROUND_OVER",
         message: "the round was locked before that press reached the server: it takes no place",
       },
     ]);
     expect(room.round.lockedOut).toEqual([]);
-    expect(room.players.get(b)?.points).toBe(0);
-    // One made after the lock, beyond its uncertainty, is a false start as before.
-    expect(errors(apply(room, buzzes(buzz("c3", c, 110, 160)), 160, s))[0]?.code).toBe("FALSE_START");
+    expect([b, c].map((id) => room.players.get(id)?.points)).toEqual([0, 0]);
+    // One made after the lock, beyond its uncertainty (2 ms), is a false start as before.
+    expect(errors(apply(room, buzzes(buzz("c4", d, 110, 160)), 160, s))[0]?.code).toBe("FALSE_START");
+    expect(room.players.get(d)?.points).toBe(-5);
   });
 
   test("timer locks an opened round timer ms later, and views say when", () => {
