@@ -123,10 +123,8 @@ const joinRate = {
 const maxWait = numberOption(program, "max-wait", values["max-wait"], 0, 10_000);
 // No press is credited earlier than the window waits for: compensation beyond max-wait would let a
 // far player's press be placed behind presses made final before it could arrive.
-const maxCompensation = Math.min(
-  numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000),
-  maxWait,
-);
+const givenCompensation = numberOption(program, "max-compensation", values["max-compensation"], 0, 10_000);
+const maxCompensation = Math.min(givenCompensation, maxWait);
 const publicUrl =
   values["public-url"] === undefined
     ? undefined
@@ -221,6 +219,10 @@ const buzzer = redisUrl
   : embedded({ ...ownerOptions, clock: systemClock }, gatewayOptions);
 const { owner, gateway } = buzzer;
 if ("pid" in buzzer) log?.(`Sharing rooms through ${shown(redisUrl as string)} as process ${buzzer.pid}`);
+if (values["max-compensation"] !== undefined && givenCompensation > maxCompensation)
+  log?.(
+    `Links are compensated up to ${maxCompensation} ms, not ${givenCompensation}: --max-wait is ${maxWait}`,
+  );
 if (state) orFail(`${program}: cannot write --state ${statePath}`, () => state.compact(owner.rooms.values()));
 const server = listen<Conn>(
   { ...at, tls },

@@ -23,10 +23,16 @@ export async function clustered(
   // No dots: a connection's id is its gateway's id, then `.N.SLOT` (see gateway/conn_table.ts).
   const pid = randomHex(12);
   let bus: RedisBus | null = null;
+  // Presses from another machine may be stamped up to the clocks' skew off: the window waits for it too.
+  const busDelay = BUS_DELAY + (gateway.clockSkew ?? 0);
+  // And no press is credited earlier than the window, capped at max-wait, can still wait for.
+  const maxCompensation = Math.max(
+    0,
+    Math.min(owner.settings.maxCompensation, owner.settings.maxWait - busDelay),
+  );
   const rooms = new Owner({
     ...owner,
-    // Presses from another machine may be stamped up to the clocks' skew off: the window waits for it too.
-    settings: { ...owner.settings, busDelay: BUS_DELAY + (gateway.clockSkew ?? 0) },
+    settings: { ...owner.settings, busDelay, maxCompensation },
     clock: wallClock,
     hostsMain: false,
     journal: (room, entries) => (bus as RedisBus).write(room, entries),
@@ -36,7 +42,7 @@ export async function clustered(
   });
   const warn = owner.warn ?? ((line: string) => console.error(line));
   bus = new RedisBus({ url, pid, owner: rooms, warn });
-  const sockets = new Gateway({ ...gateway, id: pid, clock: wallClock, bus });
+  const sockets = new Gateway({ ...gateway, maxCompensation, id: pid, clock: wallClock, bus });
   bus.attach(sockets);
   await bus.start();
   return {

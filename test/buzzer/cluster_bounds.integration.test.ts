@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
 import { JOURNAL_LINES } from "../../buzzer/bus/leases.ts";
 import { NOT_KEPT } from "../../buzzer/room/effects.ts";
-import { hasRedis, redisAdmin, startRedis } from "../support.ts";
+import { hasRedis, redisAdmin, startRedis, startServer } from "../support.ts";
 import { member } from "./cluster_support.ts";
 import { Peer } from "./peer.ts";
 
@@ -131,5 +132,46 @@ describe("buzzer_server.ts --redis when Redis pauses past a lease", () => {
       expect(await ann.next("verdict", () => true, 15_000)).toMatchObject({ place: 1 });
     },
     60_000,
+  );
+});
+
+describe("buzzer_server.ts --redis: compensation", () => {
+  // The window waits for a press's allowance plus the time a buzz may spend on the bus (10 ms), and
+  // never longer than --max-wait: no press is credited earlier than that.
+  test.if(redisAvailable)(
+    "caps a far player's compensation at --max-wait less the bus delay",
+    async () => {
+      const redis = await startRedis();
+      cleanup.push(() => redis.stop());
+      const server = await startServer("buzzer/buzzer_server.ts", [
+        "--redis",
+        redis.url,
+        "--secret",
+        SECRET,
+        "--max-wait",
+        "100",
+      ]);
+      cleanup.push(() => server.stop());
+      const proxy = startProxy(server.url);
+      cleanup.push(async () => proxy.stop());
+      const { peer: host } = await Peer.join(server.url, { room: "FAR", secret: SECRET });
+      const far = new Peer(`${proxy.url}/${linkQuery({ up: 100, down: 100, jitter: 0, seed: 1 })}`);
+      await far.opened;
+      far.send({ type: "join", room: "FAR", name: "Far" });
+      await far.next("welcome", () => true, 10_000);
+      host.send({ type: "arm" });
+      await host.next("state", (st) => st.phase === "open", 10_000);
+      await Bun.sleep(1500); // the warm-up ping frames measure its 200 ms round trip
+      far.send({ type: "buzz", at: performance.now() - 1000 });
+      expect((await far.next("verdict", () => true, 10_000)).place).toBe(1);
+      host.send({ type: "log" });
+      const [record] = (await host.next("log", () => true, 10_000)).data
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(record.rtt).toBeGreaterThan(150);
+      expect(record.allowance).toBe(90);
+    },
+    30_000,
   );
 });
