@@ -53,6 +53,9 @@ export type Entry =
       closesAt?: number;
       /** What locked the round once it was open (absent in a round never opened, and in older journals). */
       lockedBy?: Exclude<Room["lockedBy"], null>;
+      /** When the round began and when it was locked (on the writer's clock; absent when not known). */
+      startedAt?: number;
+      lockedAt?: number;
     }
   | { e: "placed"; room: string; round: number; presses: Placed[] }
   /**
@@ -89,7 +92,7 @@ export type Entry =
  * their own).
  */
 export function roundEntry(room: Room): Entry {
-  const { number, phase, releaseAt, lockedOut } = room.round;
+  const { number, phase, releaseAt, startedAt, lockedAt, lockedOut } = room.round;
   const late = lockedOut.filter((id) => room.late.has(id));
   const entry: Entry = {
     e: "round",
@@ -99,6 +102,9 @@ export function roundEntry(room: Room): Entry {
     releaseAt,
     lockedOut: [...lockedOut],
     ...(late.length ? { late } : {}),
+    // Kept so that late buzzes sent again to the room's next owner are judged as this one would.
+    ...(startedAt !== null ? { startedAt } : {}),
+    ...(lockedAt !== null ? { lockedAt } : {}),
   };
   if (phase === "open" && room.closesAt !== null) return { ...entry, closesAt: room.closesAt };
   return phase === "locked" && room.lockedBy !== null ? { ...entry, lockedBy: room.lockedBy } : entry;
@@ -199,8 +205,8 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
           number: entry.number,
           phase: armed || entry.phase !== "armed" ? entry.phase : "locked",
           releaseAt: armed ? (entry.releaseAt as number) + shift : null,
-          startedAt: null,
-          lockedAt: null,
+          startedAt: entry.startedAt !== undefined ? entry.startedAt + shift : null,
+          lockedAt: entry.lockedAt !== undefined ? entry.lockedAt + shift : null,
           pending: [],
           placed: same ? room.round.placed : [],
           lockedOut: entry.lockedOut,

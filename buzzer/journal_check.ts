@@ -83,6 +83,8 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     late: optional(listOf(string)),
     closesAt: optional(number),
     lockedBy: optional(locker),
+    startedAt: optional(number),
+    lockedAt: optional(number),
   },
   placed: {
     room: string,

@@ -101,8 +101,8 @@ export function arm(round: Round, now: number, countdown = 0): Round {
   return carry(
     round,
     countdown > 0
-      ? { ...round, phase: "armed", releaseAt: now + countdown }
-      : { ...round, phase: "open", releaseAt: now },
+      ? { ...round, phase: "armed", releaseAt: now + countdown, lockedAt: null }
+      : { ...round, phase: "open", releaseAt: now, lockedAt: null },
   );
 }
 

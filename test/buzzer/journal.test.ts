@@ -75,6 +75,25 @@ describe("journal", () => {
     });
   });
 
+  // A buzz sent again to a room's next owner is judged by when its round began and was locked.
+  test("carries when a round began and was locked onto this process's clock", () => {
+    const locked: Entry[] = [
+      ...written,
+      {
+        e: "round",
+        room: "QUIZ",
+        number: 2,
+        phase: "locked",
+        releaseAt: null,
+        lockedOut: [],
+        startedAt: 5,
+        lockedAt: 8,
+      },
+    ];
+    const round = replay(locked, 1_000_400).get("QUIZ")?.round;
+    expect([round?.startedAt, round?.lockedAt]).toEqual([-395, -392]);
+  });
+
   test("carries an open round's timer deadline onto this process's clock", () => {
     const timed: Entry[] = [
       ...written,

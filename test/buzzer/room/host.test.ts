@@ -57,7 +57,15 @@ describe("host", () => {
     expect(final).toMatchObject({ version: 2, round: 1, order: [{ id: a, place: 1 }] });
     expect(next).toMatchObject({ version: 3, round: 2, phase: "locked", order: [] });
     expect(ofType(effects, "persist")[1]?.entries).toEqual([
-      { e: "round", room: "QUIZ", number: 2, phase: "locked", releaseAt: null, lockedOut: [] },
+      {
+        e: "round",
+        room: "QUIZ",
+        number: 2,
+        phase: "locked",
+        releaseAt: null,
+        lockedOut: [],
+        startedAt: 1010,
+      },
     ]);
     expect(room.claims.size).toBe(0);
     expect(room.settleAt).toBeNull();

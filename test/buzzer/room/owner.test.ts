@@ -300,6 +300,7 @@ describe("Owner", () => {
         releaseAt: null,
         lockedOut: [],
         lockedBy: "timer",
+        lockedAt: 1000,
       },
       {
         e: "round",
@@ -309,6 +310,7 @@ describe("Owner", () => {
         releaseAt: null,
         lockedOut: [],
         lockedBy: "timer",
+        lockedAt: 1500,
       },
     ]);
   });

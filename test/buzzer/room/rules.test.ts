@@ -66,6 +66,7 @@ describe("rules", () => {
       releaseAt: null,
       lockedOut: [],
       lockedBy: "autoLock",
+      lockedAt: 200,
     });
     expect(logged(second)).toEqual(["[QUIZ] 2. P2 +0.10s", "[QUIZ] Round 1: locked (2 buzzes in)"]);
     const published = apply(room, tick, 200 + PUBLISH_DELAY, s);
@@ -153,6 +154,7 @@ describe("rules", () => {
         releaseAt: 1000,
         lockedOut: [],
         lockedBy: "timer",
+        lockedAt: 11_000,
       },
     ]);
     expect(deltas(up)).toEqual([{ type: "delta", room: "QUIZ", version: 4, phase: "locked" }]);
@@ -219,7 +221,7 @@ describe("rules", () => {
     expect(room.round).toMatchObject({ number: 2, phase: "open", releaseAt: 500, placed: [] });
     expect(deltas(effects)).toEqual([{ type: "delta", room: "QUIZ", version: 3, round: 2, phase: "open" }]);
     expect(ofType(effects, "persist").flatMap((p) => p.entries)).toEqual([
-      { e: "round", room: "QUIZ", number: 2, phase: "open", releaseAt: 500, lockedOut: [] },
+      { e: "round", room: "QUIZ", number: 2, phase: "open", releaseAt: 500, lockedOut: [], startedAt: 500 },
     ]);
     expect(logged(effects)).toEqual(["[QUIZ] Round 2: open"]);
   });
