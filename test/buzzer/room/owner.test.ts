@@ -378,6 +378,8 @@ describe("Owner", () => {
       ["b.1", "first place!"],
       ["a.1", "response time: 0.05 seconds slower!"],
     ]);
+    // The wait lasts a second: by then every gateway has bound its connections again.
+    expect(room.prospects.size).toBe(0);
   });
 
   test("journals the default room it takes on new, so the next owner restores its players and places", () => {
