@@ -22,7 +22,7 @@ export function host(
   s: Settings,
   out: RoomEffect[],
 ) {
-  const before = room.round;
+  let before = room.round;
   switch (action.type) {
     case "arm":
       if (left(room, action)) return;
@@ -30,8 +30,10 @@ export function host(
       break;
     case "lock":
       if (left(room, action)) return;
-      // A countdown that has ended opened the round, even if its tick has not run yet.
-      room.round = rules.lock(rules.release(room.round, now), now);
+      // A countdown that has ended opened the round, even if its tick has not run yet: the host locks
+      // an open round (presses made after GO are no false starts, and the host is what locked it).
+      before = rules.release(room.round, now);
+      room.round = rules.lock(before, now);
       break;
     case "reset":
     case "next": {

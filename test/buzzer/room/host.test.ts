@@ -95,6 +95,7 @@ describe("host", () => {
     apply(room, hostCmd({ type: "arm", countdown: 100 }), 900, s);
     apply(room, hostCmd({ type: "lock" }), 1005, s);
     expect(room.round.lockedAt).toBe(1005);
+    expect(room.lockedBy).toBe("host");
     const late = apply(room, buzzes(buzz("c1", a, 1002, 1010)), 1010, s);
     expect(errors(late)).toEqual([]);
     expect(room.round.pending.map((p) => p.player)).toEqual([a]);
