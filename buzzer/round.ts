@@ -54,7 +54,8 @@ export interface Round {
   readonly startedAt: number | null;
   /**
    * When the open round was locked (the host, its timer, auto-lock), or null: a press made before it
-   * but heard after it was made while the round was open, and is no false start.
+   * but heard after it was made while the round was open, and is recorded like any other; one that
+   * may or may not have been made before it takes no place, and is no false start either.
    */
   readonly lockedAt: number | null;
   /**
@@ -71,7 +72,7 @@ export interface Round {
 
 /**
  * Why a buzz was refused: too early (a lockout), already locked out, a teammate's press came first,
- * or it was made before the round began (in the round before, its answer late).
+ * or the round is over for it (it was made before the round began, or perhaps after its lock).
  */
 export type RoundError = "FALSE_START" | "LOCKED_OUT" | "TEAM_ANSWERED" | "ROUND_OVER";
 
@@ -113,7 +114,7 @@ export function release(round: Round, now: number): Round {
     : round;
 }
 
-/** Locks the round at `now` (null: when is not known): further presses are false starts. */
+/** Locks the round at `now` (null: when is not known): presses made after it are false starts. */
 export function lock(round: Round, now: number | null = null): Round {
   const lockedAt = round.phase === "open" ? now : round.lockedAt;
   return carry(round, { ...round, phase: "locked", lockedAt });
