@@ -204,7 +204,9 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
         room.round = {
           number: entry.number,
           phase: armed || entry.phase !== "armed" ? entry.phase : "locked",
-          releaseAt: armed ? (entry.releaseAt as number) + shift : null,
+          // Kept in every phase: a press before it, sent again to this owner, is still a false start.
+          releaseAt:
+            entry.releaseAt !== null && (armed || entry.phase !== "armed") ? entry.releaseAt + shift : null,
           startedAt: entry.startedAt !== undefined ? entry.startedAt + shift : null,
           lockedAt: entry.lockedAt !== undefined ? entry.lockedAt + shift : null,
           pending: [],

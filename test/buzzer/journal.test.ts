@@ -75,6 +75,16 @@ describe("journal", () => {
     });
   });
 
+  // A countdown's false start sent again to the room's next owner is still one.
+  test("keeps a locked round's release time, carried onto this process's clock", () => {
+    const locked: Entry[] = [
+      ...written,
+      { e: "round", room: "QUIZ", number: 2, phase: "locked", releaseAt: 9, lockedOut: [], lockedAt: 20 },
+    ];
+    const round = replay(locked, 1_000_400).get("QUIZ")?.round;
+    expect([round?.releaseAt, round?.lockedAt]).toEqual([-391, -380]);
+  });
+
   // A buzz sent again to a room's next owner is judged by when its round began and was locked.
   test("carries when a round began and was locked onto this process's clock", () => {
     const locked: Entry[] = [
@@ -185,7 +195,7 @@ describe("journal", () => {
         room: "QUIZ",
         number: 1,
         phase: "open",
-        releaseAt: null,
+        releaseAt: 50,
         lockedOut: [],
         closesAt: 10_050,
       },
