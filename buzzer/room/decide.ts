@@ -48,12 +48,17 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
   const { round, outcomes } = rules.buzzAll(before, inputs);
   room.round = round;
   if (round.lockedOut !== before.lockedOut) {
-    // A press after the round was open and closed (time's up, auto-lock, the host) was not early.
-    // Kept with the lockout (the rules append new ones), so a snapshot after a reload says why too.
-    const late = room.lockedBy !== null && round.phase === "locked";
-    for (const id of round.lockedOut.slice(before.lockedOut.length)) {
-      if (late) room.late.add(id);
-      else room.late.delete(id);
+    // A press after the round was open and closed (time's up, auto-lock, the host) was not early; one
+    // before its release was, whenever it is heard. Kept with the lockout, so a snapshot after a
+    // reload says why too.
+    const closed = room.lockedBy !== null && round.phase === "locked";
+    const releaseAt = round.releaseAt ?? Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i] as rules.Outcome;
+      if (outcome.ok || outcome.code !== "FALSE_START") continue;
+      const { claim } = batch[i] as Buzz;
+      if (closed && claim.press + claim.uncertainty >= releaseAt) room.late.add(claim.player);
+      else room.late.delete(claim.player);
     }
     out.push({ type: "persist", entries: [roundEntry(room)] });
   }

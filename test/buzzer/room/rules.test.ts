@@ -10,6 +10,7 @@ import {
   buzzes,
   deltas,
   errors,
+  FAST,
   hostCmd,
   joinCmd,
   leaveCmd,
@@ -107,6 +108,20 @@ describe("rules", () => {
     // One made after the lock, beyond its uncertainty (2 ms), is a false start as before.
     expect(errors(apply(room, buzzes(buzz("c4", d, 110, 160)), 160, s))[0]?.code).toBe("FALSE_START");
     expect(room.players.get(d)?.points).toBe(-5);
+  });
+
+  // A false start heard after the round closed was still made before its release: it was early.
+  test("words a countdown's false start heard after the host's lock as too early, not too late", () => {
+    const { room, s, ids } = roomWith([FAST], "locked");
+    const [a] = ids as [string];
+    apply(room, hostCmd({ type: "arm", countdown: 100 }), 900, s);
+    apply(room, tick, 1000, s);
+    apply(room, hostCmd({ type: "lock" }), 1010, s);
+    const early = apply(room, buzzes(buzz("c1", a, 940, 1020, 20)), 1020, s);
+    expect(errors(early)).toEqual([
+      { conn: "c1", code: "FALSE_START", message: "too early: you are locked out of this round" },
+    ]);
+    expect(room.late.has(a)).toBe(false);
   });
 
   test("timer locks an opened round timer ms later, and views say when", () => {
