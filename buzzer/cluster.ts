@@ -47,6 +47,8 @@ export async function clustered(
   await bus.start();
   return {
     pid,
+    /** The most any player's link is compensated here, in ms (see above). */
+    maxCompensation,
     owner: rooms,
     gateway: sockets,
     /** Starts the gateway on its server, reached by the `host:port` forms in `allowed`. */

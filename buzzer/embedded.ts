@@ -15,6 +15,8 @@ export function embedded(owner: OwnerOptions, gateway: Omit<GatewayOptions, "bus
   const sockets = new Gateway({ ...gateway, id: "g1", clock: owner.clock, bus });
   bus.attach(sockets);
   return {
+    /** The most any player's link is compensated, in ms. */
+    maxCompensation: gateway.maxCompensation,
     owner: rooms,
     gateway: sockets,
     /** Starts the gateway on its server, reached by the `host:port` forms in `allowed`. */

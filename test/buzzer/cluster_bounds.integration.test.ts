@@ -152,6 +152,7 @@ describe("buzzer_server.ts --redis: compensation", () => {
         "100",
       ]);
       cleanup.push(() => server.stop());
+      await server.waitFor(/Links are compensated up to 90 ms, not 250: --max-wait is 100\n/);
       const proxy = startProxy(server.url);
       cleanup.push(async () => proxy.stop());
       const { peer: host } = await Peer.join(server.url, { room: "FAR", secret: SECRET });

@@ -528,6 +528,25 @@ describe("round", () => {
       expect(result.ok ? null : result.code).toBe("FALSE_START");
     });
 
+    test("counts a press at the lock itself as perhaps after it, and one its uncertainty later as after it", () => {
+      const code = (r: BuzzResult) => (r.ok ? "recorded" : r.code);
+      const locked = lock(open(), 1000);
+      expect(code(buzz(locked, at("a", 999.9, 1010, 6)))).toBe("recorded");
+      expect(code(buzz(locked, at("a", 1000, 1010, 6)))).toBe("ROUND_OVER");
+      expect(code(buzz(locked, at("a", 1006, 1010, 6)))).toBe("FALSE_START");
+    });
+
+    test("has no lock time in a round locked before it ever opened: every press in it is a false start", () => {
+      const never = lock(reset(open(), 900), 1000);
+      expect(never.lockedAt).toBeNull();
+      const armed = lock(arm(reset(open(), 900), 950, 100), 1000);
+      expect(armed.lockedAt).toBeNull();
+      for (const r of [never, armed]) {
+        const result = buzz(r, at("a", 990, 1010, 6));
+        expect(result.ok ? null : result.code).toBe("FALSE_START");
+      }
+    });
+
     test("keeps the moment of the first lock: locking a locked round again does not move it", () => {
       expect(lock(lock(open(), 1000), 2000).lockedAt).toBe(1000);
     });
