@@ -3,6 +3,7 @@
  * milliseconds); nothing here reads a clock, opens a socket or sets a timer.
  */
 import { mergeByPress, sortByPress } from "./press_order.ts";
+import { pressTiming } from "./press_timing.ts";
 import type { Phase } from "./protocol.ts";
 import { carry, indexOf, standing } from "./round_index.ts";
 
@@ -167,8 +168,8 @@ export function buzzAll(
   // The index is updated as the batch goes (a player may buzz twice in one batch), and handed on
   // to the new round at the end: every change also changes a list, so an unchanged round keeps it.
   const index = indexOf(round);
-  // A press is a false start only beyond doubt: within its uncertainty of the release it gets the
-  // benefit, and is placed at the release itself.
+  // A press within its uncertainty of the release is no false start (press_timing.ts): it is placed
+  // at the release itself.
   const releaseAt = round.releaseAt ?? -Infinity;
   // New presses, merged into the pending list (in press order) at the end of the batch.
   const added: Press[] = [];
@@ -197,16 +198,9 @@ export function buzzAll(
     }
     if (now === "locked") return LOCKED_OUT;
     if (now === "answered") return TEAM_ANSWERED;
-    // Pressed in the round before, its buzz late: it counts neither there (that round is over) nor here.
-    if (round.startedAt !== null && input.press + uncertainty < round.startedAt) return ROUND_OVER;
-    const { lockedAt } = round;
-    // Pressed while the round was open, heard after it was locked: a press like any other (the window
-    // may still be waiting for it); one that may or may not have been made before the lock takes no
-    // place, but is no false start either.
-    const early = input.press + uncertainty < releaseAt;
-    const closed = round.phase === "locked" && (lockedAt === null || input.press >= lockedAt);
-    if (!early && closed && lockedAt !== null && input.press - uncertainty < lockedAt) return ROUND_OVER;
-    if (early || closed) {
+    const timing = pressTiming(round, input.press, uncertainty);
+    if (timing === "before" || timing === "unsure") return ROUND_OVER;
+    if (timing === "early" || timing === "late") {
       lockedOut ??= [...round.lockedOut];
       lockedOut.push(player);
       index.set(player, "locked");

@@ -2,6 +2,7 @@
 import { type Link, MARGIN, uplinkAllowance, windowReach } from "../fair.ts";
 import { falseStartText, gapSeconds, verdictText } from "../format.ts";
 import { roundEntry } from "../journal.ts";
+import { pressTiming } from "../press_timing.ts";
 import * as rules from "../round.ts";
 import type { GatewayEffect, RoomCommand, RoomEffect } from "./commands.ts";
 import { holdPublish, log, placeLog, publishSoon, refuse, type Settings } from "./effects.ts";
@@ -51,13 +52,12 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     // A press after the round was open and closed (time's up, auto-lock, the host) was not early; one
     // before its release was, whenever it is heard. Kept with the lockout, so a snapshot after a
     // reload says why too.
-    const closed = room.lockedBy !== null && round.phase === "locked";
-    const releaseAt = round.releaseAt ?? Number.NEGATIVE_INFINITY;
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i] as rules.Outcome;
       if (outcome.ok || outcome.code !== "FALSE_START") continue;
       const { claim } = batch[i] as Buzz;
-      if (closed && claim.press + claim.uncertainty >= releaseAt) room.late.add(claim.player);
+      const late = room.lockedBy !== null && pressTiming(round, claim.press, claim.uncertainty) === "late";
+      if (late) room.late.add(claim.player);
       else room.late.delete(claim.player);
     }
     out.push({ type: "persist", entries: [roundEntry(room)] });
@@ -72,10 +72,10 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     } else if (outcome.code === "TEAM_ANSWERED") {
       teamAnswered(room, [{ player: claim.player, asks: 1 }], s, out);
     } else if (outcome.code === "ROUND_OVER") {
-      const before = round.startedAt !== null && claim.press + claim.uncertainty < round.startedAt;
-      const message = before
-        ? `that press was made in round ${round.number - 1}, which is over`
-        : "the round was locked before that press reached the server: it takes no place";
+      const message =
+        pressTiming(round, claim.press, claim.uncertainty) === "before"
+          ? `that press was made in round ${round.number - 1}, which is over`
+          : "the round was locked before that press reached the server: it takes no place";
       refuse(out, s, conn, "ROUND_OVER", message);
     } else {
       const player = room.players.get(claim.player);
