@@ -5,59 +5,22 @@
  */
 import { type Entry, roundEntry } from "../journal.ts";
 import { DEFAULT_ROOM } from "../protocol.ts";
-import type { Clock } from "../time.ts";
 import type { GatewayEffect, HostMessage, RoomCommand, RoomEffect } from "./commands.ts";
 import type { Buzz } from "./decide.ts";
-import { notKept, type Settings } from "./effects.ts";
+import { notKept } from "./effects.ts";
 import { apply, awaitReturns, decided, type EngineCommand, nextWake } from "./engine.ts";
-import { type Journal, JournalOrder } from "./journal_order.ts";
+import { JournalOrder } from "./journal_order.ts";
 import { mayOpen } from "./opening.ts";
+import { OWNER_DEFAULTS, type OwnerOptions } from "./owner_options.ts";
 import type { FairnessRecord } from "./records.ts";
 import { newRoom, type Room } from "./state.ts";
 
-/** What an owner needs: the engine's settings, a clock, limits, and where journal, records and lines go. */
-export interface OwnerOptions {
-  settings: Settings;
-  clock: Clock;
-  maxRooms: number;
-  /** Rooms restored from a journal. */
-  rooms?: Map<string, Room>;
-  /**
-   * Receives what must survive a restart, before any effect it backs leaves. A journal that answers
-   * later (Redis) returns a promise: the effects wait for it, and a refused write (another owner
-   * took the room over) drops the room here instead of letting stale effects out.
-   */
-  journal?: Journal;
-  /** Receives every fairness record, a batch at a time (e.g. to append to a file). */
-  onRecords?: (records: FairnessRecord[]) => void;
-  log?: (line: string) => void;
-  /** Where a failed write is reported (once per kind); stderr by default. */
-  warn?: (line: string) => void;
-  /** Rooms one address may hold open at once (default 20). */
-  roomsPerAddress?: number;
-  /** Only the server's secret opens new rooms (default: any host may open one). */
-  privateRooms?: boolean;
-  /** An empty room with no one active for this long is closed, in ms (default 30 minutes). */
-  roomIdle?: number;
-  /** How often departed players and idle rooms are looked for, in ms (default a minute). */
-  sweepEvery?: number;
-  /** Whether this owner holds the default room from the start (in a cluster it is adopted instead). */
-  hostsMain?: boolean;
-  /** Hears of a room let go because its journal refused a write (another process owns it now). */
-  onLost?: (room: string) => void;
-}
+export { OWNER_DEFAULTS, type OwnerOptions } from "./owner_options.ts";
 
 /** The prospects' key under which a room taken over waits for the gateways to bind their connections again. */
 const TAKEOVER = "takeover";
 /** How long that takes at most, in ms: each gateway hears of the takeover over the bus, then rebinds. */
 const TAKEOVER_GRACE = 1000;
-
-/** Lifetimes and bounds an owner uses unless told otherwise. */
-export const OWNER_DEFAULTS = {
-  roomsPerAddress: 20,
-  roomIdle: 30 * 60_000,
-  sweepEvery: 60_000,
-};
 
 /** Runs rooms: commands in, effects out to the bus, timers and the journal in between. */
 export class Owner {
