@@ -52,14 +52,20 @@ export function emptyClock(): ClockState {
  */
 export function addSample(state: ClockState, sample: Sample, window = WINDOW): ClockState {
   const { t0, tc, t1 } = sample;
-  if (![t0, tc, t1].every(Number.isFinite) || t1 < t0) return state;
-  const newest = state.samples.at(-1);
+  if (!(Number.isFinite(t0) && Number.isFinite(tc) && Number.isFinite(t1)) || t1 < t0) return state;
+  const added = { t0, tc, t1 };
+  const old = state.samples;
+  const newest = old.at(-1);
   // Keeping the old samples would fit a drift near -1 to a stopped clock (and divide by zero when
   // mapping); starting over is also how an honest clock recovers from a step, such as a phone whose
   // monotonic clock paused while it slept.
-  if (newest && !consistent(newest, { t0, tc, t1 })) return { samples: [{ t0, tc, t1 }] };
-  const kept = state.samples.slice(Math.max(0, state.samples.length + 1 - Math.max(1, window)));
-  return { samples: [...kept, { t0, tc, t1 }] };
+  if (newest && !consistent(newest, added)) return { samples: [added] };
+  // Copied by a loop into one new list: a JSON player's every pong comes here.
+  const from = Math.max(0, old.length + 1 - Math.max(1, window));
+  const samples: Sample[] = [];
+  for (let i = from; i < old.length; i++) samples.push(old[i] as Sample);
+  samples.push(added);
+  return { samples };
 }
 
 /** Whether a client clock within MAX_DRIFT can have read `a.tc`, then `b.tc`, during the two probes. */
@@ -85,19 +91,27 @@ function middle(sorted: ArrayLike<number>): number {
 }
 
 /** Least-squares slope of y over x, and its standard error (Infinity when the points cannot tell). */
-function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number; error: number } {
+function fitSlope(xs: ArrayLike<number>, ys: ArrayLike<number>): { slope: number; error: number } {
   const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += xs[i] as number;
+    sy += ys[i] as number;
+  }
+  const mx = sx / n;
+  const my = sy / n;
   let sxx = 0;
   let sxy = 0;
-  xs.forEach((x, i) => {
-    sxx += (x - mx) ** 2;
-    sxy += (x - mx) * ((ys[i] as number) - my);
-  });
+  for (let i = 0; i < n; i++) {
+    const dx = (xs[i] as number) - mx;
+    sxx += dx ** 2;
+    sxy += dx * ((ys[i] as number) - my);
+  }
   if (n < 3 || sxx === 0) return { slope: 0, error: Infinity };
   const slope = sxy / sxx;
-  const rss = xs.reduce((sum, x, i) => sum + ((ys[i] as number) - my - slope * (x - mx)) ** 2, 0);
+  let rss = 0;
+  for (let i = 0; i < n; i++) rss += ((ys[i] as number) - my - slope * ((xs[i] as number) - mx)) ** 2;
   return { slope, error: Math.sqrt(rss / (n - 2) / sxx) };
 }
 
@@ -108,7 +122,11 @@ function fitSlope(xs: readonly number[], ys: readonly number[]): { slope: number
 export function roundTrips(sorted: ArrayLike<number>): { rtt: number; rttHigh: number; jitter: number } {
   const mid = middle(sorted);
   // Numbers in a typed array sort natively, in numeric order: no comparator call per comparison.
-  const deviations = Float64Array.from(sorted, (r) => Math.abs(r - mid)).sort();
+  // Filled by a loop: `Float64Array.from` with a map function runs the iterator protocol in
+  // JavaScript, a dozen short-lived objects per call, and every answered ping frame calls this.
+  const deviations = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) deviations[i] = Math.abs((sorted[i] as number) - mid);
+  deviations.sort();
   return {
     rtt: sorted[0] as number,
     rttHigh: sorted[Math.floor(0.9 * (sorted.length - 1))] as number,
@@ -120,17 +138,36 @@ export function roundTrips(sorted: ArrayLike<number>): { rtt: number; rttHigh: n
 /** Estimates offset, drift, minimum RTT and jitter from the window: finite, or null before a sample. */
 export function estimate(state: ClockState): ClockEstimate | null {
   const all = state.samples;
-  const newest = all.at(-1);
+  const n = all.length;
+  const newest = all[n - 1];
   if (!newest) return null;
+  // Worked out in loops over typed arrays, not with sorts, maps and spreads of sample lists: a JSON
+  // player's every pong comes here, and a room fills with thousands of them.
   // A queued or retransmitted answer only ever adds delay, so the fastest round trips are the truthful ones.
-  const byRtt = [...all].sort((a, b) => rttOf(a) - rttOf(b));
-  const { rtt, rttHigh, jitter } = roundTrips(byRtt.map(rttOf));
-  const times = all.map(midOf);
+  const order = byRtt(all);
+  const rtts = new Float64Array(n);
+  let first = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = all[order[i] as number] as Sample;
+    rtts[i] = rttOf(s);
+    const mid = midOf(all[i] as Sample);
+    first = Math.min(first, mid);
+    last = Math.max(last, mid);
+  }
+  const { rtt, rttHigh, jitter } = roundTrips(rtts);
   let drift = 0;
-  if (all.length >= 4 && Math.max(...times) - Math.min(...times) >= MIN_DRIFT_SPAN) {
+  if (n >= 4 && last - first >= MIN_DRIFT_SPAN) {
     // The best-RTT half, and at least 3 samples so the residuals can tell how noisy the slope is.
-    const half = byRtt.slice(0, Math.max(3, Math.ceil(all.length / 2)));
-    const fit = fitSlope(half.map(midOf), half.map(offsetOf));
+    const k = Math.min(n, Math.max(3, Math.ceil(n / 2)));
+    const xs = new Float64Array(k);
+    const ys = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      const s = all[order[i] as number] as Sample;
+      xs[i] = midOf(s);
+      ys[i] = offsetOf(s);
+    }
+    const fit = fitSlope(xs, ys);
     // On a short jittery window a noisy slope, extrapolated, costs more than the drift it would correct;
     // a slope beyond MAX_DRIFT is no real clock, and near -1 it would make the mapping divide by zero.
     if (fit.error <= MAX_DRIFT_ERROR && Math.abs(fit.slope) <= MAX_DRIFT) drift = fit.slope;
@@ -146,9 +183,22 @@ export function estimate(state: ClockState): ClockEstimate | null {
   }
   // The middle is exact on a symmetric link; if the ranges miss each other (a clock step) it splits the gap.
   const offset = (low + high) / 2;
-  const result = { offset, rtt, rttHigh, jitter, drift, samples: all.length, ref: tRef };
   // A client picks its readings freely: ones near the largest doubles overflow the sums above.
-  return Object.values(result).every(Number.isFinite) ? result : null;
+  const finite = [offset, rtt, rttHigh, jitter, drift, tRef].every(Number.isFinite);
+  return finite ? { offset, rtt, rttHigh, jitter, drift, samples: n, ref: tRef } : null;
+}
+
+/** The samples' positions ordered by round trip, fastest first; ties keep their order (an insertion sort: a window is small). */
+function byRtt(samples: readonly Sample[]): Int32Array {
+  const order = new Int32Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const rtt = rttOf(samples[i] as Sample);
+    let j = i;
+    for (; j > 0 && rttOf(samples[order[j - 1] as number] as Sample) > rtt; j--)
+      order[j] = order[j - 1] as number;
+    order[j] = i;
+  }
+  return order;
 }
 
 /** The client's clock reading at server time `server`: what serverTime inverts, drift included. */

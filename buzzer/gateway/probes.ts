@@ -121,7 +121,8 @@ export function frameAnswered(p: Probes, t0: number, t1: number): boolean {
   p.rtts ??= [];
   p.rtts.push(rtt);
   if (p.rtts.length > FRAME_WINDOW) p.rtts.shift();
-  const { rtt: low, rttHigh, jitter } = roundTrips(Float64Array.from(p.rtts).sort());
+  // Copied by the constructor, not `Float64Array.from` (see clock.ts roundTrips).
+  const { rtt: low, rttHigh, jitter } = roundTrips(new Float64Array(p.rtts).sort());
   p.link = { rtt: low, high: rttHigh, jitter };
   return true;
 }

@@ -319,3 +319,95 @@ describe("clock", () => {
     expect(estimate(state)?.rtt).toBe(50);
   });
 });
+
+/**
+ * The estimate as written plainly, with sorts, maps and spreads: clock.ts works the same numbers out
+ * in loops over typed arrays (a JSON player's every pong runs it), and must agree to the last bit.
+ */
+function plainEstimate(samples: readonly Sample[]): ClockEstimate | null {
+  const newest = samples.at(-1);
+  if (!newest) return null;
+  const rttOf = (s: Sample) => s.t1 - s.t0;
+  const midOf = (s: Sample) => (s.t0 + s.t1) / 2;
+  const median = (xs: number[]) =>
+    xs.length % 2
+      ? (xs[xs.length >> 1] as number)
+      : ((xs[(xs.length >> 1) - 1] as number) + (xs[xs.length >> 1] as number)) / 2;
+  const byRtt = [...samples].sort((a, b) => rttOf(a) - rttOf(b));
+  const rtts = byRtt.map(rttOf);
+  const mid = median(rtts);
+  const deviations = rtts.map((r) => Math.abs(r - mid)).sort((a, b) => a - b);
+  const times = samples.map(midOf);
+  let drift = 0;
+  if (samples.length >= 4 && Math.max(...times) - Math.min(...times) >= 1000) {
+    const half = byRtt.slice(0, Math.max(3, Math.ceil(samples.length / 2)));
+    const xs = half.map(midOf);
+    const ys = half.map((s) => s.tc - midOf(s));
+    const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    let sxx = 0;
+    let sxy = 0;
+    xs.forEach((x, i) => {
+      sxx += (x - mx) ** 2;
+      sxy += (x - mx) * ((ys[i] as number) - my);
+    });
+    if (sxx !== 0) {
+      const slope = sxy / sxx;
+      const rss = xs.reduce((sum, x, i) => sum + ((ys[i] as number) - my - slope * (x - mx)) ** 2, 0);
+      const error = Math.sqrt(rss / (xs.length - 2) / sxx);
+      if (error <= 5e-5 && Math.abs(slope) <= MAX_DRIFT) drift = slope;
+    }
+  }
+  const ref = midOf(newest);
+  let low = -Infinity;
+  let high = Infinity;
+  for (const s of samples) {
+    low = Math.max(low, s.tc - s.t1 + drift * (ref - s.t1));
+    high = Math.min(high, s.tc - s.t0 + drift * (ref - s.t0));
+  }
+  const rtt = rtts[0] as number;
+  const rttHigh = rtts[Math.floor(0.9 * (rtts.length - 1))] as number;
+  return {
+    offset: (low + high) / 2,
+    rtt,
+    rttHigh,
+    jitter: median(deviations),
+    drift,
+    samples: samples.length,
+    ref,
+  };
+}
+
+describe("clock estimate", () => {
+  test("agrees to the last bit with the estimate written plainly, over jittery, drifting and stepping clocks", () => {
+    const random = mulberry32(7);
+    let compared = 0;
+    let drifted = 0;
+    for (let run = 0; run < 40; run++) {
+      let state = emptyClock();
+      const drift = (random() - 0.5) * 4e-4;
+      let server = START;
+      for (let k = 0; k < 60; k++) {
+        // Three kinds of link: whole milliseconds (ties in round trips must keep their order), a
+        // steady one (whose drift is fitted), and a jittery one that stalls now and then.
+        const kind = run % 3;
+        const jitter = () =>
+          kind === 0 ? Math.round(random() * 4) : kind === 1 ? 5 + random() * 0.2 : random() * 30;
+        const up = jitter() + (kind === 2 && random() < 0.1 ? 200 : 0);
+        const down = jitter();
+        const t0 = server;
+        const step = run % 5 === 0 && k === 30 ? -5000 : 0;
+        const tc = (t0 + up) * (1 + drift) + TRUE_OFFSET + step;
+        state = addSample(state, { t0, tc, t1: t0 + up + down });
+        const est = estimate(state);
+        expect(est).toEqual(plainEstimate(state.samples));
+        compared++;
+        if (est && est.drift !== 0) drifted++;
+        server += EVERY + random() * 50;
+      }
+    }
+    expect(compared).toBe(2400);
+    // The drift fit itself was compared, not only the offsets of clocks it left alone.
+    expect(drifted).toBeGreaterThan(100);
+  });
+});
