@@ -43,16 +43,22 @@ export function plainBuzz(ws: Socket, now: number, path: PlainPath): void {
     conn.mode = "plain";
   }
   // Never measured (its pings unanswered): measured now, while it waits for its reply.
-  if (conn.probes.link === null && !conn.probes.answered) {
-    conn.waiting = { for: "measure", at: [now] };
-    path.prober.pingNow(ws, now);
-    path.prober.holding();
-    path.clock.after(path.maxCompensation, () => release(ws, path));
-    return;
-  }
+  if (conn.probes.link === null && !conn.probes.answered) return hold(ws, now, path);
   // The usual case, a bound player's buzz, goes straight on.
   if (conn.room) return path.buzz(ws, conn.room, now);
   join(ws, [now], path);
+}
+
+/**
+ * Holds a buzz until a ping sent now comes back, or the longest wait is over. Apart from
+ * `plainBuzz`: a function that makes a closure allocates its scope on every call, and `plainBuzz`
+ * runs for every buzz of a burst.
+ */
+function hold(ws: Socket, now: number, path: PlainPath): void {
+  ws.data.waiting = { for: "measure", at: [now] };
+  path.prober.pingNow(ws, now);
+  path.prober.holding();
+  path.clock.after(path.maxCompensation, () => release(ws, path));
 }
 
 /** Sends held plain buzzes on, once the link is measured or the wait is over. */

@@ -82,6 +82,15 @@ export class Owner {
     if (decided(room, cmd.claim.player)) return this.run(room, { type: "buzzes", list: [cmd] });
     const inbox = this.inboxes.get(room.code);
     if (inbox) return void inbox.push(cmd);
+    this.openInbox(room, cmd);
+  }
+
+  /**
+   * Starts a room's batch with its first buzz, decided once this turn of the event loop is done. Its
+   * own method: a function that makes a closure allocates the closure's scope on every call, and
+   * `handle` runs for every buzz of a burst.
+   */
+  private openInbox(room: Room, cmd: Buzz): void {
     this.inboxes.set(room.code, [cmd]);
     this.opts.clock.soon(() => this.flush(room));
   }
