@@ -113,7 +113,8 @@ class Phone {
     return text.length;
   }
   ping(data: Uint8Array): number {
-    this.frames.push(data);
+    // Copied, as a real socket sends the bytes at once: the caller may write its buffer again.
+    this.frames.push(data.slice());
     return data.byteLength;
   }
   close(): void {}

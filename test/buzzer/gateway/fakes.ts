@@ -51,7 +51,8 @@ export class FakeSocket {
     this.closed = { code, reason };
   }
   ping(data: Uint8Array): number {
-    this.pings.push(data);
+    // Copied, as a real socket sends the bytes at once: the caller may write its buffer again.
+    this.pings.push(data.slice());
     return data.byteLength;
   }
   subscribe(topic: string): void {
