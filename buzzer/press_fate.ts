@@ -63,29 +63,46 @@ const BUZZ_REFUSALS: readonly ErrorCode[] = [
   "RATE_LIMITED",
 ];
 
-/** Follows a session's presses across its connections: the one a drop left unanswered, until a rejoin tells its fate. */
+/** Unanswered presses a session follows at most. */
+const UNANSWERED_KEPT = 16;
+
+/**
+ * Follows a session's presses across its connections: which press each answer is for, and the one a
+ * drop left unanswered, until a rejoin tells its fate. The server answers a connection's buzzes once
+ * each (a verdict or a refusal), in the order they came: an answer is the oldest unanswered press's.
+ * So a `ROUND_OVER` for a press made in the round before, whose buzz arrived after the next began,
+ * is told apart from the answer to a press already made in the new round.
+ */
 export class LostPresses {
-  /** A press sent with no answer yet, and one whose connection was lost before its answer. */
-  private unanswered: LostPress | null = null;
+  /** Presses sent on this connection with no answer yet, oldest first (null: sent before the first snapshot, in no known round). */
+  private readonly unanswered: (LostPress | null)[] = [];
+  /** The newest press a lost connection left unanswered. */
   private lost: LostPress | null = null;
 
   /** A buzz went out in `view`'s round as `player`; a new press makes a lost one's fate no news. */
   sent(view: RoomView | null, player: string): void {
     this.lost = null;
     // A press before the first snapshot has no round to follow it in.
-    this.unanswered = view && { round: view.round, player };
+    this.unanswered.push(view && { round: view.round, player });
+    // Every buzz is answered; a front end that kept pressing unanswered would still hold only a few.
+    if (this.unanswered.length > UNANSWERED_KEPT) this.unanswered.shift();
   }
 
-  /** A message from the server, heard while `joined`: a verdict or a buzz's refusal answers the press. */
-  heard(msg: ServerMessage, joined: boolean): void {
-    if (msg.type === "verdict" || (msg.type === "error" && joined && BUZZ_REFUSALS.includes(msg.code)))
-      this.unanswered = null;
+  /**
+   * A message from the server, heard while `joined`: a verdict or a buzz's refusal answers the
+   * oldest press. Returns the round that press was made in (null: it answers none, or one in no known round).
+   */
+  heard(msg: ServerMessage, joined: boolean): number | null {
+    const answers =
+      msg.type === "verdict" || (msg.type === "error" && joined && BUZZ_REFUSALS.includes(msg.code));
+    return answers ? (this.unanswered.shift()?.round ?? null) : null;
   }
 
-  /** The connection was lost: its answer, if it ever comes, went with it; the next snapshot says what became of it. */
+  /** The connection was lost: its answers, if they ever come, went with it; the next snapshot says what became of the newest press. */
   dropped(): void {
-    if (this.unanswered) this.lost = this.unanswered;
-    this.unanswered = null;
+    const newest = this.unanswered.at(-1);
+    if (newest) this.lost = newest;
+    this.unanswered.length = 0;
   }
 
   /** The lost press's fate, once, from the first snapshot after a rejoin as `player`; null if none was lost. */

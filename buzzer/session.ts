@@ -42,9 +42,10 @@ export interface SessionOptions {
   /**
    * Every message from the server, pings included (they are already answered). A player's deltas
    * and `score` messages come as the `state` they lead to: every front end sees whole views of its
-   * room, its own score in `you`.
+   * room, its own score in `you`. A verdict or a buzz's refusal comes with `answers`: the round
+   * the press it answers was made in (the oldest unanswered; null if none is known).
    */
-  onMessage: (msg: ServerMessage) => void;
+  onMessage: (msg: ServerMessage, answers?: number | null) => void;
   onStatus: (status: SessionStatus) => void;
   /**
    * Once after a rejoin whose lost connection took a press's answer with it: whether the room
@@ -217,12 +218,12 @@ export class Session {
       return this.opts.onMessage({ type: "state", ...this.view });
     }
     if (msg.type === "state") this.view = msg;
-    this.presses.heard(msg, this.joined);
+    const answers = this.presses.heard(msg, this.joined);
     // A lockout is told in an error, not a delta: the view keeps it, so a later snapshot that says
     // otherwise (the host forgave the false start) is seen as the change it is.
     if (msg.type === "error" && (msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view)
       this.view = { ...this.view, lockedOut: true };
-    this.opts.onMessage(msg);
+    this.opts.onMessage(msg, answers);
     // The caller may have closed the session on this message: then nothing more comes of it.
     if (this.stopped || ws !== this.ws) return;
     const fate = msg.type === "state" && this.joined ? this.presses.fate(this.id, msg) : null;

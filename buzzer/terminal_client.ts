@@ -69,7 +69,7 @@ class TerminalClient {
     this.session = new Session({
       url: config.url,
       join: { name: config.name, room: config.room, secret: config.secret },
-      onMessage: (msg) => this.message(msg),
+      onMessage: (msg, answers) => this.message(msg, answers ?? null),
       onStatus: (status) => this.status(status),
       onPressFate: (fate) => this.pressFate(fate),
       silence: this.host ? 0 : SILENCE_MS,
@@ -104,7 +104,7 @@ class TerminalClient {
     this.redraw();
   }
 
-  private message(msg: ServerMessage): void {
+  private message(msg: ServerMessage, answers: number | null): void {
     switch (msg.type) {
       case "welcome":
         // A welcome on the same connection is the host renaming us; on a new one, a resume.
@@ -144,7 +144,7 @@ class TerminalClient {
           this.refused = true;
           break;
         }
-        this.presses.refused(msg.code, this.view?.round);
+        this.presses.refused(msg.code, this.view?.round, answers);
         if (msg.code === "FALSE_START") this.last = FALSE_START;
         // The session's next state says so too; until then, further presses would be refused the same way.
         if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {

@@ -69,8 +69,13 @@ export class Presses {
     return true;
   }
 
-  /** A refusal while joined, in the round the view shows (undefined: no view yet). */
-  refused(code: ErrorCode, round: number | undefined): void {
+  /**
+   * A refusal while joined, in the round the view shows (undefined: no view yet), of a press made in
+   * round `answers` (null: not known). One made in an earlier round was no longer awaited: the new
+   * round stopped waiting for it, and a press made since still waits for its own answer.
+   */
+  refused(code: ErrorCode, round: number | undefined, answers: number | null = null): void {
+    if (answers !== null && round !== undefined && answers < round) return;
     this.awaited = Math.max(0, this.awaited - 1);
     if (code === "TEAM_ANSWERED" && round !== undefined) this.answered = round;
   }

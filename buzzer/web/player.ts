@@ -10,7 +10,7 @@ import type { PressFate } from "../press_fate.ts";
 import { DEFAULT_ROOM, type RoomView, type ServerMessage } from "../protocol.ts";
 import { Session, type SessionStatus } from "../session.ts";
 import { notice, ui } from "./player_dom.ts";
-import { bannedLine, type Result, resultAfter } from "./player_face.ts";
+import { bannedLine, type Result, resultAfter, resultAfterRefusal } from "./player_face.ts";
 import { JoinForm } from "./player_join.ts";
 import { onPress, pressTime } from "./player_press.ts";
 import { Release } from "./player_release.ts";
@@ -71,7 +71,7 @@ function render(): void {
   });
 }
 
-function onMessage(msg: ServerMessage): void {
+function onMessage(msg: ServerMessage, answers?: number | null): void {
   switch (msg.type) {
     case "ping":
       return; // Already answered by the session.
@@ -112,13 +112,14 @@ function onMessage(msg: ServerMessage): void {
       vibrate(msg.place === 1 ? [90, 50, 90, 50, 240] : 120);
       break;
     case "error":
-      onError(msg.code, msg.message);
+      onError(msg.code, msg.message, answers ?? null);
       break;
   }
   render();
 }
 
-function onError(code: string, message: string): void {
+/** A refusal; `answers` is the round of the press it answers, if it answers one. */
+function onError(code: string, message: string, answers: number | null): void {
   switch (code) {
     case "FALSE_START":
     case "LOCKED_OUT":
@@ -150,7 +151,7 @@ function onError(code: string, message: string): void {
       return;
     case "RATE_LIMITED":
     case "ROUND_OVER":
-      if (result?.kind === "pending") result = null;
+      result = resultAfterRefusal(result, answers, view?.round);
       notice(message);
       return;
   }

@@ -116,6 +116,20 @@ export function resultAfter({ fate }: PressFate): Result | null {
   return null;
 }
 
+/**
+ * This round's result after a refusal that takes no place (`ROUND_OVER`, `RATE_LIMITED`) of a press
+ * made in round `answers` (null: not known): a pending press of this round (`round`) is answered, and
+ * the button is live again; the refusal of a press made in an earlier round, whose buzz arrived after
+ * this one began, leaves this round's press waiting for its own answer.
+ */
+export function resultAfterRefusal(
+  result: Result | null,
+  answers: number | null,
+  round: number | undefined,
+): Result | null {
+  return result?.kind === "pending" && (answers === null || answers === round) ? null : result;
+}
+
 /** The sentence a banned player reads, after the kick and on any later try to join the room. */
 export function bannedLine(room: string): string {
   return `The host removed you from room ${room}: you cannot join it again.`;

@@ -97,4 +97,31 @@ describe("LostPresses", () => {
     presses.dropped();
     expect(presses.fate("p1", view)).toBeNull();
   });
+
+  test("an answer is the oldest unanswered press's: a ROUND_OVER for the round before does not answer the new round's press", () => {
+    const presses = new LostPresses();
+    const roundOver: ServerMessage = {
+      type: "error",
+      code: "ROUND_OVER",
+      message: "that press was made in round 3, which is over",
+    };
+    const verdict: ServerMessage = { type: "verdict", round: 4, place: 1, gap: 0, photo: false, text: "1st" };
+    presses.sent(view, "p1");
+    presses.sent({ ...view, round: 4 }, "p1");
+    expect(presses.heard(roundOver, true)).toBe(3);
+    // The round 4 press still waits: a drop now leaves its fate to tell.
+    presses.dropped();
+    expect(presses.fate("p1", { ...view, round: 4 })?.round).toBe(4);
+    presses.sent({ ...view, round: 4 }, "p1");
+    expect(presses.heard(verdict, true)).toBe(4);
+    // Nothing else was waiting: a message that answers no press says so.
+    expect(presses.heard(verdict, true)).toBeNull();
+    expect(presses.heard({ type: "alive" }, true)).toBeNull();
+  });
+
+  test("a press before the first snapshot is answered in no known round", () => {
+    const presses = new LostPresses();
+    presses.sent(null, "p1");
+    expect(presses.heard({ type: "error", code: "ROUND_OVER", message: "over" }, true)).toBeNull();
+  });
 });

@@ -57,4 +57,22 @@ describe("Presses", () => {
       say: "Locked out of this round",
     });
   });
+
+  test("the refusal of a press made in the round before leaves the new round's press awaited", () => {
+    const presses = new Presses();
+    presses.press(view, true, true);
+    presses.newRound();
+    const next = { ...view, round: 4 };
+    expect(presses.press(next, true, true).send).toBe(true);
+    // ROUND_OVER for the round 3 press, whose buzz arrived after round 4 began.
+    presses.refused("ROUND_OVER", 4, 3);
+    expect(presses.awaiting).toBe(1);
+    expect(presses.press(next, true, true)).toEqual({ send: false, say: ALREADY });
+    // A refusal of this round's press, or of one in no known round, answers it.
+    presses.refused("ROUND_OVER", 4, 4);
+    expect(presses.awaiting).toBe(0);
+    presses.press(next, true, true);
+    presses.refused("ROUND_OVER", 4, null);
+    expect(presses.awaiting).toBe(0);
+  });
 });

@@ -6,6 +6,7 @@ import {
   hostLine,
   myPlace,
   resultAfter,
+  resultAfterRefusal,
   warnEarly,
 } from "../../../buzzer/web/player_face.ts";
 import { roomView } from "../view_fixture.ts";
@@ -116,5 +117,18 @@ describe("player face", () => {
     expect(face(input({ view: { ...view, lockedOut: true }, result: after("locked") })).big).toBe(
       "Locked out",
     );
+  });
+
+  test("a refusal that takes no place answers this round's pending press, not one made in an earlier round", () => {
+    const pending = { kind: "pending" } as const;
+    expect(resultAfterRefusal(pending, 1, 1)).toBeNull();
+    expect(resultAfterRefusal(pending, null, 1)).toBeNull();
+    // ROUND_OVER for a round 1 press whose buzz arrived after round 2 began: round 2's press still waits.
+    expect(resultAfterRefusal(pending, 1, 2)).toEqual(pending);
+    const placed = { kind: "placed", place: 1, gap: 0, photo: false } as const;
+    expect(resultAfterRefusal(placed, 2, 2)).toEqual(placed);
+    expect(
+      face(input({ view: { ...view, round: 2 }, result: resultAfterRefusal(pending, 1, 2) })).state,
+    ).toBe(face(input({ view: { ...view, round: 2 }, result: pending })).state);
   });
 });
