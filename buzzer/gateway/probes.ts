@@ -185,6 +185,7 @@ export function claimOf(
     uncertainty: bounded.uncertainty + clockSkew,
     offset: est?.offset ?? null,
     rtt: link?.rtt ?? null,
+    rttHigh: link?.high ?? null,
     jitter: link?.jitter ?? null,
     bound: bounded.bound,
     allowance: now - bounded.lower,

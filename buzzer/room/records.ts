@@ -16,6 +16,8 @@ export interface FairnessRecord {
   press: number;
   offset: number | null;
   rtt: number | null;
+  /** The link's 90th-percentile round trip, which its allowance is made of (see fair.ts uplinkAllowance). */
+  rttHigh: number | null;
   jitter: number | null;
   uncertainty: number;
   bound: Bound;
@@ -51,6 +53,7 @@ export function recordOf(
     press: placed.press,
     offset: claim.offset,
     rtt: claim.rtt,
+    rttHigh: claim.rttHigh,
     jitter: claim.jitter,
     uncertainty: placed.uncertainty,
     bound: claim.bound,
@@ -83,6 +86,7 @@ const CSV_COLUMNS: (keyof FairnessRecord)[] = [
   "press",
   "offset",
   "rtt",
+  "rttHigh",
   "jitter",
   "uncertainty",
   "bound",

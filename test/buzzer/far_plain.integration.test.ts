@@ -1,5 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
+import type { FairnessRecord } from "../../buzzer/room/records.ts";
 import { hasPythonWebsockets, PYTHON, type Running, spawn, startServer } from "../support.ts";
 
 /**
@@ -16,6 +20,8 @@ const ONE_WAY = 100;
 const SETTLE = 300 + 1500;
 
 const python = hasPythonWebsockets();
+const dir = mkdtempSync(join(tmpdir(), "buzzer-far-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 if (!python)
   console.warn("far_plain: skipped, python3-websockets is missing (apt-get install python3-websockets)");
 
@@ -24,8 +30,8 @@ if (!python)
  * proxy adding ONE_WAY ms each way and NEAR direct; the one named first presses LEAD ms before the
  * other. Resolves with each client's printed reply.
  */
-async function round(first: "far" | "near") {
-  const server = await startServer("buzzer/buzzer_server.ts");
+async function round(first: "far" | "near", log?: string) {
+  const server = await startServer("buzzer/buzzer_server.ts", log ? ["--fairness-log", log] : []);
   const proxy = startProxy(server.url);
   const far = spawn([
     PYTHON,
@@ -80,6 +86,26 @@ describe("buzzer_server.ts with a far original client", () => {
       const replies = await round("near");
       expect(replies.near).toBe("first place!");
       expect(gap(replies.far)).toBeGreaterThan(0);
+    },
+    20_000,
+  );
+
+  test.if(python)(
+    "records the far client's 90th-percentile round trip, which its allowance is made of",
+    async () => {
+      const log = join(dir, "far.jsonl");
+      const replies = await round("far", log);
+      expect(replies.far).toBe("first place!");
+      const records = readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as FairnessRecord);
+      const far = records.find((r) => r.place === 1) as FairnessRecord;
+      // About 200 ms through the proxy; the fastest trip can be no slower than the 90th percentile.
+      expect(far.rttHigh).toBeGreaterThanOrEqual(far.rtt as number);
+      expect(far.rttHigh).toBeGreaterThan(2 * ONE_WAY);
+      // The allowance is that round trip plus the 2 ms margin, within the 250 ms cap.
+      expect(far.allowance).toBeCloseTo(Math.min((far.rttHigh as number) + 2, 250), 6);
     },
     20_000,
   );

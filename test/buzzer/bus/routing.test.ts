@@ -54,6 +54,7 @@ describe("routing", () => {
       uncertainty: 2,
       offset: null,
       rtt: null,
+      rttHigh: null,
       jitter: null,
       bound: "estimated" as const,
       allowance: 0,

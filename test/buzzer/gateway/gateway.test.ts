@@ -88,6 +88,7 @@ describe("Gateway", () => {
           uncertainty: 2,
           offset: null,
           rtt: null,
+          rttHigh: null,
           jitter: null,
           bound: "estimated",
           allowance: 0,

@@ -52,6 +52,7 @@ export function claim(player: string, press: number, arrival = press, uncertaint
     uncertainty,
     offset: 0,
     rtt: null,
+    rttHigh: null,
     jitter: null,
     bound: "none",
     allowance: arrival - press,

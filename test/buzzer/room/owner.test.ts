@@ -67,6 +67,7 @@ function setup(over: Partial<OwnerOptions> = {}) {
       uncertainty: 2,
       offset: 0,
       rtt: null,
+      rttHigh: null,
       jitter: null,
       bound: "none",
       allowance: arrival - press,
