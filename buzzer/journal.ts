@@ -21,7 +21,7 @@ import {
   renamePlayer,
 } from "./room/state.ts";
 import { toldAsRestored } from "./room/views.ts";
-import { type Placed, type Round, standing } from "./round.ts";
+import { type Placed, type Round, type Spell, standing } from "./round.ts";
 
 /** One journal line. */
 export type Entry =
@@ -56,6 +56,8 @@ export type Entry =
       /** When the round began and when it was locked (on the writer's clock; absent when not known). */
       startedAt?: number;
       lockedAt?: number;
+      /** The open spell a lock ended before the round was opened again (absent when none). */
+      earlier?: Spell;
     }
   | { e: "placed"; room: string; round: number; presses: Placed[] }
   /**
@@ -92,7 +94,7 @@ export type Entry =
  * their own).
  */
 export function roundEntry(room: Room): Entry {
-  const { number, phase, releaseAt, startedAt, lockedAt, lockedOut } = room.round;
+  const { number, phase, releaseAt, startedAt, lockedAt, earlier, lockedOut } = room.round;
   const late = lockedOut.filter((id) => room.late.has(id));
   const entry: Entry = {
     e: "round",
@@ -105,6 +107,7 @@ export function roundEntry(room: Room): Entry {
     // Kept so that late buzzes sent again to the room's next owner are judged as this one would.
     ...(startedAt !== null ? { startedAt } : {}),
     ...(lockedAt !== null ? { lockedAt } : {}),
+    ...(earlier !== null ? { earlier } : {}),
   };
   if (phase === "open" && room.closesAt !== null) return { ...entry, closesAt: room.closesAt };
   return phase === "locked" && room.lockedBy !== null ? { ...entry, lockedBy: room.lockedBy } : entry;
@@ -209,6 +212,7 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
             entry.releaseAt !== null && (armed || entry.phase !== "armed") ? entry.releaseAt + shift : null,
           startedAt: entry.startedAt !== undefined ? entry.startedAt + shift : null,
           lockedAt: entry.lockedAt !== undefined ? entry.lockedAt + shift : null,
+          earlier: entry.earlier ? { from: entry.earlier.from + shift, to: entry.earlier.to + shift } : null,
           pending: [],
           placed: same ? room.round.placed : [],
           lockedOut: entry.lockedOut,

@@ -5,7 +5,7 @@
  */
 import type { Entry } from "./journal.ts";
 import type { Rules } from "./protocol.ts";
-import type { Placed } from "./round.ts";
+import type { Placed, Spell } from "./round.ts";
 
 type Check = (value: unknown) => boolean;
 /** A check for every field of a record, named as the record names them. */
@@ -49,6 +49,8 @@ const PLACED: Shape<Placed> = {
   team: optional(string),
 };
 
+const SPELL: Shape<Spell> = { from: number, to: number };
+
 const RULES: Shape<Rules> = {
   autoLock: integer,
   timer: number,
@@ -85,6 +87,7 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     lockedBy: optional(locker),
     startedAt: optional(number),
     lockedAt: optional(number),
+    earlier: optional((v) => isRecord(v) && wrongFields(v, SPELL).length === 0),
   },
   placed: {
     room: string,

@@ -7,6 +7,7 @@ import { pressTiming } from "./press_timing.ts";
 import type { Phase } from "./protocol.ts";
 import { carry, indexOf, standing } from "./round_index.ts";
 
+export { nextSettle, settle } from "./round_settle.ts";
 export { standing };
 
 /** Everyone who stands somewhere in a round, by id: for a scan of many players, one lookup of the index, not one per player. */
@@ -60,6 +61,11 @@ export interface Round {
    */
   readonly lockedAt: number | null;
   /**
+   * The open spell (its release and lock) that a lock ended before the host opened the round again,
+   * or null: a press made in it and heard after the re-opening was made while the round was open.
+   */
+  readonly earlier: Spell | null;
+  /**
    * Recorded presses not yet final, in press order (earliest first): the rules keep it so, and a
    * settle takes final presses off its front without sorting the rest once per batch.
    */
@@ -69,6 +75,12 @@ export interface Round {
   readonly lockedOut: readonly string[];
   /** Players whose press came after a teammate's placed one (under `teamFirst`): they take no place. */
   readonly answered: readonly string[];
+}
+
+/** A time the round was open: from its release to its lock. */
+export interface Spell {
+  readonly from: number;
+  readonly to: number;
 }
 
 /**
@@ -90,6 +102,7 @@ export function newRound(number: number, phase: Phase = "locked", startedAt: num
     releaseAt: null,
     startedAt,
     lockedAt: null,
+    earlier: null,
     pending: [],
     placed: [],
     lockedOut: [],
@@ -100,11 +113,16 @@ export function newRound(number: number, phase: Phase = "locked", startedAt: num
 /** Opens the round now, or arms it to open `countdown` ms from now. */
 export function arm(round: Round, now: number, countdown = 0): Round {
   if (round.phase === "open") return round;
+  // Opened again after a lock ended an open spell: that spell's late presses still count (a round
+  // open from its start opened when it began).
+  const from = round.releaseAt ?? round.startedAt;
+  const to = round.lockedAt;
+  const earlier = from !== null && to !== null ? { from, to } : round.earlier;
   return carry(
     round,
     countdown > 0
-      ? { ...round, phase: "armed", releaseAt: now + countdown, lockedAt: null }
-      : { ...round, phase: "open", releaseAt: now, lockedAt: null },
+      ? { ...round, phase: "armed", releaseAt: now + countdown, lockedAt: null, earlier }
+      : { ...round, phase: "open", releaseAt: now, lockedAt: null, earlier },
   );
 }
 
@@ -207,7 +225,10 @@ export function buzzAll(
       return FALSE_START;
     }
     // Built field by field: an input may carry more (a gateway's claim), which a press does not keep.
-    const press: Press = { player, press: Math.max(input.press, releaseAt), arrival, uncertainty, asks: 1 };
+    // One made in the round's earlier open spell keeps its time; one within its doubt of the release
+    // is placed at the release.
+    const at = timing === "earlier" ? input.press : Math.max(input.press, releaseAt);
+    const press: Press = { player, press: at, arrival, uncertainty, asks: 1 };
     if (input.team !== undefined) press.team = input.team;
     added.push(press);
     index.set(player, "pending");
@@ -223,78 +244,6 @@ export function buzzAll(
     lockedOut: lockedOut ?? round.lockedOut,
   };
   return { round: carry(round, next), outcomes };
-}
-
-/** When the earliest pending press can become final, given the largest uplink bound still open. */
-export function nextSettle(round: Round, maxBound: number, maxWait: number): number | null {
-  const first = round.pending[0];
-  return first ? Math.min(first.press + maxBound, first.arrival + maxWait) : null;
-}
-
-/**
- * Makes final every pending press that no later arrival can precede: its press is at or before
- * `horizon` (now minus the largest uplink bound of players who could still buzz), or it has
- * waited `maxWait`. With `teamFirst`, a press whose team has a place already takes none: it is
- * `answered`. Returns the round, the presses placed by this call in place order, and those answered.
- */
-export function settle(
-  round: Round,
-  now: number,
-  horizon: number,
-  maxWait: number,
-  teamFirst = false,
-): { round: Round; placed: Placed[]; answered: Press[] } {
-  // While a burst comes in, the earliest press is usually not final yet, and then none is.
-  const first = round.pending[0];
-  if (!first || (first.press > horizon && first.arrival + maxWait > now))
-    return { round, placed: [], answered: [] };
-  const queue = round.pending;
-  const done: Placed[] = [];
-  const answered: Press[] = [];
-  // Decided in press order, here where places are: the team's earliest press wins, not its first arrival.
-  const teams = new Set(teamFirst ? round.placed.map((p) => p.team) : []);
-  let last = round.placed.at(-1);
-  const winner = round.placed[0];
-  let taken = 0;
-  for (; taken < queue.length; taken++) {
-    const next = queue[taken] as Press;
-    if (next.press > horizon && next.arrival + maxWait > now) break;
-    if (teamFirst && next.team !== undefined && teams.has(next.team)) {
-      answered.push(next);
-      continue;
-    }
-    teams.add(next.team);
-    // A straggler past max-wait never jumps ahead of a place already announced.
-    const press = last ? Math.max(next.press, last.press) : next.press;
-    const first = winner ?? done[0];
-    const { player, arrival, uncertainty, asks } = next;
-    const placed: Placed = {
-      player,
-      press,
-      arrival,
-      uncertainty,
-      asks,
-      place: round.placed.length + done.length + 1,
-      gap: first ? press - first.press : 0,
-      photo: last ? press - last.press < uncertainty + last.uncertainty : false,
-    };
-    if (next.team !== undefined) placed.team = next.team;
-    done.push(placed);
-    last = placed;
-  }
-  if (done.length === 0 && answered.length === 0) return { round, placed: [], answered };
-  const next = {
-    ...round,
-    // The queue is in press order: what is left of it starts with the next round's earliest press.
-    pending: queue.slice(taken),
-    placed: done.length ? round.placed.concat(done) : round.placed,
-    answered: answered.length ? [...round.answered, ...answered.map((p) => p.player)] : round.answered,
-  };
-  const changed = (index: Map<string, Standing>) => {
-    for (const p of done) index.set(p.player, p);
-    for (const p of answered) index.set(p.player, "answered");
-  };
-  return { round: carry(round, next, changed), placed: done, answered };
 }
 
 /** Lifts a player's lockout in this round: it may buzz again (a round where it is not locked out is unchanged). */

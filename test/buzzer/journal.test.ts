@@ -69,6 +69,7 @@ describe("journal", () => {
       releaseAt: -391,
       startedAt: null,
       lockedAt: null,
+      earlier: null,
       pending: [],
       placed: [],
       lockedOut: ["a1"],
@@ -102,6 +103,26 @@ describe("journal", () => {
     ];
     const round = replay(locked, 1_000_400).get("QUIZ")?.round;
     expect([round?.startedAt, round?.lockedAt]).toEqual([-395, -392]);
+  });
+
+  // A late press from before the host's lock, sent again to the room's next owner, still counts.
+  test("carries a round's earlier open spell onto this process's clock, and checks its shape", () => {
+    const reopened: Entry = {
+      e: "round",
+      room: "QUIZ",
+      number: 2,
+      phase: "open",
+      releaseAt: 30,
+      lockedOut: [],
+      earlier: { from: 5, to: 20 },
+    };
+    const round = replay([...written, reopened], 1_000_400).get("QUIZ")?.round;
+    expect(round?.earlier).toEqual({ from: -395, to: -380 });
+    const lines = [reopened, { ...reopened, earlier: { from: 5 } }].map((e) => JSON.stringify(e)).join("\n");
+    expect(parseJournal(`${lines}\n`)).toEqual({
+      entries: [reopened],
+      problems: ['line 2: a "round" entry needs earlier'],
+    });
   });
 
   test("carries an open round's timer deadline onto this process's clock", () => {

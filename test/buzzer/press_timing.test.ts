@@ -25,4 +25,19 @@ describe("press_timing", () => {
   test("makes every press in a round locked before it ever opened late", () => {
     expect(pressTiming(reset(newRound(1, "open"), 900), 950, 5)).toBe("late");
   });
+
+  test("counts a press from the spell a lock ended in a round opened again, heard after; one made while locked stays early", () => {
+    // Opened at 1000, locked at 1200, opened again at 1500.
+    const reopened = arm(locked, 1500);
+    expect(reopened.earlier).toEqual({ from: 1000, to: 1200 });
+    expect(pressTiming(reopened, 1000, 5)).toBe("earlier");
+    expect(pressTiming(reopened, 1199, 5)).toBe("earlier");
+    // Within its doubt of that lock it takes no place, as in the locked round; beyond it, early.
+    expect(pressTiming(reopened, 1202, 5)).toBe("unsure");
+    expect(pressTiming(reopened, 1300, 5)).toBe("early");
+    expect(pressTiming(reopened, 1496, 5)).toBe("in");
+    expect(pressTiming(reopened, 1600, 5)).toBe("in");
+    // A new round forgets the spell.
+    expect(reset(reopened, 2000).earlier).toBeNull();
+  });
 });

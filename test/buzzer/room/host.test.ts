@@ -101,6 +101,24 @@ describe("host", () => {
     expect(room.round.pending.map((p) => p.player)).toEqual([a]);
   });
 
+  // The host locked the question to hear an answer, then opened it again to the others.
+  test("a press made before the host's lock, heard after the host opened the round again, is placed first, not a false start", () => {
+    const { room, s, ids } = roomWith([FAST, FAST], "locked");
+    const [a, b] = ids as [string, string];
+    apply(room, hostCmd({ type: "arm" }), 1000, s);
+    apply(room, hostCmd({ type: "lock" }), 1200, s);
+    apply(room, hostCmd({ type: "arm" }), 1500, s);
+    apply(room, buzzes(buzz("c2", b, 1510, 1512)), 1512, s);
+    // a's press at 1150 was slow on its way: it arrives after b's, and with it everyone has pressed.
+    const late = apply(room, buzzes(buzz("c1", a, 1150, 1515)), 1515, s);
+    expect(errors(late)).toEqual([]);
+    expect(room.round.lockedOut).toEqual([]);
+    expect(verdicts(late)).toEqual([
+      ["c1", "first place!"],
+      ["c2", "response time: 0.36 seconds slower!"],
+    ]);
+  });
+
   test("reset forgets plain-text players who are away", () => {
     const { room, s } = roomWith([]);
     apply(room, joinCmd(room, "p1", { plain: true }), 0, s);
