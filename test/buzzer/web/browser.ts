@@ -16,7 +16,10 @@ if (!hasChromium && process.env.CI)
   throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
 if (!hasChromium) console.warn(`Skipping the browser tests of the web pages: no ${CHROMIUM}`);
 
-/** Longest any single wait in a browser may take. */
+/**
+ * Longest any single wait in a browser may take. A browser test's own timeout (90 s) only stops a
+ * hang: on a loaded two-core machine a test that takes 5 s when it is quiet has taken 20.
+ */
 export const WAIT = 8000;
 
 /** A window's size in CSS pixels. */

@@ -124,6 +124,6 @@ describe("host console search", () => {
       for (const p of [...peers.map((j) => j.peer), other.peer]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 });

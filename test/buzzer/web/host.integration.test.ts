@@ -102,7 +102,7 @@ describe("host console", () => {
       await row(host, "Annie").waitFor({ state: "detached" });
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -126,7 +126,7 @@ describe("host console", () => {
       ann.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -196,7 +196,7 @@ describe("host console", () => {
       ben.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -273,7 +273,7 @@ describe("host console", () => {
       ben.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -306,7 +306,7 @@ describe("host console", () => {
       peer.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -340,7 +340,7 @@ describe("host console", () => {
       ]);
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -363,7 +363,7 @@ describe("host console", () => {
       peer.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -393,7 +393,7 @@ describe("host console", () => {
       peer.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -429,7 +429,7 @@ describe("host console", () => {
         await own.stop();
       }
     },
-    30_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -448,7 +448,7 @@ describe("host console", () => {
       expect(await other.locator("#console").isHidden()).toBe(true);
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -469,6 +469,6 @@ describe("host console", () => {
       expect(box && box.y + box.height).toBeLessThan(900);
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 });

@@ -79,6 +79,6 @@ describe("host login", () => {
       expect(sockets).toBe(2);
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 });

@@ -62,6 +62,6 @@ describe("player page, a press lost with the server", () => {
         await server.stop();
       }
     },
-    40_000,
+    90_000,
   );
 });

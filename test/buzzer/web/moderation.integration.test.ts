@@ -42,7 +42,7 @@ describe("player page under moderation", () => {
       expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -63,7 +63,7 @@ describe("player page under moderation", () => {
       expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -89,7 +89,7 @@ describe("player page under moderation", () => {
       expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -126,7 +126,7 @@ describe("player page under moderation", () => {
       other.close();
       host.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -150,6 +150,6 @@ describe("player page under moderation", () => {
       expect(suite.browsing.problems).toEqual([]);
       host.close();
     },
-    20_000,
+    90_000,
   );
 });

@@ -119,7 +119,7 @@ describe("web pages", () => {
       expect(await text(plain, "#room-code")).toBe("MAIN");
       // Five pages one after another: on a busy machine that is more than bun's default 5 s.
     },
-    30_000,
+    90_000,
   );
 
   test("a WebSocket upgrade from a foreign origin is refused with 403", async () => {
@@ -228,7 +228,7 @@ describe("web pages", () => {
       await host.locator("#players tr", { hasText: "Ben" }).waitFor({ state: "detached" });
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -255,7 +255,7 @@ describe("web pages", () => {
       term.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    15_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -294,7 +294,7 @@ describe("web pages", () => {
       host.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    15_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -450,7 +450,7 @@ describe("web pages", () => {
         await own.stop();
       }
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -484,6 +484,6 @@ describe("web pages", () => {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    30_000,
+    90_000,
   );
 });

@@ -30,7 +30,7 @@ describe("player page", () => {
       host.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -53,7 +53,7 @@ describe("player page", () => {
       for (const p of [host, ann]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -77,7 +77,7 @@ describe("player page", () => {
       for (const p of [host, eve]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -103,6 +103,6 @@ describe("player page", () => {
       for (const p of [host, ann]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 });

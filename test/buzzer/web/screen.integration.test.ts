@@ -97,7 +97,7 @@ describe("projector", () => {
       expect(await text(page, "#join-url")).toBe(`localhost:${suite.server.port}/r/FIFTY`);
       for (const p of [host, ...players]) p.close();
     },
-    30_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -132,7 +132,7 @@ describe("projector", () => {
       expect(await scrolls(page)).toBe(false);
       for (const p of [host, ...joined.map((j) => j.peer)]) p.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -161,7 +161,7 @@ describe("projector", () => {
         ]);
       }
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -182,7 +182,7 @@ describe("projector", () => {
       expect(await scrolls(page)).toBe(false);
       for (const p of [host, cy, ...players]) p.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -203,7 +203,7 @@ describe("projector", () => {
       expect(await page.locator("#lobby-empty").isHidden()).toBe(true);
       host.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -250,7 +250,7 @@ describe("projector", () => {
       for (const p of [host, ...players]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -267,7 +267,7 @@ describe("projector", () => {
       expect(await background(page)).toBe("rgb(11, 16, 32)");
       expect(await text(page, "#theme")).toBe("Light theme");
     },
-    15_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -294,7 +294,7 @@ describe("projector", () => {
       expect(await tones(silent)).toEqual([]);
       for (const p of [host, ...players]) p.close();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -325,7 +325,7 @@ describe("projector", () => {
       for (const p of [host, ...players]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    15_000,
+    90_000,
   );
 });
 
@@ -367,7 +367,7 @@ describe("player page", () => {
       for (const p of [host, owl, ...players]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -395,7 +395,7 @@ describe("player page", () => {
       for (const p of [host, olga.peer, ...players]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -420,7 +420,7 @@ describe("player page", () => {
       host.close();
       await page.locator("#host-line", { hasText: "No host connected right now" }).waitFor();
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -433,7 +433,7 @@ describe("player page", () => {
         .locator("#host-line", { hasText: "No host yet — in the default room the first buzz wins" })
         .waitFor();
     },
-    15_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -457,7 +457,7 @@ describe("player page", () => {
       expect(await text(page, "#buzz-small")).toBe("Mo buzzed first for team Cats");
       for (const p of [host, mate]) p.close();
     },
-    15_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -489,7 +489,7 @@ describe("player page", () => {
       for (const p of [host, ...players]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -518,7 +518,7 @@ describe("player page", () => {
       host.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    15_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -537,6 +537,6 @@ describe("player page", () => {
       expect(await scrolls(page)).toBe(false);
       host.close();
     },
-    15_000,
+    90_000,
   );
 });

@@ -35,6 +35,6 @@ describe("projector", () => {
       for (const p of [host, ann]) p.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 });

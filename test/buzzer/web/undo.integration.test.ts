@@ -67,7 +67,7 @@ describe("host console undo", () => {
       ben.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -126,6 +126,6 @@ describe("host console undo", () => {
       other.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    30_000,
+    90_000,
   );
 });

@@ -74,7 +74,7 @@ describe("player page on a venue's network", () => {
       host.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -94,7 +94,7 @@ describe("player page on a venue's network", () => {
       host.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 
   test.skipIf(!hasChromium)(
@@ -142,7 +142,7 @@ describe("player page on a venue's network", () => {
       host.close();
       expect(suite.browsing.problems).toEqual([]);
     },
-    20_000,
+    90_000,
   );
 });
 
@@ -236,6 +236,6 @@ describe("player page on a slow link", () => {
         await far.stop();
       }
     },
-    30_000,
+    90_000,
   );
 });
