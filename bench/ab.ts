@@ -3,7 +3,8 @@
  * main) and from this one, beside bare Bun, taking turns per repeat so the machine's drifts hit
  * them alike. One scenario (burst or room) at one size; per server the median and min–max over
  * repeats of the time to the last verdict and of server CPU per buzz, round 0 apart from the rest
- * (in a burst, round 0 is the one in which plain connections become players).
+ * (in a burst, round 0 is the one in which plain connections become players), then that CPU by
+ * server thread.
  */
 import { parseOptions } from "../lib/options.ts";
 import { LOAD_CORE, numbers, SERVER_CORE } from "./harness.ts";
@@ -77,7 +78,7 @@ async function once(spec: ServerSpec): Promise<LoadResult> {
   }
 }
 
-type Rounds = { timeMs: number; serverCpuSec: number }[];
+type Rounds = { timeMs: number; serverCpuSec: number; serverThreads: Record<string, number> }[];
 const results: Record<string, { first: Rounds; rest: Rounds }[]> = {};
 for (let rep = 0; rep < n.reps; rep++) {
   const order = chosen.map((_, i) => chosen[(i + rep) % chosen.length] as string);
@@ -109,4 +110,21 @@ for (const id of chosen) {
     const cpu = spread(rs.map(cpuUs));
     console.log(`| ${id} | ${part === "first" ? "round 0" : "rounds 1+"} | ${fmt(times)} | ${fmt(cpu)} |`);
   }
+}
+
+// Where each server's CPU in the measured rounds went, by thread: on its one core, what the
+// runtime's threads beside the event loop take (compiling, faulting in heap) is time the loop waits.
+console.log("\n| server | CPU per buzz by thread, rounds 1+ (µs, mean over rounds) |\n|---|---|");
+for (const id of chosen) {
+  const rounds = (results[id] ?? []).flatMap((x) => x.rest);
+  if (rounds.length === 0) continue;
+  const sums: Record<string, number> = {};
+  for (const r of rounds)
+    for (const [name, sec] of Object.entries(r.serverThreads)) sums[name] = (sums[name] ?? 0) + sec;
+  const parts = Object.entries(sums)
+    .map(([name, sec]) => [name, (sec / (n.conns * rounds.length)) * 1e6] as const)
+    .filter(([, us]) => us >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, us]) => `${name} ${us.toFixed(1)}`);
+  console.log(`| ${id} | ${parts.join(", ")} |`);
 }

@@ -32,6 +32,8 @@ export interface BurstRound {
   verdicts: number;
   firstPlaces: number;
   serverCpuSec: number;
+  /** The same by server thread (procfs.ts threadCpu): the event loop's, and the runtime's beside it. */
+  serverThreads: Record<string, number>;
   loadCpuSec: number;
   machineCpuSec: number;
 }
@@ -72,6 +74,8 @@ export interface RoomRound {
   pings: number;
   /** Server and load CPU from the burst to the last verdict. */
   serverCpuSec: number;
+  /** The server's by thread (procfs.ts threadCpu). */
+  serverThreads: Record<string, number>;
   loadCpuSec: number;
   machineCpuSec: number;
 }

@@ -24,22 +24,39 @@ export function clockTicks(): number {
  * missing (a kernel without it), utime + stime from /proc/PID/stat.
  */
 export function cpuSeconds(pid: number): number {
+  return threadCpu(pid).total;
+}
+
+/**
+ * A process's CPU seconds so far, in all (as cpuSeconds) and by thread name: `main` for the event
+ * loop's thread, then the runtime's own (Bun's `JITWorker` compiles JavaScript, `JSCWarmUp` faults in
+ * fresh memory for the collector's heap, `HeapHelper` marks it, `mi-scavenger` gives freed memory
+ * back); numbered ones (`Bun Pool 0`, `Bun Pool 1`) count as one. A server pinned to one core runs
+ * them all there: what they take is time its event loop waits.
+ */
+export function threadCpu(pid: number): { total: number; threads: Record<string, number> } {
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
     readFileSync(`/proc/${pid}/schedstat`);
   } catch {
-    return statSeconds(pid);
+    const total = statSeconds(pid);
+    return { total, threads: { main: total } };
   }
-  let ns = 0;
+  const threads: Record<string, number> = {};
+  let total = 0;
   for (const tid of tasks) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      const seconds = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      const name = tid === String(pid) ? "main" : comm.replace(/ \d+$/, "");
+      threads[name] = (threads[name] ?? 0) + seconds;
+      total += seconds;
     } catch {
       // The thread ended after the listing.
     }
   }
-  return ns / 1e9;
+  return { total, threads };
 }
 
 /** CPU seconds a process has used so far (all its threads, user + system), from /proc/PID/stat. */
@@ -92,6 +109,8 @@ export function ownCpuSeconds(): number {
 export interface CpuMark {
   t: number;
   server: number;
+  /** The server's CPU seconds by thread (see threadCpu); empty without a server pid. */
+  serverThreads: Record<string, number>;
   load: number;
   machine: number;
 }
@@ -104,9 +123,11 @@ export function cpuMark(serverPid: number | null, loadPids: number[] = []): CpuM
       load += cpuSeconds(pid);
     } catch {}
   }
+  const server = serverPid === null ? { total: Number.NaN, threads: {} } : threadCpu(serverPid);
   return {
     t: performance.now(),
-    server: serverPid === null ? Number.NaN : cpuSeconds(serverPid),
+    server: server.total,
+    serverThreads: server.threads,
     load,
     machine: machineCpuSeconds(),
   };
@@ -118,6 +139,14 @@ export interface CpuShares {
   serverPct: number;
   loadPct: number;
   othersPct: number;
+}
+
+/** The server's CPU seconds by thread between two marks (a thread started between them counts from 0). */
+export function threadsBetween(a: CpuMark, b: CpuMark): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, seconds] of Object.entries(b.serverThreads))
+    out[name] = seconds - (a.serverThreads[name] ?? 0);
+  return out;
 }
 
 /** The CPU shares between two marks. */

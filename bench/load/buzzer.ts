@@ -2,6 +2,7 @@
 import { Burst, PacedBuzzers } from "../buzzing.ts";
 import { sleep, until } from "../harness.ts";
 import type { BurstRound } from "../load_result.ts";
+import { threadsBetween } from "../procfs.ts";
 import type { WireConn } from "../wire.ts";
 import { type Control, openControl } from "./control.ts";
 import type { Session } from "./session.ts";
@@ -31,6 +32,7 @@ async function burstRound(session: Session, conns: WireConn[], control: Control)
     verdicts: burst.answered,
     firstPlaces: burst.firstPlaces,
     serverCpuSec: b.server - a.server,
+    serverThreads: threadsBetween(a, b),
     loadCpuSec: b.load - a.load,
     machineCpuSec: b.machine - a.machine,
   };

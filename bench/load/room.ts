@@ -7,6 +7,7 @@
 import type { RoomView } from "../../buzzer/protocol.ts";
 import { now, openPooled, sleep, until } from "../harness.ts";
 import type { RoomRound } from "../load_result.ts";
+import { threadsBetween } from "../procfs.ts";
 import { connect } from "../wire.ts";
 import { type Control, openControl } from "./control.ts";
 import { bytesBetween, Phones } from "./phones.ts";
@@ -89,6 +90,7 @@ async function playRound(session: Session, phones: Phones, control: Control, sta
     deltas: phones.deltas / n,
     pings: phones.pings / n,
     serverCpuSec: b.server - a.server,
+    serverThreads: threadsBetween(a, b),
     loadCpuSec: b.load - a.load,
     machineCpuSec: b.machine - a.machine,
   };
