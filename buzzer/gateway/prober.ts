@@ -189,11 +189,18 @@ export class Prober {
     const steady = Math.max(this.opts.probeEvery, (this.conns.size * 1000) / (PROBE_BUDGET * STEADY_SHARE));
     let prospect: Link | null = null;
     let unmeasured = false;
+    // A connection never measured is pinged first; one measured already waits for what the budget
+    // leaves. In slot order alone, the first connections' quick warm-up probes took the budget, and
+    // a crowd's last connections had their first ping seconds later, often just before a burst:
+    // a buzz that finds no measure is held, and the whole room waits for it (unmeasuredWait).
+    const again: Socket[] = [];
     this.conns.forEach((ws) => {
       const p = ws.data.probes;
       if (budget > 0 && now >= p.nextFrameAt && mayPing(p, now)) {
-        this.pingNow(ws, now, steady);
-        budget--;
+        if (p.link === null) {
+          this.pingNow(ws, now, steady);
+          budget--;
+        } else again.push(ws);
       }
       if (budget > 0 && p.json && now >= p.json.nextAt) {
         const id = ++this.probeSeq;
@@ -209,6 +216,11 @@ export class Prober {
         else if (!p.link && (!p.answered || holds)) unmeasured = true;
       }
     });
+    for (const ws of again) {
+      if (budget <= 0) break;
+      this.pingNow(ws, now, steady);
+      budget--;
+    }
     this.sendProspect(prospect, unmeasured);
     for (const room of this.keepalive.quiet(this.rooms.keys(), now))
       this.server?.publish(topic(room, "players"), ALIVE);

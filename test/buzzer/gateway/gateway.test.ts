@@ -257,6 +257,31 @@ describe("Gateway", () => {
     gateway.detach();
   });
 
+  // In slot order alone, the first connections' warm-up probes took the budget, and a crowd's last
+  // ones were first pinged seconds later, often just before a burst that then waited for them.
+  test("pings connections never measured before measured ones due again, when the budget cannot take both", () => {
+    const { clock, gateway, server, handlers, connect } = setup(binder, {
+      maxConnections: 1000,
+      connectionsPerAddress: 1000,
+    });
+    gateway.attach(server, ALLOWED);
+    const early = Array.from({ length: 100 }, () => connect());
+    clock.advance(200);
+    expect(early.every((s) => s.pings.length === 1)).toBe(true);
+    clock.advance(10);
+    for (const s of early) handlers.pong?.(s.ws, Buffer.from(s.pings[0] as Uint8Array));
+    // Opened now, first due at 450 ms: when the early ones' second warm-up probe is due too.
+    clock.advance(40);
+    const late = Array.from({ length: 100 }, () => connect());
+    clock.advance(250);
+    // A tick's budget is 100 probes: the late connections' first ones.
+    expect(late.every((s) => s.pings.length === 1)).toBe(true);
+    expect(early.every((s) => s.pings.length === 1)).toBe(true);
+    clock.advance(100);
+    expect(early.every((s) => s.pings.length === 2)).toBe(true);
+    gateway.detach();
+  });
+
   // Held until a ping sent on its arrival comes back, a buzz must be waited for meanwhile.
   test("tells the default room at once that a plain player held for a measure cannot be measured", () => {
     const { clock, gateway, server, connect, message, of } = setup();
