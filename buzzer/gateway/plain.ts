@@ -67,6 +67,7 @@ export function release(ws: Socket, path: PlainPath): void {
   const { waiting, room } = conn;
   if (waiting?.for !== "measure" || !path.conns.has(conn)) return;
   conn.waiting = null;
+  path.prober.released();
   if (room) for (const at of waiting.at) path.buzz(ws, room, at);
   else join(ws, waiting.at, path);
 }

@@ -52,6 +52,21 @@ const PROSPECT_STEP = 1;
 const PING_PAYLOAD = new Uint8Array(8);
 const PING_TIME = new DataView(PING_PAYLOAD.buffer);
 
+/** The links of connections that may still send a plain buzz: the longest, and whether one cannot be measured. */
+interface Prospects {
+  link: Link | null;
+  unmeasured: boolean;
+}
+
+/** Folds a connection into the prospects: one not joined yet, or one whose plain buzz is held for a measure. */
+function addProspect(prospects: Prospects, ws: Socket): void {
+  const p = ws.data.probes;
+  const holds = held(ws.data);
+  if (ws.data.mode !== "new" && !holds) return;
+  if (p.link && uplinkAllowance(p.link) > uplinkAllowance(prospects.link)) prospects.link = p.link;
+  else if (!p.link && (!p.answered || holds)) prospects.unmeasured = true;
+}
+
 /** Sends and reads clock probes for every connection of one gateway. */
 export class Prober {
   server: Server<Conn> | null = null;
@@ -63,6 +78,8 @@ export class Prober {
   /** Whether the default room's owner has been told the prospects since the last takeover. */
   private told = true;
   private ticks = 0;
+  /** Whether a look at the prospects is due at the end of this turn (see released). */
+  private recheck = false;
   /** When the last buzz came in. */
   private buzzedAt = -Infinity;
 
@@ -95,6 +112,22 @@ export class Prober {
    */
   holding(): void {
     if (!this.prospect.unmeasured) this.sendProspect(this.prospect.link, true);
+  }
+
+  /**
+   * A held plain buzz went on: once this turn is done, the owner hears whether a connection still
+   * cannot be measured. Its window waits as for one that cannot until it does, and the next tick
+   * may be 100 ms away.
+   */
+  released(): void {
+    if (!this.prospect.unmeasured || this.recheck) return;
+    this.recheck = true;
+    this.opts.clock.soon(() => {
+      this.recheck = false;
+      const prospects: Prospects = { link: null, unmeasured: false };
+      this.conns.forEach((ws) => addProspect(prospects, ws));
+      this.sendProspect(prospects.link, prospects.unmeasured);
+    });
   }
 
   /** Notes a buzz: probes hold off while buzzes come in. */
@@ -187,8 +220,7 @@ export class Prober {
     let budget = busy ? 0 : (PROBE_BUDGET * TICK) / 1000;
     // Steady probes are spread out as connections grow, so they never take more than their share.
     const steady = Math.max(this.opts.probeEvery, (this.conns.size * 1000) / (PROBE_BUDGET * STEADY_SHARE));
-    let prospect: Link | null = null;
-    let unmeasured = false;
+    const prospects: Prospects = { link: null, unmeasured: false };
     // A connection never measured is pinged first; one measured already waits for what the budget
     // leaves. In slot order alone, the first connections' quick warm-up probes took the budget, and
     // a crowd's last connections had their first ping seconds later, often just before a burst:
@@ -208,20 +240,15 @@ export class Prober {
         jsonSent(p.json, id, now, steady);
         budget--;
       }
-      // Connections that may still send a plain buzz: their links, and whether one cannot be measured
-      // (looked at after its ping: one whose first ping goes out now is unmeasured from now).
-      const holds = held(ws.data);
-      if (ws.data.mode === "new" || holds) {
-        if (p.link && uplinkAllowance(p.link) > uplinkAllowance(prospect)) prospect = p.link;
-        else if (!p.link && (!p.answered || holds)) unmeasured = true;
-      }
+      // Looked at after its ping: one whose first ping goes out now is unmeasured from now.
+      addProspect(prospects, ws);
     });
     for (const ws of again) {
       if (budget <= 0) break;
       this.pingNow(ws, now, steady);
       budget--;
     }
-    this.sendProspect(prospect, unmeasured);
+    this.sendProspect(prospects.link, prospects.unmeasured);
     for (const room of this.keepalive.quiet(this.rooms.keys(), now))
       this.server?.publish(topic(room, "players"), ALIVE);
     if (++this.ticks % 100 === 0) this.admission.prune(now);

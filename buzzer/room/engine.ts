@@ -44,12 +44,15 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       raiseReach(room, cmd.link, s);
       break;
     }
-    case "prospects":
+    case "prospects": {
+      const was = room.prospects.get(cmd.gateway);
       if (cmd.link || cmd.unmeasured)
         room.prospects.set(cmd.gateway, { link: cmd.link, unmeasured: cmd.unmeasured });
       else room.prospects.delete(cmd.gateway);
       raiseReach(room, cmd.link, s, cmd.unmeasured);
+      if (was?.unmeasured && !cmd.unmeasured) lookAgain(room, now, out);
       break;
+    }
     case "leave":
       leave(room, cmd.conn, cmd.player, now, s, out);
       break;
@@ -127,6 +130,18 @@ function tick(room: Room, now: number, s: Settings, out: RoomEffect[]) {
   timeUp(room, now, TIMER_SLACK, s, out);
   if (room.settleAt !== null && now >= room.settleAt) settle(room, now, s, out);
   if (room.publish !== null && now >= room.publish.at) publishNow(room, now, out);
+}
+
+/**
+ * Every connection of a gateway can be measured again (a held buzz got its measure): the window
+ * waited as long as for one that cannot, and may close much sooner. Its reach is measured afresh at
+ * a tick now, rather than at the deadline that wait set (unmeasuredWait: 377 ms by default).
+ */
+function lookAgain(room: Room, now: number, out: RoomEffect[]) {
+  if (room.settleAt === null) return;
+  room.reach = { ...room.reach, at: Number.NEGATIVE_INFINITY };
+  room.settleAt = now;
+  out.push({ type: "wake", at: now });
 }
 
 /** A connection that stayed open through a takeover is in the room again, as the player, host or viewer it was. */

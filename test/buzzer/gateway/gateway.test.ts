@@ -283,8 +283,8 @@ describe("Gateway", () => {
   });
 
   // Held until a ping sent on its arrival comes back, a buzz must be waited for meanwhile.
-  test("tells the default room at once that a plain player held for a measure cannot be measured", () => {
-    const { clock, gateway, server, connect, message, of } = setup();
+  test("tells the default room at once that a plain player held for a measure cannot be measured, and when it is measured", () => {
+    const { clock, gateway, server, handlers, connect, message, of } = setup();
     gateway.attach(server, ALLOWED);
     const socket = connect();
     // Its first buzz, before any ping, joins it unmeasured; then it stops reading.
@@ -299,6 +299,20 @@ describe("Gateway", () => {
       gateway: "g1",
       link: null,
       unmeasured: true,
+    });
+    // Its measure comes back: once this turn is done, the room hears there is nothing to wait for,
+    // not at the next tick.
+    clock.advance(10);
+    handlers.pong?.(socket.ws, Buffer.from(socket.pings.at(-1) as Uint8Array));
+    expect(socket.data.waiting).toBeNull();
+    expect(of("prospects").at(-1)?.unmeasured).toBe(true);
+    clock.runSoon();
+    expect(of("prospects").at(-1)).toEqual({
+      type: "prospects",
+      room: "MAIN",
+      gateway: "g1",
+      link: null,
+      unmeasured: false,
     });
     gateway.detach();
   });

@@ -139,6 +139,21 @@ describe("decide", () => {
       expect(verdicts(apply(room, tick, 1202, s))).toEqual([["c1", "first place!"]]);
     });
 
+    // A held plain buzz got its measure: the window had waited as for a connection that cannot be
+    // measured (377 ms by default), and looks again at once rather than at that deadline.
+    test("looks again at once when a gateway's connections can all be measured again", () => {
+      const { room, s, ids } = roomWith([FAST, FAST]);
+      const unmeasured = (on: boolean) =>
+        ({ type: "prospects", room: "QUIZ", gateway: "g1", link: null, unmeasured: on }) as const;
+      apply(room, unmeasured(true), 990, s);
+      const effects = apply(room, buzzes(buzz("c1", ids[0] as string, 1000)), 1000, s);
+      expect(wakeAt(effects)).toBe(1000 + unmeasuredWait(s));
+      expect(wakeAt(apply(room, unmeasured(false), 1010, s))).toBe(1010);
+      // b (FAST, 12 ms round trips) could still come until 1014.
+      expect(verdicts(apply(room, tick, 1010, s))).toEqual([]);
+      expect(verdicts(apply(room, tick, 1014, s))).toEqual([["c1", "first place!"]]);
+    });
+
     test("waits no longer than maxCompensation for any link", () => {
       const far: Link = { rtt: 250, high: 300, jitter: 10 };
       const { room, s, ids } = roomWith([null, far], "open", settings({ maxCompensation: 150 }));
