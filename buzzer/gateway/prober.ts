@@ -125,7 +125,9 @@ export class Prober {
     this.opts.clock.soon(() => {
       this.recheck = false;
       const prospects: Prospects = { link: null, unmeasured: false };
-      this.conns.forEach((ws) => addProspect(prospects, ws));
+      this.conns.forEach((ws) => {
+        addProspect(prospects, ws);
+      });
       this.sendProspect(prospects.link, prospects.unmeasured);
     });
   }
