@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cpuSeconds } from "../../bench/procfs.ts";
+import { cpuSeconds, threadCpu } from "../../bench/procfs.ts";
 
 describe("procfs", () => {
   test("cpuSeconds counts at least the CPU a process used by its own count, finer than 10 ms clock ticks", async () => {
@@ -25,5 +25,18 @@ describe("procfs", () => {
       child.kill();
       await child.exited;
     }
+  });
+
+  test("threadCpu names the event loop's thread main, counts numbered threads as one, and sums to the total", () => {
+    // Spun until the process has used 20 ms of CPU by its own count (not of wall time, which a busy
+    // machine stretches).
+    const start = process.cpuUsage();
+    while (process.cpuUsage(start).user + process.cpuUsage(start).system < 20_000) {}
+    const { total, threads } = threadCpu(process.pid);
+    // Most of that spin is the event loop's (the rest of the process may compile it meanwhile).
+    expect(threads.main).toBeGreaterThanOrEqual(0.01);
+    expect(Object.keys(threads).some((name) => / \d+$/.test(name))).toBe(false);
+    const sum = Object.values(threads).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(total, 9);
   });
 });
