@@ -9,7 +9,7 @@
 import { parseOptions } from "../lib/options.ts";
 import { LOAD_CORE, numbers, SERVER_CORE } from "./harness.ts";
 import type { LoadResult } from "./load_result.ts";
-import { killOnExit, SERVERS, type ServerSpec, spawnTracked, startServer } from "./servers.ts";
+import { BARE_FAIR, killOnExit, SERVERS, type ServerSpec, spawnTracked, startServer } from "./servers.ts";
 import { spread } from "./stats.ts";
 
 const program = "bench/ab.ts";
@@ -23,7 +23,7 @@ const { values } = parseOptions(program, "Ours before and after, beside bare Bun
   conns: { type: "string", default: "5000", value: "N", help: "connections" },
   rounds: { type: "string", default: "5", value: "R", help: "rounds per repeat" },
   reps: { type: "string", default: "5", value: "K", help: "repeats (a fresh server each)" },
-  servers: { type: "string", default: "base,ours,bare", value: "LIST", help: "base, ours, bare" },
+  servers: { type: "string", default: "base,ours,bare", value: "LIST", help: "base, ours, bare, fair" },
 });
 const n = numbers(program, values, { conns: [1, 100_000], rounds: [1, 100], reps: [1, 100] });
 const scenario = String(values.scenario);
@@ -35,6 +35,7 @@ const base = values.base as string | undefined;
 const specs: Record<string, ServerSpec> = {
   ours,
   bare,
+  fair: BARE_FAIR,
   ...(base && {
     base: {
       ...ours,
@@ -47,7 +48,7 @@ const specs: Record<string, ServerSpec> = {
 };
 const chosen = String(values.servers)
   .split(",")
-  .filter((id) => specs[id] && (scenario !== "room" || id !== "bare"));
+  .filter((id) => specs[id] && (scenario !== "room" || (id !== "bare" && id !== "fair")));
 
 /** One fresh server, one load generator run. */
 async function once(spec: ServerSpec): Promise<LoadResult> {

@@ -185,6 +185,31 @@ function roomSection(r: RunSummary): string[] {
   ];
 }
 
+/**
+ * What a fair decision costs by itself: bare Bun with a fair window (bench/reference/bare_fair.ts)
+ * against bare Bun, and ours against it, per burst size (CPU per buzz, rounds 1+).
+ */
+function fairFloor(bursts: ScenarioSummary[]): string[] {
+  const rows = bursts.flatMap((sc) => {
+    const cpu = (id: string) => sc.servers.find((s) => s.server === id)?.metrics.cpuUs?.median ?? Number.NaN;
+    const fair = cpu("fair");
+    if (!Number.isFinite(fair)) return [];
+    return [`| ${sc.title} | ${times(fair / cpu("bare"))} | ${times(cpu("ours") / fair)} |`];
+  });
+  if (rows.length === 0) return [];
+  return [
+    "**bare fair** is bare Bun with a fair window and nothing else: every link's round trip measured with ping " +
+      "frames, every buzz placed at its arrival less half its round trip, the verdicts sent when the window closes " +
+      "(everyone in, or the longest round trip after the first buzz). It tells what ordering by press time costs by " +
+      "itself, beside bare Bun, which answers each buzz as it reads it; ours does that and everything else.",
+    "",
+    "| clients | bare fair ÷ bare Bun, server CPU µs/buzz | ours ÷ bare fair |",
+    "|---|--:|--:|",
+    ...rows,
+    "",
+  ];
+}
+
 /** The whole report as Markdown. */
 export function markdown(r: RunSummary): string {
   const m = r.meta;
@@ -228,6 +253,7 @@ export function markdown(r: RunSummary): string {
       `${Number(m.maxClients).toLocaleString("en")} clients is the most that fit: the per-process open-file limit is ` +
       `${Number(m.fileLimit).toLocaleString("en")} (hard, cannot be raised here), so 50,000 connections are impossible on this machine.`,
     "",
+    ...fairFloor(r.bursts),
     ...roomSection(r),
     `## Memory per idle connection (${Number(m.idleConns).toLocaleString("en")} connections, opened in batches, silent)`,
     "",

@@ -13,6 +13,7 @@ import { cpuSeconds } from "./procfs.ts";
 import { markdown } from "./report.ts";
 import { rooms } from "./rooms.ts";
 import {
+  BARE_FAIR,
   killOnExit,
   type Mode,
   ROOT,
@@ -29,7 +30,7 @@ const { values } = parseOptions(program, "Every scenario against ours, bare Bun,
   quick: { type: "boolean", help: "2 repeats, 1 s windows (about 4 min)" },
   reps: { type: "string", value: "N", help: "repeats (default 5; 2 with --quick)" },
   only: { type: "string", value: "LIST", help: "scenarios: greet,cycle,verdict,burst,room,idle" },
-  servers: { type: "string", value: "LIST", help: "servers: ours,bare,node,python" },
+  servers: { type: "string", value: "LIST", help: "servers: ours,bare,node,python,fair (bursts only)" },
   "skip-fairness": { type: "boolean", help: "leave out the fairness table" },
 });
 const quick = values.quick === true;
@@ -37,6 +38,8 @@ const reps = numberOption(program, "reps", values.reps ?? (quick ? 2 : 5), 1, 10
 const only = (values.only as string | undefined)?.split(",");
 const serverIds = (values.servers as string | undefined)?.split(",");
 const servers = serverIds ? SERVERS.filter((s) => serverIds.includes(s.id)) : SERVERS;
+/** Bursts also measure bare Bun with a fair window: what a fair decision costs by itself. */
+const burstServers = [...servers, ...(!serverIds || serverIds.includes("fair") ? [BARE_FAIR] : [])];
 /** Loopback addresses the load generator spreads connections over (servers listen on 0.0.0.0). */
 const SPREAD = 4;
 
@@ -246,7 +249,7 @@ async function bursts(): Promise<ScenarioSummary[]> {
   for (const size of plan.burstSizes) {
     const runs: Raw[] = [];
     const skipped: Record<string, string> = {};
-    for (const spec of servers) {
+    for (const spec of burstServers) {
       // Python needs ~20 s to open and burst the largest count: only the full run measures it there.
       if (spec.id === "python" && quick && size === maxClients) {
         skipped.python = "skipped in --quick (takes ~20 s at this size)";

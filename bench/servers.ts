@@ -13,8 +13,8 @@ export const SECRET = "bench-secret";
 
 /** The two protocols: the greeting and the plain-text buzzer. */
 export type Mode = "greet" | "buzzer";
-/** Which server: ours, bare Bun, Node.js + ws, Python websockets. */
-export type ServerId = "ours" | "bare" | "node" | "python";
+/** Which server: ours, bare Bun, Node.js + ws, Python websockets, bare Bun with a fair window. */
+export type ServerId = "ours" | "bare" | "node" | "python" | "fair";
 
 /** A server the bench can start in either mode. */
 export interface ServerSpec {
@@ -101,6 +101,17 @@ export const SERVERS: ServerSpec[] = [
     control: "plain",
   },
 ];
+
+/**
+ * Bare Bun with a fair window (bench/reference/bare_fair.ts): what ordering buzzes by press time
+ * costs by itself. Buzzer bursts only, beside the four.
+ */
+export const BARE_FAIR: ServerSpec = {
+  id: "fair",
+  label: "bare fair",
+  command: (_mode, host) => [bun, "bench/reference/bare_fair.ts", "--host", host, "--port", "0"],
+  control: "plain",
+};
 
 /** A started server: its process id (for /proc), the URL to connect to, and how to stop it. */
 export interface RunningServer {
