@@ -189,7 +189,7 @@ function roomSection(r: RunSummary): string[] {
  * What a fair decision costs by itself: bare Bun with a fair window (bench/reference/bare_fair.ts)
  * against bare Bun, and ours against it, per burst size (CPU per buzz, rounds 1+).
  */
-function fairFloor(bursts: ScenarioSummary[]): string[] {
+export function fairFloor(bursts: ScenarioSummary[]): string[] {
   const rows = bursts.flatMap((sc) => {
     const cpu = (id: string) => sc.servers.find((s) => s.server === id)?.metrics.cpuUs?.median ?? Number.NaN;
     const fair = cpu("fair");

@@ -157,8 +157,9 @@ function summarize(
   metrics: (r: LoadResult) => Record<string, number[]>,
   boundOf?: (r: LoadResult) => string[],
   skipped: Partial<Record<string, string>> = {},
+  specs: ServerSpec[] = servers,
 ): ScenarioSummary {
-  const out: ServerSummary[] = servers.map((spec) => {
+  const out: ServerSummary[] = specs.map((spec) => {
     const mine = runs.filter((r) => r.server === spec.id);
     const merged: Record<string, number[]> = {};
     for (const r of mine) {
@@ -306,6 +307,7 @@ async function bursts(): Promise<ScenarioSummary[]> {
           return [bound(sum((x) => x.serverCpuSec) / secs, sum((x) => x.loadCpuSec) / secs, others)];
         },
         skipped,
+        burstServers,
       ),
     );
   }
