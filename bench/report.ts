@@ -198,10 +198,10 @@ export function fairFloor(bursts: ScenarioSummary[]): string[] {
   });
   if (rows.length === 0) return [];
   return [
-    "**bare fair** is bare Bun with a fair window and nothing else: every link's round trip measured with ping " +
-      "frames, every buzz placed at its arrival less half its round trip, the verdicts sent when the window closes " +
-      "(everyone in, or the longest round trip after the first buzz). It tells what ordering by press time costs by " +
-      "itself, beside bare Bun, which answers each buzz as it reads it; ours does that and everything else.",
+    "**bare fair** is the leanest fair buzzer we could write on bare Bun: each link's round trip measured with " +
+      "ping frames, each buzz placed at its arrival less half its round trip, and its verdict sent once no buzz " +
+      "still to come can precede it. It tells what ordering by press time costs by itself, beside bare Bun, which " +
+      "answers each buzz as it reads it; ours does that and everything else.",
     "",
     "| clients | bare fair ÷ bare Bun, server CPU µs/buzz | ours ÷ bare fair |",
     "|---|--:|--:|",

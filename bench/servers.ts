@@ -102,10 +102,7 @@ export const SERVERS: ServerSpec[] = [
   },
 ];
 
-/**
- * Bare Bun with a fair window (bench/reference/bare_fair.ts): what ordering buzzes by press time
- * costs by itself. Buzzer bursts only, beside the four.
- */
+/** The leanest fair buzzer on bare Bun (bench/reference/bare_fair.ts), measured in the bursts beside the four. */
 export const BARE_FAIR: ServerSpec = {
   id: "fair",
   label: "bare fair",
