@@ -83,7 +83,7 @@ function decide(): void {
   }
   pending = pending.slice(n);
   const next = pending[0];
-  if (next) timer = setTimeout(decide, next.at + reach / 2 - performance.now());
+  if (next) timer = setTimeout(decide, Math.max(0, next.at + reach / 2 - performance.now()));
 }
 
 function buzz(ws: Socket, now: number): void {
