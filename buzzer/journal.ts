@@ -2,26 +2,13 @@
  * The game journal: what must survive a restart (rooms, players and their resume tokens, each
  * round's phase, lockouts, timer deadline, placed presses and the host's marks, scores and the ids
  * of the awards that gave them, teams and rules) as JSON-lines entries. The room owner writes
- * entries before it acknowledges, so a verdict a player has seen is never lost. Pure: no file access here; reading journal text, line by line
- * and checked, is journal_check.ts's.
+ * entries before it acknowledges, so a verdict a player has seen is never lost. Pure: no file access
+ * here; rebuilding rooms from entries is journal_replay.ts's, reading journal text, line by line and
+ * checked, journal_check.ts's.
  */
 import { DEFAULT_RULES, type Rules } from "./protocol.ts";
-import { rememberAward } from "./room/awards.ts";
-import { addBan } from "./room/bans.ts";
-import { addLine, dropLine, keepLine } from "./room/board.ts";
-import {
-  ADDRESS_KEPT,
-  addPlayer,
-  type Mark,
-  member,
-  newRoom,
-  type Player,
-  type Room,
-  removePlayer,
-  renamePlayer,
-} from "./room/state.ts";
-import { toldAsRestored } from "./room/views.ts";
-import { type Placed, type Round, type Spell, standing } from "./round.ts";
+import type { Mark, Player, Room } from "./room/state.ts";
+import type { Placed, Round, Spell } from "./round.ts";
 
 /** One journal line. */
 export type Entry =
@@ -134,148 +121,6 @@ export function unjudgedEntry(room: Room, id: string): Entry {
 export function scoreEntry(room: Room, player: Player, award?: string): Entry {
   const { id, name, team, points } = player;
   return { e: "score", room: room.code, id, name, team, points, ...(award === undefined ? {} : { award }) };
-}
-
-/**
- * Rebuilds rooms from entries. Press times, release times and timer deadlines in the journal are on
- * the old process's monotonic clock; the `clock` entries carry them onto ours (`epoch`: this
- * process's). An armed round comes back armed: phones were told when it opens and say GO then, so
- * a press after that is a press, not a false start (one whose release passed opens at once).
- */
-export function replay(entries: Entry[], epoch: number): Map<string, Room> {
-  const rooms = new Map<string, Room>();
-  let shift = 0;
-  for (const entry of entries) {
-    if (entry.e === "clock") {
-      shift = entry.epoch - epoch;
-      continue;
-    }
-    if (entry.e === "room") {
-      if (!rooms.has(entry.room)) rooms.set(entry.room, newRoom(entry.room, entry.secret));
-      continue;
-    }
-    if (entry.e === "close") {
-      rooms.delete(entry.room);
-      continue;
-    }
-    const room = rooms.get(entry.room);
-    if (!room) continue;
-    switch (entry.e) {
-      case "player": {
-        const { id, name, token, plain, address } = entry;
-        const known = room.players.get(id);
-        // A player's entry again: it came back from another address.
-        if (known) known.address = (address ?? "").slice(0, ADDRESS_KEPT);
-        else addPlayer(room, { id, name, token, plain, conn: null, link: null, leftAt: null, address });
-        countAnonymous(room, name);
-        break;
-      }
-      case "kick": {
-        const player = room.players.get(entry.id);
-        if (player) removePlayer(room, player);
-        break;
-      }
-      case "left": {
-        const player = room.players.get(entry.id);
-        if (player) keepLine(room, player);
-        break;
-      }
-      case "score":
-        score(room, entry);
-        if (entry.award !== undefined) rememberAward(room.awards, entry.award);
-        break;
-      case "awards":
-        for (const id of entry.ids) rememberAward(room.awards, id);
-        break;
-      case "rules":
-        // Known rules only: a field a later version added is not carried into this one's views.
-        room.rules = Object.fromEntries(
-          Object.keys(DEFAULT_RULES).map((k) => [k, entry.rules[k as keyof Rules]]),
-        ) as unknown as Rules;
-        break;
-      case "ban":
-        addBan(room.bans, { name: entry.name, token: entry.token });
-        break;
-      case "rename": {
-        const player = room.players.get(entry.id);
-        if (player) renamePlayer(room, player, entry.name);
-        break;
-      }
-      case "round": {
-        const same = entry.number === room.round.number;
-        const armed = entry.phase === "armed" && entry.releaseAt !== null;
-        room.round = {
-          number: entry.number,
-          phase: armed || entry.phase !== "armed" ? entry.phase : "locked",
-          // Kept in every phase: a press before it, sent again to this owner, is still a false start.
-          releaseAt:
-            entry.releaseAt !== null && (armed || entry.phase !== "armed") ? entry.releaseAt + shift : null,
-          startedAt: entry.startedAt !== undefined ? entry.startedAt + shift : null,
-          lockedAt: entry.lockedAt !== undefined ? entry.lockedAt + shift : null,
-          earlier: entry.earlier ? { from: entry.earlier.from + shift, to: entry.earlier.to + shift } : null,
-          pending: [],
-          placed: same ? room.round.placed : [],
-          lockedOut: entry.lockedOut,
-          answered: [],
-        };
-        room.closesAt =
-          entry.phase === "open" && entry.closesAt !== undefined ? entry.closesAt + shift : null;
-        room.lockedBy = entry.phase === "locked" ? (entry.lockedBy ?? null) : null;
-        if (!same) room.judged.clear();
-        room.late = new Set(entry.late);
-        break;
-      }
-      case "judged":
-        // At most one mark per player or place of the round, as the host's judge allows.
-        if (entry.round === room.round.number && judgeable(room, entry.id))
-          room.judged.set(entry.id, {
-            verdict: entry.verdict,
-            points: entry.points ?? room.rules[entry.verdict],
-          });
-        break;
-      case "unjudged":
-        if (entry.round === room.round.number) room.judged.delete(entry.id);
-        break;
-      case "placed":
-        if (entry.round === room.round.number) {
-          const presses = entry.presses.map((p) => ({
-            ...p,
-            press: p.press + shift,
-            arrival: p.arrival + shift,
-          }));
-          room.round = { ...room.round, placed: [...room.round.placed, ...presses] };
-        }
-        break;
-    }
-  }
-  for (const room of rooms.values()) toldAsRestored(room);
-  return rooms;
-}
-
-/** Whether a mark may name this player: one of the room's, or one with a place in the round (kicked since). */
-function judgeable(room: Room, id: string): boolean {
-  return room.players.has(id) || typeof standing(room.round, id) === "object";
-}
-
-/** Counts `Player N` as an anonymous name already given, so the next anonymous player is not named the same. */
-function countAnonymous(room: Room, name: string): void {
-  room.anonymous = Math.max(room.anonymous, Number(name.match(/^Player (\d+)$/)?.[1] ?? 0));
-}
-
-/** Sets a line of the leaderboard: a player's points and team, or a departed player's line. */
-function score(room: Room, entry: Extract<Entry, { e: "score" }>): void {
-  const { id, name, team, points, address } = entry;
-  const player = room.players.get(id);
-  if (!player) {
-    dropLine(room, id);
-    countAnonymous(room, name);
-    const kept = address?.slice(0, ADDRESS_KEPT);
-    return addLine(room, id, kept ? { name, team, points, address: kept } : { name, team, points });
-  }
-  if (player.team !== null) member(room, player.team, -1);
-  if (team !== null) member(room, team, 1);
-  player.team = team;
-  player.points = points;
 }
 
 /** The entries that recreate the rooms as they are: a compacted journal. */

@@ -1,7 +1,8 @@
 /** The journal on disk: read and replayed at start, compacted, then appended to as the game goes. */
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { type Entry, replay, snapshot } from "./journal.ts";
+import { type Entry, snapshot } from "./journal.ts";
 import { parseJournal } from "./journal_check.ts";
+import { replay } from "./journal_replay.ts";
 import type { Room } from "./room/state.ts";
 
 /** Owner read and write only: the file holds host secrets and players' resume tokens. */

@@ -11,8 +11,9 @@
  */
 import type { RedisClient } from "bun";
 import { randomHex } from "../../lib/secret.ts";
-import { type Entry, replay, snapshot } from "../journal.ts";
+import { type Entry, snapshot } from "../journal.ts";
 import { parseJournal } from "../journal_check.ts";
+import { replay } from "../journal_replay.ts";
 import type { Room } from "../room/state.ts";
 
 /** How long a lease lasts without renewal, in ms: a dead owner's rooms are taken over after this. */

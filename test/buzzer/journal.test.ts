@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { type Entry, replay, roundEntry, snapshot } from "../../buzzer/journal.ts";
+import { type Entry, roundEntry, snapshot } from "../../buzzer/journal.ts";
 import { parseJournal } from "../../buzzer/journal_check.ts";
+import { replay } from "../../buzzer/journal_replay.ts";
 import { DEFAULT_RULES } from "../../buzzer/protocol.ts";
 import { type Bans, isBanned } from "../../buzzer/room/bans.ts";
 import { ADDRESS_KEPT, addPlayer, newRoom, type Room } from "../../buzzer/room/state.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { replay, snapshot } from "../../../buzzer/journal.ts";
+import { snapshot } from "../../../buzzer/journal.ts";
 import { parseJournal } from "../../../buzzer/journal_check.ts";
+import { replay } from "../../../buzzer/journal_replay.ts";
 import { AWARDS_KEPT, rememberAward } from "../../../buzzer/room/awards.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { apply, type EngineCommand } from "../../../buzzer/room/engine.ts";

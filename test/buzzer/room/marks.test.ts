@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { type Entry, replay, snapshot } from "../../../buzzer/journal.ts";
+import { type Entry, snapshot } from "../../../buzzer/journal.ts";
+import { replay } from "../../../buzzer/journal_replay.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import {

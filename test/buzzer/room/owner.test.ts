@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { type Link, MAX_COMPENSATION } from "../../../buzzer/fair.ts";
-import { type Entry, replay } from "../../../buzzer/journal.ts";
+import type { Entry } from "../../../buzzer/journal.ts";
+import { replay } from "../../../buzzer/journal_replay.ts";
 import type { GatewayEffect, RoomCommand } from "../../../buzzer/room/commands.ts";
 import { MIN_SECRET } from "../../../buzzer/room/opening.ts";
 import { OWNER_DEFAULTS, Owner, type OwnerOptions } from "../../../buzzer/room/owner.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Entry } from "../../../buzzer/journal.ts";
-import { replay } from "../../../buzzer/journal.ts";
+import { replay } from "../../../buzzer/journal_replay.ts";
 import { apply, type EngineCommand } from "../../../buzzer/room/engine.ts";
 import { newRoom, type Room } from "../../../buzzer/room/state.ts";
 import {

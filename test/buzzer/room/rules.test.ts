@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { replay, snapshot } from "../../../buzzer/journal.ts";
+import { snapshot } from "../../../buzzer/journal.ts";
+import { replay } from "../../../buzzer/journal_replay.ts";
 import { DEFAULT_RULES } from "../../../buzzer/protocol.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { replay, snapshot } from "../../../buzzer/journal.ts";
+import { snapshot } from "../../../buzzer/journal.ts";
+import { replay } from "../../../buzzer/journal_replay.ts";
 import { DEFAULT_RULES, type RoomView, VIEW } from "../../../buzzer/protocol.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { MAX_PUBLISH_DELAY, PUBLISH_DELAY, publishSoon } from "../../../buzzer/room/effects.ts";
