@@ -175,7 +175,9 @@ export class Prober {
   /** A ping frame came back: its payload is the time it was sent. */
   onPingFrame(ws: Socket, data: Buffer): void {
     if (data.byteLength !== 8) return;
-    const t0 = new DataView(data.buffer, data.byteOffset, 8).getFloat64(0);
+    // Read in place: a DataView over `data.buffer` would make the runtime give this small Buffer an
+    // ArrayBuffer of its own, two objects and a copy for every pong (up to a thousand a second).
+    const t0 = data.readDoubleBE(0);
     const { probes, room, player } = ws.data;
     if (!frameAnswered(probes, t0, this.opts.clock.now())) return;
     // A connection whose join is on its way is told at its bind (gateway.ts), not here.
