@@ -378,6 +378,9 @@ describe("host console", () => {
       await peer.next("state", (s) => s.round === 2 && s.phase === "open", WAIT);
       peer.send({ type: "buzz", at: performance.now() });
       await peer.next("verdict", (v) => v.round === 2, WAIT);
+      // Round 1 was open too: the console must show round 2 before its Lock names that round (a
+      // lock of round 1, the round it showed until then, would rightly leave round 2 alone).
+      await host.locator("#round-number", { hasText: "2" }).waitFor();
       await host.locator("#phase", { hasText: "open" }).waitFor();
       // A lock sent after the double click is applied after both of its messages.
       await host.keyboard.press("l");
