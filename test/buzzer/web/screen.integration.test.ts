@@ -223,7 +223,9 @@ describe("projector", () => {
       ann.send({ type: "buzz", at: performance.now() });
       await ann.next("verdict", () => true, WAIT);
       host.send({ type: "lock" });
-      await watching.locator("#phase[data-phase=locked]").waitFor();
+      // Not data-phase=locked alone: the unplayed round the projector opened on was locked too, and a
+      // projector behind on a loaded machine would match it before the round it is still to draw.
+      await watching.locator("#phase[data-phase=locked]", { hasText: "Locked" }).waitFor();
       const placed = { phase: "Locked", winner: "Ann", order: ["Ann"] };
       expect(await headline(watching)).toEqual(placed);
       const late = await projector("LATE");
