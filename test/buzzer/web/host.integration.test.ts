@@ -242,7 +242,8 @@ describe("host console", () => {
       // the slow tab says why its click did nothing.
       hold = true;
       await host.getByRole("button", { name: "Wrong: Ben" }).click();
-      await host.locator('#order li[data-judged="wrong"]').waitFor();
+      // The clicking tab shows its mark at once; the server has it once Ben is told.
+      await ben.next("score", (m) => m.judged === "wrong", WAIT);
       await other.getByRole("button", { name: "Right: Ben" }).click();
       await other
         .locator("#order-note", { hasText: "Ben's answer is already marked wrong this round." })

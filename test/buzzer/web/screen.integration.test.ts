@@ -360,8 +360,8 @@ describe("player page", () => {
       expect(pat?.team).toBe("Owls");
       host.send({ type: "award", player: pat?.id ?? "", points: 3 });
       host.send({ type: "award", player: owlWelcome.id, points: 1 });
-      await page.locator("#my-score", { hasText: "3 pts · 1st of 2" }).waitFor();
-      await page.locator("#scores li").nth(1).waitFor();
+      // Waited for by the team's total: Pat's award alone already shows "3 pts · 1st of 2" and both lines.
+      await page.locator("#teams li .points", { hasText: "4 pts" }).waitFor();
       expect(await texts(page, "#scores li .name")).toEqual(["PatOwls", "OlgaOwls"]);
       expect(await texts(page, "#scores li .points")).toEqual(["3 pts", "1 pt"]);
       expect(await texts(page, "#teams li .points")).toEqual(["4 pts"]);
