@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
 import type { LoadResult } from "../../bench/load_result.ts";
+import { Peer } from "../buzzer/peer.ts";
 import { ROOT, type Server, startServer } from "../support.ts";
 
 /** Each way of the far client's link, in ms, and how much earlier it presses than the near one. */
 const ONE_WAY = 100;
 const LEAD = 80;
-
-/** A native WebSocket client (it answers ping frames) and the lines it is sent. */
-async function client(url: string) {
-  const ws = new WebSocket(url);
-  const lines: string[] = [];
-  ws.onmessage = (e) => lines.push(String(e.data));
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  const next = async () => {
-    for (let i = 0; i < 500 && lines.length === 0; i++) await Bun.sleep(10);
-    return lines.shift();
-  };
-  return { ws, next };
-}
+/** The longest wait for a reply: only to stop a hang. */
+const WAIT = 10_000;
 
 describe("bench/reference/bare_fair.ts", () => {
   let server: Server;
@@ -47,21 +34,23 @@ describe("bench/reference/bare_fair.ts", () => {
 
   test("places a far client that presses 80 ms earlier first, though its buzz arrives last", async () => {
     const proxy = startProxy(server.url);
-    const control = await client(server.url);
-    const far = await client(`${proxy.url}/${linkQuery({ up: ONE_WAY, down: ONE_WAY, jitter: 0, seed: 1 })}`);
-    const near = await client(server.url);
+    // Plain-text clients whose WebSockets answer ping frames, as the load generator's do.
+    const control = new Peer(server.url);
+    const far = new Peer(`${proxy.url}/${linkQuery({ up: ONE_WAY, down: ONE_WAY, jitter: 0, seed: 1 })}`);
+    const near = new Peer(server.url);
     try {
+      await Promise.all([control, far, near].map((p) => p.opened));
       control.ws.send("reset");
-      expect(await control.next()).toBe("new round");
+      expect(await control.text(WAIT)).toBe("new round");
       // A sweep of probes every 100 ms: both links are measured well within this.
       await Bun.sleep(1000);
       far.ws.send("buzz");
       await Bun.sleep(LEAD);
       near.ws.send("buzz");
-      expect(await far.next()).toBe("first place!");
-      expect(await near.next()).toMatch(/^response time: \d+\.\d\d seconds slower!$/);
+      expect(await far.text(WAIT)).toBe("first place!");
+      expect(await near.text(WAIT)).toMatch(/^response time: \d+\.\d\d seconds slower!$/);
     } finally {
-      for (const c of [control, far, near]) c.ws.close();
+      for (const p of [control, far, near]) p.close();
       proxy.stop();
     }
   }, 20_000);
