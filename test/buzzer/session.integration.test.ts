@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Server, ServerWebSocket } from "bun";
+import { until } from "../../bench/harness.ts";
 import type { ServerMessage } from "../../buzzer/protocol.ts";
 import { Session } from "../../buzzer/session.ts";
 import { roomView } from "./view_fixture.ts";
@@ -20,15 +21,6 @@ afterEach(async () => {
   await session?.close();
   server?.stop(true);
 });
-
-/** Resolves once `ok` holds, polling; rejects after WAIT. */
-async function until(ok: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + WAIT;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(5);
-  }
-}
 
 describe("session", () => {
   test("tells each answer's press: a ROUND_OVER for the round before, then the new round's verdict", async () => {
@@ -59,17 +51,17 @@ describe("session", () => {
       onStatus: () => {},
     });
     session.start();
-    await until(() => heard.some(([type]) => type === "state"), "the snapshot");
+    expect(await until(() => heard.some(([type]) => type === "state"), WAIT)).toBe(true);
     // A press in round 3; the host begins round 4 before its buzz is read; a press in round 4.
     session.buzz(performance.now());
-    await until(() => buzzes === 1, "the first buzz");
+    expect(await until(() => buzzes === 1, WAIT)).toBe(true);
     send({ type: "state", ...roomView({ round: 4, version: 8 }) });
-    await until(() => heard.filter(([type]) => type === "state").length === 2, "round 4");
+    expect(await until(() => heard.filter(([type]) => type === "state").length === 2, WAIT)).toBe(true);
     session.buzz(performance.now());
-    await until(() => buzzes === 2, "the second buzz");
+    expect(await until(() => buzzes === 2, WAIT)).toBe(true);
     send({ type: "error", code: "ROUND_OVER", message: "that press was made in round 3, which is over" });
     send({ type: "verdict", round: 4, place: 1, gap: 0, photo: false, text: "first place!" });
-    await until(() => heard.some(([type]) => type === "verdict"), "the verdict");
+    expect(await until(() => heard.some(([type]) => type === "verdict"), WAIT)).toBe(true);
     expect(heard.filter(([type]) => type === "error" || type === "verdict")).toEqual([
       ["error", 3],
       ["verdict", 4],
