@@ -7,9 +7,10 @@
  * server thread.
  */
 import { parseOptions } from "../lib/options.ts";
-import { LOAD_CORE, numbers, SERVER_CORE } from "./harness.ts";
+import { numbers } from "./harness.ts";
 import type { LoadResult } from "./load_result.ts";
-import { BARE_FAIR, killOnExit, SERVERS, type ServerSpec, spawnTracked, startServer } from "./servers.ts";
+import { measure } from "./measure.ts";
+import { BARE_FAIR, killOnExit, SERVERS, type ServerSpec } from "./servers.ts";
 import { spread } from "./stats.ts";
 
 const program = "bench/ab.ts";
@@ -50,33 +51,10 @@ const chosen = String(values.servers)
   .split(",")
   .filter((id) => specs[id] && (scenario !== "room" || (id !== "bare" && id !== "fair")));
 
-/** One fresh server, one load generator run. */
+/** One fresh server, one load generator run (10 minutes at most). */
 async function once(spec: ServerSpec): Promise<LoadResult> {
-  const server = await startServer(spec, "buzzer", SERVER_CORE);
-  try {
-    const args = ["--scenario", scenario, "--conns", String(n.conns), "--rounds", String(n.rounds)];
-    const proc = spawnTracked(
-      [
-        process.execPath,
-        "bench/load.ts",
-        "--url",
-        server.url,
-        "--pid",
-        String(server.pid),
-        "--spread",
-        "4",
-        "--control",
-        spec.control,
-        ...args,
-      ],
-      LOAD_CORE,
-    );
-    const out = await new Response(proc.stdout as ReadableStream).text();
-    await proc.exited;
-    return JSON.parse(out.trim().split("\n").at(-1) ?? "null") as LoadResult;
-  } finally {
-    await server.stop();
-  }
+  const args = ["--scenario", scenario, "--conns", String(n.conns), "--rounds", String(n.rounds)];
+  return (await measure(spec, "buzzer", [...args, "--control", spec.control], 600)).result;
 }
 
 type Rounds = { timeMs: number; serverCpuSec: number; serverThreads: Record<string, number> }[];

@@ -2,8 +2,9 @@
  * The runner's big-room section: the load generator's `room` scenario against ours at each size
  * (bare Bun, Node and Python have no rooms), summarized and rendered with the issue's targets.
  */
-import { type LoadResult, newResult, type RoomRound } from "./load_result.ts";
+import type { LoadResult, RoomRound } from "./load_result.ts";
 import { num } from "./markdown.ts";
+import { failed, type Measured } from "./measure.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { ScenarioSummary, ServerSummary } from "./summary.ts";
 
@@ -20,10 +21,7 @@ export const ROOM_TARGETS = {
 };
 
 /** One load generator run against a fresh server of ours, and the server's CPU over it. */
-export type RoomMeasure = (
-  args: string[],
-  limitSec: number,
-) => Promise<{ result: LoadResult; serverCpuTotalSec: number }>;
+export type RoomMeasure = (args: string[], limitSec: number) => Promise<Measured>;
 
 /** A run as the runner keeps it in latest.json. */
 export interface RoomRaw {
@@ -77,13 +75,7 @@ export async function rooms(
     try {
       run = { server: "ours", rep: 0, ...(await measure(args, 240)) };
     } catch (e) {
-      const message = (e as Error).message;
-      run = {
-        server: "ours",
-        rep: 0,
-        result: { ...newResult("room", "", size), errors: 1, errorSamples: [message] },
-        serverCpuTotalSec: Number.NaN,
-      };
+      run = { server: "ours", rep: 0, result: failed("room", size, e), serverCpuTotalSec: Number.NaN };
     }
     const r = run.result;
     const j = r.room?.join;
