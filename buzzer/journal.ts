@@ -56,8 +56,9 @@ export type Entry =
   | { e: "unjudged"; room: string; round: number; id: string }
   /**
    * A player's line on the leaderboard as it is now (the name is kept for a player who departs); a
-   * departed line's carries the address its player last joined from, if known, and one an award
-   * with an id gave carries that id (`award`), so a copy of the award gives nothing (room/awards.ts).
+   * departed line's carries the address its player last joined from, if known, and its resume token
+   * if it had one; one an award with an id gave carries that id (`award`), so a copy of the award
+   * gives nothing (room/awards.ts).
    */
   | {
       e: "score";
@@ -67,6 +68,7 @@ export type Entry =
       team: string | null;
       points: number;
       address?: string;
+      token?: string;
       award?: string;
     }
   /** The ids of the room's latest awards, oldest first: a compacted journal's `award` fields. */

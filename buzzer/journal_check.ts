@@ -109,6 +109,7 @@ const SHAPES: { [K in Entry["e"]]: Shape<Extract<Entry, { e: K }>> } = {
     team: nullOr(string),
     points: integer,
     address: optional(string),
+    token: optional(string),
     award: optional(string),
   },
   awards: { room: string, ids: listOf(string) },

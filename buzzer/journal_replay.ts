@@ -148,13 +148,13 @@ function countAnonymous(room: Room, name: string): void {
 
 /** Sets a line of the leaderboard: a player's points and team, or a departed player's line. */
 function score(room: Room, entry: Extract<Entry, { e: "score" }>): void {
-  const { id, name, team, points, address } = entry;
+  const { id, name, team, points, address, token } = entry;
   const player = room.players.get(id);
   if (!player) {
     dropLine(room, id);
     countAnonymous(room, name);
     const kept = address?.slice(0, ADDRESS_KEPT);
-    return addLine(room, id, kept ? { name, team, points, address: kept } : { name, team, points });
+    return addLine(room, id, { name, team, points, ...(kept && { address: kept }), ...(token && { token }) });
   }
   if (player.team !== null) member(room, player.team, -1);
   if (team !== null) member(room, team, 1);

@@ -7,15 +7,28 @@ import { csv } from "../../lib/csv.ts";
 import { nameKey } from "../names.ts";
 import type { OwnScore, ScoreView, TeamView } from "../protocol.ts";
 import type { RoomEffect } from "./commands.ts";
-import { changed, member, type Player, type Room, removePlayer } from "./state.ts";
+import {
+  changed,
+  member,
+  type Player,
+  type Room,
+  removePlayer,
+  reserveName,
+  unreserveName,
+} from "./state.ts";
 
-/** A departed player's line: its name, team and points, kept after the player is forgotten. */
+/**
+ * A departed player's line: its name, team and points, kept after the player is forgotten. Its name
+ * stays its own (a newcomer under it is numbered), and so does its token.
+ */
 export interface Line {
   name: string;
   team: string | null;
   points: number;
   /** The address the player last joined from, if known: a join from it under the name brings the line back. */
   address?: string;
+  /** The player's resume token, if it had one: a join with it brings the line back from anywhere. */
+  token?: string;
 }
 
 /** Departed players' lines a room keeps: past it, the lowest goes (a long open room stays bounded). */
@@ -99,8 +112,10 @@ export function tellScores(room: Room, out: RoomEffect[]): void {
  */
 export function keepLine(room: Room, player: Player): void {
   removePlayer(room, player);
-  const { name, team, points, address } = player;
-  addLine(room, player.id, address ? { name, team, points, address } : { name, team, points });
+  const { name, team, points, address, token, plain } = player;
+  // A plain-text player has no token to come back with (the original protocol cannot present one).
+  const keeps = token && !plain ? { token } : {};
+  addLine(room, player.id, { name, team, points, ...(address && { address }), ...keeps });
 }
 
 /** Keeps a departed player's line (if it scored), dropping the lowest line past DEPARTED_KEPT. */
@@ -108,6 +123,8 @@ export function addLine(room: Room, id: string, line: Line): void {
   if (line.points === 0) return;
   room.departed.set(id, line);
   if (line.address) room.returning.set(lineKey(line.address, line.name), id);
+  reserveName(room, line.name, id);
+  if (line.token) room.tokens.set(line.token, id);
   if (line.team !== null) member(room, line.team, 1);
   changed(room);
   if (room.departed.size > DEPARTED_KEPT) {
@@ -124,6 +141,8 @@ export function dropLine(room: Room, id: string): void {
   room.departed.delete(id);
   const key = line.address ? lineKey(line.address, line.name) : "";
   if (room.returning.get(key) === id) room.returning.delete(key);
+  unreserveName(room, line.name, id);
+  if (line.token && room.tokens.get(line.token) === id) room.tokens.delete(line.token);
   if (line.team !== null) member(room, line.team, -1);
   changed(room);
 }

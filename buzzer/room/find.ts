@@ -34,7 +34,8 @@ export function search(room: Room, query: string): { players: FoundPlayer[]; cou
   let count = first.length;
   // The room's table of name keys is searched, not its players: no name is folded again per search.
   for (const [name, id] of room.names) {
-    if (id === at || !name.includes(key)) continue;
+    // A departed line holds its name too, but is no one to find.
+    if (id === at || !name.includes(key) || !room.players.has(id)) continue;
     count++;
     const tier = tiers[name === key ? 0 : name.startsWith(key) ? 1 : 2];
     if (tier.length < VIEW.found) tier.push(id);

@@ -24,7 +24,7 @@ import { raiseReach, tell } from "./decide.ts";
 import { crowdLog, log, publishSoon, refuse, type Settings, snapshot } from "./effects.ts";
 import { guardOf } from "./guards.ts";
 import { banned } from "./moderation.ts";
-import { returning, takeLine } from "./returning.ts";
+import { lineByToken, returning, takeLine } from "./returning.ts";
 import { teamFor } from "./scores.ts";
 import { ADDRESS_KEPT, addPlayer, freshId, holderOf, type Player, type Room, setConn } from "./state.ts";
 
@@ -72,7 +72,14 @@ export function join(
   const bannedName = banned(room, { name: name?.msg });
   if (bannedName) return no("BANNED", bannedName);
   const plain = cmd.plain === true;
-  const found = name && cmd.token === undefined ? returning(room, name.msg, address, plain) : null;
+  // A departed player's token brings its line back from anywhere, as a player's own token resumes it;
+  // with no token, its name from the address it left from may (returning.ts).
+  const found =
+    cmd.token !== undefined
+      ? lineByToken(room, cmd.token)
+      : name
+        ? returning(room, name.msg, address, plain)
+        : null;
   // On a shared address the name proves no one: the join is someone new, told whom it did not become.
   const away = found && "away" in found ? found.away : undefined;
   const back = found && !("away" in found) ? found : null;
@@ -92,9 +99,11 @@ export function join(
   }
   // The name as the player who has it spells it: `ANN` is told that Ann, the one it sees, has it.
   const holder = name ? holderOf(room, name.msg)?.name : undefined;
+  // A line coming back gives up its name and token first, for its player to take them again.
+  const dropped = back ? takeLine(room, back.id) : [];
   const player = addPlayer(room, {
     id: freshId(room, s.newId),
-    name: name?.msg ?? `Player ${++room.anonymous}`,
+    name: back?.line.name ?? name?.msg ?? `Player ${++room.anonymous}`,
     // The original protocol has no way to present a token, so plain players get none.
     token: plain ? "" : (cmd.token ?? s.newId()),
     plain,
@@ -105,8 +114,9 @@ export function join(
     address,
   });
   raiseReach(room, cmd.link, s);
-  const entries: Entry[] = [playerEntry(room, player)];
-  if (back) entries.push(...takeLine(room, player, back.id));
+  if (back) player.points = back.line.points;
+  // The line's end first: on replay its name is free before the player's entry takes it.
+  const entries: Entry[] = [...dropped, playerEntry(room, player)];
   out.push({ type: "persist", entries: team || back ? [...entries, scoreEntry(room, player)] : entries });
   if (s.logging) {
     const how = `${plain ? " (plain text)" : ""}${team ? ` team ${team.msg}` : ""}`;
@@ -116,7 +126,8 @@ export function join(
     if (said !== null) out.push(log(room, said));
   }
   // A name another player has is numbered: the welcome says why, this once (`away` says more).
-  const taken = name && player.name !== name.msg && away === undefined ? (holder ?? name.msg) : undefined;
+  const taken =
+    !back && name && player.name !== name.msg && away === undefined ? (holder ?? name.msg) : undefined;
   enter(room, cmd.conn, { player, host: false, added: true, taken, away }, now, out);
 }
 

@@ -10,7 +10,7 @@ import type { HostMessage, RoomEffect } from "./commands.ts";
 import { settle } from "./decide.ts";
 import { forget, log, named, publishNow, refuse, type Settings } from "./effects.ts";
 import { depart } from "./scores.ts";
-import { holderOf, type Room, renamePlayer } from "./state.ts";
+import { holderOf, lineHolds, type Room, renamePlayer } from "./state.ts";
 import { resendPlace } from "./views.ts";
 
 type Kick = Extract<HostMessage, { type: "kick" }>;
@@ -70,7 +70,7 @@ export function rename(
   }
   // A rename that quietly became "Dave (3)" is not what the host asked for: it is refused instead.
   const holder = holderOf(room, checked.msg);
-  if (holder !== undefined && holder !== player) {
+  if ((holder !== undefined && holder !== player) || lineHolds(room, checked.msg)) {
     if (conn) refuse(out, s, conn, "NAME_TAKEN", `"${checked.msg}" is taken by another player`);
     return;
   }

@@ -10,7 +10,7 @@
  */
 import type { Entry } from "../journal.ts";
 import { dropLine, type Line, lineKey } from "./board.ts";
-import { changed, holderOf, type Player, type Room } from "./state.ts";
+import { holderOf, type Player, type Room } from "./state.ts";
 
 /**
  * Who a join's name and address come back as: an offline player, a departed line (with its old id),
@@ -44,15 +44,21 @@ function shared(room: Room, address: string, self: string): boolean {
   return false;
 }
 
+/** The departed line a resume token is the token of (its player was forgotten after the grace, or pruned). */
+export function lineByToken(room: Room, token: string): { id: string; line: Line } | null {
+  const id = room.tokens.get(token);
+  const line = id === undefined ? undefined : room.departed.get(id);
+  return id !== undefined && line ? { id, line } : null;
+}
+
 /**
- * Gives a new player a departed line's points (its team it joined with) and drops the line; returns
- * what journals it (the line's id scored at 0 is no line on replay).
+ * Drops a departed line whose player is back, before the player is added: its name and token are
+ * free for the player again. Returns what journals it (the line's id scored at 0 is no line on replay);
+ * the line's points are the new player's to take.
  */
-export function takeLine(room: Room, player: Player, id: string): Entry[] {
+export function takeLine(room: Room, id: string): Entry[] {
   const line = room.departed.get(id);
   if (!line) return [];
-  player.points += line.points;
   dropLine(room, id);
-  changed(room);
   return [{ e: "score", room: room.code, id, name: line.name, team: null, points: 0 }];
 }

@@ -51,11 +51,12 @@ export interface Room {
   secret: string;
   round: Round;
   players: Map<string, Player>;
-  /** Resume token → player id. */
+  /** Resume token → the id of the player, or departed line (see board.ts Line), it is the token of. */
   tokens: Map<string, string>;
   /**
-   * Names in use, compared as `nameKey` compares them, each with the id of the player who holds it:
-   * a join finds a free name, or its offline holder (see returning.ts), without listing every player.
+   * Names in use, compared as `nameKey` compares them, each with the id of the player or departed line
+   * that holds it: a join finds a free name, or its offline holder (see returning.ts), without listing
+   * every player.
    */
   names: Map<string, string>;
   /** The next number to try for a name already taken (so a thousand Alices cost no more than one). */
@@ -254,6 +255,12 @@ export function holderOf(room: Room, name: string): Player | undefined {
   return room.players.get(room.names.get(nameKey(name)) ?? "");
 }
 
+/** Whether a departed line, not a player, holds `name` (see board.ts Line). */
+export function lineHolds(room: Room, name: string): boolean {
+  const id = room.names.get(nameKey(name));
+  return id !== undefined && !room.players.has(id);
+}
+
 /** Takes `name`, or the first free `name (n)`, for a player of the room. */
 function claimName(room: Room, wanted: string, id: string): string {
   const base = nameKey(wanted);
@@ -275,6 +282,17 @@ function releaseName(room: Room, name: string): void {
   const key = nameKey(name);
   room.names.delete(key);
   room.suffixes.delete(key);
+}
+
+/** Keeps a departed line's name for it (see board.ts Line), unless a player holds it (a journal from before lines held names). */
+export function reserveName(room: Room, name: string, id: string): void {
+  const key = nameKey(name);
+  if (!room.names.has(key)) room.names.set(key, id);
+}
+
+/** Frees a departed line's name, if the line held it. */
+export function unreserveName(room: Room, name: string, id: string): void {
+  if (room.names.get(nameKey(name)) === id) releaseName(room, name);
 }
 
 /** Counts a member in or out of a team: a team exists while it has a player or a departed line. */

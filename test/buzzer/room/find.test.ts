@@ -2,7 +2,18 @@ import { describe, expect, test } from "bun:test";
 import { type ServerMessage, VIEW } from "../../../buzzer/protocol.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { search } from "../../../buzzer/room/find.ts";
-import { buzz, buzzes, hostCmd, joinCmd, ofType, roomWith, sentTo, tick } from "./engine_support.ts";
+import {
+  buzz,
+  buzzes,
+  GRACE,
+  hostCmd,
+  joinCmd,
+  leaveCmd,
+  ofType,
+  roomWith,
+  sentTo,
+  tick,
+} from "./engine_support.ts";
 
 type Found = Extract<ServerMessage, { type: "found" }>;
 
@@ -88,6 +99,17 @@ describe("find", () => {
     expect(search(room, "")).toEqual({ players: [], count: 0 });
     expect(search(room, " \u200b ")).toEqual({ players: [], count: 0 });
     apply(room, hostCmd({ type: "kick", player: ids[0] as string }), 10, s);
+    expect(names(room, "P")).toEqual(["P2"]);
+  });
+
+  test("finds no one by the name a departed player's line keeps, and does not count it", () => {
+    const { room, s, ids } = roomWith([null, null]);
+    const a = ids[0] as string;
+    apply(room, hostCmd({ type: "award", player: a, points: 2 }), 10, s);
+    apply(room, leaveCmd("c1", a), 20, s);
+    apply(room, { type: "sweep" }, 20 + GRACE, s);
+    expect(room.departed.has(a)).toBe(true);
+    expect(search(room, "P")).toMatchObject({ count: 1 });
     expect(names(room, "P")).toEqual(["P2"]);
   });
 

@@ -5,6 +5,7 @@ import {
   buzzes,
   deltas,
   errors,
+  GRACE,
   hostCmd,
   joinCmd,
   leaveCmd,
@@ -161,6 +162,20 @@ describe("moderation", () => {
       }
       expect(room.players.get(b)?.name).toBe("P2");
       expect(room.players.get(a)?.name).toBe("P1");
+    });
+
+    test("refuses the name a departed player's line keeps with NAME_TAKEN: two lines would read alike", () => {
+      const { room, s, ids } = roomWith([null, null]);
+      const [a, b] = ids as [string, string];
+      apply(room, hostCmd({ type: "award", player: a, points: 2 }), 10, s);
+      apply(room, leaveCmd("c1", a), 20, s);
+      apply(room, { type: "sweep" }, 20 + GRACE, s);
+      expect(room.departed.get(a)?.name).toBe("P1");
+      const effects = apply(room, hostCmd({ type: "rename", player: b, name: "p1" }), 50, s);
+      expect(errors(effects)).toEqual([
+        { conn: "h", code: "NAME_TAKEN", message: `"p1" is taken by another player` },
+      ]);
+      expect(room.players.get(b)?.name).toBe("P2");
     });
 
     test("a name freed by a rename may be taken by the next rename, as it is", () => {

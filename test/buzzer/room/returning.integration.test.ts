@@ -30,4 +30,25 @@ describe("returning", () => {
     back.peer.close();
     host.close();
   });
+
+  test("a player removed while offline comes back with its token to its points and team, on one line", async () => {
+    const { peer: host } = await Peer.join(server.url, { room: "TOKN", secret: "roomsecret" });
+    const first = await Peer.join(server.url, { room: "TOKN", name: "Ann", team: "Owls" });
+    host.send({ type: "award", player: first.welcome.id, points: 5 });
+    await host.next("state", (s) => s.players.some((p) => p.name === "Ann" && p.points === 5));
+    first.peer.close();
+    await host.next("state", (s) => s.players.some((p) => p.name === "Ann" && !p.connected));
+    // "Remove offline players": Ann is forgotten, her line stays on the board.
+    host.send({ type: "prune" });
+    await host.next("state", (s) => s.playerCount === 0 && s.players.length === 0);
+    const back = await Peer.join(server.url, { room: "TOKN", name: "Ann", token: first.welcome.token });
+    expect(back.welcome).toMatchObject({ name: "Ann", token: first.welcome.token });
+    const state = await host.next("state", (s) => s.players.some((p) => p.connected));
+    expect(state.scores.map((l) => [l.name, l.team, l.points])).toEqual([["Ann", "Owls", 5]]);
+    host.send({ type: "scores" });
+    const csv = await host.next("scores");
+    expect(csv.data.trim().split("\n").slice(1)).toEqual(["1,Ann,Owls,5"]);
+    back.peer.close();
+    host.close();
+  });
 });

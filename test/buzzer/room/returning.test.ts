@@ -106,7 +106,13 @@ describe("returning", () => {
     const { room, run, journal, carol } = quiz();
     run(leaveCmd("c1", carol), 1000);
     run({ type: "sweep" }, 1000 + GRACE);
-    expect(room.departed.get(carol)).toEqual({ name: "Carol", team: "Owls", points: 5, address: HOME });
+    expect(room.departed.get(carol)).toEqual({
+      name: "Carol",
+      team: "Owls",
+      points: 5,
+      address: HOME,
+      token: nthId(2),
+    });
     const effects = run(joinCmd(room, "c3", { name: "Carol", address: HOME }), 2000 + GRACE);
     const id = pid(5);
     expect(welcome(effects, "c3")).toMatchObject({ id, name: "Carol" });
@@ -121,14 +127,71 @@ describe("returning", () => {
     expect(restored?.players.get(id)).toMatchObject({ name: "Carol", points: 5, team: "Owls" });
   });
 
-  test("a departed line's name from another address is a new player with no points; the line stays", () => {
+  test("a departed line's name from another address is a new player, Carol (2), with no points; the line stays", () => {
     const { room, run, carol } = quiz();
     run(leaveCmd("c1", carol), 1000);
     run({ type: "sweep" }, 1000 + GRACE);
     const effects = run(joinCmd(room, "c3", { name: "Carol", address: ELSEWHERE }), 2000 + GRACE);
-    expect(welcome(effects, "c3")).toMatchObject({ name: "Carol" });
+    expect(welcome(effects, "c3")).toMatchObject({ name: "Carol (2)", taken: "Carol" });
     expect(room.players.get(pid(5))?.points).toBe(0);
     expect(room.departed.get(carol)?.points).toBe(5);
+  });
+
+  test("a departed line's resume token brings its points, team and name back from any address, and a replay agrees", () => {
+    const { room, run, journal, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    run({ type: "sweep" }, 1000 + GRACE);
+    // The phone still sends the name it was given when it joined, and its token.
+    const effects = run(
+      joinCmd(room, "c3", { name: "Caz", token: nthId(2), address: ELSEWHERE }),
+      2000 + GRACE,
+    );
+    const id = pid(5);
+    expect(errors(effects)).toEqual([]);
+    expect(welcome(effects, "c3")).toEqual({
+      type: "welcome",
+      id,
+      name: "Carol",
+      room: "QUIZ",
+      token: nthId(2),
+      host: false,
+    });
+    expect(room.players.get(id)).toMatchObject({ points: 5, team: "Owls", address: ELSEWHERE });
+    expect(room.departed.size).toBe(0);
+    run(tick, 3000 + GRACE);
+    expect(room.told.scores).toEqual([{ id, name: "Carol", team: "Owls", points: 5, rank: 1 }]);
+    // Back for good: the token resumes the player as any player's does.
+    run(leaveCmd("c3", id), 4000 + GRACE);
+    const again = run(joinCmd(room, "c4", { token: nthId(2), address: HOME }), 5000 + GRACE);
+    expect(welcome(again, "c4")).toMatchObject({ id, name: "Carol" });
+    const restored = replay(journal, 0).get("QUIZ");
+    expect(restored?.departed.size).toBe(0);
+    expect(restored?.players.get(id)).toMatchObject({
+      name: "Carol",
+      points: 5,
+      team: "Owls",
+      token: nthId(2),
+    });
+  });
+
+  test("a departed line keeps its token through a restart", () => {
+    const { room, run, journal, carol } = quiz();
+    run(leaveCmd("c1", carol), 1000);
+    run({ type: "sweep" }, 1000 + GRACE);
+    expect(room.departed.has(carol)).toBe(true);
+    const restored = replay(journal, 0).get("QUIZ") as Room;
+    const back = apply(
+      restored,
+      joinCmd(restored, "c3", { token: nthId(2), address: ELSEWHERE }),
+      2000,
+      settings(),
+    );
+    expect(welcome(back, "c3")).toMatchObject({ name: "Carol" });
+    expect([...restored.players.values()].find((p) => p.name === "Carol")).toMatchObject({
+      points: 5,
+      team: "Owls",
+    });
+    expect(restored.departed.size).toBe(0);
   });
 
   test("after a restart a player's name from its address resumes it: the journal keeps the address", () => {
@@ -195,7 +258,7 @@ describe("returning", () => {
       run({ type: "sweep" }, 1000 + GRACE);
       run(joinCmd(room, "c3", { name: "Eve", address: HOME }), 1500 + GRACE);
       const effects = run(joinCmd(room, "c4", { name: "Carol", address: HOME }), 2000 + GRACE);
-      expect(welcome(effects, "c4")).toMatchObject({ id: pid(7), name: "Carol", away: "Carol" });
+      expect(welcome(effects, "c4")).toMatchObject({ id: pid(7), name: "Carol (2)", away: "Carol" });
       expect(welcome(effects, "c4")).not.toHaveProperty("taken");
       expect(room.players.get(pid(7))).toMatchObject({ points: 0, team: null });
       expect(room.departed.get(carol)?.points).toBe(5);
