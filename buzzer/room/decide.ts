@@ -79,10 +79,14 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
       refuse(out, s, conn, "ROUND_OVER", message);
     } else {
       const player = room.players.get(claim.player);
-      if (s.logging) out.push(log(room, `${player?.name} false start: locked out of round ${round.number}`));
-      const message = falseStartText(room.late.has(claim.player) ? "late" : "early");
-      refuse(out, s, conn, "FALSE_START", message);
-      if (player) addPoints(room, player, room.rules.falseStart, "false start", s, out);
+      const late = room.late.has(claim.player);
+      if (s.logging) {
+        const why = late ? "too late" : "false start";
+        out.push(log(room, `${player?.name} ${why}: locked out of round ${round.number}`));
+      }
+      refuse(out, s, conn, "FALSE_START", falseStartText(late ? "late" : "early"));
+      // A press after the round was open and closed was slow, not early: it costs no points.
+      if (player && !late) addPoints(room, player, room.rules.falseStart, "false start", s, out);
       publishSoon(room, now);
     }
   }

@@ -125,7 +125,9 @@ function forgive(room: Room, player: Player, s: Settings, out: RoomEffect[]): bo
   if (s.logging) out.push(log(room, `${player.name} forgiven: may buzz again in round ${round.number}`));
   // The window waits for one more player who could buzz.
   raiseReach(room, player.link, s);
-  addPoints(room, player, -room.rules.falseStart, "false start forgiven", s, out);
+  // A press too late cost nothing (decide.ts): nothing to give back.
+  if (!room.late.has(player.id))
+    addPoints(room, player, -room.rules.falseStart, "false start forgiven", s, out);
   return true;
 }
 

@@ -52,7 +52,7 @@ describe("rules", () => {
     ).toBe("auto-lock after 2, timer 30s, right +2, wrong -1, false start 0, first buzz per team");
   });
 
-  test("autoLock locks the round once N places are final: a later press is a false start, as after a host's lock", () => {
+  test("autoLock locks the round once N places are final: a later press is too late, locked out at no cost, as after a host's lock", () => {
     const { room, s, ids } = roomWith([null, null, null]);
     const [a, b, c] = ids as [string, string, string];
     apply(room, hostCmd({ type: "rules", rules: { autoLock: 2, falseStart: -5 } }), 10, s);
@@ -82,12 +82,14 @@ describe("rules", () => {
         message: "too late: the round is closed, so you are locked out of it",
       },
     ]);
-    expect(room.players.get(c)?.points).toBe(-5);
+    // Slow, not early: locked out of the round, but not charged the false start's points.
+    expect(room.round.lockedOut).toContain(c);
+    expect(room.players.get(c)?.points).toBe(0);
   });
 
   // Auto-lock locks at the moment the places are final; presses made before it, on slower links,
   // reach the server after it. Made while the round was open, they are no false starts.
-  test("autoLock places a press made before it locked, refuses one that may have been made after with ROUND_OVER, and penalizes neither", () => {
+  test("autoLock places a press made before it locked, refuses one that may have been made after with ROUND_OVER, and penalizes none", () => {
     const { room, s, ids } = roomWith([null, null, null, null]);
     const [a, b, c, d] = ids as [string, string, string, string];
     apply(room, hostCmd({ type: "rules", rules: { autoLock: 1, falseStart: -5 } }), 10, s);
@@ -106,9 +108,10 @@ describe("rules", () => {
     ]);
     expect(room.round.lockedOut).toEqual([]);
     expect([b, c].map((id) => room.players.get(id)?.points)).toEqual([0, 0]);
-    // One made after the lock, beyond its uncertainty (2 ms), is a false start as before.
+    // One made after the lock, beyond its uncertainty (2 ms), is locked out as too late, at no cost.
     expect(errors(apply(room, buzzes(buzz("c4", d, 110, 160)), 160, s))[0]?.code).toBe("FALSE_START");
-    expect(room.players.get(d)?.points).toBe(-5);
+    expect(room.round.lockedOut).toEqual([d]);
+    expect(room.players.get(d)?.points).toBe(0);
   });
 
   // A false start heard after the round closed was still made before its release: it was early.

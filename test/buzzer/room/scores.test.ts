@@ -249,6 +249,26 @@ describe("scores", () => {
     expect(sentTo(again, "c1")).toContainEqual(expect.objectContaining({ type: "verdict", place: 1 }));
   });
 
+  test("a press too late costs nothing, and forgiving it gives nothing back", () => {
+    const { room, s, ids } = roomWith([null, null], "open");
+    const [a, b] = ids as [string, string];
+    apply(room, hostCmd({ type: "rules", rules: { falseStart: -1 } }), 10, s);
+    apply(room, buzzes(buzz("c1", a, 100)), 100, s);
+    apply(room, hostCmd({ type: "lock" }), 2000, s);
+    const late = apply(room, buzzes(buzz("c2", b, 2100)), 2100, s);
+    expect(errors(late)).toEqual([
+      {
+        conn: "c2",
+        code: "FALSE_START",
+        message: "too late: the round is closed, so you are locked out of it",
+      },
+    ]);
+    expect(room.round.lockedOut).toEqual([b]);
+    apply(room, hostCmd({ type: "forgive", player: b }), 2200, s);
+    expect(room.round.lockedOut).toEqual([]);
+    expect(room.players.get(b)?.points).toBe(0);
+  });
+
   test("scores sends the host the leaderboard as CSV, with formula-like names made text", () => {
     const room = newRoom("QUIZ", "quiz-secret");
     const s = settings();
