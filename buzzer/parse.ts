@@ -2,7 +2,14 @@
  * Reading and writing the wire messages of protocol.ts: every client frame is validated here before
  * anything acts on it, each field against its limit; a bad one gets a code and a message in words.
  */
-import { type ClientMessage, type ErrorCode, LIMITS, type Rules, type ServerMessage } from "./protocol.ts";
+import {
+  type ClientMessage,
+  type ErrorCode,
+  LIMITS,
+  RULE_RANGES,
+  type Rules,
+  type ServerMessage,
+} from "./protocol.ts";
 
 /** Result of parsing a client's frame. */
 export type Parsed<T> = { ok: true; msg: T } | { ok: false; code: ErrorCode; message: string };
@@ -13,6 +20,7 @@ const optionalString = (v: unknown, max: number): v is string | undefined =>
   v === undefined || (typeof v === "string" && v.length <= max);
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const whole = (v: unknown): v is number => Number.isSafeInteger(v);
 
 /** Parses and validates one JSON text frame from a client. */
 export function parseClient(text: string): Parsed<ClientMessage> {
@@ -161,23 +169,23 @@ function parseRules(v: unknown): Parsed<ClientMessage> {
   const rules: Partial<Rules> = {};
   for (const [key, value] of Object.entries(given)) {
     switch (key) {
-      case "autoLock":
-        if (!(Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 1000))
-          return bad("rules.autoLock must be a whole number from 0 to 1000");
-        rules.autoLock = value as number;
-        break;
-      case "timer":
-        if (!(finite(value) && value >= 0 && value <= LIMITS.timer))
-          return bad(`rules.timer must be a number of ms from 0 to ${LIMITS.timer}`);
+      case "timer": {
+        const { least, max } = RULE_RANGES.timer;
+        if (!(whole(value) && (value === 0 || (value >= least && value <= max))))
+          return bad(`rules.timer must be 0 (no timer) or a whole number of ms from ${least} to ${max}`);
         rules.timer = value;
         break;
+      }
+      case "autoLock":
       case "right":
       case "wrong":
-      case "falseStart":
-        if (!points(value))
-          return bad(`rules.${key} must be a whole number from -${LIMITS.points} to ${LIMITS.points}`);
+      case "falseStart": {
+        const { min, max } = RULE_RANGES[key];
+        if (!(whole(value) && value >= min && value <= max))
+          return bad(`rules.${key} must be a whole number from ${min} to ${max}`);
         rules[key] = value;
         break;
+      }
       case "teamFirst":
         if (typeof value !== "boolean") return bad("rules.teamFirst must be true or false");
         rules.teamFirst = value;

@@ -62,6 +62,19 @@ export const LIMITS = {
   awardId: 40,
 } as const;
 
+/**
+ * What each number rule may be, as whole numbers (the timer in ms, 0 for none, and else at least a
+ * second): a wrong answer or a false start costs points or nothing, never gives them. The server
+ * refuses anything else, and the host console offers no more.
+ */
+export const RULE_RANGES = {
+  autoLock: { min: 0, max: 1000 },
+  timer: { min: 0, least: 1000, max: LIMITS.timer },
+  right: { min: -LIMITS.points, max: LIMITS.points },
+  wrong: { min: -LIMITS.points, max: 0 },
+  falseStart: { min: -LIMITS.points, max: 0 },
+} as const;
+
 /** Messages a client sends. */
 export type ClientMessage =
   /** Enter a room: as a player (`token` resumes), its host (`secret`) or a viewer (`watch`, a projector). */

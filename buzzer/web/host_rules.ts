@@ -2,17 +2,17 @@
  * The host console's rules panel: each field sends its rule as soon as it changes, and shows the
  * room's rules from each state unless the host is typing in it.
  */
-import { type ClientMessage, DEFAULT_RULES, LIMITS, type Rules } from "../protocol.ts";
+import { type ClientMessage, DEFAULT_RULES, RULE_RANGES, type Rules } from "../protocol.ts";
 
 type Field = Exclude<keyof Rules, "teamFirst">;
 
-/** Each number field's range, and how its value maps to the rule (the timer is typed in seconds). */
+/** Each number field's range (the server's), and how its value maps to the rule (the timer is typed in whole seconds). */
 const FIELDS: Record<Field, { min: number; max: number; scale: number; words: string }> = {
-  autoLock: { min: 0, max: 200, scale: 1, words: "Lock after" },
-  timer: { min: 0, max: LIMITS.timer / 1000, scale: 1000, words: "Timer" },
-  right: { min: -LIMITS.points, max: LIMITS.points, scale: 1, words: "Right" },
-  wrong: { min: -LIMITS.points, max: 0, scale: 1, words: "Wrong" },
-  falseStart: { min: -LIMITS.points, max: 0, scale: 1, words: "False start" },
+  autoLock: { ...RULE_RANGES.autoLock, scale: 1, words: "Lock after" },
+  timer: { min: 0, max: RULE_RANGES.timer.max / 1000, scale: 1000, words: "Timer" },
+  right: { ...RULE_RANGES.right, scale: 1, words: "Right" },
+  wrong: { ...RULE_RANGES.wrong, scale: 1, words: "Wrong" },
+  falseStart: { ...RULE_RANGES.falseStart, scale: 1, words: "False start" },
 };
 
 /** The rule a number field's text stands for, or a sentence saying what it must be. */

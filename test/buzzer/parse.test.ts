@@ -376,6 +376,33 @@ describe("protocol", () => {
       expect(parseClient('{"type":"arm","countdown":1e999}')).toStrictEqual(result);
     });
 
+    test("rules out of their ranges: a wrong answer or false start that gives points, a timer under a second", () => {
+      expect(parse({ type: "rules", rules: { wrong: 3 } })).toStrictEqual(
+        badMessage("rules.wrong must be a whole number from -1000 to 0"),
+      );
+      expect(parse({ type: "rules", rules: { falseStart: 5 } })).toStrictEqual(
+        badMessage("rules.falseStart must be a whole number from -1000 to 0"),
+      );
+      expect(parse({ type: "rules", rules: { right: 1001 } })).toStrictEqual(
+        badMessage("rules.right must be a whole number from -1000 to 1000"),
+      );
+      expect(parse({ type: "rules", rules: { autoLock: 1.5 } })).toStrictEqual(
+        badMessage("rules.autoLock must be a whole number from 0 to 1000"),
+      );
+      const timer = badMessage(
+        "rules.timer must be 0 (no timer) or a whole number of ms from 1000 to 600000",
+      );
+      for (const t of [1.5, 999, 600_001, -1, "6000"])
+        expect(parse({ type: "rules", rules: { timer: t } })).toStrictEqual(timer);
+      expect(parse({ type: "rules", rules: { timer: 0, wrong: 0, falseStart: -2, right: 3 } })).toStrictEqual(
+        {
+          ok: true,
+          msg: { type: "rules", rules: { timer: 0, wrong: 0, falseStart: -2, right: 3 } },
+        },
+      );
+      expect(parse({ type: "rules", rules: { timer: 1000 } })).toMatchObject({ ok: true });
+    });
+
     test("a kick without a player id of at most 64 characters", () => {
       const result = badMessage("kick.player must be a player id");
       expect(parse({ type: "kick" })).toStrictEqual(result);
