@@ -21,6 +21,7 @@ import { MAX_COMPENSATION } from "./fair.ts";
 import { IDLE_GRACE } from "./gateway/conn.ts";
 import type { Conn } from "./gateway/gateway.ts";
 import { COUNTDOWN_MS, DEFAULT_ROOM } from "./protocol.ts";
+import { MIN_SECRET } from "./room/opening.ts";
 import type { OwnerOptions } from "./room/owner.ts";
 import { openState } from "./state_file.ts";
 import { CTRL_C, readKeys } from "./terminal.ts";
@@ -165,6 +166,13 @@ if (redisUrl !== undefined) {
   if (values.secret === undefined)
     fail(`${program}: --redis needs --secret (or BUZZER_SECRET), the same for every process`, 2);
 }
+// The operator's choice, so not refused; but this secret hosts every room, where a room's own must
+// have MIN_SECRET characters.
+const chosen = values.secret === undefined ? undefined : String(values.secret);
+if (chosen !== undefined && chosen.length < MIN_SECRET)
+  console.error(
+    `${program}: warning: a --secret of ${chosen.length} characters is easy to guess, and it hosts every room: use at least ${MIN_SECRET}`,
+  );
 const state = statePath
   ? orFail(`${program}: cannot read --state ${statePath}`, () => openState(statePath))
   : null;

@@ -499,6 +499,17 @@ describe("buzzer_server.ts options", () => {
     ]);
   });
 
+  test("warns on stderr of a --secret shorter than a room's own may be, and starts", async () => {
+    const short = await startServer("buzzer/buzzer_server.ts", ["--secret", "short"]);
+    try {
+      expect(short.stderr()).toBe(
+        "buzzer/buzzer_server.ts: warning: a --secret of 5 characters is easy to guess, and it hosts every room: use at least 8\n",
+      );
+    } finally {
+      await short.stop();
+    }
+  });
+
   const SERVER = "buzzer/buzzer_server.ts";
   /** What a misused option gets: the arguments, the exit code and the one line on stderr, exactly. */
   const refusals: [string, string[], number, string][] = [
