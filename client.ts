@@ -23,7 +23,8 @@ const url = urlOption(program, values.url);
 const timeoutMs = secondsOption(program, "timeout", values.timeout);
 
 let name = positionals.join(" ");
-if (!name) {
+// Asked for only when none is given: an empty one given (`"$NAME"` unset) is refused below.
+if (positionals.length === 0) {
   process.stdout.write("Enter your name: ");
   name = (await readLine()) ?? fail("\nclient.ts: no name given (stdin ended)");
   // Echo a piped name so the transcript reads the same as when it is typed.

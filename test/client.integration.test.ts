@@ -41,6 +41,13 @@ describe("client.ts", () => {
     expect(result.stderr).toBe("client.ts: the name must not be empty\n");
   });
 
+  test("refuses an empty name given as an argument (an unset shell variable), without asking for one", async () => {
+    const result = await client(["--url", server.url, ""], "Alice\n");
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe("client.ts: the name must not be empty\n");
+  });
+
   test("says so when stdin ends before a name", async () => {
     const result = await client(["--url", server.url], "");
     expect(result.code).toBe(1);
