@@ -34,6 +34,13 @@ describe("fair ordering (gateway and owner on simulated links)", () => {
     expect(ours.orders).toBe(ours.trials);
   });
 
+  // A link's allowance is the 90th percentile of its round trips: taken over too few (four, once), a
+  // jittery link's fell short of its own trips, and an honest press was placed later than it was made.
+  test("no honest press is placed at the edge of its allowance: a link's allowance covers its own trips", () => {
+    const clipped = games.filter((g) => !g.forged && g.record.bound === "early");
+    expect(clipped.map((g) => `${g.player} round ${g.round}: ${g.record.allowance} ms`)).toEqual([]);
+  });
+
   test("reported gaps are within ±5 ms of the true gaps at the 95th percentile", () => {
     expect(ours.gapErrors).toHaveLength(UNEVEN.rooms * UNEVEN.rounds * (UNEVEN.players - 1));
     expect(quantileAbs(ours.gapErrors, 0.95)).toBeLessThanOrEqual(5);
