@@ -11,6 +11,7 @@ import { addLine, dropLine, keepLine } from "./room/board.ts";
 import {
   ADDRESS_KEPT,
   addPlayer,
+  freeLineName,
   member,
   newRoom,
   type Room,
@@ -50,7 +51,11 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
         const known = room.players.get(id);
         // A player's entry again: it came back from another address.
         if (known) known.address = (address ?? "").slice(0, ADDRESS_KEPT);
-        else addPlayer(room, { id, name, token, plain, conn: null, link: null, leftAt: null, address });
+        else {
+          // A journal written before departed lines kept their names may hold a player named as one.
+          freeLineName(room, name);
+          addPlayer(room, { id, name, token, plain, conn: null, link: null, leftAt: null, address });
+        }
         countAnonymous(room, name);
         break;
       }

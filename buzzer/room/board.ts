@@ -124,7 +124,8 @@ export function addLine(room: Room, id: string, line: Line): void {
   room.departed.set(id, line);
   if (line.address) room.returning.set(lineKey(line.address, line.name), id);
   reserveName(room, line.name, id);
-  if (line.token) room.tokens.set(line.token, id);
+  // A player holding the token already keeps it (a journal written before lines kept theirs).
+  if (line.token && !room.tokens.has(line.token)) room.tokens.set(line.token, id);
   if (line.team !== null) member(room, line.team, 1);
   changed(room);
   if (room.departed.size > DEPARTED_KEPT) {

@@ -233,7 +233,7 @@ export function removePlayer(room: Room, player: Player): void {
   room.players.delete(player.id);
   setConn(room, player, null);
   releaseName(room, player.name);
-  room.tokens.delete(player.token);
+  if (room.tokens.get(player.token) === player.id) room.tokens.delete(player.token);
   if (player.team !== null) member(room, player.team, -1);
   changed(room);
 }
@@ -293,6 +293,12 @@ export function reserveName(room: Room, name: string, id: string): void {
 /** Frees a departed line's name, if the line held it. */
 export function unreserveName(room: Room, name: string, id: string): void {
   if (room.names.get(nameKey(name)) === id) releaseName(room, name);
+}
+
+/** Frees `name` from the departed line that holds it, if one does: a player's journaled name was unique when written. */
+export function freeLineName(room: Room, name: string): void {
+  const id = room.names.get(nameKey(name));
+  if (id !== undefined && !room.players.has(id)) releaseName(room, name);
 }
 
 /** Counts a member in or out of a team: a team exists while it has a player or a departed line. */

@@ -294,7 +294,7 @@ describe("buzzer server under attack", () => {
 
   test("a journal that cannot be written mid-game is reported once, and the round goes on", async () => {
     const dir = mkdtempSync(join(tmpdir(), "buzzer-abuse-"));
-    await withServer(["--secret", "s3cret", "--state", join(dir, "game.jsonl")], async (own) => {
+    await withServer(["--secret", "s3cret-key", "--state", join(dir, "game.jsonl")], async (own) => {
       const { host, players } = await openRoom(own.url, "DISK", ["Ann", "Bob"]);
       rmSync(dir, { recursive: true, force: true });
       const [ann, bob] = players as [Peer, Peer];
@@ -396,7 +396,7 @@ describe("buzzer server under attack", () => {
     ];
     writeFileSync(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
     try {
-      await withServer(["--secret", "s3cret", "--state", file], async (own) => {
+      await withServer(["--secret", "s3cret-key", "--state", file], async (own) => {
         expect(own.stderr().split("\n").filter(Boolean)).toEqual([
           `${file}: line 2: not a journal entry (skipped)`,
           `${file}: line 3: a "player" entry needs name, token, plain (skipped)`,

@@ -48,6 +48,34 @@ describe("journal", () => {
     ]);
   });
 
+  test("a departed line keeps its name and token through a snapshot, and a player who holds either keeps it", () => {
+    const T = "a".repeat(32);
+    const U = "b".repeat(32);
+    // Ann scored and was forgotten; her phone came back with her token as a new player, also named
+    // "Ann" (what a server wrote before departed lines kept their names and tokens). Cy left too.
+    const entries: Entry[] = [
+      { e: "room", room: "R", secret: "roomsecret" },
+      { e: "player", room: "R", id: "aaaaaaaa", name: "Ann", token: T, plain: false, address: "1.1.1.1" },
+      { e: "score", room: "R", id: "aaaaaaaa", name: "Ann", team: null, points: 5 },
+      { e: "left", room: "R", id: "aaaaaaaa" },
+      { e: "player", room: "R", id: "qqqqqqqq", name: "Ann", token: T, plain: false, address: "2.2.2.2" },
+      { e: "player", room: "R", id: "cccccccc", name: "Cy", token: U, plain: false },
+      { e: "score", room: "R", id: "cccccccc", name: "Cy", team: null, points: 3 },
+      { e: "left", room: "R", id: "cccccccc" },
+    ];
+    const once = replay(entries, 0).get("R") as Room;
+    const twice = replay(snapshot([once], 0), 0).get("R") as Room;
+    for (const room of [once, twice]) {
+      // The player keeps the name and the token it was journaled with; the lines stay on the board.
+      expect(room.players.get("qqqqqqqq")).toMatchObject({ name: "Ann", token: T });
+      expect(room.tokens.get(T)).toBe("qqqqqqqq");
+      expect(room.departed.get("aaaaaaaa")).toMatchObject({ name: "Ann", points: 5 });
+      // A line no one holds the token or name of keeps both through the snapshot.
+      expect(room.departed.get("cccccccc")).toMatchObject({ name: "Cy", points: 3, token: U });
+      expect(room.tokens.get(U)).toBe("cccccccc");
+    }
+  });
+
   test("carries press times onto this process's clock", () => {
     // This process's clock started 400 ms after the writer's, so its readings are 400 lower.
     const room = replay(written, 1_000_400).get("QUIZ");

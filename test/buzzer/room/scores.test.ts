@@ -264,6 +264,7 @@ describe("scores", () => {
       },
     ]);
     expect(room.round.lockedOut).toEqual([b]);
+    expect(room.players.get(b)?.points).toBe(0);
     apply(room, hostCmd({ type: "forgive", player: b }), 2200, s);
     expect(room.round.lockedOut).toEqual([]);
     expect(room.players.get(b)?.points).toBe(0);
