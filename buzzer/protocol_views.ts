@@ -45,6 +45,8 @@ export interface PlayerView {
   name: string;
   connected: boolean;
   lockedOut: boolean;
+  /** Locked out for a press after the round was open and closed: too late, not early, and it cost nothing. */
+  late?: true;
   points: number;
   team?: string;
   /** Measured round trip and jitter in ms, when known. */

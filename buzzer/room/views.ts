@@ -78,11 +78,13 @@ export function opened(room: Room): boolean {
 
 /** A player as the host's list shows it (and a host's search finds it). */
 export function listed(room: Room, p: Player): PlayerView {
+  const lockedOut = standing(room.round, p.id) === "locked";
   return {
     id: p.id,
     name: p.name,
     connected: p.conn !== null,
-    lockedOut: standing(room.round, p.id) === "locked",
+    lockedOut,
+    ...(lockedOut && room.late.has(p.id) ? { late: true as const } : {}),
     points: p.points,
     ...(p.team !== null ? { team: p.team } : {}),
     ...(p.link ? { rtt: hundredths(p.link.rtt), jitter: hundredths(p.link.jitter) } : {}),

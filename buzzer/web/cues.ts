@@ -15,7 +15,8 @@ export function cues(before: RoomView | null, after: RoomView): Cue[] {
   if (after.phase === "open" && !(sameRound && before.phase === "open")) out.push("go");
   if (after.order.length > 0 && !(sameRound && before.order.length > 0)) out.push("first");
   const wasOut = new Set(sameRound ? before.players.filter((p) => p.lockedOut).map((p) => p.id) : []);
-  if (after.players.some((p) => p.lockedOut && !wasOut.has(p.id))) out.push("falseStart");
+  // A press too late (after the round closed) is no false start: no sound for it.
+  if (after.players.some((p) => p.lockedOut && !p.late && !wasOut.has(p.id))) out.push("falseStart");
   return out;
 }
 

@@ -229,7 +229,8 @@ function showTimer(next: RoomView): void {
       },
     );
   } else {
-    ui.detail.textContent = phaseDetail(next.phase);
+    // `lockedBy` is set once an open round is locked: a press then is too late, not a false start.
+    ui.detail.textContent = phaseDetail(next.phase, next.lockedBy !== undefined);
   }
 }
 

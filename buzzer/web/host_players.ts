@@ -195,7 +195,7 @@ export class PlayerTable {
     // Hidden badges are left empty too: the name cell's text is what is shown (and what tests read).
     row.offline.textContent = p.connected ? "" : "offline";
     row.offline.hidden = p.connected;
-    row.out.textContent = p.lockedOut ? "false start" : "";
+    row.out.textContent = p.lockedOut ? (p.late ? "too late" : "false start") : "";
     row.out.hidden = !p.lockedOut;
     row.forgive.hidden = !p.lockedOut;
     // Only a search's results carry a place: the list's rows have no answer to mark.
@@ -204,7 +204,11 @@ export class PlayerTable {
     row.judge.el.hidden = p.place === undefined;
     if (p.place !== undefined) row.judge.update(p);
     else delete row.tr.dataset.judged;
-    row.forgive.setAttribute("aria-label", `Forgive ${p.name}'s false start`);
+    // A press too late cost nothing: letting its player buzz again forgives no false start.
+    row.forgive.setAttribute(
+      "aria-label",
+      p.late ? `Let ${p.name} buzz again` : `Forgive ${p.name}'s false start`,
+    );
     row.award.setAttribute("aria-label", `Give ${p.name} points`);
     row.rename.setAttribute("aria-label", `Rename ${p.name}`);
     row.kick.setAttribute("aria-label", `Kick ${p.name}`);

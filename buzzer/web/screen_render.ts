@@ -94,7 +94,8 @@ function renderRound(view: RoomView | null): void {
   ui.roundLabel.textContent = view ? `· round ${view.round}` : "";
   ui.playerCount.textContent = view ? `· ${playersLabel(view.playerCount)}` : "";
   // The false starts take room from the order, so they are shown before it is fitted.
-  const out = view?.players.filter((p) => p.lockedOut) ?? [];
+  // A press after the round closed was slow, not early: the room is shown only the false starts.
+  const out = view?.players.filter((p) => p.lockedOut && !p.late) ?? [];
   const named = out.slice(0, FALSE_STARTS_SHOWN).map((p) => p.name);
   const rest = out.length - named.length;
   showNote(

@@ -34,12 +34,14 @@ export function quietLockLabel(lockedBy: RoomView["lockedBy"]): string {
 }
 
 /**
- * What the host console says next to the phase when no timer runs: a locked round, fresh or
- * closed, turns any press into a false start (an armed round's countdown speaks for itself).
+ * What the host console says next to the phase when no timer runs: in a round not opened yet a
+ * press is a false start; in one that was open and closed (`closed`), it is too late and costs
+ * nothing (an armed round's countdown speaks for itself).
  */
-export function phaseDetail(phase: Phase): string {
+export function phaseDetail(phase: Phase, closed = false): string {
   if (phase === "open") return "buzzers live";
-  return phase === "locked" ? "buzzers closed: a press now is a false start" : "";
+  if (phase !== "locked") return "";
+  return closed ? "buzzers closed: a press now is too late" : "buzzers closed: a press now is a false start";
 }
 
 /** A team's members (or the lobby's players) as the boards show them: `3 players`, and `· 1 away` for those who may come back. */

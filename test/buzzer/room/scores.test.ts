@@ -4,7 +4,8 @@ import { addLine, DEPARTED_KEPT } from "../../../buzzer/room/board.ts";
 import type { RoomEffect } from "../../../buzzer/room/commands.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
-import { newRoom } from "../../../buzzer/room/state.ts";
+import { newRoom, type Player } from "../../../buzzer/room/state.ts";
+import { listed } from "../../../buzzer/room/views.ts";
 import {
   buzz,
   buzzes,
@@ -265,6 +266,8 @@ describe("scores", () => {
     ]);
     expect(room.round.lockedOut).toEqual([b]);
     expect(room.players.get(b)?.points).toBe(0);
+    // Hosts and viewers are told it came too late: no false start to show, sound or forgive.
+    expect(listed(room, room.players.get(b) as Player)).toMatchObject({ lockedOut: true, late: true });
     apply(room, hostCmd({ type: "forgive", player: b }), 2200, s);
     expect(room.round.lockedOut).toEqual([]);
     expect(room.players.get(b)?.points).toBe(0);

@@ -3,11 +3,12 @@ import type { PlayerView, RoomView } from "../../../buzzer/protocol.ts";
 import { cues, isLobby } from "../../../buzzer/web/cues.ts";
 import { roomView } from "../view_fixture.ts";
 
-const player = (id: string, lockedOut = false): PlayerView => ({
+const player = (id: string, lockedOut = false, late = false): PlayerView => ({
   id,
   name: id,
   connected: true,
   lockedOut,
+  ...(late ? { late: true as const } : {}),
   points: 0,
 });
 const place = { id: "a", name: "a", place: 1, gap: 0, photo: false };
@@ -47,6 +48,11 @@ describe("cues", () => {
     expect(cues(out, { ...out, round: 2, players: [player("a", true), player("b")] })).toEqual([
       "falseStart",
     ]);
+  });
+
+  test("a player locked out for a press after the round closed (too late) calls for no sound", () => {
+    const late = view({ players: [player("a", true, true), player("b")] });
+    expect(cues(view(), late)).toEqual([]);
   });
 
   test("the lobby lasts until the first round opens, has a buzz or gives points", () => {

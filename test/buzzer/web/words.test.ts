@@ -19,8 +19,9 @@ describe("words", () => {
     expect(quietLockLabel(undefined)).toBe("Get ready");
   });
 
-  test("phaseDetail explains every phase without a timer: a locked round makes a press a false start", () => {
+  test("phaseDetail explains every phase without a timer: a press is a false start before the round opens, too late after it closes", () => {
     expect(phaseDetail("locked")).toBe("buzzers closed: a press now is a false start");
+    expect(phaseDetail("locked", true)).toBe("buzzers closed: a press now is too late");
     expect(phaseDetail("open")).toBe("buzzers live");
     expect(phaseDetail("armed")).toBe("");
   });
