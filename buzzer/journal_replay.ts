@@ -8,10 +8,10 @@ import { DEFAULT_RULES, type Rules } from "./protocol.ts";
 import { rememberAward } from "./room/awards.ts";
 import { addBan } from "./room/bans.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
+import { freeLineName } from "./room/room_names.ts";
 import {
   ADDRESS_KEPT,
   addPlayer,
-  freeLineName,
   member,
   newRoom,
   type Room,

@@ -123,7 +123,7 @@ const roundNumber = (v: unknown): v is number | undefined =>
 const asked = (round: number | undefined) => (round === undefined ? {} : { round });
 /** An award's id (see protocol.ts award): a few characters safe in any log or journal line. */
 const AWARD_ID = new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.awardId}}$`);
-const points = (v: unknown): v is number => Number.isSafeInteger(v) && Math.abs(v as number) <= LIMITS.points;
+const points = (v: unknown): v is number => whole(v) && Math.abs(v) <= LIMITS.points;
 
 /** The host messages about one player: each names it by id and carries what to do. */
 function parsePlayerAction(m: Record<string, unknown>): Parsed<ClientMessage> {

@@ -62,11 +62,8 @@ export const LIMITS = {
   awardId: 40,
 } as const;
 
-/**
- * What each number rule may be, as whole numbers (the timer in ms, 0 for none, and else at least a
- * second): a wrong answer or a false start costs points or nothing, never gives them. The server
- * refuses anything else, and the host console offers no more.
- */
+// The server refuses anything else (parse.ts), and the host console offers no more (web/host_rules.ts).
+/** What each number rule may be, in whole numbers: a wrong answer or false start costs points or nothing, and a timer (ms) is none or at least a second. */
 export const RULE_RANGES = {
   autoLock: { min: 0, max: 1000 },
   timer: { min: 0, least: 1000, max: LIMITS.timer },

@@ -54,7 +54,7 @@ const FRAME_WINDOW = 12;
  * window's worth, so the 90th percentile a press's allowance comes from is taken over a dozen round
  * trips within about a second and a half. Over four (the second-longest, in effect) a jittery link's
  * allowance fell short of its own trips, and 6 % of honest presses on the bench's LAN games were placed
- * later than they were made, by up to 12 ms.
+ * later than they were made, by up to 13 ms.
  */
 const FRAME_WARMUP = { probes: FRAME_WINDOW, every: 100, firstAfter: 200 };
 /** JSON pings sent quickly after a JSON client joins: an offset needs more samples than a round trip. */

@@ -7,20 +7,10 @@ import { csv } from "../../lib/csv.ts";
 import { nameKey } from "../names.ts";
 import type { OwnScore, ScoreView, TeamView } from "../protocol.ts";
 import type { RoomEffect } from "./commands.ts";
-import {
-  changed,
-  member,
-  type Player,
-  type Room,
-  removePlayer,
-  reserveName,
-  unreserveName,
-} from "./state.ts";
+import { reserveName, unreserveName } from "./room_names.ts";
+import { changed, member, type Player, type Room, removePlayer } from "./state.ts";
 
-/**
- * A departed player's line: its name, team and points, kept after the player is forgotten. Its name
- * stays its own (a newcomer under it is numbered), and so does its token.
- */
+/** A departed player's line, kept after the player is forgotten: its name (still its own), team, points and token. */
 export interface Line {
   name: string;
   team: string | null;

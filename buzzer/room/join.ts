@@ -25,8 +25,9 @@ import { crowdLog, log, publishSoon, refuse, type Settings, snapshot } from "./e
 import { guardOf } from "./guards.ts";
 import { banned } from "./moderation.ts";
 import { lineByToken, returning, takeLine } from "./returning.ts";
+import { heldAs } from "./room_names.ts";
 import { teamFor } from "./scores.ts";
-import { ADDRESS_KEPT, addPlayer, freshId, holderOf, type Player, type Room, setConn } from "./state.ts";
+import { ADDRESS_KEPT, addPlayer, freshId, type Player, type Room, setConn } from "./state.ts";
 
 /** A resume token is 32 hex digits (an unknown well-formed one is adopted, e.g. after a restart). */
 const TOKEN = /^[0-9a-f]{32}$/;
@@ -98,7 +99,7 @@ export function join(
     return no("RATE_LIMITED", "too many players joined from your address: try again shortly");
   }
   // The name as the player who has it spells it: `ANN` is told that Ann, the one it sees, has it.
-  const holder = name ? holderOf(room, name.msg)?.name : undefined;
+  const holder = name ? heldAs(room, name.msg) : undefined;
   // A line coming back gives up its name and token first, for its player to take them again.
   const dropped = back ? takeLine(room, back.id) : [];
   const player = addPlayer(room, {

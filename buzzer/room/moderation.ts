@@ -9,8 +9,9 @@ import { addBan, isBanned } from "./bans.ts";
 import type { HostMessage, RoomEffect } from "./commands.ts";
 import { settle } from "./decide.ts";
 import { forget, log, named, publishNow, refuse, type Settings } from "./effects.ts";
+import { holderOf, lineHolds } from "./room_names.ts";
 import { depart } from "./scores.ts";
-import { holderOf, lineHolds, type Room, renamePlayer } from "./state.ts";
+import { type Room, renamePlayer } from "./state.ts";
 import { resendPlace } from "./views.ts";
 
 type Kick = Extract<HostMessage, { type: "kick" }>;

@@ -10,7 +10,8 @@
  */
 import type { Entry } from "../journal.ts";
 import { dropLine, type Line, lineKey } from "./board.ts";
-import { holderOf, type Player, type Room } from "./state.ts";
+import { holderOf } from "./room_names.ts";
+import type { Player, Room } from "./state.ts";
 
 /**
  * Who a join's name and address come back as: an offline player, a departed line (with its old id),
@@ -51,14 +52,11 @@ export function lineByToken(room: Room, token: string): { id: string; line: Line
   return id !== undefined && line ? { id, line } : null;
 }
 
-/**
- * Drops a departed line whose player is back, before the player is added: its name and token are
- * free for the player again. Returns what journals it (the line's id scored at 0 is no line on replay);
- * the line's points are the new player's to take.
- */
+/** Drops a departed line whose player is back, before the player is added (its name and token free for it again), returning what journals it. */
 export function takeLine(room: Room, id: string): Entry[] {
   const line = room.departed.get(id);
   if (!line) return [];
   dropLine(room, id);
+  // The line's id scored at 0 is no line on replay; its points are the new player's to take (join.ts).
   return [{ e: "score", room: room.code, id, name: line.name, team: null, points: 0 }];
 }

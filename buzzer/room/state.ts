@@ -11,6 +11,7 @@ import { newRound, type Round, standing } from "../round.ts";
 import { type Bans, newBans } from "./bans.ts";
 import type { Board, Line } from "./board.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
+import { claimName, releaseName } from "./room_names.ts";
 import type { Told } from "./views.ts";
 
 /** A player in a room; survives disconnects so a resume keeps identity and recorded buzzes. */
@@ -248,57 +249,6 @@ export function setConn(room: Room, player: Player, conn: string | null): void {
   player.conn = conn;
   // A team counts its members here now and those away apart: its line on the board changed.
   if (by !== 0 && player.team !== null) room.stale = true;
-}
-
-/** The player of the room who holds `name` (names compare folded: `ANN` is Ann's), if any. */
-export function holderOf(room: Room, name: string): Player | undefined {
-  return room.players.get(room.names.get(nameKey(name)) ?? "");
-}
-
-/** Whether a departed line, not a player, holds `name` (see board.ts Line). */
-export function lineHolds(room: Room, name: string): boolean {
-  const id = room.names.get(nameKey(name));
-  return id !== undefined && !room.players.has(id);
-}
-
-/** Takes `name`, or the first free `name (n)`, for a player of the room. */
-function claimName(room: Room, wanted: string, id: string): string {
-  const base = nameKey(wanted);
-  let name = wanted;
-  let key = base;
-  if (room.names.has(base)) {
-    let n = room.suffixes.get(base) ?? 2;
-    while (room.names.has(nameKey(`${wanted} (${n})`))) n++;
-    name = `${wanted} (${n})`;
-    key = nameKey(name);
-    room.suffixes.set(base, n + 1);
-  }
-  room.names.set(key, id);
-  return name;
-}
-
-/** Frees a name a player of the room held. */
-function releaseName(room: Room, name: string): void {
-  const key = nameKey(name);
-  room.names.delete(key);
-  room.suffixes.delete(key);
-}
-
-/** Keeps a departed line's name for it (see board.ts Line), unless a player holds it (a journal from before lines held names). */
-export function reserveName(room: Room, name: string, id: string): void {
-  const key = nameKey(name);
-  if (!room.names.has(key)) room.names.set(key, id);
-}
-
-/** Frees a departed line's name, if the line held it. */
-export function unreserveName(room: Room, name: string, id: string): void {
-  if (room.names.get(nameKey(name)) === id) releaseName(room, name);
-}
-
-/** Frees `name` from the departed line that holds it, if one does: a player's journaled name was unique when written. */
-export function freeLineName(room: Room, name: string): void {
-  const id = room.names.get(nameKey(name));
-  if (id !== undefined && !room.players.has(id)) releaseName(room, name);
 }
 
 /** Counts a member in or out of a team: a team exists while it has a player or a departed line. */

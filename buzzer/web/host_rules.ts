@@ -9,7 +9,7 @@ type Field = Exclude<keyof Rules, "teamFirst">;
 /** Each number field's range (the server's), and how its value maps to the rule (the timer is typed in whole seconds). */
 const FIELDS: Record<Field, { min: number; max: number; scale: number; words: string }> = {
   autoLock: { ...RULE_RANGES.autoLock, scale: 1, words: "Lock after" },
-  timer: { min: 0, max: RULE_RANGES.timer.max / 1000, scale: 1000, words: "Timer" },
+  timer: { min: RULE_RANGES.timer.min, max: RULE_RANGES.timer.max / 1000, scale: 1000, words: "Timer" },
   right: { ...RULE_RANGES.right, scale: 1, words: "Right" },
   wrong: { ...RULE_RANGES.wrong, scale: 1, words: "Wrong" },
   falseStart: { ...RULE_RANGES.falseStart, scale: 1, words: "False start" },

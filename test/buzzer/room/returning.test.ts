@@ -131,8 +131,9 @@ describe("returning", () => {
     const { room, run, carol } = quiz();
     run(leaveCmd("c1", carol), 1000);
     run({ type: "sweep" }, 1000 + GRACE);
-    const effects = run(joinCmd(room, "c3", { name: "Carol", address: ELSEWHERE }), 2000 + GRACE);
-    expect(welcome(effects, "c3")).toMatchObject({ name: "Carol (2)", taken: "Carol" });
+    const effects = run(joinCmd(room, "c3", { name: "CAROL", address: ELSEWHERE }), 2000 + GRACE);
+    // The name as the line spells it: the one the newcomer sees on the board.
+    expect(welcome(effects, "c3")).toMatchObject({ name: "CAROL (2)", taken: "Carol" });
     expect(room.players.get(pid(5))?.points).toBe(0);
     expect(room.departed.get(carol)?.points).toBe(5);
   });
