@@ -52,6 +52,16 @@ async function hostBoard(host: Page): Promise<string[]> {
   return names.map((n, i) => `${n} ${points[i]}`);
 }
 
+/** The host's next question in one key (round `round`): `name` presses first, and auto-lock locks the round behind it. */
+async function nextQuestion(host: Page, round: number, phone: Page, name: string): Promise<void> {
+  await host.keyboard.press("n");
+  await host.locator("#round-number", { hasText: String(round) }).waitFor();
+  await buzzState(phone, "open");
+  await phone.tap("#buzz");
+  await host.locator("#order li").first().filter({ hasText: name }).waitFor();
+  await host.locator("#phase", { hasText: "locked" }).waitFor();
+}
+
 /** Waits until the host console's player list has a row for `name`. */
 const row = (host: Page, name: string) => host.locator("#players tr", { hasText: name });
 
@@ -120,12 +130,7 @@ describe("a quiz night", () => {
         }
 
         // Question 2 in one key. Cy is first and wrong; Ben presses after the auto-lock: too late, at no cost.
-        await host.keyboard.press("n");
-        await host.locator("#round-number", { hasText: "2" }).waitFor();
-        await buzzState(cy, "open");
-        await cy.tap("#buzz");
-        await host.locator("#order li").first().filter({ hasText: "Cy" }).waitFor();
-        await host.locator("#phase", { hasText: "locked" }).waitFor();
+        await nextQuestion(host, 2, cy, "Cy");
         await host.getByRole("button", { name: "Wrong: Cy" }).click();
         // The room sees that the first buzz was not a win.
         await screen.locator("#winner-name .badge.wrong", { hasText: "✗ wrong" }).waitFor();
@@ -161,11 +166,7 @@ describe("a quiz night", () => {
         // Question 3 after the restart, Ben first and right (0 + 2). Only the restarted server can
         // show it, so every board checked below is drawn from what it restored, not a view a page
         // drew before the restart.
-        await host.keyboard.press("n");
-        await host.locator("#round-number", { hasText: "3" }).waitFor();
-        await buzzState(ben, "open");
-        await ben.tap("#buzz");
-        await host.locator("#order li").first().filter({ hasText: "Ben" }).waitFor();
+        await nextQuestion(host, 3, ben, "Ben");
         await host.getByRole("button", { name: "Right: Ben" }).click();
         await host.locator("#scores li", { hasText: "Ben" }).locator(".points", { hasText: /^2$/ }).waitFor();
         expect(await hostBoard(host)).toEqual(["Ann 2", "Ben 2", "Cy -1"]);
