@@ -67,7 +67,7 @@ const { values } = parseOptions(program, "Game-show buzzer server: the first to 
     type: "string",
     default: "600",
     value: "SECONDS",
-    help: "how long a player who left may come back before it is forgotten",
+    help: "how long a player who left may come back before it is forgotten (a line that scored stays, and its token brings it back)",
   },
   "max-compensation": {
     type: "string",
