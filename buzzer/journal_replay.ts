@@ -4,7 +4,7 @@
  */
 
 import type { Entry } from "./journal.ts";
-import { DEFAULT_RULES, type Rules } from "./protocol.ts";
+import { DEFAULT_RULES, RULE_RANGES, type Rules } from "./protocol.ts";
 import { rememberAward } from "./room/awards.ts";
 import { addBan } from "./room/bans.ts";
 import { addLine, dropLine, keepLine } from "./room/board.ts";
@@ -79,7 +79,10 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
       case "rules":
         // Known rules only: a field a later version added is not carried into this one's views.
         room.rules = Object.fromEntries(
-          Object.keys(DEFAULT_RULES).map((k) => [k, entry.rules[k as keyof Rules]]),
+          Object.keys(DEFAULT_RULES).map((k) => [
+            k,
+            inRange(k as keyof Rules, entry.rules[k as keyof Rules]),
+          ]),
         ) as unknown as Rules;
         break;
       case "ban":
@@ -139,6 +142,14 @@ export function replay(entries: Entry[], epoch: number): Map<string, Room> {
   }
   for (const room of rooms.values()) toldAsRestored(room);
   return rooms;
+}
+
+/** A journaled rule as this version allows it (protocol.ts RULE_RANGES): an older journal may hold a wrong answer that gave points. */
+function inRange(key: keyof Rules, value: number | boolean): number | boolean {
+  if (key === "teamFirst" || typeof value !== "number") return value;
+  const range: { min: number; max: number; least?: number } = RULE_RANGES[key];
+  const n = Math.min(range.max, Math.max(range.min, Math.round(value)));
+  return n > 0 && range.least !== undefined ? Math.max(n, range.least) : n;
 }
 
 /** Whether a mark may name this player: one of the room's, or one with a place in the round (kicked since). */

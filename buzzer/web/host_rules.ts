@@ -32,6 +32,9 @@ export function rulesPanel(
 ): (rules: Rules | undefined) => void {
   const input = (name: keyof Rules) => form.elements.namedItem(name) as HTMLInputElement;
   for (const field of Object.keys(FIELDS) as Field[]) {
+    // The ranges are the server's, written once (protocol.ts RULE_RANGES), not again in the page.
+    input(field).min = String(FIELDS[field].min);
+    input(field).max = String(FIELDS[field].max);
     input(field).addEventListener("change", () => {
       const read = readRule(field, input(field).value);
       if ("problem" in read) {

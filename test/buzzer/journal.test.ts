@@ -364,6 +364,23 @@ describe("journal", () => {
     expect(again).toEqual(rooms);
   });
 
+  test("brings rules an older version journaled out of their ranges back into them", () => {
+    const old = { autoLock: 5000, timer: 1.5, right: 2.4, wrong: 3, falseStart: 5, teamFirst: true };
+    const room = replay([...written, { e: "rules", room: "QUIZ", rules: old }], 0).get("QUIZ");
+    expect(room?.rules).toEqual({
+      autoLock: 1000,
+      timer: 1000,
+      right: 2,
+      wrong: 0,
+      falseStart: 0,
+      teamFirst: true,
+    });
+    const none = replay([...written, { e: "rules", room: "QUIZ", rules: { ...old, timer: 0 } }], 0).get(
+      "QUIZ",
+    );
+    expect(none?.rules.timer).toBe(0);
+  });
+
   test("replays scores, teams, rules and the lines of players who left, and snapshots them", () => {
     const rules = { ...DEFAULT_RULES, right: 2, teamFirst: true };
     const scored: Entry[] = [

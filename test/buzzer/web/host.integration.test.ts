@@ -143,6 +143,13 @@ describe("host console", () => {
       const { peer: ben } = await Peer.join(suite.server.url, { name: "Ben", room });
       await row(host, "Ben").waitFor();
 
+      // The panel offers the server's ranges: a wrong answer costs points or nothing.
+      const range = async (name: string) => [
+        await host.getAttribute(`#rules input[name=${name}]`, "min"),
+        await host.getAttribute(`#rules input[name=${name}]`, "max"),
+      ];
+      expect(await range("wrong")).toEqual(["-1000", "0"]);
+      expect(await range("timer")).toEqual(["0", "600"]);
       // Rules typed into the panel: a right answer is 2, a wrong one -1.
       for (const [name, value] of [
         ["right", "2"],
