@@ -59,6 +59,5 @@ export function unreserveName(room: Room, name: string, id: string): void {
 
 /** Frees `name` from the departed line that holds it, if one does: a player's journaled name was unique when written. */
 export function freeLineName(room: Room, name: string): void {
-  const id = room.names.get(nameKey(name));
-  if (id !== undefined && !room.players.has(id)) releaseName(room, name);
+  if (lineHolds(room, name)) releaseName(room, name);
 }
