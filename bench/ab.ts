@@ -10,7 +10,7 @@ import { parseOptions } from "../lib/options.ts";
 import { numbers } from "./harness.ts";
 import type { LoadResult } from "./load_result.ts";
 import { measure } from "./measure.ts";
-import { BARE_FAIR, killOnExit, SERVERS, type ServerSpec } from "./servers.ts";
+import { BARE_FAIR, BARE_ROOM, killOnExit, SERVERS, type ServerSpec } from "./servers.ts";
 import { spread } from "./stats.ts";
 
 const program = "bench/ab.ts";
@@ -24,7 +24,12 @@ const { values } = parseOptions(program, "Ours before and after, beside bare Bun
   conns: { type: "string", default: "5000", value: "N", help: "connections" },
   rounds: { type: "string", default: "5", value: "R", help: "rounds per repeat" },
   reps: { type: "string", default: "5", value: "K", help: "repeats (a fresh server each)" },
-  servers: { type: "string", default: "base,ours,bare", value: "LIST", help: "base, ours, bare, fair" },
+  servers: {
+    type: "string",
+    default: "base,ours,bare",
+    value: "LIST",
+    help: "base, ours, bare, fair (bursts), room (the big room)",
+  },
 });
 const n = numbers(program, values, { conns: [1, 100_000], rounds: [1, 100], reps: [1, 100] });
 const scenario = String(values.scenario);
@@ -37,6 +42,7 @@ const specs: Record<string, ServerSpec> = {
   ours,
   bare,
   fair: BARE_FAIR,
+  room: BARE_ROOM,
   ...(base && {
     base: {
       ...ours,
@@ -49,7 +55,7 @@ const specs: Record<string, ServerSpec> = {
 };
 const chosen = String(values.servers)
   .split(",")
-  .filter((id) => specs[id] && (scenario !== "room" || (id !== "bare" && id !== "fair")));
+  .filter((id) => specs[id] && (scenario === "room" ? id !== "bare" && id !== "fair" : id !== "room"));
 
 /** One fresh server, one load generator run (10 minutes at most). */
 async function once(spec: ServerSpec): Promise<LoadResult> {

@@ -1,7 +1,7 @@
 /** Renders a bench run as Markdown: result tables with ratios to bare Bun, targets, notes, fairness. */
 import { CLOSE_WAIT_SEC } from "./load_result.ts";
 import { num } from "./markdown.ts";
-import { ROOM_TARGETS, roomTable } from "./rooms.ts";
+import { ROOM_TARGETS, roomFloor, roomTable } from "./rooms.ts";
 import type { Spread } from "./stats.ts";
 import { type RunSummary, ratio, type ScenarioSummary, type ServerSummary } from "./summary.ts";
 
@@ -161,11 +161,16 @@ function roomSection(r: RunSummary): string[] {
   if (!r.rooms?.length) return [];
   const T = ROOM_TARGETS;
   return [
-    `## Big rooms: JSON players (phones) join one room, then ${Math.max(Number(r.meta.reps), 10)} rounds in which all buzz in the same tick (ours only)`,
+    `## Big rooms: JSON players (phones) join one room, then ${Math.max(Number(r.meta.reps), 10)} rounds in which all buzz in the same tick`,
     "",
     ...roomTable(r.rooms),
     "",
-    "Ours only: bare Bun, Node+ws and Python speak the plain-text protocol and have no rooms, snapshots or deltas. " +
+    "Ours, and **bare room**, the leanest room of phones we could write on bare Bun " +
+      "(`bench/reference/bare_room.ts`): the same JSON messages (join, welcome, snapshot, deltas coalesced " +
+      "for 20 ms, verdicts, the top places after the burst), each buzz answered as it is read, in arrival " +
+      "order; no clock probing or fairness, names, scores, limits, records or journal. It tells what any room " +
+      "of phones costs on this runtime and machine. Bare Bun, Node+ws and Python speak the plain-text " +
+      "protocol and have no rooms. " +
       "Each player joins (`join` with the room code and a name) the moment its connection opens (100 handshakes in " +
       "flight, spread over the loopback addresses), answers clock pings, keeps its view from the `state` snapshot and " +
       "the `delta`s (a missed version is an error), and buzzes with its own `at`. **all joined**: the last player's " +
@@ -181,6 +186,8 @@ function roomSection(r: RunSummary): string[] {
       `players), ≤ ${T.joinBytes / 1024} KiB per player while joining and ≤ ${T.roundBytes / 1024} KiB per round ` +
       `(the worst player), every verdict within ${T.verdictMs} ms: marked on the median round, on round 1 (the ` +
       "first after a fresh start, which also pays the JIT compiling the code) and on the slowest round.",
+    "",
+    ...roomFloor(r.rooms),
     "",
   ];
 }

@@ -1,10 +1,12 @@
 /**
- * The runner's big-room section: the load generator's `room` scenario against ours at each size
- * (bare Bun, Node and Python have no rooms), summarized and rendered with the issue's targets.
+ * The runner's big-room section: the load generator's `room` scenario against ours at each size,
+ * beside the leanest room on bare Bun (bench/reference/bare_room.ts; bare Bun, Node and Python
+ * have no rooms), summarized and rendered with the issue's targets.
  */
 import type { LoadResult, RoomRound } from "./load_result.ts";
 import { num } from "./markdown.ts";
 import { failed, type Measured } from "./measure.ts";
+import type { ServerSpec } from "./servers.ts";
 import { type Spread, spread } from "./stats.ts";
 import type { ScenarioSummary, ServerSummary } from "./summary.ts";
 
@@ -20,12 +22,12 @@ export const ROOM_TARGETS = {
   verdictMs: 120,
 };
 
-/** One load generator run against a fresh server of ours, and the server's CPU over it. */
-export type RoomMeasure = (args: string[], limitSec: number) => Promise<Measured>;
+/** One load generator run against a fresh server, and the server's CPU over it. */
+export type RoomMeasure = (spec: ServerSpec, args: string[], limitSec: number) => Promise<Measured>;
 
 /** A run as the runner keeps it in latest.json. */
 export interface RoomRaw {
-  server: "ours";
+  server: ServerSpec["id"];
   rep: number;
   result: LoadResult;
   serverCpuTotalSec: number;
@@ -60,10 +62,11 @@ function metrics(r: LoadResult, size: number): Record<string, number[]> {
   };
 }
 
-/** Runs the room scenario at each size with `rounds` rounds; one fresh server per size. */
+/** Runs the room scenario at each size with `rounds` rounds; one fresh server per size and spec. */
 export async function rooms(
   sizes: number[],
   rounds: number,
+  specs: ServerSpec[],
   measure: RoomMeasure,
   log: (line: string) => void,
 ): Promise<{ summaries: ScenarioSummary[]; raw: Record<string, RoomRaw[]> }> {
@@ -71,36 +74,44 @@ export async function rooms(
   const raw: Record<string, RoomRaw[]> = {};
   for (const size of sizes) {
     const args = ["--scenario", "room", "--conns", String(size), "--rounds", String(rounds)];
-    let run: RoomRaw;
-    try {
-      run = { server: "ours", rep: 0, ...(await measure(args, 240)) };
-    } catch (e) {
-      run = { server: "ours", rep: 0, result: failed("room", size, e), serverCpuTotalSec: Number.NaN };
+    const runs: RoomRaw[] = [];
+    for (const spec of specs) {
+      let run: RoomRaw;
+      try {
+        run = { server: spec.id, rep: 0, ...(await measure(spec, args, 240)) };
+      } catch (e) {
+        run = { server: spec.id, rep: 0, result: failed("room", size, e), serverCpuTotalSec: Number.NaN };
+      }
+      const r = run.result;
+      const j = r.room?.join;
+      log(
+        `room ${size} ${spec.label}: joined in ${num(j?.joinMs)} ms (${num(j?.tailMs)} after the last open), ` +
+          `verdicts ${(r.room?.rounds ?? []).map((x) => x.timeMs.toFixed(0)).join(", ")} ms ` +
+          `${r.ok ? "verified" : `FAILED ${r.errorSamples.join("; ")}`}`,
+      );
+      runs.push(run);
     }
-    const r = run.result;
-    const j = r.room?.join;
-    log(
-      `room ${size}: joined in ${num(j?.joinMs)} ms (${num(j?.tailMs)} after the last open), ` +
-        `verdicts ${(r.room?.rounds ?? []).map((x) => x.timeMs.toFixed(0)).join(", ")} ms ` +
-        `${r.ok ? "verified" : `FAILED ${r.errorSamples.join("; ")}`}`,
-    );
-    raw[`room${size}`] = [run];
-    summaries.push(roomSummary(size, r));
+    raw[`room${size}`] = runs;
+    summaries.push(roomSummary(size, runs, specs));
   }
   return { summaries, raw };
 }
 
-/** One size's summary: ours, the figures of its run (none if it failed). */
-export function roomSummary(size: number, r: LoadResult): ScenarioSummary {
-  const ours: ServerSummary = {
-    server: "ours",
-    label: "ours",
-    ok: r.ok,
-    errors: r.errors,
-    errorSamples: r.errorSamples.slice(0, 5),
-    metrics: Object.fromEntries(Object.entries(r.ok ? metrics(r, size) : {}).map(([m, v]) => [m, spread(v)])),
-  };
-  return { key: `room${size}`, title: `${size.toLocaleString("en")} players`, servers: [ours] };
+/** One size's summary: per server, the figures of its run (none if it failed). */
+export function roomSummary(size: number, runs: RoomRaw[], specs: ServerSpec[]): ScenarioSummary {
+  const servers = runs.map(
+    ({ server, result: r }): ServerSummary => ({
+      server,
+      label: specs.find((s) => s.id === server)?.label ?? server,
+      ok: r.ok,
+      errors: r.errors,
+      errorSamples: r.errorSamples.slice(0, 5),
+      metrics: Object.fromEntries(
+        Object.entries(r.ok ? metrics(r, size) : {}).map(([m, v]) => [m, spread(v)]),
+      ),
+    }),
+  );
+  return { key: `room${size}`, title: `${size.toLocaleString("en")} players`, servers };
 }
 
 /** A figure with ✅ or ❌ against its limit (lower is better), or – when not measured. */
@@ -116,8 +127,8 @@ const kib = (bytes: number | undefined) => (bytes === undefined ? "–" : (bytes
 export function roomTable(list: ScenarioSummary[]): string[] {
   const T = ROOM_TARGETS;
   const lines = [
-    `| players | first open → all joined, ms | last open → all joined, ms (≤ ${T.tailMs / 1000} s) | joining: KiB/player median / max (≤ ${T.joinBytes / 1024}) | server CPU µs/join | per round: KiB/player median / max (≤ ${T.roundBytes / 1024}) | deltas, pings /player/round | last verdict ms (≤ ${T.verdictMs}): median round | round 1 | slowest round | send loop ms | server CPU µs/buzz | server busy | others | one first place, every reply checked |`,
-    "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+    `| players | server | first open → all joined, ms | last open → all joined, ms (≤ ${T.tailMs / 1000} s) | joining: KiB/player median / max (≤ ${T.joinBytes / 1024}) | server CPU µs/join | per round: KiB/player median / max (≤ ${T.roundBytes / 1024}) | deltas, pings /player/round | last verdict ms (≤ ${T.verdictMs}): median round | round 1 | slowest round | send loop ms | server CPU µs/buzz | server busy | others | one first place, every reply checked |`,
+    "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
   ];
   for (const sc of list) {
     for (const s of sc.servers) {
@@ -126,7 +137,7 @@ export function roomTable(list: ScenarioSummary[]): string[] {
         ? "all verified"
         : `**${s.errors} errors**: ${s.errorSamples.slice(0, 2).join("; ").replaceAll("|", "\\|")}`;
       lines.push(
-        `| ${sc.title.replace(" players", "")} | ${num(m.joinMs?.median)} (open ${num(m.openMs?.median)}) | ` +
+        `| ${sc.title.replace(" players", "")} | ${s.label} | ${num(m.joinMs?.median)} (open ${num(m.openMs?.median)}) | ` +
           `${against(m.tailMs?.median, T.tailMs, num(m.tailMs?.median))} | ` +
           `${against(m.joinBytesMax?.max, T.joinBytes, `${kib(m.joinBytesMedian?.median)} / ${kib(m.joinBytesMax?.max)}`)} | ` +
           `${num(m.joinCpuUs?.median)} | ` +
@@ -140,4 +151,26 @@ export function roomTable(list: ScenarioSummary[]): string[] {
     }
   }
   return lines;
+}
+
+/**
+ * What any room of phones costs on this runtime: ours against the leanest room on bare Bun, per
+ * size (CPU per buzz and the median round's last verdict), and whether even that meets the target.
+ */
+export function roomFloor(list: ScenarioSummary[]): string[] {
+  const rows = list.flatMap((sc) => {
+    const m = (id: string, metric: string) =>
+      sc.servers.find((s) => s.server === id)?.metrics[metric]?.median ?? Number.NaN;
+    const floor = m("room", "timeMs");
+    if (!Number.isFinite(floor)) return [];
+    const ratio = (metric: string) => `${(m("ours", metric) / m("room", metric)).toFixed(2)}×`;
+    const verdict = `${against(floor, ROOM_TARGETS.verdictMs, num(floor))}`;
+    return [`| ${sc.title} | ${verdict} | ${ratio("timeMs")} | ${ratio("cpuUs")} |`];
+  });
+  if (rows.length === 0) return [];
+  return [
+    `| players | bare room: last verdict ms, median round (≤ ${ROOM_TARGETS.verdictMs}) | ours ÷ bare room: last verdict | server CPU µs/buzz |`,
+    "|---|--:|--:|--:|",
+    ...rows,
+  ];
 }

@@ -12,7 +12,16 @@ import type { LoadResult } from "./load_result.ts";
 import { failed, measure, SPREAD } from "./measure.ts";
 import { markdown } from "./report.ts";
 import { rooms } from "./rooms.ts";
-import { BARE_FAIR, killOnExit, type Mode, ROOT, SERVERS, type ServerSpec, spawnTracked } from "./servers.ts";
+import {
+  BARE_FAIR,
+  BARE_ROOM,
+  killOnExit,
+  type Mode,
+  ROOT,
+  SERVERS,
+  type ServerSpec,
+  spawnTracked,
+} from "./servers.ts";
 import { bound, type Raw, summarize } from "./summarize.ts";
 import type { RunSummary, ScenarioSummary } from "./summary.ts";
 
@@ -21,7 +30,11 @@ const { values } = parseOptions(program, "Every scenario against ours, bare Bun,
   quick: { type: "boolean", help: "2 repeats, 1 s windows (about 4 min)" },
   reps: { type: "string", value: "N", help: "repeats (default 5; 2 with --quick)" },
   only: { type: "string", value: "LIST", help: "scenarios: greet,cycle,verdict,burst,room,idle" },
-  servers: { type: "string", value: "LIST", help: "servers: ours,bare,node,python,fair (bursts only)" },
+  servers: {
+    type: "string",
+    value: "LIST",
+    help: "servers: ours,bare,node,python,fair (bursts only),room (big rooms only)",
+  },
   "skip-fairness": { type: "boolean", help: "leave out the fairness table" },
 });
 const quick = values.quick === true;
@@ -224,14 +237,18 @@ const burstRun = wanted("burst")
     })
   : { summaries: [], raw: {} };
 Object.assign(raw, burstRun.raw);
-// Only ours has rooms: the references speak the plain-text protocol alone.
+// Only ours has rooms (the references speak the plain-text protocol alone), beside the leanest room on bare Bun.
 const oursSpec = servers.find((s) => s.id === "ours");
+const roomSpecs = oursSpec
+  ? [oursSpec, ...(!serverIds || serverIds.includes("room") ? [BARE_ROOM] : [])]
+  : [];
 const roomRun =
   wanted("room") && oursSpec
     ? await rooms(
         plan.roomSizes,
         Math.max(reps, 10),
-        (args, limitSec) => measure(oursSpec, "buzzer", [...args, "--control", oursSpec.control], limitSec),
+        roomSpecs,
+        (spec, args, limitSec) => measure(spec, "buzzer", [...args, "--control", spec.control], limitSec),
         (line) => log(`[${elapsed()}] ${line}`),
       )
     : { summaries: [], raw: {} };

@@ -14,7 +14,7 @@ export const SECRET = "bench-secret";
 /** The two protocols: the greeting and the plain-text buzzer. */
 export type Mode = "greet" | "buzzer";
 /** Which server: ours, bare Bun, Node.js + ws, Python websockets, bare Bun with a fair window. */
-export type ServerId = "ours" | "bare" | "node" | "python" | "fair";
+export type ServerId = "ours" | "bare" | "node" | "python" | "fair" | "room";
 
 /** A server the bench can start in either mode. */
 export interface ServerSpec {
@@ -108,6 +108,23 @@ export const BARE_FAIR: ServerSpec = {
   label: "bare fair",
   command: (_mode, host) => [bun, "bench/reference/bare_fair.ts", "--host", host, "--port", "0"],
   control: "plain",
+};
+
+/** The leanest room of phones on bare Bun (bench/reference/bare_room.ts), beside ours in the big-room scenario. */
+export const BARE_ROOM: ServerSpec = {
+  id: "room",
+  label: "bare room",
+  command: (_mode, host) => [
+    bun,
+    "bench/reference/bare_room.ts",
+    "--secret",
+    SECRET,
+    "--host",
+    host,
+    "--port",
+    "0",
+  ],
+  control: `host:${SECRET}`,
 };
 
 /** A started server: its process id (for /proc), the URL to connect to, and how to stop it. */

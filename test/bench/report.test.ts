@@ -1,13 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { fairFloor } from "../../bench/report.ts";
-import type { ServerId } from "../../bench/servers.ts";
-import type { ScenarioSummary, ServerSummary } from "../../bench/summary.ts";
-
-/** A server's burst summary with only its median CPU per buzz. */
-function server(id: ServerId, cpuUs: number): ServerSummary {
-  const metrics = { cpuUs: { median: cpuUs, min: cpuUs, max: cpuUs, n: 1 } };
-  return { server: id, label: id, ok: true, errors: 0, errorSamples: [], metrics };
-}
+import type { ScenarioSummary } from "../../bench/summary.ts";
+import { server } from "./summaries.ts";
 
 describe("report", () => {
   test("fairFloor gives, per burst size, bare fair against bare Bun and ours against bare fair", () => {

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { LoadResult } from "../../bench/load_result.ts";
+import { SECRET } from "../../bench/servers.ts";
+import { ROOT, type Server, startServer } from "../support.ts";
+
+describe("bench/reference/bare_room.ts", () => {
+  let server: Server;
+  beforeAll(async () => {
+    server = await startServer("bench/reference/bare_room.ts", ["--secret", SECRET]);
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  test("plays the big-room scenario with 40 phones: joins, snapshots, deltas and verdicts checked by the load generator", async () => {
+    const args = ["--scenario", "room", "--conns", "40", "--rounds", "3", "--pause", "20"];
+    const proc = Bun.spawn(
+      [process.execPath, "bench/load.ts", "--url", server.url, ...args, "--control", `host:${SECRET}`],
+      { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
+    );
+    const out = await new Response(proc.stdout).text();
+    await proc.exited;
+    const r = JSON.parse(out.trim().split("\n").at(-1) ?? "null") as LoadResult;
+    expect(r.errorSamples).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.room?.rounds.map((x) => [x.verdicts, x.firstPlaces])).toEqual(Array(3).fill([40, 1]));
+    // The load generator ends a round once every view shows its top places: they came in a delta.
+    for (const round of r.room?.rounds ?? []) expect(round.deltas).toBeGreaterThan(0);
+  }, 60_000);
+
+  test("refuses a host with the wrong secret with close code 4003", async () => {
+    const ws = new WebSocket(server.url);
+    await new Promise((resolve) => ws.addEventListener("open", resolve));
+    const closed = new Promise<CloseEvent>((resolve) => ws.addEventListener("close", resolve));
+    ws.send(JSON.stringify({ type: "join", room: "BIG", secret: "wrong" }));
+    const e = await closed;
+    expect([e.code, e.reason]).toEqual([4003, "wrong secret"]);
+  });
+});
