@@ -1,7 +1,7 @@
 /**
  * Before/after in one run: our server from another checkout (`--base DIR`, e.g. a `git archive` of
- * main) and from this one, beside bare Bun, taking turns per repeat so the machine's drifts hit
- * them alike. One scenario (burst or room) at one size; per server the median and min–max over
+ * main) and from this one, beside a reference (bare Bun and bare fair in bursts, the bare room in
+ * the big room), taking turns per repeat so the machine's drifts hit them alike. One scenario (burst or room) at one size; per server the median and min–max over
  * repeats of the time to the last verdict and of server CPU per buzz, round 0 apart from the rest
  * (in a burst, round 0 is the one in which plain connections become players), then that CPU by
  * server thread.

@@ -11,6 +11,11 @@ export function num(v: number | undefined): string {
   return v.toFixed(2);
 }
 
+/** A ratio, `1.23×`, or – when not a number. */
+export function times(r: number): string {
+  return Number.isFinite(r) ? `${r.toFixed(2)}×` : "–";
+}
+
 /** One decimal, or – when not a number. */
 export const f1 = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : "–");
 /** Two decimals, or –. */

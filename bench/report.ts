@@ -1,6 +1,6 @@
 /** Renders a bench run as Markdown: result tables with ratios to bare Bun, targets, notes, fairness. */
 import { CLOSE_WAIT_SEC } from "./load_result.ts";
-import { num } from "./markdown.ts";
+import { num, times } from "./markdown.ts";
 import { ROOM_TARGETS, roomFloor, roomTable } from "./rooms.ts";
 import type { Spread } from "./stats.ts";
 import { type RunSummary, ratio, type ScenarioSummary, type ServerSummary } from "./summary.ts";
@@ -13,10 +13,6 @@ function cell(s: Spread | undefined): string {
 
 /** Issue #11: a decided buzz of a burst may cost at most this many times bare Bun's CPU. */
 const DECISION_TARGET = 1.3;
-
-function times(r: number): string {
-  return Number.isFinite(r) ? `${r.toFixed(2)}×` : "–";
-}
 
 function pct(s: Spread | undefined): string {
   return s && s.n > 0 ? `${s.median.toFixed(0)}%` : "–";
@@ -167,7 +163,7 @@ function roomSection(r: RunSummary): string[] {
     "",
     "Ours, and **bare room**, the leanest room of phones we could write on bare Bun " +
       "(`bench/reference/bare_room.ts`): the same JSON messages (join, welcome, snapshot, deltas coalesced " +
-      "for 20 ms, verdicts, the top places after the burst), each buzz answered as it is read, in arrival " +
+      "as ours coalesces them, verdicts, the top places after the burst), each buzz answered as it is read, in arrival " +
       "order; no clock probing or fairness, names, scores, limits, records or journal. It tells what any room " +
       "of phones costs on this runtime and machine. Bare Bun, Node+ws and Python speak the plain-text " +
       "protocol and have no rooms. " +

@@ -4,7 +4,7 @@
  * have no rooms), summarized and rendered with the issue's targets.
  */
 import type { LoadResult, RoomRound } from "./load_result.ts";
-import { num } from "./markdown.ts";
+import { num, times } from "./markdown.ts";
 import { failed, type Measured } from "./measure.ts";
 import type { ServerSpec } from "./servers.ts";
 import { type Spread, spread } from "./stats.ts";
@@ -62,7 +62,7 @@ function metrics(r: LoadResult, size: number): Record<string, number[]> {
   };
 }
 
-/** Runs the room scenario at each size with `rounds` rounds; one fresh server per size and spec. */
+/** Runs the room scenario at each size with `rounds` rounds; one fresh server per size and spec, taking turns. */
 export async function rooms(
   sizes: number[],
   rounds: number,
@@ -72,10 +72,11 @@ export async function rooms(
 ): Promise<{ summaries: ScenarioSummary[]; raw: Record<string, RoomRaw[]> }> {
   const summaries: ScenarioSummary[] = [];
   const raw: Record<string, RoomRaw[]> = {};
-  for (const size of sizes) {
+  for (const [i, size] of sizes.entries()) {
     const args = ["--scenario", "room", "--conns", String(size), "--rounds", String(rounds)];
     const runs: RoomRaw[] = [];
-    for (const spec of specs) {
+    // Each size starts with the next server, so that a drift of the machine's load hits each alike.
+    for (const spec of specs.map((_, k) => specs[(k + i) % specs.length] as ServerSpec)) {
       let run: RoomRaw;
       try {
         run = { server: spec.id, rep: 0, ...(await measure(spec, args, 240)) };
@@ -91,8 +92,10 @@ export async function rooms(
       );
       runs.push(run);
     }
-    raw[`room${size}`] = runs;
-    summaries.push(roomSummary(size, runs, specs));
+    // Listed in the specs' order, whichever ran first.
+    const ordered = specs.flatMap((s) => runs.filter((r) => r.server === s.id));
+    raw[`room${size}`] = ordered;
+    summaries.push(roomSummary(size, ordered, specs));
   }
   return { summaries, raw };
 }
@@ -163,13 +166,13 @@ export function roomFloor(list: ScenarioSummary[]): string[] {
       sc.servers.find((s) => s.server === id)?.metrics[metric]?.median ?? Number.NaN;
     const floor = m("room", "timeMs");
     if (!Number.isFinite(floor)) return [];
-    const ratio = (metric: string) => `${(m("ours", metric) / m("room", metric)).toFixed(2)}×`;
+    const ratio = (metric: string) => times(m("ours", metric) / m("room", metric));
     const verdict = `${against(floor, ROOM_TARGETS.verdictMs, num(floor))}`;
     return [`| ${sc.title} | ${verdict} | ${ratio("timeMs")} | ${ratio("cpuUs")} |`];
   });
   if (rows.length === 0) return [];
   return [
-    `| players | bare room: last verdict ms, median round (≤ ${ROOM_TARGETS.verdictMs}) | ours ÷ bare room: last verdict | server CPU µs/buzz |`,
+    `| players | bare room: last verdict ms, median round (≤ ${ROOM_TARGETS.verdictMs}) | ours ÷ bare room: last verdict | ours ÷ bare room: server CPU µs/buzz |`,
     "|---|--:|--:|--:|",
     ...rows,
   ];

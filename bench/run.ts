@@ -237,13 +237,13 @@ const burstRun = wanted("burst")
     })
   : { summaries: [], raw: {} };
 Object.assign(raw, burstRun.raw);
-// Only ours has rooms (the references speak the plain-text protocol alone), beside the leanest room on bare Bun.
-const oursSpec = servers.find((s) => s.id === "ours");
-const roomSpecs = oursSpec
-  ? [oursSpec, ...(!serverIds || serverIds.includes("room") ? [BARE_ROOM] : [])]
-  : [];
+// Ours and the leanest room on bare Bun: the other references speak the plain-text protocol alone.
+const roomSpecs = [
+  ...servers.filter((s) => s.id === "ours"),
+  ...(!serverIds || serverIds.includes("room") ? [BARE_ROOM] : []),
+];
 const roomRun =
-  wanted("room") && oursSpec
+  wanted("room") && roomSpecs.length > 0
     ? await rooms(
         plan.roomSizes,
         Math.max(reps, 10),

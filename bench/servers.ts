@@ -13,7 +13,7 @@ export const SECRET = "bench-secret";
 
 /** The two protocols: the greeting and the plain-text buzzer. */
 export type Mode = "greet" | "buzzer";
-/** Which server: ours, bare Bun, Node.js + ws, Python websockets, bare Bun with a fair window. */
+/** Which server: ours, bare Bun, Node.js + ws, Python websockets, bare Bun with a fair window, a bare room. */
 export type ServerId = "ours" | "bare" | "node" | "python" | "fair" | "room";
 
 /** A server the bench can start in either mode. */

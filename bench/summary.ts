@@ -29,7 +29,7 @@ export interface RunSummary {
   meta: Record<string, string | number | boolean>;
   windows: ScenarioSummary[];
   bursts: ScenarioSummary[];
-  /** Big rooms of JSON players, ours only (absent in runs from before the scenario). */
+  /** Big rooms of JSON players: ours and the bare room (absent in runs from before the scenario). */
   rooms?: ScenarioSummary[];
   idle: ScenarioSummary;
   fairness: string;

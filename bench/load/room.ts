@@ -1,6 +1,7 @@
 /**
- * The big-room scenario (ours only: the references have no rooms): N JSON players join one room as
- * their connections open, then --rounds rounds in which every player buzzes in the same tick. It
+ * The big-room scenario (ours and bench/reference/bare_room.ts; the other references have no
+ * rooms): N JSON players join one room as their connections open, then --rounds rounds in which
+ * every player buzzes in the same tick. It
  * measures the join time, the bytes each player receives while joining and per round, the time to
  * the last verdict and the server's CPU; every welcome, snapshot, delta and verdict is checked.
  */
@@ -103,12 +104,12 @@ async function lagging(phones: Phones, ok: (v: RoomView) => boolean, ms: number)
   return phones.missing(ok);
 }
 
-/** Big room: N JSON players join, then --rounds bursts; needs --control host:SECRET (our server). */
+/** Big room: N JSON players join, then --rounds bursts; needs --control host:SECRET (ours, or the bare room). */
 export async function room(session: Session): Promise<void> {
   const { settings, fail, result } = session;
   const control = await openControl(session, BIG_ROOM);
   const host = control.host;
-  if (!host) throw new Error("room needs --control host:SECRET: only our server has rooms");
+  if (!host) throw new Error("room needs --control host:SECRET: only ours and the bare room have rooms");
   const phones = new Phones(BIG_ROOM, fail);
   const { conns, join } = await joinAll(session, phones);
   const rounds: RoomRound[] = [];

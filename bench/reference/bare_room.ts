@@ -2,14 +2,16 @@
  * The leanest big room we could write on a bare Bun.serve: the part of our JSON protocol that the
  * big-room scenario (bench/load/room.ts) speaks, and nothing else. A host joins with the secret and
  * starts rounds (`reset`, `arm`); players join by name and get a welcome and a snapshot, then deltas
- * (the player count, the phase, the top places), changes within a moment sent as one; a buzz is
- * answered at once in arrival order, as bare Bun does, and the top places go out once the burst is
- * over. No clock probing or fairness, no names checked, no scores, limits, records or journal: what
+ * (the player count, the phase, the top places), changes coalesced by ours' rule (effects.ts); a
+ * buzz is answered at once in arrival order, as bare Bun does, and the top places go out once the
+ * burst is over. No clock probing or fairness, no names checked, no scores, limits, records or journal: what
  * any room of phones costs on this runtime, beside ours. Usage:
  *   bun bench/reference/bare_room.ts [--host HOST] [--port PORT] [--secret SECRET]
  */
 import { parseArgs } from "node:util";
-import type { PlaceView } from "../../buzzer/protocol.ts";
+import { gapSeconds, verdictText } from "../../buzzer/format.ts";
+import { type PlaceView, VIEW } from "../../buzzer/protocol.ts";
+import { MAX_PUBLISH_DELAY, publishQuiet } from "../../buzzer/room/effects.ts";
 
 const { values } = parseArgs({
   options: {
@@ -19,12 +21,8 @@ const { values } = parseArgs({
   },
 });
 
-/** Changes arriving within this many ms go out as one delta; a buzz puts them off as long (ours: 20 ms and more). */
-const QUIET = 20;
-/** The longest a pending delta is put off by buzzes still coming, in ms (ours: 250). */
-const MAX_HOLD = 250;
-/** Places a player is shown (ours: VIEW.top). */
-const TOP = 10;
+/** Places a player is shown. */
+const TOP = VIEW.top;
 
 /** A connection: a host, or a player once joined (its id and name), and its verdict this round. */
 interface Conn {
@@ -52,14 +50,18 @@ let timer: Timer | null = null;
 let due = 0;
 let latest = 0;
 
-/** Marks a change to go out within QUIET ms; `hold` (a buzz) puts a pending one off by as much. */
-function soon(hold: boolean): void {
+/** Marks a change to go out with the others that come within the quiet time (ours' rule, by room size). */
+function soon(): void {
+  if (timer) return;
   const now = performance.now();
-  if (!timer) {
-    latest = now + MAX_HOLD;
-    due = now + QUIET;
-    timer = setTimeout(flush, QUIET);
-  } else if (hold) due = Math.min(latest, now + QUIET);
+  latest = now + MAX_PUBLISH_DELAY;
+  due = now + Math.min(publishQuiet(players), MAX_PUBLISH_DELAY);
+  timer = setTimeout(flush, due - now);
+}
+
+/** Puts a pending delta off while buzzes keep coming (up to its latest): the verdicts go first. */
+function hold(): void {
+  if (timer) due = Math.min(latest, performance.now() + publishQuiet(players));
 }
 
 /** Sends the pending changes once due: one delta to every player, the room's state to the hosts. */
@@ -69,6 +71,12 @@ function flush(): void {
     timer = setTimeout(flush, wait);
     return;
   }
+  sendNow();
+}
+
+/** Sends the pending changes now (and forgets the timer). */
+function sendNow(): void {
+  if (timer) clearTimeout(timer);
   timer = null;
   version++;
   server.publish("players", JSON.stringify({ type: "delta", room, version, ...changed }));
@@ -98,7 +106,7 @@ function join(ws: Socket, m: { room?: string; name?: string; secret?: string }):
   changed.playerCount = ++players;
   ws.send(snapshot());
   ws.subscribe("players");
-  soon(false);
+  soon();
 }
 
 function buzz(ws: Socket): void {
@@ -109,21 +117,24 @@ function buzz(ws: Socket): void {
     conn.round = round;
     const place = ++placed;
     if (place === 1) firstAt = t;
-    const gap = place === 1 ? 0 : (t - firstAt) / 1000;
-    const text = place === 1 ? "first place!" : `response time: ${gap.toFixed(2)} seconds slower!`;
+    const gap = place === 1 ? 0 : gapSeconds(t - firstAt);
+    const text = verdictText(place, gap);
     conn.verdict = JSON.stringify({ type: "verdict", round, place, gap, photo: false, text });
     if (place <= TOP) {
       top.push({ id: conn.id, name: conn.name, place, gap, photo: false });
       changed.order = top;
+      soon();
     }
-    // The top places wait for the burst's verdicts: a delta to every player would hold them up.
-    if (placed >= TOP) soon(true);
   }
+  // The top places wait for the burst's verdicts: a delta to every player would hold them up.
+  hold();
   ws.send(conn.verdict);
 }
 
 function host(type: string): void {
   if (type === "reset") {
+    // The round's last places go out before the next round replaces them.
+    if (timer) sendNow();
     round++;
     phase = "locked";
     placed = 0;
@@ -135,7 +146,7 @@ function host(type: string): void {
     phase = "open";
     changed.phase = phase;
   } else return;
-  soon(false);
+  soon();
 }
 
 const server = Bun.serve<Conn>({
@@ -156,7 +167,7 @@ const server = Bun.serve<Conn>({
       if (ws.data.host) hosts.delete(ws);
       else if (ws.data.id) {
         changed.playerCount = --players;
-        soon(false);
+        soon();
       }
     },
   },

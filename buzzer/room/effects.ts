@@ -37,9 +37,14 @@ const PLAYERS_PER_MS = 50;
 /** The longest a room's changes wait to go out together, in ms, however long buzzes keep coming. */
 export const MAX_PUBLISH_DELAY = 250;
 
-/** How long a room's changes wait for more, in ms: longer in a big room, where a view is one message per player. */
+/** How long a room of `players` lets its changes wait for more, in ms: longer in a big room, where a view is one message per player. */
+export function publishQuiet(players: number): number {
+  return PUBLISH_DELAY + Math.max(0, players - BIG_ROOM) / PLAYERS_PER_MS;
+}
+
+/** How long this room's changes wait for more, in ms. */
 function quiet(room: Room): number {
-  return PUBLISH_DELAY + Math.max(0, room.players.size - BIG_ROOM) / PLAYERS_PER_MS;
+  return publishQuiet(room.players.size);
 }
 
 /** Marks the room's view to go out soon: changes within the delay go out together. */

@@ -24,8 +24,8 @@ describe("bench/reference/bare_room.ts", () => {
     expect(r.errorSamples).toEqual([]);
     expect(r.ok).toBe(true);
     expect(r.room?.rounds.map((x) => [x.verdicts, x.firstPlaces])).toEqual(Array(3).fill([40, 1]));
-    // The load generator ends a round once every view shows its top places: they came in a delta.
-    for (const round of r.room?.rounds ?? []) expect(round.deltas).toBeGreaterThan(0);
+    // Coalesced: the round's ten top places come in one delta (with, at most, the one that opened it).
+    for (const round of r.room?.rounds ?? []) expect(round.deltas).toBeLessThanOrEqual(2);
   }, 60_000);
 
   test("refuses a host with the wrong secret with close code 4003", async () => {
