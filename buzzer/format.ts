@@ -67,7 +67,7 @@ export function markText(mark: "right" | "wrong"): string {
  */
 export function falseStartText(when: FalseStart): string {
   return when === "late"
-    ? "too late: the round is closed, so you are locked out of it"
+    ? "too late: the round had closed, so you are locked out of it"
     : "too early: you are locked out of this round";
 }
 

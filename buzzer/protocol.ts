@@ -4,7 +4,7 @@
  * The room they carry (views, rules, VIEW) is in protocol_views.ts, re-exported here.
  */
 
-import type { FoundPlayer, OwnScore, RoomDelta, RoomView, Rules } from "./protocol_views.ts";
+import type { FalseStart, FoundPlayer, OwnScore, RoomDelta, RoomView, Rules } from "./protocol_views.ts";
 
 // The room the messages carry, re-exported: every module imports the one contract from here.
 export type {
@@ -22,6 +22,14 @@ export type {
   TeamView,
 } from "./protocol_views.ts";
 export { DEFAULT_RULES, VIEW } from "./protocol_views.ts";
+
+/** What some refusals say besides their code and message. */
+export interface ErrorDetail {
+  /** RATE_LIMITED for wrong secrets: the whole seconds until a retry may pass. */
+  retryIn?: number;
+  /** FALSE_START: whether the press came before the round opened, or after it was open and closed. */
+  falseStart?: FalseStart;
+}
 
 /** What the original protocol's clients send: the plain text `buzz`. */
 export const PLAIN_BUZZ = "buzz";
@@ -204,8 +212,8 @@ export type ServerMessage =
   | { type: "release"; round: number; at?: number; countdown: number }
   /** Your own score changed (or your rank did): sent to that player alone. */
   | ({ type: "score" } & OwnScore)
-  /** A refusal; RATE_LIMITED for wrong secrets says in `retryIn` the whole seconds until a retry may pass. */
-  | { type: "error"; code: ErrorCode; message: string; retryIn?: number }
+  /** A refusal, with what more some codes say (ErrorDetail). */
+  | ({ type: "error"; code: ErrorCode; message: string } & ErrorDetail)
   /** The fairness log, for the host who asked. */
   | { type: "log"; format: LogFormat; data: string }
   /** The answer to a host's `find`, to that host alone: the best matches first, and how many matched. */

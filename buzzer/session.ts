@@ -221,8 +221,10 @@ export class Session {
     const answers = this.presses.heard(msg, this.joined);
     // A lockout is told in an error, not a delta: the view keeps it, so a later snapshot that says
     // otherwise (the host forgave the false start) is seen as the change it is.
-    if (msg.type === "error" && (msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view)
-      this.view = { ...this.view, lockedOut: true };
+    if (msg.type === "error" && (msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
+      const { falseStart } = msg;
+      this.view = { ...this.view, lockedOut: true, ...(falseStart && { falseStart }) };
+    }
     this.opts.onMessage(msg, answers);
     // The caller may have closed the session on this message: then nothing more comes of it.
     if (this.stopped || ws !== this.ws) return;

@@ -5,7 +5,7 @@
 import { awayText, falseStartText, takenText } from "./format.ts";
 import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
 import type { PressFate } from "./press_fate.ts";
-import type { RoomView, ServerMessage } from "./protocol.ts";
+import type { FalseStart, RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
 import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
@@ -29,7 +29,9 @@ const DRAIN_MS = 3000;
 const SILENCE_MS = 7000;
 
 const PLAYER_KEYS = "Press space to buzz, q to quit";
-const FALSE_START = "false start";
+/** The status line's last result after a lockout, by when the press came: early, or after the round had closed. */
+const LOCKOUT: Record<FalseStart, string> = { early: "false start", late: "too late" };
+const LOCKOUTS = new Set(Object.values(LOCKOUT));
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
 export function runClient(config: ClientConfig): void {
@@ -145,7 +147,7 @@ class TerminalClient {
           break;
         }
         this.presses.refused(msg.code, this.view?.round, answers);
-        if (msg.code === "FALSE_START") this.last = FALSE_START;
+        if (msg.code === "FALSE_START") this.last = LOCKOUT[msg.falseStart ?? "early"];
         // The session's next state says so too; until then, further presses would be refused the same way.
         if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
           this.view = { ...this.view, lockedOut: true };
@@ -168,10 +170,10 @@ class TerminalClient {
   private state(view: RoomView): void {
     if (this.view && view.round !== this.view.round) this.newRound();
     // The host forgave the false start: the status line no longer says it.
-    else if (this.view?.lockedOut && view.lockedOut === false && this.last === FALSE_START) this.last = "";
+    else if (this.view?.lockedOut && view.lockedOut === false && LOCKOUTS.has(this.last)) this.last = "";
     // A false start this client did not see (it started again since): said as its refusal said it.
     if (view.falseStart && this.last === "") {
-      this.last = FALSE_START;
+      this.last = LOCKOUT[view.falseStart];
       this.say(this.colour.red(`Error: ${falseStartText(view.falseStart)}`));
     }
     this.view = view;

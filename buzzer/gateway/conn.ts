@@ -3,7 +3,7 @@ import type { ServerWebSocket } from "bun";
 import { Close } from "../../lib/close.ts";
 import { type Bucket, RATE, type Rate, UNUSED } from "../limit.ts";
 import { encode } from "../parse.ts";
-import type { ErrorCode, ServerMessage } from "../protocol.ts";
+import type { ErrorCode, ErrorDetail, ServerMessage } from "../protocol.ts";
 import type { Audience, RoomCommand } from "../room/commands.ts";
 import type { ConnTable } from "./conn_table.ts";
 import { linkNews, newProbes, type Probes } from "./probes.ts";
@@ -126,10 +126,19 @@ export function topic(room: string, audience: Audience): string {
   return `${audience}:${room}`;
 }
 
-/** Tells a client what was refused (and when to retry, in s): an `error` message, or a line of text for a plain-text client. */
-export function sendError(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
-  if (ws.data.mode === "plain") ws.send(`error: ${message}`);
-  else ws.send(encode({ type: "error", code, message, ...(retryIn !== undefined ? { retryIn } : {}) }));
+/** Tells a client what was refused (and what more its code says): an `error` message, or a line of text for a plain-text client. */
+export function sendError(ws: Socket, code: ErrorCode, message: string, detail: ErrorDetail = {}): void {
+  if (ws.data.mode === "plain") return void ws.send(`error: ${message}`);
+  const { retryIn, falseStart } = detail;
+  ws.send(
+    encode({
+      type: "error",
+      code,
+      message,
+      ...(retryIn !== undefined && { retryIn }),
+      ...(falseStart !== undefined && { falseStart }),
+    }),
+  );
 }
 
 /** Sends a message as the connection speaks (JSON, or a verdict's line of text), remembering a verdict. */

@@ -8,7 +8,14 @@ import { Close, closeWords } from "../../lib/close.ts";
 import { PLAYERS_LOGGED } from "../../lib/log.ts";
 import { RATE, secretsRefusal, take, UNUSED } from "../limit.ts";
 import { checkRoom, encode, parseClient } from "../parse.ts";
-import { type ClientMessage, DEFAULT_ROOM, type ErrorCode, LIMITS, PLAIN_BUZZ } from "../protocol.ts";
+import {
+  type ClientMessage,
+  DEFAULT_ROOM,
+  type ErrorCode,
+  type ErrorDetail,
+  LIMITS,
+  PLAIN_BUZZ,
+} from "../protocol.ts";
 import type { GatewayEffect } from "../room/commands.ts";
 import { Admission } from "./admission.ts";
 import {
@@ -128,7 +135,7 @@ export class Gateway {
           sendTo(ws, e.msg);
           break;
         case "error":
-          this.refused(ws, e.code, e.message, e.retryIn);
+          this.refused(ws, e.code, e.message, e);
           break;
         case "bind":
           this.bind(ws, e);
@@ -272,7 +279,7 @@ export class Gateway {
   }
 
   /** A refusal the owner decided: wrong secrets count against the address (join refuses them once it is spent). */
-  private refused(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
+  private refused(ws: Socket, code: ErrorCode, message: string, detail: ErrorDetail): void {
     const conn = ws.data;
     if (conn.room === null) {
       // A join was refused (the one command an unjoined connection sends): the plain buzzes that
@@ -281,12 +288,12 @@ export class Gateway {
       if (conn.mode === "json") conn.mode = "new";
     }
     if (code === "BAD_SECRET") this.admission.wrongSecret(conn.address, this.opts.clock.now());
-    sendError(ws, code, message, retryIn);
+    sendError(ws, code, message, detail);
   }
 
   private error(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
     this.say(ws.data.address, this.opts.clock.now(), `Refused ${whoIs(ws.data)}: ${message}`);
-    sendError(ws, code, message, retryIn);
+    sendError(ws, code, message, retryIn === undefined ? {} : { retryIn });
   }
 
   /** Prints a line about a client within its address's allowance (LINES_PER_ADDRESS): no flood of connections or requests buries the log. */

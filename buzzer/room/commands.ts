@@ -4,7 +4,7 @@
  */
 import type { Link } from "../fair.ts";
 import type { Entry } from "../journal.ts";
-import type { ClientMessage, ErrorCode, ServerMessage } from "../protocol.ts";
+import type { ClientMessage, ErrorCode, ErrorDetail, ServerMessage } from "../protocol.ts";
 import type { Claim, FairnessRecord } from "./records.ts";
 
 /** A connection, named by its gateway: unique across every gateway on the bus. */
@@ -69,8 +69,8 @@ export type GatewayEffect =
   | { type: "send"; conn: ConnId; msg: ServerMessage }
   /** The connection is now in a room: as `player` (an id), or as a host or viewer (null). */
   | { type: "bind"; conn: ConnId; room: string; player: string | null; host: boolean; added: boolean }
-  /** A refusal for one connection (`retryIn` as the error says); the gateway also counts wrong secrets against its address. */
-  | { type: "error"; conn: ConnId; code: ErrorCode; message: string; retryIn?: number }
+  /** A refusal for one connection (with its detail, as the error says it); the gateway also counts wrong secrets against its address. */
+  | ({ type: "error"; conn: ConnId; code: ErrorCode; message: string } & ErrorDetail)
   /** Close one connection (kicked, replaced by a resume): the owner has let it go already. */
   | { type: "close"; conn: ConnId; code: number; reason: string }
   /** A message for everyone in a room: its players, or its hosts and viewers. */

@@ -84,7 +84,8 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
         const why = late ? "too late" : "false start";
         out.push(log(room, `${player?.name} ${why}: locked out of round ${round.number}`));
       }
-      refuse(out, s, conn, "FALSE_START", falseStartText(late ? "late" : "early"));
+      const when = late ? "late" : "early";
+      refuse(out, s, conn, "FALSE_START", falseStartText(when), { falseStart: when });
       // A press after the round was open and closed was slow, not early: it costs no points.
       if (player && !late) addPoints(room, player, room.rules.falseStart, "false start", s, out);
       publishSoon(room, now);

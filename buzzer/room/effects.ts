@@ -2,7 +2,7 @@
 import { PLAYERS_LOGGED } from "../../lib/log.ts";
 import { placeLine, roundText } from "../format.ts";
 import type { Rate } from "../limit.ts";
-import { DEFAULT_ROOM, type ErrorCode } from "../protocol.ts";
+import { DEFAULT_ROOM, type ErrorCode, type ErrorDetail } from "../protocol.ts";
 import type { Round } from "../round.ts";
 import { ownKey, tellScores } from "./board.ts";
 import type { GatewayEffect, RoomEffect } from "./commands.ts";
@@ -122,19 +122,19 @@ const QUIET_REFUSALS: ReadonlySet<ErrorCode> = new Set([
   "ROUND_OVER",
 ]);
 
-/** Refuses one connection's request with a code and a message (and a log line); `retryIn` says when to try again, in s. */
+/** Refuses one connection's request with a code and a message (and a log line), and the detail its code carries. */
 export function refuse(
   out: RoomEffect[],
   s: Settings,
   conn: string,
   code: ErrorCode,
   message: string,
-  retryIn?: number,
+  detail: ErrorDetail = {},
 ): void {
   // The server's terminal is the host's screen: a refusal is logged in words, and not at all when
   // it only repeats what the room logged already (a false start) or answers a player's extra press.
   if (s.logging && !QUIET_REFUSALS.has(code)) out.push({ type: "log", line: `Refused a client: ${message}` });
-  out.push({ type: "error", conn, code, message, ...(retryIn !== undefined ? { retryIn } : {}) });
+  out.push({ type: "error", conn, code, message, ...detail });
 }
 
 /** The log line for a round's phase: `Round 2: armed, opens in 3.0s`. */

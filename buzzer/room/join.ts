@@ -42,7 +42,7 @@ export function join(
 ) {
   const address = cmd.address.slice(0, ADDRESS_KEPT);
   const no = (code: ErrorCode, message: string, retryIn?: number) =>
-    refuse(out, s, cmd.conn, code, message, retryIn);
+    refuse(out, s, cmd.conn, code, message, retryIn === undefined ? {} : { retryIn });
   const rate = s.joinRate ?? JOINS_PER_ADDRESS;
   const guard = guardOf(room, cmd.address, now, rate);
   if (cmd.secret !== undefined) {

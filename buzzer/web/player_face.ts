@@ -67,7 +67,8 @@ export function face({ online, joinedOnce, waitingFor, view, result, released, c
     const falseStart = result?.kind === "out" && result.why === "FALSE_START";
     // The refusal's words, or the same words again from the snapshot of a page reloaded since.
     const why = view.falseStart ? falseStartText(view.falseStart) : falseStart ? result.message : undefined;
-    if (why) return { state: "out", big: "Locked out", small: sentence(why), said: `False start: ${why}` };
+    // The words say whether it was too early or too late (after the round had closed).
+    if (why) return { state: "out", big: "Locked out", small: sentence(why), said: sentence(why) };
     const small = falseStart ? "False start" : "Wait for the next round";
     return { state: "out", big: "Locked out", small, said: `Locked out${falseStart ? ": false start" : ""}` };
   }

@@ -165,6 +165,7 @@ describe("buzzer server under attack", () => {
       type: "error",
       code: "FALSE_START",
       message: "too early: you are locked out of this round",
+      falseStart: "early",
     });
   }, 20_000);
 

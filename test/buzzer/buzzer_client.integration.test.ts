@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Socket, Subprocess } from "bun";
+import { MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import type { ServerMessage } from "../../buzzer/protocol.ts";
 import { Session } from "../../buzzer/session.ts";
 import { ROOT, run, startServer } from "../support.ts";
@@ -245,6 +246,23 @@ describe("buzzer_client.ts", () => {
     await alice.waitFor(/^Round 2: open$/m);
     alice.press(" ");
     await alice.waitFor(/^Received: first place!$/m);
+    host.close();
+  });
+
+  test("a press after the round was open and closed is too late, not a false start, on the status line", async () => {
+    const alice = await joined(["--name", "Alice"]);
+    const { peer: host } = await Peer.join(server.url, { secret: SECRET });
+    host.send({ type: "reset" });
+    await alice.waitFor(/^Round 2: locked$/m);
+    host.send({ type: "arm" });
+    await alice.waitFor(/^Round 2: open$/m);
+    host.send({ type: "lock" });
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked$/m);
+    // Past any doubt that it might have been made before the lock (that one takes no place: ROUND_OVER).
+    await Bun.sleep(MAX_COMPENSATION + 100);
+    alice.press(" ");
+    await alice.waitFor(/^Error: too late: the round had closed, so you are locked out of it$/m);
+    await alice.waitFor(/^Alice in MAIN · 1 player · round 2 locked · last: too late$/m);
     host.close();
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { MAX_COMPENSATION } from "../../buzzer/fair.ts";
 import { verdictText } from "../../buzzer/format.ts";
 import { lanAddresses } from "../../buzzer/web.ts";
 import { hasPythonWebsockets, inTerminal, PYTHON, ROOT, run, spawn, startServer } from "../support.ts";
@@ -147,6 +148,7 @@ describe("buzzer_server.ts", () => {
       type: "error",
       code: "FALSE_START",
       message: "too early: you are locked out of this round",
+      falseStart: "early",
     });
     host.send({ type: "arm" });
     await eve.next("state", (s) => s.phase === "open");
@@ -160,6 +162,24 @@ describe("buzzer_server.ts", () => {
     await eve.next("state", (s) => s.round === 2 && s.phase === "open");
     eve.send({ type: "buzz", at: performance.now() });
     expect(await eve.next("verdict")).toMatchObject({ round: 2, place: 1 });
+  });
+
+  test("refuses a press after the round was open and closed as too late, saying so in falseStart", async () => {
+    const { host, join } = await hostedRoom();
+    const { peer: ida } = await join("Ida");
+    host.send({ type: "arm" });
+    await ida.next("state", (s) => s.phase === "open");
+    host.send({ type: "lock" });
+    await ida.next("state", (s) => s.phase === "locked");
+    // Past any doubt that it might have been made before the lock (that one takes no place: ROUND_OVER).
+    await Bun.sleep(MAX_COMPENSATION + 100);
+    ida.send({ type: "buzz", at: performance.now() });
+    expect(await ida.next("error")).toEqual({
+      type: "error",
+      code: "FALSE_START",
+      message: "too late: the round had closed, so you are locked out of it",
+      falseStart: "late",
+    });
   });
 
   test("places and publishes a press still in its window when the host starts a new round", async () => {

@@ -91,9 +91,11 @@ export function verdicts(effects: RoomEffect[]): [string, string][] {
 }
 
 export function errors(effects: RoomEffect[]) {
-  return effects.flatMap((e) =>
-    e.type === "error" ? [{ conn: e.conn, code: e.code, message: e.message }] : [],
-  );
+  return effects.flatMap((e) => {
+    if (e.type !== "error") return [];
+    const { type: _, ...error } = e;
+    return [error];
+  });
 }
 
 export function ofType<T extends RoomEffect["type"]>(effects: RoomEffect[], type: T) {

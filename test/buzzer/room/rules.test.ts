@@ -79,7 +79,8 @@ describe("rules", () => {
       {
         conn: "c3",
         code: "FALSE_START",
-        message: "too late: the round is closed, so you are locked out of it",
+        message: "too late: the round had closed, so you are locked out of it",
+        falseStart: "late",
       },
     ]);
     // Slow, not early: locked out of the round, but not charged the false start's points.
@@ -123,7 +124,12 @@ describe("rules", () => {
     apply(room, hostCmd({ type: "lock" }), 1010, s);
     const early = apply(room, buzzes(buzz("c1", a, 940, 1020, 20)), 1020, s);
     expect(errors(early)).toEqual([
-      { conn: "c1", code: "FALSE_START", message: "too early: you are locked out of this round" },
+      {
+        conn: "c1",
+        code: "FALSE_START",
+        message: "too early: you are locked out of this round",
+        falseStart: "early",
+      },
     ]);
     expect(room.late.has(a)).toBe(false);
   });

@@ -230,7 +230,12 @@ describe("scores", () => {
     apply(room, hostCmd({ type: "rules", rules: { falseStart: -1 } }), 10, s);
     const early = apply(room, buzzes(buzz("c1", a, 100)), 100, s);
     expect(errors(early)).toEqual([
-      { conn: "c1", code: "FALSE_START", message: "too early: you are locked out of this round" },
+      {
+        conn: "c1",
+        code: "FALSE_START",
+        message: "too early: you are locked out of this round",
+        falseStart: "early",
+      },
     ]);
     expect(room.players.get(a)?.points).toBe(-1);
     apply(room, tick, 100 + PUBLISH_DELAY, s);
@@ -261,7 +266,8 @@ describe("scores", () => {
       {
         conn: "c2",
         code: "FALSE_START",
-        message: "too late: the round is closed, so you are locked out of it",
+        message: "too late: the round had closed, so you are locked out of it",
+        falseStart: "late",
       },
     ]);
     expect(room.round.lockedOut).toEqual([b]);

@@ -56,12 +56,13 @@ describe("player face", () => {
   });
 
   test("a false start reads the same from its refusal and from a snapshot after a reload, a later press's LOCKED_OUT included", () => {
-    const message = "too late: the round is closed, so you are locked out of it";
+    const message = "too late: the round had closed, so you are locked out of it";
+    // Said as it is shown: a press after the round had closed is no false start.
     const said = {
       state: "out",
       big: "Locked out",
-      small: "Too late: the round is closed, so you are locked out of it",
-      said: `False start: ${message}`,
+      small: "Too late: the round had closed, so you are locked out of it",
+      said: "Too late: the round had closed, so you are locked out of it",
     };
     expect(face(input({ result: { kind: "out", why: "FALSE_START", message } }))).toEqual(said);
     const reloaded = { ...view, phase: "locked", lockedOut: true, falseStart: "late" } as const;
