@@ -13,6 +13,13 @@ import { depart, scoreAction } from "./scores.ts";
 import type { Room } from "./state.ts";
 import { opened, unplayed } from "./views.ts";
 
+/**
+ * A `next` naming a round that a next started less than this many ms ago is that click again: a
+ * double click, or a key pressed twice, comes after the console has shown the new round, so the
+ * second names it, and would otherwise skip the question it opened (and a first place with it).
+ */
+export const NEXT_TWIN_MS = 1000;
+
 /** Applies a host action to a room. */
 export function host(
   room: Room,
@@ -45,6 +52,7 @@ export function host(
       }
       // Sent from the round before it was opened in place: the click (or its twin) that opened it is this one.
       if (action.type === "next" && action.unplayed && opened(room)) return;
+      if (action.type === "next" && twinOfNext(room, action, now)) return;
       // Presses still in their window are placed, and the final order goes out, before the round is cleared.
       const { round, placed, answered } = rules.settle(
         room.round,
@@ -106,6 +114,15 @@ export function host(
     if (s.logging) out.push(log(room, roundLine(room.round, now)));
   }
   publishNow(room, now, out);
+}
+
+/** Whether a `next` names a round that began and opened less than NEXT_TWIN_MS ago: the click that started it, again. */
+function twinOfNext(room: Room, action: { round?: number }, now: number): boolean {
+  const { number, startedAt, releaseAt } = room.round;
+  // A round a reset started and nothing opened yet is opened by a next (unplayed, above), not skipped.
+  return (
+    action.round === number && startedAt !== null && releaseAt !== null && now - startedAt < NEXT_TWIN_MS
+  );
 }
 
 /**

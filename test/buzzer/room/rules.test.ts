@@ -4,6 +4,7 @@ import { replay } from "../../../buzzer/journal_replay.ts";
 import { DEFAULT_RULES } from "../../../buzzer/protocol.ts";
 import { PUBLISH_DELAY } from "../../../buzzer/room/effects.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
+import { NEXT_TWIN_MS } from "../../../buzzer/room/host.ts";
 import { rulesLine } from "../../../buzzer/room/rules.ts";
 import type { Room } from "../../../buzzer/room/state.ts";
 import {
@@ -275,8 +276,37 @@ describe("rules", () => {
     // From a console that saw round 1 open, next goes on to round 2, then 3: no number is skipped.
     apply(room, hostCmd({ type: "next", round: 1 }), 800, s);
     expect(room.round).toMatchObject({ number: 2, phase: "open", placed: [] });
-    apply(room, hostCmd({ type: "next", round: 2 }), 900, s);
+    apply(room, hostCmd({ type: "next", round: 2 }), 800 + NEXT_TWIN_MS, s);
     expect(room.round.number).toBe(3);
+  });
+
+  test("a second next within NEXT_TWIN_MS of the one that started the round is its twin: the question and its first place stay", () => {
+    const { room, s, ids } = roomWith([null], "locked");
+    const [id] = ids as [string];
+    apply(room, hostCmd({ type: "arm" }), 10, s);
+    apply(room, hostCmd({ type: "next", round: 1 }), 1000, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "open", startedAt: 1000 });
+    // The player presses 60 ms after the click; the console shows round 2, and the second click names it.
+    apply(room, buzzes(buzz("c1", id, 1060)), 1060, s);
+    apply(room, tick, 1060 + PUBLISH_DELAY, s);
+    const changes = (effects: ReturnType<typeof apply>) => effects.filter((e) => e.type !== "wake");
+    expect(changes(apply(room, hostCmd({ type: "next", round: 2 }), 1150, s))).toEqual([]);
+    expect(room.round).toMatchObject({ number: 2, placed: [{ player: id }] });
+    // A click from the round before is over already (as ever), and a next a second on is a new question.
+    expect(changes(apply(room, hostCmd({ type: "next", round: 1 }), 1200, s))).toEqual([]);
+    apply(room, hostCmd({ type: "next", round: 2 }), 1000 + NEXT_TWIN_MS, s);
+    expect(room.round).toMatchObject({ number: 3, phase: "open", placed: [] });
+  });
+
+  test("a next right after a new round that nothing opened opens it, and one that names no round starts another", () => {
+    const { room, s } = roomWith([null], "locked");
+    apply(room, hostCmd({ type: "arm" }), 10, s);
+    apply(room, hostCmd({ type: "reset" }), 1000, s);
+    apply(room, hostCmd({ type: "next", round: 2, unplayed: true }), 1100, s);
+    expect(room.round).toMatchObject({ number: 2, phase: "open" });
+    // An older client names no round: its next is done as ever.
+    apply(room, hostCmd({ type: "next" }), 1200, s);
+    expect(room.round).toMatchObject({ number: 3, phase: "open" });
   });
 
   test("a next sent from the unplayed round changes nothing once another console opened it", () => {
@@ -328,8 +358,8 @@ describe("rules", () => {
     apply(room, hostCmd({ type: "reset", round: 2 }), 900, s);
     expect(room.round).toMatchObject({ number: 3, phase: "locked", placed: [] });
     apply(room, hostCmd({ type: "arm" }), 1000, s);
-    apply(room, hostCmd({ type: "next", round: 3, countdown: 3000 }), 1100, s);
-    expect(room.round).toMatchObject({ number: 4, phase: "armed", releaseAt: 4100 });
+    apply(room, hostCmd({ type: "next", round: 3, countdown: 3000 }), 900 + NEXT_TWIN_MS, s);
+    expect(room.round).toMatchObject({ number: 4, phase: "armed", releaseAt: 900 + NEXT_TWIN_MS + 3000 });
   });
 
   test("teamFirst places a team's earliest press and tells a later teammate who buzzed for the team", () => {
