@@ -1,9 +1,16 @@
 /**
  * The host console's plain words and checks, without the page: a player's link rated good, fair
- * or poor, what a host may type for points and names, and what removing offline players asks.
+ * or poor, what a host may type for points and names, what removing offline players asks, and when
+ * a key pressed twice counts once.
  */
 import { formatMs } from "../format.ts";
 import { LIMITS, type PlaceView, type PlayerView } from "../protocol.ts";
+
+/**
+ * How soon after a mark or undo moved the keyboard a key's press there is taken for the same press
+ * again, in ms: Enter pressed twice would otherwise mark an answer and take the mark back.
+ */
+export const DOUBLE_ACTION_MS = 500;
 
 /** A player's link in plain words: how a buzz from there compares, from round trip and jitter. */
 export type Quality = "good" | "fair" | "poor" | "unknown";

@@ -5,6 +5,7 @@
  * shown so in the other before the server says so.
  */
 import type { ClientMessage } from "../protocol.ts";
+import { DOUBLE_ACTION_MS } from "./host_checks.ts";
 import { h } from "./ui.ts";
 
 type Verdict = "right" | "wrong";
@@ -89,12 +90,20 @@ export class Judging {
       right.disabled = wrong.disabled = verdict !== undefined;
       right.setAttribute("aria-pressed", String(verdict === "right"));
       wrong.setAttribute("aria-pressed", String(verdict === "wrong"));
-      undo.hidden = verdict === undefined;
+      // Kept in its place while unused, so a mark does not move the buttons under the pointer.
+      undo.classList.toggle("unused", verdict === undefined);
     };
+    /** The button a mark or undo moved the keyboard to, and when: Enter pressed twice lands there. */
+    let moved: { to: HTMLButtonElement | null; at: number } = { to: null, at: Number.NEGATIVE_INFINITY };
     /** Sends a mark or an undo, shows it at once, and keeps the keyboard on the button that takes it back. */
-    const act = (verdict: Verdict | null, next: HTMLButtonElement) => {
+    const act = (verdict: Verdict | null, next: HTMLButtonElement, e: MouseEvent) => {
       // A mark needs an unmarked answer, an undo a marked one: anything else would only be refused.
       if ((this.shown(answer) !== undefined) !== (verdict === null)) return;
+      // A key's click (detail 0) on the button the last one moved the keyboard to, at once, is that
+      // key pressed twice: it would take back what it just did. (A mouse's second click lands on the
+      // button it clicked, which the mark disabled: the undo keeps its place.)
+      const now = performance.now();
+      if (e.detail === 0 && e.currentTarget === moved.to && now - moved.at < DOUBLE_ACTION_MS) return;
       const msg: ClientMessage =
         verdict === null
           ? { type: "unjudge", player: answer.id, ...this.inRound() }
@@ -103,11 +112,13 @@ export class Judging {
       this.sent.set(answer.id, verdict);
       const focused = el.contains(document.activeElement);
       update(answer);
-      if (focused) next.focus();
+      if (!focused) return;
+      next.focus();
+      moved = { to: next, at: now };
     };
-    right.addEventListener("click", () => act("right", undo));
-    wrong.addEventListener("click", () => act("wrong", undo));
-    undo.addEventListener("click", () => act(null, right));
+    right.addEventListener("click", (e) => act("right", undo, e));
+    wrong.addEventListener("click", (e) => act("wrong", undo, e));
+    undo.addEventListener("click", (e) => act(null, right, e));
     update(first);
     return { el, update };
   }
