@@ -65,7 +65,13 @@ export function join(
     if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), wait);
     // A player back may be a slow one the window's bound has not counted since it left.
     raiseReach(room, cmd.link ?? known.link, s);
-    return enter(room, cmd.conn, { player: known, host: false, link: cmd.link, address }, now, out);
+    const away = known.conn === null;
+    enter(room, cmd.conn, { player: known, host: false, link: cmd.link, address }, now, out);
+    // Said as its leaving was (a crowd is counted instead): the host's terminal does not think it gone.
+    const said =
+      away && s.logging ? crowdLog(`${known.name} is back`, room.players.size, room.online, false) : null;
+    if (said !== null) out.push(log(room, said));
+    return;
   }
   if (cmd.token !== undefined && !TOKEN.test(cmd.token)) {
     return no("BAD_TOKEN", "resume token must be 32 hex digits");

@@ -169,6 +169,18 @@ describe("engine", () => {
       expect(room.players.get("00000001")).toMatchObject({ conn: "c2", link: FAST });
     });
 
+    test("logs a player that comes back by token after it disconnected, and not one that only changes connection", () => {
+      const room = newRoom("QUIZ", "quiz-secret");
+      const s = settings({ logging: true });
+      const logged = (effects: ReturnType<typeof apply>) => ofType(effects, "log").map((l) => l.line);
+      apply(room, joinCmd(room, "c1", { name: "Alice" }), 0, s);
+      expect(logged(apply(room, joinCmd(room, "c2", { token: nthId(2), mayAdd: false }), 10, s))).toEqual([]);
+      expect(logged(apply(room, leaveCmd("c2", "00000001"), 20, s))).toEqual(["[QUIZ] Alice disconnected"]);
+      expect(logged(apply(room, joinCmd(room, "c3", { token: nthId(2), mayAdd: false }), 30, s))).toEqual([
+        "[QUIZ] Alice is back",
+      ]);
+    });
+
     test("refuses a player coming back more than RESUMES_PER_PLAYER allows with RATE_LIMITED and the wait, on both ways back", () => {
       const room = newRoom("QUIZ", "quiz-secret");
       const s = settings();
