@@ -110,9 +110,14 @@ export function newRound(number: number, phase: Phase = "locked", startedAt: num
   };
 }
 
-/** Opens the round now, or arms it to open `countdown` ms from now. */
+/**
+ * Opens the round now, or arms it to open `countdown` ms from now. An armed round's release only
+ * comes nearer: players count down to it, and a second click of Countdown that moved it later would
+ * make a press at the GO they saw a false start.
+ */
 export function arm(round: Round, now: number, countdown = 0): Round {
   if (round.phase === "open") return round;
+  if (round.phase === "armed" && round.releaseAt !== null && now + countdown >= round.releaseAt) return round;
   // Opened again after a lock ended an open spell: that spell's late presses still count (a round
   // open from its start opened when it began).
   const from = round.releaseAt ?? round.startedAt;

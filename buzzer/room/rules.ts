@@ -20,8 +20,9 @@ export function setRules(room: Room, given: Partial<Rules>, now: number, s: Sett
 
 /** Opens the round now, or arms it to open after `countdown` ms (gateways tell each client when, on its clock). */
 export function open(room: Room, countdown: number, now: number, out: RoomEffect[]): void {
-  room.round = round.arm(room.round, now, countdown);
-  if (room.round.phase === "armed" && room.round.releaseAt !== null) {
+  const before = room.round;
+  room.round = round.arm(before, now, countdown);
+  if (room.round !== before && room.round.phase === "armed" && room.round.releaseAt !== null) {
     out.push({ type: "release", room: room.code, round: room.round.number, at: room.round.releaseAt });
   }
 }

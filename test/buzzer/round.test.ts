@@ -112,10 +112,16 @@ describe("round", () => {
       expect(arm(fromStart, 2000, 3000)).toBe(fromStart);
     });
 
-    test("re-arms an armed round from the new time", () => {
+    test("re-arms an armed round to release sooner, or opens it now", () => {
       const armed = arm(newRound(1), 1000, 3000);
       expect(arm(armed, 2000, 500)).toMatchObject({ phase: "armed", releaseAt: 2500 });
       expect(arm(armed, 2000)).toMatchObject({ phase: "open", releaseAt: 2000 });
+    });
+
+    test("never moves an armed round's release later: a second Countdown keeps the GO players count to", () => {
+      const armed = arm(newRound(1), 1000, 3000);
+      expect(arm(armed, 1200, 3000)).toBe(armed);
+      expect(arm(armed, 2000, 2000)).toBe(armed);
     });
 
     test("keeps the round's number, presses and lockouts", () => {

@@ -309,6 +309,15 @@ describe("rules", () => {
     expect(room.round).toMatchObject({ number: 3, phase: "open" });
   });
 
+  test("a second countdown while armed keeps the release players count to, and tells no one a new one", () => {
+    const { room, s } = roomWith([null], "locked");
+    const first = apply(room, hostCmd({ type: "arm", countdown: 3000 }), 10, s);
+    expect(ofType(first, "release")).toEqual([{ type: "release", room: "QUIZ", round: 1, at: 3010 }]);
+    const second = apply(room, hostCmd({ type: "arm", countdown: 3000 }), 200, s);
+    expect(ofType(second, "release")).toEqual([]);
+    expect(room.round).toMatchObject({ phase: "armed", releaseAt: 3010 });
+  });
+
   test("a next sent from the unplayed round changes nothing once another console opened it", () => {
     const { room, s } = roomWith([null], "locked");
     apply(room, hostCmd({ type: "arm", countdown: 3000 }), 10, s);
