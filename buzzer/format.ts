@@ -61,6 +61,11 @@ export function markText(mark: "right" | "wrong"): string {
   return mark === "right" ? "✓ right" : "✗ wrong";
 }
 
+/** What a lockout was, in two words: `false start` (too early) or `too late` (after the round had closed). */
+export function lockoutWords(when: FalseStart): string {
+  return when === "late" ? "too late" : "false start";
+}
+
 /**
  * Why a false start locked a player out, as its FALSE_START refusal says it and as a page or the
  * terminal says it again from a snapshot (after a reload): the same words either way.

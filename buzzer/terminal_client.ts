@@ -2,10 +2,10 @@
  * The terminal buzzer client: keys in; verdicts, the room's order and a status line out, over a
  * reconnecting session. Players buzz with space; a host (with the room's secret) runs the rounds.
  */
-import { awayText, falseStartText, takenText } from "./format.ts";
+import { awayText, falseStartText, lockoutWords, takenText } from "./format.ts";
 import { HOST_KEYS, hostKey, type Kick } from "./host_keys.ts";
 import type { PressFate } from "./press_fate.ts";
-import type { FalseStart, RoomView, ServerMessage } from "./protocol.ts";
+import type { RoomView, ServerMessage } from "./protocol.ts";
 import { type Feed, feedState, NEW_FEED, seconds } from "./room_feed.ts";
 import { Session, type SessionStatus, TRANSIENT_JOIN_ERRORS } from "./session.ts";
 import { CTRL_C, palette, readKeys, type Screen, screen, useColour } from "./terminal.ts";
@@ -29,9 +29,8 @@ const DRAIN_MS = 3000;
 const SILENCE_MS = 7000;
 
 const PLAYER_KEYS = "Press space to buzz, q to quit";
-/** The status line's last result after a lockout, by when the press came: early, or after the round had closed. */
-const LOCKOUT: Record<FalseStart, string> = { early: "false start", late: "too late" };
-const LOCKOUTS = new Set(Object.values(LOCKOUT));
+/** The status line's last result after a lockout, either way (format.ts lockoutWords). */
+const LOCKOUTS = new Set([lockoutWords("early"), lockoutWords("late")]);
 
 /** Runs the client until the user quits (exit 0) or the server refuses it for good (exit 1). */
 export function runClient(config: ClientConfig): void {
@@ -147,7 +146,7 @@ class TerminalClient {
           break;
         }
         this.presses.refused(msg.code, this.view?.round, answers);
-        if (msg.code === "FALSE_START") this.last = LOCKOUT[msg.falseStart ?? "early"];
+        if (msg.code === "FALSE_START") this.last = lockoutWords(msg.falseStart ?? "early");
         // The session's next state says so too; until then, further presses would be refused the same way.
         if ((msg.code === "FALSE_START" || msg.code === "LOCKED_OUT") && this.view) {
           this.view = { ...this.view, lockedOut: true };
@@ -173,7 +172,7 @@ class TerminalClient {
     else if (this.view?.lockedOut && view.lockedOut === false && LOCKOUTS.has(this.last)) this.last = "";
     // A false start this client did not see (it started again since): said as its refusal said it.
     if (view.falseStart && this.last === "") {
-      this.last = LOCKOUT[view.falseStart];
+      this.last = lockoutWords(view.falseStart);
       this.say(this.colour.red(`Error: ${falseStartText(view.falseStart)}`));
     }
     this.view = view;

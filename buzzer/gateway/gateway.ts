@@ -186,7 +186,7 @@ export class Gateway {
     const code = msg.room ? checkRoom(msg.room) : { ok: true as const, msg: DEFAULT_ROOM };
     if (!code.ok) return this.error(ws, code.code, code.message);
     const wait = msg.secret !== undefined ? this.admission.secretWait(conn.address, now) : 0;
-    if (wait > 0) return this.error(ws, "RATE_LIMITED", secretsRefusal(wait), wait);
+    if (wait > 0) return this.error(ws, "RATE_LIMITED", secretsRefusal(wait), { retryIn: wait });
     conn.mode = "json";
     this.opts.bus.send({
       type: "join",
@@ -291,9 +291,9 @@ export class Gateway {
     sendError(ws, code, message, detail);
   }
 
-  private error(ws: Socket, code: ErrorCode, message: string, retryIn?: number): void {
+  private error(ws: Socket, code: ErrorCode, message: string, detail?: ErrorDetail): void {
     this.say(ws.data.address, this.opts.clock.now(), `Refused ${whoIs(ws.data)}: ${message}`);
-    sendError(ws, code, message, retryIn === undefined ? {} : { retryIn });
+    sendError(ws, code, message, detail);
   }
 
   /** Prints a line about a client within its address's allowance (LINES_PER_ADDRESS): no flood of connections or requests buries the log. */

@@ -1,6 +1,6 @@
 /** Deciding buzzes: a batch is recorded, then every press no one can still precede is placed and told. */
 import { type Link, MARGIN, uplinkAllowance, windowReach } from "../fair.ts";
-import { falseStartText, gapSeconds, verdictText } from "../format.ts";
+import { falseStartText, gapSeconds, lockoutWords, verdictText } from "../format.ts";
 import { roundEntry } from "../journal.ts";
 import { pressTiming } from "../press_timing.ts";
 import * as rules from "../round.ts";
@@ -80,11 +80,9 @@ export function buzzes(room: Room, list: readonly Buzz[], now: number, s: Settin
     } else {
       const player = room.players.get(claim.player);
       const late = room.late.has(claim.player);
-      if (s.logging) {
-        const why = late ? "too late" : "false start";
-        out.push(log(room, `${player?.name} ${why}: locked out of round ${round.number}`));
-      }
       const when = late ? "late" : "early";
+      if (s.logging)
+        out.push(log(room, `${player?.name} ${lockoutWords(when)}: locked out of round ${round.number}`));
       refuse(out, s, conn, "FALSE_START", falseStartText(when), { falseStart: when });
       // A press after the round was open and closed was slow, not early: it costs no points.
       if (player && !late) addPoints(room, player, room.rules.falseStart, "false start", s, out);

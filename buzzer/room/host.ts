@@ -14,9 +14,9 @@ import type { Room } from "./state.ts";
 import { opened, unplayed } from "./views.ts";
 
 /**
- * A `next` naming a round that a next started less than this many ms ago is that click again: a
- * double click, or a key pressed twice, comes after the console has shown the new round, so the
- * second names it, and would otherwise skip the question it opened (and a first place with it).
+ * A `next` naming the round a next started (or opened) less than this many ms ago is that click
+ * again: a double click, or a key pressed twice, comes after the console has shown the new round, so
+ * the second names it, and would otherwise skip the question it opened (and a first place with it).
  */
 export const NEXT_TWIN_MS = 1000;
 
@@ -33,6 +33,8 @@ export function host(
   switch (action.type) {
     case "arm":
       if (left(room, action)) return;
+      // A countdown that has ended opened the round, even if its tick has not run yet.
+      room.round = rules.release(room.round, now);
       open(room, action.countdown ?? 0, now, out);
       break;
     case "lock":
@@ -45,14 +47,19 @@ export function host(
     case "reset":
     case "next": {
       if (left(room, action)) return;
+      if (action.type === "next" && twinOfNext(room, action, now)) {
+        if (s.logging)
+          out.push(log(room, `Round ${room.round.number}: a second Next at once, taken for the first`));
+        return;
+      }
       // The first question of a room that has not played yet is its first round, not its second.
       if (action.type === "next" && unplayed(room)) {
         open(room, action.countdown ?? 0, now, out);
+        room.lastNext = { round: room.round.number, at: now };
         break;
       }
       // Sent from the round before it was opened in place: the click (or its twin) that opened it is this one.
       if (action.type === "next" && action.unplayed && opened(room)) return;
-      if (action.type === "next" && twinOfNext(room, action, now)) return;
       // Presses still in their window are placed, and the final order goes out, before the round is cleared.
       const { round, placed, answered } = rules.settle(
         room.round,
@@ -73,7 +80,10 @@ export function host(
       room.late.clear();
       room.settleAt = null;
       for (const p of room.players.values()) if (p.plain && p.conn === null) depart(room, p, out);
-      if (action.type === "next") open(room, action.countdown ?? 0, now, out);
+      if (action.type === "next") {
+        open(room, action.countdown ?? 0, now, out);
+        room.lastNext = { round: room.round.number, at: now };
+      }
       break;
     }
     case "kick":
@@ -116,13 +126,10 @@ export function host(
   publishNow(room, now, out);
 }
 
-/** Whether a `next` names a round that began and opened less than NEXT_TWIN_MS ago: the click that started it, again. */
+/** Whether a `next` names the round a next started or opened less than NEXT_TWIN_MS ago: the same click, again. */
 function twinOfNext(room: Room, action: { round?: number }, now: number): boolean {
-  const { number, startedAt, releaseAt } = room.round;
-  // A round a reset started and nothing opened yet is opened by a next (unplayed, above), not skipped.
-  return (
-    action.round === number && startedAt !== null && releaseAt !== null && now - startedAt < NEXT_TWIN_MS
-  );
+  const last = room.lastNext;
+  return last !== null && action.round === last.round && now - last.at < NEXT_TWIN_MS;
 }
 
 /**

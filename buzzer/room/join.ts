@@ -17,7 +17,7 @@ import {
   wrongSecret,
 } from "../limit.ts";
 import { checkName } from "../names.ts";
-import type { ErrorCode } from "../protocol.ts";
+import type { ErrorCode, ErrorDetail } from "../protocol.ts";
 import * as rules from "../round.ts";
 import type { RoomCommand, RoomEffect } from "./commands.ts";
 import { raiseReach, tell } from "./decide.ts";
@@ -41,13 +41,13 @@ export function join(
   out: RoomEffect[],
 ) {
   const address = cmd.address.slice(0, ADDRESS_KEPT);
-  const no = (code: ErrorCode, message: string, retryIn?: number) =>
-    refuse(out, s, cmd.conn, code, message, retryIn === undefined ? {} : { retryIn });
+  const no = (code: ErrorCode, message: string, detail?: ErrorDetail) =>
+    refuse(out, s, cmd.conn, code, message, detail);
   const rate = s.joinRate ?? JOINS_PER_ADDRESS;
   const guard = guardOf(room, cmd.address, now, rate);
   if (cmd.secret !== undefined) {
     const wait = secretWait(guard, now);
-    if (wait > 0) return no("RATE_LIMITED", secretsRefusal(wait), wait);
+    if (wait > 0) return no("RATE_LIMITED", secretsRefusal(wait), { retryIn: wait });
     if (!sameSecret(cmd.secret, room.secret) && !sameSecret(cmd.secret, s.mainSecret)) {
       wrongSecret(guard, now);
       return no("BAD_SECRET", `wrong host secret for room ${room.code}`);
@@ -62,7 +62,7 @@ export function join(
   const known = cmd.token ? room.players.get(room.tokens.get(cmd.token) ?? "") : undefined;
   if (known) {
     const wait = comeBack(known, now);
-    if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), wait);
+    if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), { retryIn: wait });
     // A player back may be a slow one the window's bound has not counted since it left.
     raiseReach(room, cmd.link ?? known.link, s);
     const away = known.conn === null;
@@ -92,7 +92,7 @@ export function join(
   const back = found && !("away" in found) ? found : null;
   if (back && "player" in back) {
     const wait = comeBack(back.player, now);
-    if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), wait);
+    if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), { retryIn: wait });
     if (s.logging) out.push(log(room, `${back.player.name} is back under the same name`));
     raiseReach(room, cmd.link ?? back.player.link, s);
     return enter(room, cmd.conn, { player: back.player, host: false, link: cmd.link, address }, now, out);

@@ -109,6 +109,8 @@ export interface Room {
   closesAt: number | null;
   /** What locked the round once it was open; null while open, or before it opened. */
   lockedBy: "timer" | "autoLock" | "host" | null;
+  /** The round the last host's `next` started or opened, and when: a second within NEXT_TWIN_MS is that one again. */
+  lastNext: { round: number; at: number } | null;
   /** Leaderboard lines of players forgotten after the resume grace, by their old id (bounded, see board.ts). */
   departed: Map<string, Line>;
   /** Teams by nameKey: the spelling first used, and how many players and departed lines are in each. */
@@ -174,6 +176,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     terminal: false,
     closesAt: null,
     lockedBy: null,
+    lastNext: null,
     departed: new Map(),
     teams: new Map(),
     board: null,

@@ -1,8 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import {
+  falseStartText,
   formatGap,
   formatMs,
   gapSeconds,
+  lockoutWords,
   placeLine,
   roundText,
   signed,
@@ -103,6 +105,14 @@ describe("format", () => {
   describe("signed", () => {
     test("gives points with their sign", () => {
       expect([signed(2), signed(-1), signed(0)]).toEqual(["+2", "-1", "0"]);
+    });
+  });
+
+  describe("lockoutWords and falseStartText", () => {
+    test("say a lockout was a false start or too late, the longer words true after the host reopened the round", () => {
+      expect([lockoutWords("early"), lockoutWords("late")]).toEqual(["false start", "too late"]);
+      expect(falseStartText("early")).toBe("too early: you are locked out of this round");
+      expect(falseStartText("late")).toBe("too late: the round had closed, so you are locked out of it");
     });
   });
 

@@ -273,10 +273,12 @@ describe("rules", () => {
     const changes = (effects: ReturnType<typeof apply>) => effects.filter((e) => e.type !== "wake");
     expect(changes(apply(room, hostCmd(next), 700, s))).toEqual([]);
     expect(room.round).toMatchObject({ number: 1, phase: "open", placed: [{ player: id }] });
-    // From a console that saw round 1 open, next goes on to round 2, then 3: no number is skipped.
-    apply(room, hostCmd({ type: "next", round: 1 }), 800, s);
+    // So is one from a console that saw round 1 open, a moment later: the same double click.
+    expect(changes(apply(room, hostCmd({ type: "next", round: 1 }), 800, s))).toEqual([]);
+    // A moment on, next goes on to round 2, then 3: no number is skipped.
+    apply(room, hostCmd({ type: "next", round: 1 }), 500 + NEXT_TWIN_MS, s);
     expect(room.round).toMatchObject({ number: 2, phase: "open", placed: [] });
-    apply(room, hostCmd({ type: "next", round: 2 }), 800 + NEXT_TWIN_MS, s);
+    apply(room, hostCmd({ type: "next", round: 2 }), 500 + 2 * NEXT_TWIN_MS, s);
     expect(room.round.number).toBe(3);
   });
 
@@ -298,15 +300,27 @@ describe("rules", () => {
     expect(room.round).toMatchObject({ number: 3, phase: "open", placed: [] });
   });
 
-  test("a next right after a new round that nothing opened opens it, and one that names no round starts another", () => {
-    const { room, s } = roomWith([null], "locked");
+  test("after New round, a double click on Next opens the round once: the second click names the round the first opened", () => {
+    const { room, s, ids } = roomWith([null], "locked", settings({ logging: true }));
+    const [id] = ids as [string];
     apply(room, hostCmd({ type: "arm" }), 10, s);
     apply(room, hostCmd({ type: "reset" }), 1000, s);
-    apply(room, hostCmd({ type: "next", round: 2, unplayed: true }), 1100, s);
+    apply(room, hostCmd({ type: "next", round: 2, unplayed: true }), 5000, s);
     expect(room.round).toMatchObject({ number: 2, phase: "open" });
+    apply(room, buzzes(buzz("c1", id, 5060)), 5060, s);
+    apply(room, tick, 5060 + PUBLISH_DELAY, s);
+    expect(logged(apply(room, hostCmd({ type: "next", round: 2 }), 5150, s))).toEqual([
+      "[QUIZ] Round 2: a second Next at once, taken for the first",
+    ]);
+    expect(room.round).toMatchObject({ number: 2, placed: [{ player: id }] });
+    // New round, Open, then Next at once are three clicks: only a next's twin is taken for it.
+    apply(room, hostCmd({ type: "reset", round: 2 }), 7000, s);
+    apply(room, hostCmd({ type: "arm", round: 3 }), 7100, s);
+    apply(room, hostCmd({ type: "next", round: 3 }), 7300, s);
+    expect(room.round).toMatchObject({ number: 4, phase: "open" });
     // An older client names no round: its next is done as ever.
-    apply(room, hostCmd({ type: "next" }), 1200, s);
-    expect(room.round).toMatchObject({ number: 3, phase: "open" });
+    apply(room, hostCmd({ type: "next" }), 7400, s);
+    expect(room.round).toMatchObject({ number: 5, phase: "open" });
   });
 
   test("a second countdown while armed keeps the release players count to, and tells no one a new one", () => {
@@ -316,6 +330,11 @@ describe("rules", () => {
     const second = apply(room, hostCmd({ type: "arm", countdown: 3000 }), 200, s);
     expect(ofType(second, "release")).toEqual([]);
     expect(room.round).toMatchObject({ phase: "armed", releaseAt: 3010 });
+    // Open, once the countdown has ended but before its tick ran: open since its release, as it is.
+    apply(room, hostCmd({ type: "rules", rules: { timer: 5000 } }), 300, s);
+    apply(room, hostCmd({ type: "arm" }), 3050, s);
+    expect(room.round).toMatchObject({ phase: "open", releaseAt: 3010 });
+    expect(room.closesAt).toBe(3010 + 5000);
   });
 
   test("a next sent from the unplayed round changes nothing once another console opened it", () => {
