@@ -28,10 +28,10 @@ if (!python)
 /**
  * Plays one round on a fresh server between two unchanged original Python clients, FAR through a
  * proxy adding ONE_WAY ms each way and NEAR direct; the one named first presses LEAD ms before the
- * other. Resolves with each client's printed reply.
+ * other. Resolves with each client's printed reply and the server's fairness records of the round.
  */
-async function round(first: "far" | "near", log?: string) {
-  const server = await startServer("buzzer/buzzer_server.ts", log ? ["--fairness-log", log] : []);
+async function once(first: "far" | "near", log: string) {
+  const server = await startServer("buzzer/buzzer_server.ts", ["--fairness-log", log]);
   const proxy = startProxy(server.url);
   const far = spawn([
     PYTHON,
@@ -46,13 +46,39 @@ async function round(first: "far" | "near", log?: string) {
     await Bun.sleep(LEAD);
     await press(late);
     const reply = async (client: Running) => (await client.waitFor(/Received: (.*)\n/, 10_000))[1];
-    return { far: await reply(far), near: await reply(near) };
+    const replies = { far: await reply(far), near: await reply(near) };
+    // Written as each press is placed: both are in once both replies came.
+    const records = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as FairnessRecord);
+    return { ...replies, records };
   } finally {
     // Killed, not ended: a client still waiting for its reply would not read the end of stdin.
     for (const client of [far, near]) client.proc.kill();
     await Promise.all([far.proc.exited, near.proc.exited]);
     proxy.stop();
     await server.stop();
+  }
+}
+
+/**
+ * Plays a round as `once` does, again (up to three times) when the machine broke its premise: the
+ * first client's buzz must leave before the other's, so the far one's must reach the server less
+ * than ONE_WAY after the near one's when the far one presses first, and more than ONE_WAY after it
+ * when the near one does. On a loaded machine a Python client can take hundreds of ms to read its
+ * stdin and send; a round in which it did says nothing of the server, which only sees arrivals.
+ */
+async function round(first: "far" | "near", log = join(dir, `${first}-${Math.random()}.jsonl`)) {
+  for (let attempt = 1; ; attempt++) {
+    rmSync(log, { force: true });
+    const played = await once(first, log);
+    const far = played.records.find((r) => (r.rttHigh ?? 0) > ONE_WAY);
+    const near = played.records.find((r) => r !== far);
+    if (!far || !near) throw new Error(`expected a far and a near record: ${JSON.stringify(played.records)}`);
+    const behind = far.arrival - near.arrival;
+    if ((first === "far" ? behind < ONE_WAY : behind > ONE_WAY) || attempt === 3) return played;
+    console.warn(`far_plain: the far buzz arrived ${behind.toFixed(0)} ms after the near one: played again`);
   }
 }
 
@@ -93,13 +119,8 @@ describe("buzzer_server.ts with a far original client", () => {
   test.if(python)(
     "records the far client's 90th-percentile round trip, which its allowance is made of",
     async () => {
-      const log = join(dir, "far.jsonl");
-      const replies = await round("far", log);
-      expect(replies.far).toBe("first place!");
-      const records = readFileSync(log, "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as FairnessRecord);
+      const { far: reply, records } = await round("far");
+      expect(reply).toBe("first place!");
       const far = records.find((r) => r.place === 1) as FairnessRecord;
       // About 200 ms through the proxy; the fastest trip can be no slower than the 90th percentile.
       expect(far.rttHigh).toBeGreaterThanOrEqual(far.rtt as number);
