@@ -119,8 +119,9 @@ const login = hostLogin({
 function refused(code: ErrorCode, message: string): void {
   // A refusal names no command: one for the search out (Redis away, the host's rate) must not stop it.
   find.unanswered();
-  if (code === "ROUND_OVER") {
-    // Nothing was marked or taken back: the answers show the marks as they stand.
+  if (code === "ROUND_OVER" || code === "UNAVAILABLE") {
+    // Nothing was marked or taken back (the round is over, or Redis is away): the answers show the
+    // marks as they stand.
     judging.refused();
     if (view) onState(view);
   }

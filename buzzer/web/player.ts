@@ -151,6 +151,8 @@ function onError(code: string, message: string, answers: number | null): void {
       return;
     case "RATE_LIMITED":
     case "ROUND_OVER":
+    // Redis away (a cluster): the press was not taken, and the button is live again for the next.
+    case "UNAVAILABLE":
       result = resultAfterRefusal(result, answers, view?.round);
       notice(message);
       return;
