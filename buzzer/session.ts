@@ -59,8 +59,17 @@ export interface SessionOptions {
 }
 
 const BACKOFF = { first: 250, max: 5000 };
-/** Spread of retry delays (±10%), so clients dropped together do not all return together. */
-const JITTER = 0.1;
+/** Spread of retry delays (up to 20% shorter), so clients dropped together do not all return together. */
+const JITTER = 0.2;
+
+/**
+ * How long the retry after `attempt` earlier ones waits, in ms: doubling from `first` up to `max`,
+ * each spread below its step (never past `max`, which the client's words promise).
+ */
+export function retryDelay(attempt: number, backoff = BACKOFF, random = Math.random): number {
+  const step = Math.min(backoff.max, backoff.first * 2 ** attempt);
+  return Math.round(step * (1 - JITTER * random()));
+}
 /** How long close() waits for the server to acknowledge, in ms. */
 const CLOSE_WAIT = 1000;
 
@@ -251,9 +260,7 @@ export class Session {
   private retry(why: "unreachable" | "lost" | "refused", atLeast = 0): void {
     this.forget();
     if (this.stopped) return;
-    const { first, max } = this.opts.backoff ?? BACKOFF;
-    const base = Math.min(max, first * 2 ** this.attempt++);
-    const delay = Math.max(atLeast, Math.round(base * (1 - JITTER + 2 * JITTER * Math.random())));
+    const delay = Math.max(atLeast, retryDelay(this.attempt++, this.opts.backoff));
     this.opts.onStatus({ state: "retrying", delay, why });
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
