@@ -107,6 +107,8 @@ export class Owner {
     if (restored) room.version = Math.floor(this.opts.clock.now());
     this.rooms.set(code, room);
     if (restored) {
+      // Its lines go on in this terminal from now: said, so they are not read as out of nowhere.
+      this.opts.log?.(`Room ${code} is run by this process now`);
       this.resume(room);
       return this.awaitGateways(room);
     }

@@ -162,6 +162,11 @@ describe("buzzer_server.ts --redis", () => {
             hostAt = (victim + 1) % 3;
           }
           await round(turn + 2);
+          // The process that took the room over says so before its lines about it go on.
+          if (turn === 0) {
+            const heir = servers[pids.indexOf((await ownerOf("KILL")) as string)] as Server;
+            expect(heir.stdout()).toContain("Room KILL is run by this process now");
+          }
         }
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
