@@ -1,5 +1,6 @@
 /** What the terminal client says in words: its status line, retries, and why a session ended. */
 import { Close } from "../lib/close.ts";
+import { unreachable } from "../lib/connect.ts";
 import type { Kick } from "./host_keys.ts";
 import type { RoomView } from "./protocol.ts";
 import { seconds } from "./room_feed.ts";
@@ -34,7 +35,7 @@ export function retryLine(url: string, status: Extract<SessionStatus, { state: "
   const when = seconds(status.delay);
   if (status.why === "lost") return "Connection lost — reconnecting…";
   if (status.why === "refused") return `Joining again in ${when}`;
-  return `Cannot connect to ${url} (is the server running?) — retrying in ${when}`;
+  return `Cannot connect to ${url} (${unreachable(url)}) — retrying in ${when}`;
 }
 
 /** Why the session ended for good, in words. */

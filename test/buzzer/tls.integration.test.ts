@@ -37,6 +37,21 @@ describe("buzzer_server.ts --tls-cert --tls-key", () => {
     20_000,
   );
 
+  test("serves the terminal client over wss://, with the certificate it is told to trust", async () => {
+    const server = await tlsServer();
+    try {
+      // Bun, as Node does, adds the certificates NODE_EXTRA_CA_CERTS names to those it trusts.
+      const args = ["buzzer/buzzer_client.ts", "--url", server.url, "--name", "Ivy"];
+      const client = spawn([process.execPath, ...args], { NODE_EXTRA_CA_CERTS: CERT });
+      client.proc.stdin.write(" ");
+      client.proc.stdin.end();
+      expect((await client.waitFor(/Received: (.*)\n/, 10_000))[1]).toBe("first place!");
+      expect(await client.proc.exited).toBe(0);
+    } finally {
+      await server.stop();
+    }
+  }, 20_000);
+
   test("serves the pages over https:// with their security headers", async () => {
     const server = await tlsServer();
     try {
