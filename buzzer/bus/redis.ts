@@ -12,6 +12,7 @@ import type { RedisClient } from "bun";
 import type { Entry } from "../journal.ts";
 import type { GatewayEffect, RoomCommand } from "../room/commands.ts";
 import type { Owner } from "../room/owner.ts";
+import { GatewayWatch } from "./gateway_watch.ts";
 import { isStoreLost, Leases } from "./leases.ts";
 import type { Bus } from "./local.ts";
 import { CHECK_AFTER_MS, Redelivery } from "./redelivery.ts";
@@ -51,6 +52,8 @@ export class RedisBus implements Bus {
   /** This gateway's joins, buzzes and host actions forwarded to other processes and not yet answered. */
   private readonly redelivery = new Redelivery();
   private checker: ReturnType<typeof setInterval> | null = null;
+  /** Gateways that died with connections in this process's rooms: those connections leave. */
+  private readonly watch: GatewayWatch;
 
   constructor(private readonly opts: RedisBusOptions) {
     this.link = new RedisLink(opts.url, {
@@ -61,6 +64,12 @@ export class RedisBus implements Bus {
     this.redis = this.link.redis;
     this.sub = this.link.sub;
     this.leases = new Leases(this.redis, opts.pid);
+    this.watch = new GatewayWatch({
+      self: opts.pid,
+      rooms: () => opts.owner.rooms.values(),
+      listening: (gateway) => this.listening(channel.gateway(gateway)),
+      leave: (cmd) => opts.owner.handle(cmd),
+    });
   }
 
   /** Connects to Redis and listens; fails (with Redis's reason) if Redis cannot be reached. */
@@ -73,7 +82,10 @@ export class RedisBus implements Bus {
       (room) => this.opts.owner.drop(room),
       (error) => void (isStoreLost(error) && this.reset()),
     );
-    this.checker = setInterval(() => void this.recheck(), CHECK_AFTER_MS);
+    this.checker = setInterval(() => {
+      void this.recheck();
+      if (this.link.isUp) void this.watch.check();
+    }, CHECK_AFTER_MS);
     this.started = true;
   }
 
@@ -197,17 +209,17 @@ export class RedisBus implements Bus {
     if (owners.size === 0 || !this.link.isUp) return;
     const listening = new Map<string, boolean>();
     try {
-      for (const owner of owners) {
-        const [, count] = (await this.redis.send("PUBSUB", ["NUMSUB", channel.owner(owner)])) as [
-          string,
-          number,
-        ];
-        listening.set(owner, Number(count) > 0);
-      }
+      for (const owner of owners) listening.set(owner, await this.listening(channel.owner(owner)));
     } catch (error) {
       return this.link.problem(error);
     }
     for (const cmd of this.redelivery.checked(listening, performance.now())) this.send(cmd);
+  }
+
+  /** Whether a process listens on `name` now (Redis's count of its subscribers). */
+  private async listening(name: string): Promise<boolean> {
+    const [, count] = (await this.redis.send("PUBSUB", ["NUMSUB", name])) as [string, number];
+    return Number(count) > 0;
   }
 
   /** Commands Redis is needed for and cannot be reached for: their connections are told to try again. */
