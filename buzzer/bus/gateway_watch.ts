@@ -21,9 +21,9 @@ export function connsByGateway(rooms: Iterable<Room>, self: string): Map<string,
   const add = (room: string, conn: string, player: string | null) => {
     const gateway = gatewayOf(conn);
     if (gateway === self) return;
-    let list = out.get(gateway);
-    if (!list) out.set(gateway, (list = []));
+    const list = out.get(gateway) ?? [];
     list.push({ type: "leave", room, conn, player });
+    out.set(gateway, list);
   };
   for (const room of rooms) {
     for (const p of room.players.values()) if (p.conn !== null) add(room.code, p.conn, p.id);
