@@ -22,7 +22,7 @@ export function connsByGateway(rooms: Iterable<Room>, self: string): Map<string,
     const gateway = gatewayOf(conn);
     if (gateway === self) return;
     const list = out.get(gateway) ?? [];
-    list.push({ type: "leave", room, conn, player });
+    list.push({ type: "leave", room, conn, player, gone: true });
     out.set(gateway, list);
   };
   for (const room of rooms) {

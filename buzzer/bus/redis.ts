@@ -157,7 +157,9 @@ export class RedisBus implements Bus {
   private async back(): Promise<void> {
     try {
       await this.listen();
-      if (!(await this.leases.storeKept())) await this.reset();
+      if (!(await this.leases.storeKept())) return void (await this.reset());
+      // Owners may have counted this gateway's connections gone while it could not hear them.
+      this.toGateway([{ type: "relinked" }]);
     } catch (error) {
       this.link.problem(error);
     }

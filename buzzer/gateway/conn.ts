@@ -154,11 +154,15 @@ export function sendTo(ws: Socket, msg: ServerMessage): void {
   if (msg.type === "verdict") conn.verdict = { round: msg.round, frame };
 }
 
-/** What a room's new owner must hear of the connections here that are in it: who they are, their links. */
-export function rejoin(conns: ConnTable, room: string): RoomCommand[] {
+/**
+ * What a room's new owner must hear of the connections here that are in it (in every room, with no
+ * `only`): who they are, their links.
+ */
+export function rejoin(conns: ConnTable, only?: string): RoomCommand[] {
   const commands: RoomCommand[] = [];
   for (const { data } of conns.values()) {
-    if (data.room !== room) continue;
+    const { room } = data;
+    if (room === null || (only !== undefined && room !== only)) continue;
     const conn = conns.idOf(data);
     commands.push({ type: "rebind", conn, room, player: data.player, host: data.host });
     const link = data.player ? linkNews(data.probes, true) : null;

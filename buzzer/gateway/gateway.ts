@@ -119,9 +119,10 @@ export class Gateway {
         this.prober.release(e.room, e.round, e.at);
         continue;
       }
-      if (e.type === "adopted") {
-        for (const cmd of rejoin(this.conns, e.room)) this.opts.bus.send(cmd);
-        this.prober.forgetProspects();
+      if (e.type === "adopted" || e.type === "relinked") {
+        const adopted = e.type === "adopted";
+        for (const cmd of rejoin(this.conns, adopted ? e.room : undefined)) this.opts.bus.send(cmd);
+        if (adopted) this.prober.forgetProspects();
         continue;
       }
       if (e.type === "dataLost") {

@@ -49,8 +49,12 @@ export type RoomCommand =
    * could not be measured (see Room.prospects).
    */
   | { type: "prospects"; room: string; gateway: string; link: Link | null; unmeasured: boolean }
-  /** A connection closed: a player's, or a host's or viewer's (`player` null). */
-  | { type: "leave"; conn: ConnId; room: string; player: string | null }
+  /**
+   * A connection closed: a player's, or a host's or viewer's (`player` null). `gone`: its gateway
+   * was found gone (bus/gateway_watch.ts), so its socket may yet be open there: a plain player is
+   * kept, away, as it cannot come back by token.
+   */
+  | { type: "leave"; conn: ConnId; room: string; player: string | null; gone?: true }
   /** After a takeover: a connection still open on a gateway is in the room again (see RedisBus); `host` for a host's. */
   | { type: "rebind"; conn: ConnId; room: string; player: string | null; host?: boolean }
   /** A client missed a delta: send it a fresh snapshot (a player's, or a host's or viewer's). */
@@ -81,6 +85,11 @@ export type GatewayEffect =
   | { type: "handled"; conn: ConnId; seq: number }
   /** A new owner took the room over: gateways tell it which of their connections are in it. */
   | { type: "adopted"; room: string }
+  /**
+   * Redis is back for this process: its gateway tells every room's owner which of its connections
+   * are in it (an owner may have counted them gone meanwhile, bus/gateway_watch.ts).
+   */
+  | { type: "relinked" }
   /** Redis lost every room's journal: gateways close every connection in a room, so its client joins again. */
   | { type: "dataLost" };
 

@@ -54,7 +54,7 @@ export function apply(room: Room, cmd: EngineCommand, now: number, s: Settings):
       break;
     }
     case "leave":
-      leave(room, cmd.conn, cmd.player, now, s, out);
+      leave(room, cmd, now, s, out);
       break;
     case "host":
       host(room, cmd.conn, cmd.action, now, s, out);
@@ -94,9 +94,16 @@ export function decided(room: Room, player: string): boolean {
   return typeof where === "object" || where === "locked";
 }
 
-function leave(room: Room, conn: string, id: string | null, now: number, s: Settings, out: RoomEffect[]) {
+function leave(
+  room: Room,
+  cmd: Extract<EngineCommand, { type: "leave" }>,
+  now: number,
+  s: Settings,
+  out: RoomEffect[],
+) {
+  const { conn, player: id } = cmd;
   if (id === null) {
-    room.watchers = Math.max(0, room.watchers - 1);
+    room.watchers.delete(conn);
     if (room.hosts.delete(conn)) publishSoon(room, now);
     return;
   }
@@ -110,7 +117,7 @@ function leave(room: Room, conn: string, id: string | null, now: number, s: Sett
   if (said !== null) out.push(log(room, said));
   // A JSON player stays, so a resume keeps identity; a plain-text one can never come back, and
   // stays only while it has a press in the round.
-  if (player.plain && rules.standing(room.round, id) === undefined) depart(room, player, out);
+  if (player.plain && !cmd.gone && rules.standing(room.round, id) === undefined) depart(room, player, out);
   // One fewer player who could still buzz: the window may close sooner. Looked at on the next tick,
   // so a thousand clients leaving together cost one pass, not a thousand.
   if (room.round.pending.length > 0) room.settleAt = now;
@@ -147,7 +154,7 @@ function lookAgain(room: Room, now: number, out: RoomEffect[]) {
 /** A connection that stayed open through a takeover is in the room again, as the player, host or viewer it was. */
 function rebind(room: Room, conn: string, id: string | null, host: boolean, now: number) {
   if (id === null) {
-    room.watchers++;
+    room.watchers.add(conn);
     if (host) room.hosts.add(conn);
     return publishSoon(room, now);
   }

@@ -186,7 +186,7 @@ function enter(room: Room, conn: string, who: Entrant, now: number, out: RoomEff
       out.push({ type: "persist", entries: [playerEntry(room, player)] });
     }
   } else {
-    room.watchers++;
+    room.watchers.add(conn);
     if (host) room.hosts.add(conn);
   }
   out.push({

@@ -173,7 +173,7 @@ export class Owner {
       this.flush(room);
       this.run(room, { type: "sweep" });
       const idle = now - room.activeAt >= (this.opts.roomIdle ?? OWNER_DEFAULTS.roomIdle);
-      const empty = room.watchers === 0 && ![...room.players.values()].some((p) => p.conn !== null);
+      const empty = room.watchers.size === 0 && ![...room.players.values()].some((p) => p.conn !== null);
       if (room.code === DEFAULT_ROOM || !empty || !idle) continue;
       this.wake(room, null, now);
       this.rooms.delete(room.code);

@@ -81,8 +81,8 @@ export interface Room {
   publish: { at: number; latest: number } | null;
   /** When pending presses should be looked at again, or null when none are pending. */
   settleAt: number | null;
-  /** Hosts and viewers connected now. */
-  watchers: number;
+  /** Hosts' and viewers' connections now: a leave or rebind said twice counts once. */
+  watchers: Set<string>;
   /** Players connected now (see setConn, the one place it changes): what a view's playerCount says. */
   online: number;
   /** When anyone last did anything in the room: an idle, empty room is closed. */
@@ -153,7 +153,7 @@ export function newRoom(code: string, secret: string, phase: Phase = "locked", o
     anonymous: 0,
     publish: null,
     settleAt: null,
-    watchers: 0,
+    watchers: new Set(),
     online: 0,
     activeAt: 0,
     openedBy,

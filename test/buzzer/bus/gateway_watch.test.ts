@@ -24,14 +24,14 @@ describe("gateway_watch", () => {
         [
           "B",
           [
-            { type: "leave", room: "QUIZ", conn: "B.1.0", player: "00000003" },
-            { type: "leave", room: "QUIZ", conn: "B.2.0", player: null },
+            { type: "leave", room: "QUIZ", conn: "B.1.0", player: "00000003", gone: true },
+            { type: "leave", room: "QUIZ", conn: "B.2.0", player: null, gone: true },
           ],
         ],
       ]),
     );
     expect(connsByGateway([r], "B").get("A")).toEqual([
-      { type: "leave", room: "QUIZ", conn: "A.1.0", player: "00000001" },
+      { type: "leave", room: "QUIZ", conn: "A.1.0", player: "00000001", gone: true },
     ]);
   });
 

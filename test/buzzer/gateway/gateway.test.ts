@@ -48,6 +48,37 @@ describe("Gateway", () => {
     expect(socket.topics).toEqual([]);
   });
 
+  test("relinked (Redis back) tells every room's owner which connections here are in it; adopted, one room's", () => {
+    const { connect, message, gateway, bus } = setup(() => []);
+    const [a, b, c] = [connect(), connect(), connect()];
+    // A connection's id is made at its first command.
+    message(a, "buzz");
+    message(b, JSON.stringify({ type: "join", room: "QUIZ", name: "Bea" }));
+    message(c, JSON.stringify({ type: "join", room: "QUIZ", secret: "quiz-secret" }));
+    const bind = (conn: string, room: string, player: string | null, host = false): GatewayEffect => ({
+      type: "bind",
+      conn,
+      room,
+      player,
+      host,
+      added: true,
+    });
+    gateway.deliver([bind(a.id, "MAIN", "p1"), bind(b.id, "QUIZ", "p2"), bind(c.id, "QUIZ", null, true)]);
+    const rebinds = () => bus.commands.filter((x) => x.type === "rebind");
+    gateway.deliver([{ type: "relinked" }]);
+    expect(rebinds()).toEqual([
+      { type: "rebind", conn: a.id, room: "MAIN", player: "p1", host: false },
+      { type: "rebind", conn: b.id, room: "QUIZ", player: "p2", host: false },
+      { type: "rebind", conn: c.id, room: "QUIZ", player: null, host: true },
+    ]);
+    gateway.deliver([{ type: "adopted", room: "QUIZ" }]);
+    expect(
+      rebinds()
+        .slice(3)
+        .map((x) => "conn" in x && x.conn),
+    ).toEqual([b.id, c.id]);
+  });
+
   test("a plain connection's first buzz reaches the owner even when the bind comes later", () => {
     const { connect, message, gateway, bus } = setup(() => []);
     const socket = connect();

@@ -629,21 +629,25 @@ describe("engine", () => {
   });
 
   describe("watchers", () => {
-    test("counts hosts and viewers in, and out on their leave (player null), never below zero", () => {
+    test("counts hosts and viewers in, and out on their leave (player null), each connection once", () => {
       const room = newRoom("QUIZ", "quiz-secret");
       const s = settings();
       apply(room, joinCmd(room, "h", { secret: "quiz-secret" }), 0, s);
       apply(room, joinCmd(room, "v", { watch: true }), 0, s);
       apply(room, joinCmd(room, "c1", { name: "Alice" }), 0, s);
       apply(room, joinCmd(room, "x", { secret: "wrong-secret" }), 0, s);
-      expect(room.watchers).toBe(2);
+      expect(room.watchers).toEqual(new Set(["h", "v"]));
       const left = apply(room, leaveCmd("h", null), 10, s);
-      expect(room.watchers).toBe(1);
+      expect(room.watchers).toEqual(new Set(["v"]));
       // A host or viewer leaving changes nothing players see: nothing is published for it.
       expect(left).toEqual([{ type: "wake", at: PUBLISH_DELAY }]);
-      apply(room, leaveCmd("v", null), 20, s);
+      // A rebind said again, or a leave, counts the connection once: a viewer on stays counted.
+      apply(room, { type: "rebind", conn: "v", room: "QUIZ", player: null }, 15, s);
+      apply(room, leaveCmd("h", null), 20, s);
+      expect(room.watchers).toEqual(new Set(["v"]));
       apply(room, leaveCmd("v", null), 30, s);
-      expect(room.watchers).toBe(0);
+      apply(room, leaveCmd("v", null), 40, s);
+      expect(room.watchers.size).toBe(0);
       expect(room.players.size).toBe(1);
     });
 

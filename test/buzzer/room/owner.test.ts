@@ -448,7 +448,7 @@ describe("Owner rooms", () => {
       round: { phase: "locked" },
       openedBy: "10.0.0.7",
       activeAt: START,
-      watchers: 1,
+      watchers: new Set(["h"]),
     });
     expect(calls[0]).toEqual({
       kind: "journal",
