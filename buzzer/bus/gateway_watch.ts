@@ -32,6 +32,17 @@ export function connsByGateway(rooms: Iterable<Room>, self: string): Map<string,
   return out;
 }
 
+/** The gateways (processes) other than this one that connections of the rooms given are on. */
+export function gatewaysOf(rooms: Iterable<Room>, self: string): Set<string> {
+  const out = new Set<string>();
+  for (const room of rooms) {
+    for (const p of room.players.values()) if (p.conn !== null) out.add(gatewayOf(p.conn));
+    for (const conn of room.hosts) out.add(gatewayOf(conn));
+  }
+  out.delete(self);
+  return out;
+}
+
 /** What the watch needs: this process's id, its rooms, how to ask Redis, and where the leaves go. */
 export interface GatewayWatchOptions {
   self: string;
@@ -53,10 +64,18 @@ export class GatewayWatch {
     if (this.checking) return;
     this.checking = true;
     try {
-      const held = connsByGateway(this.opts.rooms(), this.opts.self);
+      // Only which gateways: a room of 20,000 players is looked over every second.
+      const held = gatewaysOf(this.opts.rooms(), this.opts.self);
       for (const gateway of this.misses.keys()) if (!held.has(gateway)) this.misses.delete(gateway);
-      for (const gateway of held.keys()) {
-        if (await this.opts.listening(gateway)) {
+      for (const gateway of held) {
+        let listens: boolean;
+        try {
+          listens = await this.opts.listening(gateway);
+        } catch {
+          // Redis cannot be asked now: the link says so, and the next check asks again.
+          return;
+        }
+        if (listens) {
           this.misses.delete(gateway);
           continue;
         }
@@ -68,8 +87,6 @@ export class GatewayWatch {
         const now = connsByGateway(this.opts.rooms(), this.opts.self).get(gateway) ?? [];
         for (const cmd of now) this.opts.leave(cmd);
       }
-    } catch {
-      // Redis cannot be asked now: the link says so, and the next check asks again.
     } finally {
       this.checking = false;
     }
