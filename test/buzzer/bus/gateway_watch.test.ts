@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { connsByGateway, GatewayWatch, GONE_AFTER } from "../../../buzzer/bus/gateway_watch.ts";
+import { connsByGateway, GatewayWatch, GONE_AFTER, gatewaysOf } from "../../../buzzer/bus/gateway_watch.ts";
 import type { RoomCommand } from "../../../buzzer/room/commands.ts";
 import { apply } from "../../../buzzer/room/engine.ts";
 import { newRoom, type Room } from "../../../buzzer/room/state.ts";
@@ -30,6 +30,8 @@ describe("gateway_watch", () => {
         ],
       ]),
     );
+    expect(gatewaysOf([r], "A")).toEqual(new Set(["B"]));
+    expect(gatewaysOf([r], "B")).toEqual(new Set(["A"]));
     expect(connsByGateway([r], "B").get("A")).toEqual([
       { type: "leave", room: "QUIZ", conn: "A.1.0", player: "00000001", gone: true },
     ]);
