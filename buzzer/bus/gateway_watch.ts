@@ -1,7 +1,8 @@
 /**
  * Gateways that died. A process killed outright closes none of its connections in the rooms
  * another process runs: no `leave` ever comes, and its players would show as connected for good
- * (counted, listed, never "offline" for the host to remove; a host there keeps the room hosted).
+ * (counted, listed, never "offline" for the host to remove; a host there keeps the room hosted, a
+ * viewer there keeps it from closing when idle).
  * The owner asks Redis now and then whether each gateway its rooms' connections are on still
  * listens on its channel; one that has not, twice running, is gone, and its connections leave.
  */
@@ -12,7 +13,7 @@ import { gatewayOf } from "./routing.ts";
 /** Checks that find a gateway not listening before its connections leave: one could be a resubscribe. */
 export const GONE_AFTER = 2;
 
-/** A connection in a room this process runs: a player's, or a host's (`player` null). */
+/** A connection in a room this process runs: a player's, or a host's or viewer's (`player` null). */
 type Held = Extract<RoomCommand, { type: "leave" }>;
 
 /** The connections of the rooms given, by the gateway (process) each is on, this process's left out. */
@@ -27,7 +28,7 @@ export function connsByGateway(rooms: Iterable<Room>, self: string): Map<string,
   };
   for (const room of rooms) {
     for (const p of room.players.values()) if (p.conn !== null) add(room.code, p.conn, p.id);
-    for (const conn of room.hosts) add(room.code, conn, null);
+    for (const conn of room.watchers) add(room.code, conn, null);
   }
   return out;
 }
@@ -37,7 +38,7 @@ export function gatewaysOf(rooms: Iterable<Room>, self: string): Set<string> {
   const out = new Set<string>();
   for (const room of rooms) {
     for (const p of room.players.values()) if (p.conn !== null) out.add(gatewayOf(p.conn));
-    for (const conn of room.hosts) out.add(gatewayOf(conn));
+    for (const conn of room.watchers) out.add(gatewayOf(conn));
   }
   out.delete(self);
   return out;

@@ -17,7 +17,7 @@ function room(): Room {
 }
 
 describe("gateway_watch", () => {
-  test("connsByGateway lists each other process's players and hosts in this process's rooms", () => {
+  test("connsByGateway lists each other process's players, hosts and viewers in this process's rooms", () => {
     const r = room();
     expect(connsByGateway([r], "A")).toEqual(
       new Map([
@@ -26,6 +26,7 @@ describe("gateway_watch", () => {
           [
             { type: "leave", room: "QUIZ", conn: "B.1.0", player: "00000003", gone: true },
             { type: "leave", room: "QUIZ", conn: "B.2.0", player: null, gone: true },
+            { type: "leave", room: "QUIZ", conn: "B.3.0", player: null, gone: true },
           ],
         ],
       ]),
@@ -53,7 +54,7 @@ describe("gateway_watch", () => {
     await watch.check();
     expect(left).toEqual([]);
     await watch.check();
-    expect(left.map((c) => "conn" in c && c.conn)).toEqual(["B.1.0", "B.2.0"]);
+    expect(left.map((c) => "conn" in c && c.conn)).toEqual(["B.1.0", "B.2.0", "B.3.0"]);
     // Redis cannot be asked: nothing is decided, and the count goes on after.
     listens = [];
     const failing = new GatewayWatch({
@@ -66,6 +67,6 @@ describe("gateway_watch", () => {
     });
     await failing.check();
     await failing.check();
-    expect(left).toHaveLength(2);
+    expect(left).toHaveLength(3);
   });
 });
