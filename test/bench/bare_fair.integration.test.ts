@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { linkQuery, startProxy } from "../../bench/fairness/proxy.ts";
-import type { LoadResult } from "../../bench/load_result.ts";
 import { Peer } from "../buzzer/peer.ts";
-import { ROOT, type Server, startServer } from "../support.ts";
+import { type Server, startServer } from "../support.ts";
+import { load } from "./load_run.ts";
 
 /** Each way of the far client's link, in ms, and how much earlier it presses than the near one. */
 const ONE_WAY = 100;
@@ -20,13 +20,7 @@ describe("bench/reference/bare_fair.ts", () => {
   });
 
   test("answers a burst of 50, each round's verdicts checked by the load generator, one first place each", async () => {
-    const proc = Bun.spawn(
-      [process.execPath, "bench/load.ts", "--url", server.url, "--scenario", "burst", "--conns", "50"],
-      { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-    );
-    const out = await new Response(proc.stdout).text();
-    await proc.exited;
-    const r = JSON.parse(out.trim().split("\n").at(-1) ?? "null") as LoadResult;
+    const r = await load(server.url, ["--scenario", "burst", "--conns", "50"]);
     expect(r.errorSamples).toEqual([]);
     expect(r.ok).toBe(true);
     expect(r.rounds?.map((x) => [x.verdicts, x.firstPlaces])).toEqual(Array(5).fill([50, 1]));

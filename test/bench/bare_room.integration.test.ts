@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { LoadResult } from "../../bench/load_result.ts";
 import { SECRET } from "../../bench/servers.ts";
-import { ROOT, type Server, startServer } from "../support.ts";
+import { type Server, startServer } from "../support.ts";
+import { load } from "./load_run.ts";
 
 describe("bench/reference/bare_room.ts", () => {
   let server: Server;
@@ -14,13 +14,7 @@ describe("bench/reference/bare_room.ts", () => {
 
   test("plays the big-room scenario with 40 phones: joins, snapshots, deltas and verdicts checked by the load generator", async () => {
     const args = ["--scenario", "room", "--conns", "40", "--rounds", "3", "--pause", "20"];
-    const proc = Bun.spawn(
-      [process.execPath, "bench/load.ts", "--url", server.url, ...args, "--control", `host:${SECRET}`],
-      { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-    );
-    const out = await new Response(proc.stdout).text();
-    await proc.exited;
-    const r = JSON.parse(out.trim().split("\n").at(-1) ?? "null") as LoadResult;
+    const r = await load(server.url, [...args, "--control", `host:${SECRET}`]);
     expect(r.errorSamples).toEqual([]);
     expect(r.ok).toBe(true);
     expect(r.room?.rounds.map((x) => [x.verdicts, x.firstPlaces])).toEqual(Array(3).fill([40, 1]));

@@ -5,23 +5,10 @@ import { join } from "node:path";
 import type { Server } from "bun";
 import type { LoadResult } from "../../bench/load_result.ts";
 import { hasRedis, ROOT, type Running, run, startServer } from "../support.ts";
+import { load } from "./load_run.ts";
 
 const SECRET = "bench-test-secret";
 type Started = Running & { url: string };
-
-/** Runs the load generator as the bench does (its own process) and parses its JSON line. */
-async function load(url: string, args: string[]): Promise<LoadResult> {
-  const proc = Bun.spawn([process.execPath, "bench/load.ts", "--url", url, ...args, "--limit", "15"], {
-    cwd: ROOT,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-  await proc.exited;
-  const line = out.trim().split("\n").at(-1) ?? "";
-  if (!line.startsWith("{")) throw new Error(`load.ts printed no result: ${out}${err}`);
-  return JSON.parse(line) as LoadResult;
-}
 
 /** Every reply arrived and matched: the load generator's own verdict, and its counts agree. */
 function expectVerified(r: LoadResult, sent: number | null = null): void {
