@@ -259,15 +259,21 @@ export class PlayerTable {
     this.answer("");
   }
 
+  /** Asks for points and gives them; offline, the dialog stays open and says so (nothing is given). */
   private async award(p: PlayerView): Promise<void> {
-    const answer = await ask({
+    // One id for every try of this dialog's answer: a copy the server sends again (its room's owner
+    // died) does not give the points twice.
+    const id = awardId();
+    await ask({
       title: `Points for ${p.name}`,
       message: `${p.name} has ${p.points ?? 0}. A negative number takes points away.`,
       confirm: "Give points",
       field: { label: "Points", type: "number", value: "1", check: pointsProblem },
+      act: ({ value }) =>
+        Promise.resolve(
+          this.send({ type: "award", player: p.id, points: Number(value), id }) ? "" : "Not connected.",
+        ),
     });
-    // Its own id: a copy the server sends again (its room's owner died) does not give the points twice.
-    if (answer) this.send({ type: "award", player: p.id, points: Number(answer.value), id: awardId() });
   }
 }
 

@@ -427,6 +427,13 @@ describe("host console", () => {
         expect(await host.isDisabled("#open")).toBe(true);
         expect(await host.isDisabled("#next")).toBe(true);
         expect(await row(host, "Pat").locator(".conn-dot").isVisible()).toBe(false);
+        // Points given meanwhile are not lost in silence: the dialog stays, saying why nothing was given.
+        await host.getByRole("button", { name: "Give Pat points" }).click();
+        await host.fill("#dialog-input", "3");
+        await host.click("#dialog-confirm");
+        await host.locator("#dialog-error", { hasText: "Not connected." }).waitFor();
+        expect(await host.locator("#dialog").isVisible()).toBe(true);
+        await host.click("#dialog-cancel");
         peer.close();
 
         own = bun("buzzer/buzzer_server.ts", ["--port", String(port), "--secret", SECRET]);
