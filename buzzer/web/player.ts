@@ -42,6 +42,8 @@ let joinedOnce = false;
 let me: { id: string; name: string } | null = null;
 let view: RoomView | null = null;
 let result: Result | null = null;
+/** The last round this page saw open: locked again, a press in it is too late. */
+let openedRound = 0;
 const release = new Release((seconds) => {
   if (seconds === null) delete ui.big.dataset.count;
   else ui.big.dataset.count = String(seconds);
@@ -66,6 +68,7 @@ function render(): void {
     view,
     result,
     released: view !== null && release.passed(view.round),
+    closed: view?.phase === "locked" && openedRound === view.round,
     defaultRoom: roomCode === DEFAULT_ROOM,
     me: me?.id,
   });
@@ -101,6 +104,7 @@ function onMessage(msg: ServerMessage, answers?: number | null): void {
         release.start(msg.round, performance.now() + msg.countdown, view.round);
       }
       if (msg.phase !== "armed") release.settle(msg.round, msg.phase);
+      if (msg.phase === "open") openedRound = msg.round;
       renderOrderList(view, me?.id);
       break;
     case "release":

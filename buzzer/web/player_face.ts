@@ -20,6 +20,8 @@ export interface FaceInput {
   result: Result | null;
   /** Whether this round's countdown has run out on this page's clock. */
   released: boolean;
+  /** Whether this page saw this round open, and it is locked now: a press is too late, not early. */
+  closed: boolean;
   /** Seconds left of the countdown, while it runs. */
   count: string | undefined;
 }
@@ -33,7 +35,16 @@ export interface Face {
 }
 
 /** The face of the button for what is known now. */
-export function face({ online, joinedOnce, waitingFor, view, result, released, count }: FaceInput): Face {
+export function face({
+  online,
+  joinedOnce,
+  waitingFor,
+  view,
+  result,
+  released,
+  closed,
+  count,
+}: FaceInput): Face {
   if (!online || !view) {
     const small = waitingFor ?? (joinedOnce ? "Reconnecting…" : "Connecting…");
     const big = waitingFor ? "Waiting" : joinedOnce ? "Offline" : "…";
@@ -79,6 +90,9 @@ export function face({ online, joinedOnce, waitingFor, view, result, released, c
     return { state: "open", big: "GO!", small: "Press now", said: "Go!" };
   if (view.phase === "armed")
     return { state: "armed", big: count ?? "…", small: "Get ready", said: "Get ready" };
+  // Open and closed again: a press now costs nothing, it is too late (no warning about going early).
+  if (closed)
+    return { state: "closed", big: "Closed", small: "A press now is too late", said: "Buzzers closed" };
   return { state: "locked", big: "Wait", small: "Don't press yet", said: "Waiting for the host" };
 }
 

@@ -95,7 +95,10 @@ describe("player page", () => {
       await buzzState(page, "open");
       expect(await page.locator("#name-note").isVisible()).toBe(true);
       host.send({ type: "lock" });
-      await buzzState(page, "locked");
+      // Open and locked again: closed, a press now too late, and no warning about pressing early.
+      await buzzState(page, "closed");
+      expect(await text(page, "#buzz-small")).toBe("A press now is too late");
+      expect(await page.locator("#early").isHidden()).toBe(true);
       host.send({ type: "next" });
       await buzzState(page, "open");
       expect(await page.locator("#name-note").isHidden()).toBe(true);

@@ -19,6 +19,7 @@ const input = (over: Partial<FaceInput> = {}): FaceInput => ({
   view,
   result: null,
   released: false,
+  closed: false,
   count: undefined,
   ...over,
 });
@@ -76,6 +77,19 @@ describe("player face", () => {
 
   test("a ban reads as one sentence naming the room and saying it is for good", () => {
     expect(bannedLine("QUIZ")).toBe("The host removed you from room QUIZ: you cannot join it again.");
+  });
+
+  test("a round this page saw open, locked again, reads as closed: a press is too late, and nothing warns it is early", () => {
+    const closed = face(input({ view: { ...view, phase: "locked" }, closed: true }));
+    expect(closed).toEqual({
+      state: "closed",
+      big: "Closed",
+      small: "A press now is too late",
+      said: "Buzzers closed",
+    });
+    expect(warnEarly(closed)).toBe(false);
+    // Not seen open (a page opened after it closed, or a round the host has not opened): wait, as ever.
+    expect(face(input({ view: { ...view, phase: "locked" } })).state).toBe("locked");
   });
 
   test("pressing early is warned of before GO only", () => {
