@@ -1,7 +1,7 @@
 /**
  * What the terminal client says about a room, pure: a line for each round or phase change, each
- * place once per round and again when the host marks it or takes the mark back, the player's own score when it changes,
- * and (for hosts) the numbered player list whenever it changes.
+ * place once per round and again when the host marks it, takes the mark back or renames its player,
+ * the player's own score when it changes, and (for hosts) the numbered player list whenever it changes.
  */
 import { formatMs, markText, placeLine, roundText } from "./format.ts";
 import type { OwnScore, Phase, PlaceView, PlayerView, RoomView } from "./protocol.ts";
@@ -15,6 +15,8 @@ export interface Feed {
   readonly shown: number;
   /** The host's marks announced in `round`, by place. */
   readonly judged: Readonly<Record<number, Judged>>;
+  /** The names the places of `round` were announced with, by place: a rename is said again. */
+  readonly names: Readonly<Record<number, string>>;
   /** The player list as last printed (null: not yet): `k` and a digit pick from it. */
   readonly roster: readonly PlayerView[] | null;
   /** The player's own score line as last printed (null: none yet). */
@@ -22,7 +24,15 @@ export interface Feed {
 }
 
 /** A feed that has said nothing yet. */
-export const NEW_FEED: Feed = { round: 0, phase: null, shown: 0, judged: {}, roster: null, score: null };
+export const NEW_FEED: Feed = {
+  round: 0,
+  phase: null,
+  shown: 0,
+  judged: {},
+  names: {},
+  roster: null,
+  score: null,
+};
 
 type Judged = NonNullable<PlaceView["judged"]>;
 
@@ -38,19 +48,23 @@ export function feedState(
 ): { feed: Feed; lines: string[] } {
   const lines: string[] = [];
   const sameRound = view.round === feed.round;
-  if (!sameRound || view.phase !== feed.phase) lines.push(roundLine(view));
+  // A new round is said before its places; a lock within the round after them (the buzz that locked it comes first).
+  if (!sameRound) lines.push(roundLine(view));
   let shown = sameRound ? feed.shown : 0;
   let judged = sameRound ? feed.judged : {};
+  const names = { ...(sameRound ? feed.names : {}) };
   for (const place of [...view.order].sort((a, b) => a.place - b.place)) {
     const mark = place.judged;
     const was = judged[place.place];
     const marked = mark !== undefined && was !== mark;
     const unmarked = mark === undefined && was !== undefined;
-    // A place already said is said again only when the host marks it or takes the mark back.
-    if (place.place <= shown && !marked && !unmarked) continue;
+    const renamed = names[place.place] !== undefined && names[place.place] !== place.name;
+    // A place already said is said again only when the host marks it, takes the mark back or renames it.
+    if (place.place <= shown && !marked && !unmarked && !renamed) continue;
     lines.push(
       `${placeLine(place.place, place.name, place.gap, place.photo)}${mark ? ` ${markText(mark)}` : ""}`,
     );
+    names[place.place] = place.name;
     shown = Math.max(shown, place.place);
     if (unmarked) {
       // Forgotten, so a mark given again is said again.
@@ -62,6 +76,7 @@ export function feedState(
     judged = { ...judged, [place.place]: mark };
     if (place.id === me) lines.push(`The host marked your answer ${markText(mark)}`);
   }
+  if (sameRound && view.phase !== feed.phase) lines.push(roundLine(view));
   let roster = feed.roster;
   // Round trips are left out of the comparison: they change on every probe and would flood the screen.
   if (host && (!roster || rosterKey(view.players) !== rosterKey(roster))) {
@@ -75,7 +90,7 @@ export function feedState(
     lines.push(you as string);
     score = you;
   }
-  return { feed: { round: view.round, phase: view.phase, shown, judged, roster, score }, lines };
+  return { feed: { round: view.round, phase: view.phase, shown, judged, names, roster, score }, lines };
 }
 
 /** `Round 2: open`, or `Round 2: armed, opens in 3.0s`. */

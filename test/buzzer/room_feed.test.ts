@@ -66,4 +66,21 @@ describe("room_feed", () => {
       "2. Bob +0.25s",
     ]);
   });
+
+  test("feedState says a lock after the places that came with it, and a renamed place again", () => {
+    const place = (name: string, n: number) => ({ id: name, name, place: n, gap: n - 1, photo: false });
+    const open = feedState(NEW_FEED, { ...view(undefined), phase: "open", order: [place("Ann", 1)] }, false);
+    expect(open.lines).toEqual(["Round 1: open", "1. Ann"]);
+    // Auto-lock: the second place and the lock it made come in one state; the place is said first.
+    const locked = feedState(
+      open.feed,
+      { ...view(undefined), order: [place("Ann", 1), place("Bo", 2)] },
+      false,
+    );
+    expect(locked.lines).toEqual(["2. Bo +1.00s", "Round 1: locked"]);
+    const renamed = { ...view(undefined), order: [place("Ann", 1), { ...place("Bo", 2), name: "Rex" }] };
+    const again = feedState(locked.feed, renamed, false);
+    expect(again.lines).toEqual(["2. Rex +1.00s"]);
+    expect(feedState(again.feed, renamed, false).lines).toEqual([]);
+  });
 });
