@@ -142,6 +142,7 @@ function orderNotice(message: string): void {
 
 /** Online, the console shows the room; offline, it says so and greys what may be stale. */
 function showOnline(status: SessionStatus): void {
+  const was = online;
   online = status.state === "connected";
   ui.console.classList.toggle("offline", !online);
   for (const button of [ui.next, ui.open, ui.arm, ui.lock, ui.reset, ui.prune, ui.scoresCsv])
@@ -150,7 +151,8 @@ function showOnline(status: SessionStatus): void {
     if (view) onState(view);
     return;
   }
-  dismiss();
+  // A question asked before the link went is cancelled; one asked since stays, to say it was not sent.
+  if (was) dismiss();
   stopTimer();
   find.unanswered();
   ui.phase.dataset.phase = "offline";

@@ -429,6 +429,9 @@ describe("host console", () => {
         expect(await row(host, "Pat").locator(".conn-dot").isVisible()).toBe(false);
         // Points given meanwhile are not lost in silence: the dialog stays, saying why nothing was given.
         await host.getByRole("button", { name: "Give Pat points" }).click();
+        // The console tries to reconnect meanwhile (its first retries come within a second): the
+        // dialog asked since the link went stays through them.
+        await Bun.sleep(1500);
         await host.fill("#dialog-input", "3");
         await host.click("#dialog-confirm");
         await host.locator("#dialog-error", { hasText: "Not connected." }).waitFor();
