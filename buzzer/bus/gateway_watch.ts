@@ -16,30 +16,31 @@ export const GONE_AFTER = 2;
 /** A connection in a room this process runs: a player's, or a host's or viewer's (`player` null). */
 type Held = Extract<RoomCommand, { type: "leave" }>;
 
+/** Visits every connection of the rooms given: each player's that is connected, each host's and viewer's. */
+function eachConn(rooms: Iterable<Room>, visit: (room: string, conn: string, player: string | null) => void) {
+  for (const room of rooms) {
+    for (const p of room.players.values()) if (p.conn !== null) visit(room.code, p.conn, p.id);
+    for (const conn of room.watchers) visit(room.code, conn, null);
+  }
+}
+
 /** The connections of the rooms given, by the gateway (process) each is on, this process's left out. */
 export function connsByGateway(rooms: Iterable<Room>, self: string): Map<string, Held[]> {
   const out = new Map<string, Held[]>();
-  const add = (room: string, conn: string, player: string | null) => {
+  eachConn(rooms, (room, conn, player) => {
     const gateway = gatewayOf(conn);
     if (gateway === self) return;
     const list = out.get(gateway) ?? [];
     list.push({ type: "leave", room, conn, player, gone: true });
     out.set(gateway, list);
-  };
-  for (const room of rooms) {
-    for (const p of room.players.values()) if (p.conn !== null) add(room.code, p.conn, p.id);
-    for (const conn of room.watchers) add(room.code, conn, null);
-  }
+  });
   return out;
 }
 
 /** The gateways (processes) other than this one that connections of the rooms given are on. */
 export function gatewaysOf(rooms: Iterable<Room>, self: string): Set<string> {
   const out = new Set<string>();
-  for (const room of rooms) {
-    for (const p of room.players.values()) if (p.conn !== null) out.add(gatewayOf(p.conn));
-    for (const conn of room.watchers) out.add(gatewayOf(conn));
-  }
+  eachConn(rooms, (_room, conn) => out.add(gatewayOf(conn)));
   out.delete(self);
   return out;
 }

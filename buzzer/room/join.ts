@@ -65,11 +65,11 @@ export function join(
     if (wait > 0) return no("RATE_LIMITED", comebackRefusal(wait), { retryIn: wait });
     // A player back may be a slow one the window's bound has not counted since it left.
     raiseReach(room, cmd.link ?? known.link, s);
-    const away = known.conn === null;
+    const wasAway = known.conn === null;
     enter(room, cmd.conn, { player: known, host: false, link: cmd.link, address }, now, out);
     // Said as its leaving was (a crowd is counted instead): the host's terminal does not think it gone.
     const said =
-      away && s.logging ? crowdLog(`${known.name} is back`, room.players.size, room.online, false) : null;
+      wasAway && s.logging ? crowdLog(`${known.name} is back`, room.players.size, room.online, false) : null;
     if (said !== null) out.push(log(room, said));
     return;
   }
